@@ -1,0 +1,157 @@
+/**
+ * The one catalogue of error codes. Services throw `DomainError(code)`; each surface renders the
+ * entry in its own form (Graph envelope for /v1.0, RFC 6749 for OAuth, HTML for pages).
+ * `docs/errors.md` is checked against this list by a test.
+ */
+export interface ErrorSpec {
+  /** HTTP status on the Graph surface. */
+  status: number;
+  /** Microsoft Graph error code (`error.code` in the envelope). */
+  graphCode: string;
+  /** Default message; services may pass a more specific one. */
+  message: string;
+}
+
+export const errorCatalogue = {
+  request_invalid: { status: 400, graphCode: 'Request_BadRequest', message: 'The request is invalid.' },
+  request_body_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The request body is invalid.',
+  },
+  odata_query_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'The OData query is invalid or uses an unsupported option or property.',
+  },
+  resource_not_found: {
+    status: 404,
+    graphCode: 'Request_ResourceNotFound',
+    message: 'The resource does not exist or one of its queried reference-property objects are not present.',
+  },
+  route_not_found: {
+    status: 404,
+    graphCode: 'BadRequest',
+    message: 'Resource not found for the segment.',
+  },
+  method_not_allowed: {
+    status: 405,
+    graphCode: 'Request_BadRequest',
+    message: 'The HTTP method is not supported for this resource.',
+  },
+  authentication_required: {
+    status: 401,
+    graphCode: 'InvalidAuthenticationToken',
+    message: 'Access token is empty, invalid or expired.',
+  },
+  authorization_denied: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'Insufficient privileges to complete the operation.',
+  },
+  throttled: {
+    status: 429,
+    graphCode: 'TooManyRequests',
+    message: 'Too many requests. Retry after the period given in the Retry-After header.',
+  },
+  payload_too_large: {
+    status: 413,
+    graphCode: 'Request_BadRequest',
+    message: 'The request body is too large.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    graphCode: 'Request_BadRequest',
+    message: 'The request body must be JSON (Content-Type: application/json).',
+  },
+  user_upn_conflict: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Another object with the same value for property userPrincipalName already exists.',
+  },
+  user_mail_conflict: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Another object with the same value for property mail already exists.',
+  },
+  user_password_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The specified password does not comply with password complexity requirements.',
+  },
+  group_reference_exists: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "One or more added object references already exist for the following modified properties: 'members'.",
+  },
+  group_dynamic_membership: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message:
+      'Members cannot be added to or removed from a dynamic group: its membership is managed by its membership rule.',
+  },
+  group_synced: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message:
+      'Unable to update the specified properties for objects that have originated within an external service: this group is synced from another directory.',
+  },
+  group_last_owner: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The last owner of the group cannot be removed.',
+  },
+  group_membership_cycle: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The group cannot be added as a member: it would create a membership cycle.',
+  },
+  group_member_type_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This type of object cannot be added to this group.',
+  },
+  group_too_many_references: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'At most 20 members or owners can be added in one request.',
+  },
+  group_mail_nickname_conflict: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Another object with the same value for property mailNickname already exists.',
+  },
+  role_assignment_exists: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A conflicting object with one or more of the specified property values is present in the directory.',
+  },
+  client_not_found: {
+    status: 404,
+    graphCode: 'Request_ResourceNotFound',
+    message: 'The automation client does not exist.',
+  },
+  service_unavailable: {
+    status: 503,
+    graphCode: 'ServiceUnavailable',
+    message: 'The service is temporarily unavailable. Try again later.',
+  },
+  internal_error: {
+    status: 500,
+    graphCode: 'InternalServerError',
+    message: 'An unexpected error occurred. The request id identifies it in the server log.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Graph error envelope as sent on the /v1.0 surface. */
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    target?: string;
+    details?: { code: string; message: string; target?: string }[];
+    innerError: { 'request-id': string; 'client-request-id'?: string; date: string };
+  };
+}

@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is documented in `docs/configuration.md` and the
+ * README's table (a test keeps them in step with `configVariables`).
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Externally visible base URL, no trailing slash. Used for the issuer, links and e-mails. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  /** `sqlite` file under dataDir, or PostgreSQL when DATABASE_URL is a postgres URL. */
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly tenantName: string;
+  readonly tenantDomain: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly trustProxy: boolean;
+  /** Access-token lifetime in seconds. */
+  readonly accessTokenTtl: number;
+  /** Failed sign-in attempts allowed per account / per IP in the window before refusal. */
+  readonly signInMaxFailures: { readonly perAccount: number; readonly perIp: number; readonly windowSeconds: number };
+  readonly signingAlg: 'ES256' | 'RS256';
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly warnings: readonly string[];
+}
+
+/** Name → description (and default), the single source for the README table and docs. */
+export const configVariables: Record<string, string> = {
+  PORT: 'TCP port to listen on. Default `8080`.',
+  PORTICO_HOST: 'Interface to bind. Default `127.0.0.1`; use `0.0.0.0` in a container or behind a load balancer.',
+  PORTICO_PUBLIC_URL:
+    'Externally visible base URL (issuer, links in e-mails, redirects). Default `http://localhost:<PORT>`.',
+  PORTICO_DATA_DIR: 'Directory for the embedded SQLite database (`portico.db`). Default `./data`.',
+  DATABASE_URL: 'When set to `postgres://…`, PostgreSQL is used instead of the embedded SQLite file.',
+  PORTICO_TENANT_NAME: 'Display name of the default tenant created on first start. Default `Portico`.',
+  PORTICO_TENANT_DOMAIN:
+    'Initial domain of the default tenant (user principal names, guest UPNs `…#EXT#@<domain>`). Default `portico.local`.',
+  PORTICO_LOG_LEVEL: 'pino log level: fatal, error, warn, info, debug, trace, silent. Default `info`.',
+  PORTICO_TRUST_PROXY: 'Trust `X-Forwarded-*` headers from a reverse proxy (`true`/`false`). Default `false`.',
+  PORTICO_ACCESS_TOKEN_TTL: 'Access-token lifetime in seconds (60–86400). Default `3600`.',
+  PORTICO_SIGNIN_MAX_FAILURES:
+    'Failed password sign-ins allowed per account within 15 minutes before further attempts are refused (per IP: 4×). Default `5`.',
+  PORTICO_SIGNING_ALG: 'Algorithm of newly generated token-signing keys: `ES256` (default) or `RS256`.',
+  PORTICO_SMTP_URL: 'SMTP server for outgoing mail, e.g. `smtp://user:pass@host:587` or `smtps://…`. Unset: the dev mailbox.',
+  PORTICO_MAIL_FROM: 'Sender address of outgoing mail. Default `Portico <no-reply@<tenant domain>>`.',
+};
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const schema = z.object({
+  PORT: intIn(0, 65535).optional(),
+  PORTICO_HOST: z.string().min(1).optional(),
+  PORTICO_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional(),
+  PORTICO_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PORTICO_TENANT_NAME: z.string().min(1).max(256).optional(),
+  PORTICO_TENANT_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name such as contoso.com')
+    .optional(),
+  PORTICO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  PORTICO_TRUST_PROXY: bool.optional(),
+  PORTICO_ACCESS_TOKEN_TTL: intIn(60, 86400).optional(),
+  PORTICO_SIGNIN_MAX_FAILURES: intIn(1, 1000).optional(),
+  PORTICO_SIGNING_ALG: z.enum(['ES256', 'RS256']).optional(),
+  PORTICO_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  PORTICO_MAIL_FROM: z.string().min(3).optional(),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates configuration, listing every problem at once. Returns a frozen object. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const port = e.PORT ?? 8080;
+  const warnings: string[] = [];
+  const publicUrl = (e.PORTICO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (publicUrl.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(publicUrl)) {
+    warnings.push(
+      `PORTICO_PUBLIC_URL ${publicUrl} is plain http on a non-loopback host: sessions and tokens travel unencrypted. Put Portico behind TLS.`,
+    );
+  }
+  const dataDir = path.resolve(cwd, e.PORTICO_DATA_DIR ?? './data');
+  const tenantDomain = (e.PORTICO_TENANT_DOMAIN ?? 'portico.local').toLowerCase();
+  return Object.freeze({
+    port,
+    host: e.PORTICO_HOST ?? '127.0.0.1',
+    publicUrl,
+    dataDir,
+    database: e.DATABASE_URL
+      ? Object.freeze({ kind: 'postgres' as const, url: e.DATABASE_URL })
+      : Object.freeze({ kind: 'sqlite' as const, file: path.join(dataDir, 'portico.db') }),
+    tenantName: e.PORTICO_TENANT_NAME ?? 'Portico',
+    tenantDomain,
+    logLevel: e.PORTICO_LOG_LEVEL ?? 'info',
+    trustProxy: e.PORTICO_TRUST_PROXY ?? false,
+    accessTokenTtl: e.PORTICO_ACCESS_TOKEN_TTL ?? 3600,
+    signInMaxFailures: Object.freeze({
+      perAccount: e.PORTICO_SIGNIN_MAX_FAILURES ?? 5,
+      perIp: (e.PORTICO_SIGNIN_MAX_FAILURES ?? 5) * 4,
+      windowSeconds: 900,
+    }),
+    signingAlg: e.PORTICO_SIGNING_ALG ?? 'ES256',
+    smtpUrl: e.PORTICO_SMTP_URL,
+    mailFrom: e.PORTICO_MAIL_FROM ?? `Portico <no-reply@${tenantDomain}>`,
+    warnings: Object.freeze(warnings),
+  });
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/index.js';
+import * as m0001 from './migrations/0001_directory.js';
+import type { DB } from './types.js';
+
+export type { DB } from './types.js';
+export type Dialect = 'sqlite' | 'postgres';
+/** A Kysely handle or an open transaction: repositories accept either. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+  /** Human-readable location for logs (file path or host/database, never the password). */
+  readonly location: string;
+  destroy(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL schema to use (tests isolate themselves in a schema each). Created when missing. */
+  pgSchema?: string;
+  /** Pool size for PostgreSQL. */
+  pgPoolMax?: number;
+}
+
+// pg returns int8 (count(*)) as strings; our counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/** Opens the database named by the configuration. Does not migrate (see `migrateToLatest`). */
+export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbOptions = {}): Promise<Database> {
+  if (config.database.kind === 'sqlite') {
+    const file = config.database.file;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', location: file, destroy: () => db.destroy() };
+  }
+  const url = new URL(config.database.url);
+  const schema = opts.pgSchema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (schema !== undefined) {
+    const c = new pg.Client({ connectionString: config.database.url });
+    await c.connect();
+    try {
+      await c.query(`create schema if not exists ${schema}`);
+    } finally {
+      await c.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.database.url,
+    max: opts.pgPoolMax ?? 10,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    destroy: () => db.destroy(),
+  };
+}
+
+const migrations: Record<string, Migration> = {
+  '0001_directory': m0001,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/** Applies pending migrations; safe to call from several processes (Kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

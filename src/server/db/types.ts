@@ -1,0 +1,173 @@
+// Row shapes as stored. Booleans are 0/1 integers and JSON is text on both dialects; repositories
+// map rows to domain objects explicitly.
+
+export interface TenantsTable {
+  id: string;
+  display_name: string;
+  initial_domain: string;
+  is_default: number;
+  privacy_statement_url: string | null;
+  privacy_contact_email: string | null;
+  technical_notification_mails: string;
+  created_date_time: string;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  given_name: string | null;
+  surname: string | null;
+  mail: string | null;
+  mail_lower: string | null;
+  other_mails: string;
+  user_principal_name: string;
+  upn_lower: string;
+  user_type: string;
+  account_enabled: number;
+  creation_type: string | null;
+  external_user_state: string | null;
+  external_user_state_change_date_time: string | null;
+  identities: string;
+  department: string | null;
+  job_title: string | null;
+  company_name: string | null;
+  preferred_language: string | null;
+  password_hash: string | null;
+  created_date_time: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  description: string | null;
+  mail_nickname: string;
+  mail_nickname_lower: string;
+  mail: string | null;
+  mail_enabled: number;
+  security_enabled: number;
+  group_types: string;
+  membership_rule: string | null;
+  membership_rule_processing_state: string | null;
+  on_premises_sync_enabled: number | null;
+  visibility: string | null;
+  is_assignable_to_role: number;
+  created_by_user_id: string | null;
+  created_date_time: string;
+}
+
+export interface GroupMembersTable {
+  tenant_id: string;
+  group_id: string;
+  member_id: string;
+  member_type: 'user' | 'group' | 'servicePrincipal';
+  created_date_time: string;
+}
+
+export interface GroupOwnersTable {
+  tenant_id: string;
+  group_id: string;
+  owner_id: string;
+  owner_type: 'user' | 'servicePrincipal';
+  created_date_time: string;
+}
+
+export interface RoleAssignmentsTable {
+  id: string;
+  tenant_id: string;
+  principal_id: string;
+  role_definition_id: string;
+  directory_scope_id: string;
+  created_date_time: string;
+}
+
+export interface PoliciesTable {
+  tenant_id: string;
+  name: string;
+  value: string;
+  updated_date_time: string;
+}
+
+export interface DirectoryAuditsTable {
+  id: string;
+  tenant_id: string;
+  activity_date_time: string;
+  activity_display_name: string;
+  category: string;
+  correlation_id: string;
+  logged_by_service: string;
+  operation_type: string;
+  result: string;
+  result_reason: string;
+  initiated_by: string;
+  initiator_user_id: string | null;
+  initiator_app_id: string | null;
+  target_resources: string;
+  additional_details: string;
+}
+
+export interface DirectoryAuditTargetsTable {
+  audit_id: string;
+  tenant_id: string;
+  target_id: string;
+}
+
+export interface AutomationClientsTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  secret_hash: string;
+  permissions: string;
+  created_date_time: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  tenant_id: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_date_time: string;
+  retired_date_time: string | null;
+}
+
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
+  created_date_time: string;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  window_ends_at: string;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_owners: GroupOwnersTable;
+  role_assignments: RoleAssignmentsTable;
+  policies: PoliciesTable;
+  directory_audits: DirectoryAuditsTable;
+  directory_audit_targets: DirectoryAuditTargetsTable;
+  automation_clients: AutomationClientsTable;
+  signing_keys: SigningKeysTable;
+  instance_secrets: InstanceSecretsTable;
+  oidc_payloads: OidcPayloadsTable;
+  rate_limits: RateLimitsTable;
+}

@@ -1,0 +1,243 @@
+import type { ApplicationPermission } from './permissions.js';
+import { RoleIds } from './roles.js';
+
+/**
+ * The one authorization policy. Pure functions: services load the facts (caller roles, ownership,
+ * tenant policy, target's privileged roles) and ask `authorize`; nothing here does I/O.
+ * Follows entra-behaviour.md §5 (roles) and §2/§4.1 (default member/guest permissions).
+ */
+
+export type Caller =
+  | {
+      kind: 'user';
+      tenantId: string;
+      userId: string;
+      userType: 'Member' | 'Guest';
+      displayName: string;
+      userPrincipalName: string;
+      /** Role template ids held by the user (directory scope "/"). */
+      roles: ReadonlySet<string>;
+    }
+  | {
+      kind: 'app';
+      tenantId: string;
+      clientId: string;
+      displayName: string;
+      permissions: ReadonlySet<string>;
+    }
+  /** Trusted local operator (CLI); never reachable over HTTP. */
+  | { kind: 'system'; tenantId: string; displayName: string };
+
+export const GuestRoleIds = {
+  /** Guests have the same access as members. */
+  member: 'a0b1b346-4d3e-4e8b-98f8-753987be4970',
+  /** Default: limited access to properties and memberships of directory objects. */
+  limited: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
+  /** Most restrictive: own directory objects only. */
+  restricted: '2af84b1e-32c8-42b7-82bc-daa82404023b',
+} as const;
+
+export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
+
+/** The subset of tenant policy the decisions need. */
+export interface PolicyFacts {
+  guestUserRoleId: string;
+  allowInvitesFrom: AllowInvitesFrom;
+  allowedToCreateSecurityGroups: boolean;
+}
+
+export type Action =
+  | 'user.list'
+  | 'user.read'
+  | 'user.create'
+  | 'user.update'
+  | 'user.delete'
+  | 'group.list'
+  | 'group.read'
+  | 'group.readMembers'
+  | 'group.create'
+  | 'group.update'
+  | 'group.delete'
+  | 'group.manageMembers'
+  | 'group.manageOwners'
+  | 'group.createSynced'
+  | 'role.read'
+  | 'role.assign'
+  | 'authorizationPolicy.read'
+  | 'authorizationPolicy.update'
+  | 'groupManagementPolicy.read'
+  | 'groupManagementPolicy.update'
+  | 'organization.read'
+  | 'organization.update'
+  | 'audit.read';
+
+/** Facts about the object acted on, loaded by the service when the action needs them. */
+export interface TargetFacts {
+  /** The caller is the object itself (a user reading or changing their own object). */
+  isSelf?: boolean;
+  /** The caller owns the target group. */
+  isOwner?: boolean;
+  /** The caller is a member of the target group (guests with limited access can read those). */
+  isMember?: boolean;
+  /** The target user holds a privileged role (only Global / Privileged Role admins may manage). */
+  targetIsPrivileged?: boolean;
+  /** The role being assigned is privileged. */
+  roleIsPrivileged?: boolean;
+}
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const ALLOW: Decision = { allowed: true };
+const deny = (reason = 'Insufficient privileges to complete the operation.'): Decision => ({ allowed: false, reason });
+
+const R = RoleIds;
+
+const has = (c: Extract<Caller, { kind: 'user' }>, ...roles: string[]) => roles.some((r) => c.roles.has(r));
+const appHas = (c: Extract<Caller, { kind: 'app' }>, ...perms: ApplicationPermission[]) =>
+  perms.some((p) => c.permissions.has(p));
+
+/** Application permissions that allow each action for client-credential callers. */
+const appRules: Record<Action, ApplicationPermission[]> = {
+  'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'group.read': [
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'group.readMembers': [
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'group.create': ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.update': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.createSynced': ['Directory.ReadWrite.All'],
+  'role.read': [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'role.assign': ['RoleManagement.ReadWrite.Directory'],
+  'authorizationPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
+  'authorizationPolicy.update': ['Policy.ReadWrite.Authorization'],
+  'groupManagementPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization', 'Directory.Read.All'],
+  'groupManagementPolicy.update': ['Policy.ReadWrite.Authorization'],
+  'organization.read': [
+    'Organization.Read.All',
+    'Organization.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'User.Read.All',
+  ],
+  'organization.update': ['Organization.ReadWrite.All'],
+  'audit.read': ['AuditLog.Read.All'],
+};
+
+const ALL_ADMINS = [
+  R.globalAdministrator,
+  R.userAdministrator,
+  R.groupsAdministrator,
+  R.applicationAdministrator,
+  R.cloudApplicationAdministrator,
+  R.helpdeskAdministrator,
+  R.privilegedRoleAdministrator,
+];
+const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdministrator];
+
+/**
+ * Decides whether `caller` may perform `action`. `policy` is the tenant's current policy; `target`
+ * carries the facts about the object acted on.
+ */
+export function authorize(caller: Caller, action: Action, policy: PolicyFacts, target: TargetFacts = {}): Decision {
+  if (caller.kind === 'system') return ALLOW;
+  if (caller.kind === 'app') {
+    return appHas(caller, ...appRules[action])
+      ? ALLOW
+      : deny(
+          `Insufficient privileges to complete the operation. The application needs one of: ${appRules[action].join(', ')}.`,
+        );
+  }
+
+  const isGuest = caller.userType === 'Guest';
+  // "Guest users have the same access as members" makes a guest a member for default permissions.
+  const guestAccess = isGuest ? policy.guestUserRoleId : GuestRoleIds.member;
+  const memberLike = guestAccess === GuestRoleIds.member;
+  const restricted = guestAccess === GuestRoleIds.restricted;
+
+  switch (action) {
+    case 'user.list':
+      return memberLike || has(caller, ...ALL_ADMINS, R.guestInviter) ? ALLOW : deny();
+    case 'user.read':
+      if (target.isSelf) return ALLOW;
+      if (memberLike || has(caller, ...ALL_ADMINS, R.guestInviter)) return ALLOW;
+      // Limited guests may look up a user they already know the id of.
+      return restricted ? deny() : ALLOW;
+    case 'user.create':
+      return has(caller, R.globalAdministrator, R.userAdministrator) ? ALLOW : deny();
+    case 'user.update':
+    case 'user.delete':
+      if (has(caller, R.globalAdministrator)) return ALLOW;
+      if (has(caller, R.userAdministrator)) {
+        return target.targetIsPrivileged
+          ? deny('A User Administrator cannot change or delete a user who holds a privileged administrator role.')
+          : ALLOW;
+      }
+      return deny();
+    case 'group.list':
+      return memberLike || has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+    case 'group.read':
+    case 'group.readMembers':
+      if (memberLike || has(caller, ...ALL_ADMINS)) return ALLOW;
+      if (target.isOwner || target.isMember) return restricted && action === 'group.readMembers' ? deny() : ALLOW;
+      return restricted ? deny() : ALLOW;
+    case 'group.create':
+      if (has(caller, ...GROUP_ADMINS)) return ALLOW;
+      if (isGuest) return deny('Guest users cannot create groups.');
+      return policy.allowedToCreateSecurityGroups
+        ? ALLOW
+        : deny('Users cannot create security groups in this organization: ask an administrator.');
+    case 'group.update':
+    case 'group.delete':
+    case 'group.manageMembers':
+    case 'group.manageOwners':
+      if (has(caller, ...GROUP_ADMINS)) return ALLOW;
+      return target.isOwner ? ALLOW : deny();
+    case 'group.createSynced':
+      return deny('Only automation clients with Directory.ReadWrite.All can create synced groups.');
+    case 'role.read':
+      return memberLike || has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+    case 'role.assign':
+      return has(caller, R.globalAdministrator, R.privilegedRoleAdministrator) ? ALLOW : deny();
+    case 'authorizationPolicy.read':
+    case 'groupManagementPolicy.read':
+      return memberLike || has(caller, ...ALL_ADMINS, R.guestInviter) ? ALLOW : deny();
+    case 'authorizationPolicy.update':
+      return has(caller, R.globalAdministrator, R.privilegedRoleAdministrator) ? ALLOW : deny();
+    case 'groupManagementPolicy.update':
+      return has(caller, ...GROUP_ADMINS) ? ALLOW : deny();
+    case 'organization.read':
+      return ALLOW;
+    case 'organization.update':
+      return has(caller, R.globalAdministrator) ? ALLOW : deny();
+    case 'audit.read':
+      return has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+  }
+}
+
+export const isAdminCaller = (caller: Caller): boolean =>
+  caller.kind === 'system' || (caller.kind === 'user' && ALL_ADMINS.some((r) => caller.roles.has(r)));

@@ -1,0 +1,93 @@
+/** Built-in directory roles with Entra's template ids (entra-behaviour.md §5). */
+export const RoleIds = {
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
+  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  groupsAdministrator: 'fdd7a751-b60b-444a-984c-02652fe8fa1c',
+  guestInviter: '95e79109-95c0-4d8e-aee3-d01accf2d47b',
+  applicationAdministrator: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+  cloudApplicationAdministrator: '158c047a-c907-4556-b7ef-446551a6b5f7',
+  helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+} as const;
+
+export type RoleId = (typeof RoleIds)[keyof typeof RoleIds];
+
+export interface RoleDefinition {
+  id: RoleId;
+  templateId: RoleId;
+  displayName: string;
+  description: string;
+  isBuiltIn: true;
+  isEnabled: true;
+  /** Privileged roles: holders can only be managed by Global / Privileged Role Administrators. */
+  isPrivileged: boolean;
+}
+
+const def = (id: RoleId, displayName: string, description: string, isPrivileged: boolean): RoleDefinition => ({
+  id,
+  templateId: id,
+  displayName,
+  description,
+  isBuiltIn: true,
+  isEnabled: true,
+  isPrivileged,
+});
+
+export const roleDefinitions: readonly RoleDefinition[] = [
+  def(
+    RoleIds.globalAdministrator,
+    'Global Administrator',
+    'Can manage all aspects of the directory, including roles, policies, users, groups and applications.',
+    true,
+  ),
+  def(
+    RoleIds.userAdministrator,
+    'User Administrator',
+    'Can manage all aspects of users and groups, invite guests and assign users and groups to applications.',
+    true,
+  ),
+  def(
+    RoleIds.groupsAdministrator,
+    'Groups Administrator',
+    'Members of this role can create/manage groups, create/manage group settings like naming and expiration policies.',
+    false,
+  ),
+  def(
+    RoleIds.guestInviter,
+    'Guest Inviter',
+    'Can invite guest users independent of the "members can invite guests" setting.',
+    false,
+  ),
+  def(
+    RoleIds.applicationAdministrator,
+    'Application Administrator',
+    'Can create and manage all aspects of app registrations and enterprise apps.',
+    true,
+  ),
+  def(
+    RoleIds.cloudApplicationAdministrator,
+    'Cloud Application Administrator',
+    'Can create and manage all aspects of app registrations and enterprise apps except App Proxy.',
+    true,
+  ),
+  def(
+    RoleIds.helpdeskAdministrator,
+    'Helpdesk Administrator',
+    'Can reset passwords for non-administrators and reset the redemption status of guests.',
+    true,
+  ),
+  def(
+    RoleIds.privilegedRoleAdministrator,
+    'Privileged Role Administrator',
+    'Can manage role assignments in the directory.',
+    true,
+  ),
+];
+
+export const findRoleDefinition = (id: string): RoleDefinition | undefined =>
+  roleDefinitions.find((r) => r.id === id.toLowerCase());
+
+/** Roles that count as "an administrator role" for the admin center. */
+export const adminRoleIds: ReadonlySet<string> = new Set(
+  roleDefinitions.filter((r) => r.id !== RoleIds.guestInviter).map((r) => r.id),
+);

@@ -1,0 +1,69 @@
+import type { FastifyRequest } from 'fastify';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import type { Caller } from '../domain/authorization.js';
+import type { OperationContext } from '../domain/context.js';
+import { DomainError } from '../domain/errors.js';
+import { graphResource, issuerUrl } from '../platform/urls.js';
+
+const unauthenticated = (message?: string) => new DomainError('authentication_required', message);
+
+/**
+ * Verifies the bearer access token of a /v1.0 request and resolves the caller. Accepts JWT access
+ * tokens issued by Portico's token endpoint for the Graph resource: delegated (user) tokens act
+ * with the user's current roles; application tokens with the permissions in their `roles` claim
+ * (the client must still exist). Disabled or deleted users are refused.
+ */
+export async function authenticateRequest(req: FastifyRequest): Promise<OperationContext> {
+  const header = req.headers.authorization;
+  if (!header) throw unauthenticated('Access token is empty.');
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+  if (!m?.[1]) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
+  const { config, keys, services } = req.server.portico;
+  let tenantId = '';
+  let payload: Record<string, unknown>;
+  try {
+    const result = await jwtVerify(
+      m[1],
+      async (protectedHeader) => {
+        const info = protectedHeader.kid ? await keys.publicKey(protectedHeader.kid) : undefined;
+        if (!info) throw unauthenticated('The token was not signed by a key of this service.');
+        tenantId = info.tenantId;
+        return info.key;
+      },
+      { audience: graphResource(config), typ: 'at+jwt', clockTolerance: 30 },
+    );
+    payload = result.payload as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Lifetime validation failed, the token is expired.');
+    throw unauthenticated('Access token validation failure. Invalid audience, issuer or signature.');
+  }
+  const tenant = await services.tenants.findTenant(tenantId);
+  if (!tenant || payload.iss !== issuerUrl(config, tenant) || (payload.tid !== undefined && payload.tid !== tenant.id)) {
+    throw unauthenticated('Access token validation failure. Invalid issuer.');
+  }
+
+  let caller: Caller;
+  if (payload.idtyp === 'app') {
+    const clientId = String(payload.client_id ?? payload.sub ?? '');
+    const client = await services.clients.findClient(tenant.id, clientId);
+    if (!client) throw unauthenticated('The application that obtained this token no longer exists.');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+    caller = { kind: 'app', tenantId: tenant.id, clientId, displayName: client.displayName, permissions: new Set(roles) };
+  } else {
+    const userId = String(payload.oid ?? payload.sub ?? '');
+    const user = await services.users.findUser(tenant.id, userId);
+    if (!user) throw unauthenticated('The user of this token no longer exists.');
+    if (!user.accountEnabled) throw unauthenticated('The user account is disabled.');
+    caller = {
+      kind: 'user',
+      tenantId: tenant.id,
+      userId: user.id,
+      userType: user.userType,
+      displayName: user.displayName,
+      userPrincipalName: user.userPrincipalName,
+      roles: new Set(await services.roles.roleIdsOf(tenant.id, user.id)),
+    };
+  }
+  return { caller, correlationId: String(req.id), ipAddress: req.ip };
+}

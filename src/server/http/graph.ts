@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ODataQuery } from './odata/query.js';
+import { selectFields } from './odata/query.js';
+
+/** Builds the Graph `@odata.context` URL for an entity set or singleton. */
+export const odataContext = (req: FastifyRequest, fragment: string): string =>
+  `${req.server.portico.config.publicUrl}/v1.0/$metadata#${fragment}`;
+
+/** Absolute URL of the current request with `$skiptoken` replaced (for `@odata.nextLink`). */
+export function nextLink(req: FastifyRequest, skiptoken: string): string {
+  const url = new URL(req.url, req.server.portico.config.publicUrl);
+  url.searchParams.set('$skiptoken', skiptoken);
+  return `${req.server.portico.config.publicUrl}${url.pathname}${url.search}`;
+}
+
+/** Sends a Graph collection response, applying `$select`, paging and `$count`. */
+export function sendCollection<T extends object>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fragment: string,
+  page: { items: T[]; skiptoken?: string; count?: number },
+  q: ODataQuery,
+): FastifyReply {
+  const body: Record<string, unknown> = { '@odata.context': odataContext(req, fragment) };
+  if (page.count !== undefined) body['@odata.count'] = page.count;
+  if (page.skiptoken) body['@odata.nextLink'] = nextLink(req, page.skiptoken);
+  body.value = page.items.map((i) => selectFields(i, q));
+  return reply.send(body);
+}
+
+/** Sends a single entity with its `@odata.context`, honouring `$select` when given. */
+export function sendEntity<T extends object>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fragment: string,
+  entity: T,
+  q?: ODataQuery,
+  status = 200,
+): FastifyReply {
+  return reply.status(status).send({ '@odata.context': odataContext(req, fragment), ...(q ? selectFields(entity, q) : entity) });
+}

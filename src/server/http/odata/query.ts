@@ -1,0 +1,627 @@
+/**
+ * Validation of Graph OData query options against a resource description, and their compilation
+ * to Kysely expressions that behave identically on SQLite and PostgreSQL.
+ *
+ * Portability rules followed throughout:
+ * - every user-supplied value is a bound parameter (Kysely `sql` template interpolation);
+ *   only column names from the resource description and fixed SQL text are spliced in;
+ * - case-insensitive comparisons lower() BOTH sides in SQL, so each database applies the same
+ *   function to column and value;
+ * - LIKE is only used on lower()ed operands: SQLite's LIKE ignores ASCII case while PostgreSQL's
+ *   does not, so a case-sensitive LIKE would give different answers. Case-sensitive prefix and
+ *   substring tests use substr()/replace() instead, which are exact on both;
+ * - under `not`, the operand is wrapped in coalesce(…, false) so SQL's three-valued logic cannot
+ *   silently drop rows whose column is NULL (OData comparisons are two-valued).
+ */
+import {
+  type Expression,
+  type ExpressionBuilder,
+  expressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
+import { DomainError } from '../../domain/errors.js';
+import type { FilterNode, Literal, PropertyPath } from './filter.js';
+import { parseFilter } from './filter.js';
+
+export type { FilterNode, Literal, PropertyPath } from './filter.js';
+export { parseFilter } from './filter.js';
+
+export type PropType = 'string' | 'boolean' | 'datetime' | 'guid' | 'enum' | 'stringCollection' | 'number';
+export type FilterOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'in' | 'startswith' | 'any' | 'not';
+
+export interface PropSpec {
+  type: PropType;
+  /** SQL column (on the main table alias) holding the value; omit for non-filterable, select-only properties. */
+  column?: string;
+  /** Operators allowed in $filter for this property (Graph supports different ones per property). */
+  filter?: readonly FilterOp[];
+  /** Case-insensitive comparison: compile to lower(column) compared with lower(value). */
+  ci?: boolean;
+  /** For enum: allowed values (compare case-insensitively, store canonical). */
+  values?: readonly string[];
+  orderable?: boolean;
+}
+
+/**
+ * Compiles a filter node the generic rules cannot handle (nested paths, lambdas over related
+ * tables). Receives the `compare`/`in`/`function` node, or the `lambda` node for `prop/any` keys.
+ */
+export type CustomCompiler = (node: FilterNode, eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+
+export interface ResourceSpec {
+  /** e.g. 'users' — used in error messages */
+  name: string;
+  /** Graph camelCase names. */
+  properties: Record<string, PropSpec>;
+  /** Custom compilers for lambda paths or nested paths, e.g. 'targetResources/any', 'initiatedBy/user/id'. */
+  custom?: Record<string, CustomCompiler>;
+  /** Properties matched by $search="prop:term" */
+  searchable?: readonly string[];
+  /** Column used as unique tiebreaker/keyset key, usually 'id'. Default sort: this column ascending. */
+  idColumn: string;
+}
+
+export type SearchNode =
+  | { type: 'term'; property: string; column: string; term: string }
+  | { type: 'and' | 'or'; left: SearchNode; right: SearchNode };
+
+export interface ODataOrderBy {
+  property: string;
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface ODataQuery {
+  /** Parsed `$filter`, for introspection; `where` is what gets applied. */
+  filter: FilterNode | undefined;
+  search: SearchNode | undefined;
+  /** Combined, validated `$filter` + `$search` condition (compiled once by `parseODataQuery`). */
+  where: Expression<SqlBool> | undefined;
+  /** Canonical property names from `$select`, or undefined for all. */
+  select: string[] | undefined;
+  top: number;
+  orderBy: ODataOrderBy | undefined;
+  /** Decoded `$skiptoken`: the last row of the previous page. */
+  after: { v: string | null; id: string } | undefined;
+  count: boolean;
+}
+
+export interface ParseOptions {
+  /** Whether the endpoint supports `$count` (default true). */
+  allowCount?: boolean;
+  /** Value of the `ConsistencyLevel` request header. */
+  consistencyLevel?: string;
+}
+
+export const DEFAULT_TOP = 100;
+export const MAX_TOP = 999;
+
+const invalid = (message: string): DomainError => new DomainError('odata_query_invalid', message);
+
+// ---------------------------------------------------------------------------------------------
+// Property lookup (Graph property names are case-insensitive)
+
+const lookupCache = new WeakMap<object, Map<string, string>>();
+function caseInsensitiveKey(record: Record<string, unknown>, name: string): string | undefined {
+  let map = lookupCache.get(record);
+  if (map === undefined) {
+    map = new Map(Object.keys(record).map((k) => [k.toLowerCase(), k]));
+    lookupCache.set(record, map);
+  }
+  return map.get(name.toLowerCase());
+}
+
+function findProperty(spec: ResourceSpec, name: string): [string, PropSpec] | undefined {
+  const key = caseInsensitiveKey(spec.properties, name);
+  const prop = key === undefined ? undefined : spec.properties[key];
+  return key === undefined || prop === undefined ? undefined : [key, prop];
+}
+
+function findCustom(spec: ResourceSpec, key: string): CustomCompiler | undefined {
+  if (spec.custom === undefined) return undefined;
+  const k = caseInsensitiveKey(spec.custom, key);
+  return k === undefined ? undefined : spec.custom[k];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** Escapes LIKE metacharacters for use with `ESCAPE '\'`. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+
+/** Normalises an ISO date/date-time to the stored form (UTC, milliseconds), or null when invalid. */
+export function normaliseDateTime(s: string): string | null {
+  const m = ISO.exec(s);
+  if (m === null) return null;
+  const [y, mo, d, h, mi, se, oh, om] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  // Date() rolls 2024-02-30 over to March; reject impossible calendar dates and clock times instead.
+  const day = new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1));
+  if (day.getUTCMonth() !== (mo ?? 1) - 1 || day.getUTCDate() !== d) return null;
+  if ((h ?? 0) > 23 || (mi ?? 0) > 59 || (se ?? 0) > 59 || (oh ?? 0) > 23 || (om ?? 0) > 59) return null;
+  const date = new Date(s);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+type Scalar = string | number;
+
+const literalText = (lit: Literal): string => {
+  switch (lit.kind) {
+    case 'string':
+      return `'${lit.value.replaceAll("'", "''")}'`;
+    case 'null':
+      return 'null';
+    default:
+      return String(lit.value);
+  }
+};
+
+/** Converts a literal to the stored representation of `prop`, or throws a 400 naming the property. */
+function toStored(spec: ResourceSpec, name: string, prop: PropSpec, lit: Literal): Scalar {
+  const bad = (expected: string): DomainError =>
+    invalid(
+      `Invalid value ${literalText(lit)} for property '${name}' in $filter for ${spec.name}: expected ${expected}.`,
+    );
+  switch (prop.type) {
+    case 'string':
+    case 'stringCollection':
+      if (lit.kind === 'string') return lit.value;
+      throw bad('a quoted string');
+    case 'guid': {
+      const v = lit.kind === 'string' || lit.kind === 'guid' ? lit.value : null;
+      if (v === null || !GUID.test(v)) throw bad('a GUID');
+      return v.toLowerCase();
+    }
+    case 'enum': {
+      const v = lit.kind === 'string' ? lit.value.toLowerCase() : null;
+      const canonical = prop.values?.find((x) => x.toLowerCase() === v);
+      if (canonical === undefined) throw bad(`one of ${(prop.values ?? []).map((x) => `'${x}'`).join(', ')}`);
+      return canonical;
+    }
+    case 'boolean':
+      if (lit.kind === 'boolean') return lit.value ? 1 : 0;
+      throw bad('true or false');
+    case 'number':
+      if (lit.kind === 'number') return lit.value;
+      throw bad('a number');
+    case 'datetime': {
+      const v = lit.kind === 'datetime' || lit.kind === 'string' ? normaliseDateTime(lit.value) : null;
+      if (v === null) throw bad('a date-time such as 2024-01-01T00:00:00Z');
+      return v;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// $filter compilation
+
+/** Operators each property type can support at all; `PropSpec.filter` narrows this per property. */
+const TYPE_OPS: Record<PropType, readonly FilterOp[]> = {
+  string: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'startswith', 'not'],
+  guid: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'not'],
+  enum: ['eq', 'ne', 'in', 'not'],
+  boolean: ['eq', 'ne', 'not'],
+  number: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'not'],
+  datetime: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'not'],
+  stringCollection: ['any', 'eq', 'in', 'startswith', 'not'],
+};
+
+const SQL_OP = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+
+interface Ctx {
+  spec: ResourceSpec;
+  eb: ExpressionBuilder<any, any>;
+  /** Inside a `not`: properties must also allow 'not'. */
+  negated: boolean;
+}
+
+const pathKey = (p: PropertyPath): string => p.segments.join('/');
+
+/** Resolves a single-segment path to a filterable property, checking that `op` is allowed on it. */
+function resolve(
+  ctx: Ctx,
+  path: PropertyPath,
+  op: string,
+  kind: 'operator' | 'function' = 'operator',
+): [string, PropSpec, string] {
+  const { spec } = ctx;
+  const found = path.segments.length === 1 ? findProperty(spec, path.segments[0] as string) : undefined;
+  if (found === undefined) throw invalid(`Unsupported property '${pathKey(path)}' in $filter for ${spec.name}.`);
+  const [name, prop] = found;
+  if (prop.column === undefined || prop.filter === undefined || prop.filter.length === 0) {
+    throw invalid(`Property '${name}' does not support $filter for ${spec.name}.`);
+  }
+  const allowed = (o: string): boolean =>
+    (prop.filter as readonly string[]).includes(o) && (TYPE_OPS[prop.type] as readonly string[]).includes(o);
+  // Comparisons on a collection must go through any(); `eq` etc. are only valid inside the lambda.
+  const direct = prop.type !== 'stringCollection' || op === 'any';
+  if (!direct || !allowed(op)) {
+    throw invalid(`Unsupported ${kind} '${op}' on property '${name}' in $filter for ${spec.name}.`);
+  }
+  if (ctx.negated && !allowed('not')) {
+    throw invalid(`Unsupported operator 'not' on property '${name}' in $filter for ${spec.name}.`);
+  }
+  return [name, prop, prop.column];
+}
+
+const lowerIf = (ci: boolean | undefined, e: Expression<unknown>): Expression<unknown> =>
+  ci === true ? sql`lower(${e})` : e;
+
+function compileNode(node: FilterNode, ctx: Ctx): Expression<SqlBool> {
+  const { spec, eb } = ctx;
+  switch (node.type) {
+    case 'and':
+      return eb.and([compileNode(node.left, ctx), compileNode(node.right, ctx)]);
+    case 'or':
+      return eb.or([compileNode(node.left, ctx), compileNode(node.right, ctx)]);
+    case 'not': {
+      const inner = compileNode(node.operand, { ...ctx, negated: !ctx.negated });
+      return sql<SqlBool>`not (coalesce(${inner}, false))`;
+    }
+    case 'lambda': {
+      const custom = findCustom(spec, `${pathKey(node.path)}/${node.op}`);
+      if (custom !== undefined) return custom(node, eb);
+      return compileCollectionLambda(node, ctx);
+    }
+    default: {
+      const custom = findCustom(spec, pathKey(node.path));
+      if (custom !== undefined) return custom(node, eb);
+    }
+  }
+
+  if (node.type === 'compare') {
+    const [name, prop, column] = resolve(ctx, node.path, node.op);
+    const col = sql.ref(column);
+    if (node.value.kind === 'null') {
+      if (node.op === 'eq') return sql<SqlBool>`${col} is null`;
+      if (node.op === 'ne') return sql<SqlBool>`${col} is not null`;
+      throw invalid(`Operator '${node.op}' cannot compare property '${name}' with null in $filter for ${spec.name}.`);
+    }
+    const v = toStored(spec, name, prop, node.value);
+    const cmp = sql<SqlBool>`${lowerIf(prop.ci, col)} ${sql.raw(SQL_OP[node.op])} ${lowerIf(prop.ci, sql.val(v))}`;
+    // OData's `ne` is true for NULL columns; SQL's `<>` would be NULL (row dropped).
+    return node.op === 'ne' ? sql<SqlBool>`(${cmp} or ${col} is null)` : cmp;
+  }
+
+  if (node.type === 'in') {
+    const [name, prop, column] = resolve(ctx, node.path, 'in');
+    const values = node.values.map((lit) => {
+      if (lit.kind === 'null') throw invalid(`'in' lists cannot contain null (property '${name}') for ${spec.name}.`);
+      return lowerIf(prop.ci, sql.val(toStored(spec, name, prop, lit)));
+    });
+    return sql<SqlBool>`${lowerIf(prop.ci, sql.ref(column))} in (${sql.join(values)})`;
+  }
+
+  // function
+  if (node.name !== 'startswith') {
+    throw invalid(`Unsupported function '${node.name}' on property '${pathKey(node.path)}' in $filter for ${spec.name}.`);
+  }
+  const [name, prop, column] = resolve(ctx, node.path, 'startswith', 'function');
+  const prefix = String(toStored(spec, name, prop, node.value));
+  const col = sql.ref(column);
+  if (prop.ci === true) {
+    return sql<SqlBool>`lower(${col}) like lower(${`${escapeLike(prefix)}%`}) escape '\\'`;
+  }
+  // Case-sensitive prefix test without LIKE (see the header comment); cast keeps PostgreSQL from
+  // failing to infer the parameter type of length().
+  return sql<SqlBool>`substr(${col}, 1, length(cast(${prefix} as text))) = ${prefix}`;
+}
+
+/*
+ * String collections are stored as a JSON array in a TEXT column (e.g. `["Unified","DynamicMembership"]`),
+ * which neither dialect can index or unnest portably. Because JSON escapes `"` inside strings as `\"`,
+ * the JSON encoding of a value, quotes included (`"Unified"`), can only occur in the array text where
+ * an element equals that value; `startswith` drops the closing quote (`"Uni`). So
+ *   c eq 'Unified'     ->  column contains "Unified"
+ *   startswith(c,'Un') ->  column contains "Un
+ * (The prefix form can false-positive on an element containing a literal `"` followed by the prefix;
+ * directory values of these collections do not contain quotes.)
+ * Case-insensitive: lower(column) LIKE lower('%"Unified"%') ESCAPE '\' with %, _ and \ escaped.
+ * Case-sensitive: replace(column, needle, '') <> column, an exact substring test on both dialects
+ * (LIKE is case-insensitive on SQLite).
+ */
+function compileCollectionLambda(node: Extract<FilterNode, { type: 'lambda' }>, ctx: Ctx): Expression<SqlBool> {
+  const { spec } = ctx;
+  const [name, prop, column] = resolve(ctx, node.path, node.op);
+  const col = sql.ref(column);
+  if (node.predicate === null || node.variable === null) {
+    // `prop/any()`: the collection is not empty.
+    return sql<SqlBool>`(${col} is not null and ${col} <> '[]')`;
+  }
+  const variable = node.variable;
+  const contains = (needle: string): Expression<SqlBool> =>
+    prop.ci === true
+      ? sql<SqlBool>`lower(${col}) like lower(${`%${escapeLike(needle)}%`}) escape '\\'`
+      : sql<SqlBool>`replace(${col}, ${needle}, '') <> ${col}`;
+  const unsupported = (what: string): DomainError =>
+    invalid(`Unsupported ${what} inside '${name}/${node.op}' in $filter for ${spec.name}.`);
+  const checkElement = (p: PropertyPath, op: string): void => {
+    if (p.segments.length !== 1 || p.segments[0] !== variable) {
+      throw unsupported(`property '${pathKey(p)}'`);
+    }
+    if (!(prop.filter ?? []).includes(op as FilterOp)) throw unsupported(`operator '${op}'`);
+  };
+  const body = (n: FilterNode): Expression<SqlBool> => {
+    switch (n.type) {
+      // Only `or` composes correctly from per-value substring tests: `c eq 'a' and c eq 'b'` is about
+      // ONE element, but two substring tests would match a collection holding both.
+      case 'or':
+        return ctx.eb.or([body(n.left), body(n.right)]);
+      case 'compare':
+        checkElement(n.path, n.op);
+        if (n.op !== 'eq') throw unsupported(`operator '${n.op}'`);
+        return contains(JSON.stringify(toStored(spec, name, prop, n.value)));
+      case 'in':
+        checkElement(n.path, 'in');
+        return ctx.eb.or(n.values.map((v) => contains(JSON.stringify(toStored(spec, name, prop, v)))));
+      case 'function': {
+        checkElement(n.path, n.name);
+        if (n.name !== 'startswith') throw unsupported(`function '${n.name}'`);
+        return contains(JSON.stringify(toStored(spec, name, prop, n.value)).slice(0, -1));
+      }
+      default:
+        throw unsupported(`'${n.type}' expression`);
+    }
+  };
+  if (node.op !== 'any') throw unsupported(`lambda '${node.op}'`);
+  return body(node.predicate);
+}
+
+// ---------------------------------------------------------------------------------------------
+// $search
+
+function parseSearch(input: string, spec: ResourceSpec): SearchNode {
+  const bad = (why: string): DomainError => invalid(`Invalid $search: ${why}`);
+  // Tokens: "quoted clause" | AND | OR
+  const tokens: { kind: 'clause' | 'and' | 'or'; text: string; pos: number }[] = [];
+  const re = /\s*(?:"([^"]*)"|(AND|OR)\b|(\S+))/giy;
+  for (let m = re.exec(input); m !== null && m[0] !== ''; m = re.exec(input)) {
+    const pos = m.index + (m[0].length - m[0].trimStart().length);
+    if (m[1] !== undefined) tokens.push({ kind: 'clause', text: m[1], pos });
+    else if (m[2] !== undefined) tokens.push({ kind: m[2].toLowerCase() as 'and' | 'or', text: m[2], pos });
+    else throw bad(`unexpected '${m[3]}' at position ${pos}; clauses must be quoted, e.g. "displayName:term".`);
+  }
+  if (input.trim() === '') throw bad('the expression is empty.');
+  let i = 0;
+  const clause = (): SearchNode => {
+    const t = tokens[i++];
+    if (t === undefined) throw bad('unexpected end of input; expected a quoted "property:term" clause.');
+    if (t.kind !== 'clause') throw bad(`unexpected '${t.text}' at position ${t.pos}; expected a quoted clause.`);
+    const colon = t.text.indexOf(':');
+    if (colon < 0) throw bad(`clause "${t.text}" at position ${t.pos} must have the form "property:term".`);
+    const propName = t.text.slice(0, colon).trim();
+    const term = t.text.slice(colon + 1).trim();
+    const found = findProperty(spec, propName);
+    const searchable = found !== undefined && (spec.searchable ?? []).includes(found[0]) && found[1].column;
+    if (found === undefined || !searchable) {
+      throw invalid(`Unsupported property '${propName}' in $search for ${spec.name}.`);
+    }
+    if (term === '') throw bad(`clause "${t.text}" at position ${t.pos} has an empty search term.`);
+    return { type: 'term', property: found[0], column: searchable, term };
+  };
+  // AND binds tighter than OR.
+  const and = (): SearchNode => {
+    let left = clause();
+    while (tokens[i]?.kind === 'and') {
+      i++;
+      left = { type: 'and', left, right: clause() };
+    }
+    return left;
+  };
+  let node = and();
+  while (tokens[i]?.kind === 'or') {
+    i++;
+    node = { type: 'or', left: node, right: and() };
+  }
+  const extra = tokens[i];
+  if (extra !== undefined) throw bad(`unexpected ${extra.text} at position ${extra.pos}; expected AND or OR.`);
+  return node;
+}
+
+/** Word-prefix match, case-insensitive: the value starts with the term, or a word inside it does. */
+function compileSearch(node: SearchNode, eb: ExpressionBuilder<any, any>): Expression<SqlBool> {
+  if (node.type !== 'term') {
+    const parts = [compileSearch(node.left, eb), compileSearch(node.right, eb)];
+    return node.type === 'and' ? eb.and(parts) : eb.or(parts);
+  }
+  const col = sql.ref(node.column);
+  const t = escapeLike(node.term);
+  return sql<SqlBool>`(lower(${col}) like lower(${`${t}%`}) escape '\\' or lower(${col}) like lower(${`% ${t}%`}) escape '\\')`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// $skiptoken
+
+const orderSignature = (o: ODataOrderBy | undefined): string => (o === undefined ? '' : `${o.property} ${o.direction}`);
+
+export function encodeSkipToken(v: string | null, id: string, orderBy: ODataOrderBy | undefined): string {
+  return Buffer.from(JSON.stringify({ v, id, o: orderSignature(orderBy) }), 'utf8').toString('base64url');
+}
+
+function decodeSkipToken(token: string, orderBy: ODataOrderBy | undefined): { v: string | null; id: string } {
+  const bad = invalid('Invalid $skiptoken.');
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw bad;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw bad;
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw bad;
+  const { v, id, o } = parsed as Record<string, unknown>;
+  if (typeof id !== 'string' || (v !== null && typeof v !== 'string') || o !== orderSignature(orderBy)) throw bad;
+  return { v, id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query options
+
+const KNOWN = new Set(['$filter', '$select', '$top', '$skiptoken', '$orderby', '$count', '$search', '$expand']);
+const ORDERABLE_TYPES: readonly PropType[] = ['string', 'datetime', 'guid', 'enum'];
+
+/** Validates the `$`-options of a request and compiles `$filter`/`$search`. Non-`$` params are ignored. */
+export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSpec, opts: ParseOptions = {}): ODataQuery {
+  const options = new Map<string, string>();
+  for (const [rawKey, raw] of Object.entries(query)) {
+    if (!rawKey.startsWith('$') || raw === undefined) continue;
+    const key = rawKey.toLowerCase();
+    if (Array.isArray(raw) || options.has(key)) throw invalid(`Query option '${rawKey}' is specified more than once.`);
+    if (!KNOWN.has(key)) throw invalid(`Query option '${rawKey}' is not supported.`);
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+      throw invalid(`Query option '${rawKey}' has an invalid value.`);
+    }
+    options.set(key, String(raw));
+  }
+  const eventual = opts.consistencyLevel?.trim().toLowerCase() === 'eventual';
+
+  if (options.has('$expand')) throw invalid(`Query option '$expand' is not supported for ${spec.name}.`);
+
+  let select: string[] | undefined;
+  const selectRaw = options.get('$select');
+  if (selectRaw !== undefined) {
+    select = [];
+    for (const part of selectRaw.split(',')) {
+      const name = part.trim();
+      const found = name === '' ? undefined : findProperty(spec, name);
+      if (found === undefined) throw invalid(`Unsupported property '${name}' in $select for ${spec.name}.`);
+      if (!select.includes(found[0])) select.push(found[0]);
+    }
+  }
+
+  let top = DEFAULT_TOP;
+  const topRaw = options.get('$top');
+  if (topRaw !== undefined) {
+    const t = topRaw.trim();
+    top = /^\d{1,4}$/.test(t) ? Number(t) : Number.NaN;
+    if (!(top >= 1 && top <= MAX_TOP)) {
+      throw invalid(`Invalid $top '${topRaw}': expected an integer from 1 to ${MAX_TOP}.`);
+    }
+  }
+
+  let orderBy: ODataOrderBy | undefined;
+  const orderRaw = options.get('$orderby');
+  if (orderRaw !== undefined) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?\s*$/i.exec(orderRaw);
+    if (m === null) throw invalid(`Invalid $orderby '${orderRaw}': expected 'property', 'property asc' or 'property desc'.`);
+    const found = findProperty(spec, m[1] as string);
+    const orderable =
+      found !== undefined &&
+      found[1].column !== undefined &&
+      ORDERABLE_TYPES.includes(found[1].type) &&
+      (found[1].orderable === true || found[0] === 'displayName');
+    if (found === undefined || !orderable) {
+      throw invalid(`Unsupported property '${m[1]}' in $orderby for ${spec.name}.`);
+    }
+    orderBy = {
+      property: found[0],
+      column: found[1].column as string,
+      direction: m[2]?.toLowerCase() === 'desc' ? 'desc' : 'asc',
+    };
+  }
+
+  let count = false;
+  const countRaw = options.get('$count');
+  if (countRaw !== undefined) {
+    if (opts.allowCount === false) throw invalid(`Query option '$count' is not supported for ${spec.name}.`);
+    const c = countRaw.trim().toLowerCase();
+    if (c !== 'true' && c !== 'false') throw invalid(`Invalid $count '${countRaw}': expected true or false.`);
+    count = c === 'true';
+    if (count && !eventual) {
+      throw invalid("$count requires the request header 'ConsistencyLevel: eventual'.");
+    }
+  }
+
+  const eb = expressionBuilder<any, any>();
+  const conditions: Expression<SqlBool>[] = [];
+
+  let filter: FilterNode | undefined;
+  const filterRaw = options.get('$filter');
+  if (filterRaw !== undefined) {
+    filter = parseFilter(filterRaw);
+    conditions.push(compileNode(filter, { spec, eb, negated: false }));
+  }
+
+  let search: SearchNode | undefined;
+  const searchRaw = options.get('$search');
+  if (searchRaw !== undefined) {
+    if (!eventual) throw invalid("$search requires the request header 'ConsistencyLevel: eventual'.");
+    search = parseSearch(searchRaw, spec);
+    conditions.push(compileSearch(search, eb));
+  }
+
+  const tokenRaw = options.get('$skiptoken');
+  const after = tokenRaw === undefined ? undefined : decodeSkipToken(tokenRaw, orderBy);
+
+  const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : eb.and(conditions);
+  return { filter, search, where, select, top, orderBy, after, count };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying to a query
+
+// NULL sort values sort as '' so that SQLite (NULLs first ascending) and PostgreSQL (NULLs last
+// ascending) agree, and so the keyset comparison below never meets a NULL.
+const sortKey = (o: ODataOrderBy): Expression<string> => sql<string>`coalesce(${sql.ref(o.column)}, '')`;
+
+/** Adds the `$filter`/`$search` condition only: reuse it for `$count` queries. */
+export function applyODataWhere<QB extends SelectQueryBuilder<any, any, any>>(
+  qb: QB,
+  _spec: ResourceSpec,
+  q: ODataQuery,
+): QB {
+  return q.where === undefined ? qb : (qb.where(q.where) as QB);
+}
+
+/** Adds filter, search, keyset paging condition, ordering (sort column, then id) and `limit(top + 1)`. */
+export function applyODataQuery<QB extends SelectQueryBuilder<any, any, any>>(
+  qb: QB,
+  spec: ResourceSpec,
+  q: ODataQuery,
+): QB {
+  let out: SelectQueryBuilder<any, any, any> = applyODataWhere(qb, spec, q);
+  const id = sql.ref(spec.idColumn);
+  const dir = q.orderBy?.direction ?? 'asc';
+  const cmp = sql.raw(dir === 'desc' ? '<' : '>');
+  if (q.after !== undefined) {
+    const lastId = q.after.id;
+    if (q.orderBy === undefined) {
+      out = out.where(sql<SqlBool>`${id} ${cmp} ${lastId}`);
+    } else {
+      const k = sortKey(q.orderBy);
+      const v = q.after.v ?? '';
+      out = out.where(sql<SqlBool>`(${k} ${cmp} ${v} or (${k} = ${v} and ${id} ${cmp} ${lastId}))`);
+    }
+  }
+  if (q.orderBy !== undefined) out = out.orderBy(sortKey(q.orderBy), dir);
+  return out.orderBy(id, dir).limit(q.top + 1) as QB;
+}
+
+/** Trims the look-ahead row fetched by `applyODataQuery` and builds the next `$skiptoken`. */
+export function pageResult<T>(
+  rows: T[],
+  q: ODataQuery,
+  getSortValue: (row: T) => string | null,
+  getId: (row: T) => string,
+): { items: T[]; skiptoken?: string } {
+  if (rows.length <= q.top) return { items: rows };
+  const items = rows.slice(0, q.top);
+  const last = items[items.length - 1] as T;
+  const v = q.orderBy === undefined ? null : getSortValue(last);
+  return { items, skiptoken: encodeSkipToken(v, getId(last), q.orderBy) };
+}
+
+/** Keeps only the `$select`ed keys (plus `id`), or returns the object unchanged without `$select`. */
+export function selectFields<T extends object>(obj: T, q: Pick<ODataQuery, 'select'>): Partial<T> {
+  if (q.select === undefined) return obj;
+  const out: Partial<T> = {};
+  for (const key of ['id', ...q.select]) {
+    if (key in obj) (out as Record<string, unknown>)[key] = (obj as Record<string, unknown>)[key];
+  }
+  return out;
+}

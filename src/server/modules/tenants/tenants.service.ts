@@ -1,0 +1,89 @@
+import type { Config } from '../../config/index.js';
+import type { Executor } from '../../db/index.js';
+import { asUniqueViolation } from '../../db/errors.js';
+import type { Clock } from '../../domain/clock.js';
+import { notFound } from '../../domain/errors.js';
+import type { IdGenerator } from '../../domain/ids.js';
+import type { KeyStore } from '../../platform/keys.js';
+import { findDefaultTenant, findTenant, insertTenant, type Tenant, updateTenant } from './tenants.repository.js';
+
+export type { Tenant } from './tenants.repository.js';
+
+export interface TenantsDeps {
+  db: Executor;
+  clock: Clock;
+  newId: IdGenerator;
+  keys: KeyStore;
+}
+
+export function createTenantsService(deps: TenantsDeps) {
+  const cache = new Map<string, Tenant>();
+  return {
+    /**
+     * Creates the default tenant on first start (display name and domain from configuration) and
+     * its signing key. Idempotent and safe when several processes start at once.
+     */
+    async ensureDefaultTenant(config: Pick<Config, 'tenantName' | 'tenantDomain'>): Promise<Tenant> {
+      let t = await findDefaultTenant(deps.db);
+      if (!t) {
+        try {
+          await this.createTenant({ displayName: config.tenantName, initialDomain: config.tenantDomain, isDefault: true });
+        } catch (err) {
+          if (!asUniqueViolation(err)) throw err;
+        }
+        t = await findDefaultTenant(deps.db);
+        if (!t) throw new Error('default tenant could not be created');
+      }
+      await deps.keys.ensureTenantKey(t.id);
+      return t;
+    },
+
+    /** Creates a tenant with its signing key. Used at first start, by tests and by future tenant admin. */
+    async createTenant(input: { displayName: string; initialDomain: string; isDefault?: boolean }): Promise<Tenant> {
+      const t: Tenant = {
+        id: deps.newId(),
+        displayName: input.displayName,
+        initialDomain: input.initialDomain.toLowerCase(),
+        isDefault: input.isDefault ?? false,
+        privacyStatementUrl: null,
+        privacyContactEmail: null,
+        technicalNotificationMails: [],
+        createdDateTime: deps.clock.now().toISOString(),
+      };
+      await insertTenant(deps.db, t);
+      await deps.keys.ensureTenantKey(t.id);
+      return t;
+    },
+
+    async getTenant(id: string): Promise<Tenant> {
+      const t = await this.findTenant(id);
+      if (!t) throw notFound(id);
+      return t;
+    },
+
+    /** Tenants change rarely; a short per-process cache keeps token verification cheap. */
+    async findTenant(id: string): Promise<Tenant | undefined> {
+      const hit = cache.get(id);
+      if (hit) return hit;
+      const t = await findTenant(deps.db, id);
+      if (t) cache.set(id, t);
+      return t;
+    },
+
+    async findDefaultTenant(): Promise<Tenant | undefined> {
+      return findDefaultTenant(deps.db);
+    },
+
+    /** Updates organization properties inside the caller's transaction (authorization is the caller's job). */
+    async updateTenant(
+      db: Executor,
+      id: string,
+      patch: Parameters<typeof updateTenant>[2],
+    ): Promise<void> {
+      await updateTenant(db, id, patch);
+      cache.delete(id);
+    },
+  };
+}
+
+export type TenantsService = ReturnType<typeof createTenantsService>;

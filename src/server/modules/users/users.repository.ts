@@ -1,0 +1,196 @@
+import type { ObjectIdentity, User } from '../../../contracts/users.js';
+import type { Executor } from '../../db/index.js';
+import type { UsersTable } from '../../db/types.js';
+import { notFound } from '../../domain/errors.js';
+import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult, type ResourceSpec } from '../../http/odata/query.js';
+
+/** OData description of the users collection: which properties filter, sort and search how. */
+export const usersResource: ResourceSpec = {
+  name: 'users',
+  idColumn: 'id',
+  searchable: ['displayName', 'mail', 'userPrincipalName', 'givenName', 'surname'],
+  properties: {
+    id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
+    displayName: {
+      type: 'string',
+      column: 'display_name',
+      filter: ['eq', 'ne', 'in', 'startswith', 'not'],
+      ci: true,
+      orderable: true,
+    },
+    givenName: { type: 'string', column: 'given_name', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    surname: { type: 'string', column: 'surname', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    mail: { type: 'string', column: 'mail', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    otherMails: { type: 'stringCollection', column: 'other_mails', filter: ['any'], ci: true },
+    userPrincipalName: {
+      type: 'string',
+      column: 'user_principal_name',
+      filter: ['eq', 'ne', 'in', 'startswith', 'not'],
+      ci: true,
+      orderable: true,
+    },
+    userType: { type: 'enum', column: 'user_type', values: ['Member', 'Guest'], filter: ['eq', 'ne', 'in', 'not'] },
+    accountEnabled: { type: 'boolean', column: 'account_enabled', filter: ['eq', 'ne', 'not'] },
+    creationType: { type: 'string', column: 'creation_type', filter: ['eq', 'ne', 'in', 'not'] },
+    externalUserState: {
+      type: 'enum',
+      column: 'external_user_state',
+      values: ['PendingAcceptance', 'Accepted'],
+      filter: ['eq', 'ne', 'in', 'not'],
+    },
+    externalUserStateChangeDateTime: {
+      type: 'datetime',
+      column: 'external_user_state_change_date_time',
+      filter: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'],
+    },
+    createdDateTime: {
+      type: 'datetime',
+      column: 'created_date_time',
+      filter: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'],
+      orderable: true,
+    },
+    identities: { type: 'stringCollection' },
+    department: { type: 'string', column: 'department', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    jobTitle: { type: 'string', column: 'job_title', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    companyName: { type: 'string', column: 'company_name', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    preferredLanguage: { type: 'string', column: 'preferred_language', filter: ['eq', 'ne'] },
+  },
+};
+
+export const toUser = (r: UsersTable): User => ({
+  id: r.id,
+  displayName: r.display_name,
+  givenName: r.given_name,
+  surname: r.surname,
+  mail: r.mail,
+  otherMails: JSON.parse(r.other_mails) as string[],
+  userPrincipalName: r.user_principal_name,
+  userType: r.user_type as User['userType'],
+  accountEnabled: r.account_enabled === 1,
+  creationType: r.creation_type,
+  externalUserState: r.external_user_state as User['externalUserState'],
+  externalUserStateChangeDateTime: r.external_user_state_change_date_time,
+  createdDateTime: r.created_date_time,
+  identities: JSON.parse(r.identities) as ObjectIdentity[],
+  department: r.department,
+  jobTitle: r.job_title,
+  companyName: r.company_name,
+  preferredLanguage: r.preferred_language,
+});
+
+export const toRow = (tenantId: string, u: User, passwordHash: string | null): UsersTable => ({
+  id: u.id,
+  tenant_id: tenantId,
+  display_name: u.displayName,
+  given_name: u.givenName,
+  surname: u.surname,
+  mail: u.mail,
+  mail_lower: u.mail?.toLowerCase() ?? null,
+  other_mails: JSON.stringify(u.otherMails),
+  user_principal_name: u.userPrincipalName,
+  upn_lower: u.userPrincipalName.toLowerCase(),
+  user_type: u.userType,
+  account_enabled: u.accountEnabled ? 1 : 0,
+  creation_type: u.creationType,
+  external_user_state: u.externalUserState,
+  external_user_state_change_date_time: u.externalUserStateChangeDateTime,
+  identities: JSON.stringify(u.identities),
+  department: u.department,
+  job_title: u.jobTitle,
+  company_name: u.companyName,
+  preferred_language: u.preferredLanguage,
+  password_hash: passwordHash,
+  created_date_time: u.createdDateTime,
+});
+
+export async function findUser(db: Executor, tenantId: string, id: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  return r && toUser(r);
+}
+
+/** Finds by object id or by userPrincipalName (case-insensitive), as Graph's /users/{id | upn}. */
+export async function findUserByIdOrUpn(db: Executor, tenantId: string, key: string): Promise<User | undefined> {
+  const r = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => (key.includes('@') ? eb('upn_lower', '=', key.toLowerCase()) : eb('id', '=', key.toLowerCase())))
+    .executeTakeFirst();
+  return r && toUser(r);
+}
+
+export async function getUser(db: Executor, tenantId: string, id: string): Promise<User> {
+  const u = await findUserByIdOrUpn(db, tenantId, id);
+  if (!u) throw notFound(id);
+  return u;
+}
+
+export async function findUsersByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<User[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  return rows.map(toUser);
+}
+
+/** Sign-in lookup: user principal name or mail, case-insensitive. Returns the password hash too. */
+export async function findUserForSignIn(
+  db: Executor,
+  tenantId: string,
+  login: string,
+): Promise<{ user: User; passwordHash: string | null } | undefined> {
+  const l = login.trim().toLowerCase();
+  const r = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('upn_lower', '=', l), eb('mail_lower', '=', l)]))
+    .orderBy('upn_lower')
+    .executeTakeFirst();
+  return r && { user: toUser(r), passwordHash: r.password_hash };
+}
+
+export async function insertUser(db: Executor, tenantId: string, u: User, passwordHash: string | null): Promise<void> {
+  await db.insertInto('users').values(toRow(tenantId, u, passwordHash)).execute();
+}
+
+export async function updateUserRow(
+  db: Executor,
+  tenantId: string,
+  u: User,
+  passwordHash: string | null | undefined,
+): Promise<void> {
+  const { id: _id, tenant_id: _t, created_date_time: _c, password_hash: _p, ...values } = toRow(tenantId, u, null);
+  await db
+    .updateTable('users')
+    .set(passwordHash === undefined ? values : { ...values, password_hash: passwordHash })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', u.id)
+    .execute();
+}
+
+export async function deleteUserRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export async function listUsers(
+  db: Executor,
+  tenantId: string,
+  q: ODataQuery,
+  restrictToIds?: readonly string[],
+): Promise<{ items: User[]; skiptoken?: string; count?: number }> {
+  let base = db.selectFrom('users').where('users.tenant_id', '=', tenantId);
+  if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
+  const rows = await applyODataQuery(base.selectAll('users'), usersResource, q).execute();
+  const page = pageResult(
+    rows as UsersTable[],
+    q,
+    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
+    (r) => r.id,
+  );
+  const result: { items: User[]; skiptoken?: string; count?: number } = { items: page.items.map(toUser) };
+  if (page.skiptoken) result.skiptoken = page.skiptoken;
+  if (q.count) {
+    const c = await applyODataWhere(base.select((eb) => eb.fn.countAll<number>().as('n')), usersResource, q).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
+}

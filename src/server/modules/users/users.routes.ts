@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createUserBody, updateUserBody } from '../../../contracts/users.js';
+import { badRequest } from '../../domain/errors.js';
+import { sendCollection, sendEntity } from '../../http/graph.js';
+import { parseODataQuery } from '../../http/odata/query.js';
+import { usersResource } from './users.repository.js';
+
+const idParam = z.object({ id: z.string().min(1).max(256) });
+
+export const odataOptions = (req: FastifyRequest) => {
+  const cl = req.headers.consistencylevel;
+  return typeof cl === 'string' ? { consistencyLevel: cl } : {};
+};
+
+/** The signed-in user's id for /me routes; app-only tokens have no "me". */
+export function meId(req: FastifyRequest): string {
+  const c = req.ctx.caller;
+  if (c.kind !== 'user') throw badRequest('/me request is only valid with delegated authentication flow.');
+  return c.userId;
+}
+
+export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { users } = app.portico.services;
+
+  app.get('/users', { schema: { tags: ['users'], summary: 'List users' } }, async (req, reply) => {
+    const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
+    return sendCollection(req, reply, 'users', await users.listUsers(req.ctx, q), q);
+  });
+
+  app.post('/users', { schema: { tags: ['users'], summary: 'Create user', body: createUserBody } }, async (req, reply) => {
+    const user = await users.createUser(req.ctx, req.body);
+    return sendEntity(req, reply, 'users/$entity', user, undefined, 201);
+  });
+
+  app.get('/me', { schema: { tags: ['users'], summary: 'Get the signed-in user' } }, async (req, reply) => {
+    const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
+    return sendEntity(req, reply, 'users/$entity', await users.getUser(req.ctx, meId(req)), q);
+  });
+
+  app.get(
+    '/users/:id',
+    { schema: { tags: ['users'], summary: 'Get user by id or userPrincipalName', params: idParam } },
+    async (req, reply) => {
+      const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
+      return sendEntity(req, reply, 'users/$entity', await users.getUser(req.ctx, req.params.id), q);
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    { schema: { tags: ['users'], summary: 'Update user', params: idParam, body: updateUserBody } },
+    async (req, reply) => {
+      await users.updateUser(req.ctx, req.params.id, req.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete user', params: idParam } }, async (req, reply) => {
+    await users.deleteUser(req.ctx, req.params.id);
+    return reply.status(204).send();
+  });
+}
