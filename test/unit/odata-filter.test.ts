@@ -93,10 +93,10 @@ describe('parseFilter: accepted expressions', () => {
     ["groupTypes/all(c:c eq 'A')", '(groupTypes/all c (eq c "A"))'],
     ['groupTypes/any()', '(groupTypes/any - -)'],
     ["a/any(x: x/b/any(y: y eq 'q'))", '(a/any x (x/b/any y (eq y "q")))'],
-    ["a/any(x: x/b/any(y: y eq x/c))".replace("x/c", "'q'"), '(a/any x (x/b/any y (eq y "q")))'],
+    ['a/any(x: x/b/any(y: y eq x/c))'.replace('x/c', "'q'"), '(a/any x (x/b/any y (eq y "q")))'],
     // boolean structure and precedence: not > and > or
-    ["a eq 1 and b eq 2", '(and (eq a 1) (eq b 2))'],
-    ["a eq 1 or b eq 2", '(or (eq a 1) (eq b 2))'],
+    ['a eq 1 and b eq 2', '(and (eq a 1) (eq b 2))'],
+    ['a eq 1 or b eq 2', '(or (eq a 1) (eq b 2))'],
     ['a eq 1 or b eq 2 and c eq 3', '(or (eq a 1) (and (eq b 2) (eq c 3)))'],
     ['a eq 1 and b eq 2 or c eq 3', '(or (and (eq a 1) (eq b 2)) (eq c 3))'],
     ['(a eq 1 or b eq 2) and c eq 3', '(and (or (eq a 1) (eq b 2)) (eq c 3))'],
@@ -112,7 +112,7 @@ describe('parseFilter: accepted expressions', () => {
     // identifiers that merely start like keywords or literals
     ["android eq 'x' and order eq 'y'", '(and (eq android "x") (eq order "y"))'],
     ["notes eq 'x'", '(eq notes "x")'],
-    ["nullable eq true", '(eq nullable true)'],
+    ['nullable eq true', '(eq nullable true)'],
     ["deadbeef eq 'x'", '(eq deadbeef "x")'],
   ];
   it.each(cases)('%s', (input, expected) => {
@@ -131,17 +131,26 @@ describe('parseFilter: errors', () => {
     ['   ', 'Invalid $filter: the expression is empty.'],
     ["a eq 'x')", "Invalid $filter: unexpected token ')' at position 8; expected 'and', 'or' or end of input."],
     ["(a eq 'x'", "Invalid $filter: unexpected end of input at position 9; expected ')'."],
-    ["displayName eq 'Ada", "Invalid $filter: unterminated string literal starting at position 15."],
-    ['a eq', "Invalid $filter: unexpected end of input at position 4; expected a literal value."],
+    ["displayName eq 'Ada", 'Invalid $filter: unterminated string literal starting at position 15.'],
+    ['a eq', 'Invalid $filter: unexpected end of input at position 4; expected a literal value.'],
     ['a eq b', "Invalid $filter: unexpected token 'b' at position 5; expected a literal value."],
     ["a eq 'x' and", 'Invalid $filter: unexpected end of input at position 12; expected a property name or function.'],
     ["a eq 'x' or or b eq 1", "Invalid $filter: unexpected token 'or' at position 12; expected a property name or function."],
-    ["a 'x'", "Invalid $filter: unexpected string literal 'x' at position 2; expected a comparison operator ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in')."],
-    ["a like 'x'", "Invalid $filter: unexpected token 'like' at position 2; expected a comparison operator ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in')."],
-    ['a', "Invalid $filter: unexpected end of input at position 1; expected a comparison operator ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in')."],
+    [
+      "a 'x'",
+      "Invalid $filter: unexpected string literal 'x' at position 2; expected a comparison operator ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in').",
+    ],
+    [
+      "a like 'x'",
+      "Invalid $filter: unexpected token 'like' at position 2; expected a comparison operator ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in').",
+    ],
+    [
+      'a',
+      "Invalid $filter: unexpected end of input at position 1; expected a comparison operator ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in').",
+    ],
     ["a eq 'x' b eq 'y'", "Invalid $filter: unexpected token 'b' at position 9; expected 'and', 'or' or end of input."],
     ["a eq 'x' # 1", "Invalid $filter: unexpected character '#' at position 9."],
-    ["a in ()", "Invalid $filter: unexpected token ')' at position 6; expected a literal value."],
+    ['a in ()', "Invalid $filter: unexpected token ')' at position 6; expected a literal value."],
     ["a in ('x',)", "Invalid $filter: unexpected token ')' at position 10; expected a literal value."],
     ["a in ('x' 'y')", "Invalid $filter: unexpected string literal 'y' at position 10; expected ',' or ')'."],
     ["a in 'x'", "Invalid $filter: unexpected string literal 'x' at position 5; expected '(' after 'in'."],
@@ -157,8 +166,14 @@ describe('parseFilter: errors', () => {
     ["groupTypes/any(c: c eq 'x'", "Invalid $filter: unexpected end of input at position 26; expected ')' closing the lambda."],
     ["a/any(x: x/b/any(x: x eq 'q'))", "Invalid $filter: range variable 'x' at position 17 is already in use."],
     ["groupTypes/any(eq: eq eq 'x')", "Invalid $filter: unexpected token 'eq' at position 15; expected a lambda range variable."],
-    ['a eq 2024-13-01T00:00:00', "Invalid $filter: malformed date-time '2024-13-01T00:00:00' at position 5; expected e.g. 2024-01-01T00:00:00Z."],
-    ['a eq 2024-01-01T00:00Zx', "Invalid $filter: malformed date-time '2024-01-01T00:00Zx' at position 5; expected e.g. 2024-01-01T00:00:00Z."],
+    [
+      'a eq 2024-13-01T00:00:00',
+      "Invalid $filter: malformed date-time '2024-13-01T00:00:00' at position 5; expected e.g. 2024-01-01T00:00:00Z.",
+    ],
+    [
+      'a eq 2024-01-01T00:00Zx',
+      "Invalid $filter: malformed date-time '2024-01-01T00:00Zx' at position 5; expected e.g. 2024-01-01T00:00:00Z.",
+    ],
     ['a eq 1-2', "Invalid $filter: unexpected character '1' at position 5."],
     ['not', 'Invalid $filter: unexpected end of input at position 3; expected a property name or function.'],
     ['()', "Invalid $filter: unexpected token ')' at position 1; expected a property name or function."],
@@ -197,7 +212,9 @@ describe('parseFilter: errors', () => {
 
 describe('tokenize', () => {
   it('splits punctuation, literals and identifiers with positions', () => {
-    expect(tokenize(`a/any(c:c eq 'x''y') and t ge 2024-01-01T00:00:00Z or id eq ${G}`).map((t) => [t.kind, t.text, t.pos])).toEqual([
+    expect(
+      tokenize(`a/any(c:c eq 'x''y') and t ge 2024-01-01T00:00:00Z or id eq ${G}`).map((t) => [t.kind, t.text, t.pos]),
+    ).toEqual([
       ['ident', 'a', 0],
       ['/', '/', 1],
       ['ident', 'any', 2],

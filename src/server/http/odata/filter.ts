@@ -60,8 +60,8 @@ export type FilterNode =
       pos: number;
     };
 
-type TokenKind = 'ident' | 'string' | 'number' | 'guid' | 'datetime' | '(' | ')' | ',' | ':' | '/' | 'eof';
-interface Token {
+export type TokenKind = 'ident' | 'string' | 'number' | 'guid' | 'datetime' | '(' | ')' | ',' | ':' | '/' | 'eof';
+export interface Token {
   kind: TokenKind;
   /** Source text for idents/numbers/guids/datetimes; the unescaped value for strings. */
   text: string;

@@ -13,14 +13,7 @@
  * - under `not`, the operand is wrapped in coalesce(…, false) so SQL's three-valued logic cannot
  *   silently drop rows whose column is NULL (OData comparisons are two-valued).
  */
-import {
-  type Expression,
-  type ExpressionBuilder,
-  expressionBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import type { FilterNode, Literal, PropertyPath } from './filter.js';
 import { parseFilter } from './filter.js';
@@ -165,9 +158,7 @@ const literalText = (lit: Literal): string => {
 /** Converts a literal to the stored representation of `prop`, or throws a 400 naming the property. */
 function toStored(spec: ResourceSpec, name: string, prop: PropSpec, lit: Literal): Scalar {
   const bad = (expected: string): DomainError =>
-    invalid(
-      `Invalid value ${literalText(lit)} for property '${name}' in $filter for ${spec.name}: expected ${expected}.`,
-    );
+    invalid(`Invalid value ${literalText(lit)} for property '${name}' in $filter for ${spec.name}: expected ${expected}.`);
   switch (prop.type) {
     case 'string':
     case 'stringCollection':
@@ -250,8 +241,14 @@ function resolve(
   return [name, prop, prop.column];
 }
 
-const lowerIf = (ci: boolean | undefined, e: Expression<unknown>): Expression<unknown> =>
-  ci === true ? sql`lower(${e})` : e;
+const lowerIf = (ci: boolean | undefined, e: Expression<unknown>): Expression<unknown> => (ci === true ? sql`lower(${e})` : e);
+
+/**
+ * A bound value for comparison with `prop`'s column. Numbers are cast to numeric: PostgreSQL would
+ * otherwise type the parameter after an integer column and reject `25.5`.
+ */
+const bind = (prop: PropSpec, v: Scalar): Expression<unknown> =>
+  lowerIf(prop.ci, prop.type === 'number' ? sql`cast(${v} as numeric)` : sql.val(v));
 
 function compileNode(node: FilterNode, ctx: Ctx): Expression<SqlBool> {
   const { spec, eb } = ctx;
@@ -284,7 +281,7 @@ function compileNode(node: FilterNode, ctx: Ctx): Expression<SqlBool> {
       throw invalid(`Operator '${node.op}' cannot compare property '${name}' with null in $filter for ${spec.name}.`);
     }
     const v = toStored(spec, name, prop, node.value);
-    const cmp = sql<SqlBool>`${lowerIf(prop.ci, col)} ${sql.raw(SQL_OP[node.op])} ${lowerIf(prop.ci, sql.val(v))}`;
+    const cmp = sql<SqlBool>`${lowerIf(prop.ci, col)} ${sql.raw(SQL_OP[node.op])} ${bind(prop, v)}`;
     // OData's `ne` is true for NULL columns; SQL's `<>` would be NULL (row dropped).
     return node.op === 'ne' ? sql<SqlBool>`(${cmp} or ${col} is null)` : cmp;
   }
@@ -293,7 +290,7 @@ function compileNode(node: FilterNode, ctx: Ctx): Expression<SqlBool> {
     const [name, prop, column] = resolve(ctx, node.path, 'in');
     const values = node.values.map((lit) => {
       if (lit.kind === 'null') throw invalid(`'in' lists cannot contain null (property '${name}') for ${spec.name}.`);
-      return lowerIf(prop.ci, sql.val(toStored(spec, name, prop, lit)));
+      return bind(prop, toStored(spec, name, prop, lit));
     });
     return sql<SqlBool>`${lowerIf(prop.ci, sql.ref(column))} in (${sql.join(values)})`;
   }
@@ -314,33 +311,36 @@ function compileNode(node: FilterNode, ctx: Ctx): Expression<SqlBool> {
 }
 
 /*
- * String collections are stored as a JSON array in a TEXT column (e.g. `["Unified","DynamicMembership"]`),
- * which neither dialect can index or unnest portably. Because JSON escapes `"` inside strings as `\"`,
- * the JSON encoding of a value, quotes included (`"Unified"`), can only occur in the array text where
- * an element equals that value; `startswith` drops the closing quote (`"Uni`). So
- *   c eq 'Unified'     ->  column contains "Unified"
- *   startswith(c,'Un') ->  column contains "Un
- * (The prefix form can false-positive on an element containing a literal `"` followed by the prefix;
- * directory values of these collections do not contain quotes.)
- * Case-insensitive: lower(column) LIKE lower('%"Unified"%') ESCAPE '\' with %, _ and \ escaped.
+ * String collections are stored as a JSON array in a TEXT column, written with JSON.stringify (compact:
+ * `["Unified","DynamicMembership"]`), which neither dialect can index or unnest portably. So we match
+ * the array text instead. In compact JSON a real (unescaped) `"` preceded by `[` or `,` can only be the
+ * opening quote of an element: inside strings `"` is always written `\"`. Hence, with the value
+ * JSON-encoded including its quotes:
+ *   c eq 'Unified'     ->  text contains `["Unified"` or `,"Unified"`
+ *   startswith(c,'Un') ->  text contains `["Un`       or `,"Un`        (closing quote dropped)
+ * The anchor matters: without it, `"Unified"` would also be found inside the element `a"Unified`
+ * (encoded `"a\"Unified"`).
+ * Case-insensitive: lower(column) LIKE lower('%["Unified"%') ESCAPE '\', with %, _ and \ escaped.
  * Case-sensitive: replace(column, needle, '') <> column, an exact substring test on both dialects
- * (LIKE is case-insensitive on SQLite).
+ * (LIKE ignores ASCII case on SQLite but not on PostgreSQL).
  */
 function compileCollectionLambda(node: Extract<FilterNode, { type: 'lambda' }>, ctx: Ctx): Expression<SqlBool> {
   const { spec } = ctx;
-  const [name, prop, column] = resolve(ctx, node.path, node.op);
+  const [name, prop, column] = resolve(ctx, node.path, 'any');
   const col = sql.ref(column);
+  const unsupported = (what: string): DomainError =>
+    invalid(`Unsupported ${what} inside '${name}/${node.op}' in $filter for ${spec.name}.`);
+  if (node.op !== 'any') throw unsupported(`lambda '${node.op}'`);
   if (node.predicate === null || node.variable === null) {
     // `prop/any()`: the collection is not empty.
     return sql<SqlBool>`(${col} is not null and ${col} <> '[]')`;
   }
   const variable = node.variable;
-  const contains = (needle: string): Expression<SqlBool> =>
+  const containsOne = (needle: string): Expression<SqlBool> =>
     prop.ci === true
       ? sql<SqlBool>`lower(${col}) like lower(${`%${escapeLike(needle)}%`}) escape '\\'`
       : sql<SqlBool>`replace(${col}, ${needle}, '') <> ${col}`;
-  const unsupported = (what: string): DomainError =>
-    invalid(`Unsupported ${what} inside '${name}/${node.op}' in $filter for ${spec.name}.`);
+  const contains = (encoded: string): Expression<SqlBool> => ctx.eb.or([containsOne(`[${encoded}`), containsOne(`,${encoded}`)]);
   const checkElement = (p: PropertyPath, op: string): void => {
     if (p.segments.length !== 1 || p.segments[0] !== variable) {
       throw unsupported(`property '${pathKey(p)}'`);
@@ -369,7 +369,6 @@ function compileCollectionLambda(node: Extract<FilterNode, { type: 'lambda' }>, 
         throw unsupported(`'${n.type}' expression`);
     }
   };
-  if (node.op !== 'any') throw unsupported(`lambda '${node.op}'`);
   return body(node.predicate);
 }
 
@@ -420,7 +419,10 @@ function parseSearch(input: string, spec: ResourceSpec): SearchNode {
     node = { type: 'or', left: node, right: and() };
   }
   const extra = tokens[i];
-  if (extra !== undefined) throw bad(`unexpected ${extra.text} at position ${extra.pos}; expected AND or OR.`);
+  if (extra !== undefined)
+    throw bad(
+      `unexpected ${extra.kind === 'clause' ? `"${extra.text}"` : extra.text} at position ${extra.pos}; expected AND or OR.`,
+    );
   return node;
 }
 
@@ -570,20 +572,12 @@ export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSp
 const sortKey = (o: ODataOrderBy): Expression<string> => sql<string>`coalesce(${sql.ref(o.column)}, '')`;
 
 /** Adds the `$filter`/`$search` condition only: reuse it for `$count` queries. */
-export function applyODataWhere<QB extends SelectQueryBuilder<any, any, any>>(
-  qb: QB,
-  _spec: ResourceSpec,
-  q: ODataQuery,
-): QB {
+export function applyODataWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, _spec: ResourceSpec, q: ODataQuery): QB {
   return q.where === undefined ? qb : (qb.where(q.where) as QB);
 }
 
 /** Adds filter, search, keyset paging condition, ordering (sort column, then id) and `limit(top + 1)`. */
-export function applyODataQuery<QB extends SelectQueryBuilder<any, any, any>>(
-  qb: QB,
-  spec: ResourceSpec,
-  q: ODataQuery,
-): QB {
+export function applyODataQuery<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, spec: ResourceSpec, q: ODataQuery): QB {
   let out: SelectQueryBuilder<any, any, any> = applyODataWhere(qb, spec, q);
   const id = sql.ref(spec.idColumn);
   const dir = q.orderBy?.direction ?? 'asc';
