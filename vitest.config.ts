@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import type { ViteUserConfig as UserConfig } from 'vitest/config';
 // @ts-expect-error plain ESM helper shared with scripts/test.mjs
 import { loudSkipNotice, postgresReachable, testDatabaseUrl } from './scripts/pg-probe.mjs';
@@ -26,6 +27,18 @@ export default async (): Promise<UserConfig> => {
       pool: 'forks' as const,
       projects: [
         { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+        // The SPA's component and logic tests, in jsdom (src/web).
+        {
+          extends: true,
+          plugins: [react()],
+          test: {
+            name: 'web',
+            environment: 'jsdom',
+            include: ['src/web/**/*.test.{ts,tsx}'],
+            setupFiles: ['src/web/test-setup.ts'],
+            testTimeout: 20_000,
+          },
+        },
         integration('sqlite'),
         ...(pgUp ? [integration('postgres')] : []),
       ],

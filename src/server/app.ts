@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config/index.js';
 import { createDb, type Database, migrateToLatest } from './db/index.js';
@@ -10,15 +10,29 @@ import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId, registerErrorHandling } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders, webRoutes } from './http/web.js';
+import { createAuditQueryService } from './modules/audit/audit.query.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createClientsService } from './modules/clients/clients.service.js';
+import { groupsRoutes } from './modules/groups/groups.routes.js';
+import { createGroupsService } from './modules/groups/groups.service.js';
+import { mailRoutes } from './modules/mail/mail.routes.js';
+import { organizationRoutes } from './modules/organization/organization.routes.js';
+import { createOrganizationService } from './modules/organization/organization.service.js';
+import { policiesRoutes } from './modules/policies/policies.routes.js';
 import { createPoliciesService } from './modules/policies/policies.service.js';
+import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { createRolesService } from './modules/roles/roles.service.js';
 import { createTenantsService, type Tenant } from './modules/tenants/tenants.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersService } from './modules/users/users.service.js';
-import { createLogger } from './platform/logger.js';
+import { createDevMailboxService } from './platform/dev-mailbox.js';
 import { KeyStore } from './platform/keys.js';
+import { createLogger } from './platform/logger.js';
+import { createMailer, type Mailer } from './platform/mailer.js';
+import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
+import { oidcRoutes } from './protocols/oidc/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -28,6 +42,8 @@ export interface AppOptions {
   newId?: IdGenerator;
   /** Run migrations at build time (serve does; `portico migrate` is the explicit path). Default true. */
   migrate?: boolean;
+  /** Observer of every route as it is registered (tests: the OpenAPI document covers them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 function createServices(database: Database, config: Config, clock: Clock, newId: IdGenerator) {
@@ -38,8 +54,18 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const tenants = createTenantsService({ db, clock, newId, keys });
   const users = createUsersService({ db, clock, newId, audit, policies });
   const roles = createRolesService({ db, clock, newId, audit, policies, users });
+  users.useRoles(roles);
+  const groups = createGroupsService({ db, clock, newId, audit, policies, users, tenants });
+  groups.register();
   const clients = createClientsService({ db, clock, newId });
-  return { keys, services: { audit, policies, tenants, users, roles, clients } };
+  const organization = createOrganizationService({ db, audit, policies, tenants });
+  const auditLog = createAuditQueryService({ db, policies });
+  const devMailbox = createDevMailboxService({
+    db,
+    policyFacts: (tenantId) => policies.policyFacts(tenantId),
+    smtpConfigured: config.smtpUrl !== undefined,
+  });
+  return { keys, services: { devMailbox, audit, auditLog, policies, tenants, users, roles, groups, clients, organization } };
 }
 
 export type Services = ReturnType<typeof createServices>['services'];
@@ -52,6 +78,10 @@ export interface Portico {
   keys: KeyStore;
   services: Services;
   defaultTenant: Tenant;
+  /** SMTP or the dev mailbox, per PORTICO_SMTP_URL. */
+  mailer: Mailer;
+  /** Delivers the outbox; polling when PORTICO_OUTBOX_WORKER=on (tests may call `drain()`). */
+  outboxWorker: OutboxWorker;
 }
 
 declare module 'fastify' {
@@ -81,9 +111,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant });
+  const mailer = createMailer(config, database.db, app.log, { clock, newId });
+  const outboxWorker = createOutboxWorker({
+    db: database.db,
+    dialect: database.dialect,
+    mailer,
+    clock,
+    logger: app.log,
+    pollMs: config.outboxPollMs,
+  });
+  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker });
   app.decorateRequest('ctx', null as unknown as OperationContext);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
@@ -93,9 +133,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     if (!opts.database) await database.destroy();
   });
+  // Mail is delivered after commit by the outbox worker, in this process unless turned off.
+  if (config.outboxWorker) {
+    app.addHook('onReady', async () => {
+      app.log.info({ mailer: mailer.description, workerId: outboxWorker.id }, 'outbox worker started');
+      outboxWorker.start();
+    });
+  }
+  // onClose hooks run last-added first: this one stops the worker before the database closes.
+  app.addHook('onClose', async () => {
+    await outboxWorker.stop();
+    mailer.close();
+  });
   registerErrorHandling(app);
   // Before any route: the OpenAPI generator records routes as they are added.
   await registerOpenApi(app, config);
+  await registerSecurityHeaders(app, config);
   await app.register(cookie);
   await app.register(formbody);
 
@@ -105,9 +158,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         req.ctx = await authenticateRequest(req);
       });
       await graph.register(usersRoutes);
+      await graph.register(mailRoutes);
+      await graph.register(groupsRoutes);
+      await graph.register(rolesRoutes);
+      await graph.register(policiesRoutes);
+      await graph.register(organizationRoutes);
+      await graph.register(auditRoutes);
     },
     { prefix: '/v1.0' },
   );
+
+  // Token issuer (oidc-provider per tenant) and the sign-in page.
+  await oidcRoutes(app);
+
+  // The React SPA (portal and admin center), built into dist/web.
+  await webRoutes(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;

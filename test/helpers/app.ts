@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import pg from 'pg';
+import type { User } from '../../src/contracts/users.js';
 import { buildApp } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config/index.js';
 import { createDb, type Database } from '../../src/server/db/index.js';
@@ -13,7 +14,6 @@ import { systemContext } from '../../src/server/domain/context.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
 import type { Tenant } from '../../src/server/modules/tenants/tenants.service.js';
 import { graphResource, issuerUrl } from '../../src/server/platform/urls.js';
-import type { User } from '../../src/contracts/users.js';
 
 /** The dialect this vitest project runs on (set per project in vitest.config.ts). */
 export const dialect = (process.env.PORTICO_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
@@ -30,10 +30,32 @@ export interface TestApp {
   /** Signs an application (client-credentials) token for an automation client. */
   appToken(permissions: string[], tenant?: Tenant): Promise<string>;
   /** Creates a user (through the service, as the CLI would) and returns it with a token. */
-  createUser(props?: Partial<{ displayName: string; userType: 'Member' | 'Guest'; roles: string[]; tenant: Tenant; upn: string; mail: string }>): Promise<{ user: User; token: string }>;
+  createUser(
+    props?: Partial<{
+      displayName: string;
+      userType: 'Member' | 'Guest';
+      roles: string[];
+      tenant: Tenant;
+      upn: string;
+      mail: string;
+    }>,
+  ): Promise<{ user: User; token: string }>;
   /** `app.inject` with a bearer token and JSON body. */
-  call(method: InjectOptions['method'], url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
-  close(): Promise<void>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
+  /** Where the data lives; pass it to another `buildTestApp({ storage })` to reopen the same database. */
+  storage: TestStorage;
+  /** Closes the app; with `keepStorage` the SQLite file / PostgreSQL schema is left for a later app. */
+  close(opts?: { keepStorage?: boolean }): Promise<void>;
+}
+
+/** A test database location: the temp data directory (SQLite file) and the PostgreSQL schema. */
+export interface TestStorage {
+  dir: string;
+  schema: string;
 }
 
 let counter = 0;
@@ -43,10 +65,12 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${ran
  * Builds Portico on a fresh real database: a new SQLite file in a temp directory, or a new
  * PostgreSQL schema (dropped on close). No mocks: the same composition root as `portico serve`.
  */
-export async function buildTestApp(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-test-'));
+export async function buildTestApp(
+  opts: { clock?: Clock; env?: Record<string, string>; storage?: TestStorage } = {},
+): Promise<TestApp> {
+  const dir = opts.storage?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-test-'));
   const pgUrl = process.env.PORTICO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const schema = `t_${unique()}`;
+  const schema = opts.storage?.schema ?? `t_${unique()}`;
   const env: Record<string, string> = {
     PORTICO_DATA_DIR: dir,
     PORTICO_PUBLIC_URL: 'http://localhost:8080',
@@ -125,9 +149,11 @@ export async function buildTestApp(opts: { clock?: Clock; env?: Record<string, s
         },
         ...(o.body !== undefined ? { payload: JSON.stringify(o.body) } : {}),
       }),
-    async close() {
+    storage: { dir, schema },
+    async close(closeOpts = {}) {
       await app.close();
       await database.destroy();
+      if (closeOpts.keepStorage) return;
       if (dialect === 'postgres') {
         const c = new pg.Client({ connectionString: pgUrl });
         await c.connect();

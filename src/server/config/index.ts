@@ -24,6 +24,10 @@ export interface Config {
   readonly signingAlg: 'ES256' | 'RS256';
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** Deliver the outbox from this process (`PORTICO_OUTBOX_WORKER=on`, the default). */
+  readonly outboxWorker: boolean;
+  /** Outbox polling interval in milliseconds. */
+  readonly outboxPollMs: number;
   readonly warnings: readonly string[];
 }
 
@@ -31,8 +35,7 @@ export interface Config {
 export const configVariables: Record<string, string> = {
   PORT: 'TCP port to listen on. Default `8080`.',
   PORTICO_HOST: 'Interface to bind. Default `127.0.0.1`; use `0.0.0.0` in a container or behind a load balancer.',
-  PORTICO_PUBLIC_URL:
-    'Externally visible base URL (issuer, links in e-mails, redirects). Default `http://localhost:<PORT>`.',
+  PORTICO_PUBLIC_URL: 'Externally visible base URL (issuer, links in e-mails, redirects). Default `http://localhost:<PORT>`.',
   PORTICO_DATA_DIR: 'Directory for the embedded SQLite database (`portico.db`). Default `./data`.',
   DATABASE_URL: 'When set to `postgres://…`, PostgreSQL is used instead of the embedded SQLite file.',
   PORTICO_TENANT_NAME: 'Display name of the default tenant created on first start. Default `Portico`.',
@@ -46,25 +49,20 @@ export const configVariables: Record<string, string> = {
   PORTICO_SIGNING_ALG: 'Algorithm of newly generated token-signing keys: `ES256` (default) or `RS256`.',
   PORTICO_SMTP_URL: 'SMTP server for outgoing mail, e.g. `smtp://user:pass@host:587` or `smtps://…`. Unset: the dev mailbox.',
   PORTICO_MAIL_FROM: 'Sender address of outgoing mail. Default `Portico <no-reply@<tenant domain>>`.',
+  PORTICO_OUTBOX_WORKER:
+    'Deliver queued mail from this process: `on` (default) or `off` (e.g. web-only replicas while other processes deliver; several workers may run at once on PostgreSQL).',
+  PORTICO_OUTBOX_POLL_MS: 'How often the mail outbox is polled for due messages, in milliseconds (50–60000). Default `1000`.',
 };
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const intIn = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const schema = z.object({
   PORT: intIn(0, 65535).optional(),
   PORTICO_HOST: z.string().min(1).optional(),
-  PORTICO_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-    .optional(),
+  PORTICO_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   PORTICO_DATA_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
@@ -80,8 +78,13 @@ const schema = z.object({
   PORTICO_ACCESS_TOKEN_TTL: intIn(60, 86400).optional(),
   PORTICO_SIGNIN_MAX_FAILURES: intIn(1, 1000).optional(),
   PORTICO_SIGNING_ALG: z.enum(['ES256', 'RS256']).optional(),
-  PORTICO_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  PORTICO_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   PORTICO_MAIL_FROM: z.string().min(3).optional(),
+  PORTICO_OUTBOX_WORKER: z.enum(['on', 'off']).optional(),
+  PORTICO_OUTBOX_POLL_MS: intIn(50, 60000).optional(),
 });
 
 export class ConfigError extends Error {
@@ -134,6 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     signingAlg: e.PORTICO_SIGNING_ALG ?? 'ES256',
     smtpUrl: e.PORTICO_SMTP_URL,
     mailFrom: e.PORTICO_MAIL_FROM ?? `Portico <no-reply@${tenantDomain}>`,
+    outboxWorker: (e.PORTICO_OUTBOX_WORKER ?? 'on') === 'on',
+    outboxPollMs: e.PORTICO_OUTBOX_POLL_MS ?? 1000,
     warnings: Object.freeze(warnings),
   });
 }

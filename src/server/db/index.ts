@@ -1,10 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/index.js';
 import * as m0001 from './migrations/0001_directory.js';
+import * as m0002 from './migrations/0002_mail.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -74,6 +85,7 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
 
 const migrations: Record<string, Migration> = {
   '0001_directory': m0001,
+  '0002_mail': m0002,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -84,7 +96,17 @@ class StaticProvider implements MigrationProvider {
 
 /** Applies pending migrations; safe to call from several processes (Kysely takes a lock). */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  // Kysely looks for its migration tables in EVERY schema unless told which one; with several
+  // schemas on one server (tests, or two installations) it would find another schema's tables.
+  const schema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

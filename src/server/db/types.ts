@@ -155,6 +155,42 @@ export interface RateLimitsTable {
   window_ends_at: string;
 }
 
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+export interface OutboxTable {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  /** Stable RFC 5322 Message-ID `<uuid@tenant-domain>`, the same on every delivery attempt. */
+  message_id: string;
+  /** JSON `MailPayload`: from, to[], cc[], replyTo?, subject, text, html, headers{}. */
+  payload: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_date_time: string;
+  sent_date_time: string | null;
+}
+
+export interface DevMailboxTable {
+  id: string;
+  tenant_id: string;
+  outbox_id: string;
+  message_id: string;
+  from: string;
+  /** JSON array of bare addresses. */
+  to: string;
+  /** JSON array of bare addresses. */
+  cc: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  received_date_time: string;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -170,4 +206,6 @@ export interface DB {
   instance_secrets: InstanceSecretsTable;
   oidc_payloads: OidcPayloadsTable;
   rate_limits: RateLimitsTable;
+  outbox: OutboxTable;
+  dev_mailbox: DevMailboxTable;
 }

@@ -69,7 +69,9 @@ export type Action =
   | 'groupManagementPolicy.update'
   | 'organization.read'
   | 'organization.update'
-  | 'audit.read';
+  | 'audit.read'
+  /** Portico extension: the development mailbox and the outbox delivery status. */
+  | 'devMailbox.read';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
@@ -146,6 +148,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   ],
   'organization.update': ['Organization.ReadWrite.All'],
   'audit.read': ['AuditLog.Read.All'],
+  'devMailbox.read': [],
 };
 
 const ALL_ADMINS = [
@@ -166,11 +169,10 @@ const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdmini
 export function authorize(caller: Caller, action: Action, policy: PolicyFacts, target: TargetFacts = {}): Decision {
   if (caller.kind === 'system') return ALLOW;
   if (caller.kind === 'app') {
+    if (appRules[action].length === 0) return deny('This operation is not available to applications: sign in as a user.');
     return appHas(caller, ...appRules[action])
       ? ALLOW
-      : deny(
-          `Insufficient privileges to complete the operation. The application needs one of: ${appRules[action].join(', ')}.`,
-        );
+      : deny(`Insufficient privileges to complete the operation. The application needs one of: ${appRules[action].join(', ')}.`);
   }
 
   const isGuest = caller.userType === 'Guest';
@@ -236,6 +238,8 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return has(caller, R.globalAdministrator) ? ALLOW : deny();
     case 'audit.read':
       return has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+    case 'devMailbox.read':
+      return has(caller, R.globalAdministrator, R.userAdministrator) ? ALLOW : deny();
   }
 }
 

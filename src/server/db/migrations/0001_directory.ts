@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('tenants')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('initial_domain', 'text', (c) => c.notNull())
     .addColumn('is_default', 'integer', (c) => c.notNull().defaultTo(0))
@@ -20,7 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('users')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('given_name', 'text')
@@ -49,7 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('groups')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
@@ -96,7 +96,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('role_assignments')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('principal_id', 'text', (c) => c.notNull())
     .addColumn('role_definition_id', 'text', (c) => c.notNull())
@@ -122,7 +122,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('directory_audits')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('activity_date_time', 'text', (c) => c.notNull())
     .addColumn('activity_display_name', 'text', (c) => c.notNull())
@@ -159,7 +159,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Automation clients (client-credentials grant with Graph application permissions).
   await db.schema
     .createTable('automation_clients')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('secret_hash', 'text', (c) => c.notNull())
@@ -170,7 +170,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Token-signing keys per tenant. Private keys are stored as JWK; keep the database private.
   await db.schema
     .createTable('signing_keys')
-    .addColumn('kid', 'text', (c) => c.primaryKey())
+    .addColumn('kid', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('alg', 'text', (c) => c.notNull())
     .addColumn('private_jwk', 'text', (c) => c.notNull())
@@ -182,7 +182,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Instance-wide secrets shared by every process on one database (cookie keys).
   await db.schema
     .createTable('instance_secrets')
-    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.primaryKey().notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('created_date_time', 'text', (c) => c.notNull())
     .execute();
@@ -207,7 +207,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Fixed-window counters for rate limits that must hold across processes (sign-in failures…).
   await db.schema
     .createTable('rate_limits')
-    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('key', 'text', (c) => c.primaryKey().notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
     .addColumn('window_ends_at', 'text', (c) => c.notNull())
     .execute();

@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import type { DirectoryAuditsTable } from '../../db/types.js';
 
@@ -18,7 +19,12 @@ export interface TargetResource {
 
 export interface InitiatedBy {
   user: { id: string; displayName: string | null; userPrincipalName: string | null; ipAddress: string | null } | null;
-  app: { appId: string | null; displayName: string | null; servicePrincipalId: string | null; servicePrincipalName: string | null } | null;
+  app: {
+    appId: string | null;
+    displayName: string | null;
+    servicePrincipalId: string | null;
+    servicePrincipalName: string | null;
+  } | null;
 }
 
 export interface DirectoryAudit {
@@ -79,4 +85,63 @@ export async function insertDirectoryAudit(db: Executor, tenantId: string, a: Di
       .values(ids.map((target_id) => ({ audit_id: a.id, tenant_id: tenantId, target_id })))
       .execute();
   }
+}
+
+/**
+ * One page of a tenant's directory audits, newest first (`activityDateTime desc, id desc`, or
+ * ascending with `$orderby=activityDateTime asc`), keyset-paged on that same pair so that pages
+ * stay stable while new records arrive. `where` is the compiled `$filter` (see audit.query.ts).
+ */
+export async function listDirectoryAudits(
+  db: Executor,
+  tenantId: string,
+  opts: {
+    where: Expression<SqlBool> | undefined;
+    direction: 'asc' | 'desc';
+    after: { v: string | null; id: string } | undefined;
+    top: number;
+    count: boolean;
+  },
+): Promise<{ items: DirectoryAudit[]; last?: { activityDateTime: string; id: string }; hasMore: boolean; count?: number }> {
+  let base = db.selectFrom('directory_audits').where('directory_audits.tenant_id', '=', tenantId);
+  if (opts.where) base = base.where(opts.where);
+  let q = base.selectAll('directory_audits');
+  if (opts.after) {
+    const op = opts.direction === 'desc' ? '<' : '>';
+    const v = opts.after.v ?? '';
+    const id = opts.after.id;
+    q = q.where((eb) =>
+      eb.or([
+        eb('directory_audits.activity_date_time', op, v),
+        eb.and([eb('directory_audits.activity_date_time', '=', v), eb('directory_audits.id', op, id)]),
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy('directory_audits.activity_date_time', opts.direction)
+    .orderBy('directory_audits.id', opts.direction)
+    .limit(opts.top + 1)
+    .execute();
+  const items = rows.slice(0, opts.top).map(toDirectoryAudit);
+  const lastItem = items[items.length - 1];
+  const result: { items: DirectoryAudit[]; last?: { activityDateTime: string; id: string }; hasMore: boolean; count?: number } = {
+    items,
+    hasMore: rows.length > opts.top,
+  };
+  if (lastItem) result.last = { activityDateTime: lastItem.activityDateTime, id: lastItem.id };
+  if (opts.count) {
+    const c = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
+}
+
+export async function findDirectoryAudit(db: Executor, tenantId: string, id: string): Promise<DirectoryAudit | undefined> {
+  const r = await db
+    .selectFrom('directory_audits')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id.toLowerCase())
+    .executeTakeFirst();
+  return r && toDirectoryAudit(r);
 }

@@ -177,6 +177,24 @@ export function createPoliciesService(deps: PoliciesDeps) {
     };
   }
 
+  /**
+   * Takes the row lock of each named policy document (creating the row when missing) so that a
+   * read-modify-write inside the transaction cannot lose a concurrent update. Always lock in the
+   * same order (authorization policy first) to stay deadlock-free.
+   */
+  async function lock(trx: Executor, tenantId: string, names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      const now = deps.clock.now().toISOString();
+      await trx
+        .insertInto('policies')
+        .values({ tenant_id: tenantId, name, value: '{}', updated_date_time: now })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ updated_date_time: eb.ref('policies.updated_date_time') })),
+        )
+        .execute();
+    }
+  }
+
   const service = {
     /** The facts the authorization module needs. No authorization: internal use by services. */
     async policyFacts(tenantId: string, db: Executor = deps.db): Promise<PolicyFacts> {
@@ -207,6 +225,7 @@ export function createPoliciesService(deps: PoliciesDeps) {
       const decision = authorize(ctx.caller, 'authorizationPolicy.update', await service.policyFacts(tenantId));
       if (!decision.allowed) throw denied(decision.reason);
       await deps.db.transaction().execute(async (trx) => {
+        await lock(trx, tenantId, [AUTHZ]);
         const before = await readAuthorizationPolicy(trx, tenantId);
         const after: AuthorizationPolicy = {
           ...before,
@@ -217,10 +236,15 @@ export function createPoliciesService(deps: PoliciesDeps) {
         await save(trx, tenantId, AUTHZ, after);
         await deps.audit.record(trx, ctx, {
           activityDisplayName: 'Update authorization policy',
-          category: 'Policy',
+          category: 'AuthorizationPolicy',
           operationType: 'Update',
           targetResources: [
-            { id: 'authorizationPolicy', displayName: after.displayName, type: 'Policy', modifiedProperties: diff(before, after) },
+            {
+              id: 'authorizationPolicy',
+              displayName: after.displayName,
+              type: 'Policy',
+              modifiedProperties: diff(before, after),
+            },
           ],
         });
       });
@@ -240,6 +264,7 @@ export function createPoliciesService(deps: PoliciesDeps) {
       const decision = authorize(ctx.caller, 'groupManagementPolicy.update', await service.policyFacts(tenantId));
       if (!decision.allowed) throw denied(decision.reason);
       await deps.db.transaction().execute(async (trx) => {
+        await lock(trx, tenantId, [AUTHZ, GROUPS]);
         const before = await readGroupManagementPolicy(trx, tenantId);
         const stored: StoredGroupSettings = {
           selfServiceGroupManagementEnabled: patch.selfServiceGroupManagementEnabled ?? before.selfServiceGroupManagementEnabled,
@@ -258,7 +283,12 @@ export function createPoliciesService(deps: PoliciesDeps) {
           category: 'GroupManagement',
           operationType: 'Update',
           targetResources: [
-            { id: 'groupManagementPolicy', displayName: 'Group management policy', type: 'Policy', modifiedProperties: diff(before, after) },
+            {
+              id: 'groupManagementPolicy',
+              displayName: 'Group management policy',
+              type: 'Policy',
+              modifiedProperties: diff(before, after),
+            },
           ],
         });
       });

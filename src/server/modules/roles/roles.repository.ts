@@ -1,5 +1,7 @@
 import type { Executor } from '../../db/index.js';
 import type { RoleAssignmentsTable } from '../../db/types.js';
+import { applyODataQuery, applyODataWhere, encodeSkipToken, type ODataQuery } from '../../http/odata/query.js';
+import { roleAssignmentsResource } from './roles.query.js';
 
 export interface RoleAssignment {
   id: string;
@@ -45,4 +47,37 @@ export async function insertRoleAssignment(db: Executor, tenantId: string, a: Ro
 
 export async function deleteRoleAssignmentsOfPrincipal(db: Executor, tenantId: string, principalId: string): Promise<void> {
   await db.deleteFrom('role_assignments').where('tenant_id', '=', tenantId).where('principal_id', '=', principalId).execute();
+}
+
+export async function findRoleAssignment(db: Executor, tenantId: string, id: string): Promise<RoleAssignment | undefined> {
+  const r = await db
+    .selectFrom('role_assignments')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id.toLowerCase())
+    .executeTakeFirst();
+  return r && toRoleAssignment(r);
+}
+
+/** One page of a tenant's role assignments in id (creation) order, with `$filter` and `$count`. */
+export async function listRoleAssignments(
+  db: Executor,
+  tenantId: string,
+  q: ODataQuery,
+): Promise<{ items: RoleAssignment[]; skiptoken?: string; count?: number }> {
+  const base = db.selectFrom('role_assignments').where('tenant_id', '=', tenantId);
+  const rows = (await applyODataQuery(base.selectAll(), roleAssignmentsResource, q).execute()) as RoleAssignmentsTable[];
+  const items = rows.slice(0, q.top).map(toRoleAssignment);
+  const result: { items: RoleAssignment[]; skiptoken?: string; count?: number } = { items };
+  const last = items[items.length - 1];
+  if (rows.length > q.top && last) result.skiptoken = encodeSkipToken(null, last.id, q.orderBy);
+  if (q.count) {
+    const c = await applyODataWhere(
+      base.select((eb) => eb.fn.countAll<number>().as('n')),
+      roleAssignmentsResource,
+      q,
+    ).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
 }

@@ -1,23 +1,40 @@
-import type { Executor } from '../../db/index.js';
+import type { UnifiedRoleDefinition } from '../../../contracts/roles.js';
 import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
 import { authorize } from '../../domain/authorization.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { badRequest, DomainError, denied, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import { findRoleDefinition, type RoleDefinition, RoleIds, roleDefinitions } from '../../domain/roles.js';
+import type { ODataQuery } from '../../http/odata/query.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { UsersService } from '../users/users.service.js';
+import { queryRoleDefinitions } from './roles.query.js';
 import {
   deleteRoleAssignmentsOfPrincipal,
+  findRoleAssignment,
   insertRoleAssignment,
+  listRoleAssignments,
   listRoleIdsForPrincipal,
   type RoleAssignment,
-  toRoleAssignment,
 } from './roles.repository.js';
 
 export type { RoleAssignment } from './roles.repository.js';
+
+/** Graph shape of a built-in role (the internal `isPrivileged` flag is not part of it). */
+export const toUnifiedRoleDefinition = (d: RoleDefinition): UnifiedRoleDefinition => ({
+  id: d.id,
+  templateId: d.templateId,
+  displayName: d.displayName,
+  description: d.description,
+  isBuiltIn: d.isBuiltIn,
+  isEnabled: d.isEnabled,
+  resourceScopes: ['/'],
+  rolePermissions: [],
+  version: '1',
+});
 
 export interface RolesDeps {
   db: Executor;
@@ -28,6 +45,26 @@ export interface RolesDeps {
   users: UsersService;
 }
 
+/**
+ * Counts the tenant's Global Administrators after taking the tenant row lock, so two concurrent
+ * removals (of assignments or of users) cannot both see two holders and leave none. The lock is a
+ * no-op update on PostgreSQL's row; SQLite's writers are serialised already.
+ */
+export async function lockAndCountGlobalAdmins(trx: Executor, tenantId: string): Promise<number> {
+  await trx
+    .updateTable('tenants')
+    .set((eb) => ({ display_name: eb.ref('display_name') }))
+    .where('id', '=', tenantId)
+    .execute();
+  const n = await trx
+    .selectFrom('role_assignments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('role_definition_id', '=', RoleIds.globalAdministrator)
+    .executeTakeFirstOrThrow();
+  return Number(n.n);
+}
+
 export function createRolesService(deps: RolesDeps) {
   async function check(ctx: OperationContext, action: 'role.read' | 'role.assign') {
     const decision = authorize(ctx.caller, action, await deps.policies.policyFacts(ctx.caller.tenantId));
@@ -36,43 +73,33 @@ export function createRolesService(deps: RolesDeps) {
 
   const service = {
     /** Role template ids held by a principal (internal; used by authentication). */
-    roleIdsOf: (tenantId: string, principalId: string, db: Executor = deps.db) => listRoleIdsForPrincipal(db, tenantId, principalId),
+    roleIdsOf: (tenantId: string, principalId: string, db: Executor = deps.db) =>
+      listRoleIdsForPrincipal(db, tenantId, principalId),
 
-    async listRoleDefinitions(ctx: OperationContext): Promise<readonly RoleDefinition[]> {
+    /** GET roleDefinitions: the built-in roles, filtered, ordered and paged in memory. */
+    async listRoleDefinitions(ctx: OperationContext, q: ODataQuery) {
       await check(ctx, 'role.read');
-      return roleDefinitions;
+      return queryRoleDefinitions(roleDefinitions.map(toUnifiedRoleDefinition), q);
     },
 
-    async getRoleDefinition(ctx: OperationContext, id: string): Promise<RoleDefinition> {
+    async getRoleDefinition(ctx: OperationContext, id: string): Promise<UnifiedRoleDefinition> {
       await check(ctx, 'role.read');
       const def = findRoleDefinition(id);
       if (!def) throw notFound(id);
-      return def;
+      return toUnifiedRoleDefinition(def);
     },
 
-    /** Lists assignments, optionally filtered by principal or role definition. */
-    async listRoleAssignments(
-      ctx: OperationContext,
-      filter: { principalId?: string; roleDefinitionId?: string } = {},
-    ): Promise<RoleAssignment[]> {
+    /** GET roleAssignments with `$filter` (principalId, roleDefinitionId, …), keyset-paged by id. */
+    async listRoleAssignments(ctx: OperationContext, q: ODataQuery) {
       await check(ctx, 'role.read');
-      let q = deps.db.selectFrom('role_assignments').selectAll().where('tenant_id', '=', ctx.caller.tenantId);
-      if (filter.principalId) q = q.where('principal_id', '=', filter.principalId.toLowerCase());
-      if (filter.roleDefinitionId) q = q.where('role_definition_id', '=', filter.roleDefinitionId.toLowerCase());
-      const rows = await q.orderBy('created_date_time').orderBy('id').execute();
-      return rows.map(toRoleAssignment);
+      return listRoleAssignments(deps.db, ctx.caller.tenantId, q);
     },
 
     async getRoleAssignment(ctx: OperationContext, id: string): Promise<RoleAssignment> {
       await check(ctx, 'role.read');
-      const r = await deps.db
-        .selectFrom('role_assignments')
-        .selectAll()
-        .where('tenant_id', '=', ctx.caller.tenantId)
-        .where('id', '=', id.toLowerCase())
-        .executeTakeFirst();
+      const r = await findRoleAssignment(deps.db, ctx.caller.tenantId, id);
       if (!r) throw notFound(id);
-      return toRoleAssignment(r);
+      return r;
     },
 
     /** POST roleAssignments: one transaction with "Add member to role". */
@@ -104,13 +131,20 @@ export function createRolesService(deps: RolesDeps) {
             category: 'RoleManagement',
             operationType: 'Assign',
             targetResources: [
-              { id: user.id, displayName: user.displayName, type: 'User', userPrincipalName: user.userPrincipalName, modifiedProperties: [] },
+              {
+                id: user.id,
+                displayName: user.displayName,
+                type: 'User',
+                userPrincipalName: user.userPrincipalName,
+                modifiedProperties: [],
+              },
               { id: def.id, displayName: def.displayName, type: 'Role', modifiedProperties: [] },
             ],
           });
         });
       } catch (err) {
-        if (asUniqueViolation(err)) throw new DomainError('role_assignment_exists', `${user.displayName} already holds the ${def.displayName} role.`);
+        if (asUniqueViolation(err))
+          throw new DomainError('role_assignment_exists', `${user.displayName} already holds the ${def.displayName} role.`);
         throw err;
       }
       return assignment;
@@ -121,23 +155,20 @@ export function createRolesService(deps: RolesDeps) {
       await check(ctx, 'role.assign');
       const tenantId = ctx.caller.tenantId;
       await deps.db.transaction().execute(async (trx) => {
-        const r = await trx
-          .selectFrom('role_assignments')
-          .selectAll()
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', id.toLowerCase())
-          .executeTakeFirst();
-        if (!r) throw notFound(id);
+        const found = await findRoleAssignment(trx, tenantId, id);
+        if (!found) throw notFound(id);
+        const r = { id: found.id, principal_id: found.principalId, role_definition_id: found.roleDefinitionId };
         if (r.role_definition_id === RoleIds.globalAdministrator) {
-          const n = await trx
-            .selectFrom('role_assignments')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('tenant_id', '=', tenantId)
-            .where('role_definition_id', '=', RoleIds.globalAdministrator)
-            .executeTakeFirstOrThrow();
+          const n = { n: await lockAndCountGlobalAdmins(trx, tenantId) };
           if (Number(n.n) <= 1) throw badRequest('The last Global Administrator of the organization cannot be removed.');
         }
-        await trx.deleteFrom('role_assignments').where('id', '=', r.id).execute();
+        const deleted = await trx
+          .deleteFrom('role_assignments')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', r.id)
+          .executeTakeFirst();
+        // A concurrent request removed it between our read and delete.
+        if (Number(deleted.numDeletedRows) === 0) throw notFound(id);
         const user = await deps.users.findUser(tenantId, r.principal_id, trx);
         const def = findRoleDefinition(r.role_definition_id);
         await deps.audit.record(trx, ctx, {
@@ -145,15 +176,24 @@ export function createRolesService(deps: RolesDeps) {
           category: 'RoleManagement',
           operationType: 'Unassign',
           targetResources: [
-            { id: r.principal_id, displayName: user?.displayName ?? null, type: 'User', userPrincipalName: user?.userPrincipalName ?? null, modifiedProperties: [] },
+            {
+              id: r.principal_id,
+              displayName: user?.displayName ?? null,
+              type: 'User',
+              userPrincipalName: user?.userPrincipalName ?? null,
+              modifiedProperties: [],
+            },
             { id: r.role_definition_id, displayName: def?.displayName ?? null, type: 'Role', modifiedProperties: [] },
           ],
         });
       });
     },
 
+    lockAndCountGlobalAdmins,
+
     /** Internal: drops a principal's assignments (used when the principal is deleted). */
-    removeAllOf: (trx: Executor, tenantId: string, principalId: string) => deleteRoleAssignmentsOfPrincipal(trx, tenantId, principalId),
+    removeAllOf: (trx: Executor, tenantId: string, principalId: string) =>
+      deleteRoleAssignmentsOfPrincipal(trx, tenantId, principalId),
   };
   return service;
 }

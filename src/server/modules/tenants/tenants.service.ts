@@ -70,6 +70,18 @@ export function createTenantsService(deps: TenantsDeps) {
       return t;
     },
 
+    /**
+     * Reads the tenant from the database, bypassing the cache, and refreshes the cache with it.
+     * Call after a committed change (the cache must never hold uncommitted values) and wherever a
+     * read must not be stale (another process may have changed the tenant).
+     */
+    async loadTenant(id: string): Promise<Tenant | undefined> {
+      const t = await findTenant(deps.db, id);
+      if (t) cache.set(id, t);
+      else cache.delete(id);
+      return t;
+    },
+
     async findDefaultTenant(): Promise<Tenant | undefined> {
       return findDefaultTenant(deps.db);
     },

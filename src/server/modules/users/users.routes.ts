@@ -5,7 +5,7 @@ import { createUserBody, updateUserBody } from '../../../contracts/users.js';
 import { badRequest } from '../../domain/errors.js';
 import { sendCollection, sendEntity } from '../../http/graph.js';
 import { parseODataQuery } from '../../http/odata/query.js';
-import { usersResource } from './users.repository.js';
+import { usersResource } from './users.query.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });
 

@@ -11,7 +11,6 @@ import type { ODataQuery } from '../../http/odata/query.js';
 import { hashPassword, passwordComplexityProblem } from '../../platform/passwords.js';
 import type { AuditService, ModifiedProperty } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
-import { listRoleIdsForPrincipal } from '../roles/roles.repository.js';
 import {
   deleteUserRow,
   findUser,
@@ -30,6 +29,14 @@ export interface UsersDeps {
   newId: IdGenerator;
   audit: AuditService;
   policies: PoliciesService;
+}
+
+/** What the users service needs from the roles service (wired by the composition root). */
+export interface RoleLookup {
+  roleIdsOf(tenantId: string, principalId: string, db?: Executor): Promise<string[]>;
+  /** Locks the tenant's Global Administrator set for this transaction and counts its holders. */
+  lockAndCountGlobalAdmins(trx: Executor, tenantId: string): Promise<number>;
+  removeAllOf(trx: Executor, tenantId: string, principalId: string): Promise<void>;
 }
 
 /** Called inside the deletion transaction so other features drop their references to the user. */
@@ -55,6 +62,14 @@ const isPrivileged = (roleIds: string[]) => roleIds.some((id) => findRoleDefinit
 
 export function createUsersService(deps: UsersDeps) {
   const deletionHooks: UserDeletionHook[] = [];
+  // Set by the composition root: the roles service depends on this one, so it is wired late.
+  let roles: RoleLookup | undefined;
+  const rolesOrThrow = (): RoleLookup => {
+    if (!roles) throw new Error('users service: role lookup not wired');
+    return roles;
+  };
+  const listRoleIdsForPrincipal = (db: Executor, tenantId: string, principalId: string) =>
+    rolesOrThrow().roleIdsOf(tenantId, principalId, db);
 
   async function check(ctx: OperationContext, action: Action, target: Parameters<typeof authorize>[3] = {}) {
     const decision = authorize(ctx.caller, action, await deps.policies.policyFacts(ctx.caller.tenantId), target);
@@ -70,6 +85,11 @@ export function createUsersService(deps: UsersDeps) {
   }
 
   const service = {
+    /** Wires the roles service (privileged-target checks, last-admin rule, cleanup on delete). */
+    useRoles(lookup: RoleLookup): void {
+      roles = lookup;
+    },
+
     onUserDeleted(hook: UserDeletionHook): void {
       deletionHooks.push(hook);
     },
@@ -218,17 +238,11 @@ export function createUsersService(deps: UsersDeps) {
       await check(ctx, 'user.delete', { isSelf: isSelf(ctx.caller, existing.id), targetIsPrivileged: isPrivileged(roles) });
       if (isSelf(ctx.caller, existing.id)) throw badRequest('You cannot delete your own account.');
       await deps.db.transaction().execute(async (trx) => {
-        if (roles.includes(RoleIds.globalAdministrator)) {
-          const admins = await trx
-            .selectFrom('role_assignments')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('tenant_id', '=', tenantId)
-            .where('role_definition_id', '=', RoleIds.globalAdministrator)
-            .executeTakeFirstOrThrow();
-          if (Number(admins.n) <= 1) throw badRequest('The last Global Administrator of the organization cannot be deleted.');
+        if (roles.includes(RoleIds.globalAdministrator) && (await rolesOrThrow().lockAndCountGlobalAdmins(trx, tenantId)) <= 1) {
+          throw badRequest('The last Global Administrator of the organization cannot be deleted.');
         }
         for (const hook of deletionHooks) await hook(trx, tenantId, existing.id);
-        await trx.deleteFrom('role_assignments').where('tenant_id', '=', tenantId).where('principal_id', '=', existing.id).execute();
+        await rolesOrThrow().removeAllOf(trx, tenantId, existing.id);
         await deleteUserRow(trx, tenantId, existing.id);
         await deps.audit.record(trx, ctx, {
           activityDisplayName: 'Delete user',

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Config } from '../config/index.js';
+import { page } from '../protocols/oidc/html.js';
+
+/** Client-side routes of the SPA: each answers with index.html and the router takes over. */
+export const SPA_PATHS = [
+  '/admin',
+  '/admin/*',
+  '/myapps',
+  '/myapps/*',
+  '/mygroups',
+  '/mygroups/*',
+  '/auth/callback',
+  '/auth/signed-out',
+];
+
+/**
+ * Where `vite build` put the SPA: `<checkout>/dist/web`, three levels above this file both when it
+ * runs compiled (`dist/server/http`) and from source with tsx (`src/server/http`).
+ */
+export function findWebRoot(): string | undefined {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+  return fs.existsSync(path.join(dir, 'index.html')) ? dir : undefined;
+}
+
+/**
+ * Security headers for every response (helmet). The CSP lets the SPA run from its own origin only:
+ * scripts from 'self', Mantine's inline styles, API calls to 'self', no framing. Server-rendered
+ * pages that need something stricter set their own header.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'publicUrl'>): Promise<void> {
+  const https = config.publicUrl.startsWith('https://');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only means something over https; on plain http (development) it is left out.
+    strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
+  });
+}
+
+const webRoute = { schema: { tags: ['web'], summary: 'Web app (portal and admin center): index.html' } };
+
+const NOT_BUILT = page(
+  'Portico web app not built',
+  `<h1>The web app is not built yet</h1>
+<p>Portico's API and sign-in are running, but the portal and admin center have not been built in this checkout.</p>
+<p>Run <code>npm run build</code> (or <code>npm install</code>), then reload this page.</p>`,
+);
+
+/**
+ * Serves the React SPA (portal at /myapps and /mygroups, admin center at /admin) from the same
+ * process as the API. Hashed assets are cached for a year; index.html is revalidated every time,
+ * so a new deployment is picked up on the next page load.
+ */
+export async function webRoutes(app: FastifyInstance, opts: { root?: string } = {}): Promise<void> {
+  const root = opts.root ?? findWebRoot();
+
+  app.get('/', { schema: { tags: ['web'], summary: 'Redirects to the portal (/myapps)' } }, async (_req, reply) =>
+    reply.redirect('/myapps', 302),
+  );
+
+  if (!root) {
+    app.log.warn('dist/web is missing: run `npm run build` to build the web app');
+    for (const url of SPA_PATHS) {
+      app.get(url, webRoute, async (_req, reply) =>
+        reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT),
+      );
+    }
+    return;
+  }
+
+  const indexFile = path.join(root, 'index.html');
+  const sendIndex = async (reply: FastifyReply) => {
+    let html: string;
+    try {
+      html = await fs.promises.readFile(indexFile, 'utf8');
+    } catch {
+      return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT);
+    }
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  };
+  for (const url of SPA_PATHS) app.get(url, webRoute, async (_req, reply) => sendIndex(reply));
+
+  // Vite names every asset after its content hash: safe to cache for good.
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    index: false,
+    immutable: true,
+    maxAge: '365d',
+    schemaHide: false,
+  });
+}

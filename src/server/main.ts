@@ -1,0 +1,280 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
+import { createUserBody } from '../contracts/users.js';
+import { type Config, ConfigError, loadConfig } from './config/index.js';
+import { createDb, migrateToLatest } from './db/index.js';
+import { systemContext } from './domain/context.js';
+import { DomainError } from './domain/errors.js';
+import { applicationPermissions } from './domain/permissions.js';
+import { RoleIds } from './domain/roles.js';
+import { issuerUrl } from './platform/urls.js';
+
+export const USAGE = `Usage: portico <command> [options]
+
+Commands:
+  serve                                   Start the server (runs pending migrations first)
+  migrate                                 Apply pending database migrations and exit
+  admin create --email E --password P [--display-name N]
+                                          Create a member holding Global Administrator in the default tenant
+  client create --name N --permissions P1,P2,...
+                                          Register an automation client (client-credentials grant);
+                                          prints {"clientId","clientSecret","tokenEndpoint"} once
+  help                                    Show this help
+
+Configuration comes from environment variables (PORTICO_*, DATABASE_URL, PORT); see README.md.
+Application permissions: ${applicationPermissions.join(', ')}`;
+
+export interface CliIo {
+  /** Environment to read the configuration from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Working directory that relative paths are resolved against (default process.cwd()). */
+  cwd?: string;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+/** Bad invocation: usage is printed and the exit code is 2. */
+class UsageError extends Error {}
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+/**
+ * The `portico` command line. Returns the process exit code: 0 success, 1 failure (invalid
+ * configuration, refused operation), 2 bad invocation (usage printed on stderr).
+ */
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  const println = (s = '') => out(`${s}\n`);
+  const eprintln = (s = '') => err(`${s}\n`);
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'help' || command === '--help' || command === '-h') {
+      println(USAGE);
+      return EXIT_OK;
+    }
+    if (command === undefined) throw new UsageError('No command given.');
+    const known = ['serve', 'migrate', 'admin', 'client'];
+    if (!known.includes(command)) throw new UsageError(`Unknown command '${command}'.`);
+
+    // Validate the invocation before touching configuration or the database.
+    const run = parseCommand(command, rest);
+    const config = loadConfig(io.env ?? process.env, io.cwd ?? process.cwd());
+    for (const w of config.warnings) eprintln(`WARNING: ${w}`);
+    return await run(config, { println, eprintln });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      eprintln(`portico: ${e.message}\n`);
+      eprintln(USAGE);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ConfigError) {
+      eprintln(e.message);
+      return EXIT_FAILURE;
+    }
+    if (e instanceof DomainError) {
+      eprintln(`portico: ${e.message}`);
+      return EXIT_FAILURE;
+    }
+    if (e instanceof ZodError) {
+      eprintln(`portico: ${e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+      return EXIT_FAILURE;
+    }
+    eprintln(`portico: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+type Printer = { println: (s?: string) => void; eprintln: (s?: string) => void };
+type Runner = (config: Config, p: Printer) => Promise<number>;
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as { [K in keyof T]?: string };
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function required(values: Record<string, string | undefined>, ...names: string[]): void {
+  const missing = names.filter((n) => !values[n]?.trim());
+  if (missing.length) throw new UsageError(`Missing required option(s): ${missing.map((n) => `--${n}`).join(', ')}.`);
+}
+
+function parseCommand(command: string, args: string[]): Runner {
+  switch (command) {
+    case 'serve':
+      parse(args, {});
+      return serve;
+    case 'migrate':
+      parse(args, {});
+      return migrate;
+    case 'admin': {
+      const [sub, ...flags] = args;
+      if (sub !== 'create') throw new UsageError(sub ? `Unknown admin command '${sub}'.` : 'Missing admin command (create).');
+      const v = parse(flags, { email: { type: 'string' }, password: { type: 'string' }, 'display-name': { type: 'string' } });
+      required(v, 'email', 'password');
+      return (config, p) =>
+        createAdmin(config, p, { email: String(v.email).trim(), password: String(v.password), displayName: v['display-name'] });
+    }
+    case 'client': {
+      const [sub, ...flags] = args;
+      if (sub !== 'create') throw new UsageError(sub ? `Unknown client command '${sub}'.` : 'Missing client command (create).');
+      const v = parse(flags, { name: { type: 'string' }, permissions: { type: 'string' } });
+      required(v, 'name', 'permissions');
+      const permissions = String(v.permissions)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (!permissions.length) throw new UsageError('--permissions needs at least one permission.');
+      return (config, p) => createClient(config, p, { name: String(v.name), permissions });
+    }
+    default:
+      throw new UsageError(`Unknown command '${command}'.`);
+  }
+}
+
+const describeData = (location: string, config: Config) =>
+  config.database.kind === 'sqlite' ? `${location} (SQLite)` : `${location} (PostgreSQL)`;
+
+/**
+ * Loads the composition root on demand (usage errors and `migrate` stay fast). oidc-provider 9
+ * prints "Unsupported runtime" on import under Node 20; that is known and accepted (see
+ * docs/stack notes), so exactly that line is kept out of the CLI output.
+ */
+async function loadApp() {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider WARNING: Unsupported runtime')) return;
+    warn(...args);
+  };
+  try {
+    const [{ buildApp }, { OIDC_ROUTES }] = await Promise.all([import('./app.js'), import('./protocols/oidc/provider.js')]);
+    return { buildApp, OIDC_ROUTES };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+async function withApp<T>(config: Config, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
+  const { buildApp } = await loadApp();
+  const app = await buildApp({ config });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function hasGlobalAdministrator(app: FastifyInstance): Promise<boolean> {
+  const row = await app.portico.database.db
+    .selectFrom('role_assignments')
+    .select('id')
+    .where('tenant_id', '=', app.portico.defaultTenant.id)
+    .where('role_definition_id', '=', RoleIds.globalAdministrator)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+const migrate: Runner = async (config, p) => {
+  const database = await createDb(config);
+  try {
+    const applied = await migrateToLatest(database.db);
+    p.println(`Database: ${describeData(database.location, config)}`);
+    if (applied.length) for (const m of applied) p.println(`Applied migration ${m}`);
+    else p.println('The database is up to date; no migrations to apply.');
+    return EXIT_OK;
+  } finally {
+    await database.destroy();
+  }
+};
+
+async function createAdmin(
+  config: Config,
+  p: Printer,
+  input: { email: string; password: string; displayName: string | undefined },
+) {
+  return withApp(config, async (app) => {
+    const { services, defaultTenant } = app.portico;
+    const body = createUserBody.parse({
+      displayName: input.displayName?.trim() || input.email.split('@')[0] || input.email,
+      userPrincipalName: input.email,
+      mail: input.email,
+      accountEnabled: true,
+      passwordProfile: { password: input.password },
+    });
+    const ctx = systemContext(defaultTenant.id, `cli-${Date.now()}`);
+    const user = await services.users.createUser(ctx, body);
+    await services.roles.assignRole(ctx, { principalId: user.id, roleDefinitionId: RoleIds.globalAdministrator });
+    p.println(`Created ${user.userPrincipalName} with the Global Administrator role in tenant ${defaultTenant.displayName}.`);
+    p.println(`id: ${user.id}`);
+    return EXIT_OK;
+  });
+}
+
+async function createClient(config: Config, p: Printer, input: { name: string; permissions: string[] }) {
+  return withApp(config, async (app) => {
+    const { services, defaultTenant } = app.portico;
+    const { client, clientSecret } = await services.clients.createClient(defaultTenant.id, {
+      displayName: input.name,
+      permissions: input.permissions,
+    });
+    const { OIDC_ROUTES } = await loadApp();
+    const tokenEndpoint = `${issuerUrl(config, defaultTenant)}${OIDC_ROUTES.token}`;
+    p.println(JSON.stringify({ clientId: client.clientId, clientSecret, tokenEndpoint }));
+    return EXIT_OK;
+  });
+}
+
+const serve: Runner = async (config, p) => {
+  const { buildApp } = await loadApp();
+  const app = await buildApp({ config });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  const { defaultTenant, database } = app.portico;
+  const address = app.server.address();
+  const bound =
+    typeof address === 'object' && address
+      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      : `${config.host}:${config.port}`;
+  p.println(`Portico is listening on ${bound}`);
+  p.println(`Public URL: ${config.publicUrl}`);
+  p.println(`Issuer:     ${issuerUrl(config, defaultTenant)}`);
+  p.println(`Data:       ${describeData(database.location, config)}`);
+  if (!(await hasGlobalAdministrator(app))) {
+    p.println();
+    p.println('No Global Administrator exists yet. Create one (in another terminal) with:');
+    p.println("  npx portico admin create --email you@example.com --password '<a strong password>'");
+  }
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      app.log.info({ signal }, 'shutting down');
+      app.close().then(
+        () => resolve(EXIT_OK),
+        (e: unknown) => {
+          p.eprintln(`portico: error while shutting down: ${e instanceof Error ? e.message : String(e)}`);
+          resolve(EXIT_FAILURE);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+};
+
+// Run when executed directly (`tsx src/server/main.ts …`); bin/portico.js imports runCli instead.
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

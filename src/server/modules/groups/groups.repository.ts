@@ -1,0 +1,381 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
+import type { Executor } from '../../db/index.js';
+import type { GroupsTable } from '../../db/types.js';
+import { notFound } from '../../domain/errors.js';
+import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
+import { directoryObjectsResource, groupsResource } from './groups.query.js';
+
+export const toGroup = (r: GroupsTable): Group => ({
+  id: r.id,
+  displayName: r.display_name,
+  description: r.description,
+  mailNickname: r.mail_nickname,
+  mail: r.mail,
+  mailEnabled: r.mail_enabled === 1,
+  securityEnabled: r.security_enabled === 1,
+  groupTypes: JSON.parse(r.group_types) as string[],
+  membershipRule: r.membership_rule,
+  membershipRuleProcessingState: r.membership_rule_processing_state as MembershipRuleProcessingState | null,
+  onPremisesSyncEnabled: r.on_premises_sync_enabled === null ? null : r.on_premises_sync_enabled === 1,
+  visibility: r.visibility as GroupVisibility | null,
+  isAssignableToRole: r.is_assignable_to_role === 1,
+  createdDateTime: r.created_date_time,
+});
+
+export const toRow = (tenantId: string, g: Group, createdByUserId: string | null): GroupsTable => ({
+  id: g.id,
+  tenant_id: tenantId,
+  display_name: g.displayName,
+  description: g.description,
+  mail_nickname: g.mailNickname,
+  mail_nickname_lower: g.mailNickname.toLowerCase(),
+  mail: g.mail,
+  mail_enabled: g.mailEnabled ? 1 : 0,
+  security_enabled: g.securityEnabled ? 1 : 0,
+  group_types: JSON.stringify(g.groupTypes),
+  membership_rule: g.membershipRule,
+  membership_rule_processing_state: g.membershipRuleProcessingState,
+  on_premises_sync_enabled: g.onPremisesSyncEnabled === null ? null : g.onPremisesSyncEnabled ? 1 : 0,
+  visibility: g.visibility,
+  is_assignable_to_role: g.isAssignableToRole ? 1 : 0,
+  created_by_user_id: createdByUserId,
+  created_date_time: g.createdDateTime,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Groups
+
+export async function findGroup(db: Executor, tenantId: string, id: string): Promise<Group | undefined> {
+  const r = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id.toLowerCase())
+    .executeTakeFirst();
+  return r && toGroup(r);
+}
+
+export async function getGroup(db: Executor, tenantId: string, id: string): Promise<Group> {
+  const g = await findGroup(db, tenantId, id);
+  if (!g) throw notFound(id);
+  return g;
+}
+
+export async function findGroupsByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Group[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map(toGroup);
+}
+
+/** True when another Microsoft 365 group of the tenant already uses the mail nickname. */
+export async function unifiedMailNicknameTaken(
+  db: Executor,
+  tenantId: string,
+  nickname: string,
+  exceptId?: string,
+): Promise<boolean> {
+  let q = db
+    .selectFrom('groups')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('mail_nickname_lower', '=', nickname.toLowerCase())
+    .where('group_types', 'like', '%"Unified"%');
+  if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export async function insertGroup(db: Executor, tenantId: string, g: Group, createdByUserId: string | null): Promise<void> {
+  await db
+    .insertInto('groups')
+    .values(toRow(tenantId, g, createdByUserId))
+    .execute();
+}
+
+export async function updateGroupRow(db: Executor, tenantId: string, g: Group): Promise<void> {
+  const { id: _id, tenant_id: _t, created_date_time: _c, created_by_user_id: _cb, ...values } = toRow(tenantId, g, null);
+  await db.updateTable('groups').set(values).where('tenant_id', '=', tenantId).where('id', '=', g.id).execute();
+}
+
+/**
+ * Deletes a group with its own member/owner rows (FK cascade) and its memberships in other groups
+ * (the member side has no foreign key because it is polymorphic).
+ */
+export async function deleteGroupRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('group_members').where('tenant_id', '=', tenantId).where('member_id', '=', id).execute();
+  await db.deleteFrom('group_members').where('tenant_id', '=', tenantId).where('group_id', '=', id).execute();
+  await db.deleteFrom('group_owners').where('tenant_id', '=', tenantId).where('group_id', '=', id).execute();
+  await db.deleteFrom('groups').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+/** Removes every membership and ownership held by a directory object (user deletion). */
+export async function deleteReferencesTo(db: Executor, tenantId: string, objectId: string): Promise<void> {
+  await db.deleteFrom('group_members').where('tenant_id', '=', tenantId).where('member_id', '=', objectId).execute();
+  await db.deleteFrom('group_owners').where('tenant_id', '=', tenantId).where('owner_id', '=', objectId).execute();
+}
+
+export async function listGroups(
+  db: Executor,
+  tenantId: string,
+  q: ODataQuery,
+  restrictToIds?: IdSource,
+): Promise<{ items: Group[]; skiptoken?: string; count?: number }> {
+  let base = db.selectFrom('groups').where('groups.tenant_id', '=', tenantId);
+  if (restrictToIds) base = base.where('groups.id', 'in', restrictToIds(db));
+  const rows = (await applyODataQuery(base.selectAll('groups'), groupsResource, q).execute()) as GroupsTable[];
+  const page = pageResult(
+    rows,
+    q,
+    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
+    (r) => r.id,
+  );
+  const result: { items: Group[]; skiptoken?: string; count?: number } = { items: page.items.map(toGroup) };
+  if (page.skiptoken) result.skiptoken = page.skiptoken;
+  if (q.count) {
+    const c = await applyODataWhere(
+      base.select((eb) => eb.fn.countAll<number>().as('n')),
+      groupsResource,
+      q,
+    ).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relationships
+
+/** A subquery selecting directory object ids (one column named `id`); `any` because CTE tables are not in DB. */
+export type IdSource = (db: Executor) => SelectQueryBuilder<any, any, { id: string }>;
+
+export const directMemberIds =
+  (tenantId: string, groupId: string): IdSource =>
+  (db) =>
+    db.selectFrom('group_members').select('member_id as id').where('tenant_id', '=', tenantId).where('group_id', '=', groupId);
+
+/** Members of the group and, recursively, of its member groups. UNION (not ALL) ends cycles. */
+export const transitiveMemberIds =
+  (tenantId: string, groupId: string): IdSource =>
+  (db) =>
+    db
+      .withRecursive('tm(id)', (qb) =>
+        qb
+          .selectFrom('group_members')
+          .select('member_id as id')
+          .where('tenant_id', '=', tenantId)
+          .where('group_id', '=', groupId)
+          .union(
+            qb
+              .selectFrom('group_members as gm')
+              .innerJoin('tm', 'tm.id', 'gm.group_id')
+              .select('gm.member_id as id')
+              .where('gm.tenant_id', '=', tenantId),
+          ),
+      )
+      .selectFrom('tm')
+      .select('tm.id');
+
+export const ownerIds =
+  (tenantId: string, groupId: string): IdSource =>
+  (db) =>
+    db.selectFrom('group_owners').select('owner_id as id').where('tenant_id', '=', tenantId).where('group_id', '=', groupId);
+
+export const memberOfIds =
+  (tenantId: string, objectId: string): IdSource =>
+  (db) =>
+    db.selectFrom('group_members').select('group_id as id').where('tenant_id', '=', tenantId).where('member_id', '=', objectId);
+
+/** Groups the object belongs to directly or through nested groups. */
+export const transitiveMemberOfIds =
+  (tenantId: string, objectId: string): IdSource =>
+  (db) =>
+    db
+      .withRecursive('anc(id)', (qb) =>
+        qb
+          .selectFrom('group_members')
+          .select('group_id as id')
+          .where('tenant_id', '=', tenantId)
+          .where('member_id', '=', objectId)
+          .union(
+            qb
+              .selectFrom('group_members as gm')
+              .innerJoin('anc', 'anc.id', 'gm.member_id')
+              .select('gm.group_id as id')
+              .where('gm.tenant_id', '=', tenantId),
+          ),
+      )
+      .selectFrom('anc')
+      .select('anc.id');
+
+export const ownedGroupIds =
+  (tenantId: string, ownerId: string): IdSource =>
+  (db) =>
+    db.selectFrom('group_owners').select('group_id as id').where('tenant_id', '=', tenantId).where('owner_id', '=', ownerId);
+
+export interface ObjectRef {
+  id: string;
+  type: 'user' | 'group';
+}
+
+interface ObjectRow {
+  id: string;
+  display_name: string;
+  mail: string | null;
+  created_date_time: string;
+  object_type: string;
+}
+
+/**
+ * Pages through the users and groups whose ids `ids` selects, as one keyset-paged collection
+ * (ordered by id, or by displayName/createdDateTime with `$orderby`). Returns references in page
+ * order; the service loads the full objects.
+ */
+export async function listDirectoryObjects(
+  db: Executor,
+  tenantId: string,
+  ids: IdSource,
+  q: ODataQuery,
+): Promise<{ items: ObjectRef[]; skiptoken?: string; count?: number }> {
+  const union = () =>
+    db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'mail', 'created_date_time', sql<string>`'user'`.as('object_type')])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids(db))
+      .unionAll(
+        db
+          .selectFrom('groups')
+          .select(['id', 'display_name', 'mail', 'created_date_time', sql<string>`'group'`.as('object_type')])
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', ids(db)),
+      )
+      .as('o');
+  const rows = (await applyODataQuery(db.selectFrom(union()).selectAll(), directoryObjectsResource, q).execute()) as ObjectRow[];
+  const page = pageResult(
+    rows,
+    q,
+    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
+    (r) => r.id,
+  );
+  const result: { items: ObjectRef[]; skiptoken?: string; count?: number } = {
+    items: page.items.map((r) => ({ id: r.id, type: r.object_type === 'group' ? 'group' : 'user' })),
+  };
+  if (page.skiptoken) result.skiptoken = page.skiptoken;
+  if (q.count) {
+    const c = await applyODataWhere(
+      db.selectFrom(union()).select((eb) => eb.fn.countAll<number>().as('n')),
+      directoryObjectsResource,
+      q,
+    ).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
+}
+
+/**
+ * Takes the group's row lock (a no-op update) so that concurrent member/owner changes of one group
+ * serialise on both dialects: PostgreSQL locks the row, SQLite takes the write lock up front.
+ */
+export async function lockGroup(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('groups')
+    .set((eb) => ({ display_name: eb.ref('display_name') }))
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function isDirectMember(db: Executor, tenantId: string, groupId: string, memberId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('group_members')
+    .select('member_id')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function isOwner(db: Executor, tenantId: string, groupId: string, ownerId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('group_owners')
+    .select('owner_id')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function countOwners(db: Executor, tenantId: string, groupId: string): Promise<number> {
+  const r = await db
+    .selectFrom('group_owners')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * True when `objectId` is `containerId` itself or one of its transitive members. Adding group X to
+ * group G creates a cycle exactly when `containsTransitively(X, G)`.
+ */
+export async function containsTransitively(
+  db: Executor,
+  tenantId: string,
+  containerId: string,
+  objectId: string,
+): Promise<boolean> {
+  if (containerId === objectId) return true;
+  const r = await db
+    .selectFrom('groups')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', objectId)
+    .where('id', 'in', transitiveMemberIds(tenantId, containerId)(db))
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertMember(db: Executor, tenantId: string, groupId: string, m: ObjectRef, now: string): Promise<void> {
+  await db
+    .insertInto('group_members')
+    .values({ tenant_id: tenantId, group_id: groupId, member_id: m.id, member_type: m.type, created_date_time: now })
+    .execute();
+}
+
+export async function insertOwner(db: Executor, tenantId: string, groupId: string, ownerId: string, now: string): Promise<void> {
+  await db
+    .insertInto('group_owners')
+    .values({ tenant_id: tenantId, group_id: groupId, owner_id: ownerId, owner_type: 'user', created_date_time: now })
+    .execute();
+}
+
+/** Returns false when the object was not a member. */
+export async function deleteMember(db: Executor, tenantId: string, groupId: string, memberId: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('group_members')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Returns false when the object was not an owner. */
+export async function deleteOwner(db: Executor, tenantId: string, groupId: string, ownerId: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('group_owners')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

@@ -1,0 +1,259 @@
+import type { FastifyBaseLogger } from 'fastify';
+import Provider, {
+  type AdapterPayload,
+  type ClientMetadata,
+  type Configuration,
+  errors,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import type { Config } from '../../config/index.js';
+import type { Executor } from '../../db/index.js';
+import type { Clock } from '../../domain/clock.js';
+import type { ClientsService } from '../../modules/clients/clients.service.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import type { UsersService } from '../../modules/users/users.service.js';
+import type { KeyStore } from '../../platform/keys.js';
+import { getOrCreateSecret } from '../../platform/secrets.js';
+import { graphResource, issuerUrl } from '../../platform/urls.js';
+import { KyselyOidcAdapter } from './adapter.js';
+import { esc, page } from './html.js';
+
+/** First-party public client of the portal and admin center (authorization code + PKCE). */
+export const SPA_CLIENT_ID = 'portico-spa';
+
+/**
+ * Delegated scopes of the Graph resource. Delegated tokens act with the user's own rights (see
+ * http/authenticate.ts), so these only describe the token; they never widen what a user may do.
+ */
+export const GRAPH_DELEGATED_SCOPES = ['User.Read', 'Directory.AccessAsUser.All'] as const;
+
+/** Routes relative to the issuer, shaped like Entra's v2.0 endpoints. */
+export const OIDC_ROUTES = {
+  authorization: '/oauth2/v2.0/authorize',
+  token: '/oauth2/v2.0/token',
+  jwks: '/discovery/v2.0/keys',
+  userinfo: '/oidc/userinfo',
+  end_session: '/oauth2/v2.0/logout',
+  revocation: '/oauth2/v2.0/revoke',
+  introspection: '/oauth2/v2.0/introspect',
+  pushed_authorization_request: '/oauth2/v2.0/par',
+  registration: '/oauth2/v2.0/register',
+  device_authorization: '/oauth2/v2.0/devicecode',
+  code_verification: '/oauth2/v2.0/device',
+  backchannel_authentication: '/oauth2/v2.0/bc-authorize',
+} as const;
+
+/** Path prefix of a tenant's issuer: '' for the default tenant, '/<tenantId>' otherwise. */
+export const issuerPath = (config: Pick<Config, 'publicUrl'>, tenant: Tenant): string =>
+  new URL(issuerUrl(config, tenant)).pathname.replace(/\/+$/, '');
+
+/** Path prefix under which this server routes a tenant's protocol endpoints (tenant part only). */
+export const tenantPrefix = (tenant: Tenant): string => (tenant.isDefault ? '' : `/${tenant.id}`);
+
+export interface OidcDeps {
+  config: Config;
+  db: Executor;
+  clock: Clock;
+  keys: KeyStore;
+  clients: ClientsService;
+  users: UsersService;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * One oidc-provider instance per tenant, created on first use and cached for the process lifetime.
+ * Every instance keeps its state in the database (adapter, keys, cookie secrets), so any process
+ * can continue a flow another started, and a restart loses nothing.
+ */
+export function createOidcProviders(deps: OidcDeps) {
+  const cache = new Map<string, Promise<Provider>>();
+  return {
+    forTenant(tenant: Tenant): Promise<Provider> {
+      let p = cache.get(tenant.id);
+      if (!p) {
+        p = buildProvider(deps, tenant);
+        cache.set(tenant.id, p);
+        p.catch(() => cache.delete(tenant.id));
+      }
+      return p;
+    },
+  };
+}
+
+export type OidcProviders = ReturnType<typeof createOidcProviders>;
+
+async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> {
+  const { config, db, clock, keys, clients, users, log } = deps;
+  const issuer = issuerUrl(config, tenant);
+  const graph = graphResource(config);
+  const jwks = await keys.privateJwks(tenant.id);
+  const alg = String(jwks[0]?.alg ?? config.signingAlg) as 'ES256' | 'RS256';
+  const cookieKey = await getOrCreateSecret(db, 'oidc-cookie-key-1', clock);
+  // Each tenant's cookies are distinct so the default tenant's session (path /) never reaches
+  // another tenant's provider.
+  const suffix = tenant.isDefault ? '' : `.${tenant.id.replace(/-/g, '').slice(0, 12)}`;
+  const cookiePath = issuerPath(config, tenant) || '/';
+  // Portico does not terminate TLS itself, so an https public URL means a reverse proxy. Koa only
+  // sets Secure cookies when it knows the request was https, i.e. when the proxy is trusted.
+  const secure = config.publicUrl.startsWith('https://') && config.trustProxy;
+
+  const spaClient: ClientMetadata = {
+    client_id: SPA_CLIENT_ID,
+    client_name: 'Portico',
+    application_type: 'web',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: [`${config.publicUrl}/auth/callback`],
+    post_logout_redirect_uris: [`${config.publicUrl}/`, `${config.publicUrl}/auth/signed-out`],
+    id_token_signed_response_alg: alg,
+  };
+
+  /** Automation clients as oidc-provider metadata; `client_secret` holds the stored SHA-256 hash. */
+  const findAutomationClient = async (clientId: string): Promise<AdapterPayload | undefined> => {
+    const c = await clients.findClientById(clientId);
+    if (!c || c.tenantId !== tenant.id) return undefined;
+    return {
+      client_id: c.clientId,
+      client_name: c.displayName,
+      client_secret: c.secretHash,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+    };
+  };
+
+  const configuration: Configuration = {
+    adapter: (name: string) => new KyselyOidcAdapter(db, tenant.id, name, findAutomationClient),
+    clients: [spaClient],
+    clientDefaults: { id_token_signed_response_alg: alg, grant_types: ['authorization_code'], response_types: ['code'] },
+    jwks: { keys: jwks as NonNullable<Configuration['jwks']>['keys'] },
+    routes: OIDC_ROUTES,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username', 'oid', 'tid'],
+      email: ['email', 'email_verified'],
+    },
+    conformIdTokenClaims: false,
+    cookies: {
+      keys: [cookieKey],
+      names: { session: `_session${suffix}`, interaction: `_interaction${suffix}`, resume: `_interaction_resume${suffix}` },
+      long: { httpOnly: true, sameSite: 'lax', path: cookiePath, secure, signed: true },
+      short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+    },
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = page(
+            'Sign out',
+            `<h1>Sign out</h1><p>Do you want to sign out of ${esc(tenant.displayName)}?</p>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+          );
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = page(
+            'Signed out',
+            "<h1>You signed out of your account</h1><p>It's a good idea to close all browser windows.</p>",
+          );
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        // Every token is for the Graph-compatible API unless a client asks otherwise.
+        defaultResource: () => graph,
+        // The code/refresh exchange reuses the resource of the authorization, so the token request
+        // needs no `resource` (or `scope`) parameter.
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
+          if (indicator !== graph) throw new errors.InvalidTarget(`unknown resource ${indicator}; use ${graph}`);
+          return {
+            scope: GRAPH_DELEGATED_SCOPES.join(' '),
+            audience: graph,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: config.accessTokenTtl,
+            jwt: { sign: { alg } },
+          };
+        },
+      },
+    },
+    // Entra-shaped claims read by http/authenticate.ts.
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind === 'ClientCredentials') {
+        const c = await clients.findClient(tenant.id, String(token.clientId));
+        return { tid: tenant.id, idtyp: 'app', roles: c?.permissions ?? [] };
+      }
+      return { tid: tenant.id, idtyp: 'user', oid: token.accountId };
+    },
+    findAccount: async (_ctx, sub) => {
+      const user = await users.findUser(tenant.id, sub);
+      if (!user || !user.accountEnabled) return undefined;
+      return {
+        accountId: user.id,
+        claims: () => ({
+          sub: user.id,
+          oid: user.id,
+          tid: tenant.id,
+          name: user.displayName,
+          preferred_username: user.userPrincipalName,
+          ...(user.mail ? { email: user.mail, email_verified: true } : {}),
+        }),
+      };
+    },
+    interactions: {
+      url: (_ctx, interaction) => `${issuerPath(config, tenant)}/login/${interaction.uid}`,
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Sign-in error',
+        `<h1>Sorry, but we're having trouble signing you in.</h1><p class="error">${esc(out.error)}: ${esc(out.error_description)}</p>`,
+      );
+    },
+    ttl: {
+      AccessToken: config.accessTokenTtl,
+      ClientCredentials: config.accessTokenTtl,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = config.trustProxy;
+
+  // Automation clients' secrets are stored as SHA-256 (see clients.service); oidc-provider would
+  // compare the presented secret with `client_secret` in plain text. This provider's Client class
+  // is private to it, so overriding the comparison here compares hashes instead, for every
+  // client_secret_basic/post authentication, without touching the raw request.
+  const ClientClass = provider.Client as unknown as {
+    prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
+  };
+  ClientClass.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, actual: string) {
+    const stored = this.clientSecret;
+    return (
+      typeof stored === 'string' &&
+      /^[0-9a-f]{64}$/.test(stored) &&
+      typeof actual === 'string' &&
+      clients.secretMatches(stored, actual)
+    );
+  };
+
+  provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
+    log.error({ err, path: ctx.path, tenantId: tenant.id }, 'oidc-provider server error');
+  });
+  return provider;
+}

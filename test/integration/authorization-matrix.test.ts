@@ -1,0 +1,393 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationPermissions } from '../../src/server/domain/permissions.js';
+import { RoleIds } from '../../src/server/domain/roles.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+
+/**
+ * Every /v1.0 endpoint × every kind of caller, through HTTP, with the expected outcome written
+ * out: Y = allowed (the row's success status), N = 403 Authorization_RequestDenied,
+ * B = 400 (e.g. /me with an application token). A last test fails when a route is registered
+ * under /v1.0 without a row here, so a new endpoint cannot ship without its authorization matrix.
+ */
+const COLUMNS = [
+  'globalAdmin',
+  'userAdmin',
+  'groupsAdmin',
+  'guestInviter',
+  'applicationAdmin',
+  'cloudApplicationAdmin',
+  'helpdeskAdmin',
+  'privilegedRoleAdmin',
+  'member',
+  'groupOwner',
+  'guest',
+  'appNoPermission',
+  'appDirectoryRead',
+  'appAllPermissions',
+] as const;
+type Column = (typeof COLUMNS)[number];
+
+interface Fixtures {
+  /** A plain member user that rows read and update. */
+  userId: string;
+  /** A security group owned by the groupOwner column's user. */
+  groupId: string;
+  /** A user added to / removed from the group's members. */
+  memberId: string;
+  /** A user added to / removed from the group's owners. */
+  extraOwnerId: string;
+  /** The test administrator's Global Administrator assignment. */
+  roleAssignmentId: string;
+  auditId: string;
+}
+
+interface Row {
+  /** Route as registered, e.g. `DELETE /groups/:id/members/:memberId/$ref`. */
+  route: string;
+  /** Status for Y: success, or 404 where an allowed caller asks for an id that does not exist. */
+  ok: 200 | 201 | 204 | 404;
+  expect: string;
+  /** Builds the request; `fresh` is what `setup` returned for this call. */
+  url: (f: Fixtures, fresh: string) => string;
+  body?: (f: Fixtures, fresh: string) => unknown;
+  /** Prepares what one call consumes (a fresh user to delete, a membership to remove…). */
+  setup?: (f: Fixtures) => Promise<string>;
+  /** Undoes an allowed write so that the next column starts from the same state. */
+  cleanup?: (f: Fixtures, fresh: string) => Promise<void>;
+}
+
+let t: TestApp;
+let fx: Fixtures;
+const tokens = {} as Record<Column, string>;
+let ownerUserId = '';
+let seq = 0;
+const next = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
+const ref = (id: string) => ({ '@odata.id': `http://localhost:8080/v1.0/directoryObjects/${id}` });
+const RM = '/roleManagement/directory';
+
+async function admin(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, allow: number[] = []) {
+  const res = await t.call(method, `/v1.0${url}`, { token: t.admin.token, ...(body === undefined ? {} : { body }) });
+  if (res.statusCode >= 300 && !allow.includes(res.statusCode))
+    throw new Error(`fixture ${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res;
+}
+const newUser = async () => (await t.createUser()).user.id;
+const newGroup = async () =>
+  (
+    await admin('POST', '/groups', {
+      displayName: `Matrix ${next()}`,
+      mailNickname: `matrix${next()}`,
+      mailEnabled: false,
+      securityEnabled: true,
+      'owners@odata.bind': [ref(ownerUserId)['@odata.id']],
+    })
+  ).json().id as string;
+
+//                                                   GA UA GrA GI AA CAA HD PRA mem own guest | app: none read all
+const ROWS: Row[] = [
+  // users
+  { route: 'GET /users', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/users' },
+  {
+    route: 'POST /users',
+    ok: 201,
+    expect: 'Y Y N N N N N N N N N N N Y',
+    url: () => '/users',
+    body: () => {
+      const n = next();
+      return {
+        displayName: `New ${n}`,
+        userPrincipalName: `new.${n}@contoso.test`,
+        passwordProfile: { password: 'Correct-Horse-9' },
+      };
+    },
+  },
+  { route: 'GET /me', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me' },
+  { route: 'GET /users/:id', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y', url: (f) => `/users/${f.userId}` },
+  {
+    route: 'PATCH /users/:id',
+    ok: 204,
+    expect: 'Y Y N N N N N N N N N N N Y',
+    url: (f) => `/users/${f.userId}`,
+    body: () => ({ jobTitle: `Title ${next()}` }),
+  },
+  {
+    route: 'DELETE /users/:id',
+    ok: 204,
+    expect: 'Y Y N N N N N N N N N N N Y',
+    setup: newUser,
+    url: (_f, id) => `/users/${id}`,
+  },
+  ...(['memberOf', 'transitiveMemberOf', 'ownedObjects'] as const).flatMap((rel): Row[] => [
+    { route: `GET /users/:id/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: (f) => `/users/${f.userId}/${rel}` },
+    { route: `GET /me/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => `/me/${rel}` },
+  ]),
+
+  // groups
+  { route: 'GET /groups', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/groups' },
+  {
+    route: 'POST /groups',
+    ok: 201,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N N Y',
+    url: () => '/groups',
+    body: () => {
+      const n = next();
+      return { displayName: `Created ${n}`, mailNickname: `created${n}`, mailEnabled: false, securityEnabled: true };
+    },
+  },
+  { route: 'GET /groups/:id', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y', url: (f) => `/groups/${f.groupId}` },
+  {
+    route: 'PATCH /groups/:id',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    url: (f) => `/groups/${f.groupId}`,
+    body: () => ({ description: `Described ${next()}` }),
+  },
+  {
+    route: 'DELETE /groups/:id',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    setup: newGroup,
+    url: (_f, id) => `/groups/${id}`,
+  },
+  ...(['members', 'transitiveMembers', 'owners'] as const).map(
+    (rel): Row => ({
+      route: `GET /groups/:id/${rel}`,
+      ok: 200,
+      expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+      url: (f) => `/groups/${f.groupId}/${rel}`,
+    }),
+  ),
+  {
+    route: 'POST /groups/:id/members/$ref',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    url: (f) => `/groups/${f.groupId}/members/$ref`,
+    body: (f) => ref(f.memberId),
+    cleanup: async (f) => void (await admin('DELETE', `/groups/${f.groupId}/members/${f.memberId}/$ref`)),
+  },
+  {
+    route: 'DELETE /groups/:id/members/:memberId/$ref',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    setup: async (f) => {
+      await admin('POST', `/groups/${f.groupId}/members/$ref`, ref(f.memberId), [400]);
+      return f.memberId;
+    },
+    url: (f, id) => `/groups/${f.groupId}/members/${id}/$ref`,
+  },
+  {
+    route: 'POST /groups/:id/owners/$ref',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    url: (f) => `/groups/${f.groupId}/owners/$ref`,
+    body: (f) => ref(f.extraOwnerId),
+    cleanup: async (f) => void (await admin('DELETE', `/groups/${f.groupId}/owners/${f.extraOwnerId}/$ref`)),
+  },
+  {
+    route: 'DELETE /groups/:id/owners/:ownerId/$ref',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    setup: async (f) => {
+      await admin('POST', `/groups/${f.groupId}/owners/$ref`, ref(f.extraOwnerId), [400]);
+      return f.extraOwnerId;
+    },
+    url: (f, id) => `/groups/${f.groupId}/owners/${id}/$ref`,
+  },
+
+  // directory roles
+  { route: `GET ${RM}/roleDefinitions`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => `${RM}/roleDefinitions` },
+  {
+    route: `GET ${RM}/roleDefinitions/:id`,
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: () => `${RM}/roleDefinitions/${RoleIds.guestInviter}`,
+  },
+  { route: `GET ${RM}/roleAssignments`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => `${RM}/roleAssignments` },
+  {
+    route: `GET ${RM}/roleAssignments/:id`,
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: (f) => `${RM}/roleAssignments/${f.roleAssignmentId}`,
+  },
+  {
+    route: `POST ${RM}/roleAssignments`,
+    ok: 201,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    setup: newUser,
+    url: () => `${RM}/roleAssignments`,
+    body: (_f, principalId) => ({ principalId, roleDefinitionId: RoleIds.guestInviter, directoryScopeId: '/' }),
+  },
+  {
+    route: `DELETE ${RM}/roleAssignments/:id`,
+    ok: 204,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    setup: async () => {
+      const principalId = await newUser();
+      return (
+        await admin('POST', `${RM}/roleAssignments`, {
+          principalId,
+          roleDefinitionId: RoleIds.guestInviter,
+          directoryScopeId: '/',
+        })
+      ).json().id as string;
+    },
+    url: (_f, id) => `${RM}/roleAssignments/${id}`,
+  },
+
+  // tenant policies
+  {
+    route: 'GET /policies/authorizationPolicy',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N N Y',
+    url: () => '/policies/authorizationPolicy',
+  },
+  {
+    route: 'PATCH /policies/authorizationPolicy',
+    ok: 204,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    url: () => '/policies/authorizationPolicy',
+    body: () => ({ allowInvitesFrom: 'adminsAndGuestInviters' }),
+  },
+  {
+    route: 'GET /policies/groupManagementPolicy',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: () => '/policies/groupManagementPolicy',
+  },
+  {
+    route: 'PATCH /policies/groupManagementPolicy',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N N N N N Y',
+    url: () => '/policies/groupManagementPolicy',
+    body: () => ({ selfServiceGroupManagementEnabled: false }),
+  },
+
+  // organization
+  { route: 'GET /organization', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y', url: () => '/organization' },
+  { route: 'GET /organization/:id', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y', url: () => `/organization/${t.tenant.id}` },
+  {
+    route: 'PATCH /organization/:id',
+    ok: 204,
+    expect: 'Y N N N N N N N N N N N N Y',
+    url: () => `/organization/${t.tenant.id}`,
+    body: () => ({ displayName: 'Contoso' }),
+  },
+
+  // audit log
+  {
+    route: 'GET /auditLogs/directoryAudits',
+    ok: 200,
+    expect: 'Y Y Y N Y Y Y Y N N N N N Y',
+    url: () => '/auditLogs/directoryAudits?$top=5',
+  },
+  {
+    route: 'GET /auditLogs/directoryAudits/:id',
+    ok: 200,
+    expect: 'Y Y Y N Y Y Y Y N N N N N Y',
+    url: (f) => `/auditLogs/directoryAudits/${f.auditId}`,
+  },
+
+  // development mailbox (Portico extension; no application access)
+  { route: 'GET /devMailbox/messages', ok: 200, expect: 'Y Y N N N N N N N N N N N N', url: () => '/devMailbox/messages' },
+  {
+    route: 'GET /devMailbox/messages/:id',
+    ok: 404,
+    expect: 'Y Y N N N N N N N N N N N N',
+    url: () => '/devMailbox/messages/00000000-0000-7000-8000-000000000000',
+  },
+  { route: 'GET /devMailbox/outbox', ok: 200, expect: 'Y Y N N N N N N N N N N N N', url: () => '/devMailbox/outbox' },
+];
+
+/** `METHOD /path` for every route registered under /v1.0 (from Fastify's route tree; HEAD is implicit). */
+function registeredRoutes(): string[] {
+  const tree = t.app.printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line);
+    if (!m) continue;
+    const depth = (m[1] ?? '').length / 4;
+    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (m[3] ?? '').split(',').map((s) => s.trim())) {
+      if (method && method !== 'HEAD' && path.startsWith('/v1.0/')) out.push(`${method} ${path.slice('/v1.0'.length)}`);
+    }
+  }
+  return out.sort();
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const role = async (r: string) => (await t.createUser({ roles: [r] })).token;
+  tokens.globalAdmin = t.admin.token;
+  tokens.userAdmin = await role(RoleIds.userAdministrator);
+  tokens.groupsAdmin = await role(RoleIds.groupsAdministrator);
+  tokens.guestInviter = await role(RoleIds.guestInviter);
+  tokens.applicationAdmin = await role(RoleIds.applicationAdministrator);
+  tokens.cloudApplicationAdmin = await role(RoleIds.cloudApplicationAdministrator);
+  tokens.helpdeskAdmin = await role(RoleIds.helpdeskAdministrator);
+  tokens.privilegedRoleAdmin = await role(RoleIds.privilegedRoleAdministrator);
+  tokens.member = (await t.createUser()).token;
+  const owner = await t.createUser({ displayName: 'Olive Owner' });
+  ownerUserId = owner.user.id;
+  tokens.groupOwner = owner.token;
+  tokens.guest = (await t.createUser({ userType: 'Guest' })).token;
+  tokens.appNoPermission = await t.appToken([]);
+  tokens.appDirectoryRead = await t.appToken(['Directory.Read.All']);
+  tokens.appAllPermissions = await t.appToken([...applicationPermissions]);
+
+  const roleAssignment = (await admin('GET', `${RM}/roleAssignments?$filter=principalId eq '${t.admin.user.id}'`)).json()
+    .value[0];
+  const audit = (await admin('GET', '/auditLogs/directoryAudits?$top=1')).json().value[0];
+  fx = {
+    userId: await newUser(),
+    groupId: await newGroup(),
+    memberId: await newUser(),
+    extraOwnerId: await newUser(),
+    roleAssignmentId: roleAssignment.id,
+    auditId: audit.id,
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('authorization matrix: every /v1.0 endpoint × every kind of caller', () => {
+  it('every row is well-formed', () => {
+    for (const row of ROWS)
+      expect(
+        row.expect.split(' ').filter((c) => /^[YNB]$/.test(c)),
+        row.route,
+      ).toHaveLength(COLUMNS.length);
+    expect(new Set(ROWS.map((r) => r.route)).size).toBe(ROWS.length);
+  });
+
+  it.each(ROWS.map((row) => [row.route, row] as const))('%s', async (_route, row) => {
+    const method = row.route.split(' ')[0] as 'GET' | 'POST' | 'PATCH' | 'DELETE';
+    const cells = row.expect.split(' ');
+    const failures: string[] = [];
+    for (const [i, column] of COLUMNS.entries()) {
+      const fresh = row.setup ? await row.setup(fx) : '';
+      const body = row.body?.(fx, fresh);
+      const res = await t.call(method, `/v1.0${row.url(fx, fresh)}`, {
+        token: tokens[column],
+        ...(body === undefined ? {} : { body }),
+      });
+      const cell = cells[i];
+      const want = cell === 'Y' ? row.ok : cell === 'B' ? 400 : 403;
+      if (res.statusCode !== want) failures.push(`${column}: expected ${want}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+      else if (want === 403 && res.json().error?.code !== 'Authorization_RequestDenied')
+        failures.push(`${column}: 403 without Authorization_RequestDenied`);
+      if (res.statusCode < 300 && row.cleanup) await row.cleanup(fx, fresh);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('covers every route registered under /v1.0 (a new endpoint needs a row here)', () => {
+    const routes = registeredRoutes();
+    expect(routes.length).toBeGreaterThan(30);
+    expect(ROWS.map((r) => r.route).sort()).toEqual(routes);
+  });
+});

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Action,
+  authorize,
+  type Caller,
+  GuestRoleIds,
+  type PolicyFacts,
+  type TargetFacts,
+} from '../../src/server/domain/authorization.js';
+import { type ApplicationPermission, applicationPermissions } from '../../src/server/domain/permissions.js';
+import { RoleIds } from '../../src/server/domain/roles.js';
+
+/**
+ * The role × action matrix of entra-behaviour.md §5 / §2 / §4.1, written out explicitly. Each row
+ * is an action; each letter a caller kind (columns below): Y = allowed, N = denied.
+ * Defaults: guests have limited access, only admins and Guest Inviters invite, members may create
+ * security groups.
+ */
+const COLUMNS = [
+  'globalAdmin',
+  'userAdmin',
+  'groupsAdmin',
+  'guestInviter',
+  'applicationAdmin',
+  'cloudApplicationAdmin',
+  'helpdeskAdmin',
+  'privilegedRoleAdmin',
+  'member',
+  'memberOwner',
+  'memberSelf',
+  'guestLimited',
+  'guestRestricted',
+  'guestWithMemberAccess',
+] as const;
+type Column = (typeof COLUMNS)[number];
+
+//                                           GA UA GrA GI AA CAA HD PRA mem own self gL gR gM
+const MATRIX = {
+  'user.list': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'user.read': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
+  'user.create': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  'user.update': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  'user.delete': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  'group.list': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'group.read': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
+  'group.readMembers': /*                */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
+  'group.create': /*                     */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  N',
+  'group.update': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  'group.delete': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  'group.manageMembers': /*              */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  'group.manageOwners': /*               */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  'group.createSynced': /*               */ 'N  N  N   N  N  N   N  N   N   N   N    N  N  N',
+  'role.read': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'role.assign': /*                      */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
+  'authorizationPolicy.read': /*         */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'authorizationPolicy.update': /*       */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
+  'groupManagementPolicy.read': /*       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'groupManagementPolicy.update': /*     */ 'Y  Y  Y   N  N  N   N  N   N   N   N    N  N  N',
+  'organization.read': /*                */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  Y  Y',
+  'organization.update': /*              */ 'Y  N  N   N  N  N   N  N   N   N   N    N  N  N',
+  'audit.read': /*                       */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
+  'devMailbox.read': /*                  */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+} as const satisfies Record<Action, string>;
+
+/** Application permissions that grant each action to a client-credentials caller (and only these). */
+const APP_GRANTS = {
+  'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'group.read': [
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'group.readMembers': [
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'group.create': ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.update': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.createSynced': ['Directory.ReadWrite.All'],
+  'role.read': [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'role.assign': ['RoleManagement.ReadWrite.Directory'],
+  'authorizationPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
+  'authorizationPolicy.update': ['Policy.ReadWrite.Authorization'],
+  'groupManagementPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization', 'Directory.Read.All'],
+  'groupManagementPolicy.update': ['Policy.ReadWrite.Authorization'],
+  'organization.read': [
+    'Organization.Read.All',
+    'Organization.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'User.Read.All',
+  ],
+  'organization.update': ['Organization.ReadWrite.All'],
+  'audit.read': ['AuditLog.Read.All'],
+  // Portico extension for operators: never granted to applications.
+  'devMailbox.read': [],
+} as const satisfies Record<Action, readonly ApplicationPermission[]>;
+
+const TENANT = '00000000-0000-7000-8000-0000000000aa';
+const basePolicy: PolicyFacts = {
+  guestUserRoleId: GuestRoleIds.limited,
+  allowInvitesFrom: 'adminsAndGuestInviters',
+  allowedToCreateSecurityGroups: true,
+};
+
+const user = (roles: string[] = [], userType: 'Member' | 'Guest' = 'Member'): Caller => ({
+  kind: 'user',
+  tenantId: TENANT,
+  userId: '00000000-0000-7000-8000-000000000001',
+  userType,
+  displayName: 'Caller',
+  userPrincipalName: 'caller@contoso.test',
+  roles: new Set(roles),
+});
+const app = (permissions: readonly string[]): Caller => ({
+  kind: 'app',
+  tenantId: TENANT,
+  clientId: '00000000-0000-7000-8000-0000000000c1',
+  displayName: 'Automation',
+  permissions: new Set(permissions),
+});
+
+/** Each column: the caller, the tenant policy it is judged under, and the target facts. */
+const CALLERS: Record<Column, { caller: Caller; policy: PolicyFacts; target: TargetFacts }> = {
+  globalAdmin: { caller: user([RoleIds.globalAdministrator]), policy: basePolicy, target: {} },
+  userAdmin: { caller: user([RoleIds.userAdministrator]), policy: basePolicy, target: {} },
+  groupsAdmin: { caller: user([RoleIds.groupsAdministrator]), policy: basePolicy, target: {} },
+  guestInviter: { caller: user([RoleIds.guestInviter]), policy: basePolicy, target: {} },
+  applicationAdmin: { caller: user([RoleIds.applicationAdministrator]), policy: basePolicy, target: {} },
+  cloudApplicationAdmin: { caller: user([RoleIds.cloudApplicationAdministrator]), policy: basePolicy, target: {} },
+  helpdeskAdmin: { caller: user([RoleIds.helpdeskAdministrator]), policy: basePolicy, target: {} },
+  privilegedRoleAdmin: { caller: user([RoleIds.privilegedRoleAdministrator]), policy: basePolicy, target: {} },
+  member: { caller: user(), policy: basePolicy, target: {} },
+  memberOwner: { caller: user(), policy: basePolicy, target: { isOwner: true } },
+  memberSelf: { caller: user(), policy: basePolicy, target: { isSelf: true } },
+  guestLimited: { caller: user([], 'Guest'), policy: basePolicy, target: {} },
+  guestRestricted: { caller: user([], 'Guest'), policy: { ...basePolicy, guestUserRoleId: GuestRoleIds.restricted }, target: {} },
+  guestWithMemberAccess: {
+    caller: user([], 'Guest'),
+    policy: { ...basePolicy, guestUserRoleId: GuestRoleIds.member },
+    target: {},
+  },
+};
+
+const expected = (row: string): boolean[] => {
+  const cells = row.trim().split(/\s+/);
+  if (cells.length !== COLUMNS.length || cells.some((c) => c !== 'Y' && c !== 'N')) throw new Error(`malformed row: ${row}`);
+  return cells.map((c) => c === 'Y');
+};
+
+const ACTIONS = Object.keys(MATRIX) as Action[];
+
+describe('authorize(): role × action matrix for users', () => {
+  const cases = ACTIONS.flatMap((action) =>
+    expected(MATRIX[action]).map((allowed, i) => ({ action, column: COLUMNS[i] as Column, allowed })),
+  );
+  it.each(cases)('$action by $column → $allowed', ({ action, column, allowed }) => {
+    const { caller, policy, target } = CALLERS[column];
+    const decision = authorize(caller, action, policy, target);
+    expect(decision.allowed).toBe(allowed);
+    if (!decision.allowed) expect(decision.reason).toMatch(/\S/);
+  });
+});
+
+describe('authorize(): application permissions', () => {
+  const all = applicationPermissions as readonly ApplicationPermission[];
+  it.each(ACTIONS)('%s is granted by exactly its permissions', (action) => {
+    const grants: readonly ApplicationPermission[] = APP_GRANTS[action];
+    for (const p of grants) expect(authorize(app([p]), action, basePolicy).allowed, `${action} with ${p}`).toBe(true);
+    const others = all.filter((p) => !grants.includes(p));
+    const denied = authorize(app(others), action, basePolicy);
+    expect(denied.allowed, `${action} with every other permission`).toBe(false);
+    if (!denied.allowed) for (const p of grants) expect(denied.reason).toContain(p);
+    expect(authorize(app([]), action, basePolicy).allowed).toBe(false);
+  });
+  it('permission names are matched exactly (case matters, no wildcards)', () => {
+    expect(authorize(app(['auditlog.read.all']), 'audit.read', basePolicy).allowed).toBe(false);
+    expect(authorize(app(['*']), 'audit.read', basePolicy).allowed).toBe(false);
+  });
+});
+
+describe('authorize(): the local operator (CLI)', () => {
+  it.each(ACTIONS)('%s is allowed for the system caller', (action) => {
+    expect(authorize({ kind: 'system', tenantId: TENANT, displayName: 'cli' }, action, basePolicy).allowed).toBe(true);
+  });
+});
+
+describe('authorize(): decisions that depend on policy and target facts', () => {
+  const ga = user([RoleIds.globalAdministrator]);
+  const ua = user([RoleIds.userAdministrator]);
+  const pra = user([RoleIds.privilegedRoleAdministrator]);
+  const member = user();
+  const guest = user([], 'Guest');
+  const restricted: PolicyFacts = { ...basePolicy, guestUserRoleId: GuestRoleIds.restricted };
+
+  it('members cannot create security groups when the policy forbids it; group admins still can', () => {
+    const off = { ...basePolicy, allowedToCreateSecurityGroups: false };
+    const d = authorize(member, 'group.create', off);
+    expect(d).toEqual({ allowed: false, reason: expect.stringContaining('security groups') });
+    expect(authorize(user([RoleIds.groupsAdministrator]), 'group.create', off).allowed).toBe(true);
+    expect(authorize(user([RoleIds.guestInviter]), 'group.create', off).allowed).toBe(false);
+    expect(authorize(guest, 'group.create', { ...basePolicy, guestUserRoleId: GuestRoleIds.member }).allowed).toBe(false);
+  });
+
+  it('a User Administrator cannot change or delete a privileged administrator; a Global Administrator can', () => {
+    for (const action of ['user.update', 'user.delete'] as const) {
+      const d = authorize(ua, action, basePolicy, { targetIsPrivileged: true });
+      expect(d).toEqual({ allowed: false, reason: expect.stringContaining('privileged') });
+      expect(authorize(ga, action, basePolicy, { targetIsPrivileged: true }).allowed).toBe(true);
+      expect(authorize(pra, action, basePolicy, { targetIsPrivileged: true }).allowed).toBe(false);
+    }
+  });
+
+  it('restricted guests see their own object and the groups they belong to or own, but not those groups’ members', () => {
+    expect(authorize(guest, 'user.read', restricted, { isSelf: true }).allowed).toBe(true);
+    expect(authorize(guest, 'user.read', restricted, {}).allowed).toBe(false);
+    expect(authorize(guest, 'group.read', restricted, { isMember: true }).allowed).toBe(true);
+    expect(authorize(guest, 'group.read', restricted, { isOwner: true }).allowed).toBe(true);
+    expect(authorize(guest, 'group.readMembers', restricted, { isMember: true }).allowed).toBe(false);
+    expect(authorize(guest, 'group.readMembers', restricted, { isOwner: true }).allowed).toBe(false);
+  });
+
+  it('guest owners manage their own groups; owning does not extend to other actions', () => {
+    expect(authorize(guest, 'group.manageMembers', basePolicy, { isOwner: true }).allowed).toBe(true);
+    expect(authorize(guest, 'group.update', restricted, { isOwner: true }).allowed).toBe(true);
+    expect(authorize(member, 'role.assign', basePolicy, { isOwner: true }).allowed).toBe(false);
+    expect(authorize(member, 'user.update', basePolicy, { isSelf: true }).allowed).toBe(false);
+  });
+
+  it('holding several roles grants the union', () => {
+    const both = user([RoleIds.guestInviter, RoleIds.groupsAdministrator]);
+    expect(authorize(both, 'group.delete', basePolicy).allowed).toBe(true);
+    expect(authorize(both, 'audit.read', basePolicy).allowed).toBe(true);
+    expect(authorize(both, 'user.create', basePolicy).allowed).toBe(false);
+  });
+
+  it('roles held by a guest count like a member’s', () => {
+    const guestAdmin = user([RoleIds.userAdministrator], 'Guest');
+    expect(authorize(guestAdmin, 'user.list', restricted).allowed).toBe(true);
+    expect(authorize(guestAdmin, 'user.create', restricted).allowed).toBe(true);
+  });
+});
