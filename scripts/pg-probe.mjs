@@ -25,7 +25,7 @@ export const loudSkipNotice = (url) =>
   [
     '',
     '################################################################################',
-    '#  POSTGRESQL LEG SKIPPED: no server answers at ' + url.replace(/\/\/[^@]*@/, '//'),
+    `#  POSTGRESQL LEG SKIPPED: no server answers at ${url.replace(/\/\/[^@]*@/, '//')}`,
     '#  Only the SQLite leg ran. Start PostgreSQL (see README) or set DATABASE_URL.',
     '#  Set PORTICO_REQUIRE_POSTGRES=1 to make this a failure (CI does).',
     '################################################################################',

@@ -18,7 +18,8 @@ export const optionalText = (max: number) =>
     .optional();
 
 // Pragmatic address syntax: one @, dot-atom local part, domain of labels; no spaces or controls.
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const EMAIL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export const emailAddress = z
   .string()
@@ -33,6 +34,8 @@ export const odataRef = z.object({ '@odata.id': z.string().min(1).max(2048) }).s
 
 /** Extracts the object id from an `@odata.id` reference URL (or accepts a bare id). */
 export function idFromODataRef(ref: string): string | undefined {
-  const m = /(?:^|\/)([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:\/\$ref)?\/?$/.exec(ref.trim());
+  const m = /(?:^|\/)([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:\/\$ref)?\/?$/.exec(
+    ref.trim(),
+  );
   return m?.[1]?.toLowerCase();
 }

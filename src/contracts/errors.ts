@@ -87,8 +87,7 @@ export const errorCatalogue = {
   group_dynamic_membership: {
     status: 400,
     graphCode: 'Request_BadRequest',
-    message:
-      'Members cannot be added to or removed from a dynamic group: its membership is managed by its membership rule.',
+    message: 'Members cannot be added to or removed from a dynamic group: its membership is managed by its membership rule.',
   },
   group_synced: {
     status: 400,

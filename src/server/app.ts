@@ -17,11 +17,15 @@ import { createAuditService } from './modules/audit/audit.service.js';
 import { createClientsService } from './modules/clients/clients.service.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
 import { createGroupsService } from './modules/groups/groups.service.js';
+import { invitationsRoutes, unsubscribeRoutes } from './modules/invitations/invitations.routes.js';
+import { createInvitationsService } from './modules/invitations/invitations.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { createOrganizationService } from './modules/organization/organization.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
 import { createPoliciesService } from './modules/policies/policies.service.js';
+import { redemptionRoutes } from './modules/redemption/redemption.routes.js';
+import { createRedemptionService } from './modules/redemption/redemption.service.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { createRolesService } from './modules/roles/roles.service.js';
 import { createTenantsService, type Tenant } from './modules/tenants/tenants.service.js';
@@ -32,6 +36,8 @@ import { KeyStore } from './platform/keys.js';
 import { createLogger } from './platform/logger.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
+import { createRateLimiter } from './platform/rate-limit.js';
+import { getOrCreateSecret } from './platform/secrets.js';
 import { oidcRoutes } from './protocols/oidc/routes.js';
 
 export interface AppOptions {
@@ -46,7 +52,13 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
-function createServices(database: Database, config: Config, clock: Clock, newId: IdGenerator) {
+function createServices(
+  database: Database,
+  config: Config,
+  clock: Clock,
+  newId: IdGenerator,
+  secrets: { linkKey: string; otpKey: string; redeemCookieKey: string },
+) {
   const db = database.db;
   const keys = new KeyStore(db, clock, config.signingAlg);
   const audit = createAuditService({ clock, newId });
@@ -65,7 +77,45 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     policyFacts: (tenantId) => policies.policyFacts(tenantId),
     smtpConfigured: config.smtpUrl !== undefined,
   });
-  return { keys, services: { devMailbox, audit, auditLog, policies, tenants, users, roles, groups, clients, organization } };
+  const invitations = createInvitationsService({
+    db,
+    config,
+    clock,
+    newId,
+    audit,
+    policies,
+    users,
+    groups,
+    roles,
+    tenants,
+    limiter: createRateLimiter(db, clock),
+    linkKey: secrets.linkKey,
+  });
+  const redemption = createRedemptionService({
+    db,
+    config,
+    clock,
+    newId,
+    otpKey: secrets.otpKey,
+    cookieKey: secrets.redeemCookieKey,
+  });
+  return {
+    keys,
+    services: {
+      devMailbox,
+      audit,
+      auditLog,
+      policies,
+      tenants,
+      users,
+      roles,
+      groups,
+      clients,
+      organization,
+      invitations,
+      redemption,
+    },
+  };
 }
 
 export type Services = ReturnType<typeof createServices>['services'];
@@ -101,7 +151,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const newId = opts.newId ?? uuidv7;
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
-  const { keys, services } = createServices(database, config, clock, newId);
+  const { keys, services } = createServices(database, config, clock, newId, {
+    linkKey: await getOrCreateSecret(database.db, 'invitation-link-key-1', clock),
+    otpKey: await getOrCreateSecret(database.db, 'otp-key-1', clock),
+    redeemCookieKey: await getOrCreateSecret(database.db, 'redeem-cookie-key-1', clock),
+  });
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   const app = Fastify({
@@ -164,9 +218,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await graph.register(policiesRoutes);
       await graph.register(organizationRoutes);
       await graph.register(auditRoutes);
+      await graph.register(invitationsRoutes);
     },
     { prefix: '/v1.0' },
   );
+
+  await app.register(unsubscribeRoutes);
+  // Redeem links (inviteRedeemUrl); the redemption pages themselves run on the sign-in interaction.
+  await app.register(redemptionRoutes);
 
   // Token issuer (oidc-provider per tenant) and the sign-in page.
   await oidcRoutes(app);

@@ -52,7 +52,11 @@ describe(`users API (${dialect})`, () => {
     });
     expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(JSON.stringify(body)).not.toMatch(/password/i);
-    const row = await t.database.db.selectFrom('users').select('password_hash').where('id', '=', body.id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', body.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await audits('Add user', body.id)).toHaveLength(1);
   });
@@ -62,7 +66,9 @@ describe(`users API (${dialect})`, () => {
     const byId = await t.call('GET', `/v1.0/users/${created.id}`, { token: t.admin.token });
     expect(byId.statusCode).toBe(200);
     expect(byId.json().userPrincipalName).toBe('bob@contoso.test');
-    const byUpn = await t.call('GET', '/v1.0/users/BOB@contoso.test?$select=displayName,externalUserState', { token: t.admin.token });
+    const byUpn = await t.call('GET', '/v1.0/users/BOB@contoso.test?$select=displayName,externalUserState', {
+      token: t.admin.token,
+    });
     expect(byUpn.statusCode).toBe(200);
     const b = byUpn.json();
     expect(Object.keys(b).sort()).toEqual(['@odata.context', 'displayName', 'externalUserState', 'id']);

@@ -60,6 +60,12 @@ const MATRIX = {
   'organization.update': /*              */ 'Y  N  N   N  N  N   N  N   N   N   N    N  N  N',
   'audit.read': /*                       */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
   'devMailbox.read': /*                  */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  // Under the default guest invite setting (adminsAndGuestInviters); other settings are tested below.
+  'user.invite': /*                      */ 'Y  Y  N   Y  N  N   N  N   N   N   N    N  N  N',
+  'user.inviteMember': /*                */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  'user.manageInvitation': /*            */ 'Y  Y  N   N  N  N   Y  N   N   N   N    N  N  N',
+  'b2bPolicy.read': /*                   */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'b2bPolicy.update': /*                 */ 'Y  N  N   N  N  N   N  N   N   N   N    N  N  N',
 } as const satisfies Record<Action, string>;
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
@@ -114,6 +120,11 @@ const APP_GRANTS = {
   'audit.read': ['AuditLog.Read.All'],
   // Portico extension for operators: never granted to applications.
   'devMailbox.read': [],
+  'user.invite': ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.inviteMember': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.manageInvitation': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'b2bPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
+  'b2bPolicy.update': ['Policy.ReadWrite.Authorization'],
 } as const satisfies Record<Action, readonly ApplicationPermission[]>;
 
 const TENANT = '00000000-0000-7000-8000-0000000000aa';
@@ -258,5 +269,38 @@ describe('authorize(): decisions that depend on policy and target facts', () => 
     const guestAdmin = user([RoleIds.userAdministrator], 'Guest');
     expect(authorize(guestAdmin, 'user.list', restricted).allowed).toBe(true);
     expect(authorize(guestAdmin, 'user.create', restricted).allowed).toBe(true);
+  });
+});
+
+describe('authorize(): who may invite under each guest invite setting (entra-behaviour.md §4.2)', () => {
+  const settings = ['none', 'adminsAndGuestInviters', 'adminsGuestInvitersAndAllMembers', 'everyone'] as const;
+  //                                  none  admins  members  everyone
+  const table: [string, Caller, boolean[]][] = [
+    ['Global Administrator', user([RoleIds.globalAdministrator]), [false, true, true, true]],
+    ['User Administrator', user([RoleIds.userAdministrator]), [false, true, true, true]],
+    ['Guest Inviter', user([RoleIds.guestInviter]), [false, true, true, true]],
+    ['Groups Administrator', user([RoleIds.groupsAdministrator]), [false, false, true, true]],
+    ['member', user(), [false, false, true, true]],
+    ['guest', user([], 'Guest'), [false, false, false, true]],
+    ['guest holding Guest Inviter', user([RoleIds.guestInviter], 'Guest'), [false, true, true, true]],
+  ];
+  for (const [name, caller, allowed] of table) {
+    settings.forEach((setting, i) => {
+      it(`${name} under ${setting}: ${allowed[i] ? 'allowed' : 'denied'}`, () => {
+        const d = authorize(caller, 'user.invite', { ...basePolicy, allowInvitesFrom: setting });
+        expect(d.allowed).toBe(allowed[i]);
+        if (!d.allowed) expect(d.reason).toMatch(/guest invite setting/);
+      });
+    });
+  }
+  it('applications with User.Invite.All may invite whatever the setting says (the setting governs users)', () => {
+    const app: Caller = {
+      kind: 'app',
+      tenantId: TENANT,
+      clientId: 'c',
+      displayName: 'a',
+      permissions: new Set(['User.Invite.All']),
+    };
+    for (const s of settings) expect(authorize(app, 'user.invite', { ...basePolicy, allowInvitesFrom: s }).allowed).toBe(true);
   });
 });

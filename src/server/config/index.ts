@@ -28,6 +28,10 @@ export interface Config {
   readonly outboxWorker: boolean;
   /** Outbox polling interval in milliseconds. */
   readonly outboxPollMs: number;
+  /** Invitations allowed per tenant per window (Graph: 150 per 5 seconds). */
+  readonly invitationRateLimit: { readonly max: number; readonly windowSeconds: number };
+  /** E-mail one-time passcodes: lifetime and how many may be sent to one address per hour. */
+  readonly otp: { readonly ttlMinutes: number; readonly maxPerHour: number; readonly maxAttempts: number };
   readonly warnings: readonly string[];
 }
 
@@ -47,6 +51,10 @@ export const configVariables: Record<string, string> = {
   PORTICO_SIGNIN_MAX_FAILURES:
     'Failed password sign-ins allowed per account within 15 minutes before further attempts are refused (per IP: 4×). Default `5`.',
   PORTICO_SIGNING_ALG: 'Algorithm of newly generated token-signing keys: `ES256` (default) or `RS256`.',
+  PORTICO_INVITATION_RATE_LIMIT:
+    "Invitations per organization per time window, as `<count>/<seconds>` (429 with Retry-After beyond it). Default `150/5` (Graph's limit).",
+  PORTICO_OTP_TTL_MINUTES: 'Lifetime of e-mail one-time passcodes in minutes (1–60). Default `10` (Entra uses 30).',
+  PORTICO_OTP_MAX_PER_HOUR: 'One-time passcodes that may be sent to one address per hour (1–100). Default `5`.',
   PORTICO_SMTP_URL: 'SMTP server for outgoing mail, e.g. `smtp://user:pass@host:587` or `smtps://…`. Unset: the dev mailbox.',
   PORTICO_MAIL_FROM: 'Sender address of outgoing mail. Default `Portico <no-reply@<tenant domain>>`.',
   PORTICO_OUTBOX_WORKER:
@@ -78,6 +86,17 @@ const schema = z.object({
   PORTICO_ACCESS_TOKEN_TTL: intIn(60, 86400).optional(),
   PORTICO_SIGNIN_MAX_FAILURES: intIn(1, 1000).optional(),
   PORTICO_SIGNING_ALG: z.enum(['ES256', 'RS256']).optional(),
+  PORTICO_INVITATION_RATE_LIMIT: z
+    .string()
+    .regex(/^\d{1,6}\/\d{1,5}$/, 'must look like 150/5 (count/seconds)')
+    .transform((v) => {
+      const [max, seconds] = v.split('/').map(Number);
+      return { max: max ?? 150, windowSeconds: seconds ?? 5 };
+    })
+    .refine((v) => v.max >= 1 && v.windowSeconds >= 1, 'count and seconds must be at least 1')
+    .optional(),
+  PORTICO_OTP_TTL_MINUTES: intIn(1, 60).optional(),
+  PORTICO_OTP_MAX_PER_HOUR: intIn(1, 100).optional(),
   PORTICO_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -139,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mailFrom: e.PORTICO_MAIL_FROM ?? `Portico <no-reply@${tenantDomain}>`,
     outboxWorker: (e.PORTICO_OUTBOX_WORKER ?? 'on') === 'on',
     outboxPollMs: e.PORTICO_OUTBOX_POLL_MS ?? 1000,
+    invitationRateLimit: Object.freeze(e.PORTICO_INVITATION_RATE_LIMIT ?? { max: 150, windowSeconds: 5 }),
+    otp: Object.freeze({
+      ttlMinutes: e.PORTICO_OTP_TTL_MINUTES ?? 10,
+      maxPerHour: e.PORTICO_OTP_MAX_PER_HOUR ?? 5,
+      maxAttempts: 5,
+    }),
     warnings: Object.freeze(warnings),
   });
 }

@@ -16,6 +16,7 @@ import pg from 'pg';
 import type { Config } from '../config/index.js';
 import * as m0001 from './migrations/0001_directory.js';
 import * as m0002 from './migrations/0002_mail.js';
+import * as m0003 from './migrations/0003_invitations.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -86,6 +87,7 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
 const migrations: Record<string, Migration> = {
   '0001_directory': m0001,
   '0002_mail': m0002,
+  '0003_invitations': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -71,7 +71,12 @@ export type Action =
   | 'organization.update'
   | 'audit.read'
   /** Portico extension: the development mailbox and the outbox delivery status. */
-  | 'devMailbox.read';
+  | 'devMailbox.read'
+  | 'user.invite'
+  | 'user.inviteMember'
+  | 'user.manageInvitation'
+  | 'b2bPolicy.read'
+  | 'b2bPolicy.update';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
@@ -149,6 +154,11 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'organization.update': ['Organization.ReadWrite.All'],
   'audit.read': ['AuditLog.Read.All'],
   'devMailbox.read': [],
+  'user.invite': ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.inviteMember': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.manageInvitation': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'b2bPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
+  'b2bPolicy.update': ['Policy.ReadWrite.Authorization'],
 };
 
 const ALL_ADMINS = [
@@ -238,9 +248,48 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return has(caller, R.globalAdministrator) ? ALLOW : deny();
     case 'audit.read':
       return has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+    case 'user.invite':
+      return inviteDecision(caller, policy.allowInvitesFrom);
+    case 'user.inviteMember':
+      return has(caller, R.globalAdministrator, R.userAdministrator)
+        ? ALLOW
+        : deny('Only Global Administrators and User Administrators can invite external users as members.');
+    case 'user.manageInvitation':
+      // Resend and reset redemption (entra-behaviour.md §2: Helpdesk Administrator is the least role).
+      if (has(caller, R.globalAdministrator)) return ALLOW;
+      if (has(caller, R.userAdministrator, R.helpdeskAdministrator)) {
+        return target.targetIsPrivileged
+          ? deny('Only a Global Administrator can reset the redemption of a user who holds a privileged role.')
+          : ALLOW;
+      }
+      return deny();
+    case 'b2bPolicy.read':
+      return has(caller, ...ALL_ADMINS, R.guestInviter) || memberLike ? ALLOW : deny();
+    case 'b2bPolicy.update':
+      return has(caller, R.globalAdministrator)
+        ? ALLOW
+        : deny('Only a Global Administrator can change collaboration restrictions.');
     case 'devMailbox.read':
       return has(caller, R.globalAdministrator, R.userAdministrator) ? ALLOW : deny();
   }
+}
+
+/** Messages say which setting blocks the caller, so people know whom to ask. */
+export const inviteDenials = {
+  none: 'Guest invitations are turned off in this organization: the guest invite setting is "No one in the organization can invite guest users including admins".',
+  adminsAndGuestInviters:
+    'Only users with the Guest Inviter role can invite guests: the guest invite setting is "Only users assigned to specific admin roles can invite guest users".',
+  adminsGuestInvitersAndAllMembers:
+    'Guest users cannot invite other guests: the guest invite setting is "Member users and users assigned to specific admin roles can invite guest users".',
+} as const;
+
+/** Who may invite (entra-behaviour.md §4.2): users by `allowInvitesFrom` and role. */
+function inviteDecision(caller: Extract<Caller, { kind: 'user' }>, setting: AllowInvitesFrom): Decision {
+  if (setting === 'none') return deny(inviteDenials.none);
+  if (has(caller, R.globalAdministrator, R.userAdministrator, R.guestInviter)) return ALLOW;
+  if (setting === 'adminsAndGuestInviters') return deny(inviteDenials.adminsAndGuestInviters);
+  if (caller.userType === 'Member') return ALLOW;
+  return setting === 'everyone' ? ALLOW : deny(inviteDenials.adminsGuestInvitersAndAllMembers);
 }
 
 export const isAdminCaller = (caller: Caller): boolean =>

@@ -4,12 +4,7 @@ import { ZodError } from 'zod';
 import type { GraphErrorBody } from '../../contracts/errors.js';
 import { DomainError } from '../domain/errors.js';
 
-export const graphErrorBody = (
-  req: FastifyRequest,
-  code: string,
-  message: string,
-  target?: string,
-): GraphErrorBody => {
+export const graphErrorBody = (req: FastifyRequest, code: string, message: string, target?: string): GraphErrorBody => {
   const clientRequestId = req.headers['client-request-id'];
   return {
     error: {
@@ -57,8 +52,15 @@ export function classifyError(err: unknown): {
   if (fe && typeof fe === 'object') {
     if (fe.code === 'FST_ERR_VALIDATION' || Array.isArray(fe.validation)) {
       const issues = Array.isArray(fe.validation)
-        ? (fe.validation as { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message: string } } }[]).map(
-            (v) => v.params?.issue ?? { path: (v.instancePath ?? '').split('/').filter(Boolean), message: v.message ?? 'is invalid' },
+        ? (
+            fe.validation as {
+              instancePath?: string;
+              message?: string;
+              params?: { issue?: { path?: PropertyKey[]; message: string } };
+            }[]
+          ).map(
+            (v) =>
+              v.params?.issue ?? { path: (v.instancePath ?? '').split('/').filter(Boolean), message: v.message ?? 'is invalid' },
           )
         : [];
       const where = fe.validationContext === 'querystring' ? 'query' : (fe.validationContext ?? 'body');
@@ -73,16 +75,31 @@ export function classifyError(err: unknown): {
     }
     switch (fe.code) {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return { status: 415, code: 'Request_BadRequest', message: 'The request body must be JSON (Content-Type: application/json).', expected: true };
+        return {
+          status: 415,
+          code: 'Request_BadRequest',
+          message: 'The request body must be JSON (Content-Type: application/json).',
+          expected: true,
+        };
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return { status: 413, code: 'Request_BadRequest', message: 'The request body is too large.', expected: true };
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return { status: 400, code: 'Request_BadRequest', message: 'The request body is empty; a JSON object was expected.', expected: true };
+        return {
+          status: 400,
+          code: 'Request_BadRequest',
+          message: 'The request body is empty; a JSON object was expected.',
+          expected: true,
+        };
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return { status: 400, code: 'Request_BadRequest', message: 'Invalid Content-Length.', expected: true };
     }
     if (fe.statusCode === 400 && fe instanceof SyntaxError) {
-      return { status: 400, code: 'Request_BadRequest', message: `The request body is not valid JSON: ${fe.message}`, expected: true };
+      return {
+        status: 400,
+        code: 'Request_BadRequest',
+        message: `The request body is not valid JSON: ${fe.message}`,
+        expected: true,
+      };
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       return { status: fe.statusCode, code: 'Request_BadRequest', message: fe.message ?? 'Bad request.', expected: true };
@@ -102,7 +119,10 @@ export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: un
   if (!c.expected) req.log.error({ err, reqId: req.id }, 'unhandled error');
   else if (c.status >= 500) req.log.warn({ err: c.message }, 'service error');
   if (c.headers) reply.headers(c.headers);
-  return reply.status(c.status).type('application/json').send(graphErrorBody(req, c.code, c.message, c.target));
+  return reply
+    .status(c.status)
+    .type('application/json')
+    .send(graphErrorBody(req, c.code, c.message, c.target));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -71,8 +71,9 @@ const NOT_BUILT = page(
  * process as the API. Hashed assets are cached for a year; index.html is revalidated every time,
  * so a new deployment is picked up on the next page load.
  */
-export async function webRoutes(app: FastifyInstance, opts: { root?: string } = {}): Promise<void> {
-  const root = opts.root ?? findWebRoot();
+export async function webRoutes(app: FastifyInstance, opts: { root?: string | null } = {}): Promise<void> {
+  // `root: null` means "not built" (tests); undefined looks for dist/web.
+  const root = opts.root === undefined ? findWebRoot() : (opts.root ?? undefined);
 
   app.get('/', { schema: { tags: ['web'], summary: 'Redirects to the portal (/myapps)' } }, async (_req, reply) =>
     reply.redirect('/myapps', 302),

@@ -26,7 +26,12 @@ export const initiatedBy = (ctx: OperationContext): InitiatedBy => {
   const c = ctx.caller;
   if (c.kind === 'user') {
     return {
-      user: { id: c.userId, displayName: c.displayName, userPrincipalName: c.userPrincipalName, ipAddress: ctx.ipAddress ?? null },
+      user: {
+        id: c.userId,
+        displayName: c.displayName,
+        userPrincipalName: c.userPrincipalName,
+        ipAddress: ctx.ipAddress ?? null,
+      },
       app: null,
     };
   }

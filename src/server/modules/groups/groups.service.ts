@@ -577,6 +577,52 @@ export function createGroupsService(deps: GroupsDeps) {
       return { ...page, items: await loadObjects(tenantId, page.items) };
     },
 
+    /**
+     * Checks that the caller may add members to the group the way My Groups does (the seed's
+     * flow): the group exists, the caller owns it (or administers groups), it is Assigned and not
+     * synced, and — for non-admin owners — the tenant's self-service settings allow managing
+     * membership in My Groups. Throws with a message a person can act on.
+     */
+    async prepareMyGroupsAdd(ctx: OperationContext, id: string, opts: { forGuest: boolean }): Promise<Group> {
+      const g = await loadGroup(ctx, id);
+      const f = await facts(ctx, g.id);
+      if (!(await allowed(ctx, 'group.manageMembers', f))) {
+        throw denied('You are not an owner of this group: only its owners (and group administrators) can add members.');
+      }
+      if (ctx.caller.kind === 'user' && !isGroupAdmin(ctx.caller)) {
+        const settings = await deps.policies.groupSettings(ctx.caller.tenantId);
+        if (settings.restrictGroupsFeaturesInMyGroups) {
+          throw denied('Groups features in My Groups are restricted to administrators in this organization.');
+        }
+        if (!settings.selfServiceGroupManagementEnabled) {
+          throw denied(
+            'Group owners cannot manage membership in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
+          );
+        }
+      }
+      if (opts.forGuest && (isDynamic(g) || isSynced(g))) {
+        throw new DomainError(
+          isDynamic(g) ? 'group_dynamic_membership' : 'group_synced',
+          'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.',
+        );
+      }
+      refuseManualMembership(g);
+      return g;
+    },
+
+    /**
+     * Adds a user as a member inside the caller's transaction (invitations: the guest is created
+     * and added atomically). Locks the group; the caller has authorized with prepareMyGroupsAdd.
+     */
+    async addMemberInTransaction(trx: Executor, ctx: OperationContext, group: Group, userId: string): Promise<void> {
+      if (!(await lockGroup(trx, ctx.caller.tenantId, group.id))) throw notFound(group.id);
+      await addMemberIn(trx, ctx, group, userId, deps.clock.now().toISOString());
+    },
+
+    /** Internal: is the user a direct member of the group? */
+    isDirectMember: (tenantId: string, groupId: string, userId: string, db: Executor = deps.db) =>
+      isDirectMember(db, tenantId, groupId, userId),
+
     /** POST /groups/{id}/members/$ref. One transaction with "Add member to group". */
     async addMember(ctx: OperationContext, id: string, ref: string): Promise<void> {
       const tenantId = ctx.caller.tenantId;

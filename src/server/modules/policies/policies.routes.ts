@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { notFound } from '../../domain/errors.js';
 import { sendEntity } from '../../http/graph.js';
-import { authorizationPolicyPatch, groupManagementPolicyPatch } from './policies.service.js';
+import { authorizationPolicyPatch, b2bPolicyPatch, groupManagementPolicyPatch } from './policies.service.js';
 
 // Graph clients (and the SDKs) often send the entity type along with a PATCH; accept and ignore it.
 const odataType = { '@odata.type': z.string().max(256).optional() };
@@ -79,6 +80,51 @@ export async function policiesRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       await policies.updateGroupManagementPolicy(req.ctx, withoutODataType(req.body));
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/policies/b2bManagementPolicies',
+    { schema: { tags: ['policies'], summary: 'List B2B management policies (collaboration restrictions; one default policy)' } },
+    async (req, reply) => {
+      const p = await policies.getB2bManagementPolicy(req.ctx);
+      return reply.send({
+        '@odata.context': `${app.portico.config.publicUrl}/v1.0/$metadata#policies/b2bManagementPolicies`,
+        value: [p],
+      });
+    },
+  );
+
+  app.get(
+    '/policies/b2bManagementPolicies/:id',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'Get the B2B management policy: domains invitations may (or may not) be sent to',
+        params: z.object({ id: z.string().max(64) }),
+      },
+    },
+    async (req, reply) => {
+      if (req.params.id !== 'default') throw notFound(req.params.id);
+      return sendEntity(req, reply, 'policies/b2bManagementPolicies/$entity', await policies.getB2bManagementPolicy(req.ctx));
+    },
+  );
+
+  app.patch(
+    '/policies/b2bManagementPolicies/:id',
+    {
+      schema: {
+        tags: ['policies'],
+        summary:
+          'Update collaboration restrictions: `definition` (Graph beta form) or `invitationDomains` {mode: allowAll|allowList|denyList, domains}',
+        params: z.object({ id: z.string().max(64) }),
+        body: b2bPolicyPatch,
+      },
+    },
+    async (req, reply) => {
+      if (req.params.id !== 'default') throw notFound(req.params.id);
+      await policies.updateB2bManagementPolicy(req.ctx, req.body);
       return reply.status(204).send();
     },
   );

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/index.js';
 import { type AllowInvitesFrom, authorize, GuestRoleIds, type PolicyFacts } from '../../domain/authorization.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { denied } from '../../domain/errors.js';
+import { badRequest, denied } from '../../domain/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 
 /** `authorizationPolicy` as Graph returns it (GD authorizationpolicy.md). */
@@ -43,7 +43,91 @@ export interface GroupManagementPolicy {
   usersCanCreateMicrosoft365Groups: boolean;
 }
 
+/**
+ * Collaboration restrictions (entra-behaviour.md §4.3), shaped like Graph's beta
+ * `b2bManagementPolicy`: `definition` holds one JSON string with
+ * `B2BManagementPolicy.InvitationsAllowedAndBlockedDomainsPolicy.{AllowedDomains|BlockedDomains}`.
+ * One list type at a time; a listed domain also covers its sub-domains.
+ */
+export interface B2bManagementPolicy {
+  id: 'default';
+  displayName: string;
+  description: string;
+  isOrganizationDefault: true;
+  definition: string[];
+  /** Portico's readable view of the same setting. */
+  invitationDomains: { mode: 'allowAll' | 'allowList' | 'denyList'; domains: string[] };
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const domainList = z.array(z.string().trim().toLowerCase().regex(DOMAIN, 'must be a domain name such as contoso.com')).max(2000);
+
+export const b2bPolicyPatch = z
+  .object({
+    displayName: z.string().max(256).optional(),
+    description: z.string().max(1024).optional(),
+    definition: z.array(z.string().max(25_000)).max(1).optional(),
+    invitationDomains: z
+      .object({ mode: z.enum(['allowAll', 'allowList', 'denyList']), domains: domainList.default([]) })
+      .strict()
+      .optional(),
+    '@odata.type': z.string().optional(),
+  })
+  .strict();
+export type B2bPolicyPatch = z.infer<typeof b2bPolicyPatch>;
+
+type DomainSetting = B2bManagementPolicy['invitationDomains'];
+
+function parseDefinition(def: string): DomainSetting {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(def);
+  } catch {
+    throw badRequest('definition must contain a JSON document.', 'definition');
+  }
+  const p = (parsed as { B2BManagementPolicy?: { InvitationsAllowedAndBlockedDomainsPolicy?: unknown } })?.B2BManagementPolicy
+    ?.InvitationsAllowedAndBlockedDomainsPolicy as { AllowedDomains?: unknown; BlockedDomains?: unknown } | undefined;
+  if (!p) return { mode: 'allowAll', domains: [] };
+  const allowed = p.AllowedDomains === undefined ? undefined : domainList.safeParse(p.AllowedDomains);
+  const blocked = p.BlockedDomains === undefined ? undefined : domainList.safeParse(p.BlockedDomains);
+  if ((allowed && !allowed.success) || (blocked && !blocked.success)) {
+    throw badRequest('AllowedDomains and BlockedDomains must be lists of domain names.', 'definition');
+  }
+  const a = allowed?.data ?? [];
+  const b = blocked?.data ?? [];
+  if (a.length && b.length) {
+    throw badRequest('Use either AllowedDomains or BlockedDomains, not both: one list type applies at a time.', 'definition');
+  }
+  if (p.AllowedDomains !== undefined && b.length === 0) return { mode: 'allowList', domains: [...new Set(a)] };
+  if (b.length) return { mode: 'denyList', domains: [...new Set(b)] };
+  return { mode: 'allowAll', domains: [] };
+}
+
+const toDefinition = (d: DomainSetting): string =>
+  JSON.stringify({
+    B2BManagementPolicy: {
+      InvitationsAllowedAndBlockedDomainsPolicy:
+        d.mode === 'allowList' ? { AllowedDomains: d.domains } : d.mode === 'denyList' ? { BlockedDomains: d.domains } : {},
+    },
+  });
+
+/** Does a listed domain cover the address's domain (itself or a sub-domain)? */
+const covers = (listed: string, domain: string) => domain === listed || domain.endsWith(`.${listed}`);
+
+/** Whether invitations to `email` are allowed by the setting; the message says why not. */
+export function domainDecision(setting: DomainSetting, email: string): { allowed: true } | { allowed: false; reason: string } {
+  const domain = (email.split('@')[1] ?? '').toLowerCase();
+  if (setting.mode === 'allowAll') return { allowed: true };
+  const listed = setting.domains.some((d) => covers(d, domain));
+  if (setting.mode === 'denyList' ? !listed : listed) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `Invitations to the domain '${domain}' are blocked by your organization's collaboration restrictions.`,
+  };
+}
+
 const AUTHZ = 'authorizationPolicy';
+const B2B = 'b2bManagementPolicy';
 const GROUPS = 'groupManagementPolicy';
 
 export const defaultAuthorizationPolicy = (): AuthorizationPolicy => ({
@@ -195,7 +279,81 @@ export function createPoliciesService(deps: PoliciesDeps) {
     }
   }
 
+  async function readB2b(db: Executor, tenantId: string): Promise<B2bManagementPolicy> {
+    const stored = await load<{ displayName?: string; description?: string; invitationDomains?: DomainSetting }>(
+      db,
+      tenantId,
+      B2B,
+    );
+    const invitationDomains = stored?.invitationDomains ?? { mode: 'allowAll' as const, domains: [] };
+    return {
+      id: 'default',
+      displayName: stored?.displayName ?? 'B2B management policy',
+      description: stored?.description ?? 'Collaboration restrictions: domains invitations may be sent to.',
+      isOrganizationDefault: true,
+      definition: [toDefinition(invitationDomains)],
+      invitationDomains,
+    };
+  }
+
   const service = {
+    /** Internal: is inviting this address allowed by the collaboration restrictions? */
+    async invitationDomainDecision(tenantId: string, email: string, db: Executor = deps.db) {
+      return domainDecision((await readB2b(db, tenantId)).invitationDomains, email);
+    },
+
+    /** GET /policies/b2bManagementPolicies/default. */
+    async getB2bManagementPolicy(ctx: OperationContext): Promise<B2bManagementPolicy> {
+      const decision = authorize(ctx.caller, 'b2bPolicy.read', await service.policyFacts(ctx.caller.tenantId));
+      if (!decision.allowed) throw denied(decision.reason);
+      return readB2b(deps.db, ctx.caller.tenantId);
+    },
+
+    /**
+     * PATCH /policies/b2bManagementPolicies/default with `definition` (Graph form) or
+     * `invitationDomains` (Portico form). Switching list type discards the other list, as in Entra.
+     */
+    async updateB2bManagementPolicy(ctx: OperationContext, patch: B2bPolicyPatch): Promise<void> {
+      const tenantId = ctx.caller.tenantId;
+      const decision = authorize(ctx.caller, 'b2bPolicy.update', await service.policyFacts(tenantId));
+      if (!decision.allowed) throw denied(decision.reason);
+      if (patch.definition && patch.invitationDomains) {
+        throw badRequest('Send either definition or invitationDomains, not both.');
+      }
+      let domains: DomainSetting | undefined = patch.invitationDomains
+        ? { mode: patch.invitationDomains.mode, domains: [...new Set(patch.invitationDomains.domains)] }
+        : patch.definition?.[0] !== undefined
+          ? parseDefinition(patch.definition[0])
+          : undefined;
+      if (domains && domains.mode === 'allowAll') domains = { mode: 'allowAll', domains: [] };
+      if (domains && domains.mode !== 'allowAll' && domains.domains.length === 0) {
+        throw badRequest('Add at least one domain to the list, or choose to allow invitations to any domain.');
+      }
+      await deps.db.transaction().execute(async (trx) => {
+        const before = await readB2b(trx, tenantId);
+        const after = {
+          displayName: patch.displayName ?? before.displayName,
+          description: patch.description ?? before.description,
+          invitationDomains: domains ?? before.invitationDomains,
+        };
+        if (JSON.stringify(after).length > 25_000) throw badRequest('The policy is larger than 25,000 characters.');
+        await save(trx, tenantId, B2B, after);
+        await deps.audit.record(trx, ctx, {
+          activityDisplayName: 'Update policy',
+          category: 'Policy',
+          operationType: 'Update',
+          targetResources: [
+            {
+              id: 'b2bManagementPolicy',
+              displayName: after.displayName,
+              type: 'Policy',
+              modifiedProperties: diff(before.invitationDomains, after.invitationDomains),
+            },
+          ],
+        });
+      });
+    },
+
     /** The facts the authorization module needs. No authorization: internal use by services. */
     async policyFacts(tenantId: string, db: Executor = deps.db): Promise<PolicyFacts> {
       const p = await readAuthorizationPolicy(db, tenantId);

@@ -29,7 +29,12 @@ export async function findTenant(db: Executor, id: string): Promise<Tenant | und
 }
 
 export async function findDefaultTenant(db: Executor): Promise<Tenant | undefined> {
-  const r = await db.selectFrom('tenants').selectAll().where('is_default', '=', 1).orderBy('created_date_time').executeTakeFirst();
+  const r = await db
+    .selectFrom('tenants')
+    .selectAll()
+    .where('is_default', '=', 1)
+    .orderBy('created_date_time')
+    .executeTakeFirst();
   return r && toTenant(r);
 }
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.js';
-import type { Executor } from '../../db/index.js';
 import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
@@ -87,11 +87,7 @@ export function createTenantsService(deps: TenantsDeps) {
     },
 
     /** Updates organization properties inside the caller's transaction (authorization is the caller's job). */
-    async updateTenant(
-      db: Executor,
-      id: string,
-      patch: Parameters<typeof updateTenant>[2],
-    ): Promise<void> {
+    async updateTenant(db: Executor, id: string, patch: Parameters<typeof updateTenant>[2]): Promise<void> {
       await updateTenant(db, id, patch);
       cache.delete(id);
     },

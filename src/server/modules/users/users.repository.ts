@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import type { UsersTable } from '../../db/types.js';
 import { notFound } from '../../domain/errors.js';
-import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
+import { applyODataQuery, applyODataWhere, escapeLike, type ODataQuery, pageResult } from '../../http/odata/query.js';
 import { usersResource } from './users.query.js';
 
 export const toUser = (r: UsersTable): User => ({
@@ -75,7 +76,12 @@ export async function getUser(db: Executor, tenantId: string, id: string): Promi
 
 export async function findUsersByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<User[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .execute();
   return rows.map(toUser);
 }
 
@@ -97,7 +103,10 @@ export async function findUserForSignIn(
 }
 
 export async function insertUser(db: Executor, tenantId: string, u: User, passwordHash: string | null): Promise<void> {
-  await db.insertInto('users').values(toRow(tenantId, u, passwordHash)).execute();
+  await db
+    .insertInto('users')
+    .values(toRow(tenantId, u, passwordHash))
+    .execute();
 }
 
 export async function updateUserRow(
@@ -137,8 +146,54 @@ export async function listUsers(
   const result: { items: User[]; skiptoken?: string; count?: number } = { items: page.items.map(toUser) };
   if (page.skiptoken) result.skiptoken = page.skiptoken;
   if (q.count) {
-    const c = await applyODataWhere(base.select((eb) => eb.fn.countAll<number>().as('n')), usersResource, q).executeTakeFirst();
+    const c = await applyODataWhere(
+      base.select((eb) => eb.fn.countAll<number>().as('n')),
+      usersResource,
+      q,
+    ).executeTakeFirst();
     result.count = Number(c?.n ?? 0);
   }
   return result;
+}
+
+/** Finds the user an address belongs to: mail, userPrincipalName or otherMails (case-insensitive). */
+export async function findUserByEmail(db: Executor, tenantId: string, email: string): Promise<User | undefined> {
+  const l = email.trim().toLowerCase();
+  const json = JSON.stringify(l);
+  const r = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        eb('mail_lower', '=', l),
+        eb('upn_lower', '=', l),
+        // otherMails is a JSON array written by JSON.stringify: match one whole element.
+        sql<boolean>`lower(other_mails) like ${`%${escapeLike(json)}%`} escape '\\'`,
+      ]),
+    )
+    .orderBy('created_date_time')
+    .executeTakeFirst();
+  return r && toUser(r);
+}
+
+/**
+ * PendingAcceptance → Accepted in one guarded statement; returns false when the user was not
+ * pending (already redeemed by a concurrent request, or reset meanwhile).
+ */
+export async function markGuestAccepted(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+  identities: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ external_user_state: 'Accepted', external_user_state_change_date_time: now, identities })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .where('external_user_state', '=', 'PendingAcceptance')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -1,6 +1,6 @@
 import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
-import type { Executor } from '../../db/index.js';
 import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
 import { type Action, authorize, type Caller } from '../../domain/authorization.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
@@ -14,12 +14,14 @@ import type { PoliciesService } from '../policies/policies.service.js';
 import {
   deleteUserRow,
   findUser,
+  findUserByEmail,
   findUserByIdOrUpn,
   findUserForSignIn,
   findUsersByIds,
   getUser,
   insertUser,
   listUsers,
+  markGuestAccepted,
   updateUserRow,
 } from './users.repository.js';
 
@@ -143,7 +145,11 @@ export function createUsersService(deps: UsersDeps) {
         externalUserStateChangeDateTime: null,
         createdDateTime: deps.clock.now().toISOString(),
         identities: [
-          { signInType: 'userPrincipalName', issuer: body.userPrincipalName.split('@')[1] ?? '', issuerAssignedId: body.userPrincipalName },
+          {
+            signInType: 'userPrincipalName',
+            issuer: body.userPrincipalName.split('@')[1] ?? '',
+            issuerAssignedId: body.userPrincipalName,
+          },
         ],
         department: body.department ?? null,
         jobTitle: body.jobTitle ?? null,
@@ -191,7 +197,11 @@ export function createUsersService(deps: UsersDeps) {
         if (v !== undefined) (updated as unknown as Record<string, unknown>)[k] = v;
       }
       const changes: ModifiedProperty[] = Object.keys(fields)
-        .filter((k) => JSON.stringify((existing as unknown as Record<string, unknown>)[k]) !== JSON.stringify((updated as unknown as Record<string, unknown>)[k]))
+        .filter(
+          (k) =>
+            JSON.stringify((existing as unknown as Record<string, unknown>)[k]) !==
+            JSON.stringify((updated as unknown as Record<string, unknown>)[k]),
+        )
         .map((k) => ({
           displayName: k,
           oldValue: JSON.stringify((existing as unknown as Record<string, unknown>)[k] ?? null),
@@ -252,6 +262,28 @@ export function createUsersService(deps: UsersDeps) {
         });
       });
     },
+
+    /** Internal: the user an e-mail address belongs to (mail, UPN or otherMails). */
+    findUserByEmail: (tenantId: string, email: string, db: Executor = deps.db) => findUserByEmail(db, tenantId, email),
+
+    /**
+     * Internal, for the invitations service inside its transaction: inserts a guest object built
+     * by the caller. Unique violations surface as user_upn_conflict / user_mail_conflict.
+     */
+    async insertInvitedUser(trx: Executor, tenantId: string, user: User): Promise<void> {
+      try {
+        await insertUser(trx, tenantId, user, null);
+      } catch (err) {
+        throw conflict(err) ?? err;
+      }
+    },
+
+    /** Internal: writes a changed user object (invitations: reset redemption, state changes). */
+    saveUser: (trx: Executor, tenantId: string, user: User) => updateUserRow(trx, tenantId, user, undefined),
+
+    /** Internal: PendingAcceptance → Accepted as one guarded statement (false if not pending). */
+    markGuestAccepted: (trx: Executor, tenantId: string, user: User, now: string) =>
+      markGuestAccepted(trx, tenantId, user.id, JSON.stringify(user.identities), now),
 
     /** Resolves a user for /users/{id}/... relationship routes with read authorization. */
     async getUserForRelationship(ctx: OperationContext, key: string): Promise<User> {

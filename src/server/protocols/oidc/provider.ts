@@ -22,10 +22,39 @@ import { esc, page } from './html.js';
 export const SPA_CLIENT_ID = 'portico-spa';
 
 /**
+ * First-party public client that runs invitation redemption inside an authorization request, so a
+ * redeemed guest ends with a real provider session (see modules/redemption/redemption.routes.ts).
+ */
+export const REDEEM_CLIENT_ID = 'portico-redeem';
+
+/** Guests who signed in with an e-mail one-time passcode keep their session for 24 hours (Entra). */
+export const OTP_SESSION_TTL_SECONDS = 24 * 3600;
+
+/**
  * Delegated scopes of the Graph resource. Delegated tokens act with the user's own rights (see
  * http/authenticate.ts), so these only describe the token; they never widen what a user may do.
  */
 export const GRAPH_DELEGATED_SCOPES = ['User.Read', 'Directory.AccessAsUser.All'] as const;
+
+/** Portico's own clients: consent is implicit, so their grants follow what they request. */
+export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set([SPA_CLIENT_ID, REDEEM_CLIENT_ID]);
+
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/**
+ * Adds to a grant the OIDC scopes of a request's `scope` and the Graph delegated scopes it names
+ * (by name or via `.default`). Used for first-party clients, whose consent is implicit.
+ */
+export function addRequestedScopes(grant: InstanceType<Provider['Grant']>, scope: string, graph: string): void {
+  const requested = scope.split(' ').filter(Boolean);
+  const oidc = requested.filter((s) => OIDC_SCOPES.has(s));
+  if (oidc.length) grant.addOIDCScope(oidc.join(' '));
+  const wantsDefault = requested.some((s) => s === '.default' || s === `${graph}/.default`);
+  const delegated = wantsDefault
+    ? [...GRAPH_DELEGATED_SCOPES]
+    : requested.filter((s) => (GRAPH_DELEGATED_SCOPES as readonly string[]).includes(s));
+  if (delegated.length) grant.addResourceScope(graph, delegated.join(' '));
+}
 
 /** Routes relative to the issuer, shaped like Entra's v2.0 endpoints. */
 export const OIDC_ROUTES = {
@@ -109,6 +138,18 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
     id_token_signed_response_alg: alg,
   };
 
+  const redeemClient: ClientMetadata = {
+    client_id: REDEEM_CLIENT_ID,
+    client_name: 'Invitation',
+    application_type: 'web',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    // One URL for every tenant: the redeem cookie knows which tenant the flow belongs to.
+    redirect_uris: [`${config.publicUrl}/redeem/complete`],
+    id_token_signed_response_alg: alg,
+  };
+
   /** Automation clients as oidc-provider metadata; `client_secret` holds the stored SHA-256 hash. */
   const findAutomationClient = async (clientId: string): Promise<AdapterPayload | undefined> => {
     const c = await clients.findClientById(clientId);
@@ -126,7 +167,7 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
 
   const configuration: Configuration = {
     adapter: (name: string) => new KyselyOidcAdapter(db, tenant.id, name, findAutomationClient),
-    clients: [spaClient],
+    clients: [spaClient, redeemClient],
     clientDefaults: { id_token_signed_response_alg: alg, grant_types: ['authorization_code'], response_types: ['code'] },
     jwks: { keys: jwks as NonNullable<Configuration['jwks']>['keys'] },
     routes: OIDC_ROUTES,
@@ -210,6 +251,21 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
         }),
       };
     },
+    // First-party clients never see a consent page, so an existing session is enough for them:
+    // their grant is created or extended here, and `prompt=none` (silent sign-in of the portal
+    // after a guest redeemed, token renewal) succeeds without an interaction.
+    loadExistingGrant: async (ctx) => {
+      const clientId = ctx.oidc.client?.clientId ?? '';
+      const accountId = ctx.oidc.session?.accountId;
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session?.grantIdFor(clientId);
+      let grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (grant && grant.accountId !== accountId) grant = undefined;
+      if (!accountId || !FIRST_PARTY_CLIENT_IDS.has(clientId) || ctx.oidc.route !== 'authorization') return grant;
+      grant ??= new ctx.oidc.provider.Grant({ accountId, clientId });
+      addRequestedScopes(grant, String(ctx.oidc.params?.scope ?? ''), graph);
+      await grant.save();
+      return grant;
+    },
     interactions: {
       url: (_ctx, interaction) => `${issuerPath(config, tenant)}/login/${interaction.uid}`,
     },
@@ -226,7 +282,12 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
       AuthorizationCode: 60,
       IdToken: 3600,
       Interaction: 3600,
-      Session: 14 * 24 * 3600,
+      // A passcode session lasts 24 h from the sign-in (not sliding): then a new code is needed.
+      Session: (_ctx, session) => {
+        if (!session.amr?.includes('otp')) return 14 * 24 * 3600;
+        const now = Math.floor(Date.now() / 1000);
+        return Math.max(1, (session.loginTs ?? now) + OTP_SESSION_TTL_SECONDS - now);
+      },
       Grant: 14 * 24 * 3600,
       RefreshToken: 14 * 24 * 3600,
     },

@@ -131,6 +131,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     config,
     clock,
     users: services.users,
+    invitations: services.invitations,
+    otp: services.redemption.otp,
+    redeemCookie: services.redemption.cookie,
     limiter: createRateLimiter(database.db, clock),
     csrfKey: await getOrCreateSecret(database.db, 'signin-csrf-key-1', clock),
   };

@@ -1,16 +1,15 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { Interaction } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
-import { graphResource } from '../../platform/urls.js';
-import { esc, page } from './html.js';
-import { GRAPH_DELEGATED_SCOPES, issuerPath } from './provider.js';
+import { type GuestSignInDeps, isRedeemInteraction, showRedeem, submitGuestStep } from './guest-signin.js';
+import { esc } from './html.js';
+import { finishLogin, grantFor, interactionToken, loadInteraction, messagePage, sameToken, sendPage } from './interaction.js';
+import { issuerPath } from './provider.js';
 
 export const SIGNIN_MESSAGES = {
   incorrect: 'Incorrect user name or password.',
@@ -19,7 +18,7 @@ export const SIGNIN_MESSAGES = {
   tooMany: (minutes: number) => `Too many failed sign-in attempts, try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
 } as const;
 
-export interface SignInDeps {
+export interface SignInDeps extends GuestSignInDeps {
   config: Config;
   clock: Clock;
   users: UsersService;
@@ -28,45 +27,47 @@ export interface SignInDeps {
   csrfKey: string;
 }
 
-const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
-
-const csrfFor = (key: string, tenant: Tenant, uid: string) =>
-  createHmac('sha256', key).update(`signin:${tenant.id}:${uid}`).digest('base64url');
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+interface FormOptions {
+  tenant: Tenant;
+  action: string;
+  csrf: string;
+  login: string;
+  clientName: string;
+  error?: string;
 }
 
-function send(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .header('x-frame-options', 'DENY')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .header('referrer-policy', 'no-referrer')
-    .type('text/html; charset=utf-8')
-    .send(page(title, body));
-}
+const header = (o: FormOptions) => `<p class="muted">to continue to ${esc(o.clientName)} · ${esc(o.tenant.displayName)}</p>
+${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ''}`;
 
-function signInForm(
-  reply: FastifyReply,
-  status: number,
-  o: { tenant: Tenant; action: string; csrf: string; login: string; clientName: string; error?: string },
-) {
-  return send(
+/** Step 1: the e-mail address or user name (guests continue with a passcode, others with a password). */
+function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
+  return sendPage(
     reply,
     status,
     `Sign in to ${o.tenant.displayName}`,
     `<h1>Sign in</h1>
-<p class="muted">to continue to ${esc(o.clientName)} · ${esc(o.tenant.displayName)}</p>
-${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ''}
+${header(o)}
 <form method="post" action="${esc(o.action)}" autocomplete="on">
 <input type="hidden" name="csrf" value="${esc(o.csrf)}">
+<input type="hidden" name="step" value="identify">
+<label for="login">Email or user name</label>
+<input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
+<button type="submit">Next</button>
+</form>`,
+  );
+}
+
+/** Step 2 for members (and for any address that is not a guest's): the password. */
+function signInForm(reply: FastifyReply, status: number, o: FormOptions) {
+  return sendPage(
+    reply,
+    status,
+    `Sign in to ${o.tenant.displayName}`,
+    `<h1>Sign in</h1>
+${header(o)}
+<form method="post" action="${esc(o.action)}" autocomplete="on">
+<input type="hidden" name="csrf" value="${esc(o.csrf)}">
+<input type="hidden" name="step" value="password">
 <label for="login">Email or user name</label>
 <input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
 <label for="password">Password</label>
@@ -76,61 +77,10 @@ ${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ''}
   );
 }
 
-const messagePage = (reply: FastifyReply, status: number, title: string, message: string) =>
-  send(reply, status, title, `<h1>${esc(title)}</h1><p class="error" role="alert">${esc(message)}</p>`);
-
-/** The interaction behind the cookie, when it is the one named in the URL. */
-async function loadInteraction(
-  provider: Provider,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  uid: string,
-): Promise<Interaction | undefined> {
-  try {
-    const details = await provider.interactionDetails(req.raw, reply.raw);
-    return details.uid === uid ? details : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Grants a first-party client what it asked for (no consent screen: Portico's clients are its own).
- * OIDC scopes from the request, Graph delegated scopes requested by name or via `.default`, plus
- * whatever oidc-provider reports missing when it asks for consent.
+ * GET <issuer>/login/:uid — silent consent when the user is already signed in; the redemption
+ * pages for an interaction started by a redeem link; otherwise the sign-in form (step 1).
  */
-async function grantFor(provider: Provider, config: Config, interaction: Interaction, accountId: string): Promise<string> {
-  const { params, prompt, grantId } = interaction;
-  let grant = grantId ? await provider.Grant.find(grantId) : undefined;
-  if (!grant || grant.accountId !== accountId) {
-    grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
-  }
-  const requested = String(params.scope ?? '')
-    .split(' ')
-    .filter(Boolean);
-  const graph = graphResource(config);
-  const oidc = requested.filter((s) => OIDC_SCOPES.has(s));
-  if (oidc.length) grant.addOIDCScope(oidc.join(' '));
-  const wantsDefault = requested.some((s) => s === '.default' || s === `${graph}/.default`);
-  const delegated = wantsDefault
-    ? [...GRAPH_DELEGATED_SCOPES]
-    : requested.filter((s) => (GRAPH_DELEGATED_SCOPES as readonly string[]).includes(s));
-  if (delegated.length) grant.addResourceScope(graph, delegated.join(' '));
-
-  const d = prompt.details as {
-    missingOIDCScope?: string[];
-    missingOIDCClaims?: string[];
-    missingResourceScopes?: Record<string, string[]>;
-  };
-  if (d.missingOIDCScope?.length) grant.addOIDCScope(d.missingOIDCScope.join(' '));
-  if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
-    if (scopes.length) grant.addResourceScope(indicator, scopes.join(' '));
-  }
-  return grant.save();
-}
-
-/** GET <issuer>/login/:uid — the sign-in form, or silent consent when the user is already signed in. */
 export async function showSignIn(
   deps: SignInDeps,
   provider: Provider,
@@ -141,25 +91,30 @@ export async function showSignIn(
 ) {
   const interaction = await loadInteraction(provider, req, reply, uid);
   if (!interaction) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
+  if (isRedeemInteraction(interaction)) {
+    return showRedeem({ deps, provider, tenant, uid, interaction, req, reply, login: '' });
+  }
   if (interaction.prompt.name === 'consent' && interaction.session?.accountId) {
     const grantId = await grantFor(provider, deps.config, interaction, interaction.session.accountId);
     const to = await provider.interactionResult(req.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
     return reply.header('cache-control', 'no-store').redirect(to, 303);
   }
   const client = await provider.Client.find(String(interaction.params.client_id));
-  return signInForm(reply, 200, {
+  return identifyForm(reply, 200, {
     tenant,
     action: `${issuerPath(deps.config, tenant)}/login/${uid}`,
-    csrf: csrfFor(deps.csrfKey, tenant, uid),
+    csrf: interactionToken(deps.csrfKey, tenant, uid),
     login: typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : '',
     clientName: String(client?.clientName ?? interaction.params.client_id ?? ''),
   });
 }
 
 /**
- * POST <issuer>/login/:uid — checks the password. Failed attempts count per account and per IP in
- * fixed windows shared by all processes; over the limit the password is not even checked. Unknown
- * user and wrong password get the same answer (and similar timing, see verifyPassword).
+ * POST <issuer>/login/:uid. With a password: checks it (failed attempts count per account and per
+ * IP in fixed windows shared by all processes; over the limit the password is not even checked;
+ * unknown user and wrong password get the same answer and similar timing). Without one: the guest
+ * steps (redemption, passcode) for guests; everyone else continues to the password step, so the
+ * first step tells nothing about unknown addresses.
  */
 export async function submitSignIn(
   deps: SignInDeps,
@@ -174,20 +129,33 @@ export async function submitSignIn(
   const body = (req.body ?? {}) as Record<string, unknown>;
   const login = typeof body.login === 'string' ? body.login.trim().slice(0, 256) : '';
   const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+  const step = typeof body.step === 'string' ? body.step : '';
   const csrf = typeof body.csrf === 'string' ? body.csrf : '';
-  const expectedCsrf = csrfFor(deps.csrfKey, tenant, uid);
+  const expectedCsrf = interactionToken(deps.csrfKey, tenant, uid);
   if (!sameToken(csrf, expectedCsrf)) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
 
   const client = await provider.Client.find(String(interaction.params.client_id));
-  const form = (status: number, error: string) =>
-    signInForm(reply, status, {
-      tenant,
-      action: `${issuerPath(deps.config, tenant)}/login/${uid}`,
-      csrf: expectedCsrf,
-      login,
-      clientName: String(client?.clientName ?? interaction.params.client_id ?? ''),
-      error,
-    });
+  const options = (error?: string): FormOptions => ({
+    tenant,
+    action: `${issuerPath(deps.config, tenant)}/login/${uid}`,
+    csrf: expectedCsrf,
+    login,
+    clientName: String(client?.clientName ?? interaction.params.client_id ?? ''),
+    ...(error ? { error } : {}),
+  });
+  const form = (status: number, error: string) => signInForm(reply, status, options(error));
+
+  // Redeem-link interactions are the redemption pages only; the password form never applies.
+  const guestStep = isRedeemInteraction(interaction) || (!password && step !== 'password');
+  if (guestStep) {
+    if (!isRedeemInteraction(interaction) && !login)
+      return identifyForm(reply, 400, options('Enter your e-mail address or user name.'));
+    const s = { deps, provider, tenant, uid, interaction, req, reply, login };
+    const handled = await submitGuestStep(s, step || 'identify', body);
+    if (handled) return handled;
+    // Not a guest (or unknown): the password step, with nothing revealed about the address.
+    return signInForm(reply, 200, options());
+  }
   if (!login || !password) return form(400, 'Enter your user name and password.');
 
   const limits = deps.config.signInMaxFailures;
@@ -215,14 +183,5 @@ export async function submitSignIn(
   }
   if (!found.user.accountEnabled) return messagePage(reply, 403, 'Account locked', SIGNIN_MESSAGES.disabled);
   await deps.limiter.reset(accountKey);
-
-  const accountId = found.user.id;
-  const grantId = await grantFor(provider, deps.config, interaction, accountId);
-  const to = await provider.interactionResult(
-    req.raw,
-    reply.raw,
-    { login: { accountId, amr: ['pwd'] }, consent: { grantId } },
-    { mergeWithLastSubmission: false },
-  );
-  return reply.header('cache-control', 'no-store').redirect(to, 303);
+  return finishLogin(provider, deps.config, interaction, req, reply, found.user.id, ['pwd']);
 }

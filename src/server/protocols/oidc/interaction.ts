@@ -1,0 +1,107 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Interaction } from 'oidc-provider';
+import type { Config } from '../../config/index.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import { graphResource } from '../../platform/urls.js';
+import { esc, page } from './html.js';
+import { addRequestedScopes } from './provider.js';
+
+/** Shared plumbing of the interaction pages (password sign-in, guest passcode, redemption). */
+
+/** Per-interaction token binding a form to its interaction (CSRF) or proving an earlier step. */
+export const interactionToken = (key: string, tenant: Tenant, uid: string, purpose = 'signin') =>
+  createHmac('sha256', key).update(`${purpose}:${tenant.id}:${uid}`).digest('base64url');
+
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Sends a complete HTML page with the headers every interaction page carries. No `form-action`
+ * directive: browsers apply it to the redirects that follow a form post too, and a successful
+ * sign-in redirects to the client's (or the invitation's) own origin.
+ */
+export function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(page(title, body));
+}
+
+export const messagePage = (reply: FastifyReply, status: number, title: string, message: string) =>
+  sendPage(reply, status, title, `<h1>${esc(title)}</h1><p class="error" role="alert">${esc(message)}</p>`);
+
+/** Hidden form fields, one input each (escaped). */
+export const hiddenFields = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`)
+    .join('\n');
+
+/** The interaction behind the cookie, when it is the one named in the URL. */
+export async function loadInteraction(
+  provider: Provider,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  uid: string,
+): Promise<Interaction | undefined> {
+  try {
+    const details = await provider.interactionDetails(req.raw, reply.raw);
+    return details.uid === uid ? details : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Grants a first-party client what it asked for (no consent screen: Portico's clients are its own).
+ * OIDC scopes from the request, Graph delegated scopes requested by name or via `.default`, plus
+ * whatever oidc-provider reports missing when it asks for consent.
+ */
+export async function grantFor(provider: Provider, config: Config, interaction: Interaction, accountId: string): Promise<string> {
+  const { params, prompt, grantId } = interaction;
+  let grant = grantId ? await provider.Grant.find(grantId) : undefined;
+  if (!grant || grant.accountId !== accountId) {
+    grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
+  }
+  addRequestedScopes(grant, String(params.scope ?? ''), graphResource(config));
+
+  const d = prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  if (d.missingOIDCScope?.length) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+  if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+    if (scopes.length) grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  return grant.save();
+}
+
+/** Ends the interaction with a signed-in account (and the implicit first-party consent). */
+export async function finishLogin(
+  provider: Provider,
+  config: Config,
+  interaction: Interaction,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  accountId: string,
+  amr: string[],
+) {
+  const grantId = await grantFor(provider, config, interaction, accountId);
+  const to = await provider.interactionResult(
+    req.raw,
+    reply.raw,
+    { login: { accountId, amr }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
+  return reply.header('cache-control', 'no-store').redirect(to, 303);
+}

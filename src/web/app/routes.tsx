@@ -1,0 +1,59 @@
+import { type ComponentType, lazy, Suspense } from 'react';
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { Loading } from '../components/States';
+import { AdminLayout } from '../features/admin/AdminLayout';
+import { MyApps } from '../features/portal/MyApps';
+import { MyGroupDetail } from '../features/portal/MyGroupDetail';
+import { MyGroups } from '../features/portal/MyGroups';
+import { PortalLayout } from '../features/portal/PortalLayout';
+import { NotFound } from './NotFound';
+
+type AdminPages = typeof import('../features/admin/pages');
+
+/** An admin page from the lazily loaded admin chunk. */
+function admin(name: keyof AdminPages) {
+  const Page = lazy(async () => ({ default: (await import('../features/admin/pages'))[name] as ComponentType }));
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+/** Every address of the SPA. The server answers each of these paths with index.html (http/web.ts). */
+export const routes: RouteObject[] = [
+  { path: '/', element: <Navigate to="/myapps" replace /> },
+  { path: '/auth/signed-out', element: <Navigate to="/myapps" replace /> },
+  {
+    path: '/admin',
+    element: <AdminLayout />,
+    children: [
+      { index: true, element: admin('AdminHome') },
+      { path: 'users', element: admin('UsersList') },
+      { path: 'users/new', element: admin('NewUser') },
+      { path: 'users/:id', element: admin('UserDetail') },
+      { path: 'groups', element: admin('GroupsList') },
+      { path: 'groups/new', element: admin('NewGroup') },
+      { path: 'groups/settings', element: admin('GroupSettings') },
+      { path: 'groups/:id', element: admin('GroupDetail') },
+      { path: 'groups/:id/:blade', element: admin('GroupDetail') },
+      { path: 'roles', element: admin('RolesList') },
+      { path: 'roles/:id', element: admin('RoleDetail') },
+      { path: 'external-collaboration', element: admin('ExternalCollaboration') },
+      { path: 'organization', element: admin('OrganizationPage') },
+      { path: 'audit', element: admin('AuditLogs') },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+  {
+    element: <PortalLayout />,
+    children: [
+      { path: '/myapps', element: <MyApps /> },
+      { path: '/mygroups', element: <MyGroups /> },
+      { path: '/mygroups/:id', element: <MyGroupDetail /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
+
+export const createRouter = () => createBrowserRouter(routes);

@@ -1,0 +1,51 @@
+import { Button, Group, Modal, Text } from '@mantine/core';
+import { createContext, type ReactNode, useCallback, useContext, useRef, useState } from 'react';
+
+export interface ConfirmOptions {
+  title: string;
+  message: ReactNode;
+  confirmLabel?: string;
+  /** Destructive actions get a red button. */
+  danger?: boolean;
+}
+
+type Confirm = (o: ConfirmOptions) => Promise<boolean>;
+const ConfirmContext = createContext<Confirm>(async () => window.confirm('Are you sure?'));
+
+/** `const confirm = useConfirm(); if (await confirm({...})) …` — an accessible confirmation dialog. */
+export const useConfirm = (): Confirm => useContext(ConfirmContext);
+
+export function ConfirmProvider({ children }: { children: ReactNode }) {
+  const [opts, setOpts] = useState<ConfirmOptions | undefined>();
+  const resolver = useRef<((ok: boolean) => void) | undefined>(undefined);
+  const confirm = useCallback<Confirm>(
+    (o) =>
+      new Promise<boolean>((resolve) => {
+        resolver.current?.(false);
+        resolver.current = resolve;
+        setOpts(o);
+      }),
+    [],
+  );
+  const settle = (ok: boolean) => {
+    resolver.current?.(ok);
+    resolver.current = undefined;
+    setOpts(undefined);
+  };
+  return (
+    <ConfirmContext.Provider value={confirm}>
+      {children}
+      <Modal opened={opts !== undefined} onClose={() => settle(false)} title={opts?.title} centered>
+        <Text size="sm">{opts?.message}</Text>
+        <Group justify="flex-end" mt="lg">
+          <Button variant="default" onClick={() => settle(false)}>
+            Cancel
+          </Button>
+          <Button color={opts?.danger ? 'red' : undefined} onClick={() => settle(true)} data-autofocus>
+            {opts?.confirmLabel ?? 'Yes'}
+          </Button>
+        </Group>
+      </Modal>
+    </ConfirmContext.Provider>
+  );
+}

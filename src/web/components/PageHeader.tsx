@@ -1,0 +1,55 @@
+import { Anchor, Breadcrumbs, Group, Stack, Text, Title } from '@mantine/core';
+import { type ReactNode, useEffect } from 'react';
+import { Link } from 'react-router';
+
+export interface Crumb {
+  label: string;
+  to?: string;
+}
+
+/** Page title (also the document title), optional breadcrumbs, description and actions. */
+export function PageHeader({
+  title,
+  description,
+  crumbs,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  crumbs?: Crumb[];
+  actions?: ReactNode;
+}) {
+  useEffect(() => {
+    document.title = `${title} · Portico`;
+  }, [title]);
+  return (
+    <Stack gap={6} mb="lg">
+      {crumbs && crumbs.length > 0 && (
+        <Breadcrumbs aria-label="Breadcrumb" separator="›" fz="sm">
+          {crumbs.map((c) =>
+            c.to ? (
+              <Anchor component={Link} to={c.to} key={c.label} fz="sm">
+                {c.label}
+              </Anchor>
+            ) : (
+              <Text key={c.label} fz="sm" c="dimmed">
+                {c.label}
+              </Text>
+            ),
+          )}
+        </Breadcrumbs>
+      )}
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+        <Title order={1} fz={{ base: 22, sm: 26 }} style={{ wordBreak: 'break-word' }}>
+          {title}
+        </Title>
+        {actions && <Group gap="xs">{actions}</Group>}
+      </Group>
+      {description && (
+        <Text c="dimmed" size="sm" maw={760}>
+          {description}
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,14 @@
+// The admin center's pages, loaded as one chunk on first visit to /admin (portal users never download it).
+export { AuditLogs } from '../audit/AuditLogs';
+export { ExternalCollaboration } from '../external/ExternalCollaboration';
+export { GroupDetail } from '../groups/GroupDetail';
+export { GroupSettings } from '../groups/GroupSettings';
+export { GroupsList } from '../groups/GroupsList';
+export { NewGroup } from '../groups/NewGroup';
+export { OrganizationPage } from '../organization/OrganizationPage';
+export { RoleDetail } from '../roles/RoleDetail';
+export { RolesList } from '../roles/RolesList';
+export { NewUser } from '../users/NewUser';
+export { UserDetail } from '../users/UserDetail';
+export { UsersList } from '../users/UsersList';
+export { AdminHome } from './AdminHome';

@@ -1,0 +1,224 @@
+import { ActionIcon, Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { friendlyError } from '../../api/errors';
+import {
+  type DirectoryObject,
+  type Group as GroupT,
+  graph,
+  groupTypeLabel,
+  isDynamicGroup,
+  membershipTypeLabel,
+} from '../../api/graph';
+import { useLoad, usePaged } from '../../api/hooks';
+import { useProfile } from '../../app/profile';
+import { useConfirm } from '../../components/Confirm';
+import { PageHeader } from '../../components/PageHeader';
+import { Pager } from '../../components/Pager';
+import { PeoplePicker } from '../../components/PeoplePicker';
+import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
+import { objectKind, objectSubtitle } from '../groups/Relationship';
+
+/** A group in My Groups: its members; owners of Assigned groups add (+) and remove members. */
+export function MyGroupDetail() {
+  const { id = '' } = useParams();
+  const { me } = useProfile();
+  const myId = me.data?.id;
+  const data = useLoad(async () => {
+    const [group, owned, memberOf] = await Promise.all([graph.group(id), graph.myOwnedObjects(999), graph.myMemberOf(999)]);
+    return { group, isOwner: owned.value.some((o) => o.id === id), isMember: memberOf.value.some((o) => o.id === id) };
+  }, [id, myId]);
+  const title = data.data?.group.displayName ?? 'Group';
+  return (
+    <Stack>
+      <PageHeader
+        title={title}
+        crumbs={[{ label: 'My Apps', to: '/myapps' }, { label: 'Groups', to: '/mygroups' }, { label: title }]}
+        description={data.data?.group.description}
+      />
+      <Async state={data}>{(d) => <GroupPage {...d} myId={myId ?? ''} />}</Async>
+    </Stack>
+  );
+}
+
+function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner: boolean; isMember: boolean; myId: string }) {
+  const confirm = useConfirm();
+  const navigate = useNavigate();
+  const paged = usePaged<DirectoryObject>(graph.groupMembersUrl(group.id));
+  const [adding, setAdding] = useState(false);
+  const [error, setError] = useState<string>();
+  const dynamic = isDynamicGroup(group);
+  const canManage = isOwner && !dynamic && !group.onPremisesSyncEnabled;
+
+  const remove = async (o: DirectoryObject) => {
+    if (
+      !(await confirm({
+        title: 'Remove member',
+        message: `Remove ${o.displayName} from ${group.displayName}?`,
+        confirmLabel: 'Remove',
+        danger: true,
+      }))
+    )
+      return;
+    setError(undefined);
+    try {
+      await graph.removeMember(group.id, o.id);
+      notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
+      paged.reload();
+    } catch (err) {
+      setError(friendlyError(err));
+    }
+  };
+
+  const leave = async () => {
+    if (
+      !(await confirm({
+        title: 'Leave group',
+        message: `Leave ${group.displayName}? You may lose access to what the group gives you.`,
+        confirmLabel: 'Leave',
+        danger: true,
+      }))
+    )
+      return;
+    setError(undefined);
+    try {
+      await graph.removeMember(group.id, myId);
+      notifications.show({ color: 'green', message: `You left ${group.displayName}.` });
+      navigate('/mygroups');
+    } catch (err) {
+      setError(friendlyError(err));
+    }
+  };
+
+  return (
+    <Stack>
+      <Paper withBorder p="md">
+        <Group justify="space-between" wrap="wrap">
+          <Group gap="xs">
+            <Badge variant="light">{groupTypeLabel(group)}</Badge>
+            <Badge variant="light" color="gray">
+              {membershipTypeLabel(group)}
+            </Badge>
+            {isOwner && (
+              <Badge variant="light" color="green">
+                You own this group
+              </Badge>
+            )}
+          </Group>
+          {isMember && (
+            <Button variant="default" color="red" onClick={leave} disabled={dynamic}>
+              Leave group
+            </Button>
+          )}
+        </Group>
+        {dynamic && (
+          <Text size="sm" c="dimmed" mt="sm">
+            Membership of this group is decided by a rule, so members can't be added, removed or leave by hand.
+          </Text>
+        )}
+      </Paper>
+      {error && (
+        <Alert
+          color="red"
+          variant="light"
+          role="alert"
+          withCloseButton
+          onClose={() => setError(undefined)}
+          data-testid="error-notice"
+        >
+          {error}
+        </Alert>
+      )}
+      <Group justify="space-between">
+        <Title order={2} fz="lg">
+          Members
+        </Title>
+        {canManage && (
+          <Tooltip label="Add members">
+            <ActionIcon
+              size="lg"
+              variant="filled"
+              aria-label="Add members"
+              onClick={() => setAdding(true)}
+              data-testid="add-members"
+            >
+              <span aria-hidden style={{ fontSize: 22, lineHeight: 1 }}>
+                +
+              </span>
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </Group>
+      {paged.error ? (
+        <ErrorNotice error={paged.error} onRetry={paged.reload} />
+      ) : paged.loading && paged.items.length === 0 ? (
+        <Loading />
+      ) : paged.items.length === 0 ? (
+        <Empty title="No members yet" description={canManage ? 'Select + to add people.' : undefined} />
+      ) : (
+        <Table.ScrollContainer minWidth={420}>
+          <Table striped aria-busy={paged.loading} data-testid="members-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>E-mail</Table.Th>
+                <Table.Th>Type</Table.Th>
+                {canManage && <Table.Th>Action</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {paged.items.map((o) => (
+                <Table.Tr key={o.id}>
+                  <Table.Td>
+                    {o.displayName}
+                    {o.id === myId && (
+                      <Text span size="xs" c="dimmed" ml={6}>
+                        (you)
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
+                  <Table.Td>{objectKind(o)}</Table.Td>
+                  {canManage && (
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => remove(o)}
+                        aria-label={`Remove ${o.displayName}`}
+                      >
+                        Remove
+                      </Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Pager paged={paged} label="Members" />
+      <PeoplePicker
+        opened={adding}
+        onClose={() => setAdding(false)}
+        title="Add members"
+        submitLabel="Add"
+        excludeIds={new Set(paged.items.map((o) => o.id))}
+        excludedLabel="Member"
+        onSubmit={async (people) => {
+          try {
+            for (const p of people) await graph.addMember(group.id, p.id);
+          } finally {
+            paged.reload();
+          }
+          notifications.show({
+            color: 'green',
+            message: `${people.length === 1 ? people[0]?.displayName : `${people.length} people`} added.`,
+          });
+        }}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,92 @@
+// Helpers for component tests: a signed-in session, a scripted /v1.0, and the app's providers.
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { vi } from 'vitest';
+import { ProfileProvider } from './app/profile';
+import { routes } from './app/routes';
+import { cssVariablesResolver, theme } from './app/theme';
+import { session } from './auth/session';
+import { ConfirmProvider } from './components/Confirm';
+
+export interface Call {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+type Handler = (call: Call) => { status?: number; body?: unknown } | undefined;
+
+/**
+ * Replaces fetch with `handlers` keyed by "METHOD /v1.0/path" (query string included when the key
+ * has one, otherwise ignored). Unknown requests answer 404 in the Graph envelope. Returns the calls.
+ */
+export function fakeApi(handlers: Record<string, Handler | { status?: number; body?: unknown }>): Call[] {
+  const calls: Call[] = [];
+  session.set({
+    accessToken: 'AT',
+    idToken: 'ID',
+    expiresAt: Date.now() + 600_000,
+    obtainedAt: Date.now(),
+    claims: { sub: 'me' },
+  });
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+    const method = init.method ?? 'GET';
+    const decoded = decodeURIComponent(url.replace(/\+/g, ' '));
+    const call: Call = { method, path: decoded, body: init.body ? JSON.parse(String(init.body)) : undefined };
+    calls.push(call);
+    const h = handlers[`${method} ${decoded}`] ?? handlers[`${method} ${decoded.split('?')[0]}`];
+    const r = typeof h === 'function' ? h(call) : h;
+    if (!r)
+      return new Response(
+        JSON.stringify({ error: { code: 'Request_ResourceNotFound', message: `no fake for ${method} ${decoded}` } }),
+        { status: 404 },
+      );
+    return r.status === 204
+      ? new Response(null, { status: 204 })
+      : new Response(JSON.stringify(r.body ?? {}), { status: r.status ?? 200 });
+  });
+  return calls;
+}
+
+export const ME = {
+  id: 'me',
+  displayName: 'Ada Admin',
+  userPrincipalName: 'ada@contoso.com',
+  mail: 'ada@contoso.com',
+  userType: 'Member',
+  accountEnabled: true,
+};
+
+/** Handlers for the profile: /me and the signed-in user's role assignments. */
+export const profileHandlers = (roleIds: string[]) => ({
+  'GET /v1.0/me': { body: ME },
+  'GET /v1.0/roleManagement/directory/roleAssignments': {
+    body: { value: roleIds.map((r, i) => ({ id: `a${i}`, principalId: 'me', roleDefinitionId: r, directoryScopeId: '/' })) },
+  },
+});
+
+/** Renders the whole route tree at `path`, as a signed-in user. */
+export function renderAt(path: string) {
+  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  return render(
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      <Notifications />
+      <ProfileProvider>
+        <ConfirmProvider>
+          <RouterProvider router={router} />
+        </ConfirmProvider>
+      </ProfileProvider>
+    </MantineProvider>,
+  );
+}
+
+export function renderWithMantine(ui: ReactElement) {
+  return render(
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      {ui}
+    </MantineProvider>,
+  );
+}
