@@ -12,7 +12,7 @@ export interface Page {
   html: string;
 }
 
-const unescape = (s: string) =>
+const decodeEntities = (s: string) =>
   s
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -21,7 +21,7 @@ const unescape = (s: string) =>
     .replace(/&amp;/g, '&');
 
 /** The page's HTML with entities decoded (for assertions on visible text). */
-export const textOf = (html: string) => unescape(html);
+export const textOf = (html: string) => decodeEntities(html);
 
 /** The n-th form of a page: its absolute action and its hidden fields. */
 export function formOf(page: Page, n = 0): { action: string; fields: Record<string, string> } {
@@ -30,9 +30,9 @@ export function formOf(page: Page, n = 0): { action: string; fields: Record<stri
   if (!f) throw new Error(`no form #${n} on page (${page.status}):\n${page.html}`);
   const fields: Record<string, string> = {};
   for (const m of (f[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    if (m[1]) fields[m[1]] = unescape(m[2] ?? '');
+    if (m[1]) fields[m[1]] = decodeEntities(m[2] ?? '');
   }
-  return { action: new URL(unescape(f[1] ?? ''), page.url).href, fields };
+  return { action: new URL(decodeEntities(f[1] ?? ''), page.url).href, fields };
 }
 
 /** GETs `url`, following same-origin redirects; stops at a page or at a redirect leaving `base`. */

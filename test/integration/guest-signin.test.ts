@@ -2,7 +2,17 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { decodeJwt, freePort, startAuthorization } from '../helpers/oidc.js';
-import { browser, invite, latestCode, latestRedeemLink, open, type Page, submit, submitAndFollow, textOf } from '../helpers/redeem.js';
+import {
+  browser,
+  invite,
+  latestCode,
+  latestRedeemLink,
+  open,
+  type Page,
+  submit,
+  submitAndFollow,
+  textOf,
+} from '../helpers/redeem.js';
 
 const PASSWORD = 'Correct-Horse-9';
 let t: TestApp;
@@ -100,7 +110,10 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
     const tokens = await tokensAfter(flow, enter, { code: await latestCode(t, email) });
     expect(tokens.claims()?.sub).toBe(inv.invitedUser.id);
 
-    const user = (await t.call('GET', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token })).json() as Record<string, unknown>;
+    const user = (await t.call('GET', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token })).json() as Record<
+      string,
+      unknown
+    >;
     expect(user.externalUserState).toBe('Accepted');
     const audits = await t.call(
       'GET',
@@ -136,17 +149,21 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
       expect(p.html).not.toContain('Send code');
     }
     expect(member.html.replace('miriam@contoso.test', 'X')).toBe(unknown.html.replace('nobody@contoso.test', 'X'));
-    const failed = await submit(flow.b, unknown, { password: 'Wrong-Password-1' });
+    const failed = await submit(flow.b, unknown, { login: 'nobody@contoso.test', password: 'Wrong-Password-1' });
     expect(failed.status).toBe(401);
     expect(failed.html).toContain('Incorrect user name or password.');
-    const tokens = await tokensAfter(flow, member, { password: PASSWORD });
+    const tokens = await tokensAfter(flow, member, { login: 'miriam@contoso.test', password: PASSWORD });
     expect(tokens.claims()?.sub).toBe(user.id);
   });
 
   it('a guest has no password to sign in with', async () => {
     await redeem('nopass@tailspin.example');
     const flow = await startAuthorization(t);
-    const res = await submit(flow.b, firstPage(flow), { login: 'nopass@tailspin.example', password: 'anything-at-all', step: 'password' });
+    const res = await submit(flow.b, firstPage(flow), {
+      login: 'nopass@tailspin.example',
+      password: 'anything-at-all',
+      step: 'password',
+    });
     expect(res.status).toBe(401);
     expect(res.html).toContain('Incorrect user name or password.');
   });
@@ -154,7 +171,8 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
   it('a disabled guest does not get in even with the right code', async () => {
     const inv = await redeem('locked@tailspin.example');
     expect(
-      (await t.call('PATCH', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token, body: { accountEnabled: false } })).statusCode,
+      (await t.call('PATCH', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token, body: { accountEnabled: false } }))
+        .statusCode,
     ).toBe(204);
     const flow = await startAuthorization(t);
     const send = await submit(flow.b, firstPage(flow), { login: 'locked@tailspin.example' });

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/domain/clock.js';
+import { RoleIds } from '../../src/server/domain/roles.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { freePort, spaClient } from '../helpers/oidc.js';
 import {
@@ -48,7 +49,7 @@ const redeemAudits = async (userId: string) => {
 };
 
 /** Opens a redeem link in `b` and returns the first page of the redemption (consent or Send code). */
-async function openLink(b: Browser, link: string): Promise<Page> {
+async function openLink(b: Browser, link: string): Promise<Page & { location?: string }> {
   const page = await open(b, base, link);
   return page;
 }
@@ -107,6 +108,16 @@ describe('redemption with an e-mail one-time passcode', () => {
     expect(codes[0]?.text).toMatch(/valid for 10 minutes/);
     const code = await latestCode(t, email);
     expect(code).toMatch(/^\d{8}$/);
+    // Delivered (dev mailbox) to that address only, with the code in both parts.
+    await t.app.portico.outboxWorker.drain();
+    const delivered = await t.database.db
+      .selectFrom('dev_mailbox')
+      .selectAll()
+      .where('subject', '=', 'Your Contoso verification code')
+      .execute();
+    expect(delivered.map((m) => JSON.parse(m.to) as string[])).toEqual([[email]]);
+    expect(delivered[0]?.text).toContain(code);
+    expect(delivered[0]?.html).toContain(code);
     // Stored hashed: the code itself is nowhere in the table.
     const rows = await t.database.db.selectFrom('otp_codes').selectAll().execute();
     expect(rows.some((r) => r.code_hash.includes(code))).toBe(false);
@@ -386,5 +397,28 @@ describe('redemption with an e-mail one-time passcode', () => {
     const page = await open(browser(), base, link);
     expect(page.status).toBe(400);
     expect(page.html).toContain('This invitation link is not valid');
+  });
+
+  it("redeems an invitation of another tenant through that tenant's issuer", async () => {
+    const other = await t.app.portico.services.tenants.createTenant({
+      displayName: 'Northwind',
+      initialDomain: 'northwind.test',
+    });
+    const admin = await t.createUser({ tenant: other, displayName: 'Nina Admin', roles: [RoleIds.globalAdministrator] });
+    const email = 'tenant2@fabrikam.example';
+    const inv = await invite(t, email, { token: admin.token, redirect: DESTINATION });
+    const b = browser();
+    const consent = await open(b, base, inv.inviteRedeemUrl);
+    expect(new URL(consent.url).pathname).toMatch(new RegExp(`^/${other.id}/login/`));
+    expect(consent.html).toContain('Northwind');
+    expect(consent.html).toContain('Nina Admin');
+    const enter = await acceptAndSend(b, consent);
+    expect((await mailTo(t, email, 'otp'))[0]?.subject).toBe('Your Northwind verification code');
+    expect((await submitAndFollow(b, base, enter, { code: await latestCode(t, email) })).location).toBe(DESTINATION);
+    const user = (await t.call('GET', `/v1.0/users/${inv.invitedUser.id}`, { token: admin.token })).json() as Record<
+      string,
+      unknown
+    >;
+    expect(user.externalUserState).toBe('Accepted');
   });
 });
