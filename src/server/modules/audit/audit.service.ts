@@ -2,9 +2,27 @@ import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import type { IdGenerator } from '../../domain/ids.js';
-import { type DirectoryAudit, type InitiatedBy, insertDirectoryAudit, type TargetResource } from './audit.repository.js';
+import {
+  type DirectoryAudit,
+  type InitiatedBy,
+  insertDirectoryAudit,
+  type ModifiedProperty,
+  type TargetResource,
+} from './audit.repository.js';
 
 export type { DirectoryAudit, ModifiedProperty, TargetResource } from './audit.repository.js';
+
+/** The audit target for a user (id, name, UPN), the most common target. */
+export const userTarget = (
+  u: { id: string; displayName: string | null; userPrincipalName: string | null },
+  modifiedProperties: ModifiedProperty[] = [],
+): TargetResource => ({
+  id: u.id,
+  displayName: u.displayName,
+  type: 'User',
+  userPrincipalName: u.userPrincipalName,
+  modifiedProperties,
+});
 
 export interface AuditEntry {
   activityDisplayName: string;

@@ -16,7 +16,7 @@ import { badRequest, DomainError, denied, notFound } from '../../domain/errors.j
 import type { IdGenerator } from '../../domain/ids.js';
 import { RoleIds } from '../../domain/roles.js';
 import type { ODataQuery } from '../../http/odata/query.js';
-import type { AuditService, ModifiedProperty, TargetResource } from '../audit/audit.service.js';
+import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
@@ -93,13 +93,7 @@ type Resolved = { ref: ObjectRef; user?: User; group?: Group };
 
 const objectTarget = (o: Resolved, modifiedProperties: ModifiedProperty[] = []): TargetResource =>
   o.user
-    ? {
-        id: o.user.id,
-        displayName: o.user.displayName,
-        type: 'User',
-        userPrincipalName: o.user.userPrincipalName,
-        modifiedProperties,
-      }
+    ? userTarget(o.user, modifiedProperties)
     : o.group
       ? groupTarget(o.group, modifiedProperties)
       : { id: o.ref.id, displayName: null, type: 'Other', modifiedProperties };
@@ -175,7 +169,11 @@ const asDirectoryObject = (o: { user?: User; group?: Group }): DirectoryObject |
       ? { '@odata.type': '#microsoft.graph.group', ...o.group }
       : undefined;
 
+/** Called inside the deletion transaction so other features drop their references to the group. */
+export type GroupDeletionHook = (trx: Executor, tenantId: string, groupId: string) => Promise<void>;
+
 export function createGroupsService(deps: GroupsDeps) {
+  const deletionHooks: GroupDeletionHook[] = [];
   const policyFacts = (tenantId: string) => deps.policies.policyFacts(tenantId);
 
   async function check(ctx: OperationContext, action: Action, target: TargetFacts = {}) {
@@ -323,6 +321,11 @@ export function createGroupsService(deps: GroupsDeps) {
     /** Registers the user-deletion hook: memberships and ownerships go in the same transaction. */
     register(): void {
       deps.users.onUserDeleted((trx, tenantId, userId) => deleteReferencesTo(trx, tenantId, userId));
+    },
+
+    /** Registers a hook run inside the transaction that deletes a group (e.g. app role assignments). */
+    onGroupDeleted(hook: GroupDeletionHook): void {
+      deletionHooks.push(hook);
     },
 
     /** GET /groups. Members and admins enumerate; limited and restricted guests cannot. */
@@ -542,6 +545,7 @@ export function createGroupsService(deps: GroupsDeps) {
       await check(ctx, 'group.delete', await facts(ctx, g.id));
       if (isSynced(g) && !(await allowed(ctx, 'group.createSynced'))) throw new DomainError('group_synced');
       await deps.db.transaction().execute(async (trx) => {
+        for (const hook of deletionHooks) await hook(trx, tenantId, g.id);
         await deleteGroupRow(trx, tenantId, g.id);
         await deps.audit.record(trx, ctx, {
           activityDisplayName: 'Delete group',

@@ -13,7 +13,7 @@ import { findRoleDefinition } from '../../domain/roles.js';
 import { enqueueMail } from '../../platform/outbox.js';
 import { sha256 } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { type AuditService, userTarget } from '../audit/audit.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { RolesService } from '../roles/roles.service.js';
@@ -144,15 +144,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
         category: 'UserManagement',
         loggedByService: 'Invited Users',
         operationType: 'Other',
-        targetResources: [
-          {
-            id: user.id,
-            displayName: user.displayName,
-            type: 'User',
-            userPrincipalName: user.userPrincipalName,
-            modifiedProperties: [],
-          },
-        ],
+        targetResources: [userTarget(user)],
       });
       return;
     }
@@ -326,15 +318,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
         category: 'UserManagement',
         loggedByService: 'Invited Users',
         operationType: reset ? 'Update' : 'Add',
-        targetResources: [
-          {
-            id: user.id,
-            displayName: user.displayName,
-            type: 'User',
-            userPrincipalName: user.userPrincipalName,
-            modifiedProperties: [],
-          },
-        ],
+        targetResources: [userTarget(user)],
         additionalDetails: [
           { key: 'invitedUserEmailAddress', value: email },
           { key: 'invitationId', value: row.id },
@@ -556,15 +540,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
             loggedByService: 'Invited Users',
             operationType: 'Update',
             targetResources: [
-              {
-                id: user.id,
-                displayName: user.displayName,
-                type: 'User',
-                userPrincipalName: user.userPrincipalName,
-                modifiedProperties: [
-                  { displayName: 'externalUserState', oldValue: '"PendingAcceptance"', newValue: '"Accepted"' },
-                ],
-              },
+              userTarget(user, [{ displayName: 'externalUserState', oldValue: '"PendingAcceptance"', newValue: '"Accepted"' }]),
             ],
             additionalDetails: [{ key: 'invitationId', value: r.invitation.id }],
           },

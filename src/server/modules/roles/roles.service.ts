@@ -8,7 +8,7 @@ import { badRequest, DomainError, denied, notFound } from '../../domain/errors.j
 import type { IdGenerator } from '../../domain/ids.js';
 import { findRoleDefinition, type RoleDefinition, RoleIds, roleDefinitions } from '../../domain/roles.js';
 import type { ODataQuery } from '../../http/odata/query.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { type AuditService, userTarget } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { queryRoleDefinitions } from './roles.query.js';
@@ -131,13 +131,7 @@ export function createRolesService(deps: RolesDeps) {
             category: 'RoleManagement',
             operationType: 'Assign',
             targetResources: [
-              {
-                id: user.id,
-                displayName: user.displayName,
-                type: 'User',
-                userPrincipalName: user.userPrincipalName,
-                modifiedProperties: [],
-              },
+              userTarget(user),
               { id: def.id, displayName: def.displayName, type: 'Role', modifiedProperties: [] },
             ],
           });
@@ -176,13 +170,11 @@ export function createRolesService(deps: RolesDeps) {
           category: 'RoleManagement',
           operationType: 'Unassign',
           targetResources: [
-            {
+            userTarget({
               id: r.principal_id,
               displayName: user?.displayName ?? null,
-              type: 'User',
               userPrincipalName: user?.userPrincipalName ?? null,
-              modifiedProperties: [],
-            },
+            }),
             { id: r.role_definition_id, displayName: def?.displayName ?? null, type: 'Role', modifiedProperties: [] },
           ],
         });

@@ -9,7 +9,7 @@ import type { IdGenerator } from '../../domain/ids.js';
 import { findRoleDefinition, RoleIds } from '../../domain/roles.js';
 import type { ODataQuery } from '../../http/odata/query.js';
 import { hashPassword, passwordComplexityProblem } from '../../platform/passwords.js';
-import type { AuditService, ModifiedProperty } from '../audit/audit.service.js';
+import { type AuditService, type ModifiedProperty, userTarget } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import {
   deleteUserRow,
@@ -43,14 +43,6 @@ export interface RoleLookup {
 
 /** Called inside the deletion transaction so other features drop their references to the user. */
 export type UserDeletionHook = (trx: Executor, tenantId: string, userId: string) => Promise<void>;
-
-const userTarget = (u: User, modifiedProperties: ModifiedProperty[] = []) => ({
-  id: u.id,
-  displayName: u.displayName,
-  type: 'User' as const,
-  userPrincipalName: u.userPrincipalName,
-  modifiedProperties,
-});
 
 const conflict = (err: unknown): DomainError | undefined => {
   const v = asUniqueViolation(err);
