@@ -125,6 +125,21 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'A conflicting object with one or more of the specified property values is present in the directory.',
   },
+  service_principal_reference_exists: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "One or more added object references already exist for the following modified properties: 'owners'.",
+  },
+  service_principal_name_conflict: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Another object with the same value for property servicePrincipalNames already exists.',
+  },
+  app_role_assignment_exists: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Permission being assigned already exists on the object',
+  },
   client_not_found: {
     status: 404,
     graphCode: 'Request_ResourceNotFound',

@@ -11,6 +11,8 @@ import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId, registerErrorHandling } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders, webRoutes } from './http/web.js';
+import { applicationsRoutes, rewriteAppIdAddressing } from './modules/applications/applications.routes.js';
+import { createApplicationsService } from './modules/applications/applications.service.js';
 import { createAuditQueryService } from './modules/audit/audit.query.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
@@ -69,6 +71,8 @@ function createServices(
   users.useRoles(roles);
   const groups = createGroupsService({ db, clock, newId, audit, policies, users, tenants });
   groups.register();
+  const applications = createApplicationsService({ db, clock, newId, audit, policies, users, groups });
+  applications.register();
   const clients = createClientsService({ db, clock, newId });
   const organization = createOrganizationService({ db, audit, policies, tenants });
   const auditLog = createAuditQueryService({ db, policies });
@@ -110,6 +114,7 @@ function createServices(
       users,
       roles,
       groups,
+      applications,
       clients,
       organization,
       invitations,
@@ -164,6 +169,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
+    rewriteUrl: (req) => rewriteAppIdAddressing(req.url ?? '/'),
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
@@ -219,6 +226,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await graph.register(organizationRoutes);
       await graph.register(auditRoutes);
       await graph.register(invitationsRoutes);
+      await graph.register(applicationsRoutes);
     },
     { prefix: '/v1.0' },
   );

@@ -39,6 +39,8 @@ interface Fixtures {
   /** The test administrator's Global Administrator assignment. */
   roleAssignmentId: string;
   auditId: string;
+  /** An enterprise application owned by the groupOwner column's user, with one app role. */
+  spId: string;
 }
 
 interface Row {
@@ -64,6 +66,7 @@ let seq = 0;
 const next = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 const ref = (id: string) => ({ '@odata.id': `http://localhost:8080/v1.0/directoryObjects/${id}` });
 const RM = '/roleManagement/directory';
+const APP_ROLE = '7d3a9e1c-2b4f-4c6d-8e0a-1f2b3c4d5e6f';
 
 async function admin(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, allow: number[] = []) {
   const res = await t.call(method, `/v1.0${url}`, { token: t.admin.token, ...(body === undefined ? {} : { body }) });
@@ -82,6 +85,19 @@ const newGroup = async () =>
       'owners@odata.bind': [ref(ownerUserId)['@odata.id']],
     })
   ).json().id as string;
+
+/** An application owned by the groupOwner column's user ("own" is then the app's owner too). */
+const newApp = async () => {
+  const id = (
+    await admin('POST', '/servicePrincipals', {
+      displayName: `Matrix app ${next()}`,
+      appRoles: [{ allowedMemberTypes: ['User'], description: 'R', displayName: 'R', id: APP_ROLE, value: 'R' }],
+    })
+  ).json().id as string;
+  await admin('POST', `/servicePrincipals/${id}/owners/$ref`, ref(ownerUserId));
+  return id;
+};
+const assignment = (principalId: string, resourceId: string) => ({ principalId, resourceId, appRoleId: APP_ROLE });
 
 //                                                   GA UA GrA GI AA CAA HD PRA mem own guest | app: none read all
 const ROWS: Row[] = [
@@ -287,6 +303,145 @@ const ROWS: Row[] = [
     url: (f) => `/auditLogs/directoryAudits/${f.auditId}`,
   },
 
+  // enterprise applications ("own" = owner of the application)
+  { route: 'GET /servicePrincipals', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/servicePrincipals' },
+  {
+    route: 'POST /servicePrincipals',
+    ok: 201,
+    expect: 'Y N N N Y Y N N N N N N N Y',
+    url: () => '/servicePrincipals',
+    body: () => ({ displayName: `Created app ${next()}` }),
+  },
+  {
+    route: 'GET /servicePrincipals/:id',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/servicePrincipals/${f.spId}`,
+  },
+  {
+    route: 'PATCH /servicePrincipals/:id',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    url: (f) => `/servicePrincipals/${f.spId}`,
+    body: () => ({ notes: `Notes ${next()}` }),
+  },
+  {
+    route: 'DELETE /servicePrincipals/:id',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: newApp,
+    url: (_f, id) => `/servicePrincipals/${id}`,
+  },
+  {
+    route: 'POST /servicePrincipals/:id/addPassword',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    url: (f) => `/servicePrincipals/${f.spId}/addPassword`,
+    body: () => ({ passwordCredential: { displayName: 'matrix' } }),
+  },
+  {
+    route: 'POST /servicePrincipals/:id/removePassword',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: async () => {
+      const id = await newApp();
+      const keyId = (await admin('POST', `/servicePrincipals/${id}/addPassword`, {})).json().keyId as string;
+      return `${id} ${keyId}`;
+    },
+    url: (_f, fresh) => `/servicePrincipals/${fresh.split(' ')[0]}/removePassword`,
+    body: (_f, fresh) => ({ keyId: fresh.split(' ')[1] }),
+  },
+  {
+    route: 'GET /servicePrincipals/:id/owners',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/servicePrincipals/${f.spId}/owners`,
+  },
+  {
+    route: 'POST /servicePrincipals/:id/owners/$ref',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    url: (f) => `/servicePrincipals/${f.spId}/owners/$ref`,
+    body: (f) => ref(f.extraOwnerId),
+    cleanup: async (f) => void (await admin('DELETE', `/servicePrincipals/${f.spId}/owners/${f.extraOwnerId}/$ref`)),
+  },
+  {
+    route: 'DELETE /servicePrincipals/:id/owners/:ownerId/$ref',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: async (f) => {
+      await admin('POST', `/servicePrincipals/${f.spId}/owners/$ref`, ref(f.extraOwnerId), [400]);
+      return f.extraOwnerId;
+    },
+    url: (f, id) => `/servicePrincipals/${f.spId}/owners/${id}/$ref`,
+  },
+  {
+    route: 'GET /servicePrincipals/:id/appRoleAssignedTo',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/servicePrincipals/${f.spId}/appRoleAssignedTo`,
+  },
+  {
+    route: 'POST /servicePrincipals/:id/appRoleAssignedTo',
+    ok: 201,
+    expect: 'Y Y N N Y Y N N N Y N N N Y',
+    setup: newUser,
+    url: (f) => `/servicePrincipals/${f.spId}/appRoleAssignedTo`,
+    body: (f, principalId) => assignment(principalId, f.spId),
+  },
+  {
+    route: 'DELETE /servicePrincipals/:id/appRoleAssignedTo/:assignmentId',
+    ok: 204,
+    expect: 'Y Y N N Y Y N N N Y N N N Y',
+    setup: async (f) =>
+      (await admin('POST', `/servicePrincipals/${f.spId}/appRoleAssignedTo`, assignment(await newUser(), f.spId))).json()
+        .id as string,
+    url: (f, id) => `/servicePrincipals/${f.spId}/appRoleAssignedTo/${id}`,
+  },
+  {
+    route: 'GET /users/:id/appRoleAssignments',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: (f) => `/users/${f.userId}/appRoleAssignments`,
+  },
+  {
+    route: 'POST /users/:id/appRoleAssignments',
+    ok: 201,
+    expect: 'Y Y N N Y Y N N N Y N N N Y',
+    setup: newUser,
+    url: (_f, id) => `/users/${id}/appRoleAssignments`,
+    body: (f, id) => assignment(id, f.spId),
+  },
+  { route: 'GET /me/appRoleAssignments', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/appRoleAssignments' },
+  {
+    route: 'GET /groups/:id/appRoleAssignments',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: (f) => `/groups/${f.groupId}/appRoleAssignments`,
+  },
+  {
+    route: 'POST /groups/:id/appRoleAssignments',
+    ok: 201,
+    expect: 'Y Y N N Y Y N N N Y N N N Y',
+    setup: newGroup,
+    url: (_f, id) => `/groups/${id}/appRoleAssignments`,
+    body: (f, id) => assignment(id, f.spId),
+  },
+  { route: 'GET /applicationTemplates', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/applicationTemplates' },
+  {
+    route: 'GET /applicationTemplates/:id',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: () => '/applicationTemplates/grafana',
+  },
+  {
+    route: 'POST /applicationTemplates/:id/instantiate',
+    ok: 201,
+    expect: 'Y N N N Y Y N N N N N N N Y',
+    url: () => '/applicationTemplates/outline/instantiate',
+    body: () => ({ displayName: `Outline ${next()}` }),
+  },
+
   // development mailbox (Portico extension; no application access)
   { route: 'GET /devMailbox/messages', ok: 200, expect: 'Y Y N N N N N N N N N N N N', url: () => '/devMailbox/messages' },
   {
@@ -296,6 +451,60 @@ const ROWS: Row[] = [
     url: () => '/devMailbox/messages/00000000-0000-7000-8000-000000000000',
   },
   { route: 'GET /devMailbox/outbox', ok: 200, expect: 'Y Y N N N N N N N N N N N N', url: () => '/devMailbox/outbox' },
+
+  // invitations (guest invite setting at its default, adminsAndGuestInviters)
+  {
+    route: 'POST /invitations',
+    ok: 201,
+    expect: 'Y Y N Y N N N N N N N N N Y',
+    url: () => '/invitations',
+    body: () => ({ invitedUserEmailAddress: `matrix.${next()}@fabrikam.example`, inviteRedirectUrl: 'https://apps.contoso.test/' }),
+  },
+  {
+    route: 'POST /users/:id/resendInvitation',
+    ok: 200,
+    expect: 'Y Y N N N N Y N N N N N N Y',
+    setup: async () =>
+      (
+        await admin('POST', '/invitations', {
+          invitedUserEmailAddress: `pending.${next()}@fabrikam.example`,
+          inviteRedirectUrl: 'https://apps.contoso.test/',
+        })
+      ).json().invitedUser.id as string,
+    url: (_f, guestId) => `/users/${guestId}/resendInvitation`,
+  },
+  { route: 'GET /users/:id/sponsors', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y', url: (f) => `/users/${f.userId}/sponsors` },
+  {
+    // My Groups: non-admin owners need the self-service setting, which is off by default.
+    route: 'POST /groups/:id/members/add',
+    ok: 200,
+    expect: 'Y Y Y N N N N N N N N N N Y',
+    setup: newUser,
+    url: (f) => `/groups/${f.groupId}/members/add`,
+    body: (_f, userId) => ({ userId }),
+    cleanup: async (f, userId) => {
+      await admin('DELETE', `/groups/${f.groupId}/members/${userId}/$ref`, undefined, [404]);
+    },
+  },
+  {
+    route: 'GET /policies/b2bManagementPolicies',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N N Y',
+    url: () => '/policies/b2bManagementPolicies',
+  },
+  {
+    route: 'GET /policies/b2bManagementPolicies/:id',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N N Y',
+    url: () => '/policies/b2bManagementPolicies/default',
+  },
+  {
+    route: 'PATCH /policies/b2bManagementPolicies/:id',
+    ok: 204,
+    expect: 'Y N N N N N N N N N N N N Y',
+    url: () => '/policies/b2bManagementPolicies/default',
+    body: () => ({ invitationDomains: { mode: 'allowAll' } }),
+  },
 ];
 
 /** `METHOD /path` for every route registered under /v1.0 (from Fastify's route tree; HEAD is implicit). */
@@ -347,6 +556,7 @@ beforeAll(async () => {
     extraOwnerId: await newUser(),
     roleAssignmentId: roleAssignment.id,
     auditId: audit.id,
+    spId: await newApp(),
   };
 }, 60_000);
 

@@ -66,6 +66,11 @@ const MATRIX = {
   'user.manageInvitation': /*            */ 'Y  Y  N   N  N  N   Y  N   N   N   N    N  N  N',
   'b2bPolicy.read': /*                   */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'b2bPolicy.update': /*                 */ 'Y  N  N   N  N  N   N  N   N   N   N    N  N  N',
+  // "own" = owner of the application (service principal).
+  'application.list': /*                 */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'application.read': /*                 */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
+  'application.manage': /*               */ 'Y  N  N   N  Y  Y   N  N   N   Y   N    N  N  N',
+  'application.assign': /*               */ 'Y  Y  N   N  Y  Y   N  N   N   Y   N    N  N  N',
 } as const satisfies Record<Action, string>;
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
@@ -125,6 +130,22 @@ const APP_GRANTS = {
   'user.manageInvitation': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'b2bPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
   'b2bPolicy.update': ['Policy.ReadWrite.Authorization'],
+  'application.list': [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'application.read': [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'application.manage': ['Application.ReadWrite.All'],
+  'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
 } as const satisfies Record<Action, readonly ApplicationPermission[]>;
 
 const TENANT = '00000000-0000-7000-8000-0000000000aa';

@@ -76,13 +76,20 @@ export type Action =
   | 'user.inviteMember'
   | 'user.manageInvitation'
   | 'b2bPolicy.read'
-  | 'b2bPolicy.update';
+  | 'b2bPolicy.update'
+  /** Enterprise applications (service principals), entra-behaviour.md §7. */
+  | 'application.list'
+  | 'application.read'
+  /** Create, update, delete, credentials and owners of an application (owners: their own app). */
+  | 'application.manage'
+  /** App role assignments (users and groups to an application). */
+  | 'application.assign';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
   /** The caller is the object itself (a user reading or changing their own object). */
   isSelf?: boolean;
-  /** The caller owns the target group. */
+  /** The caller owns the target group or application (service principal). */
   isOwner?: boolean;
   /** The caller is a member of the target group (guests with limited access can read those). */
   isMember?: boolean;
@@ -159,6 +166,23 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'user.manageInvitation': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'b2bPolicy.read': ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
   'b2bPolicy.update': ['Policy.ReadWrite.Authorization'],
+  'application.list': [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  'application.read': [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  // Graph does not let Directory.ReadWrite.All manage application credentials: only this one.
+  'application.manage': ['Application.ReadWrite.All'],
+  'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
 };
 
 const ALL_ADMINS = [
@@ -171,6 +195,7 @@ const ALL_ADMINS = [
   R.privilegedRoleAdministrator,
 ];
 const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdministrator];
+const APP_ADMINS = [R.globalAdministrator, R.applicationAdministrator, R.cloudApplicationAdministrator];
 
 /**
  * Decides whether `caller` may perform `action`. `policy` is the tenant's current policy; `target`
@@ -271,6 +296,28 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
         : deny('Only a Global Administrator can change collaboration restrictions.');
     case 'devMailbox.read':
       return has(caller, R.globalAdministrator, R.userAdministrator) ? ALLOW : deny();
+    // Default user permissions: members read all enterprise applications; guests with limited
+    // access read one they know the id of; owners always read their own (entra-behaviour.md §7.3).
+    case 'application.list':
+      return memberLike || has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+    case 'application.read':
+      if (memberLike || has(caller, ...ALL_ADMINS) || target.isOwner) return ALLOW;
+      return restricted ? deny() : ALLOW;
+    case 'application.manage':
+      if (has(caller, ...APP_ADMINS)) return ALLOW;
+      return target.isOwner
+        ? ALLOW
+        : deny(
+            'Only Application Administrators, Cloud Application Administrators and the owners of an application can change it.',
+          );
+    case 'application.assign':
+      // User Administrators may assign users and groups to applications (appRoleAssignedTo/update).
+      if (has(caller, ...APP_ADMINS, R.userAdministrator)) return ALLOW;
+      return target.isOwner
+        ? ALLOW
+        : deny(
+            'Only Application, Cloud Application and User Administrators and the owners of an application can assign users and groups to it.',
+          );
   }
 }
 

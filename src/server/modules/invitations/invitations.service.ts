@@ -210,6 +210,8 @@ export function createInvitationsService(deps: InvitationsDeps) {
   interface InviteOptions {
     /** My Groups: the group the guest is added to in the same transaction (already authorized). */
     group?: Awaited<ReturnType<GroupsService['prepareMyGroupsAdd']>>;
+    /** Resend: authorized as invitation management, not as a new invitation. */
+    resend?: boolean;
   }
 
   /**
@@ -347,7 +349,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
         throw denied('Applications cannot reset the redemption of a user who holds directory roles.');
       }
       await check(ctx, 'user.manageInvitation', { targetIsPrivileged: roleIds.some((r) => findRoleDefinition(r)?.isPrivileged) });
-    } else {
+    } else if (!opts.resend) {
       await check(ctx, 'user.invite');
     }
     if (body.invitedUserType === 'Member') await check(ctx, 'user.inviteMember');
@@ -437,15 +439,19 @@ export function createInvitationsService(deps: InvitationsDeps) {
       }
       const last = await findLatestInvitationOfUser(deps.db, tenantId, user.id);
       await throttle(tenantId);
-      return invite(ctx, {
-        invitedUserEmailAddress: user.mail,
-        inviteRedirectUrl: last?.invite_redirect_url ?? `${deps.config.publicUrl}/myapps`,
-        sendInvitationMessage: true,
-        invitedUserMessageInfo: {
-          customizedMessageBody: last?.message_body ?? null,
-          messageLanguage: last?.message_language ?? null,
+      return invite(
+        ctx,
+        {
+          invitedUserEmailAddress: user.mail,
+          inviteRedirectUrl: last?.invite_redirect_url ?? `${deps.config.publicUrl}/myapps`,
+          sendInvitationMessage: true,
+          invitedUserMessageInfo: {
+            customizedMessageBody: last?.message_body ?? null,
+            messageLanguage: last?.message_language ?? null,
+          },
         },
-      });
+        { resend: true },
+      );
     },
 
     /** GET /users/{id}/sponsors. */

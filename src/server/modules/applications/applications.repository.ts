@@ -1,0 +1,593 @@
+import { sql } from 'kysely';
+import type {
+  AppRole,
+  AppRoleAssignment,
+  KeyCredential,
+  PasswordCredential,
+  PreferredSingleSignOnMode,
+  PrincipalType,
+  SelfServiceAccess,
+  ServicePrincipal,
+} from '../../../contracts/applications.js';
+import type { Executor } from '../../db/index.js';
+import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from '../../db/types.js';
+import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
+import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
+
+type Page<T> = { items: T[]; skiptoken?: string; count?: number };
+
+export const DEFAULT_SELF_SERVICE: SelfServiceAccess = {
+  enabled: false,
+  groupId: null,
+  requireApproval: false,
+  approverIds: [],
+  appRoleId: null,
+};
+
+/** The stored part of a service principal (credentials live in their own table). */
+export type StoredServicePrincipal = Omit<ServicePrincipal, 'passwordCredentials'>;
+
+const toPasswordCredential = (r: ServicePrincipalPasswordsTable): PasswordCredential => ({
+  customKeyIdentifier: null,
+  displayName: r.display_name,
+  endDateTime: r.end_date_time,
+  hint: r.hint,
+  keyId: r.key_id,
+  secretText: null,
+  startDateTime: r.start_date_time,
+});
+
+const toStored = (r: ServicePrincipalsTable): StoredServicePrincipal => ({
+  id: r.id,
+  appId: r.app_id,
+  appDisplayName: r.display_name,
+  displayName: r.display_name,
+  description: r.description,
+  notes: r.notes,
+  homepage: r.homepage,
+  loginUrl: r.login_url,
+  logoutUrl: r.logout_url,
+  replyUrls: JSON.parse(r.reply_urls) as string[],
+  preferredSingleSignOnMode: r.preferred_single_sign_on_mode as PreferredSingleSignOnMode | null,
+  appRoleAssignmentRequired: r.app_role_assignment_required === 1,
+  appRoles: JSON.parse(r.app_roles) as AppRole[],
+  tags: JSON.parse(r.tags) as string[],
+  accountEnabled: r.account_enabled === 1,
+  info: { logoUrl: r.logo_url },
+  servicePrincipalNames: JSON.parse(r.service_principal_names) as string[],
+  samlSingleSignOnSettings: { relayState: r.saml_relay_state },
+  servicePrincipalType: 'Application',
+  signInAudience: 'AzureADMyOrg',
+  applicationTemplateId: r.application_template_id,
+  keyCredentials: JSON.parse(r.key_credentials) as KeyCredential[],
+  selfServiceAccess: { ...DEFAULT_SELF_SERVICE, ...(JSON.parse(r.self_service_access) as Partial<SelfServiceAccess>) },
+  createdDateTime: r.created_date_time,
+});
+
+const toRow = (tenantId: string, sp: StoredServicePrincipal): ServicePrincipalsTable => ({
+  id: sp.id,
+  tenant_id: tenantId,
+  app_id: sp.appId,
+  display_name: sp.displayName,
+  description: sp.description,
+  notes: sp.notes,
+  homepage: sp.homepage,
+  login_url: sp.loginUrl,
+  logout_url: sp.logoutUrl,
+  reply_urls: JSON.stringify(sp.replyUrls),
+  preferred_single_sign_on_mode: sp.preferredSingleSignOnMode,
+  app_role_assignment_required: sp.appRoleAssignmentRequired ? 1 : 0,
+  app_roles: JSON.stringify(sp.appRoles),
+  tags: JSON.stringify(sp.tags),
+  account_enabled: sp.accountEnabled ? 1 : 0,
+  logo_url: sp.info.logoUrl,
+  service_principal_names: JSON.stringify(sp.servicePrincipalNames),
+  saml_relay_state: sp.samlSingleSignOnSettings.relayState,
+  self_service_access: JSON.stringify(sp.selfServiceAccess),
+  key_credentials: JSON.stringify(sp.keyCredentials),
+  application_template_id: sp.applicationTemplateId,
+  created_date_time: sp.createdDateTime,
+});
+
+/** Attaches password credential metadata (never hashes) to stored service principals. */
+async function withCredentials(db: Executor, sps: StoredServicePrincipal[]): Promise<ServicePrincipal[]> {
+  if (sps.length === 0) return [];
+  const rows = await db
+    .selectFrom('service_principal_passwords')
+    .selectAll()
+    .where(
+      'service_principal_id',
+      'in',
+      sps.map((s) => s.id),
+    )
+    .orderBy('created_date_time')
+    .orderBy('key_id')
+    .execute();
+  return sps.map((sp) => ({
+    ...sp,
+    passwordCredentials: rows.filter((r) => r.service_principal_id === sp.id).map(toPasswordCredential),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service principals
+
+export async function findServicePrincipal(db: Executor, tenantId: string, id: string): Promise<ServicePrincipal | undefined> {
+  const r = await db
+    .selectFrom('service_principals')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id.toLowerCase())
+    .executeTakeFirst();
+  return r && (await withCredentials(db, [toStored(r)]))[0];
+}
+
+export async function findServicePrincipalByAppId(
+  db: Executor,
+  appId: string,
+  tenantId?: string,
+): Promise<(ServicePrincipal & { tenantId: string }) | undefined> {
+  let q = db.selectFrom('service_principals').selectAll().where('app_id', '=', appId.toLowerCase());
+  if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId);
+  const r = await q.executeTakeFirst();
+  if (!r) return undefined;
+  const [sp] = await withCredentials(db, [toStored(r)]);
+  return sp && { ...sp, tenantId: r.tenant_id };
+}
+
+export async function findServicePrincipalByName(
+  db: Executor,
+  tenantId: string,
+  name: string,
+): Promise<ServicePrincipal | undefined> {
+  const r = await db
+    .selectFrom('service_principal_names')
+    .select('service_principal_id')
+    .where('tenant_id', '=', tenantId)
+    .where('name_lower', '=', name.toLowerCase())
+    .executeTakeFirst();
+  return r && findServicePrincipal(db, tenantId, r.service_principal_id);
+}
+
+export async function findServicePrincipalsByIds(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<ServicePrincipal[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('service_principals')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute();
+  return withCredentials(db, rows.map(toStored));
+}
+
+export async function listServicePrincipals(db: Executor, tenantId: string, q: ODataQuery): Promise<Page<ServicePrincipal>> {
+  const base = db.selectFrom('service_principals').where('service_principals.tenant_id', '=', tenantId);
+  const rows = (await applyODataQuery(base.selectAll(), servicePrincipalsResource, q).execute()) as ServicePrincipalsTable[];
+  const page = pageResult(
+    rows,
+    q,
+    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
+    (r) => r.id,
+  );
+  const result: Page<ServicePrincipal> = { items: await withCredentials(db, page.items.map(toStored)) };
+  if (page.skiptoken) result.skiptoken = page.skiptoken;
+  if (q.count) {
+    const c = await applyODataWhere(
+      base.select((eb) => eb.fn.countAll<number>().as('n')),
+      servicePrincipalsResource,
+      q,
+    ).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
+}
+
+export async function insertServicePrincipal(db: Executor, tenantId: string, sp: StoredServicePrincipal): Promise<void> {
+  await db.insertInto('service_principals').values(toRow(tenantId, sp)).execute();
+  await replaceNames(db, tenantId, sp.id, sp.servicePrincipalNames);
+}
+
+export async function updateServicePrincipalRow(
+  db: Executor,
+  tenantId: string,
+  sp: StoredServicePrincipal,
+  namesChanged: boolean,
+): Promise<void> {
+  const { id: _i, tenant_id: _t, app_id: _a, created_date_time: _c, ...values } = toRow(tenantId, sp);
+  await db.updateTable('service_principals').set(values).where('tenant_id', '=', tenantId).where('id', '=', sp.id).execute();
+  if (namesChanged) await replaceNames(db, tenantId, sp.id, sp.servicePrincipalNames);
+}
+
+/** Unique per tenant (case-insensitive): a violation surfaces as a unique-constraint error. */
+async function replaceNames(db: Executor, tenantId: string, spId: string, names: readonly string[]): Promise<void> {
+  await db.deleteFrom('service_principal_names').where('service_principal_id', '=', spId).execute();
+  const lower = [...new Set(names.map((n) => n.toLowerCase()))];
+  if (lower.length === 0) return;
+  await db
+    .insertInto('service_principal_names')
+    .values(lower.map((name_lower) => ({ tenant_id: tenantId, name_lower, service_principal_id: spId })))
+    .execute();
+}
+
+/** Names (lower-cased) already used by another application of the tenant. */
+export async function namesTaken(db: Executor, tenantId: string, names: readonly string[], exceptId?: string): Promise<string[]> {
+  if (names.length === 0) return [];
+  let q = db
+    .selectFrom('service_principal_names')
+    .select('name_lower')
+    .where('tenant_id', '=', tenantId)
+    .where(
+      'name_lower',
+      'in',
+      names.map((n) => n.toLowerCase()),
+    );
+  if (exceptId !== undefined) q = q.where('service_principal_id', '<>', exceptId);
+  return (await q.execute()).map((r) => r.name_lower);
+}
+
+/** Deletes the application with its names, owners, secrets and assignments (FK cascade, explicit for clarity). */
+export async function deleteServicePrincipalRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('app_role_assignments').where('tenant_id', '=', tenantId).where('resource_id', '=', id).execute();
+  await db.deleteFrom('service_principal_passwords').where('service_principal_id', '=', id).execute();
+  await db.deleteFrom('service_principal_owners').where('service_principal_id', '=', id).execute();
+  await db.deleteFrom('service_principal_names').where('service_principal_id', '=', id).execute();
+  await db.deleteFrom('service_principals').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+/**
+ * Takes the application's row lock (a no-op update) so that concurrent owner, secret and
+ * assignment changes of one application serialise on both dialects.
+ */
+export async function lockServicePrincipal(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('service_principals')
+    .set((eb) => ({ display_name: eb.ref('display_name') }))
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client secrets
+
+export interface NewPassword {
+  keyId: string;
+  displayName: string | null;
+  hint: string;
+  secretHash: string;
+  startDateTime: string;
+  endDateTime: string;
+  createdDateTime: string;
+}
+
+export async function insertPassword(db: Executor, tenantId: string, spId: string, p: NewPassword): Promise<void> {
+  await db
+    .insertInto('service_principal_passwords')
+    .values({
+      key_id: p.keyId,
+      tenant_id: tenantId,
+      service_principal_id: spId,
+      display_name: p.displayName,
+      hint: p.hint,
+      secret_hash: p.secretHash,
+      start_date_time: p.startDateTime,
+      end_date_time: p.endDateTime,
+      created_date_time: p.createdDateTime,
+    })
+    .execute();
+}
+
+export async function countPasswords(db: Executor, spId: string): Promise<number> {
+  const r = await db
+    .selectFrom('service_principal_passwords')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('service_principal_id', '=', spId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Returns the removed credential's metadata, or undefined when the application has no such key. */
+export async function deletePassword(db: Executor, spId: string, keyId: string): Promise<PasswordCredential | undefined> {
+  const r = await db
+    .selectFrom('service_principal_passwords')
+    .selectAll()
+    .where('service_principal_id', '=', spId)
+    .where('key_id', '=', keyId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  await db.deleteFrom('service_principal_passwords').where('key_id', '=', keyId).execute();
+  return toPasswordCredential(r);
+}
+
+/** Hashes of the application's secrets that are valid at `now` (for client authentication). */
+export async function validSecretHashes(db: Executor, spId: string, now: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_principal_passwords')
+    .select('secret_hash')
+    .where('service_principal_id', '=', spId)
+    .where('start_date_time', '<=', now)
+    .where('end_date_time', '>', now)
+    .execute();
+  return rows.map((r) => r.secret_hash);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owners
+
+export async function ownerIdsOf(db: Executor, tenantId: string, spId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_principal_owners')
+    .select('owner_id')
+    .where('tenant_id', '=', tenantId)
+    .where('service_principal_id', '=', spId)
+    .execute();
+  return rows.map((r) => r.owner_id);
+}
+
+export async function isOwner(db: Executor, tenantId: string, spId: string, userId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('service_principal_owners')
+    .select('owner_id')
+    .where('tenant_id', '=', tenantId)
+    .where('service_principal_id', '=', spId)
+    .where('owner_id', '=', userId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function countOwners(db: Executor, spId: string): Promise<number> {
+  const r = await db
+    .selectFrom('service_principal_owners')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('service_principal_id', '=', spId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertOwner(db: Executor, tenantId: string, spId: string, ownerId: string, now: string): Promise<void> {
+  await db
+    .insertInto('service_principal_owners')
+    .values({ tenant_id: tenantId, service_principal_id: spId, owner_id: ownerId, created_date_time: now })
+    .execute();
+}
+
+export async function deleteOwner(db: Executor, tenantId: string, spId: string, ownerId: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('service_principal_owners')
+    .where('tenant_id', '=', tenantId)
+    .where('service_principal_id', '=', spId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Ids of the applications a user owns. */
+export async function ownedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_principal_owners')
+    .select('service_principal_id')
+    .where('tenant_id', '=', tenantId)
+    .where('owner_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.service_principal_id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// App role assignments
+
+interface AssignmentRow {
+  id: string;
+  app_role_id: string;
+  created_date_time: string;
+  principal_display_name: string | null;
+  principal_id: string;
+  principal_type: string;
+  resource_display_name: string;
+  resource_id: string;
+}
+
+const toAssignment = (r: AssignmentRow): AppRoleAssignment => ({
+  id: r.id,
+  appRoleId: r.app_role_id,
+  createdDateTime: r.created_date_time,
+  deletedDateTime: null,
+  principalDisplayName: r.principal_display_name,
+  principalId: r.principal_id,
+  principalType: r.principal_type as PrincipalType,
+  resourceDisplayName: r.resource_display_name,
+  resourceId: r.resource_id,
+});
+
+export type AssignmentScope = { resourceId: string } | { principalId: string } | { id: string };
+
+/** Assignments with the display names of principal and resource (read at query time, never stale). */
+const assignmentsView = (db: Executor, tenantId: string, scope: AssignmentScope) => {
+  let q = db
+    .selectFrom('app_role_assignments as a')
+    .innerJoin('service_principals as sp', 'sp.id', 'a.resource_id')
+    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'a.principal_id').on('a.principal_type', '=', 'User'))
+    .leftJoin('groups as g', (j) => j.onRef('g.id', '=', 'a.principal_id').on('a.principal_type', '=', 'Group'))
+    .select([
+      'a.id as id',
+      'a.app_role_id as app_role_id',
+      'a.created_date_time as created_date_time',
+      sql<string | null>`coalesce(u.display_name, g.display_name)`.as('principal_display_name'),
+      'a.principal_id as principal_id',
+      'a.principal_type as principal_type',
+      'sp.display_name as resource_display_name',
+      'a.resource_id as resource_id',
+    ])
+    .where('a.tenant_id', '=', tenantId);
+  if ('resourceId' in scope) q = q.where('a.resource_id', '=', scope.resourceId);
+  else if ('principalId' in scope) q = q.where('a.principal_id', '=', scope.principalId);
+  else q = q.where('a.id', '=', scope.id);
+  return q;
+};
+
+export async function listAssignments(
+  db: Executor,
+  tenantId: string,
+  scope: AssignmentScope,
+  q: ODataQuery,
+): Promise<Page<AppRoleAssignment>> {
+  const view = () => assignmentsView(db, tenantId, scope).as('x');
+  const rows = (await applyODataQuery(
+    db.selectFrom(view()).selectAll(),
+    appRoleAssignmentsResource,
+    q,
+  ).execute()) as AssignmentRow[];
+  const page = pageResult(
+    rows,
+    q,
+    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
+    (r) => r.id,
+  );
+  const result: Page<AppRoleAssignment> = { items: page.items.map(toAssignment) };
+  if (page.skiptoken) result.skiptoken = page.skiptoken;
+  if (q.count) {
+    const c = await applyODataWhere(
+      db.selectFrom(view()).select((eb) => eb.fn.countAll<number>().as('n')),
+      appRoleAssignmentsResource,
+      q,
+    ).executeTakeFirst();
+    result.count = Number(c?.n ?? 0);
+  }
+  return result;
+}
+
+export async function findAssignment(db: Executor, tenantId: string, id: string): Promise<AppRoleAssignment | undefined> {
+  const r = (await assignmentsView(db, tenantId, { id }).executeTakeFirst()) as AssignmentRow | undefined;
+  return r && toAssignment(r);
+}
+
+export async function assignmentExists(
+  db: Executor,
+  resourceId: string,
+  principalId: string,
+  appRoleId: string,
+): Promise<boolean> {
+  const r = await db
+    .selectFrom('app_role_assignments')
+    .select('id')
+    .where('resource_id', '=', resourceId)
+    .where('principal_id', '=', principalId)
+    .where('app_role_id', '=', appRoleId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertAssignment(db: Executor, row: AppRoleAssignmentsTable): Promise<void> {
+  await db.insertInto('app_role_assignments').values(row).execute();
+}
+
+export async function deleteAssignment(db: Executor, tenantId: string, resourceId: string, id: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('app_role_assignments')
+    .where('tenant_id', '=', tenantId)
+    .where('resource_id', '=', resourceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/**
+ * Removes every assignment held by a principal, its application ownerships, and its place in
+ * self-service settings (a deleted target group turns self-service off; a deleted approver is
+ * dropped, and self-service that needs approval but has no approver left is turned off).
+ */
+export async function deleteReferencesTo(db: Executor, tenantId: string, principalId: string): Promise<void> {
+  await db.deleteFrom('app_role_assignments').where('tenant_id', '=', tenantId).where('principal_id', '=', principalId).execute();
+  await db.deleteFrom('service_principal_owners').where('tenant_id', '=', tenantId).where('owner_id', '=', principalId).execute();
+  // Ids are GUIDs (no LIKE metacharacters); the JSON is checked exactly below.
+  const rows = await db
+    .selectFrom('service_principals')
+    .select(['id', 'self_service_access'])
+    .where('tenant_id', '=', tenantId)
+    .where('self_service_access', 'like', `%${principalId}%`)
+    .execute();
+  for (const r of rows) {
+    const s: SelfServiceAccess = {
+      ...DEFAULT_SELF_SERVICE,
+      ...(JSON.parse(r.self_service_access) as Partial<SelfServiceAccess>),
+    };
+    const next: SelfServiceAccess = { ...s, approverIds: s.approverIds.filter((id) => id !== principalId) };
+    if (s.groupId === principalId) next.groupId = null;
+    if (next.groupId === null || (next.requireApproval && next.approverIds.length === 0)) next.enabled = false;
+    if (JSON.stringify(next) === JSON.stringify(s)) continue;
+    await db
+      .updateTable('service_principals')
+      .set({ self_service_access: JSON.stringify(next) })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', r.id)
+      .execute();
+  }
+}
+
+/**
+ * The user's assignments to one application: directly, and through the groups the user is a
+ * DIRECT member of (Entra semantics: nested groups do not count).
+ */
+export async function assignmentsForUser(
+  db: Executor,
+  tenantId: string,
+  resourceId: string,
+  userId: string,
+): Promise<{ appRoleId: string; principalId: string; principalType: PrincipalType }[]> {
+  const rows = await db
+    .selectFrom('app_role_assignments as a')
+    .select(['a.app_role_id', 'a.principal_id', 'a.principal_type'])
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.resource_id', '=', resourceId)
+    .where((eb) =>
+      eb.or([
+        eb('a.principal_id', '=', userId),
+        eb(
+          'a.principal_id',
+          'in',
+          eb
+            .selectFrom('group_members as gm')
+            .select('gm.group_id')
+            .where('gm.tenant_id', '=', tenantId)
+            .where('gm.member_id', '=', userId),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => ({
+    appRoleId: r.app_role_id,
+    principalId: r.principal_id,
+    principalType: r.principal_type as PrincipalType,
+  }));
+}
+
+/** Ids of the applications the user is assigned to, directly or through a direct group membership. */
+export async function assignedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('app_role_assignments as a')
+    .select('a.resource_id')
+    .distinct()
+    .where('a.tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        eb('a.principal_id', '=', userId),
+        eb(
+          'a.principal_id',
+          'in',
+          eb
+            .selectFrom('group_members as gm')
+            .select('gm.group_id')
+            .where('gm.tenant_id', '=', tenantId)
+            .where('gm.member_id', '=', userId),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.resource_id);
+}

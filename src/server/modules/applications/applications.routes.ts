@@ -1,0 +1,298 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  addPasswordBody,
+  appRoleAssignmentBody,
+  createServicePrincipalBody,
+  instantiateTemplateBody,
+  removePasswordBody,
+  updateServicePrincipalBody,
+} from '../../../contracts/applications.js';
+import { odataRef } from '../../../contracts/common.js';
+import { sendCollection, sendEntity } from '../../http/graph.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../http/odata/query.js';
+import { usersResource } from '../users/users.query.js';
+import { meId, odataOptions } from '../users/users.routes.js';
+import { applicationTemplatesResource, appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
+
+const key = z.string().min(1).max(256);
+const idParam = z.object({ id: key });
+const ownerParams = z.object({ id: key, ownerId: key });
+const assignmentParams = z.object({ id: key, assignmentId: key });
+
+const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
+  parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
+
+const APP_ID_ADDRESS = /^(\/v1\.0\/servicePrincipals)(\(appId=(?:'|%27)[^/?]*?(?:'|%27)\))(.*)$/;
+
+/**
+ * Graph's alternate key `/servicePrincipals(appId='{appId}')/…` becomes the path segment
+ * `/servicePrincipals/(appId='{appId}')/…`, so every `/servicePrincipals/:id` route serves both
+ * forms. Used as Fastify's `rewriteUrl` (routing happens before any hook could do it).
+ */
+export function rewriteAppIdAddressing(url: string): string {
+  const m = APP_ID_ADDRESS.exec(url);
+  return m ? `${m[1]}/${m[2]}${m[3]}` : url;
+}
+
+const SP = 'servicePrincipals';
+
+export async function applicationsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { applications } = app.portico.services;
+  const tags = ['applications'];
+
+  // --- service principals ----------------------------------------------------------------------
+
+  app.get(
+    '/servicePrincipals',
+    { schema: { tags, summary: 'List enterprise applications (service principals)' } },
+    async (req, reply) => {
+      const q = parse(req, servicePrincipalsResource);
+      return sendCollection(req, reply, SP, await applications.listServicePrincipals(req.ctx, q), q);
+    },
+  );
+
+  app.post(
+    '/servicePrincipals',
+    {
+      schema: {
+        tags,
+        summary: 'Create an enterprise application (custom OIDC or SAML, or from a gallery template with applicationTemplateId)',
+        body: createServicePrincipalBody,
+      },
+    },
+    async (req, reply) => {
+      const sp = await applications.createServicePrincipal(req.ctx, req.body);
+      return sendEntity(req, reply, `${SP}/$entity`, sp, undefined, 201);
+    },
+  );
+
+  app.get(
+    '/servicePrincipals/:id',
+    { schema: { tags, summary: "Get an enterprise application by id or (appId='{appId}')", params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, servicePrincipalsResource);
+      return sendEntity(req, reply, `${SP}/$entity`, await applications.getServicePrincipal(req.ctx, req.params.id), q);
+    },
+  );
+
+  app.patch(
+    '/servicePrincipals/:id',
+    { schema: { tags, summary: 'Update an enterprise application', params: idParam, body: updateServicePrincipalBody } },
+    async (req, reply) => {
+      await applications.updateServicePrincipal(req.ctx, req.params.id, req.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/servicePrincipals/:id',
+    { schema: { tags, summary: 'Delete an enterprise application', params: idParam } },
+    async (req, reply) => {
+      await applications.deleteServicePrincipal(req.ctx, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  // --- client secrets ----------------------------------------------------------------------------
+
+  app.post(
+    '/servicePrincipals/:id/addPassword',
+    {
+      schema: {
+        tags,
+        summary: 'Add a client secret (secretText is returned once; only its hash is stored)',
+        params: idParam,
+        body: addPasswordBody,
+      },
+    },
+    async (req, reply) => {
+      const credential = await applications.addPassword(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, 'microsoft.graph.passwordCredential', credential);
+    },
+  );
+
+  app.post(
+    '/servicePrincipals/:id/removePassword',
+    { schema: { tags, summary: 'Remove a client secret', params: idParam, body: removePasswordBody } },
+    async (req, reply) => {
+      await applications.removePassword(req.ctx, req.params.id, req.body.keyId);
+      return reply.status(204).send();
+    },
+  );
+
+  // --- owners ------------------------------------------------------------------------------------
+
+  app.get(
+    '/servicePrincipals/:id/owners',
+    { schema: { tags, summary: 'List the owners of an enterprise application', params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, usersResource);
+      const page = await applications.listOwners(req.ctx, req.params.id, q);
+      const items = page.items.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...selectFields(u, q) }));
+      return sendCollection(req, reply, 'directoryObjects', { ...page, items }, { ...q, select: undefined });
+    },
+  );
+
+  app.post(
+    '/servicePrincipals/:id/owners/$ref',
+    { schema: { tags, summary: 'Add an owner (a user) to an enterprise application', params: idParam, body: odataRef } },
+    async (req, reply) => {
+      await applications.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/servicePrincipals/:id/owners/:ownerId/$ref',
+    { schema: { tags, summary: 'Remove an owner from an enterprise application', params: ownerParams } },
+    async (req, reply) => {
+      await applications.removeOwner(req.ctx, req.params.id, req.params.ownerId);
+      return reply.status(204).send();
+    },
+  );
+
+  // --- app role assignments ------------------------------------------------------------------
+
+  app.get(
+    '/servicePrincipals/:id/appRoleAssignedTo',
+    { schema: { tags, summary: 'List the users and groups assigned to an enterprise application', params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, appRoleAssignmentsResource);
+      const page = await applications.listAppRoleAssignedTo(req.ctx, req.params.id, q);
+      return sendCollection(req, reply, `${SP}('${req.params.id}')/appRoleAssignedTo`, page, q);
+    },
+  );
+
+  app.post(
+    '/servicePrincipals/:id/appRoleAssignedTo',
+    {
+      schema: {
+        tags,
+        summary: 'Assign a user or group to an enterprise application',
+        params: idParam,
+        body: appRoleAssignmentBody,
+      },
+    },
+    async (req, reply) => {
+      const a = await applications.assignToServicePrincipal(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, `${SP}('${a.resourceId}')/appRoleAssignedTo/$entity`, a, undefined, 201);
+    },
+  );
+
+  app.delete(
+    '/servicePrincipals/:id/appRoleAssignedTo/:assignmentId',
+    { schema: { tags, summary: 'Remove an app role assignment', params: assignmentParams } },
+    async (req, reply) => {
+      await applications.removeAssignment(req.ctx, req.params.id, req.params.assignmentId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/users/:id/appRoleAssignments',
+    { schema: { tags: ['users'], summary: 'List the app role assignments of a user', params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, appRoleAssignmentsResource);
+      const page = await applications.listUserAssignments(req.ctx, req.params.id, q);
+      return sendCollection(req, reply, `users('${req.params.id}')/appRoleAssignments`, page, q);
+    },
+  );
+
+  app.post(
+    '/users/:id/appRoleAssignments',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Assign a user to an enterprise application',
+        params: idParam,
+        body: appRoleAssignmentBody,
+      },
+    },
+    async (req, reply) => {
+      const a = await applications.assignToUser(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, `users('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
+    },
+  );
+
+  app.get(
+    '/me/appRoleAssignments',
+    { schema: { tags: ['users'], summary: 'List the app role assignments of the signed-in user' } },
+    async (req, reply) => {
+      const q = parse(req, appRoleAssignmentsResource);
+      const id = meId(req);
+      const page = await applications.listUserAssignments(req.ctx, id, q);
+      return sendCollection(req, reply, `users('${id}')/appRoleAssignments`, page, q);
+    },
+  );
+
+  app.get(
+    '/groups/:id/appRoleAssignments',
+    { schema: { tags: ['groups'], summary: 'List the app role assignments of a group', params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, appRoleAssignmentsResource);
+      const page = await applications.listGroupAssignments(req.ctx, req.params.id, q);
+      return sendCollection(req, reply, `groups('${req.params.id}')/appRoleAssignments`, page, q);
+    },
+  );
+
+  app.post(
+    '/groups/:id/appRoleAssignments',
+    {
+      schema: {
+        tags: ['groups'],
+        summary: 'Assign a group to an enterprise application',
+        params: idParam,
+        body: appRoleAssignmentBody,
+      },
+    },
+    async (req, reply) => {
+      const a = await applications.assignToGroup(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, `groups('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
+    },
+  );
+
+  // --- gallery -------------------------------------------------------------------------------------
+
+  app.get(
+    '/applicationTemplates',
+    { schema: { tags, summary: 'List the application gallery (templates with documented single sign-on settings)' } },
+    async (req, reply) => {
+      // A fixed list of a few entries: the spec has no filterable or sortable columns, so only
+      // $select and $top are accepted.
+      const q = parseODataQuery(req.query as Record<string, unknown>, applicationTemplatesResource, {
+        ...odataOptions(req),
+        allowCount: false,
+      });
+      const all = await applications.listTemplates(req.ctx);
+      return sendCollection(req, reply, 'applicationTemplates', { items: all.slice(0, q.top) }, q);
+    },
+  );
+
+  app.get(
+    '/applicationTemplates/:id',
+    { schema: { tags, summary: 'Get an application template', params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, applicationTemplatesResource);
+      return sendEntity(req, reply, 'applicationTemplates/$entity', await applications.getTemplate(req.ctx, req.params.id), q);
+    },
+  );
+
+  app.post(
+    '/applicationTemplates/:id/instantiate',
+    {
+      schema: {
+        tags,
+        summary: 'Create an enterprise application from a gallery template',
+        params: idParam,
+        body: instantiateTemplateBody,
+      },
+    },
+    async (req, reply) => {
+      const servicePrincipal = await applications.instantiateTemplate(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, 'microsoft.graph.applicationServicePrincipal', { servicePrincipal }, undefined, 201);
+    },
+  );
+}
