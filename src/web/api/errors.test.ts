@@ -42,6 +42,47 @@ describe('friendlyError: API failures in plain words', () => {
     expect(friendlyError(new ApiError(0, 'network', ''))).toMatch(/can't be reached/);
   });
 
+  it('shows the invitation refusals as the API words them', () => {
+    const cases: [number, string, string][] = [
+      [
+        400,
+        'Request_BadRequest',
+        'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.',
+      ],
+      [403, 'Authorization_RequestDenied', 'Only users with the Guest Inviter role can invite guests: ask an administrator.'],
+      [
+        400,
+        'Request_BadRequest',
+        "Invitations to the domain 'gmail.com' are blocked by your organization's collaboration restrictions.",
+      ],
+      [
+        403,
+        'Authorization_RequestDenied',
+        'Group owners cannot manage membership in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
+      ],
+    ];
+    for (const [status, code, message] of cases) expect(friendlyError(new ApiError(status, code, message))).toBe(message);
+  });
+
+  it('keeps the specific reason of a 429 and adds the wait', () => {
+    expect(
+      friendlyError(
+        new ApiError(429, 'TooManyRequests', 'Too many invitations: at most 150 every 5 seconds per organization.', undefined, 3),
+      ),
+    ).toBe('Too many invitations: at most 150 every 5 seconds per organization. Try again in 3 seconds.');
+    expect(
+      friendlyError(
+        new ApiError(
+          429,
+          'TooManyRequests',
+          'Too many requests. Retry after the period given in the Retry-After header.',
+          undefined,
+          1,
+        ),
+      ),
+    ).toBe('Too many requests right now. Try again in 1 second.');
+  });
+
   it('has calm words for a pending sign-in redirect and for bugs', () => {
     expect(friendlyError(new RedirectingError())).toBe('Signing you in again…');
     expect(friendlyError(new TypeError('x is undefined'))).toMatch(/Reload it/);

@@ -32,7 +32,9 @@ export function friendlyError(err: unknown): string {
       const wait = err.retryAfterSeconds
         ? ` Try again in ${err.retryAfterSeconds} second${err.retryAfterSeconds === 1 ? '' : 's'}.`
         : ' Wait a moment and try again.';
-      return `Too many requests right now.${wait}`;
+      // A specific reason ("Too many invitations: at most 150 every 5 seconds…") is kept.
+      const reason = msg && !/^Too many requests\./i.test(msg) ? msg.replace(/\.?$/, '.') : 'Too many requests right now.';
+      return `${reason}${wait}`;
     }
     case err.status >= 500:
       return `Something went wrong on the server. Try again in a moment${ref}.`;

@@ -1,12 +1,64 @@
 /** Typed calls of the /v1.0 endpoints the SPA uses (Graph shapes). */
 import type { DirectoryObject, Group } from '../../contracts/groups';
+import type { Invitation } from '../../contracts/invitations';
 import type { Organization } from '../../contracts/organization';
 import type { UnifiedRoleAssignment, UnifiedRoleDefinition } from '../../contracts/roles';
 import type { User } from '../../contracts/users';
 import { api, type Collection, withQuery } from './client';
 import { quote } from './odata';
 
-export type { DirectoryObject, Group, Organization, UnifiedRoleAssignment, UnifiedRoleDefinition, User };
+export type { DirectoryObject, Group, Invitation, Organization, UnifiedRoleAssignment, UnifiedRoleDefinition, User };
+
+/** Body of `POST /invitations` (Graph invitation manager). */
+export interface InvitationRequest {
+  invitedUserEmailAddress: string;
+  inviteRedirectUrl: string;
+  invitedUserDisplayName?: string;
+  invitedUserType?: 'Guest' | 'Member';
+  sendInvitationMessage?: boolean;
+  invitedUserMessageInfo?: {
+    customizedMessageBody?: string | null;
+    messageLanguage?: string | null;
+    ccRecipients?: { emailAddress: { address: string; name?: string | null } }[];
+  };
+  invitedUser?: { id: string };
+  resetRedemption?: boolean;
+}
+
+/** Body of My Groups' `POST /groups/{id}/members/add` (Portico extension). */
+export type MyGroupsAddRequest =
+  | { userId: string }
+  | { emailAddress: string; displayName?: string; welcomeMessage?: string; messageLanguage?: string };
+
+export interface MyGroupsAddResult {
+  status: 'added' | 'invited';
+  user: User;
+  invitation?: Invitation;
+}
+
+/** Collaboration restrictions, Portico's readable form of `b2bManagementPolicy`. */
+export type InvitationDomainsMode = 'allowAll' | 'allowList' | 'denyList';
+export interface B2bManagementPolicy {
+  id: 'default';
+  displayName: string;
+  definition: string[];
+  invitationDomains: { mode: InvitationDomainsMode; domains: string[] };
+}
+
+/** A message of the development mailbox (Portico extension, no SMTP configured). */
+export interface DevMailboxMessage {
+  id: string;
+  outboxId: string;
+  internetMessageId: string;
+  receivedDateTime: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  links: string[];
+}
 
 export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
 
@@ -123,6 +175,20 @@ export const graph = {
   groupManagementPolicy: () => api.get<GroupManagementPolicy>('/policies/groupManagementPolicy'),
   updateGroupManagementPolicy: (body: Partial<Omit<GroupManagementPolicy, 'id'>>) =>
     api.patch('/policies/groupManagementPolicy', body),
+
+  // Invitations (B2B collaboration)
+  invite: (body: InvitationRequest) => api.post<Invitation>('/invitations', body),
+  myGroupsAdd: (groupId: string, body: MyGroupsAddRequest) =>
+    api.post<MyGroupsAddResult>(`/groups/${enc(groupId)}/members/add`, body),
+  resendInvitation: (userId: string) => api.post<Invitation>(`/users/${enc(userId)}/resendInvitation`, {}),
+  sponsors: (userId: string) => api.get<Collection<User>>(`/users/${enc(userId)}/sponsors`),
+  b2bManagementPolicy: () => api.get<B2bManagementPolicy>('/policies/b2bManagementPolicies/default'),
+  updateB2bManagementPolicy: (invitationDomains: B2bManagementPolicy['invitationDomains']) =>
+    api.patch('/policies/b2bManagementPolicies/default', { invitationDomains }),
+
+  // Development mailbox (Portico extension)
+  devMessagesUrl: (top = 25) => withQuery('/devMailbox/messages', { $top: top }),
+  devMessage: (id: string) => api.get<DevMailboxMessage>(`/devMailbox/messages/${enc(id)}`),
 
   organization: async (): Promise<Organization | undefined> =>
     (await api.get<Collection<Organization>>('/organization')).value[0],

@@ -14,6 +14,11 @@ interface NavItem {
   exact?: boolean;
 }
 
+const usersItems: NavItem[] = [
+  { label: 'Users', to: '/admin/users' },
+  { label: 'Guests', to: '/admin/users/guests', exact: true },
+];
+
 const groupsItems: NavItem[] = [
   { label: 'All groups', to: '/admin/groups' },
   { label: 'General', to: '/admin/groups/settings', exact: true },
@@ -22,6 +27,7 @@ const groupsItems: NavItem[] = [
 function isActive(path: string, item: NavItem): boolean {
   if (item.exact) return path === item.to;
   if (item.to === '/admin/groups' && path.startsWith('/admin/groups/settings')) return false;
+  if (item.to === '/admin/users' && path.startsWith('/admin/users/guests')) return false;
   return path === item.to || path.startsWith(`${item.to}/`);
 }
 
@@ -41,7 +47,8 @@ function AdminNav({ onNavigate }: { onNavigate: () => void }) {
   );
   return (
     <nav aria-label="Admin center">
-      {link({ label: 'Users', to: '/admin/users' })}
+      {link(usersItems[0] as NavItem)}
+      {link(usersItems[1] as NavItem, { pl: 28 })}
       <NavLink label="Groups" defaultOpened childrenOffset={16} component="button" aria-label="Groups">
         {link(groupsItems[0] as NavItem)}
         <Text size="xs" c="dimmed" fw={600} px="sm" pt={6} pb={2} tt="uppercase">
@@ -53,6 +60,10 @@ function AdminNav({ onNavigate }: { onNavigate: () => void }) {
       {link({ label: 'External collaboration settings', to: '/admin/external-collaboration' })}
       {link({ label: 'Organization', to: '/admin/organization' })}
       {link({ label: 'Audit logs', to: '/admin/audit' })}
+      {link(
+        { label: 'Development mailbox', to: '/admin/dev-mailbox' },
+        { description: 'Mail kept here without SMTP', 'data-testid': 'nav-dev-mailbox' },
+      )}
     </nav>
   );
 }

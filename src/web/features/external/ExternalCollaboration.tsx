@@ -7,6 +7,7 @@ import { useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/States';
+import { CollaborationRestrictions } from './CollaborationRestrictions';
 
 /** Entra's labels (entra-behaviour.md §4.1), most inclusive first. */
 export const GUEST_ACCESS_OPTIONS: { value: string; label: string }[] = [
@@ -43,9 +44,10 @@ export function ExternalCollaboration() {
       <PageHeader
         title="External collaboration settings"
         crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'External collaboration settings' }]}
-        description="Decide what guests can see in your directory and who may invite them."
+        description="Decide what guests can see in your directory, who may invite them, and from which domains."
       />
       <Async state={policy}>{(p) => <Form policy={p} onSaved={policy.setData} />}</Async>
+      <CollaborationRestrictions />
     </Stack>
   );
 }

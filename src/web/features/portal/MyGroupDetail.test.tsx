@@ -36,9 +36,31 @@ function api(groupTypes: string[], owned: boolean) {
     'GET /v1.0/me/memberOf': { body: { value: [asGroup(group(groupTypes))] } },
     'GET /v1.0/groups/g1/members': () => ({ body: { value: members } }),
     'GET /v1.0/users': { body: { value: [bob] } },
-    'POST /v1.0/groups/g1/members/$ref': () => {
-      members = [...members, bob as never];
-      return { status: 204 };
+    'POST /v1.0/groups/g1/members/add': (call) => {
+      const body = call.body as { userId?: string; emailAddress?: string };
+      if (body.emailAddress === 'eve@blocked.example') {
+        return {
+          status: 400,
+          body: {
+            error: {
+              code: 'Request_BadRequest',
+              message:
+                "Invitations to the domain 'blocked.example' are blocked by your organization's collaboration restrictions.",
+            },
+          },
+        };
+      }
+      const user = body.userId
+        ? bob
+        : {
+            ...bob,
+            id: 'carol',
+            displayName: 'carol',
+            mail: body.emailAddress,
+            externalUserState: 'PendingAcceptance',
+          };
+      members = [...members, user as never];
+      return { body: { status: body.userId ? 'added' : 'invited', user } };
     },
   });
 }
@@ -57,7 +79,61 @@ describe('My Groups: a group page', () => {
     const search = calls.find((c) => c.path.startsWith('/v1.0/users?'));
     expect(search?.path).toContain('$search="displayName:bob" OR "mail:bob" OR "userPrincipalName:bob"');
     const add = calls.find((c) => c.method === 'POST');
-    expect(add?.body).toEqual({ '@odata.id': `${window.location.origin}/v1.0/directoryObjects/bob` });
+    expect(add?.path).toBe('/v1.0/groups/g1/members/add');
+    expect(add?.body).toEqual({ userId: 'bob' });
+  });
+
+  it('invites an e-mail address nobody in the directory has, with a welcome message', async () => {
+    const calls = api([], true);
+    const user = userEvent.setup();
+    renderAt('/mygroups/g1');
+    await user.click(await screen.findByRole('button', { name: 'Add members' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
+    // The directory search finds Bob by name only: the typed address belongs to nobody.
+    await user.type(within(dialog).getByRole('searchbox', { name: /Search/ }), 'carol@fabrikam.com');
+    await user.click(await within(dialog).findByRole('button', { name: 'Invite carol@fabrikam.com as a guest' }));
+    const welcome = within(dialog).getByRole('textbox', { name: /Welcome message/ });
+    await user.type(welcome, 'Hi Carol <b>!');
+    expect(within(dialog).getByTestId('welcome-message-count').textContent).toBe('13 / 4000');
+    await user.click(within(dialog).getByRole('button', { name: 'Add' }));
+    await screen.findByText('Invitation sent to carol@fabrikam.com; they were added to App Guests as a guest.');
+    const table = await screen.findByTestId('members-table');
+    await waitFor(() => expect(within(table).getByText('Invitation pending')).toBeTruthy());
+    const add = calls.find((c) => c.method === 'POST');
+    expect(add?.body).toEqual({ emailAddress: 'carol@fabrikam.com', welcomeMessage: 'Hi Carol <b>!' });
+  });
+
+  it("shows the server's refusal inside the dialog, which stays open", async () => {
+    api([], true);
+    const user = userEvent.setup();
+    renderAt('/mygroups/g1');
+    await user.click(await screen.findByRole('button', { name: 'Add members' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
+    await user.type(within(dialog).getByRole('searchbox', { name: /Search/ }), 'eve@blocked.example');
+    await within(dialog).findByTestId('invite-guest-option');
+    await user.keyboard('{Enter}');
+    expect(within(dialog).getByTestId('selected-invitee').textContent).toContain('eve@blocked.example');
+    await user.click(within(dialog).getByRole('button', { name: 'Add' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toBe(
+      "Invitations to the domain 'blocked.example' are blocked by your organization's collaboration restrictions.",
+    );
+    expect(screen.getByRole('dialog', { name: 'Add members' })).toBeTruthy();
+  });
+
+  it('offers no invitation for an address a directory user already has, and explains plus-addressing', async () => {
+    api([], true);
+    const user = userEvent.setup();
+    renderAt('/mygroups/g1');
+    await user.click(await screen.findByRole('button', { name: 'Add members' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
+    const box = within(dialog).getByRole('searchbox', { name: /Search/ });
+    await user.type(box, 'bob@fabrikam.com');
+    await within(dialog).findByRole('checkbox', { name: /Bob Partner/ });
+    expect(within(dialog).queryByTestId('invite-guest-option')).toBeNull();
+    await user.clear(box);
+    await user.type(box, 'dan+x@fabrikam.com');
+    expect((await within(dialog).findByTestId('invite-guest-problem')).textContent).toMatch(/Plus-addressing/);
   });
 
   it('offers no + on a dynamic group, and says why', async () => {

@@ -16,9 +16,10 @@ import { useProfile } from '../../app/profile';
 import { useConfirm } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
-import { PeoplePicker } from '../../components/PeoplePicker';
 import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
 import { objectKind, objectSubtitle } from '../groups/Relationship';
+import { addedMessage } from '../invitations/invitationLogic';
+import { AddMembersDialog } from './AddMembersDialog';
 
 /** A group in My Groups: its members; owners of Assigned groups add (+) and remove members. */
 export function MyGroupDetail() {
@@ -179,7 +180,9 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
                     )}
                   </Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
-                  <Table.Td>{objectKind(o)}</Table.Td>
+                  <Table.Td>
+                    <MemberType o={o} />
+                  </Table.Td>
                   {canManage && (
                     <Table.Td>
                       <Button
@@ -200,25 +203,45 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
         </Table.ScrollContainer>
       )}
       <Pager paged={paged} label="Members" />
-      <PeoplePicker
+      <AddMembersDialog
         opened={adding}
         onClose={() => setAdding(false)}
-        title="Add members"
-        submitLabel="Add"
-        excludeIds={new Set(paged.items.map((o) => o.id))}
-        excludedLabel="Member"
-        onSubmit={async (people) => {
-          try {
-            for (const p of people) await graph.addMember(group.id, p.id);
-          } finally {
-            paged.reload();
-          }
+        groupId={group.id}
+        groupName={group.displayName}
+        memberIds={new Set(paged.items.map((o) => o.id))}
+        onAdded={(added) => {
+          paged.reload();
+          const first = added[0];
+          if (!first) return;
+          const invited = added.filter((a) => a.result.status === 'invited').length;
           notifications.show({
             color: 'green',
-            message: `${people.length === 1 ? people[0]?.displayName : `${people.length} people`} added.`,
+            message:
+              added.length === 1
+                ? addedMessage(first.result.status, first.label, group.displayName)
+                : `${added.length} people were added to ${group.displayName}${invited ? ` (${invited} invited as guests)` : ''}.`,
           });
         }}
       />
     </Stack>
+  );
+}
+
+/** Member / Guest, and "Invitation pending" for guests who have not accepted yet. */
+function MemberType({ o }: { o: DirectoryObject }) {
+  const kind = objectKind(o);
+  if (kind !== 'Guest') return <>{kind}</>;
+  const pending = o['@odata.type'] === '#microsoft.graph.user' && o.externalUserState === 'PendingAcceptance';
+  return (
+    <Group gap={4} wrap="wrap">
+      <Badge size="sm" variant="light" color="grape">
+        Guest
+      </Badge>
+      {pending && (
+        <Badge size="sm" variant="light" color="yellow" data-testid="invitation-pending">
+          Invitation pending
+        </Badge>
+      )}
+    </Group>
   );
 }

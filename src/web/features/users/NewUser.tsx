@@ -71,7 +71,12 @@ export function NewUser() {
       <PageHeader
         title="New user"
         crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users', to: '/admin/users' }, { label: 'New user' }]}
-        description="Create a member of your organization who signs in with a password. To add someone from outside, invite a guest."
+        description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
+        actions={
+          <Button component={Link} to="/admin/users/invite" variant="default">
+            Invite external user
+          </Button>
+        }
       />
       <Paper withBorder p="md" component="form" onSubmit={submit} noValidate aria-label="New user">
         <Stack>

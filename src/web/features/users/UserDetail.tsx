@@ -27,6 +27,7 @@ import { Properties } from '../../components/Properties';
 import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
 import { AuditTable, formatDateTime } from '../audit/AuditTable';
 import { auditUrl } from '../audit/auditQuery';
+import { B2bCollaborationCard, isInvitedUser } from '../invitations/B2bCollaborationCard';
 
 export function UserDetail() {
   const { id = '' } = useParams();
@@ -182,10 +183,10 @@ function Overview({ user: u, onChanged }: { user: User; onChanged: () => void })
             ['Department', u.department],
             ['Company name', u.companyName],
             ['Created', formatDateTime(u.createdDateTime)],
-            ...(u.userType === 'Guest' ? ([['Invitation state', u.externalUserState ?? '—']] as [string, string][]) : []),
           ]}
         />
       </Paper>
+      {isInvitedUser(u) && <B2bCollaborationCard user={u} onChanged={onChanged} />}
       <EditUser user={u} opened={editing} onClose={() => setEditing(false)} onSaved={onChanged} />
     </Stack>
   );

@@ -22,7 +22,7 @@ export function UsersList() {
     $filter: type ? `userType eq '${type}'` : undefined,
     $top: PAGE_SIZE,
     $orderby: expr ? undefined : 'displayName',
-    $select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled',
+    $select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
   });
   const paged = usePaged<User>(url, { eventual: true });
 
@@ -44,9 +44,14 @@ export function UsersList() {
         title="Users"
         crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users' }]}
         actions={
-          <Button component={Link} to="/admin/users/new">
-            New user
-          </Button>
+          <>
+            <Button component={Link} to="/admin/users/new">
+              New user
+            </Button>
+            <Button component={Link} to="/admin/users/invite" variant="default">
+              Invite external user
+            </Button>
+          </>
         }
       />
       <Group align="flex-end" wrap="wrap">
@@ -101,7 +106,14 @@ export function UsersList() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
-                  <Table.Td>{u.userType}</Table.Td>
+                  <Table.Td>
+                    {u.userType}
+                    {u.externalUserState === 'PendingAcceptance' && (
+                      <Badge size="xs" variant="light" color="yellow" ml={6}>
+                        Pending acceptance
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     {u.accountEnabled ? (
                       <Badge variant="light" color="green">

@@ -1,0 +1,64 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ROLE_IDS } from '../../api/graph';
+import { session } from '../../auth/session';
+import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  session.set(undefined);
+});
+
+const handlers = (invitationDomains: { mode: string; domains: string[] }) => ({
+  ...profileHandlers([ROLE_IDS.globalAdministrator]),
+  'GET /v1.0/policies/authorizationPolicy': {
+    body: {
+      id: 'authorizationPolicy',
+      allowInvitesFrom: 'adminsAndGuestInviters',
+      guestUserRoleId: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
+    },
+  },
+  'GET /v1.0/policies/b2bManagementPolicies/default': {
+    body: { id: 'default', displayName: 'B2B', definition: [], invitationDomains },
+  },
+  'PATCH /v1.0/policies/b2bManagementPolicies/default': { status: 204 },
+});
+
+describe('External collaboration settings → Collaboration restrictions', () => {
+  it('saves a deny list typed one domain per line, after confirmation', async () => {
+    const calls = fakeApi(handlers({ mode: 'allowAll', domains: [] }));
+    const user = userEvent.setup();
+    renderAt('/admin/external-collaboration');
+    const group = await screen.findByRole('radiogroup', { name: 'Collaboration restrictions' });
+    expect((within(group).getByRole('radio', { name: /any domain \(most inclusive\)/ }) as HTMLInputElement).checked).toBe(true);
+    await user.click(within(group).getByRole('radio', { name: 'Deny invitations to the specified domains' }));
+    await user.type(screen.getByRole('textbox', { name: /Target domains/ }), 'Gmail.com{Enter}@live.com{Enter}gmail.com');
+    await user.click(screen.getByRole('button', { name: 'Save restrictions' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('Invitations to 2 domains');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await screen.findByText('Collaboration restrictions saved.');
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ invitationDomains: { mode: 'denyList', domains: ['gmail.com', 'live.com'] } });
+  });
+
+  it('says that switching the list type discards the other list, and refuses entries that are not domains', async () => {
+    const calls = fakeApi(handlers({ mode: 'denyList', domains: ['gmail.com', 'live.com'] }));
+    const user = userEvent.setup();
+    renderAt('/admin/external-collaboration');
+    const group = await screen.findByRole('radiogroup', { name: 'Collaboration restrictions' });
+    expect((screen.getByRole('textbox', { name: /Target domains/ }) as HTMLTextAreaElement).value).toBe('gmail.com\nlive.com');
+    await user.click(within(group).getByRole('radio', { name: /Allow invitations only to the specified domains/ }));
+    expect(screen.getByTestId('restrictions-discard-warning').textContent).toMatch(
+      /discards the current deny list \(2 domains\)/,
+    );
+    const box = screen.getByRole('textbox', { name: /Target domains/ });
+    expect((box as HTMLTextAreaElement).value).toBe('');
+    await user.type(box, 'fabrikam.com{Enter}not_a_domain');
+    await user.click(screen.getByRole('button', { name: 'Save restrictions' }));
+    await waitFor(() => expect(screen.getByText(/Not a domain name: not_a_domain/)).toBeTruthy());
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+  });
+});

@@ -1,0 +1,176 @@
+import { Alert, Button, Group, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { friendlyError } from '../../api/errors';
+import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
+import { useLoad } from '../../api/hooks';
+import { useConfirm } from '../../components/Confirm';
+import { Async } from '../../components/States';
+import { parseDomains } from '../invitations/invitationLogic';
+
+/** Entra's labels (entra-behaviour.md §4.3), most inclusive first. */
+export const RESTRICTION_OPTIONS: { value: InvitationDomainsMode; label: string }[] = [
+  { value: 'allowAll', label: 'Allow invitations to be sent to any domain (most inclusive)' },
+  { value: 'denyList', label: 'Deny invitations to the specified domains' },
+  { value: 'allowList', label: 'Allow invitations only to the specified domains (most restrictive)' },
+];
+
+const listName = (mode: InvitationDomainsMode) => (mode === 'allowList' ? 'allow list' : 'deny list');
+
+/** External collaboration settings → Collaboration restrictions (the domain allow or deny list). */
+export function CollaborationRestrictions() {
+  const policy = useLoad(() => graph.b2bManagementPolicy(), []);
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="h-restrictions">
+      <Title order={2} fz="lg" id="h-restrictions" mb="sm">
+        Collaboration restrictions
+      </Title>
+      <Async state={policy}>{(p) => <RestrictionsForm policy={p} onSaved={policy.setData} />}</Async>
+    </Paper>
+  );
+}
+
+function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; onSaved: (p: B2bManagementPolicy) => void }) {
+  const confirm = useConfirm();
+  const saved = policy.invitationDomains;
+  const [mode, setMode] = useState<InvitationDomainsMode>(saved.mode);
+  // One text per list type: switching back and forth before saving keeps what was typed.
+  const [texts, setTexts] = useState<Record<'allowList' | 'denyList', string>>({
+    allowList: saved.mode === 'allowList' ? saved.domains.join('\n') : '',
+    denyList: saved.mode === 'denyList' ? saved.domains.join('\n') : '',
+  });
+  const [fieldError, setFieldError] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const text = mode === 'allowAll' ? '' : texts[mode];
+  const parsed = parseDomains(text);
+  const dirty = mode !== saved.mode || (mode !== 'allowAll' && parsed.domains.join('\n') !== saved.domains.join('\n'));
+  const discards = saved.mode !== 'allowAll' && mode !== saved.mode && saved.domains.length > 0;
+
+  const save = async () => {
+    if (mode !== 'allowAll') {
+      if (parsed.invalid.length) {
+        setFieldError(`Not a domain name: ${parsed.invalid.join(', ')}. Enter names such as fabrikam.com, one per line.`);
+        return;
+      }
+      if (parsed.domains.length === 0) {
+        setFieldError('Add at least one domain, or allow invitations to any domain.');
+        return;
+      }
+    }
+    const ok = await confirm({
+      title: 'Save collaboration restrictions',
+      message: (
+        <>
+          {mode === 'allowAll'
+            ? 'Invitations can be sent to any domain.'
+            : mode === 'allowList'
+              ? `Invitations can only be sent to ${parsed.domains.length} domain${parsed.domains.length === 1 ? '' : 's'} (and their sub-domains).`
+              : `Invitations to ${parsed.domains.length} domain${parsed.domains.length === 1 ? '' : 's'} (and their sub-domains) will be refused.`}
+          {discards && ` The current ${listName(saved.mode)} (${saved.domains.length} domains) will be discarded.`} Guests who
+          already accepted are not affected; pending invitations to newly blocked domains can no longer be redeemed.
+        </>
+      ),
+      confirmLabel: 'Save',
+    });
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    const next = { mode, domains: mode === 'allowAll' ? [] : parsed.domains };
+    try {
+      await graph.updateB2bManagementPolicy(next);
+      onSaved({ ...policy, invitationDomains: next });
+      setTexts({
+        allowList: mode === 'allowList' ? next.domains.join('\n') : '',
+        denyList: mode === 'denyList' ? next.domains.join('\n') : '',
+      });
+      notifications.show({ color: 'green', message: 'Collaboration restrictions saved.' });
+    } catch (err) {
+      setError(friendlyError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack>
+      <Radio.Group
+        label="Collaboration restrictions"
+        description="Which e-mail domains guests may be invited from. One list type applies at a time; a listed domain also covers its sub-domains."
+        value={mode}
+        onChange={(m) => {
+          setMode(m as InvitationDomainsMode);
+          setFieldError(undefined);
+        }}
+        data-testid="collaboration-restrictions"
+      >
+        <Stack gap="sm" mt="xs">
+          {RESTRICTION_OPTIONS.map((o) => (
+            <Radio key={o.value} value={o.value} label={o.label} />
+          ))}
+        </Stack>
+      </Radio.Group>
+      {discards && (
+        <Alert color="yellow" variant="light" data-testid="restrictions-discard-warning">
+          Switching the list type discards the current {listName(saved.mode)} ({saved.domains.length} domain
+          {saved.domains.length === 1 ? '' : 's'}) when you save.
+        </Alert>
+      )}
+      {mode !== 'allowAll' && (
+        <Textarea
+          label="Target domains"
+          description="One domain per line, such as fabrikam.com."
+          value={text}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setTexts((t) => ({ ...t, [mode]: v }));
+            setFieldError(undefined);
+          }}
+          error={fieldError}
+          autosize
+          minRows={4}
+          maxRows={14}
+          required
+          data-testid="restriction-domains"
+          spellCheck={false}
+        />
+      )}
+      {mode !== 'allowAll' && parsed.domains.length > 0 && (
+        <Text size="xs" c="dimmed" role="status">
+          {parsed.domains.length} domain{parsed.domains.length === 1 ? '' : 's'}
+          {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
+        </Text>
+      )}
+      {error && (
+        <Alert color="red" variant="light" role="alert" data-testid="error-notice">
+          {error}
+        </Alert>
+      )}
+      <Group>
+        <Button onClick={save} loading={busy} disabled={!dirty} data-testid="save-restrictions">
+          Save restrictions
+        </Button>
+        <Button
+          variant="default"
+          disabled={!dirty || busy}
+          onClick={() => {
+            setMode(saved.mode);
+            setTexts({
+              allowList: saved.mode === 'allowList' ? saved.domains.join('\n') : '',
+              denyList: saved.mode === 'denyList' ? saved.domains.join('\n') : '',
+            });
+            setFieldError(undefined);
+          }}
+        >
+          Undo changes
+        </Button>
+        {dirty && (
+          <Text size="sm" c="dimmed" role="status">
+            Unsaved changes
+          </Text>
+        )}
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,200 @@
+import { Alert, Badge, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { type FormEvent, useState } from 'react';
+import { friendlyError } from '../../api/errors';
+import { graph, type User } from '../../api/graph';
+import { useConfirm } from '../../components/Confirm';
+import { formatDateTime } from '../audit/AuditTable';
+import { emailProblem, invitationStateLabel } from './invitationLogic';
+
+/** "Pending acceptance" (yellow) or "Accepted" (green), with the date of the last change. */
+export function InvitationState({
+  user,
+  withDate = true,
+}: {
+  user: Pick<User, 'externalUserState' | 'externalUserStateChangeDateTime'>;
+  withDate?: boolean;
+}) {
+  if (!user.externalUserState) return <>—</>;
+  const pending = user.externalUserState === 'PendingAcceptance';
+  return (
+    <Group gap={6} wrap="wrap">
+      <Badge variant="light" color={pending ? 'yellow' : 'green'} data-testid="invitation-state">
+        {invitationStateLabel(user.externalUserState)}
+      </Badge>
+      {withDate && user.externalUserStateChangeDateTime && (
+        <Text size="xs" c="dimmed">
+          since {formatDateTime(user.externalUserStateChangeDateTime)}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+type GuestUser = Pick<User, 'id' | 'displayName' | 'mail' | 'userPrincipalName' | 'externalUserState'>;
+
+/**
+ * The guest actions of the Guests list and the user's B2B collaboration card: Resend invitation
+ * (pending only), Reset redemption status (dialog), Delete. `onChanged` runs after each success.
+ */
+export function useGuestActions(onChanged: (deleted?: boolean) => void) {
+  const confirm = useConfirm();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [resetting, setResetting] = useState<GuestUser>();
+
+  const resend = async (u: GuestUser) => {
+    setBusy(`resend:${u.id}`);
+    setError(undefined);
+    try {
+      await graph.resendInvitation(u.id);
+      notifications.show({ color: 'green', message: `A new invitation was sent to ${u.mail ?? u.displayName}.` });
+      onChanged();
+    } catch (err) {
+      setError(friendlyError(err));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const remove = async (u: GuestUser) => {
+    const ok = await confirm({
+      title: 'Delete guest',
+      message: `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
+    setBusy(`delete:${u.id}`);
+    setError(undefined);
+    try {
+      await graph.deleteUser(u.id);
+      notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
+      onChanged(true);
+    } catch (err) {
+      setError(friendlyError(err));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const dialog = (
+    <ResetRedemptionDialog
+      user={resetting}
+      onClose={() => setResetting(undefined)}
+      onDone={() => {
+        setResetting(undefined);
+        onChanged();
+      }}
+    />
+  );
+
+  return { busy, error, clearError: () => setError(undefined), resend, remove, reset: setResetting, dialog };
+}
+
+/**
+ * Reset redemption status: the guest keeps their object, groups and roles, gets a new invitation
+ * (new link; the old one stops working), optionally at a new e-mail address.
+ */
+export function ResetRedemptionDialog({
+  user,
+  onClose,
+  onDone,
+}: {
+  user: GuestUser | undefined;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [other, setOther] = useState(false);
+  const [address, setAddress] = useState('');
+  const [fieldError, setFieldError] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [lastId, setLastId] = useState<string>();
+  if (user?.id !== lastId) {
+    setLastId(user?.id);
+    setOther(false);
+    setAddress('');
+    setFieldError(undefined);
+    setError(undefined);
+  }
+  const current = user?.mail ?? '';
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!user) return;
+    const to = other ? address.trim() : current;
+    const problem = other ? emailProblem(to) : to ? undefined : 'This user has no e-mail address: enter one.';
+    if (problem) {
+      if (!other) setOther(true);
+      setFieldError(problem);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await graph.invite({
+        invitedUserEmailAddress: to,
+        inviteRedirectUrl: `${window.location.origin}/myapps`,
+        sendInvitationMessage: true,
+        invitedUser: { id: user.id },
+        resetRedemption: true,
+      });
+      notifications.show({ color: 'green', message: `Redemption status reset. A new invitation was sent to ${to}.` });
+      onDone();
+    } catch (err) {
+      setError(friendlyError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={user !== undefined} onClose={onClose} title="Reset redemption status" size="md">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm">
+            {user?.displayName} will have to accept a new invitation. They keep their groups, roles and app access; the old
+            invitation link stops working.
+          </Text>
+          <Checkbox
+            label="Use a different e-mail address"
+            description={current ? `Otherwise the invitation goes to ${current}.` : undefined}
+            checked={other}
+            onChange={(e) => {
+              setOther(e.currentTarget.checked);
+              setFieldError(undefined);
+            }}
+          />
+          {other && (
+            <TextInput
+              label="New e-mail address"
+              type="email"
+              value={address}
+              onChange={(e) => {
+                setAddress(e.currentTarget.value);
+                setFieldError(undefined);
+              }}
+              error={fieldError}
+              required
+              data-autofocus
+            />
+          )}
+          {error && (
+            <Alert color="red" variant="light" role="alert" data-testid="error-notice">
+              {error}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Reset
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
