@@ -3,8 +3,8 @@
 // `N passed, N failed[, N skipped]` that CI reads. Extra arguments go to vitest
 // (`npm test -- test/unit/ids.test.ts`).
 //
-// Stages: 1. vitest (unit, sqlite, postgres projects — see vitest.config.ts)
-//         2. (later issue) Playwright e2e in Debian's Chromium — see runE2e() below.
+// Stages: 1. vitest (unit, sqlite, postgres, web projects — see vitest.config.ts)
+//         2. Playwright e2e in Debian's Chromium — see runE2e() below (skipped when test files are named).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,14 +74,60 @@ async function runVitest(extraArgs) {
 }
 
 /**
- * HOOK — Playwright e2e stage (arrives with the web UI in a later issue).
- * Intended shape: skip unless e2e/ exists; run `node node_modules/@playwright/test/cli.js test
- * --reporter=list,json` with Debian's Chromium (/usr/bin/chromium); read its JSON report's
- * `stats.expected` / `stats.unexpected` / `stats.skipped` and return them as
- * { passed, failed, skipped, crashed, exitCode } so they join the summary line below.
+ * HOOK — Playwright e2e stage: the browser suite under e2e/ (a real Portico on a temporary SQLite
+ * directory, Debian's Chromium at /usr/bin/chromium — never a downloaded browser). Without Chromium
+ * the stage is skipped with a loud notice; PORTICO_REQUIRE_E2E=1 (CI) turns that into a failure.
+ * Counts come from Playwright's JSON report (`stats.expected` / `unexpected` / `flaky` / `skipped`).
  */
+const chromium = process.env.PORTICO_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const e2eJson = path.join(root, '.tmp', 'e2e', 'results.json');
+const requireE2e = process.env.PORTICO_REQUIRE_E2E === '1';
+
+const e2eSkipNotice = () =>
+  [
+    '',
+    '################################################################################',
+    `#  BROWSER (E2E) TESTS SKIPPED: no Chromium at ${chromium}`,
+    "#  Install Debian's Chromium (`sudo apt-get install -y chromium`) to run them.",
+    '#  Never `npx playwright install`. PORTICO_REQUIRE_E2E=1 makes this a failure (CI does).',
+    '################################################################################',
+    '',
+  ].join('\n');
+
 async function runE2e() {
-  return { passed: 0, failed: 0, skipped: 0, crashed: false, exitCode: 0 };
+  if (!fs.existsSync(chromium)) {
+    console.warn(e2eSkipNotice());
+    if (requireE2e) {
+      console.error(`test runner: PORTICO_REQUIRE_E2E=1 but there is no Chromium at ${chromium}. Failing.`);
+      return { passed: 0, failed: 1, skipped: 0, crashed: false, exitCode: 1, skippedE2e: true };
+    }
+    return { passed: 0, failed: 0, skipped: 0, crashed: false, exitCode: 0, skippedE2e: true };
+  }
+  fs.rmSync(e2eJson, { force: true });
+  console.log('\ntest runner: browser tests (Playwright, Debian Chromium)');
+  const cli = path.join(root, 'node_modules', '@playwright', 'test', 'cli.js');
+  const { code, signal } = await run(process.execPath, [cli, 'test', '-c', 'e2e/playwright.config.ts']);
+  if (!fs.existsSync(e2eJson)) {
+    console.error(
+      `\ntest runner: Playwright ended (${signal ?? `exit code ${code}`}) without writing ${path.relative(root, e2eJson)}: its global setup failed or it crashed.`,
+    );
+    return { passed: 0, failed: 1, skipped: 0, crashed: false, exitCode: code ?? 1 };
+  }
+  const { stats = {}, errors = [] } = JSON.parse(fs.readFileSync(e2eJson, 'utf8'));
+  const passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+  // Errors outside any test (global setup, a spec that fails to load) count as one failure.
+  const failed = (stats.unexpected ?? 0) || (errors.length > 0 || (code ?? 1) !== 0 ? 1 : 0);
+  return { passed, failed, skipped: stats.skipped ?? 0, crashed: false, exitCode: code ?? 1 };
+}
+
+/** The browser suite runs after a full run, or one narrowed only by `--project`: not when test files are named. */
+function wantsE2e(args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--project') i++;
+    else if (!a.startsWith('--project=')) return false;
+  }
+  return true;
 }
 
 const pgUrl = testDatabaseUrl();
@@ -97,8 +143,10 @@ if (!pgUp && requirePostgres) {
 }
 
 const started = Date.now();
-const stages = [await runVitest(process.argv.slice(2))];
-if (!stages[0].crashed && process.argv.length <= 2) stages.push(await runE2e());
+const args = process.argv.slice(2);
+const stages = [await runVitest(args)];
+if (!stages[0].crashed && wantsE2e(args)) stages.push(await runE2e());
+else if (!wantsE2e(args)) console.log('\ntest runner: browser tests not run (test files or filters were named).');
 
 const total = stages.reduce(
   (acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed, skipped: acc.skipped + s.skipped }),
@@ -108,9 +156,10 @@ const crashed = stages.some((s) => s.crashed);
 const nonZero = stages.some((s) => s.exitCode !== 0);
 
 if (!pgUp) console.warn(loudSkipNotice(pgUrl));
+if (stages.some((s) => s.skippedE2e)) console.warn(e2eSkipNotice());
 console.log(`\ntest runner: finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 if (crashed) console.error('test runner: the run CRASHED (see above); the counts below are incomplete.');
-else if (nonZero && total.failed === 0) console.error('test runner: vitest exited non-zero (see above).');
+else if (nonZero && total.failed === 0) console.error('test runner: a stage exited non-zero (see above).');
 const summary = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`;
 // .ci/run repeats this file's line as its own last line.
 fs.writeFileSync(path.join(root, '.tmp', 'test-summary.txt'), `${summary}\n`);

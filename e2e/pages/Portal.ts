@@ -1,0 +1,34 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { PeoplePicker } from './PeoplePicker.js';
+
+/** The portal: My Apps, My Groups and a group's page. */
+export class Portal {
+  readonly groupsIOwn: Locator;
+  readonly groupsImIn: Locator;
+  readonly members: Locator;
+
+  constructor(readonly page: Page) {
+    this.groupsIOwn = page.getByTestId('groups-i-own');
+    this.groupsImIn = page.getByTestId('groups-im-in');
+    this.members = page.getByTestId('members-table');
+  }
+
+  async openGroupsFromMyApps(): Promise<void> {
+    await expect(this.page.getByRole('heading', { level: 1, name: 'My Apps' })).toBeVisible();
+    await this.page.getByTestId('groups-tile').click();
+    await expect(this.page).toHaveURL(/\/mygroups$/);
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Groups' })).toBeVisible();
+  }
+
+  async openOwnedGroup(name: string): Promise<void> {
+    await this.groupsIOwn.getByRole('link', { name, exact: true }).click();
+    await expect(this.page.getByRole('heading', { level: 1, name })).toBeVisible();
+  }
+
+  /** The **+** above the member list, then Add members → search by name → Add. */
+  async addMember(search: string, displayName: string): Promise<void> {
+    await this.page.getByTestId('add-members').click();
+    await new PeoplePicker(this.page, 'Add members').pick(search, displayName, 'Add');
+    await expect(this.members.getByRole('cell', { name: displayName, exact: true })).toBeVisible();
+  }
+}
