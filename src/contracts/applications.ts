@@ -75,6 +75,39 @@ export interface SelfServiceAccess {
   appRoleId: string | null;
 }
 
+/** User properties a SAML attribute statement can carry (the `source` of an attribute). */
+export const samlAttributeSources = [
+  'user.mail',
+  'user.userPrincipalName',
+  'user.displayName',
+  'user.givenName',
+  'user.surname',
+  'user.userType',
+  'user.objectId',
+  'user.groups',
+  'user.assignedRoles',
+] as const;
+export type SamlAttributeSource = (typeof samlAttributeSources)[number];
+
+/**
+ * Portico extension (Entra keeps these in its claims-mapping UI): how the SAML assertion for this
+ * application is shaped. `attributes: null` sends Entra's default claims (claim-type URIs).
+ */
+export interface SamlSettings {
+  /** emailAddress → the user's mail; persistent → opaque id stable per user and app; unspecified → UPN. */
+  nameIdFormat: 'emailAddress' | 'persistent' | 'unspecified';
+  signResponse: boolean;
+  signAssertion: boolean;
+  attributes: { name: string; source: SamlAttributeSource }[] | null;
+}
+
+export const DEFAULT_SAML_SETTINGS: SamlSettings = {
+  nameIdFormat: 'emailAddress',
+  signResponse: true,
+  signAssertion: true,
+  attributes: null,
+};
+
 export interface ServicePrincipal {
   id: string;
   /** Application (client) id: the OIDC client_id. */
@@ -97,6 +130,8 @@ export interface ServicePrincipal {
   /** Always includes the appId; other entries identify the app (the SAML entity id). */
   servicePrincipalNames: string[];
   samlSingleSignOnSettings: { relayState: string | null };
+  /** Portico extension: SAML NameID format, signatures and attribute statements. */
+  samlSettings: SamlSettings;
   servicePrincipalType: 'Application';
   signInAudience: 'AzureADMyOrg';
   applicationTemplateId: string | null;
@@ -252,6 +287,31 @@ const writable = {
     .nullable()
     .optional(),
   selfServiceAccess: selfServiceAccessInput.optional(),
+  samlSettings: z
+    .object({
+      nameIdFormat: z
+        .enum(['emailAddress', 'persistent', 'unspecified'], { error: "must be 'emailAddress', 'persistent' or 'unspecified'" })
+        .optional(),
+      signResponse: z.boolean().optional(),
+      signAssertion: z.boolean().optional(),
+      attributes: z
+        .array(
+          z
+            .object({
+              name: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+              source: z.enum(samlAttributeSources, { error: `must be one of ${samlAttributeSources.join(', ')}` }),
+            })
+            .strict(),
+        )
+        .max(50, 'must have at most 50 entries')
+        .nullable()
+        .optional(),
+    })
+    .strict()
+    .refine((s) => s.signResponse !== false || s.signAssertion !== false, {
+      message: 'at least one of signResponse and signAssertion must be true',
+    })
+    .optional(),
 };
 
 export const createServicePrincipalBody = z

@@ -22,6 +22,7 @@ import { createGroupsService } from './modules/groups/groups.service.js';
 import { invitationsRoutes, unsubscribeRoutes } from './modules/invitations/invitations.routes.js';
 import { createInvitationsService } from './modules/invitations/invitations.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
+import { myAppsRoutes, myAppsSignInRoutes } from './modules/myapps/myapps.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { createOrganizationService } from './modules/organization/organization.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
@@ -41,6 +42,7 @@ import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
 import { oidcRoutes } from './protocols/oidc/routes.js';
+import { samlGraphRoutes, samlRoutes } from './protocols/saml/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -227,6 +229,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await graph.register(auditRoutes);
       await graph.register(invitationsRoutes);
       await graph.register(applicationsRoutes);
+      await graph.register(samlGraphRoutes);
+      await graph.register(myAppsRoutes);
     },
     { prefix: '/v1.0' },
   );
@@ -237,6 +241,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Token issuer (oidc-provider per tenant) and the sign-in page.
   await oidcRoutes(app);
+
+  // SAML 2.0 IdP (metadata, SSO endpoint, certificates); decorates app.saml (startSignOn for My Apps).
+  await samlRoutes(app);
+  // Direct sign-on links of applications (/myapps/signin/{appId}); they read the sign-in session.
+  await app.register(myAppsSignInRoutes);
 
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);

@@ -340,6 +340,13 @@ const ROWS: Row[] = [
     body: () => ({ passwordCredential: { displayName: 'matrix' } }),
   },
   {
+    route: 'POST /servicePrincipals/:id/addTokenSigningCertificate',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    url: (f) => `/servicePrincipals/${f.spId}/addTokenSigningCertificate`,
+    body: () => ({ displayName: 'CN=matrix' }),
+  },
+  {
     route: 'POST /servicePrincipals/:id/removePassword',
     ok: 204,
     expect: 'Y N N N Y Y N N N Y N N N Y',
@@ -413,6 +420,7 @@ const ROWS: Row[] = [
     body: (f, id) => assignment(id, f.spId),
   },
   { route: 'GET /me/appRoleAssignments', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/appRoleAssignments' },
+  { route: 'GET /me/myApps', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/myApps' },
   {
     route: 'GET /groups/:id/appRoleAssignments',
     ok: 200,
@@ -458,7 +466,10 @@ const ROWS: Row[] = [
     ok: 201,
     expect: 'Y Y N Y N N N N N N N N N Y',
     url: () => '/invitations',
-    body: () => ({ invitedUserEmailAddress: `matrix.${next()}@fabrikam.example`, inviteRedirectUrl: 'https://apps.contoso.test/' }),
+    body: () => ({
+      invitedUserEmailAddress: `matrix.${next()}@fabrikam.example`,
+      inviteRedirectUrl: 'https://apps.contoso.test/',
+    }),
   },
   {
     route: 'POST /users/:id/resendInvitation',

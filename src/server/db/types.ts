@@ -261,6 +261,8 @@ export interface ServicePrincipalsTable {
   saml_relay_state: string | null;
   self_service_access: string;
   key_credentials: string;
+  /** JSON SamlSettings (0005). */
+  saml_settings: string;
   application_template_id: string | null;
   created_date_time: string;
 }
@@ -300,6 +302,27 @@ export interface AppRoleAssignmentsTable {
   created_date_time: string;
 }
 
+export interface SamlSigningCertificatesTable {
+  key_id: string;
+  tenant_id: string;
+  service_principal_id: string | null;
+  initial_for_tenant: string | null;
+  display_name: string;
+  certificate_pem: string;
+  private_key_pem: string;
+  thumbprint: string;
+  start_date_time: string;
+  end_date_time: string;
+  created_date_time: string;
+}
+
+export interface SamlRequestIdsTable {
+  tenant_id: string;
+  service_principal_id: string;
+  request_id: string;
+  expires_at: string;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -326,4 +349,6 @@ export interface DB {
   service_principal_owners: ServicePrincipalOwnersTable;
   service_principal_passwords: ServicePrincipalPasswordsTable;
   app_role_assignments: AppRoleAssignmentsTable;
+  saml_signing_certificates: SamlSigningCertificatesTable;
+  saml_request_ids: SamlRequestIdsTable;
 }

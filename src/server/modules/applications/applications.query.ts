@@ -37,6 +37,7 @@ export const servicePrincipalsResource: ResourceSpec = {
       ci: true,
     },
     samlSingleSignOnSettings: { type: 'string' },
+    samlSettings: { type: 'string' },
     servicePrincipalType: { type: 'string' },
     signInAudience: { type: 'string' },
     applicationTemplateId: { type: 'string', column: 'application_template_id', filter: ['eq', 'ne', 'in'] },

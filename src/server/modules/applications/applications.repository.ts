@@ -6,9 +6,11 @@ import type {
   PasswordCredential,
   PreferredSingleSignOnMode,
   PrincipalType,
+  SamlSettings,
   SelfServiceAccess,
   ServicePrincipal,
 } from '../../../contracts/applications.js';
+import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
 import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from '../../db/types.js';
 import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
@@ -56,6 +58,7 @@ const toStored = (r: ServicePrincipalsTable): StoredServicePrincipal => ({
   info: { logoUrl: r.logo_url },
   servicePrincipalNames: JSON.parse(r.service_principal_names) as string[],
   samlSingleSignOnSettings: { relayState: r.saml_relay_state },
+  samlSettings: { ...DEFAULT_SAML_SETTINGS, ...(JSON.parse(r.saml_settings) as Partial<SamlSettings>) },
   servicePrincipalType: 'Application',
   signInAudience: 'AzureADMyOrg',
   applicationTemplateId: r.application_template_id,
@@ -85,6 +88,7 @@ const toRow = (tenantId: string, sp: StoredServicePrincipal): ServicePrincipalsT
   saml_relay_state: sp.samlSingleSignOnSettings.relayState,
   self_service_access: JSON.stringify(sp.selfServiceAccess),
   key_credentials: JSON.stringify(sp.keyCredentials),
+  saml_settings: JSON.stringify(sp.samlSettings),
   application_template_id: sp.applicationTemplateId,
   created_date_time: sp.createdDateTime,
 });
@@ -202,6 +206,21 @@ export async function updateServicePrincipalRow(
   const { id: _i, tenant_id: _t, app_id: _a, created_date_time: _c, ...values } = toRow(tenantId, sp);
   await db.updateTable('service_principals').set(values).where('tenant_id', '=', tenantId).where('id', '=', sp.id).execute();
   if (namesChanged) await replaceNames(db, tenantId, sp.id, sp.servicePrincipalNames);
+}
+
+/** Replaces the certificate metadata (SAML token signing) of an application. */
+export async function updateKeyCredentials(
+  db: Executor,
+  tenantId: string,
+  spId: string,
+  keyCredentials: readonly KeyCredential[],
+): Promise<void> {
+  await db
+    .updateTable('service_principals')
+    .set({ key_credentials: JSON.stringify(keyCredentials) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', spId)
+    .execute();
 }
 
 /** Unique per tenant (case-insensitive): a violation surfaces as a unique-constraint error. */

@@ -8,12 +8,16 @@ import {
   type AppRoleInput,
   type CreateServicePrincipalBody,
   DEFAULT_APP_ROLE_ID,
+  DEFAULT_SAML_SETTINGS,
   HIDE_APP_TAG,
   type InstantiateTemplateBody,
+  type KeyCredential,
   type PasswordCredential,
   type PrincipalType,
+  type SamlAttributeSource,
   SERVICE_PRINCIPAL_LIMITS,
   type ServicePrincipal,
+  samlAttributeSources,
   type UpdateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { idFromODataRef } from '../../../contracts/common.js';
@@ -61,6 +65,7 @@ import {
   ownedServicePrincipalIds,
   ownerIdsOf,
   type StoredServicePrincipal,
+  updateKeyCredentials,
   updateServicePrincipalRow,
   validSecretHashes,
 } from './applications.repository.js';
@@ -126,6 +131,7 @@ const AUDITED: readonly (keyof StoredServicePrincipal)[] = [
   'info',
   'servicePrincipalNames',
   'samlSingleSignOnSettings',
+  'samlSettings',
   'selfServiceAccess',
 ];
 
@@ -293,6 +299,19 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     if (body.samlSingleSignOnSettings !== undefined) {
       sp.samlSingleSignOnSettings = { relayState: body.samlSingleSignOnSettings?.relayState ?? null };
     }
+    if (body.samlSettings !== undefined) {
+      const s = body.samlSettings;
+      const merged = {
+        nameIdFormat: s.nameIdFormat ?? sp.samlSettings.nameIdFormat,
+        signResponse: s.signResponse ?? sp.samlSettings.signResponse,
+        signAssertion: s.signAssertion ?? sp.samlSettings.signAssertion,
+        attributes: s.attributes === undefined ? sp.samlSettings.attributes : s.attributes,
+      };
+      if (!merged.signResponse && !merged.signAssertion) {
+        throw badRequest('samlSettings: at least one of signResponse and signAssertion must be true.', 'samlSettings');
+      }
+      sp.samlSettings = merged;
+    }
     if (body.selfServiceAccess !== undefined) {
       const s = body.selfServiceAccess;
       sp.selfServiceAccess = {
@@ -339,6 +358,14 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       out.loginUrl = fill(saml.signOnUrl);
       out.logoutUrl = fill(saml.logoutUrl);
       out.servicePrincipalNames = [fillBaseUrl(saml.entityId, baseUrl)];
+    }
+    if (chosen === 'saml' && saml) {
+      out.samlSettings = {
+        nameIdFormat: saml.nameIdFormat,
+        attributes: saml.attributes.filter((a): a is { name: string; source: SamlAttributeSource } =>
+          (samlAttributeSources as readonly string[]).includes(a.source),
+        ),
+      };
     }
     return out;
   }
@@ -412,6 +439,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       info: { logoUrl: null },
       servicePrincipalNames: [],
       samlSingleSignOnSettings: { relayState: null },
+      samlSettings: { ...DEFAULT_SAML_SETTINGS },
       servicePrincipalType: 'Application',
       signInAudience: 'AzureADMyOrg',
       applicationTemplateId: template?.id ?? null,
@@ -884,6 +912,47 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     findByServicePrincipalName: (tenantId: string, name: string, db: Executor = deps.db) =>
       findServicePrincipalByName(db, tenantId, name),
 
+    /**
+     * Loads an application for a change of its single sign-on configuration made outside this
+     * module (protocols/saml: token-signing certificates): application administrators and the
+     * app's owners, like PATCH. 404 / 403 as for the other management operations.
+     */
+    async loadForManage(ctx: OperationContext, key: string): Promise<ServicePrincipal> {
+      const { sp, facts: f } = await load(ctx, key);
+      await check(ctx, 'application.manage', f);
+      return sp;
+    },
+
+    /**
+     * Replaces the application's keyCredentials (certificate metadata, never keys) inside the
+     * caller's transaction `trx`, with the "Update service principal" audit record.
+     */
+    async recordKeyCredentials(
+      trx: Executor,
+      ctx: OperationContext,
+      sp: ServicePrincipal,
+      keyCredentials: KeyCredential[],
+      change: string,
+    ): Promise<void> {
+      if (!(await lockServicePrincipal(trx, ctx.caller.tenantId, sp.id))) throw notFound(sp.id);
+      await updateKeyCredentials(trx, ctx.caller.tenantId, sp.id, keyCredentials);
+      await deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Update service principal',
+        category: CATEGORY,
+        operationType: 'Update',
+        targetResources: [
+          spTarget(sp, [
+            {
+              displayName: 'KeyDescription',
+              oldValue: JSON.stringify(sp.keyCredentials.map(describeKey)),
+              newValue: JSON.stringify(keyCredentials.map(describeKey)),
+            },
+          ]),
+        ],
+        additionalDetails: [{ key: 'Change', value: change }],
+      });
+    },
+
     /** Internal lookup by object id. */
     findServicePrincipal: (tenantId: string, id: string, db: Executor = deps.db) =>
       isGuid(id) ? findServicePrincipal(db, tenantId, id) : Promise.resolve(undefined),
@@ -950,6 +1019,9 @@ export function createApplicationsService(deps: ApplicationsDeps) {
   };
   return service;
 }
+
+const describeKey = (k: KeyCredential) =>
+  `[KeyIdentifier=${k.keyId},KeyType=${k.type},KeyUsage=${k.usage},DisplayName=${k.displayName ?? ''},EndDateTime=${k.endDateTime}]`;
 
 /** Entra's audit property for credential changes: key metadata, never the secret. */
 function keyDescription(before: PasswordCredential | null, after: PasswordCredential | null): ModifiedProperty {

@@ -6,7 +6,7 @@ import type { Config } from '../../config/index.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { graphResource } from '../../platform/urls.js';
 import { esc, page } from './html.js';
-import { addRequestedScopes } from './provider.js';
+import { addRequestedScopes, FIRST_PARTY_CLIENT_IDS } from './provider.js';
 
 /** Shared plumbing of the interaction pages (password sign-in, guest passcode, redemption). */
 
@@ -71,7 +71,9 @@ export async function grantFor(provider: Provider, config: Config, interaction: 
   if (!grant || grant.accountId !== accountId) {
     grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
   }
-  addRequestedScopes(grant, String(params.scope ?? ''), graphResource(config));
+  // Applications get OIDC scopes only: the directory API is for Portico's own clients.
+  const firstParty = FIRST_PARTY_CLIENT_IDS.has(String(params.client_id));
+  addRequestedScopes(grant, String(params.scope ?? ''), graphResource(config), firstParty);
 
   const d = prompt.details as {
     missingOIDCScope?: string[];
@@ -81,7 +83,7 @@ export async function grantFor(provider: Provider, config: Config, interaction: 
   if (d.missingOIDCScope?.length) grant.addOIDCScope(d.missingOIDCScope.join(' '));
   if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
-    if (scopes.length) grant.addResourceScope(indicator, scopes.join(' '));
+    if (scopes.length && firstParty) grant.addResourceScope(indicator, scopes.join(' '));
   }
   return grant.save();
 }

@@ -4,18 +4,31 @@ import Provider, {
   type ClientMetadata,
   type Configuration,
   errors,
+  interactionPolicy,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
+import type { ApplicationsService } from '../../modules/applications/applications.service.js';
 import type { ClientsService } from '../../modules/clients/clients.service.js';
+import type { RolesService } from '../../modules/roles/roles.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import type { KeyStore } from '../../platform/keys.js';
 import { getOrCreateSecret } from '../../platform/secrets.js';
 import { graphResource, issuerUrl } from '../../platform/urls.js';
+// SAML IdP sign-in client (protocols/saml/client.ts).
+import { SAML_CLIENT_ID, samlClientMetadata } from '../saml/client.js';
 import { KyselyOidcAdapter } from './adapter.js';
+import {
+  APP_CLIENT_MARKER,
+  APP_SECRET_PLACEHOLDER,
+  appAccess,
+  appClientMetadata,
+  isAppClient,
+  pairwiseSubject,
+} from './app-clients.js';
 import { esc, page } from './html.js';
 
 /** First-party public client of the portal and admin center (authorization code + PKCE). */
@@ -37,7 +50,13 @@ export const OTP_SESSION_TTL_SECONDS = 24 * 3600;
 export const GRAPH_DELEGATED_SCOPES = ['User.Read', 'Directory.AccessAsUser.All'] as const;
 
 /** Portico's own clients: consent is implicit, so their grants follow what they request. */
-export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set([SPA_CLIENT_ID, REDEEM_CLIENT_ID]);
+export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set([SPA_CLIENT_ID, REDEEM_CLIENT_ID, SAML_CLIENT_ID]);
+
+/**
+ * Name of the prompt that stops a user who may not use an application (assignment required and not
+ * assigned): the interaction page shows "You don't have access", `prompt=none` gets `access_denied`.
+ */
+export const APP_ACCESS_PROMPT = 'app_access';
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
@@ -45,10 +64,16 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
  * Adds to a grant the OIDC scopes of a request's `scope` and the Graph delegated scopes it names
  * (by name or via `.default`). Used for first-party clients, whose consent is implicit.
  */
-export function addRequestedScopes(grant: InstanceType<Provider['Grant']>, scope: string, graph: string): void {
+export function addRequestedScopes(
+  grant: InstanceType<Provider['Grant']>,
+  scope: string,
+  graph: string,
+  includeGraph = true,
+): void {
   const requested = scope.split(' ').filter(Boolean);
   const oidc = requested.filter((s) => OIDC_SCOPES.has(s));
   if (oidc.length) grant.addOIDCScope(oidc.join(' '));
+  if (!includeGraph) return;
   const wantsDefault = requested.some((s) => s === '.default' || s === `${graph}/.default`);
   const delegated = wantsDefault
     ? [...GRAPH_DELEGATED_SCOPES]
@@ -86,6 +111,10 @@ export interface OidcDeps {
   keys: KeyStore;
   clients: ClientsService;
   users: UsersService;
+  applications: ApplicationsService;
+  roles: RolesService;
+  /** Instance secret for pairwise `sub` values of applications. */
+  pairwiseKey: string;
   log: FastifyBaseLogger;
 }
 
@@ -112,7 +141,7 @@ export function createOidcProviders(deps: OidcDeps) {
 export type OidcProviders = ReturnType<typeof createOidcProviders>;
 
 async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> {
-  const { config, db, clock, keys, clients, users, log } = deps;
+  const { config, db, clock, keys, clients, users, applications, roles, pairwiseKey, log } = deps;
   const issuer = issuerUrl(config, tenant);
   const graph = graphResource(config);
   const jwks = await keys.privateJwks(tenant.id);
@@ -150,10 +179,16 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
     id_token_signed_response_alg: alg,
   };
 
-  /** Automation clients as oidc-provider metadata; `client_secret` holds the stored SHA-256 hash. */
-  const findAutomationClient = async (clientId: string): Promise<AdapterPayload | undefined> => {
+  /**
+   * Clients that are not static: automation clients (`client_secret` holds the stored SHA-256
+   * hash) and the tenant's OIDC enterprise applications (see app-clients.ts).
+   */
+  const findDynamicClient = async (clientId: string): Promise<AdapterPayload | undefined> => {
     const c = await clients.findClientById(clientId);
-    if (!c || c.tenantId !== tenant.id) return undefined;
+    if (!c || c.tenantId !== tenant.id) {
+      const sp = await applications.findByAppId(clientId);
+      return sp && sp.tenantId === tenant.id ? appClientMetadata(sp, alg) : undefined;
+    }
     return {
       client_id: c.clientId,
       client_name: c.displayName,
@@ -166,14 +201,20 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
   };
 
   const configuration: Configuration = {
-    adapter: (name: string) => new KyselyOidcAdapter(db, tenant.id, name, findAutomationClient),
-    clients: [spaClient, redeemClient],
+    adapter: (name: string) => new KyselyOidcAdapter(db, tenant.id, name, findDynamicClient),
+    clients: [spaClient, redeemClient, samlClientMetadata(config.publicUrl, alg)],
+    extraClientMetadata: { properties: [APP_CLIENT_MARKER] },
+    // Applications get a pairwise `sub` (set on their client instances below); the function ignores
+    // the sector identifier: the subject is per application, as in Entra.
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(pairwiseKey, client.clientId, accountId),
     clientDefaults: { id_token_signed_response_alg: alg, grant_types: ['authorization_code'], response_types: ['code'] },
     jwks: { keys: jwks as NonNullable<Configuration['jwks']>['keys'] },
     routes: OIDC_ROUTES,
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: {
-      openid: ['sub'],
+      // `groups` and `roles` are only ever produced for enterprise applications (findAccount).
+      openid: ['sub', 'groups', 'roles'],
       profile: ['name', 'preferred_username', 'oid', 'tid'],
       email: ['email', 'email_verified'],
     },
@@ -184,7 +225,9 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
       long: { httpOnly: true, sameSite: 'lax', path: cookiePath, secure, signed: true },
       short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
     },
-    pkce: { required: () => true },
+    // Public clients (the SPA, the redeem flow, applications without a secret) must use PKCE;
+    // confidential applications may (many server-side apps don't).
+    pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === 'none' },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -211,12 +254,15 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
       },
       resourceIndicators: {
         enabled: true,
-        // Every token is for the Graph-compatible API unless a client asks otherwise.
-        defaultResource: () => graph,
+        // Every token is for the Graph-compatible API unless a client asks otherwise. Enterprise
+        // applications get no resource: their access token is opaque and only good at userinfo.
+        defaultResource: (_ctx, client) => (isAppClient(client) ? undefined : graph),
         // The code/refresh exchange reuses the resource of the authorization, so the token request
         // needs no `resource` (or `scope`) parameter.
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, indicator) => {
+        getResourceServerInfo: (_ctx, indicator, client) => {
+          // A token an application received for its user must never open the directory API.
+          if (isAppClient(client)) throw new errors.InvalidTarget('applications cannot request tokens for this resource');
           if (indicator !== graph) throw new errors.InvalidTarget(`unknown resource ${indicator}; use ${graph}`);
           return {
             scope: GRAPH_DELEGATED_SCOPES.join(' '),
@@ -236,38 +282,50 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
       }
       return { tid: tenant.id, idtyp: 'user', oid: token.accountId };
     },
-    findAccount: async (_ctx, sub) => {
+    findAccount: async (ctx, sub) => {
       const user = await users.findUser(tenant.id, sub);
       if (!user || !user.accountEnabled) return undefined;
+      const client = ctx.oidc?.client;
       return {
         accountId: user.id,
-        claims: () => ({
-          sub: user.id,
-          oid: user.id,
-          tid: tenant.id,
-          name: user.displayName,
-          preferred_username: user.userPrincipalName,
-          ...(user.mail ? { email: user.mail, email_verified: true } : {}),
-        }),
+        claims: async () => {
+          // For an application: the values of the roles assigned to the user (directly or through
+          // a direct group) and the ids of the assigned groups the user is a direct member of.
+          const app =
+            isAppClient(client) && client ? await appAccess(applications, roles, tenant.id, client.clientId, user.id) : undefined;
+          return {
+            sub: user.id,
+            oid: user.id,
+            tid: tenant.id,
+            name: user.displayName,
+            preferred_username: user.userPrincipalName,
+            ...(user.mail ? { email: user.mail, email_verified: true } : {}),
+            ...(app?.allowed ? { roles: app.roleValues, groups: app.groupIds } : {}),
+          };
+        },
       };
     },
     // First-party clients never see a consent page, so an existing session is enough for them:
     // their grant is created or extended here, and `prompt=none` (silent sign-in of the portal
-    // after a guest redeemed, token renewal) succeeds without an interaction.
+    // after a guest redeemed, token renewal) succeeds without an interaction. Enterprise
+    // applications are configured by an administrator (admin consent): the same holds for their
+    // OIDC scopes. Whether the user may use the application is the app_access prompt's business.
     loadExistingGrant: async (ctx) => {
       const clientId = ctx.oidc.client?.clientId ?? '';
       const accountId = ctx.oidc.session?.accountId;
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session?.grantIdFor(clientId);
       let grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
       if (grant && grant.accountId !== accountId) grant = undefined;
-      if (!accountId || !FIRST_PARTY_CLIENT_IDS.has(clientId) || ctx.oidc.route !== 'authorization') return grant;
+      const implicit = FIRST_PARTY_CLIENT_IDS.has(clientId) || isAppClient(ctx.oidc.client);
+      if (!accountId || !implicit || ctx.oidc.route !== 'authorization') return grant;
       grant ??= new ctx.oidc.provider.Grant({ accountId, clientId });
-      addRequestedScopes(grant, String(ctx.oidc.params?.scope ?? ''), graph);
+      addRequestedScopes(grant, String(ctx.oidc.params?.scope ?? ''), graph, FIRST_PARTY_CLIENT_IDS.has(clientId));
       await grant.save();
       return grant;
     },
     interactions: {
       url: (_ctx, interaction) => `${issuerPath(config, tenant)}/login/${interaction.uid}`,
+      policy: appAccessPolicy(applications, roles, tenant.id),
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
@@ -303,8 +361,15 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
   const ClientClass = provider.Client as unknown as {
     prototype: { compareClientSecret(actual: string): Promise<boolean> | boolean; clientSecret?: string };
   };
-  ClientClass.prototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, actual: string) {
+  ClientClass.prototype.compareClientSecret = function compareHashedSecret(
+    this: { clientSecret?: string; clientId?: string },
+    actual: string,
+  ) {
     const stored = this.clientSecret;
+    // Applications may have several valid secrets (rotation); the service checks them all.
+    if (stored === APP_SECRET_PLACEHOLDER && isAppClient(this)) {
+      return typeof actual === 'string' && applications.verifyClientSecret(String(this.clientId), actual);
+    }
     return (
       typeof stored === 'string' &&
       /^[0-9a-f]{64}$/.test(stored) &&
@@ -313,8 +378,43 @@ async function buildProvider(deps: OidcDeps, tenant: Tenant): Promise<Provider> 
     );
   };
 
+  // Pairwise subjects for applications. oidc-provider would demand a sector_identifier_uri for
+  // pairwise clients whose redirect URIs span several hosts; Portico's subject is per application,
+  // not per sector, so the subject type is set on the (cached) client instance after validation.
+  const ClientStatics = provider.Client as unknown as { find(id: string): Promise<Record<string, unknown> | undefined> };
+  const findClient = ClientStatics.find.bind(provider.Client);
+  ClientStatics.find = async (id: string) => {
+    const client = await findClient(id);
+    if (client && isAppClient(client) && client.subjectType !== 'pairwise') client.subjectType = 'pairwise';
+    return client;
+  };
+
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     log.error({ err, path: ctx.path, tenantId: tenant.id }, 'oidc-provider server error');
   });
   return provider;
+}
+
+/**
+ * The default login and consent prompts plus, between them, the application access check: after
+ * sign-in (fresh or from an existing session, `prompt=none` included) a user who may not use the
+ * application (appAccess) never gets a code. With `prompt=none` the client receives
+ * `error=access_denied`; otherwise the interaction page shows "You don't have access".
+ */
+function appAccessPolicy(applications: ApplicationsService, roles: RolesService, tenantId: string) {
+  const { Prompt, Check, base } = interactionPolicy;
+  const policy = base();
+  policy.add(
+    new Prompt(
+      { name: APP_ACCESS_PROMPT, requestable: false },
+      new Check('app_not_assigned', 'the signed-in user is not assigned to this application', 'access_denied', async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        if (!accountId || !isAppClient(ctx.oidc.client) || !ctx.oidc.client) return Check.NO_NEED_TO_PROMPT;
+        const decision = await appAccess(applications, roles, tenantId, ctx.oidc.client.clientId, accountId);
+        return decision.allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      }),
+    ),
+    1,
+  );
+  return policy;
 }

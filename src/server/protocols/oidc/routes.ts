@@ -73,6 +73,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     keys,
     clients: services.clients,
     users: services.users,
+    applications: services.applications,
+    roles: services.roles,
+    pairwiseKey: await getOrCreateSecret(database.db, 'oidc-pairwise-key-1', clock),
     log: app.log,
   });
   app.decorate('oidc', providers);
@@ -129,6 +132,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
 
   const signInDeps: SignInDeps = {
     config,
+    applications: services.applications,
     clock,
     users: services.users,
     invitations: services.invitations,

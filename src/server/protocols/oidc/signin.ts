@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { Interaction } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
+import type { ApplicationsService } from '../../modules/applications/applications.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import { verifyPassword } from '../../platform/passwords.js';
@@ -9,7 +11,8 @@ import type { RateLimiter } from '../../platform/rate-limit.js';
 import { type GuestSignInDeps, isRedeemInteraction, showRedeem, submitGuestStep } from './guest-signin.js';
 import { esc } from './html.js';
 import { finishLogin, grantFor, interactionToken, loadInteraction, messagePage, sameToken, sendPage } from './interaction.js';
-import { issuerPath } from './provider.js';
+import { sendNoAccessPage } from './no-access.js';
+import { APP_ACCESS_PROMPT, issuerPath } from './provider.js';
 
 export const SIGNIN_MESSAGES = {
   incorrect: 'Incorrect user name or password.',
@@ -20,6 +23,8 @@ export const SIGNIN_MESSAGES = {
 
 export interface SignInDeps extends GuestSignInDeps {
   config: Config;
+  /** Enterprise applications (the no-access page names the application). */
+  applications: ApplicationsService;
   clock: Clock;
   users: UsersService;
   limiter: RateLimiter;
@@ -94,6 +99,7 @@ export async function showSignIn(
   if (isRedeemInteraction(interaction)) {
     return showRedeem({ deps, provider, tenant, uid, interaction, req, reply, login: '' });
   }
+  if (interaction.prompt.name === APP_ACCESS_PROMPT) return noAccess(deps, tenant, interaction, reply);
   if (interaction.prompt.name === 'consent' && interaction.session?.accountId) {
     const grantId = await grantFor(provider, deps.config, interaction, interaction.session.accountId);
     const to = await provider.interactionResult(req.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
@@ -126,6 +132,7 @@ export async function submitSignIn(
 ) {
   const interaction = await loadInteraction(provider, req, reply, uid);
   if (!interaction) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
+  if (interaction.prompt.name === APP_ACCESS_PROMPT) return noAccess(deps, tenant, interaction, reply);
   const body = (req.body ?? {}) as Record<string, unknown>;
   const login = typeof body.login === 'string' ? body.login.trim().slice(0, 256) : '';
   const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
@@ -184,4 +191,10 @@ export async function submitSignIn(
   if (!found.user.accountEnabled) return messagePage(reply, 403, 'Account locked', SIGNIN_MESSAGES.disabled);
   await deps.limiter.reset(accountKey);
   return finishLogin(provider, deps.config, interaction, req, reply, found.user.id, ['pwd']);
+}
+
+/** The signed-in user may not use the application the interaction is for: 403, never a code. */
+async function noAccess(deps: SignInDeps, tenant: Tenant, interaction: Interaction, reply: FastifyReply) {
+  const found = await deps.applications.findByAppId(String(interaction.params.client_id ?? ''));
+  return sendNoAccessPage(reply, deps.config, found && found.tenantId === tenant.id ? found : undefined);
 }
