@@ -95,7 +95,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     PORTICO_TENANT_NAME: 'Contoso',
     PORTICO_TENANT_DOMAIN: DOMAIN,
     PORTICO_LOG_LEVEL: 'warn',
-    PORTICO_OUTBOX_WORKER: 'off',
+    // No SMTP: mail goes to the development mailbox, delivered by the in-process outbox worker
+    // (polled often, so that invitations and one-time passcodes show up quickly).
+    PORTICO_OUTBOX_WORKER: 'on',
+    PORTICO_OUTBOX_POLL_MS: '200',
   });
 
   fs.mkdirSync(path.dirname(LOG_FILE), { recursive: true });

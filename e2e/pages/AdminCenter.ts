@@ -13,8 +13,14 @@ export class AdminCenter {
     return this.page.getByRole('heading', { level: 1, name });
   }
 
-  async go(link: 'All users' | 'All groups' | 'General' | 'Roles and administrators' | 'Audit logs' | 'Organization') {
+  async go(link: 'All users' | 'Guests' | 'All groups' | 'General' | 'Roles and administrators' | 'Audit logs' | 'Organization') {
     await this.nav.getByRole('link', { name: link, exact: true }).click();
+  }
+
+  /** The Development mailbox entry (its link also carries a description, so it is found by its test id). */
+  async goToDevMailbox(): Promise<void> {
+    await this.page.getByTestId('nav-dev-mailbox').click();
+    await expect(this.heading('Development mailbox')).toBeVisible();
   }
 
   /** Confirms the open confirmation dialog with its button `label`. */
@@ -106,9 +112,62 @@ export class AuditPage extends AdminCenter {
       .filter({ hasText: text });
   }
 
+  /** Only the entries that concern the object `id` (a user, group or policy). */
+  async filterByTarget(id: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Target object id' }).fill(id);
+    await this.page.getByRole('button', { name: 'Apply' }).click();
+  }
+
   async filterByActivity(activity: string): Promise<void> {
     await this.page.getByRole('combobox', { name: 'Activity' }).fill(activity);
     await this.page.keyboard.press('Escape');
     await this.page.getByRole('button', { name: 'Apply' }).click();
+  }
+}
+
+export class GuestsPage extends AdminCenter {
+  readonly table = this.page.getByTestId('guests-table');
+
+  /** The row of the guest with e-mail address `address` (after searching for it). */
+  async find(address: string): Promise<Locator> {
+    await this.page.getByRole('searchbox', { name: 'Search guests' }).fill(address);
+    const row = this.table.getByRole('row').filter({ hasText: address });
+    await expect(row).toHaveCount(1);
+    return row;
+  }
+}
+
+/**
+ * Admin center → Development mailbox: the mail Portico would have sent (no SMTP in the e2e run).
+ * Delivery is asynchronous (the outbox worker), so the list is refreshed until the message is there.
+ */
+export class DevMailboxPage extends AdminCenter {
+  readonly table = this.page.getByTestId('dev-mailbox-table');
+  readonly message = this.page.getByTestId('dev-message');
+  readonly text = this.page.getByTestId('dev-message-text');
+
+  /** Opens the newest message to `to` whose subject matches `subject`. */
+  async open(to: string, subject: string | RegExp): Promise<void> {
+    const link = this.table.getByRole('row').filter({ hasText: to }).getByRole('link', { name: subject }).first();
+    await expect(async () => {
+      await this.page.getByRole('button', { name: 'Refresh' }).click();
+      await expect(link).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await link.click();
+    await expect(this.message).toBeVisible();
+  }
+
+  /** The address of the first link in the open message whose address contains `part`. */
+  async link(part: string): Promise<string> {
+    const link = this.page.getByTestId('dev-message-link').filter({ hasText: part }).first();
+    await expect(link).toBeVisible();
+    const href = await link.getAttribute('href');
+    if (!href) throw new Error(`the message has no link containing ${part}`);
+    return href;
+  }
+
+  async backToList(): Promise<void> {
+    await this.page.getByRole('link', { name: '‹ All messages' }).click();
+    await expect(this.table.or(this.page.getByTestId('empty-state'))).toBeVisible();
   }
 }

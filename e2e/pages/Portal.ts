@@ -25,6 +25,31 @@ export class Portal {
     await expect(this.page.getByRole('heading', { level: 1, name })).toBeVisible();
   }
 
+  /** The row of the members list that shows `text` (a name or an e-mail address). */
+  member(text: string): Locator {
+    return this.members.getByRole('row').filter({ hasText: text });
+  }
+
+  /**
+   * The **+** → Add members → types `address` (not in the directory) → "Invite … as a guest" →
+   * the welcome message. Leaves the dialog open, ready for **Add** (see `add`).
+   */
+  async startGuestInvitation(address: string, welcomeMessage?: string): Promise<Locator> {
+    await this.page.getByTestId('add-members').click();
+    const dialog = this.page.getByRole('dialog', { name: 'Add members' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId('people-search').fill(address);
+    const option = dialog.getByTestId('invite-guest-option');
+    await expect(option).toHaveAccessibleName(`Invite ${address} as a guest`);
+    await option.click();
+    await expect(dialog.getByTestId('selected-invitee')).toContainText(address);
+    if (welcomeMessage !== undefined) {
+      await dialog.getByTestId('welcome-message').fill(welcomeMessage);
+      await expect(dialog.getByTestId('welcome-message-count')).toContainText(`${welcomeMessage.length} /`);
+    }
+    return dialog;
+  }
+
   /** The **+** above the member list, then Add members → search by name → Add. */
   async addMember(search: string, displayName: string): Promise<void> {
     await this.page.getByTestId('add-members').click();

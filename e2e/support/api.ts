@@ -84,3 +84,52 @@ export async function adminId(): Promise<string> {
 export async function setGroupPolicy(values: Record<string, boolean>): Promise<void> {
   await call('PATCH', '/policies/groupManagementPolicy', values);
 }
+
+/** Directory role template ids (the same in Portico as in Entra ID). */
+export const ROLES = {
+  guestInviter: '95e79109-95c0-4d8e-aee3-d01accf2d47b',
+} as const;
+
+/** A directory-wide role assignment (e.g. Guest Inviter) for `principalId`. */
+export async function assignRole(principalId: string, roleDefinitionId: string): Promise<void> {
+  await call('POST', '/roleManagement/directory/roleAssignments', { principalId, roleDefinitionId, directoryScopeId: '/' });
+}
+
+export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
+
+/** Who may invite guests (authorizationPolicy.allowInvitesFrom; Entra's default is adminsAndGuestInviters). */
+export async function setAllowInvitesFrom(value: AllowInvitesFrom): Promise<void> {
+  await call('PATCH', '/policies/authorizationPolicy', { allowInvitesFrom: value });
+}
+
+/** Turns an Assigned group into a dynamic one (a membership rule decides its members from now on). */
+export async function makeDynamic(groupId: string, membershipRule: string): Promise<void> {
+  await call('PATCH', `/groups/${groupId}`, {
+    groupTypes: ['DynamicMembership'],
+    membershipRule,
+    membershipRuleProcessingState: 'On',
+  });
+}
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  mail: string | null;
+  userType: string;
+  externalUserState: string | null;
+}
+
+/** The users whose `mail` is `address` (a guest who was invited, or nobody). */
+export async function usersWithMail(address: string): Promise<DirectoryUser[]> {
+  const filter = encodeURIComponent(`mail eq '${address.replace(/'/g, "''")}'`);
+  const page = await call<{ value: DirectoryUser[] }>(
+    'GET',
+    `/users?$filter=${filter}&$select=id,displayName,mail,userType,externalUserState`,
+  );
+  return page.value;
+}
+
+/** An e-mail address outside the organization that nobody in the directory has yet. */
+export function externalAddress(name: string): string {
+  return `${name.toLowerCase()}.${unique()}@fabrikam.example`;
+}

@@ -79,7 +79,8 @@ export function AuditTable({ items, busy }: { items: DirectoryAudit[]; busy?: bo
               <Table.Td>{initiatorName(a)}</Table.Td>
               <Table.Td style={{ wordBreak: 'break-word' }}>{targetNames(a)}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={a.result === 'success' ? 'green' : 'red'}>
+                {/* Mantine's Badge may shrink and truncate ("SUCC…") in a tight table: keep its whole text. */}
+                <Badge variant="light" color={a.result === 'success' ? 'green' : 'red'} style={{ minWidth: 'max-content' }}>
                   {a.result === 'success' ? 'Success' : a.result}
                 </Badge>
               </Table.Td>
