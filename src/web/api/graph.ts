@@ -1,4 +1,11 @@
 /** Typed calls of the /v1.0 endpoints the SPA uses (Graph shapes). */
+import type {
+  ApplicationTemplate,
+  AppRoleAssignment,
+  PasswordCredential,
+  PreferredSingleSignOnMode,
+  ServicePrincipal,
+} from '../../contracts/applications';
 import type { DirectoryObject, Group } from '../../contracts/groups';
 import type { Invitation } from '../../contracts/invitations';
 import type { Organization } from '../../contracts/organization';
@@ -7,6 +14,7 @@ import type { User } from '../../contracts/users';
 import { api, type Collection, withQuery } from './client';
 import { quote } from './odata';
 
+export type { ApplicationTemplate, AppRoleAssignment, PasswordCredential, PreferredSingleSignOnMode, ServicePrincipal };
 export type { DirectoryObject, Group, Invitation, Organization, UnifiedRoleAssignment, UnifiedRoleDefinition, User };
 
 /** Body of `POST /invitations` (Graph invitation manager). */
@@ -113,6 +121,17 @@ export const GUEST_ROLE_IDS = {
   restricted: '2af84b1e-32c8-42b7-82bc-daa82404023b',
 } as const;
 
+/** Answer of `POST /servicePrincipals/{id}/addTokenSigningCertificate` (Graph `selfSignedCertificate`). */
+export interface SelfSignedCertificate {
+  customKeyIdentifier: string;
+  displayName: string;
+  endDateTime: string;
+  key: string;
+  keyId: string;
+  startDateTime: string;
+  thumbprint: string;
+}
+
 export const PEOPLE_SEARCH_FIELDS = ['displayName', 'mail', 'userPrincipalName'] as const;
 export const GROUP_SEARCH_FIELDS = ['displayName', 'description', 'mailNickname'] as const;
 
@@ -193,4 +212,34 @@ export const graph = {
   organization: async (): Promise<Organization | undefined> =>
     (await api.get<Collection<Organization>>('/organization')).value[0],
   updateOrganization: (id: string, body: Record<string, unknown>) => api.patch(`/organization/${enc(id)}`, body),
+
+  // Enterprise applications (service principals)
+  servicePrincipal: (id: string) => api.get<ServicePrincipal>(`/servicePrincipals/${enc(id)}`),
+  createServicePrincipal: (body: Record<string, unknown>) => api.post<ServicePrincipal>('/servicePrincipals', body),
+  updateServicePrincipal: (id: string, body: Record<string, unknown>) => api.patch(`/servicePrincipals/${enc(id)}`, body),
+  deleteServicePrincipal: (id: string) => api.delete(`/servicePrincipals/${enc(id)}`),
+  applicationTemplates: () => api.get<Collection<ApplicationTemplate>>('/applicationTemplates'),
+  instantiateTemplate: (
+    templateId: string,
+    body: { displayName: string; baseUrl?: string; preferredSingleSignOnMode?: 'oidc' | 'saml' },
+  ) => api.post<{ servicePrincipal: ServicePrincipal }>(`/applicationTemplates/${enc(templateId)}/instantiate`, body),
+  addPassword: (id: string, passwordCredential: { displayName?: string; endDateTime?: string }) =>
+    api.post<PasswordCredential>(`/servicePrincipals/${enc(id)}/addPassword`, { passwordCredential }),
+  removePassword: (id: string, keyId: string) => api.post(`/servicePrincipals/${enc(id)}/removePassword`, { keyId }),
+  addTokenSigningCertificate: (id: string, body: { displayName?: string; endDateTime?: string } = {}) =>
+    api.post<SelfSignedCertificate>(`/servicePrincipals/${enc(id)}/addTokenSigningCertificate`, body),
+  servicePrincipalOwnersUrl: (id: string) => `/servicePrincipals/${enc(id)}/owners?$top=50`,
+  addServicePrincipalOwner: (id: string, userId: string) =>
+    api.post(`/servicePrincipals/${enc(id)}/owners/$ref`, directoryObjectRef(userId)),
+  removeServicePrincipalOwner: (id: string, userId: string) =>
+    api.delete(`/servicePrincipals/${enc(id)}/owners/${enc(userId)}/$ref`),
+  appRoleAssignedToUrl: (id: string) => `/servicePrincipals/${enc(id)}/appRoleAssignedTo?$top=50`,
+  assignApp: (resourceId: string, principalId: string, appRoleId: string) =>
+    api.post<AppRoleAssignment>(`/servicePrincipals/${enc(resourceId)}/appRoleAssignedTo`, {
+      principalId,
+      resourceId,
+      appRoleId,
+    }),
+  removeAppAssignment: (resourceId: string, assignmentId: string) =>
+    api.delete(`/servicePrincipals/${enc(resourceId)}/appRoleAssignedTo/${enc(assignmentId)}`),
 };

@@ -8,6 +8,7 @@ const tiles: [string, string, string][] = [
   ['Users', '/admin/users', 'Create, edit, disable and delete the people in your directory.'],
   ['All groups', '/admin/groups', 'Security and Microsoft 365 groups, their members and owners.'],
   ['Group settings', '/admin/groups/settings', 'Self-service group management in My Groups.'],
+  ['Enterprise applications', '/admin/applications', 'Single sign-on (OpenID Connect, SAML) and who may use each app.'],
   ['Roles and administrators', '/admin/roles', 'Who holds which administrator role.'],
   ['External collaboration settings', '/admin/external-collaboration', 'Who may invite guests and what guests can see.'],
   ['Organization', '/admin/organization', 'Name, privacy statement and contacts.'],

@@ -1,4 +1,7 @@
 // The admin center's pages, loaded as one chunk on first visit to /admin (portal users never download it).
+export { AppDetail } from '../applications/AppDetail';
+export { AppsList } from '../applications/AppsList';
+export { NewApplication } from '../applications/NewApplication';
 export { AuditLogs } from '../audit/AuditLogs';
 export { DevMailbox } from '../devmailbox/DevMailbox';
 export { ExternalCollaboration } from '../external/ExternalCollaboration';

@@ -116,6 +116,17 @@ function AppsList() {
           {shown.map((a) => (
             <li key={a.id}>
               <AppTile app={a} />
+              {a.isOwner && (
+                <Anchor
+                  component={Link}
+                  to={`/myapps/manage/${a.id}`}
+                  size="sm"
+                  aria-label={`Manage your application ${a.displayName}`}
+                  data-testid="manage-app"
+                >
+                  Manage your application
+                </Anchor>
+              )}
             </li>
           ))}
         </SimpleGrid>
