@@ -55,6 +55,8 @@ export async function shot(page: Page, name: string): Promise<void> {
   const focused = page.locator('*:focus');
   if (await focused.count()) await focused.first().blur();
   await page.mouse.move(0, 0);
+  // Full-page shots start at the top; fixed headers otherwise appear where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({
     path: path.join(SCREENSHOTS, `${name}.png`),
     fullPage: true,

@@ -133,7 +133,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
           '--name',
           'e2e-seed',
           '--permissions',
-          'User.ReadWrite.All,Group.ReadWrite.All,RoleManagement.ReadWrite.Directory,Policy.ReadWrite.Authorization,Directory.ReadWrite.All',
+          'User.ReadWrite.All,Group.ReadWrite.All,RoleManagement.ReadWrite.Directory,Policy.ReadWrite.Authorization,Directory.ReadWrite.All,Application.ReadWrite.All,AppRoleAssignment.ReadWrite.All',
         ],
         env,
       ),

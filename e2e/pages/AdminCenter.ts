@@ -13,7 +13,17 @@ export class AdminCenter {
     return this.page.getByRole('heading', { level: 1, name });
   }
 
-  async go(link: 'All users' | 'Guests' | 'All groups' | 'General' | 'Roles and administrators' | 'Audit logs' | 'Organization') {
+  async go(
+    link:
+      | 'All users'
+      | 'Guests'
+      | 'All groups'
+      | 'General'
+      | 'Roles and administrators'
+      | 'Audit logs'
+      | 'Organization'
+      | 'All applications',
+  ) {
     await this.nav.getByRole('link', { name: link, exact: true }).click();
   }
 
@@ -169,5 +179,104 @@ export class DevMailboxPage extends AdminCenter {
   async backToList(): Promise<void> {
     await this.page.getByRole('link', { name: '‹ All messages' }).click();
     await expect(this.table.or(this.page.getByTestId('empty-state'))).toBeVisible();
+  }
+}
+
+/**
+ * Enterprise applications: All applications → New application → Create your own application, and an
+ * application's blades (Properties, Users and groups, Single sign-on).
+ */
+export class ApplicationsPages extends AdminCenter {
+  readonly table = this.page.getByTestId('applications-table');
+  readonly assignments = this.page.getByTestId('app-assignments-table');
+
+  /** Creates a custom app and waits for its Single sign-on blade; returns its object id (from the address). */
+  async createYourOwn(name: string, integration: 'OIDC' | 'SAML'): Promise<string> {
+    await this.page.getByRole('link', { name: 'New application' }).click();
+    await expect(this.heading('Browse the application gallery')).toBeVisible();
+    await this.page.getByRole('button', { name: 'Create your own application' }).click();
+    const form = this.page.getByRole('form', { name: 'Create your own application' });
+    await form.getByRole('textbox', { name: "What's the name of your app?" }).fill(name);
+    await form.getByRole('radio', { name: `Integrate with ${integration}` }).check();
+    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await expect(this.heading(name)).toBeVisible();
+    await expect(this.page).toHaveURL(/\/admin\/applications\/[^/]+\/sso$/);
+    await expect(this.page.getByRole('tab', { name: 'Single sign-on' })).toHaveAttribute('aria-selected', 'true');
+    const id = /\/admin\/applications\/([^/]+)\/sso$/.exec(new URL(this.page.url()).pathname)?.[1];
+    if (!id) throw new Error(`no application id in ${this.page.url()}`);
+    return id;
+  }
+
+  async tab(name: 'Overview' | 'Properties' | 'Owners' | 'Users and groups' | 'Single sign-on' | 'Self-service'): Promise<void> {
+    await this.page.getByRole('tab', { name, exact: true }).click();
+    await expect(this.page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
+  }
+
+  /** The text of a copyable value of the Single sign-on blade (`client-id`, `saml-metadata-url`…). */
+  async value(testId: string): Promise<string> {
+    const field = this.page.getByTestId(testId);
+    await expect(field).not.toBeEmpty();
+    return (await field.textContent())?.trim() ?? '';
+  }
+
+  /** OIDC: the first redirect URI (and optionally the sign-on URL) → Save. */
+  async setRedirectUri(uri: string, signOnUrl?: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Redirect URIs' });
+    await form.getByRole('textbox', { name: 'Redirect URIs 1' }).fill(uri);
+    if (signOnUrl) await form.getByRole('textbox', { name: 'Sign on URL' }).fill(signOnUrl);
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(this.page.getByText('Sign-in settings saved.')).toBeVisible();
+  }
+
+  /** OIDC: New client secret → Add → the value shown once. */
+  async newClientSecret(description: string): Promise<string> {
+    await this.page.getByRole('button', { name: 'New client secret' }).click();
+    const form = this.page.getByRole('form', { name: 'Add a client secret' });
+    await form.getByRole('textbox', { name: 'Description' }).fill(description);
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(this.page.getByTestId('new-secret')).toBeVisible();
+    const secret = await this.value('secret-value');
+    await this.page.getByTestId('secret-done').click();
+    await expect(this.page.getByTestId('secrets-table').getByRole('cell', { name: description, exact: true })).toBeVisible();
+    return secret;
+  }
+
+  /** SAML: Basic SAML Configuration (first identifier, first reply URL, sign on URL) → Save. */
+  async setBasicSaml(v: { entityId: string; acsUrl: string; signOnUrl: string }): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Basic SAML Configuration' });
+    await form.getByRole('textbox', { name: 'Identifier (Entity ID) 1' }).fill(v.entityId);
+    await form.getByRole('textbox', { name: 'Reply URL (Assertion Consumer Service URL) 1' }).fill(v.acsUrl);
+    await form.getByRole('textbox', { name: 'Sign on URL' }).fill(v.signOnUrl);
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(this.page.getByText('SAML configuration saved.')).toBeVisible();
+  }
+
+  /** Properties → Assignment required? on → Save. */
+  async requireAssignment(): Promise<void> {
+    await this.tab('Properties');
+    const form = this.page.getByRole('form', { name: 'Application properties' });
+    const toggle = form.getByRole('switch', { name: 'Assignment required?' });
+    await toggle.check();
+    await expect(toggle).toBeChecked();
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await this.tab('Overview');
+    const property = this.page.getByText('Assignment required', { exact: true }).locator('..');
+    await expect(property.locator('dd')).toHaveText('Yes');
+  }
+
+  /** Users and groups → Add user/group → Groups → pick `group` → Assign. */
+  async assignGroup(group: string): Promise<void> {
+    await this.tab('Users and groups');
+    await this.page.getByRole('button', { name: 'Add user/group' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Add Assignment' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByText('Groups', { exact: true }).click();
+    await dialog.getByTestId('group-search').fill(group);
+    const box = dialog.getByRole('checkbox', { name: group });
+    await box.check();
+    await expect(box).toBeChecked();
+    await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
+    await expect(dialog).toBeHidden();
+    await expect(this.assignments.getByRole('row').filter({ hasText: group })).toBeVisible();
   }
 }

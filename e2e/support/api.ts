@@ -133,3 +133,8 @@ export async function usersWithMail(address: string): Promise<DirectoryUser[]> {
 export function externalAddress(name: string): string {
   return `${name.toLowerCase()}.${unique()}@fabrikam.example`;
 }
+
+/** Sets a user's `mail` (the e-mail address applications receive in their tokens and assertions). */
+export async function setMail(userId: string, mail: string): Promise<void> {
+  await call('PATCH', `/users/${userId}`, { mail });
+}

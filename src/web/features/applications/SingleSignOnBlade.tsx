@@ -120,19 +120,21 @@ function OidcSettings({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
 
 function RedirectUris({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
   const [rows, setRows] = useState<string[]>(app.replyUrls.length ? app.replyUrls : ['']);
+  const [signOnUrl, setSignOnUrl] = useState(app.loginUrl ?? '');
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const check = checkUrlList(rows);
+  const signOnProblem = signOnUrl.trim() ? urlProblem(signOnUrl.trim()) : undefined;
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
-    if (!check.ok) return;
+    if (!check.ok || signOnProblem) return;
     setBusy(true);
     setError(undefined);
     try {
-      await graph.updateServicePrincipal(app.id, { replyUrls: check.urls });
-      notifications.show({ color: 'green', message: 'Redirect URIs saved.' });
+      await graph.updateServicePrincipal(app.id, { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null });
+      notifications.show({ color: 'green', message: 'Sign-in settings saved.' });
       onChanged();
     } catch (err) {
       setError(friendlyError(err));
@@ -152,6 +154,14 @@ function RedirectUris({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
           addLabel="Add URI"
           placeholder="https://app.example.com/oauth/callback"
           testId="redirect-uris"
+        />
+        <TextInput
+          label="Sign on URL"
+          description="Where My Apps sends users to start signing in to the application, e.g. its login page (optional)."
+          value={signOnUrl}
+          onChange={(e) => setSignOnUrl(e.currentTarget.value)}
+          error={tried ? signOnProblem : undefined}
+          data-testid="oidc-sign-on-url"
         />
         {tried && check.listProblem && (
           <Text size="sm" c="red" role="alert">
