@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type {
   AppRole,
   AppRoleAssignment,
@@ -11,7 +11,7 @@ import type {
   ServicePrincipal,
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
-import type { Executor } from '../../db/index.js';
+import type { DB, Executor } from '../../db/index.js';
 import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from '../../db/types.js';
 import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
@@ -550,6 +550,25 @@ export async function deleteReferencesTo(db: Executor, tenantId: string, princip
 }
 
 /**
+ * Assignments that reach a user: made to the user, or to a group the user is a DIRECT member of
+ * (Entra semantics: nested groups do not pass assignments on).
+ */
+function assignedToUser(eb: ExpressionBuilder<DB & { a: DB['app_role_assignments'] }, 'a'>, tenantId: string, userId: string) {
+  return eb.or([
+    eb('a.principal_id', '=', userId),
+    eb(
+      'a.principal_id',
+      'in',
+      eb
+        .selectFrom('group_members as gm')
+        .select('gm.group_id')
+        .where('gm.tenant_id', '=', tenantId)
+        .where('gm.member_id', '=', userId),
+    ),
+  ]);
+}
+
+/**
  * The user's assignments to one application: directly, and through the groups the user is a
  * DIRECT member of (Entra semantics: nested groups do not count).
  */
@@ -564,20 +583,7 @@ export async function assignmentsForUser(
     .select(['a.app_role_id', 'a.principal_id', 'a.principal_type'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.resource_id', '=', resourceId)
-    .where((eb) =>
-      eb.or([
-        eb('a.principal_id', '=', userId),
-        eb(
-          'a.principal_id',
-          'in',
-          eb
-            .selectFrom('group_members as gm')
-            .select('gm.group_id')
-            .where('gm.tenant_id', '=', tenantId)
-            .where('gm.member_id', '=', userId),
-        ),
-      ]),
-    )
+    .where((eb) => assignedToUser(eb, tenantId, userId))
     .execute();
   return rows.map((r) => ({
     appRoleId: r.app_role_id,
@@ -593,20 +599,7 @@ export async function assignedServicePrincipalIds(db: Executor, tenantId: string
     .select('a.resource_id')
     .distinct()
     .where('a.tenant_id', '=', tenantId)
-    .where((eb) =>
-      eb.or([
-        eb('a.principal_id', '=', userId),
-        eb(
-          'a.principal_id',
-          'in',
-          eb
-            .selectFrom('group_members as gm')
-            .select('gm.group_id')
-            .where('gm.tenant_id', '=', tenantId)
-            .where('gm.member_id', '=', userId),
-        ),
-      ]),
-    )
+    .where((eb) => assignedToUser(eb, tenantId, userId))
     .execute();
   return rows.map((r) => r.resource_id);
 }
