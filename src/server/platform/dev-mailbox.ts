@@ -1,14 +1,15 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Executor } from '../db/index.js';
-import type { DevMailboxTable, OutboxTable } from '../db/types.js';
 import { authorize, type PolicyFacts } from '../domain/authorization.js';
 import type { Clock } from '../domain/clock.js';
 import type { OperationContext } from '../domain/context.js';
 import { DomainError, denied, notFound } from '../domain/errors.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { encodeSkipToken, type ODataQuery, type ResourceSpec } from '../http/odata/query.js';
+import type { DevMailboxTable } from '../modules/mail/mail.table.js';
 import type { OutgoingMail } from './mailer.js';
 import { bareAddress, extractLinks, type OutboxEntry, parsePayload } from './outbox.js';
+import type { OutboxTable } from './platform.table.js';
 
 /**
  * The development mailbox: where mail goes when no SMTP server is configured. Messages are kept in

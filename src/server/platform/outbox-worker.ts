@@ -1,11 +1,11 @@
 import os from 'node:os';
 import type { Kysely, Updateable } from 'kysely';
 import type { DB, Dialect } from '../db/index.js';
-import type { OutboxTable } from '../db/types.js';
 import type { Clock } from '../domain/clock.js';
 import { randomSecret } from '../domain/ids.js';
 import { describeMailError, type Mailer, type MailLogger } from './mailer.js';
 import { parsePayload } from './outbox.js';
+import type { OutboxTable } from './platform.table.js';
 
 /**
  * Delivers the outbox. Several workers (threads of one process or many processes on one

@@ -12,9 +12,9 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
 import type { DB, Executor } from '../../db/index.js';
-import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from '../../db/types.js';
 import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
+import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from './applications.table.js';
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
 

@@ -1,6 +1,6 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Executor } from '../../db/index.js';
-import type { DirectoryAuditsTable } from '../../db/types.js';
+import type { DirectoryAuditsTable } from './audit.table.js';
 
 export interface ModifiedProperty {
   displayName: string;

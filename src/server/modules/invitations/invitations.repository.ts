@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import type { InvitationsTable } from '../../db/types.js';
+import type { InvitationsTable } from './invitations.table.js';
 
 export type InvitationRow = InvitationsTable;
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.js';
-import type { OtpCodesTable } from '../../db/types.js';
+import type { OtpCodesTable } from './redemption.table.js';
 
 export type OtpRow = OtpCodesTable;
 

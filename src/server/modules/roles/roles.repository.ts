@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/index.js';
-import type { RoleAssignmentsTable } from '../../db/types.js';
 import { applyODataQuery, applyODataWhere, encodeSkipToken, type ODataQuery } from '../../http/odata/query.js';
 import { roleAssignmentsResource } from './roles.query.js';
+import type { RoleAssignmentsTable } from './roles.table.js';
 
 export interface RoleAssignment {
   id: string;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import type { TenantsTable } from '../../db/types.js';
+import type { TenantsTable } from './tenants.table.js';
 
 export interface Tenant {
   id: string;

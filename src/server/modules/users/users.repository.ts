@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
-import type { UsersTable } from '../../db/types.js';
 import { notFound } from '../../domain/errors.js';
 import { applyODataQuery, applyODataWhere, escapeLike, type ODataQuery, pageResult } from '../../http/odata/query.js';
 import { usersResource } from './users.query.js';
+import type { UsersTable } from './users.table.js';
 
 export const toUser = (r: UsersTable): User => ({
   id: r.id,

@@ -3,9 +3,9 @@ import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
-import type { SamlSigningCertificatesTable } from '../../db/types.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
+import type { SamlSigningCertificatesTable } from './saml.table.js';
 
 /** Token-signing certificates of the SAML IdP: RSA 2048, SHA-256, self-signed, 3 years. */
 

@@ -1,0 +1,29 @@
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  given_name: string | null;
+  surname: string | null;
+  mail: string | null;
+  mail_lower: string | null;
+  other_mails: string;
+  user_principal_name: string;
+  upn_lower: string;
+  user_type: string;
+  account_enabled: number;
+  creation_type: string | null;
+  external_user_state: string | null;
+  external_user_state_change_date_time: string | null;
+  identities: string;
+  department: string | null;
+  job_title: string | null;
+  company_name: string | null;
+  preferred_language: string | null;
+  password_hash: string | null;
+  created_date_time: string;
+}
+
+/** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */
+export interface UsersTables {
+  users: UsersTable;
+}
