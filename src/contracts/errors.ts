@@ -145,6 +145,200 @@ export const errorCatalogue = {
     graphCode: 'Request_ResourceNotFound',
     message: 'The automation client does not exist.',
   },
+  // --- Business rules and validation (one code per rule, so programs need not parse messages) ---
+  me_requires_delegated_token: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: '/me request is only valid with delegated authentication flow.',
+  },
+  object_identifier_invalid: { status: 400, graphCode: 'Request_BadRequest', message: 'Invalid object identifier.' },
+  object_reference_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Invalid object reference: expected a URL ending in /directoryObjects/{id}, /users/{id} or /groups/{id}.',
+  },
+  property_required: { status: 400, graphCode: 'Request_BadRequest', message: 'A required property is missing.' },
+  property_read_only: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The property is read-only or can only be set when the object is created.',
+  },
+  last_global_administrator: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The last Global Administrator of the organization cannot be removed.',
+  },
+  user_upn_reserved_character: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "The userPrincipalName may not contain '#': it is reserved for guest accounts.",
+  },
+  user_cannot_disable_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot disable your own account.' },
+  user_cannot_delete_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot delete your own account.' },
+  group_types_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Invalid value for property groupTypes: use [], ["Unified"], ["DynamicMembership"] or ["Unified","DynamicMembership"].',
+  },
+  group_type_conversion_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A group cannot be converted between a security group and a Microsoft 365 group.',
+  },
+  group_mail_enabled_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Microsoft 365 groups must be mail-enabled and security groups must not be.',
+  },
+  group_security_required: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A group that is not a Microsoft 365 group must be a security group: set securityEnabled to true.',
+  },
+  group_visibility_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The visibility is not supported for this kind of group.',
+  },
+  group_membership_rule_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A membership rule belongs to dynamic groups only, and every dynamic group needs one.',
+  },
+  group_role_assignable_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A role-assignable group must be a private security group with assigned membership.',
+  },
+  group_creation_disabled: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'Users cannot create groups in this organization: ask an administrator.',
+  },
+  my_groups_management_disabled: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message:
+      'Group owners cannot manage membership in My Groups: the setting "Owners can manage group membership requests in My Groups" is off.',
+  },
+  my_groups_restricted: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'Groups features in My Groups are restricted to administrators in this organization.',
+  },
+  role_definition_unknown: { status: 400, graphCode: 'Request_BadRequest', message: 'The role definition does not exist.' },
+  role_scope_unsupported: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "Only the directory-wide scope '/' is supported.",
+  },
+  invitation_setting_denied: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: "The organization's guest invite setting does not allow you to invite guests.",
+  },
+  invitation_domain_blocked: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "Invitations to this domain are blocked by the organization's collaboration restrictions.",
+  },
+  invitation_not_pending: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Only users whose invitation is pending acceptance can be sent the invitation again.',
+  },
+  b2b_policy_definition_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The policy definition is not a valid collaboration restrictions document.',
+  },
+  b2b_policy_conflicting_lists: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Use either AllowedDomains or BlockedDomains, not both: one list type applies at a time.',
+  },
+  b2b_policy_conflicting_forms: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Send either definition or invitationDomains, not both.',
+  },
+  b2b_policy_domain_list_empty: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Add at least one domain to the list, or choose to allow invitations to any domain.',
+  },
+  b2b_policy_too_large: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The policy is larger than 25,000 characters.',
+  },
+  client_name_invalid: { status: 400, graphCode: 'Request_BadRequest', message: 'The client name must be 1–256 characters.' },
+  client_permission_unknown: { status: 400, graphCode: 'Request_BadRequest', message: 'Unknown application permission.' },
+  app_role_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Property appRoles is invalid: app role ids and values must be unique and not reserved.',
+  },
+  app_role_enabled_removal: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'An enabled app role cannot be removed: set isEnabled to false in one update before removing it in another.',
+  },
+  app_role_not_found: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Permission being assigned was not found on application.',
+  },
+  app_role_assignment_mismatch: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The principal or resource in the body does not match the one in the URL.',
+  },
+  service_principal_names_limit: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Property servicePrincipalNames must have at most 50 entries.',
+  },
+  service_principal_owner_type_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Only users can be owners of an application.',
+  },
+  service_principal_owners_limit: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'An application can have at most 100 owners.',
+  },
+  password_credentials_limit: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'An application has the maximum number of client secrets: remove an old one first.',
+  },
+  credential_dates_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The start and end dates of the credential are invalid.',
+  },
+  saml_signing_required: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'samlSettings: at least one of signResponse and signAssertion must be true.',
+  },
+  self_service_access_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The self-service access settings are incomplete or name objects that do not exist.',
+  },
+  application_template_not_found: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The application template does not exist.',
+  },
+  application_template_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The template does not support these settings.',
+  },
   service_unavailable: {
     status: 503,
     graphCode: 'ServiceUnavailable',

@@ -7,7 +7,7 @@ import {
   MAX_FILTER_LENGTH,
   parseFilter,
   tokenize,
-} from '../../src/server/http/odata/filter.js';
+} from '../../src/server/odata/filter.js';
 
 /** Compact S-expression rendering of the AST so expectations stay readable. */
 function show(n: FilterNode): string {

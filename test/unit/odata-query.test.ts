@@ -15,7 +15,7 @@ import {
   parseODataQuery,
   type ResourceSpec,
   selectFields,
-} from '../../src/server/http/odata/query.js';
+} from '../../src/server/odata/query.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a `users` table with ~30 rows covering case, NULLs, LIKE metacharacters and ties.

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../../contracts/errors.js';
+import { type AllowInvitesFrom, GUEST_ROLE_IDS } from '../../contracts/policies.js';
 import type { ApplicationPermission } from './permissions.js';
 import { RoleIds } from './roles.js';
 
@@ -28,16 +30,9 @@ export type Caller =
   /** Trusted local operator (CLI); never reachable over HTTP. */
   | { kind: 'system'; tenantId: string; displayName: string };
 
-export const GuestRoleIds = {
-  /** Guests have the same access as members. */
-  member: 'a0b1b346-4d3e-4e8b-98f8-753987be4970',
-  /** Default: limited access to properties and memberships of directory objects. */
-  limited: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
-  /** Most restrictive: own directory objects only. */
-  restricted: '2af84b1e-32c8-42b7-82bc-daa82404023b',
-} as const;
-
-export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
+/** member: same access as members; limited (default): own objects and those they know; restricted: own objects only. */
+export const GuestRoleIds = GUEST_ROLE_IDS;
+export type { AllowInvitesFrom };
 
 /** The subset of tenant policy the decisions need. */
 export interface PolicyFacts {
@@ -99,10 +94,21 @@ export interface TargetFacts {
   roleIsPrivileged?: boolean;
 }
 
-export type Decision = { allowed: true } | { allowed: false; reason: string };
+/** A refusal names its catalogue code, so a client can tell "the invite setting blocks you" from a missing role. */
+export type Decision = { allowed: true } | { allowed: false; reason: string; code: DenialCode };
+
+/** Catalogue codes an authorization decision may carry (all 403). */
+export type DenialCode = Extract<ErrorCode, 'authorization_denied' | 'invitation_setting_denied' | 'group_creation_disabled'>;
 
 const ALLOW: Decision = { allowed: true };
-const deny = (reason = 'Insufficient privileges to complete the operation.'): Decision => ({ allowed: false, reason });
+const deny = (
+  reason = 'Insufficient privileges to complete the operation.',
+  code: DenialCode = 'authorization_denied',
+): Decision => ({
+  allowed: false,
+  reason,
+  code,
+});
 
 const R = RoleIds;
 
@@ -244,10 +250,10 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return restricted ? deny() : ALLOW;
     case 'group.create':
       if (has(caller, ...GROUP_ADMINS)) return ALLOW;
-      if (isGuest) return deny('Guest users cannot create groups.');
+      if (isGuest) return deny('Guest users cannot create groups.', 'group_creation_disabled');
       return policy.allowedToCreateSecurityGroups
         ? ALLOW
-        : deny('Users cannot create security groups in this organization: ask an administrator.');
+        : deny('Users cannot create security groups in this organization: ask an administrator.', 'group_creation_disabled');
     case 'group.update':
     case 'group.delete':
     case 'group.manageMembers':
@@ -332,11 +338,11 @@ export const inviteDenials = {
 
 /** Who may invite (entra-behaviour.md §4.2): users by `allowInvitesFrom` and role. */
 function inviteDecision(caller: Extract<Caller, { kind: 'user' }>, setting: AllowInvitesFrom): Decision {
-  if (setting === 'none') return deny(inviteDenials.none);
+  if (setting === 'none') return deny(inviteDenials.none, 'invitation_setting_denied');
   if (has(caller, R.globalAdministrator, R.userAdministrator, R.guestInviter)) return ALLOW;
-  if (setting === 'adminsAndGuestInviters') return deny(inviteDenials.adminsAndGuestInviters);
+  if (setting === 'adminsAndGuestInviters') return deny(inviteDenials.adminsAndGuestInviters, 'invitation_setting_denied');
   if (caller.userType === 'Member') return ALLOW;
-  return setting === 'everyone' ? ALLOW : deny(inviteDenials.adminsGuestInvitersAndAllMembers);
+  return setting === 'everyone' ? ALLOW : deny(inviteDenials.adminsGuestInvitersAndAllMembers, 'invitation_setting_denied');
 }
 
 export const isAdminCaller = (caller: Caller): boolean =>

@@ -32,5 +32,6 @@ export const notFound = (id?: string): DomainError =>
 
 export const denied = (message?: string): DomainError => new DomainError('authorization_denied', message);
 
-export const badRequest = (message: string, target?: string): DomainError =>
-  new DomainError('request_invalid', message, target === undefined ? {} : { target });
+/** A refusal of the request as sent: `code` names the rule (one catalogue entry per rule). */
+export const invalid = (code: ErrorCode, message?: string, target?: string): DomainError =>
+  new DomainError(code, message, target === undefined ? {} : { target });

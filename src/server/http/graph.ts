@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ODataQuery } from './odata/query.js';
-import { selectFields } from './odata/query.js';
+import { invalid } from '../domain/errors.js';
+import type { ODataQuery } from '../odata/query.js';
+import { selectFields } from '../odata/query.js';
 
 /** Builds the Graph `@odata.context` URL for an entity set or singleton. */
 export const odataContext = (req: FastifyRequest, fragment: string): string =>
@@ -38,4 +39,17 @@ export function sendEntity<T extends object>(
   status = 200,
 ): FastifyReply {
   return reply.status(status).send({ '@odata.context': odataContext(req, fragment), ...(q ? selectFields(entity, q) : entity) });
+}
+
+/** Parse options from the request headers (`ConsistencyLevel` enables `$count` and `$search`). */
+export const odataOptions = (req: FastifyRequest) => {
+  const cl = req.headers.consistencylevel;
+  return typeof cl === 'string' ? { consistencyLevel: cl } : {};
+};
+
+/** The signed-in user's id for /me routes; app-only tokens have no "me". */
+export function meId(req: FastifyRequest): string {
+  const c = req.ctx.caller;
+  if (c.kind !== 'user') throw invalid('me_requires_delegated_token');
+  return c.userId;
 }

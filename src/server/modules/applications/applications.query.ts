@@ -1,4 +1,4 @@
-import type { ResourceSpec } from '../../http/odata/query.js';
+import type { ResourceSpec } from '../../odata/query.js';
 
 const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;
 const DATES = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;

@@ -12,7 +12,7 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
 import type { DB, Executor } from '../../db/index.js';
-import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
+import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
 import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from './applications.table.js';
 

@@ -10,10 +10,10 @@ import {
   updateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../http/odata/query.js';
+import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
-import { meId, odataOptions } from '../users/users.routes.js';
+
 import { applicationTemplatesResource, appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
 
 const key = z.string().min(1).max(256);

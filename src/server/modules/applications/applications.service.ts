@@ -30,7 +30,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { badRequest, DomainError, denied, notFound } from '../../domain/errors.js';
 import { type IdGenerator, isGuid, randomSecret } from '../../domain/ids.js';
-import type { ODataQuery } from '../../http/odata/query.js';
+import type { ODataQuery } from '../../odata/query.js';
 import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';

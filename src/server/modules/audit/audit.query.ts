@@ -1,11 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import type { Executor } from '../../db/index.js';
-import { authorize } from '../../domain/authorization.js';
-import type { OperationContext } from '../../domain/context.js';
-import { DomainError, denied, notFound } from '../../domain/errors.js';
-import { encodeSkipToken, type FilterNode, type Literal, type ODataQuery, type ResourceSpec } from '../../http/odata/query.js';
-import type { PoliciesService } from '../policies/policies.service.js';
-import { type DirectoryAudit, findDirectoryAudit, listDirectoryAudits } from './audit.repository.js';
+import { DomainError } from '../../domain/errors.js';
+import type { FilterNode, Literal, ResourceSpec } from '../../odata/query.js';
 
 const invalid = (message: string) => new DomainError('odata_query_invalid', message);
 
@@ -109,46 +104,3 @@ export const directoryAuditsResource: ResourceSpec = {
     'targetResources/any': targetResourcesAny,
   },
 };
-
-export interface AuditQueryDeps {
-  db: Executor;
-  policies: PoliciesService;
-}
-
-/** Read side of the audit log (GET /auditLogs/directoryAudits). Requires the audit.read action. */
-export function createAuditQueryService(deps: AuditQueryDeps) {
-  async function check(ctx: OperationContext) {
-    const decision = authorize(ctx.caller, 'audit.read', await deps.policies.policyFacts(ctx.caller.tenantId));
-    if (!decision.allowed) throw denied(decision.reason);
-  }
-
-  return {
-    /** Newest first unless `$orderby=activityDateTime asc`; keyset paging via `$skiptoken`. */
-    async listDirectoryAudits(
-      ctx: OperationContext,
-      q: ODataQuery,
-    ): Promise<{ items: DirectoryAudit[]; skiptoken?: string; count?: number }> {
-      await check(ctx);
-      const page = await listDirectoryAudits(deps.db, ctx.caller.tenantId, {
-        where: q.where,
-        direction: q.orderBy?.direction ?? 'desc',
-        after: q.after,
-        top: q.top,
-        count: q.count,
-      });
-      const result: { items: DirectoryAudit[]; skiptoken?: string; count?: number } = { items: page.items };
-      if (page.hasMore && page.last) result.skiptoken = encodeSkipToken(page.last.activityDateTime, page.last.id, q.orderBy);
-      if (page.count !== undefined) result.count = page.count;
-      return result;
-    },
-
-    async getDirectoryAudit(ctx: OperationContext, id: string): Promise<DirectoryAudit> {
-      await check(ctx);
-      const a = await findDirectoryAudit(deps.db, ctx.caller.tenantId, id);
-      if (!a) throw notFound(id);
-      return a;
-    },
-  };
-}
-
-export type AuditQueryService = ReturnType<typeof createAuditQueryService>;

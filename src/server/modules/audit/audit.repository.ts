@@ -1,5 +1,6 @@
-import type { Expression, SqlBool } from 'kysely';
 import type { Executor } from '../../db/index.js';
+import { compileODataWhere, encodeSkipToken, type ODataQuery } from '../../odata/query.js';
+import { directoryAuditsResource } from './audit.query.js';
 import type { DirectoryAuditsTable } from './audit.table.js';
 
 export interface ModifiedProperty {
@@ -90,45 +91,38 @@ export async function insertDirectoryAudit(db: Executor, tenantId: string, a: Di
 /**
  * One page of a tenant's directory audits, newest first (`activityDateTime desc, id desc`, or
  * ascending with `$orderby=activityDateTime asc`), keyset-paged on that same pair so that pages
- * stay stable while new records arrive. `where` is the compiled `$filter` (see audit.query.ts).
+ * stay stable while new records arrive.
  */
 export async function listDirectoryAudits(
   db: Executor,
   tenantId: string,
-  opts: {
-    where: Expression<SqlBool> | undefined;
-    direction: 'asc' | 'desc';
-    after: { v: string | null; id: string } | undefined;
-    top: number;
-    count: boolean;
-  },
-): Promise<{ items: DirectoryAudit[]; last?: { activityDateTime: string; id: string }; hasMore: boolean; count?: number }> {
+  q: ODataQuery,
+): Promise<{ items: DirectoryAudit[]; skiptoken?: string; count?: number }> {
+  const opts = { direction: q.orderBy?.direction ?? 'desc', after: q.after, top: q.top, count: q.count };
   let base = db.selectFrom('directory_audits').where('directory_audits.tenant_id', '=', tenantId);
-  if (opts.where) base = base.where(opts.where);
-  let q = base.selectAll('directory_audits');
+  const where = compileODataWhere(directoryAuditsResource, q);
+  if (where) base = base.where(where);
+  let page = base.selectAll('directory_audits');
   if (opts.after) {
     const op = opts.direction === 'desc' ? '<' : '>';
     const v = opts.after.v ?? '';
     const id = opts.after.id;
-    q = q.where((eb) =>
+    page = page.where((eb) =>
       eb.or([
         eb('directory_audits.activity_date_time', op, v),
         eb.and([eb('directory_audits.activity_date_time', '=', v), eb('directory_audits.id', op, id)]),
       ]),
     );
   }
-  const rows = await q
+  const rows = await page
     .orderBy('directory_audits.activity_date_time', opts.direction)
     .orderBy('directory_audits.id', opts.direction)
     .limit(opts.top + 1)
     .execute();
   const items = rows.slice(0, opts.top).map(toDirectoryAudit);
-  const lastItem = items[items.length - 1];
-  const result: { items: DirectoryAudit[]; last?: { activityDateTime: string; id: string }; hasMore: boolean; count?: number } = {
-    items,
-    hasMore: rows.length > opts.top,
-  };
-  if (lastItem) result.last = { activityDateTime: lastItem.activityDateTime, id: lastItem.id };
+  const last = items[items.length - 1];
+  const result: { items: DirectoryAudit[]; skiptoken?: string; count?: number } = { items };
+  if (rows.length > opts.top && last) result.skiptoken = encodeSkipToken(last.activityDateTime, last.id, q.orderBy);
   if (opts.count) {
     const c = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     result.count = Number(c?.n ?? 0);

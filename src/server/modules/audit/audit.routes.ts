@@ -1,16 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery } from '../../http/odata/query.js';
+import { odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { parseODataQuery } from '../../odata/query.js';
 import { directoryAuditsResource } from './audit.query.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });
-
-const odataOptions = (req: FastifyRequest) => {
-  const cl = req.headers.consistencylevel;
-  return typeof cl === 'string' ? { consistencyLevel: cl } : {};
-};
 
 /** The directory audit log (read-only). */
 export async function auditRoutes(fastify: FastifyInstance): Promise<void> {

@@ -1,11 +1,16 @@
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
+import { notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
+import type { ODataQuery } from '../../odata/query.js';
+import type { Access } from '../access/access.js';
 import {
   type DirectoryAudit,
+  findDirectoryAudit,
   type InitiatedBy,
   insertDirectoryAudit,
+  listDirectoryAudits,
   type ModifiedProperty,
   type TargetResource,
 } from './audit.repository.js';
@@ -62,29 +67,54 @@ export const initiatedBy = (ctx: OperationContext): InitiatedBy => {
   return { user: null, app: { appId: null, displayName: c.displayName, servicePrincipalId: null, servicePrincipalName: null } };
 };
 
-export function createAuditService(deps: AuditDeps) {
-  return {
-    /**
-     * Writes one directoryAudit record. Call it with the transaction of the change it records, so
-     * the change and its audit entry commit (or roll back) together.
-     */
-    async record(db: Executor, ctx: OperationContext, entry: AuditEntry): Promise<void> {
-      await insertDirectoryAudit(db, ctx.caller.tenantId, {
-        id: deps.newId(),
-        activityDateTime: deps.clock.now().toISOString(),
-        activityDisplayName: entry.activityDisplayName,
-        category: entry.category,
-        correlationId: ctx.correlationId,
-        loggedByService: entry.loggedByService ?? 'Core Directory',
-        operationType: entry.operationType,
-        result: entry.result ?? 'success',
-        resultReason: entry.resultReason ?? '',
-        initiatedBy: initiatedBy(ctx),
-        targetResources: entry.targetResources,
-        additionalDetails: entry.additionalDetails ?? [],
-      });
-    },
-  };
+/** The write side of the audit log: every use case records its change through it. */
+export class AuditService {
+  constructor(private readonly deps: AuditDeps) {}
+
+  /**
+   * Writes one directoryAudit record. Call it with the transaction of the change it records, so
+   * the change and its audit entry commit (or roll back) together.
+   */
+  async record(db: Executor, ctx: OperationContext, entry: AuditEntry): Promise<void> {
+    await insertDirectoryAudit(db, ctx.caller.tenantId, {
+      id: this.deps.newId(),
+      activityDateTime: this.deps.clock.now().toISOString(),
+      activityDisplayName: entry.activityDisplayName,
+      category: entry.category,
+      correlationId: ctx.correlationId,
+      loggedByService: entry.loggedByService ?? 'Core Directory',
+      operationType: entry.operationType,
+      result: entry.result ?? 'success',
+      resultReason: entry.resultReason ?? '',
+      initiatedBy: initiatedBy(ctx),
+      targetResources: entry.targetResources,
+      additionalDetails: entry.additionalDetails ?? [],
+    });
+  }
 }
 
-export type AuditService = ReturnType<typeof createAuditService>;
+export interface AuditLogDeps {
+  db: Executor;
+  access: Access;
+}
+
+/** The read side of the audit log (GET /auditLogs/directoryAudits): administrators (`audit.read`). */
+export class AuditLogService {
+  constructor(private readonly deps: AuditLogDeps) {}
+
+  /** Newest first unless `$orderby=activityDateTime asc`; keyset paging via `$skiptoken`. */
+  async listDirectoryAudits(
+    ctx: OperationContext,
+    q: ODataQuery,
+  ): Promise<{ items: DirectoryAudit[]; skiptoken?: string; count?: number }> {
+    await this.deps.access.require(ctx, 'audit.read');
+    return listDirectoryAudits(this.deps.db, ctx.caller.tenantId, q);
+  }
+
+  async getDirectoryAudit(ctx: OperationContext, id: string): Promise<DirectoryAudit> {
+    await this.deps.access.require(ctx, 'audit.read');
+    const a = await findDirectoryAudit(this.deps.db, ctx.caller.tenantId, id);
+    if (!a) throw notFound(id);
+    return a;
+  }
+}

@@ -1,4 +1,4 @@
-import type { PropSpec, ResourceSpec } from '../../http/odata/query.js';
+import type { PropSpec, ResourceSpec } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 
 const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;

@@ -2,7 +2,7 @@ import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
-import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../http/odata/query.js';
+import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
 import type { GroupsTable } from './groups.table.js';
 

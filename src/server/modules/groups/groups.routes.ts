@@ -3,11 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { odataRef } from '../../../contracts/common.js';
 import { createGroupBody, type DirectoryObject, updateGroupBody } from '../../../contracts/groups.js';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../http/odata/query.js';
-import { meId, odataOptions } from '../users/users.routes.js';
+import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
+import type { Relationship, UserRelationship } from './group-members.service.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
-import type { Relationship, UserRelationship } from './groups.service.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
@@ -30,7 +29,7 @@ function sendObjects(
 
 export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { groups } = app.portico.services;
+  const { groups, groupMembers, directory } = app.portico.services;
 
   app.get('/groups', { schema: { tags: ['groups'], summary: 'List groups' } }, async (req, reply) => {
     const q = parse(req, groupsResource);
@@ -64,7 +63,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   );
 
   app.delete('/groups/:id', { schema: { tags: ['groups'], summary: 'Delete group', params: idParam } }, async (req, reply) => {
-    await groups.deleteGroup(req.ctx, req.params.id);
+    await directory.deleteGroup(req.ctx, req.params.id);
     return reply.status(204).send();
   });
 
@@ -76,7 +75,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   for (const [rel, summary] of relationships) {
     app.get(`/groups/:id/${rel}`, { schema: { tags: ['groups'], summary, params: idParam } }, async (req, reply) => {
       const q = parse(req, directoryObjectsResource);
-      return sendObjects(req, reply, await groups.listRelationship(req.ctx, req.params.id, rel, q), q);
+      return sendObjects(req, reply, await groupMembers.listRelationship(req.ctx, req.params.id, rel, q), q);
     });
   }
 
@@ -84,7 +83,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     '/groups/:id/members/$ref',
     { schema: { tags: ['groups'], summary: 'Add a member to a group', params: idParam, body: odataRef } },
     async (req, reply) => {
-      await groups.addMember(req.ctx, req.params.id, req.body['@odata.id']);
+      await groupMembers.addMember(req.ctx, req.params.id, req.body['@odata.id']);
       return reply.status(204).send();
     },
   );
@@ -93,7 +92,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     '/groups/:id/members/:memberId/$ref',
     { schema: { tags: ['groups'], summary: 'Remove a member from a group', params: memberParams } },
     async (req, reply) => {
-      await groups.removeMember(req.ctx, req.params.id, req.params.memberId);
+      await groupMembers.removeMember(req.ctx, req.params.id, req.params.memberId);
       return reply.status(204).send();
     },
   );
@@ -102,7 +101,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     '/groups/:id/owners/$ref',
     { schema: { tags: ['groups'], summary: 'Add an owner to a group', params: idParam, body: odataRef } },
     async (req, reply) => {
-      await groups.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
+      await groupMembers.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
       return reply.status(204).send();
     },
   );
@@ -111,7 +110,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     '/groups/:id/owners/:ownerId/$ref',
     { schema: { tags: ['groups'], summary: 'Remove an owner from a group', params: ownerParams } },
     async (req, reply) => {
-      await groups.removeOwner(req.ctx, req.params.id, req.params.ownerId);
+      await groupMembers.removeOwner(req.ctx, req.params.id, req.params.ownerId);
       return reply.status(204).send();
     },
   );
@@ -125,11 +124,11 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   for (const [rel, summary] of userRelationships) {
     app.get(`/users/:id/${rel}`, { schema: { tags: ['users'], summary, params: idParam } }, async (req, reply) => {
       const q = parse(req, groupsResource);
-      return sendObjects(req, reply, await groups.listUserRelationship(req.ctx, req.params.id, rel, q), q);
+      return sendObjects(req, reply, await groupMembers.listUserRelationship(req.ctx, req.params.id, rel, q), q);
     });
     app.get(`/me/${rel}`, { schema: { tags: ['users'], summary: `${summary} (signed-in user)` } }, async (req, reply) => {
       const q = parse(req, groupsResource);
-      return sendObjects(req, reply, await groups.listUserRelationship(req.ctx, meId(req), rel, q), q);
+      return sendObjects(req, reply, await groupMembers.listUserRelationship(req.ctx, meId(req), rel, q), q);
     });
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { displayString } from '../../../contracts/common.js';
 import { invitationBody, invitedEmailAddress, WELCOME_MESSAGE_MAX } from '../../../contracts/invitations.js';
 import { sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery } from '../../http/odata/query.js';
+import { parseODataQuery } from '../../odata/query.js';
 import { escapeHtml } from '../../platform/html.js';
 import { usersResource } from '../users/users.query.js';
 

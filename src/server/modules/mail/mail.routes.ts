@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../http/odata/query.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
 import { devMessagesResource, outboxResource } from '../../platform/dev-mailbox.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServicePrincipal } from '../../../contracts/applications.js';
 import { isGuid } from '../../domain/ids.js';
-import { odataContext } from '../../http/graph.js';
+import { meId, odataContext } from '../../http/graph.js';
 import { appAccess } from '../../protocols/oidc/app-clients.js';
 import { messagePage } from '../../protocols/oidc/interaction.js';
 import { sendNoAccessPage } from '../../protocols/oidc/no-access.js';
 import type { Tenant } from '../tenants/tenants.service.js';
-import { meId } from '../users/users.routes.js';
+
 import { createMyAppsService } from './myapps.service.js';
 
 /**

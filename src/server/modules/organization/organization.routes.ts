@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateOrganizationBody } from '../../../contracts/organization.js';
 import { sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery, type ResourceSpec } from '../../http/odata/query.js';
+import { parseODataQuery, type ResourceSpec } from '../../odata/query.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });
 

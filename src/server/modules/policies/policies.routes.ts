@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { authorizationPolicyPatch, b2bPolicyPatch, groupManagementPolicyPatch } from '../../../contracts/policies.js';
 import { notFound } from '../../domain/errors.js';
 import { sendEntity } from '../../http/graph.js';
-import { authorizationPolicyPatch, b2bPolicyPatch, groupManagementPolicyPatch } from './policies.service.js';
 
 // Graph clients (and the SDKs) often send the entity type along with a PATCH; accept and ignore it.
 const odataType = { '@odata.type': z.string().max(256).optional() };

@@ -1,5 +1,8 @@
 import type { UnifiedRoleDefinition } from '../../../contracts/roles.js';
-import { badRequest } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
+
+const invalidQuery = (message: string) => new DomainError('odata_query_invalid', message);
+
 import {
   encodeSkipToken,
   type FilterNode,
@@ -7,7 +10,7 @@ import {
   normaliseDateTime,
   type ODataQuery,
   type ResourceSpec,
-} from '../../http/odata/query.js';
+} from '../../odata/query.js';
 
 /**
  * OData descriptions of the role-management collections. Role definitions are built in (not
@@ -95,7 +98,7 @@ export function matchesFilter(obj: Record<string, unknown>, node: FilterNode): b
       const b = norm(literalValue(node.value));
       if (node.op === 'eq') return a === b;
       if (node.op === 'ne') return a !== b;
-      throw badRequest(`Unsupported operator '${node.op}' in $filter for roleDefinitions.`);
+      throw invalidQuery(`Unsupported operator '${node.op}' in $filter for roleDefinitions.`);
     }
     case 'in': {
       const a = norm(propertyValue(obj, node));
@@ -107,7 +110,7 @@ export function matchesFilter(obj: Record<string, unknown>, node: FilterNode): b
       return node.name === 'startswith' && typeof a === 'string' && typeof b === 'string' && a.startsWith(b);
     }
     case 'lambda':
-      throw badRequest('Lambda expressions are not supported in $filter for roleDefinitions.');
+      throw invalidQuery('Lambda expressions are not supported in $filter for roleDefinitions.');
   }
 }
 

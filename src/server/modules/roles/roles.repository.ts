@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import { applyODataQuery, applyODataWhere, encodeSkipToken, type ODataQuery } from '../../http/odata/query.js';
+import { applyODataQuery, applyODataWhere, encodeSkipToken, type ODataQuery } from '../../odata/query.js';
 import { roleAssignmentsResource } from './roles.query.js';
 import type { RoleAssignmentsTable } from './roles.table.js';
 
@@ -80,4 +80,27 @@ export async function listRoleAssignments(
     result.count = Number(c?.n ?? 0);
   }
   return result;
+}
+
+/** Deletes one assignment; returns it, or undefined when it did not exist (or a concurrent request removed it). */
+export async function deleteRoleAssignment(db: Executor, tenantId: string, id: string): Promise<RoleAssignment | undefined> {
+  const found = await findRoleAssignment(db, tenantId, id);
+  if (!found) return undefined;
+  const deleted = await db
+    .deleteFrom('role_assignments')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', found.id)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows) === 0 ? undefined : found;
+}
+
+/** Principals holding a role at directory scope "/". */
+export async function listPrincipalsWithRole(db: Executor, tenantId: string, roleDefinitionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_assignments')
+    .select('principal_id')
+    .where('tenant_id', '=', tenantId)
+    .where('role_definition_id', '=', roleDefinitionId)
+    .execute();
+  return rows.map((r) => r.principal_id);
 }

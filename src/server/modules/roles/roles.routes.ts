@@ -2,19 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createRoleAssignmentBody, type UnifiedRoleAssignment } from '../../../contracts/roles.js';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery } from '../../http/odata/query.js';
+import { odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { parseODataQuery } from '../../odata/query.js';
 import { roleAssignmentsResource, roleDefinitionsResource } from './roles.query.js';
 import type { RoleAssignment } from './roles.service.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });
 const BASE = '/roleManagement/directory';
 const CTX = 'roleManagement/directory';
-
-const odataOptions = (req: FastifyRequest) => {
-  const cl = req.headers.consistencylevel;
-  return typeof cl === 'string' ? { consistencyLevel: cl } : {};
-};
 
 const toWire = (a: RoleAssignment): UnifiedRoleAssignment => ({
   id: a.id,

@@ -68,3 +68,16 @@ export async function updateTenant(
   if (Object.keys(values).length === 0) return;
   await db.updateTable('tenants').set(values).where('id', '=', id).execute();
 }
+
+/**
+ * Takes the tenant row's lock for the rest of the transaction (a no-op update): serialises
+ * tenant-wide invariants such as "at least one Global Administrator" across concurrent
+ * transactions on PostgreSQL; SQLite serialises writers already.
+ */
+export async function lockTenantRow(trx: Executor, id: string): Promise<void> {
+  await trx
+    .updateTable('tenants')
+    .set((eb) => ({ display_name: eb.ref('display_name') }))
+    .where('id', '=', id)
+    .execute();
+}

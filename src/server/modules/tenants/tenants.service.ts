@@ -5,7 +5,7 @@ import type { Clock } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { KeyStore } from '../../platform/keys.js';
-import { findDefaultTenant, findTenant, insertTenant, type Tenant, updateTenant } from './tenants.repository.js';
+import { findDefaultTenant, findTenant, insertTenant, lockTenantRow, type Tenant, updateTenant } from './tenants.repository.js';
 
 export type { Tenant } from './tenants.repository.js';
 
@@ -16,82 +16,87 @@ export interface TenantsDeps {
   keys: KeyStore;
 }
 
-export function createTenantsService(deps: TenantsDeps) {
-  const cache = new Map<string, Tenant>();
-  return {
-    /**
-     * Creates the default tenant on first start (display name and domain from configuration) and
-     * its signing key. Idempotent and safe when several processes start at once.
-     */
-    async ensureDefaultTenant(config: Pick<Config, 'tenantName' | 'tenantDomain'>): Promise<Tenant> {
-      let t = await findDefaultTenant(deps.db);
-      if (!t) {
-        try {
-          await this.createTenant({ displayName: config.tenantName, initialDomain: config.tenantDomain, isDefault: true });
-        } catch (err) {
-          if (!asUniqueViolation(err)) throw err;
-        }
-        t = await findDefaultTenant(deps.db);
-        if (!t) throw new Error('default tenant could not be created');
+/** Tenants (directories): creation with their signing key, lookups (cached per process), updates. */
+export class TenantsService {
+  private readonly cache = new Map<string, Tenant>();
+
+  constructor(private readonly deps: TenantsDeps) {}
+
+  /**
+   * Creates the default tenant on first start (display name and domain from configuration) and
+   * its signing key. Idempotent and safe when several processes start at once.
+   */
+  async ensureDefaultTenant(config: Pick<Config, 'tenantName' | 'tenantDomain'>): Promise<Tenant> {
+    let t = await findDefaultTenant(this.deps.db);
+    if (!t) {
+      try {
+        await this.createTenant({ displayName: config.tenantName, initialDomain: config.tenantDomain, isDefault: true });
+      } catch (err) {
+        if (!asUniqueViolation(err)) throw err;
       }
-      await deps.keys.ensureTenantKey(t.id);
-      return t;
-    },
+      t = await findDefaultTenant(this.deps.db);
+      if (!t) throw new Error('default tenant could not be created');
+    }
+    await this.deps.keys.ensureTenantKey(t.id);
+    return t;
+  }
 
-    /** Creates a tenant with its signing key. Used at first start, by tests and by future tenant admin. */
-    async createTenant(input: { displayName: string; initialDomain: string; isDefault?: boolean }): Promise<Tenant> {
-      const t: Tenant = {
-        id: deps.newId(),
-        displayName: input.displayName,
-        initialDomain: input.initialDomain.toLowerCase(),
-        isDefault: input.isDefault ?? false,
-        privacyStatementUrl: null,
-        privacyContactEmail: null,
-        technicalNotificationMails: [],
-        createdDateTime: deps.clock.now().toISOString(),
-      };
-      await insertTenant(deps.db, t);
-      await deps.keys.ensureTenantKey(t.id);
-      return t;
-    },
+  /** Creates a tenant with its signing key. Used at first start, by tests and by future tenant admin. */
+  async createTenant(input: { displayName: string; initialDomain: string; isDefault?: boolean }): Promise<Tenant> {
+    const t: Tenant = {
+      id: this.deps.newId(),
+      displayName: input.displayName,
+      initialDomain: input.initialDomain.toLowerCase(),
+      isDefault: input.isDefault ?? false,
+      privacyStatementUrl: null,
+      privacyContactEmail: null,
+      technicalNotificationMails: [],
+      createdDateTime: this.deps.clock.now().toISOString(),
+    };
+    await insertTenant(this.deps.db, t);
+    await this.deps.keys.ensureTenantKey(t.id);
+    return t;
+  }
 
-    async getTenant(id: string): Promise<Tenant> {
-      const t = await this.findTenant(id);
-      if (!t) throw notFound(id);
-      return t;
-    },
+  async getTenant(id: string): Promise<Tenant> {
+    const t = await this.findTenant(id);
+    if (!t) throw notFound(id);
+    return t;
+  }
 
-    /** Tenants change rarely; a short per-process cache keeps token verification cheap. */
-    async findTenant(id: string): Promise<Tenant | undefined> {
-      const hit = cache.get(id);
-      if (hit) return hit;
-      const t = await findTenant(deps.db, id);
-      if (t) cache.set(id, t);
-      return t;
-    },
+  /** Tenants change rarely; a short per-process cache keeps token verification cheap. */
+  async findTenant(id: string): Promise<Tenant | undefined> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const t = await findTenant(this.deps.db, id);
+    if (t) this.cache.set(id, t);
+    return t;
+  }
 
-    /**
-     * Reads the tenant from the database, bypassing the cache, and refreshes the cache with it.
-     * Call after a committed change (the cache must never hold uncommitted values) and wherever a
-     * read must not be stale (another process may have changed the tenant).
-     */
-    async loadTenant(id: string): Promise<Tenant | undefined> {
-      const t = await findTenant(deps.db, id);
-      if (t) cache.set(id, t);
-      else cache.delete(id);
-      return t;
-    },
+  /**
+   * Reads the tenant from the database, bypassing the cache, and refreshes the cache with it.
+   * Call after a committed change (the cache must never hold uncommitted values) and wherever a
+   * read must not be stale (another process may have changed the tenant).
+   */
+  async loadTenant(id: string): Promise<Tenant | undefined> {
+    const t = await findTenant(this.deps.db, id);
+    if (t) this.cache.set(id, t);
+    else this.cache.delete(id);
+    return t;
+  }
 
-    async findDefaultTenant(): Promise<Tenant | undefined> {
-      return findDefaultTenant(deps.db);
-    },
+  findDefaultTenant(): Promise<Tenant | undefined> {
+    return findDefaultTenant(this.deps.db);
+  }
 
-    /** Updates organization properties inside the caller's transaction (authorization is the caller's job). */
-    async updateTenant(db: Executor, id: string, patch: Parameters<typeof updateTenant>[2]): Promise<void> {
-      await updateTenant(db, id, patch);
-      cache.delete(id);
-    },
-  };
+  /** Updates organization properties inside the caller's transaction (authorization is the caller's job). */
+  async updateTenant(db: Executor, id: string, patch: Parameters<typeof updateTenant>[2]): Promise<void> {
+    await updateTenant(db, id, patch);
+    this.cache.delete(id);
+  }
+
+  /** Serialises a tenant-wide invariant check for the rest of the transaction `trx`. */
+  lockTenant(trx: Executor, id: string): Promise<void> {
+    return lockTenantRow(trx, id);
+  }
 }
-
-export type TenantsService = ReturnType<typeof createTenantsService>;

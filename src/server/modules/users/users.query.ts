@@ -1,4 +1,4 @@
-import type { ResourceSpec } from '../../http/odata/query.js';
+import type { ResourceSpec } from '../../odata/query.js';
 
 /** OData description of the users collection: which properties filter, sort and search how. */
 export const usersResource: ResourceSpec = {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
-import { applyODataQuery, applyODataWhere, escapeLike, type ODataQuery, pageResult } from '../../http/odata/query.js';
+import { applyODataQuery, applyODataWhere, escapeLike, type ODataQuery, pageResult } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 import type { UsersTable } from './users.table.js';
 

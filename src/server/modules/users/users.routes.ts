@@ -2,24 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createUserBody, updateUserBody } from '../../../contracts/users.js';
-import { badRequest } from '../../domain/errors.js';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery } from '../../http/odata/query.js';
+import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });
-
-export const odataOptions = (req: FastifyRequest) => {
-  const cl = req.headers.consistencylevel;
-  return typeof cl === 'string' ? { consistencyLevel: cl } : {};
-};
-
-/** The signed-in user's id for /me routes; app-only tokens have no "me". */
-export function meId(req: FastifyRequest): string {
-  const c = req.ctx.caller;
-  if (c.kind !== 'user') throw badRequest('/me request is only valid with delegated authentication flow.');
-  return c.userId;
-}
 
 export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -59,7 +46,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   );
 
   app.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete user', params: idParam } }, async (req, reply) => {
-    await users.deleteUser(req.ctx, req.params.id);
+    await app.portico.services.directory.deleteUser(req.ctx, req.params.id);
     return reply.status(204).send();
   });
 }

@@ -14,7 +14,7 @@
  *   silently drop rows whose column is NULL (OData comparisons are two-valued).
  */
 import { type Expression, type ExpressionBuilder, expressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { FilterNode, Literal, PropertyPath } from './filter.js';
 import { parseFilter } from './filter.js';
 
@@ -66,12 +66,16 @@ export interface ODataOrderBy {
   direction: 'asc' | 'desc';
 }
 
+/**
+ * A validated description of a request's query options: plain data, no SQL. Routes parse it
+ * (`parseODataQuery`, which rejects anything the resource does not support with a 400 before any
+ * other work); the repository that owns the resource compiles it (`applyODataQuery`).
+ */
 export interface ODataQuery {
-  /** Parsed `$filter`, for introspection; `where` is what gets applied. */
+  /** Parsed and validated `$filter`. */
   filter: FilterNode | undefined;
+  /** Parsed and validated `$search`. */
   search: SearchNode | undefined;
-  /** Combined, validated `$filter` + `$search` condition (compiled once by `parseODataQuery`). */
-  where: Expression<SqlBool> | undefined;
   /** Canonical property names from `$select`, or undefined for all. */
   select: string[] | undefined;
   top: number;
@@ -539,29 +543,33 @@ export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSp
     }
   }
 
-  const eb = expressionBuilder<any, any>();
-  const conditions: Expression<SqlBool>[] = [];
-
-  let filter: FilterNode | undefined;
   const filterRaw = options.get('$filter');
-  if (filterRaw !== undefined) {
-    filter = parseFilter(filterRaw);
-    conditions.push(compileNode(filter, { spec, eb, negated: false }));
-  }
+  const filter = filterRaw === undefined ? undefined : parseFilter(filterRaw);
 
   let search: SearchNode | undefined;
   const searchRaw = options.get('$search');
   if (searchRaw !== undefined) {
     if (!eventual) throw invalid("$search requires the request header 'ConsistencyLevel: eventual'.");
     search = parseSearch(searchRaw, spec);
-    conditions.push(compileSearch(search, eb));
   }
 
   const tokenRaw = options.get('$skiptoken');
   const after = tokenRaw === undefined ? undefined : decodeSkipToken(tokenRaw, orderBy);
 
-  const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : eb.and(conditions);
-  return { filter, search, where, select, top, orderBy, after, count };
+  const q: ODataQuery = { filter, search, select, top, orderBy, after, count };
+  // The property and operator checks live in the compiler: run it once here so an unsupported
+  // query is refused before authorization or I/O; the owning repository compiles it for real.
+  compileODataWhere(spec, q);
+  return q;
+}
+
+/** The `$filter` + `$search` condition of `q` for `spec`, or undefined when there is none. */
+export function compileODataWhere(spec: ResourceSpec, q: Pick<ODataQuery, 'filter' | 'search'>): Expression<SqlBool> | undefined {
+  const eb = expressionBuilder<any, any>();
+  const conditions: Expression<SqlBool>[] = [];
+  if (q.filter !== undefined) conditions.push(compileNode(q.filter, { spec, eb, negated: false }));
+  if (q.search !== undefined) conditions.push(compileSearch(q.search, eb));
+  return conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0] : eb.and(conditions);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,8 +580,9 @@ export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSp
 const sortKey = (o: ODataOrderBy): Expression<string> => sql<string>`coalesce(${sql.ref(o.column)}, '')`;
 
 /** Adds the `$filter`/`$search` condition only: reuse it for `$count` queries. */
-export function applyODataWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, _spec: ResourceSpec, q: ODataQuery): QB {
-  return q.where === undefined ? qb : (qb.where(q.where) as QB);
+export function applyODataWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, spec: ResourceSpec, q: ODataQuery): QB {
+  const where = compileODataWhere(spec, q);
+  return where === undefined ? qb : (qb.where(where) as QB);
 }
 
 /** Adds filter, search, keyset paging condition, ordering (sort column, then id) and `limit(top + 1)`. */

@@ -18,7 +18,7 @@
  * `query.ts` against a resource description. Positions in messages are 0-based character offsets
  * into the `$filter` string (as in Microsoft's OData libraries).
  */
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 
 export const MAX_FILTER_LENGTH = 2000;
 export const MAX_FILTER_DEPTH = 50;

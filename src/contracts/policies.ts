@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/** Guest user access levels (authorizationPolicy.guestUserRoleId), entra-behaviour.md §2. */
+export const GUEST_ROLE_IDS = {
+  member: 'a0b1b346-4d3e-4e8b-98f8-753987be4970',
+  limited: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
+  restricted: '2af84b1e-32c8-42b7-82bc-daa82404023b',
+} as const;
+
+export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
+
+/** `authorizationPolicy` as Graph returns it (GD authorizationpolicy.md). */
+export interface AuthorizationPolicy {
+  id: 'authorizationPolicy';
+  displayName: string;
+  description: string;
+  allowInvitesFrom: AllowInvitesFrom;
+  allowedToSignUpEmailBasedSubscriptions: boolean;
+  allowedToUseSSPR: boolean;
+  allowEmailVerifiedUsersToJoinOrganization: boolean;
+  blockMsolPowerShell: boolean;
+  guestUserRoleId: string;
+  defaultUserRolePermissions: {
+    allowedToCreateApps: boolean;
+    allowedToCreateSecurityGroups: boolean;
+    allowedToCreateTenants: boolean;
+    allowedToReadBitlockerKeysForOwnedDevice: boolean;
+    allowedToReadOtherUsers: boolean;
+    permissionGrantPoliciesAssigned: string[];
+  };
+}
+
+/**
+ * Self-service group management settings (Entra: Groups → General). Entra has no public API for
+ * them; this resource is Portico's own, documented in the OpenAPI document.
+ */
+export interface GroupManagementPolicy {
+  id: 'groupManagementPolicy';
+  /** "Owners can manage group membership requests in My Groups". */
+  selfServiceGroupManagementEnabled: boolean;
+  /** "Restrict user ability to access groups features in My Groups" (non-admins). */
+  restrictGroupsFeaturesInMyGroups: boolean;
+  /** "Users can create security groups" — the same value as authorizationPolicy.defaultUserRolePermissions.allowedToCreateSecurityGroups. */
+  usersCanCreateSecurityGroups: boolean;
+  /** "Users can create Microsoft 365 groups". */
+  usersCanCreateMicrosoft365Groups: boolean;
+}
+
+/**
+ * Collaboration restrictions (entra-behaviour.md §4.3), shaped like Graph's beta
+ * `b2bManagementPolicy`: `definition` holds one JSON string with
+ * `B2BManagementPolicy.InvitationsAllowedAndBlockedDomainsPolicy.{AllowedDomains|BlockedDomains}`.
+ * One list type at a time; a listed domain also covers its sub-domains.
+ */
+export interface B2bManagementPolicy {
+  id: 'default';
+  displayName: string;
+  description: string;
+  isOrganizationDefault: true;
+  definition: string[];
+  /** Portico's readable view of the same setting. */
+  invitationDomains: { mode: 'allowAll' | 'allowList' | 'denyList'; domains: string[] };
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const domainList = z.array(z.string().trim().toLowerCase().regex(DOMAIN, 'must be a domain name such as contoso.com')).max(2000);
+
+export const b2bPolicyPatch = z
+  .object({
+    displayName: z.string().max(256).optional(),
+    description: z.string().max(1024).optional(),
+    definition: z.array(z.string().max(25_000)).max(1).optional(),
+    invitationDomains: z
+      .object({ mode: z.enum(['allowAll', 'allowList', 'denyList']), domains: domainList.default([]) })
+      .strict()
+      .optional(),
+    '@odata.type': z.string().optional(),
+  })
+  .strict();
+export type B2bPolicyPatch = z.infer<typeof b2bPolicyPatch>;
+
+export const authorizationPolicyPatch = z
+  .object({
+    displayName: z.string().min(1).max(256).optional(),
+    description: z.string().max(1024).optional(),
+    allowInvitesFrom: z.enum(['none', 'adminsAndGuestInviters', 'adminsGuestInvitersAndAllMembers', 'everyone']).optional(),
+    allowedToSignUpEmailBasedSubscriptions: z.boolean().optional(),
+    allowedToUseSSPR: z.boolean().optional(),
+    allowEmailVerifiedUsersToJoinOrganization: z.boolean().optional(),
+    blockMsolPowerShell: z.boolean().optional(),
+    guestUserRoleId: z
+      .enum([GUEST_ROLE_IDS.member, GUEST_ROLE_IDS.limited, GUEST_ROLE_IDS.restricted], {
+        message: `guestUserRoleId must be one of ${GUEST_ROLE_IDS.member}, ${GUEST_ROLE_IDS.limited}, ${GUEST_ROLE_IDS.restricted}`,
+      })
+      .optional(),
+    defaultUserRolePermissions: z
+      .object({
+        allowedToCreateApps: z.boolean().optional(),
+        allowedToCreateSecurityGroups: z.boolean().optional(),
+        allowedToCreateTenants: z.boolean().optional(),
+        allowedToReadBitlockerKeysForOwnedDevice: z.boolean().optional(),
+        allowedToReadOtherUsers: z.boolean().optional(),
+        permissionGrantPoliciesAssigned: z.array(z.string().max(256)).max(50).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type AuthorizationPolicyPatch = z.infer<typeof authorizationPolicyPatch>;
+
+export const groupManagementPolicyPatch = z
+  .object({
+    selfServiceGroupManagementEnabled: z.boolean().optional(),
+    restrictGroupsFeaturesInMyGroups: z.boolean().optional(),
+    usersCanCreateSecurityGroups: z.boolean().optional(),
+    usersCanCreateMicrosoft365Groups: z.boolean().optional(),
+  })
+  .strict();
+export type GroupManagementPolicyPatch = z.infer<typeof groupManagementPolicyPatch>;
+

@@ -1,0 +1,237 @@
+import type { DirectoryObject, Group } from '../../../contracts/groups.js';
+import type { Executor } from '../../db/index.js';
+import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
+import { DomainError, denied, notFound } from '../../domain/errors.js';
+import type { ODataQuery } from '../../odata/query.js';
+import type { Access } from '../access/access.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { PoliciesService } from '../policies/policies.service.js';
+import type { UsersService } from '../users/users.service.js';
+import type { GroupReferences } from './group-references.js';
+import {
+  groupProps,
+  groupTarget,
+  isDynamic,
+  isGroupAdmin,
+  isSynced,
+  objectTarget,
+  type Resolved,
+  refuseManualMembership,
+} from './group-rules.js';
+import {
+  countOwners,
+  deleteMember,
+  deleteOwner,
+  directMemberIds,
+  findGroup,
+  type IdSource,
+  isDirectMember,
+  isOwner,
+  listDirectoryObjects,
+  listGroups,
+  lockGroup,
+  memberOfIds,
+  ownedGroupIds,
+  ownerIds,
+  transitiveMemberIds,
+  transitiveMemberOfIds,
+} from './groups.repository.js';
+
+export interface GroupMembersDeps {
+  db: Executor;
+  clock: Clock;
+  audit: AuditService;
+  access: Access;
+  policies: Pick<PoliciesService, 'groupSettings'>;
+  users: Pick<UsersService, 'findUser' | 'getUser'>;
+  references: GroupReferences;
+}
+
+type Page<T> = { items: T[]; skiptoken?: string; count?: number };
+export type Relationship = 'members' | 'transitiveMembers' | 'owners';
+export type UserRelationship = 'memberOf' | 'transitiveMemberOf' | 'ownedObjects';
+
+/** Group membership and ownership: the `$ref` endpoints, the relationship lists and My Groups' add. */
+export class GroupMembersService {
+  constructor(private readonly deps: GroupMembersDeps) {}
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** Loads a group and authorizes `action` on it with the caller's ownership/membership facts. */
+  private async loadFor(ctx: OperationContext, id: string, action: 'group.manageMembers' | 'group.manageOwners'): Promise<Group> {
+    const g = await this.deps.references.load(ctx, id);
+    await this.deps.access.require(ctx, action, await this.deps.references.facts(ctx, g.id));
+    return g;
+  }
+
+  /** GET /groups/{id}/members | transitiveMembers | owners as directoryObjects. */
+  async listRelationship(ctx: OperationContext, id: string, rel: Relationship, q: ODataQuery): Promise<Page<DirectoryObject>> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.deps.references.load(ctx, id);
+    const f = await this.deps.references.facts(ctx, g.id);
+    await this.deps.access.require(ctx, 'group.readMembers', f);
+    if (
+      rel !== 'owners' &&
+      g.visibility === 'Hiddenmembership' &&
+      !f.isOwner &&
+      !f.isMember &&
+      !(ctx.caller.kind === 'app' || ctx.caller.kind === 'system' || isGroupAdmin(ctx.caller))
+    ) {
+      throw denied('The membership of this group is hidden: only its owners, its members and administrators can list it.');
+    }
+    const ids: IdSource =
+      rel === 'members'
+        ? directMemberIds(tenantId, g.id)
+        : rel === 'transitiveMembers'
+          ? transitiveMemberIds(tenantId, g.id)
+          : ownerIds(tenantId, g.id);
+    const page = await listDirectoryObjects(this.deps.db, tenantId, ids, q);
+    return { ...page, items: await this.deps.references.loadObjects(tenantId, page.items) };
+  }
+
+  /**
+   * Checks that the caller may add members to the group the way My Groups does (the seed's
+   * flow): the group exists, the caller owns it (or administers groups), it is Assigned and not
+   * synced, and — for non-admin owners — the tenant's self-service settings allow managing
+   * membership in My Groups. Throws with a message a person can act on.
+   */
+  async prepareMyGroupsAdd(ctx: OperationContext, id: string, opts: { forGuest: boolean }): Promise<Group> {
+    const g = await this.deps.references.load(ctx, id);
+    const f = await this.deps.references.facts(ctx, g.id);
+    if (!(await this.deps.access.allows(ctx, 'group.manageMembers', f))) {
+      throw denied('You are not an owner of this group: only its owners (and group administrators) can add members.');
+    }
+    if (ctx.caller.kind === 'user' && !isGroupAdmin(ctx.caller)) {
+      const settings = await this.deps.policies.groupSettings(ctx.caller.tenantId);
+      if (settings.restrictGroupsFeaturesInMyGroups) throw new DomainError('my_groups_restricted');
+      if (!settings.selfServiceGroupManagementEnabled) {
+        throw new DomainError(
+          'my_groups_management_disabled',
+          'Group owners cannot manage membership in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
+        );
+      }
+    }
+    if (opts.forGuest && (isDynamic(g) || isSynced(g))) {
+      throw new DomainError(
+        isDynamic(g) ? 'group_dynamic_membership' : 'group_synced',
+        'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.',
+      );
+    }
+    refuseManualMembership(g);
+    return g;
+  }
+
+  /**
+   * Adds a user as a member inside the caller's transaction (the directory module: a guest is
+   * created and added atomically). Locks the group; the caller has authorized with prepareMyGroupsAdd.
+   */
+  async addMemberInTransaction(trx: Executor, ctx: OperationContext, group: Group, userId: string): Promise<void> {
+    if (!(await lockGroup(trx, ctx.caller.tenantId, group.id))) throw notFound(group.id);
+    await this.deps.references.addMember(trx, ctx, group, userId, this.now());
+  }
+
+  /** Internal: is the user a direct member of the group? */
+  isDirectMember(tenantId: string, groupId: string, userId: string, db: Executor = this.deps.db): Promise<boolean> {
+    return isDirectMember(db, tenantId, groupId, userId);
+  }
+
+  /** POST /groups/{id}/members/$ref. One transaction with "Add member to group". */
+  async addMember(ctx: OperationContext, id: string, ref: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.loadFor(ctx, id, 'group.manageMembers');
+    refuseManualMembership(g);
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
+      await this.deps.references.addMember(trx, ctx, g, ref, this.now());
+    });
+  }
+
+  /** DELETE /groups/{id}/members/{memberId}/$ref. 404 when not a member. */
+  async removeMember(ctx: OperationContext, id: string, memberId: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.loadFor(ctx, id, 'group.manageMembers');
+    refuseManualMembership(g);
+    const mid = memberId.toLowerCase();
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
+      const user = await this.deps.users.findUser(tenantId, mid, trx);
+      const group = user ? undefined : await findGroup(trx, tenantId, mid);
+      if (!(await deleteMember(trx, tenantId, g.id, mid))) throw notFound(memberId);
+      const o: Resolved = {
+        ref: { id: mid, type: group ? 'group' : 'user' },
+        ...(user ? { user } : {}),
+        ...(group ? { group } : {}),
+      };
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Remove member from group',
+        category: 'GroupManagement',
+        operationType: 'Unassign',
+        targetResources: [groupTarget(g), objectTarget(o, groupProps(g))],
+      });
+    });
+  }
+
+  /** POST /groups/{id}/owners/$ref. Owners are users. One transaction with "Add owner to group". */
+  async addOwner(ctx: OperationContext, id: string, ref: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.loadFor(ctx, id, 'group.manageOwners');
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
+      await this.deps.references.addOwner(trx, ctx, g, ref, this.now());
+    });
+  }
+
+  /** DELETE /groups/{id}/owners/{ownerId}/$ref. The last owner of a group cannot be removed. */
+  async removeOwner(ctx: OperationContext, id: string, ownerId: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.loadFor(ctx, id, 'group.manageOwners');
+    const oid = ownerId.toLowerCase();
+    await this.deps.db.transaction().execute(async (trx) => {
+      // The lock makes "count, then delete" safe against two owners being removed at once.
+      if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
+      if (!(await isOwner(trx, tenantId, g.id, oid))) throw notFound(ownerId);
+      if ((await countOwners(trx, tenantId, g.id)) <= 1) throw new DomainError('group_last_owner');
+      await deleteOwner(trx, tenantId, g.id, oid);
+      const user = await this.deps.users.findUser(tenantId, oid, trx);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Remove owner from group',
+        category: 'GroupManagement',
+        operationType: 'Unassign',
+        targetResources: [
+          groupTarget(g),
+          objectTarget({ ref: { id: oid, type: 'user' }, ...(user ? { user } : {}) }, groupProps(g)),
+        ],
+      });
+    });
+  }
+
+  /**
+   * GET /users/{id}/memberOf | transitiveMemberOf | ownedObjects (and under /me). Anyone may read
+   * their own; reading another user's needs `user.read` on them and the right to list groups.
+   */
+  async listUserRelationship(
+    ctx: OperationContext,
+    userKey: string,
+    rel: UserRelationship,
+    q: ODataQuery,
+  ): Promise<Page<DirectoryObject>> {
+    const tenantId = ctx.caller.tenantId;
+    const user = await this.deps.users.getUser(ctx, userKey);
+    const self = ctx.caller.kind === 'user' && ctx.caller.userId === user.id;
+    if (!self) await this.deps.access.require(ctx, 'group.list');
+    const ids =
+      rel === 'memberOf'
+        ? memberOfIds(tenantId, user.id)
+        : rel === 'transitiveMemberOf'
+          ? transitiveMemberOfIds(tenantId, user.id)
+          : ownedGroupIds(tenantId, user.id);
+    const page = await listGroups(this.deps.db, tenantId, q, ids);
+    return {
+      ...page,
+      items: page.items.map((g): DirectoryObject => ({ '@odata.type': '#microsoft.graph.group', ...g })),
+    };
+  }
+}
