@@ -40,7 +40,7 @@ const SP = 'servicePrincipals';
 
 export async function applicationsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { applications } = app.portico.services;
+  const { applications, applicationCredentials, appRoleAssignments } = app.portico.services;
   const tags = ['applications'];
 
   // --- service principals ----------------------------------------------------------------------
@@ -109,7 +109,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      const credential = await applications.addPassword(req.ctx, req.params.id, req.body);
+      const credential = await applicationCredentials.addPassword(req.ctx, req.params.id, req.body);
       return sendEntity(req, reply, 'microsoft.graph.passwordCredential', credential);
     },
   );
@@ -118,7 +118,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     '/servicePrincipals/:id/removePassword',
     { schema: { tags, summary: 'Remove a client secret', params: idParam, body: removePasswordBody } },
     async (req, reply) => {
-      await applications.removePassword(req.ctx, req.params.id, req.body.keyId);
+      await applicationCredentials.removePassword(req.ctx, req.params.id, req.body.keyId);
       return reply.status(204).send();
     },
   );
@@ -130,7 +130,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags, summary: 'List the owners of an enterprise application', params: idParam } },
     async (req, reply) => {
       const q = parse(req, usersResource);
-      const page = await applications.listOwners(req.ctx, req.params.id, q);
+      const page = await applicationCredentials.listOwners(req.ctx, req.params.id, q);
       const items = page.items.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...selectFields(u, q) }));
       return sendCollection(req, reply, 'directoryObjects', { ...page, items }, { ...q, select: undefined });
     },
@@ -140,7 +140,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     '/servicePrincipals/:id/owners/$ref',
     { schema: { tags, summary: 'Add an owner (a user) to an enterprise application', params: idParam, body: odataRef } },
     async (req, reply) => {
-      await applications.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
+      await applicationCredentials.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
       return reply.status(204).send();
     },
   );
@@ -149,7 +149,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     '/servicePrincipals/:id/owners/:ownerId/$ref',
     { schema: { tags, summary: 'Remove an owner from an enterprise application', params: ownerParams } },
     async (req, reply) => {
-      await applications.removeOwner(req.ctx, req.params.id, req.params.ownerId);
+      await applicationCredentials.removeOwner(req.ctx, req.params.id, req.params.ownerId);
       return reply.status(204).send();
     },
   );
@@ -161,7 +161,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags, summary: 'List the users and groups assigned to an enterprise application', params: idParam } },
     async (req, reply) => {
       const q = parse(req, appRoleAssignmentsResource);
-      const page = await applications.listAppRoleAssignedTo(req.ctx, req.params.id, q);
+      const page = await appRoleAssignments.listAppRoleAssignedTo(req.ctx, req.params.id, q);
       return sendCollection(req, reply, `${SP}('${req.params.id}')/appRoleAssignedTo`, page, q);
     },
   );
@@ -177,7 +177,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      const a = await applications.assignToServicePrincipal(req.ctx, req.params.id, req.body);
+      const a = await appRoleAssignments.assignToServicePrincipal(req.ctx, req.params.id, req.body);
       return sendEntity(req, reply, `${SP}('${a.resourceId}')/appRoleAssignedTo/$entity`, a, undefined, 201);
     },
   );
@@ -186,7 +186,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     '/servicePrincipals/:id/appRoleAssignedTo/:assignmentId',
     { schema: { tags, summary: 'Remove an app role assignment', params: assignmentParams } },
     async (req, reply) => {
-      await applications.removeAssignment(req.ctx, req.params.id, req.params.assignmentId);
+      await appRoleAssignments.removeAssignment(req.ctx, req.params.id, req.params.assignmentId);
       return reply.status(204).send();
     },
   );
@@ -196,7 +196,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: ['users'], summary: 'List the app role assignments of a user', params: idParam } },
     async (req, reply) => {
       const q = parse(req, appRoleAssignmentsResource);
-      const page = await applications.listUserAssignments(req.ctx, req.params.id, q);
+      const page = await appRoleAssignments.listUserAssignments(req.ctx, req.params.id, q);
       return sendCollection(req, reply, `users('${req.params.id}')/appRoleAssignments`, page, q);
     },
   );
@@ -212,7 +212,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      const a = await applications.assignToUser(req.ctx, req.params.id, req.body);
+      const a = await appRoleAssignments.assignToUser(req.ctx, req.params.id, req.body);
       return sendEntity(req, reply, `users('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
     },
   );
@@ -223,7 +223,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     async (req, reply) => {
       const q = parse(req, appRoleAssignmentsResource);
       const id = meId(req);
-      const page = await applications.listUserAssignments(req.ctx, id, q);
+      const page = await appRoleAssignments.listUserAssignments(req.ctx, id, q);
       return sendCollection(req, reply, `users('${id}')/appRoleAssignments`, page, q);
     },
   );
@@ -233,7 +233,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: ['groups'], summary: 'List the app role assignments of a group', params: idParam } },
     async (req, reply) => {
       const q = parse(req, appRoleAssignmentsResource);
-      const page = await applications.listGroupAssignments(req.ctx, req.params.id, q);
+      const page = await appRoleAssignments.listGroupAssignments(req.ctx, req.params.id, q);
       return sendCollection(req, reply, `groups('${req.params.id}')/appRoleAssignments`, page, q);
     },
   );
@@ -249,7 +249,7 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       },
     },
     async (req, reply) => {
-      const a = await applications.assignToGroup(req.ctx, req.params.id, req.body);
+      const a = await appRoleAssignments.assignToGroup(req.ctx, req.params.id, req.body);
       return sendEntity(req, reply, `groups('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
     },
   );

@@ -52,7 +52,7 @@ export async function invitationsRoutes(fastify: FastifyInstance): Promise<void>
       },
     },
     async (req, reply) => {
-      const r = await invitations.addToGroupFromMyGroups(req.ctx, req.params.id, req.body);
+      const r = await app.portico.services.directory.addToGroupFromMyGroups(req.ctx, req.params.id, req.body);
       return reply.status(200).send({
         '@odata.context': `${app.portico.config.publicUrl}/v1.0/$metadata#microsoft.portico.myGroupsAddResult`,
         status: r.status,
@@ -116,7 +116,7 @@ const unsubscribeQuery = z.object({
 /** "Block future invitations from this organization" — confirmation page, then POST (link scanners only GET). */
 export async function unsubscribeRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { invitations } = app.portico.services;
+  const { unsubscribes } = app.portico.services;
   const invalid = (reply: FastifyReply) =>
     page(reply, 400, 'Link not valid', '<h1>This link is not valid</h1><p>Open the link from the invitation e-mail again.</p>');
 
@@ -126,7 +126,7 @@ export async function unsubscribeRoutes(fastify: FastifyInstance): Promise<void>
     async (req, reply) => {
       const q = unsubscribeQuery.safeParse(req.query);
       if (!q.success) return invalid(reply);
-      const tenant = await invitations.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
+      const tenant = await unsubscribes.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
       if (!tenant) return invalid(reply);
       const e = escapeHtml;
       return page(
@@ -148,9 +148,9 @@ export async function unsubscribeRoutes(fastify: FastifyInstance): Promise<void>
     async (req, reply) => {
       const q = unsubscribeQuery.safeParse(req.body);
       if (!q.success) return invalid(reply);
-      const tenant = await invitations.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
+      const tenant = await unsubscribes.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
       if (!tenant) return invalid(reply);
-      await invitations.setUnsubscribed(tenant, q.data.email, true);
+      await unsubscribes.setUnsubscribed(tenant, q.data.email, true);
       return page(
         reply,
         200,

@@ -1,5 +1,5 @@
 import { escapeHtml as e, safeHref } from '../../platform/html.js';
-import type { RedemptionContext } from '../invitations/invitations.service.js';
+import type { RedemptionContext } from '../invitations/redemptions.service.js';
 import type { Tenant } from '../tenants/tenants.service.js';
 
 /**

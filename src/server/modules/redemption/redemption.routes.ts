@@ -19,7 +19,7 @@ import { invalidLinkBody, REDEMPTION_MESSAGES } from './redemption.pages.js';
  */
 export async function redemptionRoutes(app: FastifyInstance): Promise<void> {
   const { config, services } = app.portico;
-  const { invitations, tenants, redemption } = services;
+  const { redemptions, tenants, redemption } = services;
   const secure = config.publicUrl.startsWith('https://');
   const completeUrl = `${config.publicUrl}/redeem/complete`;
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure };
@@ -36,7 +36,7 @@ export async function redemptionRoutes(app: FastifyInstance): Promise<void> {
       const state = typeof q.state === 'string' ? q.state : '';
       if (!c || !state || !sameToken(state, c.state)) return invalid(reply);
       reply.clearCookie(REDEEM_COOKIE, cookieOptions);
-      const r = await invitations.findRedemption(c.iid, c.ticket);
+      const r = await redemptions.findRedemption(c.iid, c.ticket);
       const tenant = r?.tenant ?? (await tenants.findTenant(c.tid));
       if (typeof q.error === 'string' || typeof q.code !== 'string' || !tenant) {
         return sendPage(
@@ -70,7 +70,7 @@ export async function redemptionRoutes(app: FastifyInstance): Promise<void> {
   app.get('/redeem/:id', { schema: { ...schema, summary: 'Open an invitation (redeem link)' } }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const ticket = (req.query as Record<string, unknown>).ticket;
-    const r = typeof ticket === 'string' ? await invitations.findRedemption(id, ticket) : undefined;
+    const r = typeof ticket === 'string' ? await redemptions.findRedemption(id, ticket) : undefined;
     if (!r || typeof ticket !== 'string') return invalid(reply);
     const verifier = randomBytes(32).toString('base64url');
     const state = randomBytes(16).toString('base64url');

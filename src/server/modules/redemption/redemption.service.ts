@@ -18,7 +18,7 @@ export interface RedemptionDeps {
 /**
  * Redemption plumbing shared by the redeem-link routes and the sign-in interaction: e-mail
  * one-time passcodes and the signed cookie that carries a started redemption. The redemption
- * itself (state change, identity, audit) is `invitations.completeRedemption`.
+ * itself (state change, identity, audit) is `RedemptionsService.completeRedemption`.
  */
 export function createRedemptionService(deps: RedemptionDeps) {
   return {

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
-import type { InvitationsService, RedemptionContext } from '../../modules/invitations/invitations.service.js';
+import type { RedemptionContext, RedemptionsService } from '../../modules/invitations/redemptions.service.js';
 import { maskEmail, type OtpBinding, type OtpService } from '../../modules/redemption/otp.service.js';
 import { REDEEM_COOKIE, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
 import {
@@ -33,7 +33,7 @@ import { issuerPath, REDEEM_CLIENT_ID } from './provider.js';
 export interface GuestSignInDeps {
   config: Config;
   users: UsersService;
-  invitations: InvitationsService;
+  redemptions: RedemptionsService;
   otp: OtpService;
   redeemCookie: RedeemCookieCodec;
   /** The sign-in CSRF key (also signs the "consent given" proof). */
@@ -77,7 +77,7 @@ export const isRedeemInteraction = (interaction: Interaction) => interaction.par
 async function subjectFromCookie(deps: GuestSignInDeps, tenant: Tenant, req: FastifyRequest): Promise<Subject | undefined> {
   const c = deps.redeemCookie.decode(req.cookies[REDEEM_COOKIE]);
   if (!c || c.tid !== tenant.id) return undefined;
-  const r = await deps.invitations.findRedemption(c.iid, c.ticket);
+  const r = await deps.redemptions.findRedemption(c.iid, c.ticket);
   if (!r || r.tenant.id !== tenant.id) return undefined;
   return subjectOf(tenant, r.user, r.user.externalUserState === 'PendingAcceptance' ? r : undefined);
 }
@@ -94,7 +94,7 @@ export async function subjectFromLogin(deps: GuestSignInDeps, tenant: Tenant, lo
   if (!user || user.creationType !== 'Invitation') return undefined;
   const pending =
     user.externalUserState === 'PendingAcceptance'
-      ? await deps.invitations.pendingRedemptionOfUser(tenant.id, user.id)
+      ? await deps.redemptions.pendingRedemptionOfUser(tenant.id, user.id)
       : undefined;
   return subjectOf(tenant, user, pending);
 }
@@ -130,7 +130,7 @@ const invalidLink = (reply: FastifyReply) => sendPage(reply, 400, REDEMPTION_MES
 /** Collaboration restrictions are re-checked while an invitation is still pending (§3.5). */
 async function blocked(s: Step, subject: Subject) {
   if (subject.kind !== 'redeem') return undefined;
-  const d = await s.deps.invitations.redemptionDomainDecision(s.tenant.id, subject.email);
+  const d = await s.deps.redemptions.redemptionDomainDecision(s.tenant.id, subject.email);
   return d.allowed ? undefined : sendPage(s.reply, 403, REDEMPTION_MESSAGES.blockedTitle, blockedBody(d.reason));
 }
 
@@ -238,7 +238,7 @@ export async function submitGuestStep(s: Step, step: string, body: Record<string
     // The code proves the address; a disabled account still stays out (as after a right password).
     if (!subject.user.accountEnabled) return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);
     if (subject.kind === 'redeem') {
-      const done = await s.deps.invitations.completeRedemption(subject.r);
+      const done = await s.deps.redemptions.completeRedemption(subject.r);
       if (!done) {
         // A concurrent redemption won (fine: the user is Accepted), unless a reset made the user
         // pending again under a newer invitation: then this one no longer counts.

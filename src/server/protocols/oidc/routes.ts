@@ -135,7 +135,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     applications: services.applications,
     clock,
     users: services.users,
-    invitations: services.invitations,
+    redemptions: services.redemptions,
     otp: services.redemption.otp,
     redeemCookie: services.redemption.cookie,
     limiter: createRateLimiter(database.db, clock),
