@@ -178,7 +178,8 @@ export const errorCatalogue = {
   group_types_invalid: {
     status: 400,
     graphCode: 'Request_BadRequest',
-    message: 'Invalid value for property groupTypes: use [], ["Unified"], ["DynamicMembership"] or ["Unified","DynamicMembership"].',
+    message:
+      'Invalid value for property groupTypes: use [], ["Unified"], ["DynamicMembership"] or ["Unified","DynamicMembership"].',
   },
   group_type_conversion_invalid: {
     status: 400,

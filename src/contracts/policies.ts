@@ -63,7 +63,9 @@ export interface B2bManagementPolicy {
 }
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const domainList = z.array(z.string().trim().toLowerCase().regex(DOMAIN, 'must be a domain name such as contoso.com')).max(2000);
+export const domainList = z
+  .array(z.string().trim().toLowerCase().regex(DOMAIN, 'must be a domain name such as contoso.com'))
+  .max(2000);
 
 export const b2bPolicyPatch = z
   .object({
@@ -117,4 +119,3 @@ export const groupManagementPolicyPatch = z
   })
   .strict();
 export type GroupManagementPolicyPatch = z.infer<typeof groupManagementPolicyPatch>;
-

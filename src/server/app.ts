@@ -11,30 +11,37 @@ import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId, registerErrorHandling } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders, webRoutes } from './http/web.js';
+import { AppRoleAssignmentsService } from './modules/applications/app-role-assignments.service.js';
+import { ApplicationCredentialsService } from './modules/applications/application-credentials.service.js';
 import { applicationsRoutes, rewriteAppIdAddressing } from './modules/applications/applications.routes.js';
-import { createApplicationsService } from './modules/applications/applications.service.js';
-import { createAuditQueryService } from './modules/audit/audit.query.js';
+import { ApplicationsService } from './modules/applications/applications.service.js';
+import { ServicePrincipalLoader } from './modules/applications/service-principal-loader.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
-import { createAuditService } from './modules/audit/audit.service.js';
-import { createClientsService } from './modules/clients/clients.service.js';
+import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
+import { ClientsService } from './modules/clients/clients.service.js';
+import { DirectoryService } from './modules/directory/directory.service.js';
+import { GroupMembersService } from './modules/groups/group-members.service.js';
+import { GroupReferences } from './modules/groups/group-references.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
-import { createGroupsService } from './modules/groups/groups.service.js';
+import { GroupsService } from './modules/groups/groups.service.js';
 import { invitationsRoutes, unsubscribeRoutes } from './modules/invitations/invitations.routes.js';
-import { createInvitationsService } from './modules/invitations/invitations.service.js';
+import { InvitationsService } from './modules/invitations/invitations.service.js';
+import { RedemptionsService } from './modules/invitations/redemptions.service.js';
+import { UnsubscribeService } from './modules/invitations/unsubscribe.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
+import { DevMailboxService } from './modules/mail/mail.service.js';
 import { myAppsRoutes, myAppsSignInRoutes } from './modules/myapps/myapps.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
-import { createOrganizationService } from './modules/organization/organization.service.js';
+import { OrganizationService } from './modules/organization/organization.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
-import { createPoliciesService } from './modules/policies/policies.service.js';
+import { PoliciesService } from './modules/policies/policies.service.js';
 import { redemptionRoutes } from './modules/redemption/redemption.routes.js';
 import { createRedemptionService } from './modules/redemption/redemption.service.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
-import { createRolesService } from './modules/roles/roles.service.js';
-import { createTenantsService, type Tenant } from './modules/tenants/tenants.service.js';
+import { RolesService } from './modules/roles/roles.service.js';
+import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
-import { createUsersService } from './modules/users/users.service.js';
-import { createDevMailboxService } from './platform/dev-mailbox.js';
+import { UsersService } from './modules/users/users.service.js';
 import { KeyStore } from './platform/keys.js';
 import { createLogger } from './platform/logger.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
@@ -56,6 +63,11 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
+/**
+ * Builds every use-case service from explicit dependencies, in dependency order (the compiler
+ * checks the order: nothing is wired after construction). Cross-feature use cases live in
+ * `directory`, which depends on the features and nothing depends on.
+ */
 function createServices(
   database: Database,
   config: Config,
@@ -65,62 +77,90 @@ function createServices(
 ) {
   const db = database.db;
   const keys = new KeyStore(db, clock, config.signingAlg);
-  const audit = createAuditService({ clock, newId });
-  const policies = createPoliciesService({ db, clock, audit });
-  const tenants = createTenantsService({ db, clock, newId, keys });
-  const users = createUsersService({ db, clock, newId, audit, policies });
-  const roles = createRolesService({ db, clock, newId, audit, policies, users });
-  users.useRoles(roles);
-  const groups = createGroupsService({ db, clock, newId, audit, policies, users, tenants });
-  groups.register();
-  const applications = createApplicationsService({ db, clock, newId, audit, policies, users, groups });
-  applications.register();
-  const clients = createClientsService({ db, clock, newId });
-  const organization = createOrganizationService({ db, audit, policies, tenants });
-  const auditLog = createAuditQueryService({ db, policies });
-  const devMailbox = createDevMailboxService({
+  const audit = new AuditService({ clock, newId });
+  const policies = new PoliciesService({ db, clock, audit });
+  const { access } = policies;
+  const tenants = new TenantsService({ db, clock, newId, keys });
+  const roles = new RolesService({ db, access });
+  const users = new UsersService({ db, clock, newId, audit, access, roles });
+  const groupReferences = new GroupReferences({ db, audit, users, access });
+  const groups = new GroupsService({ db, clock, newId, audit, access, policies, tenants, references: groupReferences });
+  const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
+  const loader = new ServicePrincipalLoader({ db, access });
+  const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, loader });
+  const applicationCredentials = new ApplicationCredentialsService({ db, clock, newId, audit, users, applications, loader });
+  const appRoleAssignments = new AppRoleAssignmentsService({
     db,
-    policyFacts: (tenantId) => policies.policyFacts(tenantId),
-    smtpConfigured: config.smtpUrl !== undefined,
+    clock,
+    newId,
+    audit,
+    access,
+    users,
+    groups,
+    applications,
+    loader,
   });
-  const invitations = createInvitationsService({
+  const unsubscribes = new UnsubscribeService({ db, config, clock, newId, audit, tenants, linkKey: secrets.linkKey });
+  const invitations = new InvitationsService({
     db,
     config,
     clock,
     newId,
     audit,
+    access,
     policies,
     users,
-    groups,
+    groupMembers,
     roles,
     tenants,
+    unsubscribes,
     limiter: createRateLimiter(db, clock),
-    linkKey: secrets.linkKey,
   });
-  const redemption = createRedemptionService({
+  const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants });
+  const directory = new DirectoryService({
     db,
     config,
     clock,
     newId,
-    otpKey: secrets.otpKey,
-    cookieKey: secrets.redeemCookieKey,
+    audit,
+    access,
+    tenants,
+    users,
+    roles,
+    groups,
+    groupMembers,
+    applications,
+    invitations,
   });
   return {
     keys,
     services: {
-      devMailbox,
+      devMailbox: new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined }),
       audit,
-      auditLog,
+      auditLog: new AuditLogService({ db, access }),
       policies,
       tenants,
       users,
       roles,
       groups,
+      groupMembers,
       applications,
-      clients,
-      organization,
+      applicationCredentials,
+      appRoleAssignments,
+      clients: new ClientsService({ db, clock, newId }),
+      organization: new OrganizationService({ db, audit, access, tenants }),
       invitations,
-      redemption,
+      redemptions,
+      unsubscribes,
+      directory,
+      redemption: createRedemptionService({
+        db,
+        config,
+        clock,
+        newId,
+        otpKey: secrets.otpKey,
+        cookieKey: secrets.redeemCookieKey,
+      }),
     },
   };
 }
@@ -177,7 +217,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const mailer = createMailer(config, database.db, app.log, { clock, newId });
+  const mailer = createMailer(config, app.log, () => services.devMailbox.mailer(app.log));
   const outboxWorker = createOutboxWorker({
     db: database.db,
     dialect: database.dialect,

@@ -210,7 +210,7 @@ async function createAdmin(
     });
     const ctx = systemContext(defaultTenant.id, `cli-${Date.now()}`);
     const user = await services.users.createUser(ctx, body);
-    await services.roles.assignRole(ctx, { principalId: user.id, roleDefinitionId: RoleIds.globalAdministrator });
+    await services.directory.assignRole(ctx, { principalId: user.id, roleDefinitionId: RoleIds.globalAdministrator });
     p.println(`Created ${user.userPrincipalName} with the Global Administrator role in tenant ${defaultTenant.displayName}.`);
     p.println(`id: ${user.id}`);
     return EXIT_OK;

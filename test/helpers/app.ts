@@ -122,7 +122,7 @@ export async function buildTestApp(
       ...(props.userType ? { userType: props.userType } : {}),
     });
     for (const role of props.roles ?? []) {
-      await services.roles.assignRole(ctx, { principalId: user.id, roleDefinitionId: role });
+      await services.directory.assignRole(ctx, { principalId: user.id, roleDefinitionId: role });
     }
     return { user, token: await tokenFor(user.id, t) };
   };

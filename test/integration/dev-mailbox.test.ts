@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/server/domain/clock.js';
 import { uuidv7 } from '../../src/server/domain/ids.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
+import { devMailboxMailer } from '../../src/server/modules/mail/mail.service.js';
 import { createMailer, type MailLogger } from '../../src/server/platform/mailer.js';
 import { enqueueMail, type MailMessage } from '../../src/server/platform/outbox.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -140,7 +141,9 @@ describe('dev mailbox (no SMTP configured)', () => {
       warn: (obj, m) => entries.push({ obj: obj as Record<string, unknown>, msg: m, level: 'warn' }),
       error: (obj, m) => entries.push({ obj: obj as Record<string, unknown>, msg: m, level: 'error' }),
     };
-    const mailer = createMailer({ smtpUrl: undefined }, t.database.db, capture, { clock: systemClock, newId: uuidv7 });
+    const mailer = createMailer({ smtpUrl: undefined }, capture, () =>
+      devMailboxMailer(t.database.db, capture, { clock: systemClock, newId: uuidv7 }),
+    );
     expect(mailer.kind).toBe('devMailbox');
     const outboxId = uuidv7();
     const mail = {

@@ -284,7 +284,7 @@ describe(`POST /v1.0/invitations (${dialect})`, () => {
       body: { '@odata.id': `http://localhost:8080/v1.0/directoryObjects/${userId}` },
     });
     await t.database.db.updateTable('users').set({ external_user_state: 'Accepted' }).where('id', '=', userId).execute();
-    const svc = t.app.portico.services.invitations;
+    const svc = t.app.portico.services.redemptions;
     const oldTicket = new URL(inv.inviteRedeemUrl).searchParams.get('ticket') ?? '';
     expect(await svc.findRedemption(inv.id, oldTicket)).toBeDefined();
 

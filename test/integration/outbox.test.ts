@@ -253,7 +253,7 @@ describe('outbox delivery over SMTP', () => {
     };
     const wrongPass = 'Wr0ng:Secret/42';
     const url = sink.url.replace(encodeURIComponent(SMTP_PASS), encodeURIComponent(wrongPass));
-    const mailer = createMailer({ smtpUrl: url }, db(), capture, { clock, newId: uuidv7 });
+    const mailer = createMailer({ smtpUrl: url }, capture);
     const worker = createOutboxWorker({ db: db(), dialect: t.database.dialect, mailer, clock, logger: capture });
     await enqueueCommitted(1);
     expect(await worker.drain()).toMatchObject({ claimed: 1, failed: 1 });
@@ -303,7 +303,7 @@ describe('outbox worker robustness', () => {
     expect(leased?.lease_expires_at).toBe(new Date(clock.now().getTime() + 60_000).toISOString());
 
     // A new process starts: the row is still leased, so it waits.
-    const smtp = createMailer(t.config, db(), silent, { clock, newId: uuidv7 });
+    const smtp = createMailer(t.config, silent);
     const fresh = createOutboxWorker({
       db: db(),
       dialect: t.database.dialect,
@@ -330,8 +330,8 @@ describe('outbox worker robustness', () => {
     const enqueued = await enqueueCommitted(100);
     const second = await createDb(t.config, dialect === 'postgres' ? { pgSchema: t.storage.schema, pgPoolMax: 5 } : {});
     try {
-      const mailerA = createMailer(t.config, db(), silent, { clock, newId: uuidv7 });
-      const mailerB = createMailer(t.config, second.db, silent, { clock, newId: uuidv7 });
+      const mailerA = createMailer(t.config, silent);
+      const mailerB = createMailer(t.config, silent);
       const a = createOutboxWorker({
         db: db(),
         dialect: t.database.dialect,

@@ -248,7 +248,7 @@ describe('authorize(): decisions that depend on policy and target facts', () => 
   it('members cannot create security groups when the policy forbids it; group admins still can', () => {
     const off = { ...basePolicy, allowedToCreateSecurityGroups: false };
     const d = authorize(member, 'group.create', off);
-    expect(d).toEqual({ allowed: false, reason: expect.stringContaining('security groups') });
+    expect(d).toEqual({ allowed: false, reason: expect.stringContaining('security groups'), code: 'group_creation_disabled' });
     expect(authorize(user([RoleIds.groupsAdministrator]), 'group.create', off).allowed).toBe(true);
     expect(authorize(user([RoleIds.guestInviter]), 'group.create', off).allowed).toBe(false);
     expect(authorize(guest, 'group.create', { ...basePolicy, guestUserRoleId: GuestRoleIds.member }).allowed).toBe(false);
@@ -257,7 +257,7 @@ describe('authorize(): decisions that depend on policy and target facts', () => 
   it('a User Administrator cannot change or delete a privileged administrator; a Global Administrator can', () => {
     for (const action of ['user.update', 'user.delete'] as const) {
       const d = authorize(ua, action, basePolicy, { targetIsPrivileged: true });
-      expect(d).toEqual({ allowed: false, reason: expect.stringContaining('privileged') });
+      expect(d).toEqual({ allowed: false, reason: expect.stringContaining('privileged'), code: 'authorization_denied' });
       expect(authorize(ga, action, basePolicy, { targetIsPrivileged: true }).allowed).toBe(true);
       expect(authorize(pra, action, basePolicy, { targetIsPrivileged: true }).allowed).toBe(false);
     }

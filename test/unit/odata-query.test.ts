@@ -590,7 +590,7 @@ describe('helpers', () => {
       top: 100,
       count: false,
       filter: undefined,
-      where: undefined,
+      search: undefined,
       orderBy: undefined,
       after: undefined,
     });

@@ -628,3 +628,35 @@ export function selectFields<T extends object>(obj: T, q: Pick<ODataQuery, 'sele
   }
   return out;
 }
+
+/**
+ * Pages a query newest first, keyset-paged on (timestamp, id), with `q`'s filter compiled for
+ * `spec`; `$skiptoken` carries the last row of the page.
+ */
+export async function pageNewestFirst<T extends { id: string }, R>(
+  qb: any,
+  spec: ResourceSpec,
+  timeColumn: string,
+  q: ODataQuery,
+  getTime: (row: T) => string,
+  map: (row: T) => R,
+): Promise<{ items: R[]; skiptoken?: string }> {
+  let query = qb;
+  const where = compileODataWhere(spec, q);
+  if (where !== undefined) query = query.where(where);
+  if (q.after !== undefined) {
+    const { v, id } = q.after;
+    query = query.where((eb: any) =>
+      eb.or([eb(timeColumn, '<', v ?? ''), eb.and([eb(timeColumn, '=', v ?? ''), eb('id', '<', id)])]),
+    );
+  }
+  const rows = (await query
+    .orderBy(timeColumn, 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.top + 1)
+    .execute()) as T[];
+  if (rows.length <= q.top) return { items: rows.map(map) };
+  const items = rows.slice(0, q.top);
+  const last = items[items.length - 1] as T;
+  return { items: items.map(map), skiptoken: encodeSkipToken(getTime(last), last.id, undefined) };
+}

@@ -3,7 +3,6 @@ import type { Config } from '../config/index.js';
 import type { Executor } from '../db/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
-import { storeDevMessage } from './dev-mailbox.js';
 import { bareAddress, extractLinks, type MailPayload } from './outbox.js';
 
 export { bareAddress, extractLinks } from './outbox.js';
@@ -135,28 +134,12 @@ function smtpMailer(smtpUrl: string, logger: MailLogger): Mailer {
   };
 }
 
-function devMailboxMailer(db: Executor, logger: MailLogger, deps: MailerDeps): Mailer {
-  return {
-    kind: 'devMailbox',
-    description: 'dev mailbox (PORTICO_SMTP_URL is not set)',
-    async send(mail) {
-      const p = mail.payload;
-      const stored = await storeDevMessage(db, deps, mail);
-      const to = p.to.map(bareAddress);
-      logger.info(
-        { devMailbox: true, id: stored.id, to, subject: p.subject, links: extractLinks(p.text) },
-        'Dev mailbox: message stored, not sent (PORTICO_SMTP_URL is not set); open the links to continue',
-      );
-    },
-    close() {},
-  };
-}
-
 /**
  * The mailer named by the configuration: SMTP (nodemailer) when `PORTICO_SMTP_URL` is set,
- * otherwise the development mailbox table, with the message's links logged at info level so a
- * new installation can complete invitation and sign-in flows without a mail server.
+ * otherwise `fallback` (the development mailbox, built by the composition root).
  */
-export function createMailer(config: Pick<Config, 'smtpUrl'>, db: Executor, logger: MailLogger, deps: MailerDeps): Mailer {
-  return config.smtpUrl ? smtpMailer(config.smtpUrl, logger) : devMailboxMailer(db, logger, deps);
+export function createMailer(config: Pick<Config, 'smtpUrl'>, logger: MailLogger, fallback?: () => Mailer): Mailer {
+  if (config.smtpUrl) return smtpMailer(config.smtpUrl, logger);
+  if (!fallback) throw new Error('createMailer: PORTICO_SMTP_URL is not set and no development mailbox was given');
+  return fallback();
 }

@@ -1,6 +1,11 @@
+import type { OutboxEntry } from '../../contracts/mail.js';
 import type { Executor } from '../db/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
+import { type ODataQuery, pageNewestFirst, type ResourceSpec } from '../odata/query.js';
+import type { OutboxTable } from './platform.table.js';
+
+export type { OutboxEntry } from '../../contracts/mail.js';
 
 /**
  * The transactional outbox: use cases record the mail they announce in the SAME transaction as the
@@ -159,17 +164,55 @@ export function bareAddress(mailbox: string): string {
   return (m?.[1] ?? mailbox).trim();
 }
 
-/** An outbox row as operators see it (admin status view). */
-export interface OutboxEntry {
-  id: string;
-  kind: string;
-  internetMessageId: string;
-  status: 'pending' | 'sent' | 'dead';
-  attempts: number;
-  nextAttemptDateTime: string | null;
-  lastError: string | null;
-  createdDateTime: string;
-  sentDateTime: string | null;
-  to: string[];
-  subject: string;
+/** OData description of the outbox status listing (`/v1.0/devMailbox/outbox`). */
+export const outboxResource: ResourceSpec = {
+  name: 'devMailbox/outbox',
+  idColumn: 'id',
+  properties: {
+    id: { type: 'guid', column: 'id', filter: ['eq', 'in'] },
+    kind: { type: 'string', column: 'kind', filter: ['eq', 'ne', 'in', 'not'] },
+    internetMessageId: { type: 'string', column: 'message_id', filter: ['eq'] },
+    status: { type: 'enum', column: 'status', values: ['pending', 'sent', 'dead'], filter: ['eq', 'ne', 'in', 'not'] },
+    attempts: { type: 'number', column: 'attempts', filter: ['eq', 'ge', 'gt', 'le', 'lt'] },
+    nextAttemptDateTime: { type: 'datetime' },
+    lastError: { type: 'string' },
+    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: ['ge', 'gt', 'le', 'lt'] },
+    sentDateTime: { type: 'datetime' },
+    to: { type: 'stringCollection' },
+    subject: { type: 'string' },
+  },
+};
+
+function toOutboxEntry(r: OutboxTable): OutboxEntry {
+  const p = parsePayload(r.payload);
+  return {
+    id: r.id,
+    kind: r.kind,
+    internetMessageId: r.message_id,
+    status: r.status,
+    attempts: Number(r.attempts),
+    nextAttemptDateTime: r.status === 'pending' ? r.next_attempt_at : null,
+    lastError: r.last_error,
+    createdDateTime: r.created_date_time,
+    sentDateTime: r.sent_date_time,
+    to: p.to.map(bareAddress),
+    subject: p.subject,
+  };
+}
+
+/** Delivery status of a tenant's outgoing mail (pending, sent, dead; attempts; last error), newest first. */
+export function listOutboxEntries(
+  db: Executor,
+  tenantId: string,
+  q: ODataQuery,
+): Promise<{ items: OutboxEntry[]; skiptoken?: string }> {
+  const qb = db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId);
+  return pageNewestFirst<OutboxTable, OutboxEntry>(
+    qb,
+    outboxResource,
+    'created_date_time',
+    q,
+    (r) => r.created_date_time,
+    toOutboxEntry,
+  );
 }

@@ -395,6 +395,14 @@ export class ApplicationsService {
     };
   }
 
+  /** True when the user is assigned to the application (by appId) directly or through a direct group membership. */
+  async isUserAssigned(tenantId: string, appId: string, userId: string): Promise<boolean> {
+    if (!isGuid(appId)) return false;
+    const sp = await findServicePrincipalByAppId(this.deps.db, appId, tenantId);
+    if (!sp) return false;
+    return (await assignmentsForUser(this.deps.db, tenantId, sp.id, userId)).length > 0;
+  }
+
   /**
    * My Apps tiles: enabled applications the user is assigned to (directly or through a group
    * they are a direct member of), without those tagged HideApp, by display name.

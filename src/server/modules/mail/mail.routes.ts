@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
-import { devMessagesResource, outboxResource } from '../../platform/dev-mailbox.js';
+import { outboxResource } from '../../platform/outbox.js';
+import { devMessagesResource } from './mail.query.js';
 
 const idParam = z.object({ id: z.string().min(1).max(256) });
 

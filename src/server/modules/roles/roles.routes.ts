@@ -73,7 +73,7 @@ export async function rolesRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['roles'], summary: 'Assign a directory role (scope "/")', body: createRoleAssignmentBody } },
     async (req, reply) => {
       const { principalId, roleDefinitionId, directoryScopeId } = req.body;
-      const a = await roles.assignRole(req.ctx, {
+      const a = await app.portico.services.directory.assignRole(req.ctx, {
         principalId,
         roleDefinitionId,
         ...(directoryScopeId === undefined ? {} : { directoryScopeId }),
@@ -86,7 +86,7 @@ export async function rolesRoutes(fastify: FastifyInstance): Promise<void> {
     `${BASE}/roleAssignments/:id`,
     { schema: { tags: ['roles'], summary: 'Remove a directory role assignment', params: idParam } },
     async (req, reply) => {
-      await roles.removeRoleAssignment(req.ctx, req.params.id);
+      await app.portico.services.directory.removeRoleAssignment(req.ctx, req.params.id);
       return reply.status(204).send();
     },
   );

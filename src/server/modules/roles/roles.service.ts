@@ -77,6 +77,11 @@ export class RolesService {
     return r;
   }
 
+  /** Internal lookup (no authorization). */
+  findAssignment(tenantId: string, id: string, db: Executor = this.deps.db): Promise<RoleAssignment | undefined> {
+    return findRoleAssignment(db, tenantId, id);
+  }
+
   /** Internal, inside the caller's transaction: records an assignment (role_assignment_exists when held). */
   async insertAssignment(trx: Executor, tenantId: string, assignment: RoleAssignment, holder: string, role: string) {
     try {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KeyCredential } from '../../../contracts/applications.js';
-import { badRequest } from '../../domain/errors.js';
+import { invalid } from '../../domain/errors.js';
 import { sendEntity } from '../../http/graph.js';
 import type { SigningCertificate } from './certificates.js';
 import { CERTIFICATE_YEARS } from './certificates.js';
@@ -73,9 +73,14 @@ export async function samlGraphRoutes(app: FastifyInstance): Promise<void> {
         end = new Date(req.body.endDateTime);
         const max = new Date(now);
         max.setUTCFullYear(max.getUTCFullYear() + CERTIFICATE_YEARS);
-        if (end.getTime() <= now.getTime()) throw badRequest('endDateTime must be in the future.', 'endDateTime');
+        if (end.getTime() <= now.getTime())
+          throw invalid('credential_dates_invalid', 'endDateTime must be in the future.', 'endDateTime');
         if (end.getTime() > max.getTime()) {
-          throw badRequest(`endDateTime must be at most ${CERTIFICATE_YEARS} years from now.`, 'endDateTime');
+          throw invalid(
+            'credential_dates_invalid',
+            `endDateTime must be at most ${CERTIFICATE_YEARS} years from now.`,
+            'endDateTime',
+          );
         }
       }
       const store = app.saml.certificates;

@@ -1,0 +1,218 @@
+import type { Invitation } from '../../../contracts/invitations.js';
+import type { User } from '../../../contracts/users.js';
+import type { Config } from '../../config/index.js';
+import type { Executor } from '../../db/index.js';
+import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
+import { invalid, notFound } from '../../domain/errors.js';
+import type { IdGenerator } from '../../domain/ids.js';
+import { findRoleDefinition, RoleIds } from '../../domain/roles.js';
+import type { Access } from '../access/access.js';
+import type { ApplicationsService } from '../applications/applications.service.js';
+import { type AuditService, userTarget } from '../audit/audit.service.js';
+import type { GroupMembersService } from '../groups/group-members.service.js';
+import { groupTarget } from '../groups/group-rules.js';
+import type { GroupsService } from '../groups/groups.service.js';
+import type { InvitationsService } from '../invitations/invitations.service.js';
+import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
+import type { TenantsService } from '../tenants/tenants.service.js';
+import type { UsersService } from '../users/users.service.js';
+
+/** What My Groups' "Add members" sends when the person is not picked from the directory. */
+export interface MyGroupsInvite {
+  emailAddress: string;
+  displayName?: string | undefined;
+  welcomeMessage?: string | undefined;
+  messageLanguage?: string | undefined;
+}
+
+export interface DirectoryDeps {
+  db: Executor;
+  config: Pick<Config, 'publicUrl'>;
+  clock: Clock;
+  newId: IdGenerator;
+  audit: AuditService;
+  access: Access;
+  tenants: Pick<TenantsService, 'lockTenant'>;
+  users: UsersService;
+  roles: RolesService;
+  groups: GroupsService;
+  groupMembers: GroupMembersService;
+  applications: Pick<ApplicationsService, 'removePrincipalReferences'>;
+  invitations: Pick<InvitationsService, 'inviteToGroup'>;
+}
+
+/**
+ * Use cases that span features, so that no feature depends on another that depends back on it:
+ * deleting a principal with everything that points at it, role assignments (roles + users), and
+ * My Groups' "add a member who may be a new guest" (groups + invitations). Each is one transaction.
+ */
+export class DirectoryService {
+  constructor(private readonly deps: DirectoryDeps) {}
+
+  /**
+   * Counts the tenant's Global Administrators under the tenant lock, so two concurrent removals
+   * (of assignments or of users) cannot both see two holders and leave none.
+   */
+  private async globalAdministratorsAfterLock(trx: Executor, tenantId: string): Promise<number> {
+    await this.deps.tenants.lockTenant(trx, tenantId);
+    return (await this.deps.roles.holdersOf(tenantId, RoleIds.globalAdministrator, trx)).length;
+  }
+
+  /**
+   * DELETE /users/{id}: removes the user and, in the same transaction, every reference other
+   * features hold (memberships, ownerships, role and app role assignments). The last Global
+   * Administrator cannot be deleted, nor can callers delete themselves.
+   */
+  async deleteUser(ctx: OperationContext, key: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const { user, facts } = await this.deps.users.loadForChange(ctx, key, 'user.delete');
+    if (facts.isSelf) throw invalid('user_cannot_delete_self');
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (facts.roleIds.includes(RoleIds.globalAdministrator) && (await this.globalAdministratorsAfterLock(trx, tenantId)) <= 1) {
+        throw invalid('last_global_administrator', 'The last Global Administrator of the organization cannot be deleted.');
+      }
+      await this.deps.groups.removePrincipalReferences(trx, tenantId, user.id);
+      await this.deps.applications.removePrincipalReferences(trx, tenantId, user.id);
+      await this.deps.roles.removeAllOf(trx, tenantId, user.id);
+      await this.deps.users.deleteUserRow(trx, tenantId, user.id);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Delete user',
+        category: 'UserManagement',
+        operationType: 'Delete',
+        targetResources: [userTarget(user)],
+      });
+    });
+  }
+
+  /**
+   * DELETE /groups/{id}: the group, its member/owner rows, its memberships in other groups and its
+   * app role assignments, in one transaction with "Delete group".
+   */
+  async deleteGroup(ctx: OperationContext, id: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.deps.groups.loadForDelete(ctx, id);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.applications.removePrincipalReferences(trx, tenantId, g.id);
+      await this.deps.groups.deleteGroupRow(trx, tenantId, g.id);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Delete group',
+        category: 'GroupManagement',
+        operationType: 'Delete',
+        targetResources: [groupTarget(g)],
+      });
+    });
+  }
+
+  /** POST roleAssignments: Global and Privileged Role Administrators; one transaction with "Add member to role". */
+  async assignRole(
+    ctx: OperationContext,
+    input: { principalId: string; roleDefinitionId: string; directoryScopeId?: string },
+  ): Promise<RoleAssignment> {
+    await this.deps.access.require(ctx, 'role.assign');
+    const tenantId = ctx.caller.tenantId;
+    const def = findRoleDefinition(input.roleDefinitionId);
+    if (!def) {
+      throw invalid('role_definition_unknown', `Unknown roleDefinitionId '${input.roleDefinitionId}'.`, 'roleDefinitionId');
+    }
+    if ((input.directoryScopeId ?? '/') !== '/') throw invalid('role_scope_unsupported', undefined, 'directoryScopeId');
+    const user = await this.deps.users.findUser(tenantId, input.principalId.toLowerCase());
+    if (!user) throw notFound(input.principalId);
+    const assignment: RoleAssignment = {
+      id: this.deps.newId(),
+      principalId: user.id,
+      roleDefinitionId: def.id,
+      directoryScopeId: '/',
+      createdDateTime: this.deps.clock.now().toISOString(),
+    };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.roles.insertAssignment(trx, tenantId, assignment, user.displayName, def.displayName);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Add member to role',
+        category: 'RoleManagement',
+        operationType: 'Assign',
+        targetResources: [userTarget(user), { id: def.id, displayName: def.displayName, type: 'Role', modifiedProperties: [] }],
+      });
+    });
+    return assignment;
+  }
+
+  /** DELETE roleAssignments/{id}: one transaction with "Remove member from role". Keeps one Global Administrator. */
+  async removeRoleAssignment(ctx: OperationContext, id: string): Promise<void> {
+    await this.deps.access.require(ctx, 'role.assign');
+    const tenantId = ctx.caller.tenantId;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const found = await this.deps.roles.findAssignment(tenantId, id, trx);
+      if (!found) throw notFound(id);
+      if (
+        found.roleDefinitionId === RoleIds.globalAdministrator &&
+        (await this.globalAdministratorsAfterLock(trx, tenantId)) <= 1
+      ) {
+        throw invalid('last_global_administrator');
+      }
+      // A concurrent request may have removed it between our read and delete.
+      const removed = await this.deps.roles.deleteAssignment(trx, tenantId, found.id);
+      if (!removed) throw notFound(id);
+      const user = await this.deps.users.findUser(tenantId, removed.principalId, trx);
+      const def = findRoleDefinition(removed.roleDefinitionId);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Remove member from role',
+        category: 'RoleManagement',
+        operationType: 'Unassign',
+        targetResources: [
+          userTarget({
+            id: removed.principalId,
+            displayName: user?.displayName ?? null,
+            userPrincipalName: user?.userPrincipalName ?? null,
+          }),
+          { id: removed.roleDefinitionId, displayName: def?.displayName ?? null, type: 'Role', modifiedProperties: [] },
+        ],
+      });
+    });
+  }
+
+  /**
+   * My Groups → group → + → Add members (the seed's flow). An address that is not in the directory
+   * is invited as a guest (same checks as POST /invitations, the e-mail carries the welcome
+   * message) and added to the group in the same transaction; an existing user is simply added.
+   */
+  async addToGroupFromMyGroups(
+    ctx: OperationContext,
+    groupId: string,
+    input: { userId: string } | MyGroupsInvite,
+  ): Promise<{ status: 'added' | 'invited'; user: User; invitation?: Invitation }> {
+    const tenantId = ctx.caller.tenantId;
+    const members = this.deps.groupMembers;
+    if ('userId' in input) {
+      const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: false });
+      const user = await this.deps.users.findUser(tenantId, input.userId.toLowerCase());
+      if (!user) throw notFound(input.userId);
+      await this.deps.db.transaction().execute((trx) => members.addMemberInTransaction(trx, ctx, group, user.id));
+      return { status: 'added', user };
+    }
+    const existing = await this.deps.users.findUserByEmail(tenantId, input.emailAddress);
+    if (existing && existing.externalUserState !== 'PendingAcceptance') {
+      const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: existing.userType === 'Guest' });
+      await this.deps.db.transaction().execute((trx) => members.addMemberInTransaction(trx, ctx, group, existing.id));
+      return { status: 'added', user: existing };
+    }
+    const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: true });
+    const invitation = await this.deps.invitations.inviteToGroup(
+      ctx,
+      {
+        invitedUserEmailAddress: input.emailAddress,
+        inviteRedirectUrl: `${this.deps.config.publicUrl}/myapps`,
+        sendInvitationMessage: true,
+        ...(input.displayName ? { invitedUserDisplayName: input.displayName } : {}),
+        invitedUserMessageInfo: {
+          customizedMessageBody: input.welcomeMessage?.trim() ? input.welcomeMessage : null,
+          messageLanguage: input.messageLanguage ?? null,
+        },
+      },
+      group,
+    );
+    const user = await this.deps.users.findUser(tenantId, invitation.invitedUser.id);
+    if (!user) throw notFound(invitation.invitedUser.id);
+    return { status: 'invited', user, invitation };
+  }
+}
