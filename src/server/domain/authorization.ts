@@ -338,6 +338,3 @@ function inviteDecision(caller: Extract<Caller, { kind: 'user' }>, setting: Allo
   if (caller.userType === 'Member') return ALLOW;
   return setting === 'everyone' ? ALLOW : deny(inviteDenials.adminsGuestInvitersAndAllMembers);
 }
-
-export const isAdminCaller = (caller: Caller): boolean =>
-  caller.kind === 'system' || (caller.kind === 'user' && ALL_ADMINS.some((r) => caller.roles.has(r)));

@@ -233,5 +233,3 @@ export function createDevMailboxService(deps: DevMailboxDeps) {
     },
   };
 }
-
-export type DevMailboxService = ReturnType<typeof createDevMailboxService>;

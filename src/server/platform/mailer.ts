@@ -6,8 +6,6 @@ import type { IdGenerator } from '../domain/ids.js';
 import { storeDevMessage } from './dev-mailbox.js';
 import { bareAddress, extractLinks, type MailPayload } from './outbox.js';
 
-export { bareAddress, extractLinks } from './outbox.js';
-
 /** One outbox row handed to a mailer. */
 export interface OutgoingMail {
   outboxId: string;
