@@ -23,7 +23,12 @@ export interface Violation {
   /** Repository-relative path with forward slashes. */
   file: string;
   line: number;
-  /** Stable, line-free identity within (rule, file): a table, a function name, an import edge… */
+  /**
+   * What known-violations.json records: the file, or for rules about units (module-cycle,
+   * table-ownership) the unit's directory, so splitting a file does not churn the list.
+   */
+  where: string;
+  /** Stable, line-free identity within (rule, where): a table, a function name, an import edge… */
   detail: string;
   /** What is wrong and how to fix it. */
   message: string;
@@ -70,13 +75,22 @@ interface Context {
 
 type Rule = (ctx: Context) => Violation[];
 
-const v = (rule: RuleId, file: string, line: number, detail: string, message: string): Violation => ({
+const v = (rule: RuleId, file: string, line: number, detail: string, message: string, where = file): Violation => ({
   rule,
   file,
   line,
+  where,
   detail,
   message,
 });
+
+/** `src/server/modules/groups/` for a file of that unit; the file itself for app.ts, main.ts and loose files. */
+export function unitDirOf(file: string): string {
+  const unit = unitOf(file);
+  if (unit === undefined || unit === 'root' || unit === 'server') return file;
+  if (unit === 'contracts' || unit === 'web') return `src/${unit}/`;
+  return `${SERVER}${unit}/`;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Import rules
@@ -334,6 +348,7 @@ const moduleCycle: Rule = (ctx) => {
               i.line,
               `${from} -> ${edge.to}`,
               `import cycle ${cycle} (via '${i.spec}'${i.typeOnly ? ', type-only' : ''}): break it — depend on a port interface the importer owns, move the shared piece down (domain/, contracts/, platform/), or wire the two in app.ts`,
+              unitDirOf(f.path),
             ),
           );
         }
@@ -365,6 +380,7 @@ function tableOwners(files: ParsedFile[]): { tables: Context['tables']; problems
               t.line,
               t.name,
               `table '${t.name}' is declared by both ${prior.owner} (${prior.file}) and ${owner}: one feature owns each table`,
+              unitDirOf(f.path),
             ),
           );
         } else tables.set(t.name, { owner, file: f.path });
@@ -392,7 +408,7 @@ const tableOwnership: Rule = (ctx) => {
         decl.owner === UNOWNED
           ? `table '${use.table}' (${use.via}) is declared in ${decl.file}, owned by no feature: declare it in its owner's table file (src/server/modules/<feature>/<feature>.table.ts, or src/server/platform/*.table.ts for platform state), assemble it into DB, then query it only from that owner's repository`
           : `table '${use.table}' (${use.via}) belongs to ${decl.owner} (${decl.file}): ${unit} must not query it — call a ${decl.owner} service (add a use case there if none fits)`;
-      out.push(v('table-ownership', f.path, use.line, use.table, message));
+      out.push(v('table-ownership', f.path, use.line, use.table, message, unitDirOf(f.path)));
     }
   }
   return out;

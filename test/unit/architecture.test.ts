@@ -38,13 +38,14 @@ describe('the source tree (ratchet: test/architecture/known-violations.json only
 });
 
 describe('the ratchet', () => {
-  const a: Violation = { rule: 'function-length', file: 'src/server/x.ts', line: 3, detail: 'big', message: '' };
-  const b: Violation = { rule: 'layering', file: 'src/server/y.ts', line: 9, detail: 'platform -> http', message: '' };
+  const at = (file: string, line: number) => ({ file, line, where: file, message: '' });
+  const a: Violation = { rule: 'function-length', ...at('src/server/x.ts', 3), detail: 'big' };
+  const b: Violation = { rule: 'layering', ...at('src/server/y.ts', 9), detail: 'platform -> http' };
 
   it('flags a violation that is not listed, and a listed entry that no longer occurs', () => {
     const known = [
-      { rule: 'layering', file: 'src/server/y.ts', detail: 'platform -> http' },
-      { rule: 'layering', file: 'src/server/z.ts', detail: 'gone' },
+      { rule: 'layering', where: 'src/server/y.ts', detail: 'platform -> http' },
+      { rule: 'layering', where: 'src/server/z.ts', detail: 'gone' },
     ];
     const { added, fixed } = compareWithKnown([a, b, { ...b, line: 12 }], known);
     expect(added).toEqual([a]);
@@ -53,8 +54,8 @@ describe('the ratchet', () => {
 
   it('keys entries without line numbers, so moving code does not churn the list', () => {
     expect(toKnown([b, { ...b, line: 40 }, a])).toEqual([
-      { rule: 'function-length', file: 'src/server/x.ts', detail: 'big' },
-      { rule: 'layering', file: 'src/server/y.ts', detail: 'platform -> http' },
+      { rule: 'function-length', where: 'src/server/x.ts', detail: 'big' },
+      { rule: 'layering', where: 'src/server/y.ts', detail: 'platform -> http' },
     ]);
   });
 });
@@ -108,6 +109,8 @@ describe('architecture rules on synthetic trees', () => {
     expect(rulesOf(vs)).toEqual(['module-cycle', 'module-cycle']);
     expect(vs[0]?.message).toContain('modules/a → modules/b → modules/a');
     expect(vs.map((v) => v.detail)).toEqual(['modules/a -> modules/b', 'modules/b -> modules/a']);
+    // Recorded per unit, not per file: splitting a.service.ts does not change the known-violations entry.
+    expect(vs.map((v) => v.where)).toEqual(['src/server/modules/a/', 'src/server/modules/b/']);
   });
 
   it('module-cycle: a cycle through another unit (module → platform → module) fails too; app.ts is not part of any cycle', () => {
@@ -157,6 +160,7 @@ describe('architecture rules on synthetic trees', () => {
       'table-ownership src/server/modules/groups/groups.service.ts:2 users',
     ]);
     expect(vs[1]?.message).toContain('belongs to modules/users');
+    expect(vs.map((v) => v.where)).toEqual(['src/server/modules/groups/groups.service.ts', 'src/server/modules/groups/']);
   });
 
   it('table-ownership: joins, raw SQL and platform code naming another unit’s table fail; CTE names are not tables', () => {
