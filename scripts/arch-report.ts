@@ -5,8 +5,10 @@
 //   npm run arch:report                     print the report
 //   npm run arch:report -- --prune-known    also drop entries of test/architecture/known-violations.json
 //                                           that no longer occur (it never adds any)
+//   npm run arch:report -- --root ../other  report on another checkout's src/ (e.g. to compare branches)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   byText,
   checkArchitecture,
@@ -18,8 +20,11 @@ import {
 import { compareWithKnown, formatKnown, type KnownViolation, toKnown } from '../test/architecture/known.js';
 import { knownViolationsFile, readSourceTree, repoRoot } from '../test/architecture/source-tree.js';
 
-const args = new Set(process.argv.slice(2));
-const files = readSourceTree();
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const rootArg = argv.indexOf('--root');
+const root = rootArg >= 0 ? path.resolve(argv[rootArg + 1] ?? '.') : repoRoot;
+const files = readSourceTree(root);
 const section = (title: string) => console.log(`\n## ${title}`);
 const isMigration = (p: string) => p.startsWith('src/server/db/migrations/');
 
@@ -93,32 +98,35 @@ if (featureCycles.length > 20) console.log(`  … ${featureCycles.length - 20} m
 
 // 3. Duplicates ----------------------------------------------------------------------------------------
 section('Duplicate pairs (command: duplicates --repo src --seconds 60)');
-function duplicates(extra: string[]): string {
+function duplicates(repo: string, extra: string[] = []): string {
   try {
-    return execFileSync('duplicates', ['--repo', 'src', '--seconds', '60', ...extra], { cwd: repoRoot, encoding: 'utf8' });
+    return execFileSync('duplicates', ['--repo', repo, '--seconds', '60', ...extra], { cwd: root, encoding: 'utf8' });
   } catch (e) {
     return `unavailable: ${(e as Error).message.split('\n')[0]}`;
   }
 }
-const first = duplicates([]).split('\n')[0] ?? '';
+const pairsIn = (firstLine: string) => Number(/^(\d+) pairs? of places/.exec(firstLine)?.[1] ?? 0);
+const first = duplicates('src').split('\n')[0] ?? '';
 console.log(first);
-const total = Number(/^(\d+) pairs/.exec(first)?.[1] ?? 0);
+const total = pairsIn(first);
 if (total > 0) {
-  // Rows look like `D1 web/a.tsx:1-9 ~ server/b.ts:3-11 …` (paths relative to --repo).
-  const rows = duplicates(['--most', '200'])
-    .split('\n')
-    .flatMap((l) => {
-      const m = /^D\d+ (\S+?):\d+-\d+ ~ (\S+?):\d+-\d+/.exec(l);
-      return m ? [[m[1] ?? '', m[2] ?? ''] as const] : [];
-    });
-  const side = (p: string) => p.split('/')[0] ?? p;
-  const split = new Map<string, number>();
-  for (const [a, b] of rows) {
-    const key = [side(a), side(b)].sort(byText).join(' ↔ ');
-    split.set(key, (split.get(key) ?? 0) + 1);
+  // Pairs within one tree, from a run on that tree alone; the rest pair two trees.
+  let within = 0;
+  for (const tree of ['web', 'server', 'contracts']) {
+    const n = pairsIn(duplicates(`src/${tree}`).split('\n')[0] ?? '');
+    within += n;
+    console.log(`  ${tree} ↔ ${tree}: ${n}  (duplicates --repo src/${tree} --seconds 60)`);
   }
-  for (const [k, n] of [...split].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${n}`);
-  if (rows.length < total) console.log(`  (not split: ${total - rows.length} pairs beyond the 200 rows duplicates lists)`);
+  // Rows look like `D1 web/a.tsx:1-9 ~ server/b.ts:3-11 …` (paths relative to --repo).
+  const across = new Map<string, number>();
+  for (const line of duplicates('src', ['--most', '200']).split('\n')) {
+    const m = /^D\d+ ([^/\s]+)\/\S+ ~ ([^/\s]+)\/\S+/.exec(line);
+    if (!m || m[1] === m[2]) continue;
+    const key = [m[1] ?? '', m[2] ?? ''].sort(byText).join(' ↔ ');
+    across.set(key, (across.get(key) ?? 0) + 1);
+  }
+  const listed = [...across].map(([k, n]) => `${k} ${n}`).join(', ');
+  console.log(`  across trees: ${total - within}${listed ? ` (listed rows: ${listed})` : ''}`);
 }
 
 // 4. Architecture rules --------------------------------------------------------------------------------
@@ -157,7 +165,7 @@ for (const [table, { owner }] of [...owners].sort((a, b) => byText(a[0], b[0])))
 const { added, fixed } = compareWithKnown(violations, known);
 if (added.length > 0) console.log(`\n${added.length} violations are not in known-violations.json (the architecture test fails).`);
 if (fixed.length > 0) {
-  if (args.has('--prune-known')) {
+  if (args.has('--prune-known') && root === repoRoot) {
     const keep = known.filter((k) => !fixed.includes(k));
     fs.writeFileSync(knownViolationsFile, formatKnown(keep));
     console.log(`\nremoved ${fixed.length} fixed entries from known-violations.json`);

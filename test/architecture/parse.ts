@@ -209,7 +209,7 @@ function importTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): bool
 
 /** `interface X { users: UsersTable; … }` or `type X = { … }` whose every property is a `…Table` type. */
 function tableMapOf(
-  name: string,
+  decl: ts.InterfaceDeclaration | ts.TypeAliasDeclaration,
   members: ts.NodeArray<ts.TypeElement>,
   sf: ts.SourceFile,
   lineOf: (n: ts.Node) => number,
@@ -223,7 +223,7 @@ function tableMapOf(
     if (prop === undefined) return undefined;
     tables.push({ name: prop, line: lineOf(m) });
   }
-  return tables.length > 0 ? { name, line: 0, tables } : undefined;
+  return tables.length > 0 ? { name: decl.name.text, line: lineOf(decl), tables } : undefined;
 }
 
 export function parseFile(file: { path: string; text: string }, known: ReadonlySet<string>): ParsedFile {
@@ -317,11 +317,11 @@ export function parseFile(file: { path: string; text: string }, known: ReadonlyS
         out.envReads.push({ line, text: (file.text.split('\n')[line - 1] ?? '').trim() });
       }
     } else if (ts.isInterfaceDeclaration(node)) {
-      const map = tableMapOf(node.name.text, node.members, sf, lineOf);
-      if (map) out.tableMaps.push({ ...map, line: lineOf(node) });
+      const map = tableMapOf(node, node.members, sf, lineOf);
+      if (map) out.tableMaps.push(map);
     } else if (ts.isTypeAliasDeclaration(node) && ts.isTypeLiteralNode(node.type)) {
-      const map = tableMapOf(node.name.text, node.type.members, sf, lineOf);
-      if (map) out.tableMaps.push({ ...map, line: lineOf(node) });
+      const map = tableMapOf(node, node.type.members, sf, lineOf);
+      if (map) out.tableMaps.push(map);
     }
     if (isFunctionLike(node) && node.body) {
       const line = lineOf(node);

@@ -128,14 +128,17 @@ describe('architecture rules on synthetic trees', () => {
       'src/server/modules/users/users.service.ts': `import { find } from '../../protocols/oidc/adapter.js';\nimport { authenticate } from '../../http/authenticate.js';\nexport const x = [find, authenticate];\n`,
       'src/server/domain/policy.ts': `import { claim } from '../platform/outbox.js';\nexport const p = claim;\n`,
       'src/server/platform/mail.ts': `import type { User } from '../../contracts/users.js';\nimport { authenticate } from '../http/authenticate.js';\nexport const m = (u: User) => [u, authenticate];\n`,
+      'src/server/http/boot.ts': `import type { Config } from '../config/index.js';\nimport { buildApp } from '../app.js';\nexport const boot = (c: Config) => buildApp(c);\n`,
     });
     expect(only(vs, 'layering').map((v) => `${v.file} ${v.detail}`)).toEqual([
       'src/server/domain/policy.ts domain -> platform',
+      'src/server/http/boot.ts http -> root',
       'src/server/modules/users/users.service.ts modules/users -> protocols/oidc',
       'src/server/modules/users/users.service.ts modules/users -> http',
       'src/server/platform/mail.ts platform -> http',
     ]);
-    expect(only(vs, 'layering')[1]?.message).toContain('port interface');
+    expect(only(vs, 'layering')[1]?.message).toContain('nothing imports the composition root');
+    expect(only(vs, 'layering')[2]?.message).toContain('port interface');
   });
 
   it("foreign-repository: a module (or anything but db/ and app.ts) importing another unit's repository or table file fails", () => {
