@@ -2,7 +2,7 @@ import { type ImportRef, type ParsedFile, parseFile, TS_FILE } from './parse.js'
 
 // The architecture rules of ARCHITECTURE.md §2–3 and the "structure" issue, as a pure function over
 // source texts: no file system here, so unit tests can hand it synthetic trees. Each violation names
-// a rule, a place and the fix; `detail` is a line-free key that `known-violations.json` records.
+// a rule, a place and the fix; (rule, where, detail) is the line-free key known-violations.json records.
 
 export type RuleId =
   | 'module-cycle'
