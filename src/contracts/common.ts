@@ -27,8 +27,6 @@ export const emailAddress = z
   .max(254, 'must be at most 254 characters')
   .refine((s) => EMAIL.test(s) && (s.split('@')[0]?.length ?? 0) <= 64, 'must be a valid e-mail address');
 
-export const isEmailAddress = (s: string): boolean => emailAddress.safeParse(s).success;
-
 /** `{"@odata.id": "https://…/directoryObjects/{id}"}` as sent to `$ref` endpoints. */
 export const odataRef = z.object({ '@odata.id': z.string().min(1).max(2048) }).strict();
 

@@ -139,10 +139,4 @@ export async function invite(
   return res.json() as { id: string; inviteRedeemUrl: string; invitedUser: { id: string }; status: string };
 }
 
-/** Rewrites a redeem URL built with the configured public URL onto the listening base (same here). */
-export const onBase = (url: string, base: string) => {
-  const u = new URL(url);
-  return `${base}${u.pathname}${u.search}`;
-};
-
 export { browser };

@@ -344,6 +344,3 @@ function inviteDecision(caller: Extract<Caller, { kind: 'user' }>, setting: Allo
   if (caller.userType === 'Member') return ALLOW;
   return setting === 'everyone' ? ALLOW : deny(inviteDenials.adminsGuestInvitersAndAllMembers, 'invitation_setting_denied');
 }
-
-export const isAdminCaller = (caller: Caller): boolean =>
-  caller.kind === 'system' || (caller.kind === 'user' && ALL_ADMINS.some((r) => caller.roles.has(r)));

@@ -86,8 +86,3 @@ export const roleDefinitions: readonly RoleDefinition[] = [
 
 export const findRoleDefinition = (id: string): RoleDefinition | undefined =>
   roleDefinitions.find((r) => r.id === id.toLowerCase());
-
-/** Roles that count as "an administrator role" for the admin center. */
-export const adminRoleIds: ReadonlySet<string> = new Set(
-  roleDefinitions.filter((r) => r.id !== RoleIds.guestInviter).map((r) => r.id),
-);

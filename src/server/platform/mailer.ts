@@ -5,8 +5,6 @@ import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { bareAddress, extractLinks, type MailPayload } from './outbox.js';
 
-export { bareAddress, extractLinks } from './outbox.js';
-
 /** One outbox row handed to a mailer. */
 export interface OutgoingMail {
   outboxId: string;

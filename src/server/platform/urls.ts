@@ -6,6 +6,3 @@ export const issuerUrl = (config: Pick<Config, 'publicUrl'>, tenant: { id: strin
 
 /** Audience of access tokens for the Graph-compatible API. */
 export const graphResource = (config: Pick<Config, 'publicUrl'>): string => `${config.publicUrl}/v1.0`;
-
-/** Base for `@odata.context` and `@odata.id` values. */
-export const graphBase = (config: Pick<Config, 'publicUrl'>): string => `${config.publicUrl}/v1.0`;
