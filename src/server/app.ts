@@ -87,7 +87,7 @@ function createServices(
   const groups = new GroupsService({ db, clock, newId, audit, access, policies, tenants, references: groupReferences });
   const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
   const loader = new ServicePrincipalLoader({ db, access });
-  const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, loader });
+  const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, groupMembers, loader });
   const applicationCredentials = new ApplicationCredentialsService({ db, clock, newId, audit, users, applications, loader });
   const appRoleAssignments = new AppRoleAssignmentsService({
     db,

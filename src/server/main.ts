@@ -172,13 +172,8 @@ async function withApp<T>(config: Config, fn: (app: FastifyInstance) => Promise<
 }
 
 async function hasGlobalAdministrator(app: FastifyInstance): Promise<boolean> {
-  const row = await app.portico.database.db
-    .selectFrom('role_assignments')
-    .select('id')
-    .where('tenant_id', '=', app.portico.defaultTenant.id)
-    .where('role_definition_id', '=', RoleIds.globalAdministrator)
-    .executeTakeFirst();
-  return row !== undefined;
+  const { services, defaultTenant } = app.portico;
+  return (await services.roles.holdersOf(defaultTenant.id, RoleIds.globalAdministrator)).length > 0;
 }
 
 const migrate: Runner = async (config, p) => {
@@ -209,8 +204,7 @@ async function createAdmin(
       passwordProfile: { password: input.password },
     });
     const ctx = systemContext(defaultTenant.id, `cli-${Date.now()}`);
-    const user = await services.users.createUser(ctx, body);
-    await services.directory.assignRole(ctx, { principalId: user.id, roleDefinitionId: RoleIds.globalAdministrator });
+    const user = await services.directory.createGlobalAdministrator(ctx, body);
     p.println(`Created ${user.userPrincipalName} with the Global Administrator role in tenant ${defaultTenant.displayName}.`);
     p.println(`id: ${user.id}`);
     return EXIT_OK;

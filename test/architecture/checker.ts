@@ -63,7 +63,9 @@ export function unitOf(file: string): string | undefined {
 }
 
 const isFeatureUnit = (u: string | undefined) => u !== undefined && /^(modules|protocols)(\/|$)/.test(u);
+// OData resource descriptions (*.query.ts) map a unit's own tables to SQL (custom filter compilers): persistence too.
 const isRepository = (f: string) => /\.repository\.tsx?$/.test(f);
+const isPersistence = (f: string) => isRepository(f) || /\.query\.tsx?$/.test(f);
 const isTableFile = (f: string) => /\.table\.tsx?$/.test(f);
 const isDbInternal = (f: string) => f.startsWith('src/server/db/');
 
@@ -418,8 +420,8 @@ function sqlPlaceProblem(file: string): string | undefined {
   if (COMPOSITION_ROOT.has(file)) return 'the composition root wires things together and runs no queries';
   if (/\.routes\.tsx?$/.test(file)) return 'routes hold no SQL';
   if (/\.service\.tsx?$/.test(file)) return 'services are use cases and hold no SQL (db.transaction() is fine)';
-  if (isFeatureUnit(unitOf(file)) && !isRepository(file) && !isTableFile(file))
-    return 'in modules and protocols, SQL lives only in *.repository.ts files';
+  if (isFeatureUnit(unitOf(file)) && !isPersistence(file) && !isTableFile(file))
+    return 'in modules and protocols, SQL lives only in *.repository.ts files (and the OData mapping in *.query.ts)';
   return undefined;
 }
 

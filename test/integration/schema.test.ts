@@ -22,7 +22,8 @@ const UNICODE = 'Zoë Ñúñez-Øster 李小龍 עִבְרִית 🚀👩🏽‍
 
 /** Column name → normalised type + nullability, per table, as the database itself reports them. */
 async function schemaShape(db: Kysely<DB>): Promise<Record<string, string[]>> {
-  const tables = await db.introspection.getTables();
+  // Views (read models) are checked by querying them, below; their column metadata differs by dialect.
+  const tables = (await db.introspection.getTables()).filter((tb) => !tb.isView);
   const norm = (type: string) => {
     const ty = type.toLowerCase();
     if (/^(int|int4|int8|integer|bigint)$/.test(ty)) return 'integer';

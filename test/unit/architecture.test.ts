@@ -198,11 +198,11 @@ describe('architecture rules on synthetic trees', () => {
       'src/server/modules/users/users.routes.ts': `import type { Executor } from '../../db/index.js';\nexport const r = (db: Executor) => db.insertInto('users').values({ id: 'x', mail: null }).execute();\n`,
       'src/server/app.ts': `${clean['src/server/app.ts']}import type { Executor } from './db/index.js';\nexport const boot = (db: Executor) => db.selectFrom('users').selectAll().execute();\n`,
       'src/server/protocols/oidc/adapter.ts': `import { sql } from 'kysely';\nimport type { Executor } from '../../db/index.js';\nexport const gc = (db: Executor) => sql\`delete from oidc_payloads where expires_at < now()\`.execute(db);\n`,
-      'src/server/modules/groups/groups.query.ts': `import { sql } from 'kysely';\nexport const hasMembers = sql<boolean>\`exists (select 1 from group_members m where m.group_id = g.id)\`;\nexport const lower = (e: unknown) => sql\`lower(\${e})\`;\n`,
+      'src/server/modules/groups/group-rules.ts': `import { sql } from 'kysely';\nexport const hasMembers = sql<boolean>\`exists (select 1 from group_members m where m.group_id = g.id)\`;\nexport const lower = (e: unknown) => sql\`lower(\${e})\`;\n`,
     });
     expect(only(vs, 'sql-outside-repository').map((v) => `${v.file} ${v.detail}`)).toEqual([
       "src/server/app.ts selectFrom('users')",
-      'src/server/modules/groups/groups.query.ts sql template naming group_members',
+      'src/server/modules/groups/group-rules.ts sql template naming group_members',
       "src/server/modules/users/users.routes.ts insertInto('users')",
       'src/server/protocols/oidc/adapter.ts sql statement',
     ]);

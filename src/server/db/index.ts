@@ -19,6 +19,7 @@ import * as m0002 from './migrations/0002_mail.js';
 import * as m0003 from './migrations/0003_invitations.js';
 import * as m0004 from './migrations/0004_applications.js';
 import * as m0005 from './migrations/0005_saml.js';
+import * as m0006 from './migrations/0006_read_models.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0003_invitations': m0003,
   '0004_applications': m0004,
   '0005_saml': m0005,
+  '0006_read_models': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

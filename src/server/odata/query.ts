@@ -18,8 +18,7 @@ import { DomainError } from '../domain/errors.js';
 import type { FilterNode, Literal, PropertyPath } from './filter.js';
 import { parseFilter } from './filter.js';
 
-export type { FilterNode, Literal, PropertyPath } from './filter.js';
-export { parseFilter } from './filter.js';
+export type { FilterNode, Literal } from './filter.js';
 
 export type PropType = 'string' | 'boolean' | 'datetime' | 'guid' | 'enum' | 'stringCollection' | 'number';
 export type FilterOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'in' | 'startswith' | 'any' | 'not';

@@ -1,9 +1,6 @@
 import nodemailer, { type SMTPTransportOptions } from 'nodemailer';
 import type { Config } from '../config/index.js';
-import type { Executor } from '../db/index.js';
-import type { Clock } from '../domain/clock.js';
-import type { IdGenerator } from '../domain/ids.js';
-import { bareAddress, extractLinks, type MailPayload } from './outbox.js';
+import type { MailPayload } from './outbox.js';
 
 /** One outbox row handed to a mailer. */
 export interface OutgoingMail {
@@ -30,11 +27,6 @@ export interface MailLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
-}
-
-export interface MailerDeps {
-  clock: Clock;
-  newId: IdGenerator;
 }
 
 // Fail fast enough that a batch finishes well inside its 60 s lease even when the server hangs.

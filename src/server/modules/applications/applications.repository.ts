@@ -1,4 +1,3 @@
-import { type ExpressionBuilder, sql } from 'kysely';
 import type {
   AppRole,
   AppRoleAssignment,
@@ -11,7 +10,7 @@ import type {
   ServicePrincipal,
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
-import type { DB, Executor } from '../../db/index.js';
+import type { Executor } from '../../db/index.js';
 import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
 import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from './applications.table.js';
@@ -426,27 +425,24 @@ const toAssignment = (r: AssignmentRow): AppRoleAssignment => ({
 
 export type AssignmentScope = { resourceId: string } | { principalId: string } | { id: string };
 
-/** Assignments with the display names of principal and resource (read at query time, never stale). */
+/** Assignments with the display names of principal and resource (the `app_role_assignment_details` read model). */
 const assignmentsView = (db: Executor, tenantId: string, scope: AssignmentScope) => {
   let q = db
-    .selectFrom('app_role_assignments as a')
-    .innerJoin('service_principals as sp', 'sp.id', 'a.resource_id')
-    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'a.principal_id').on('a.principal_type', '=', 'User'))
-    .leftJoin('groups as g', (j) => j.onRef('g.id', '=', 'a.principal_id').on('a.principal_type', '=', 'Group'))
+    .selectFrom('app_role_assignment_details')
     .select([
-      'a.id as id',
-      'a.app_role_id as app_role_id',
-      'a.created_date_time as created_date_time',
-      sql<string | null>`coalesce(u.display_name, g.display_name)`.as('principal_display_name'),
-      'a.principal_id as principal_id',
-      'a.principal_type as principal_type',
-      'sp.display_name as resource_display_name',
-      'a.resource_id as resource_id',
+      'id',
+      'app_role_id',
+      'created_date_time',
+      'principal_display_name',
+      'principal_id',
+      'principal_type',
+      'resource_display_name',
+      'resource_id',
     ])
-    .where('a.tenant_id', '=', tenantId);
-  if ('resourceId' in scope) q = q.where('a.resource_id', '=', scope.resourceId);
-  else if ('principalId' in scope) q = q.where('a.principal_id', '=', scope.principalId);
-  else q = q.where('a.id', '=', scope.id);
+    .where('tenant_id', '=', tenantId);
+  if ('resourceId' in scope) q = q.where('resource_id', '=', scope.resourceId);
+  else if ('principalId' in scope) q = q.where('principal_id', '=', scope.principalId);
+  else q = q.where('id', '=', scope.id);
   return q;
 };
 
@@ -550,40 +546,21 @@ export async function deleteReferencesTo(db: Executor, tenantId: string, princip
 }
 
 /**
- * Assignments that reach a user: made to the user, or to a group the user is a DIRECT member of
- * (Entra semantics: nested groups do not pass assignments on).
- */
-function assignedToUser(eb: ExpressionBuilder<DB & { a: DB['app_role_assignments'] }, 'a'>, tenantId: string, userId: string) {
-  return eb.or([
-    eb('a.principal_id', '=', userId),
-    eb(
-      'a.principal_id',
-      'in',
-      eb
-        .selectFrom('group_members as gm')
-        .select('gm.group_id')
-        .where('gm.tenant_id', '=', tenantId)
-        .where('gm.member_id', '=', userId),
-    ),
-  ]);
-}
-
-/**
- * The user's assignments to one application: directly, and through the groups the user is a
- * DIRECT member of (Entra semantics: nested groups do not count).
+ * Assignments to one application held by any of the principals: the user and the groups it is a
+ * DIRECT member of (Entra semantics: nested groups do not count; the caller lists them).
  */
 export async function assignmentsForUser(
   db: Executor,
   tenantId: string,
   resourceId: string,
-  userId: string,
+  principalIds: readonly string[],
 ): Promise<{ appRoleId: string; principalId: string; principalType: PrincipalType }[]> {
   const rows = await db
     .selectFrom('app_role_assignments as a')
     .select(['a.app_role_id', 'a.principal_id', 'a.principal_type'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.resource_id', '=', resourceId)
-    .where((eb) => assignedToUser(eb, tenantId, userId))
+    .where('a.principal_id', 'in', principalIds)
     .execute();
   return rows.map((r) => ({
     appRoleId: r.app_role_id,
@@ -592,14 +569,18 @@ export async function assignmentsForUser(
   }));
 }
 
-/** Ids of the applications the user is assigned to, directly or through a direct group membership. */
-export async function assignedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+/** Ids of the applications assigned to any of the principals (a user and the groups it is a direct member of). */
+export async function assignedServicePrincipalIds(
+  db: Executor,
+  tenantId: string,
+  principalIds: readonly string[],
+): Promise<string[]> {
   const rows = await db
     .selectFrom('app_role_assignments as a')
     .select('a.resource_id')
     .distinct()
     .where('a.tenant_id', '=', tenantId)
-    .where((eb) => assignedToUser(eb, tenantId, userId))
+    .where('a.principal_id', 'in', principalIds)
     .execute();
   return rows.map((r) => r.resource_id);
 }

@@ -21,6 +21,7 @@ import { type IdGenerator, isGuid } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { UsersService } from '../users/users.service.js';
 import {
@@ -66,6 +67,8 @@ export interface ApplicationsDeps {
   access: Access;
   users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
   groups: Pick<GroupsService, 'findGroup'>;
+  /** Assignments reach a user directly or through the groups it is a DIRECT member of. */
+  groupMembers: Pick<GroupMembersService, 'directGroupIdsOf'>;
   loader: ServicePrincipalLoader;
 }
 
@@ -358,6 +361,11 @@ export class ApplicationsService {
   // -----------------------------------------------------------------------------------------
   // Internal reads for single sign-on and My Apps (no authorization: callers decide).
 
+  /** The principals whose assignments reach a user: the user and the groups it is a direct member of. */
+  private async principalsOf(tenantId: string, userId: string): Promise<string[]> {
+    return [userId, ...(await this.deps.groupMembers.directGroupIdsOf(tenantId, userId))];
+  }
+
   /** The application with this appId (OIDC client id), in any tenant, with its tenant id. */
   findByAppId(appId: string, db: Executor = this.deps.db) {
     return isGuid(appId) ? findServicePrincipalByAppId(db, appId) : Promise.resolve(undefined);
@@ -385,7 +393,7 @@ export class ApplicationsService {
   ): Promise<{ assigned: boolean; appRoleIds: string[]; roleValues: string[]; groupIds: string[] }> {
     const sp = await findServicePrincipal(this.deps.db, tenantId, servicePrincipalId);
     if (!sp) return { assigned: false, appRoleIds: [], roleValues: [], groupIds: [] };
-    const rows = await assignmentsForUser(this.deps.db, tenantId, sp.id, userId);
+    const rows = await assignmentsForUser(this.deps.db, tenantId, sp.id, await this.principalsOf(tenantId, userId));
     const appRoleIds = dedupe(rows.map((r) => r.appRoleId));
     return {
       assigned: rows.length > 0,
@@ -400,7 +408,7 @@ export class ApplicationsService {
     if (!isGuid(appId)) return false;
     const sp = await findServicePrincipalByAppId(this.deps.db, appId, tenantId);
     if (!sp) return false;
-    return (await assignmentsForUser(this.deps.db, tenantId, sp.id, userId)).length > 0;
+    return (await assignmentsForUser(this.deps.db, tenantId, sp.id, await this.principalsOf(tenantId, userId))).length > 0;
   }
 
   /**
@@ -408,7 +416,7 @@ export class ApplicationsService {
    * they are a direct member of), without those tagged HideApp, by display name.
    */
   async listAssignedAppsForUser(tenantId: string, userId: string): Promise<ServicePrincipal[]> {
-    const ids = await assignedServicePrincipalIds(this.deps.db, tenantId, userId);
+    const ids = await assignedServicePrincipalIds(this.deps.db, tenantId, await this.principalsOf(tenantId, userId));
     const sps = await findServicePrincipalsByIds(this.deps.db, tenantId, ids);
     return sps.filter((sp) => sp.accountEnabled && !sp.tags.includes(HIDE_APP_TAG));
   }

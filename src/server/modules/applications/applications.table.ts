@@ -60,6 +60,19 @@ export interface AppRoleAssignmentsTable {
   created_date_time: string;
 }
 
+/** Read model (view, migration 0006): assignments with the current names of principal and resource. */
+export interface AppRoleAssignmentDetailsView {
+  id: string;
+  tenant_id: string;
+  resource_id: string;
+  principal_id: string;
+  principal_type: string;
+  app_role_id: string;
+  created_date_time: string;
+  principal_display_name: string | null;
+  resource_display_name: string;
+}
+
 /** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */
 export interface ApplicationsTables {
   service_principals: ServicePrincipalsTable;
@@ -67,4 +80,5 @@ export interface ApplicationsTables {
   service_principal_owners: ServicePrincipalOwnersTable;
   service_principal_passwords: ServicePrincipalPasswordsTable;
   app_role_assignments: AppRoleAssignmentsTable;
+  app_role_assignment_details: AppRoleAssignmentDetailsView;
 }

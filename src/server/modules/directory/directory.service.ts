@@ -1,12 +1,12 @@
 import type { Invitation } from '../../../contracts/invitations.js';
-import type { User } from '../../../contracts/users.js';
+import type { CreateUserBody, User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
-import { findRoleDefinition, RoleIds } from '../../domain/roles.js';
+import { findRoleDefinition, type RoleDefinition, RoleIds } from '../../domain/roles.js';
 import type { Access } from '../access/access.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
@@ -104,6 +104,40 @@ export class DirectoryService {
     });
   }
 
+  /**
+   * `portico admin create`: a member with a password and the Global Administrator role, in one
+   * transaction ("Add user" and "Add member to role"). Trusted operators (the CLI's system caller).
+   */
+  async createGlobalAdministrator(ctx: OperationContext, body: CreateUserBody): Promise<User> {
+    await this.deps.access.require(ctx, 'role.assign');
+    const prepared = await this.deps.users.prepareNewUser(ctx, body);
+    const def = findRoleDefinition(RoleIds.globalAdministrator);
+    if (!def) throw new Error('Global Administrator role definition missing');
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.users.insertNewUser(trx, ctx, prepared);
+      await this.addRoleIn(trx, ctx, prepared.user, def);
+    });
+    return prepared.user;
+  }
+
+  private async addRoleIn(trx: Executor, ctx: OperationContext, user: User, def: RoleDefinition): Promise<RoleAssignment> {
+    const assignment: RoleAssignment = {
+      id: this.deps.newId(),
+      principalId: user.id,
+      roleDefinitionId: def.id,
+      directoryScopeId: '/',
+      createdDateTime: this.deps.clock.now().toISOString(),
+    };
+    await this.deps.roles.insertAssignment(trx, ctx.caller.tenantId, assignment, user.displayName, def.displayName);
+    await this.deps.audit.record(trx, ctx, {
+      activityDisplayName: 'Add member to role',
+      category: 'RoleManagement',
+      operationType: 'Assign',
+      targetResources: [userTarget(user), { id: def.id, displayName: def.displayName, type: 'Role', modifiedProperties: [] }],
+    });
+    return assignment;
+  }
+
   /** POST roleAssignments: Global and Privileged Role Administrators; one transaction with "Add member to role". */
   async assignRole(
     ctx: OperationContext,
@@ -118,23 +152,7 @@ export class DirectoryService {
     if ((input.directoryScopeId ?? '/') !== '/') throw invalid('role_scope_unsupported', undefined, 'directoryScopeId');
     const user = await this.deps.users.findUser(tenantId, input.principalId.toLowerCase());
     if (!user) throw notFound(input.principalId);
-    const assignment: RoleAssignment = {
-      id: this.deps.newId(),
-      principalId: user.id,
-      roleDefinitionId: def.id,
-      directoryScopeId: '/',
-      createdDateTime: this.deps.clock.now().toISOString(),
-    };
-    await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.roles.insertAssignment(trx, tenantId, assignment, user.displayName, def.displayName);
-      await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: 'Add member to role',
-        category: 'RoleManagement',
-        operationType: 'Assign',
-        targetResources: [userTarget(user), { id: def.id, displayName: def.displayName, type: 'Role', modifiedProperties: [] }],
-      });
-    });
-    return assignment;
+    return this.deps.db.transaction().execute((trx) => this.addRoleIn(trx, ctx, user, def));
   }
 
   /** DELETE roleAssignments/{id}: one transaction with "Remove member from role". Keeps one Global Administrator. */

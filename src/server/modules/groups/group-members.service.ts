@@ -23,6 +23,7 @@ import {
   countOwners,
   deleteMember,
   deleteOwner,
+  directGroupIds,
   directMemberIds,
   findGroup,
   type IdSource,
@@ -131,6 +132,11 @@ export class GroupMembersService {
   async addMemberInTransaction(trx: Executor, ctx: OperationContext, group: Group, userId: string): Promise<void> {
     if (!(await lockGroup(trx, ctx.caller.tenantId, group.id))) throw notFound(group.id);
     await this.deps.references.addMember(trx, ctx, group, userId, this.now());
+  }
+
+  /** Internal: the groups an object is a DIRECT member of (what passes app assignments on, in Entra). */
+  directGroupIdsOf(tenantId: string, memberId: string, db: Executor = this.deps.db): Promise<string[]> {
+    return directGroupIds(db, tenantId, memberId);
   }
 
   /** Internal: is the user a direct member of the group? */

@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
@@ -231,7 +231,7 @@ interface ObjectRow {
 }
 
 /**
- * Pages through the users and groups whose ids `ids` selects, as one keyset-paged collection
+ * Pages through the users and groups whose ids `ids` selects (the `directory_objects` read model), as one keyset-paged collection
  * (ordered by id, or by displayName/createdDateTime with `$orderby`). Returns references in page
  * order; the service loads the full objects.
  */
@@ -241,21 +241,18 @@ export async function listDirectoryObjects(
   ids: IdSource,
   q: ODataQuery,
 ): Promise<{ items: ObjectRef[]; skiptoken?: string; count?: number }> {
-  const union = () =>
+  const objects = () =>
     db
-      .selectFrom('users')
-      .select(['id', 'display_name', 'mail', 'created_date_time', sql<string>`'user'`.as('object_type')])
+      .selectFrom('directory_objects')
+      .select(['id', 'display_name', 'mail', 'created_date_time', 'object_type'])
       .where('tenant_id', '=', tenantId)
       .where('id', 'in', ids(db))
-      .unionAll(
-        db
-          .selectFrom('groups')
-          .select(['id', 'display_name', 'mail', 'created_date_time', sql<string>`'group'`.as('object_type')])
-          .where('tenant_id', '=', tenantId)
-          .where('id', 'in', ids(db)),
-      )
       .as('o');
-  const rows = (await applyODataQuery(db.selectFrom(union()).selectAll(), directoryObjectsResource, q).execute()) as ObjectRow[];
+  const rows = (await applyODataQuery(
+    db.selectFrom(objects()).selectAll(),
+    directoryObjectsResource,
+    q,
+  ).execute()) as ObjectRow[];
   const page = pageResult(
     rows,
     q,
@@ -268,7 +265,7 @@ export async function listDirectoryObjects(
   if (page.skiptoken) result.skiptoken = page.skiptoken;
   if (q.count) {
     const c = await applyODataWhere(
-      db.selectFrom(union()).select((eb) => eb.fn.countAll<number>().as('n')),
+      db.selectFrom(objects()).select((eb) => eb.fn.countAll<number>().as('n')),
       directoryObjectsResource,
       q,
     ).executeTakeFirst();
@@ -378,4 +375,10 @@ export async function deleteOwner(db: Executor, tenantId: string, groupId: strin
     .where('owner_id', '=', ownerId)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+/** Ids of the groups the object is a DIRECT member of. */
+export async function directGroupIds(db: Executor, tenantId: string, memberId: string): Promise<string[]> {
+  const rows = await memberOfIds(tenantId, memberId)(db).execute();
+  return rows.map((r) => r.id);
 }

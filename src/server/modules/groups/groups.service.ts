@@ -37,8 +37,6 @@ import {
   updateGroupRow,
 } from './groups.repository.js';
 
-export { isDynamic, isUnified } from './group-rules.js';
-
 export interface GroupsDeps {
   db: Executor;
   clock: Clock;

@@ -34,9 +34,20 @@ export interface GroupOwnersTable {
   created_date_time: string;
 }
 
+/** Read model (view, migration 0006): users and groups as directory objects, for member listings. */
+export interface DirectoryObjectsView {
+  id: string;
+  tenant_id: string;
+  object_type: 'user' | 'group';
+  display_name: string;
+  mail: string | null;
+  created_date_time: string;
+}
+
 /** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */
 export interface GroupsTables {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_owners: GroupOwnersTable;
+  directory_objects: DirectoryObjectsView;
 }

@@ -166,30 +166,41 @@ export class UsersService {
   }
 
   /**
-   * POST /users: creates a member (or guest, when userType says so) with a password. User and
-   * Global Administrators. One transaction with its "Add user" audit record.
+   * Validates a POST /users body for `ctx` (User and Global Administrators) and builds the user
+   * with its password hash; `insertNewUser` stores it inside the caller's transaction.
    */
-  async createUser(ctx: OperationContext, body: CreateUserBody): Promise<User> {
+  async prepareNewUser(ctx: OperationContext, body: CreateUserBody): Promise<{ user: User; passwordHash: string }> {
     await this.deps.access.require(ctx, 'user.create');
     if (body.userPrincipalName.includes(GUEST_UPN_MARK)) {
       throw invalid('user_upn_reserved_character', undefined, 'userPrincipalName');
     }
     const passwordHash = await validatePassword(body.passwordProfile.password);
-    const user = newUser(this.deps.newId(), this.deps.clock.now().toISOString(), body);
+    return { user: newUser(this.deps.newId(), this.deps.clock.now().toISOString(), body), passwordHash };
+  }
+
+  /** Inserts a prepared user with its "Add user" audit record inside `trx` (uniqueness errors mapped). */
+  async insertNewUser(trx: Executor, ctx: OperationContext, prepared: { user: User; passwordHash: string }): Promise<void> {
     try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await insertUser(trx, ctx.caller.tenantId, user, passwordHash);
-        await this.deps.audit.record(trx, ctx, {
-          activityDisplayName: 'Add user',
-          category: 'UserManagement',
-          operationType: 'Add',
-          targetResources: [userTarget(user)],
-        });
-      });
+      await insertUser(trx, ctx.caller.tenantId, prepared.user, prepared.passwordHash);
     } catch (err) {
       throw conflict(err) ?? err;
     }
-    return user;
+    await this.deps.audit.record(trx, ctx, {
+      activityDisplayName: 'Add user',
+      category: 'UserManagement',
+      operationType: 'Add',
+      targetResources: [userTarget(prepared.user)],
+    });
+  }
+
+  /**
+   * POST /users: creates a member (or guest, when userType says so) with a password. User and
+   * Global Administrators. One transaction with its "Add user" audit record.
+   */
+  async createUser(ctx: OperationContext, body: CreateUserBody): Promise<User> {
+    const prepared = await this.prepareNewUser(ctx, body);
+    await this.deps.db.transaction().execute((trx) => this.insertNewUser(trx, ctx, prepared));
+    return prepared.user;
   }
 
   /** PATCH /users/{id}. Audits "Update user" (+ "Disable account"/"Enable account"), one transaction. */
