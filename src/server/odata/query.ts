@@ -659,3 +659,31 @@ export async function pageNewestFirst<T extends { id: string }, R>(
   const last = items[items.length - 1] as T;
   return { items: items.map(map), skiptoken: encodeSkipToken(getTime(last), last.id, undefined) };
 }
+
+/**
+ * One keyset page of a collection: `base` is the scoped `selectFrom(…).where(…)` (no select yet),
+ * `selectRows` adds the columns. Applies `q` (filter, search, order, `$skiptoken`, `$top`), builds
+ * the next `$skiptoken` and, with `$count`, counts the filtered collection.
+ */
+export async function queryPage<Row extends { id: string }>(
+  base: SelectQueryBuilder<any, any, any>,
+  selectRows: (qb: SelectQueryBuilder<any, any, any>) => SelectQueryBuilder<any, any, any>,
+  spec: ResourceSpec,
+  q: ODataQuery,
+): Promise<{ rows: Row[]; skiptoken?: string; count?: number }> {
+  const fetched = (await applyODataQuery(selectRows(base), spec, q).execute()) as Row[];
+  const sortValue = (r: Row) =>
+    q.orderBy ? (((r as unknown as Record<string, unknown>)[q.orderBy.column] as string | null | undefined) ?? null) : null;
+  const page = pageResult(fetched, q, sortValue, (r) => r.id);
+  const out: { rows: Row[]; skiptoken?: string; count?: number } = { rows: page.items };
+  if (page.skiptoken) out.skiptoken = page.skiptoken;
+  if (q.count) {
+    const c = await applyODataWhere(
+      base.select((eb) => eb.fn.countAll<number>().as('n')),
+      spec,
+      q,
+    ).executeTakeFirst();
+    out.count = Number((c as { n?: number } | undefined)?.n ?? 0);
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
-import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../odata/query.js';
+import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
 import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from './applications.table.js';
 
@@ -171,24 +171,8 @@ export async function findServicePrincipalsByIds(
 
 export async function listServicePrincipals(db: Executor, tenantId: string, q: ODataQuery): Promise<Page<ServicePrincipal>> {
   const base = db.selectFrom('service_principals').where('service_principals.tenant_id', '=', tenantId);
-  const rows = (await applyODataQuery(base.selectAll(), servicePrincipalsResource, q).execute()) as ServicePrincipalsTable[];
-  const page = pageResult(
-    rows,
-    q,
-    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
-    (r) => r.id,
-  );
-  const result: Page<ServicePrincipal> = { items: await withCredentials(db, page.items.map(toStored)) };
-  if (page.skiptoken) result.skiptoken = page.skiptoken;
-  if (q.count) {
-    const c = await applyODataWhere(
-      base.select((eb) => eb.fn.countAll<number>().as('n')),
-      servicePrincipalsResource,
-      q,
-    ).executeTakeFirst();
-    result.count = Number(c?.n ?? 0);
-  }
-  return result;
+  const { rows, ...page } = await queryPage<ServicePrincipalsTable>(base, (b) => b.selectAll(), servicePrincipalsResource, q);
+  return { ...page, items: await withCredentials(db, rows.map(toStored)) };
 }
 
 export async function insertServicePrincipal(db: Executor, tenantId: string, sp: StoredServicePrincipal): Promise<void> {
@@ -427,19 +411,7 @@ export type AssignmentScope = { resourceId: string } | { principalId: string } |
 
 /** Assignments with the display names of principal and resource (the `app_role_assignment_details` read model). */
 const assignmentsView = (db: Executor, tenantId: string, scope: AssignmentScope) => {
-  let q = db
-    .selectFrom('app_role_assignment_details')
-    .select([
-      'id',
-      'app_role_id',
-      'created_date_time',
-      'principal_display_name',
-      'principal_id',
-      'principal_type',
-      'resource_display_name',
-      'resource_id',
-    ])
-    .where('tenant_id', '=', tenantId);
+  let q = db.selectFrom('app_role_assignment_details').where('tenant_id', '=', tenantId);
   if ('resourceId' in scope) q = q.where('resource_id', '=', scope.resourceId);
   else if ('principalId' in scope) q = q.where('principal_id', '=', scope.principalId);
   else q = q.where('id', '=', scope.id);
@@ -452,33 +424,17 @@ export async function listAssignments(
   scope: AssignmentScope,
   q: ODataQuery,
 ): Promise<Page<AppRoleAssignment>> {
-  const view = () => assignmentsView(db, tenantId, scope).as('x');
-  const rows = (await applyODataQuery(
-    db.selectFrom(view()).selectAll(),
+  const { rows, ...page } = await queryPage<AssignmentRow>(
+    assignmentsView(db, tenantId, scope),
+    (b) => b.selectAll(),
     appRoleAssignmentsResource,
     q,
-  ).execute()) as AssignmentRow[];
-  const page = pageResult(
-    rows,
-    q,
-    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
-    (r) => r.id,
   );
-  const result: Page<AppRoleAssignment> = { items: page.items.map(toAssignment) };
-  if (page.skiptoken) result.skiptoken = page.skiptoken;
-  if (q.count) {
-    const c = await applyODataWhere(
-      db.selectFrom(view()).select((eb) => eb.fn.countAll<number>().as('n')),
-      appRoleAssignmentsResource,
-      q,
-    ).executeTakeFirst();
-    result.count = Number(c?.n ?? 0);
-  }
-  return result;
+  return { ...page, items: rows.map(toAssignment) };
 }
 
 export async function findAssignment(db: Executor, tenantId: string, id: string): Promise<AppRoleAssignment | undefined> {
-  const r = (await assignmentsView(db, tenantId, { id }).executeTakeFirst()) as AssignmentRow | undefined;
+  const r = (await assignmentsView(db, tenantId, { id }).selectAll().executeTakeFirst()) as AssignmentRow | undefined;
   return r && toAssignment(r);
 }
 

@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
-import { applyODataQuery, applyODataWhere, type ODataQuery, pageResult } from '../../odata/query.js';
+import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
 import type { GroupsTable } from './groups.table.js';
 
@@ -127,24 +127,8 @@ export async function listGroups(
 ): Promise<{ items: Group[]; skiptoken?: string; count?: number }> {
   let base = db.selectFrom('groups').where('groups.tenant_id', '=', tenantId);
   if (restrictToIds) base = base.where('groups.id', 'in', restrictToIds(db));
-  const rows = (await applyODataQuery(base.selectAll('groups'), groupsResource, q).execute()) as GroupsTable[];
-  const page = pageResult(
-    rows,
-    q,
-    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
-    (r) => r.id,
-  );
-  const result: { items: Group[]; skiptoken?: string; count?: number } = { items: page.items.map(toGroup) };
-  if (page.skiptoken) result.skiptoken = page.skiptoken;
-  if (q.count) {
-    const c = await applyODataWhere(
-      base.select((eb) => eb.fn.countAll<number>().as('n')),
-      groupsResource,
-      q,
-    ).executeTakeFirst();
-    result.count = Number(c?.n ?? 0);
-  }
-  return result;
+  const { rows, ...page } = await queryPage<GroupsTable>(base, (b) => b.selectAll('groups'), groupsResource, q);
+  return { ...page, items: rows.map(toGroup) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,37 +225,14 @@ export async function listDirectoryObjects(
   ids: IdSource,
   q: ODataQuery,
 ): Promise<{ items: ObjectRef[]; skiptoken?: string; count?: number }> {
-  const objects = () =>
-    db
-      .selectFrom('directory_objects')
-      .select(['id', 'display_name', 'mail', 'created_date_time', 'object_type'])
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids(db))
-      .as('o');
-  const rows = (await applyODataQuery(
-    db.selectFrom(objects()).selectAll(),
+  const base = db.selectFrom('directory_objects').where('tenant_id', '=', tenantId).where('id', 'in', ids(db));
+  const { rows, ...page } = await queryPage<ObjectRow>(
+    base,
+    (b) => b.select(['id', 'display_name', 'mail', 'created_date_time', 'object_type']),
     directoryObjectsResource,
     q,
-  ).execute()) as ObjectRow[];
-  const page = pageResult(
-    rows,
-    q,
-    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
-    (r) => r.id,
   );
-  const result: { items: ObjectRef[]; skiptoken?: string; count?: number } = {
-    items: page.items.map((r) => ({ id: r.id, type: r.object_type === 'group' ? 'group' : 'user' })),
-  };
-  if (page.skiptoken) result.skiptoken = page.skiptoken;
-  if (q.count) {
-    const c = await applyODataWhere(
-      db.selectFrom(objects()).select((eb) => eb.fn.countAll<number>().as('n')),
-      directoryObjectsResource,
-      q,
-    ).executeTakeFirst();
-    result.count = Number(c?.n ?? 0);
-  }
-  return result;
+  return { ...page, items: rows.map((r) => ({ id: r.id, type: r.object_type === 'group' ? 'group' : 'user' })) };
 }
 
 /**

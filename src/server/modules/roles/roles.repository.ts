@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import { applyODataQuery, applyODataWhere, encodeSkipToken, type ODataQuery } from '../../odata/query.js';
+import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { roleAssignmentsResource } from './roles.query.js';
 import type { RoleAssignmentsTable } from './roles.table.js';
 
@@ -66,20 +66,8 @@ export async function listRoleAssignments(
   q: ODataQuery,
 ): Promise<{ items: RoleAssignment[]; skiptoken?: string; count?: number }> {
   const base = db.selectFrom('role_assignments').where('tenant_id', '=', tenantId);
-  const rows = (await applyODataQuery(base.selectAll(), roleAssignmentsResource, q).execute()) as RoleAssignmentsTable[];
-  const items = rows.slice(0, q.top).map(toRoleAssignment);
-  const result: { items: RoleAssignment[]; skiptoken?: string; count?: number } = { items };
-  const last = items[items.length - 1];
-  if (rows.length > q.top && last) result.skiptoken = encodeSkipToken(null, last.id, q.orderBy);
-  if (q.count) {
-    const c = await applyODataWhere(
-      base.select((eb) => eb.fn.countAll<number>().as('n')),
-      roleAssignmentsResource,
-      q,
-    ).executeTakeFirst();
-    result.count = Number(c?.n ?? 0);
-  }
-  return result;
+  const { rows, ...page } = await queryPage<RoleAssignmentsTable>(base, (b) => b.selectAll(), roleAssignmentsResource, q);
+  return { ...page, items: rows.map(toRoleAssignment) };
 }
 
 /** Deletes one assignment; returns it, or undefined when it did not exist (or a concurrent request removed it). */

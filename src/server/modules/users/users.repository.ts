@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
-import { applyODataQuery, applyODataWhere, escapeLike, type ODataQuery, pageResult } from '../../odata/query.js';
+import { escapeLike, type ODataQuery, queryPage } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 import type { UsersTable } from './users.table.js';
 
@@ -136,24 +136,8 @@ export async function listUsers(
 ): Promise<{ items: User[]; skiptoken?: string; count?: number }> {
   let base = db.selectFrom('users').where('users.tenant_id', '=', tenantId);
   if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
-  const rows = await applyODataQuery(base.selectAll('users'), usersResource, q).execute();
-  const page = pageResult(
-    rows as UsersTable[],
-    q,
-    (r) => (q.orderBy ? ((r as unknown as Record<string, string | null>)[q.orderBy.column] ?? null) : null),
-    (r) => r.id,
-  );
-  const result: { items: User[]; skiptoken?: string; count?: number } = { items: page.items.map(toUser) };
-  if (page.skiptoken) result.skiptoken = page.skiptoken;
-  if (q.count) {
-    const c = await applyODataWhere(
-      base.select((eb) => eb.fn.countAll<number>().as('n')),
-      usersResource,
-      q,
-    ).executeTakeFirst();
-    result.count = Number(c?.n ?? 0);
-  }
-  return result;
+  const { rows, ...page } = await queryPage<UsersTable>(base, (b) => b.selectAll('users'), usersResource, q);
+  return { ...page, items: rows.map(toUser) };
 }
 
 /** Finds the user an address belongs to: mail, userPrincipalName or otherMails (case-insensitive). */
