@@ -1,7 +1,25 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { invalid } from '../domain/errors.js';
 import type { ODataQuery } from '../odata/query.js';
 import { selectFields } from '../odata/query.js';
+
+/** A /v1.0 route plugin's instance with the zod type provider (typed params and bodies). */
+export type GraphApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** Builds the Graph `@odata.context` URL for an entity set or singleton. */
 export const odataContext = (req: FastifyRequest, fragment: string): string =>

@@ -38,13 +38,19 @@ export function rewriteAppIdAddressing(url: string): string {
 
 const SP = 'servicePrincipals';
 
+const tags = ['applications'];
+
+/** Enterprise applications (service principals): Graph's servicePrincipal resource, its credentials, owners and assignments, and the gallery. */
 export async function applicationsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { applications, applicationCredentials, appRoleAssignments } = app.portico.services;
-  const tags = ['applications'];
+  servicePrincipalRoutes(app);
+  credentialAndOwnerRoutes(app);
+  assignmentRoutes(app);
+  galleryRoutes(app);
+}
 
-  // --- service principals ----------------------------------------------------------------------
-
+function servicePrincipalRoutes(app: GraphApp): void {
+  const { applications } = app.portico.services;
   app.get(
     '/servicePrincipals',
     { schema: { tags, summary: 'List enterprise applications (service principals)' } },
@@ -95,9 +101,10 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       return reply.status(204).send();
     },
   );
+}
 
-  // --- client secrets ----------------------------------------------------------------------------
-
+function credentialAndOwnerRoutes(app: GraphApp): void {
+  const { applicationCredentials } = app.portico.services;
   app.post(
     '/servicePrincipals/:id/addPassword',
     {
@@ -153,9 +160,10 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       return reply.status(204).send();
     },
   );
+}
 
-  // --- app role assignments ------------------------------------------------------------------
-
+function assignmentRoutes(app: GraphApp): void {
+  const { appRoleAssignments } = app.portico.services;
   app.get(
     '/servicePrincipals/:id/appRoleAssignedTo',
     { schema: { tags, summary: 'List the users and groups assigned to an enterprise application', params: idParam } },
@@ -191,31 +199,37 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
     },
   );
 
-  app.get(
-    '/users/:id/appRoleAssignments',
-    { schema: { tags: ['users'], summary: 'List the app role assignments of a user', params: idParam } },
-    async (req, reply) => {
-      const q = parse(req, appRoleAssignmentsResource);
-      const page = await appRoleAssignments.listUserAssignments(req.ctx, req.params.id, q);
-      return sendCollection(req, reply, `users('${req.params.id}')/appRoleAssignments`, page, q);
-    },
-  );
-
-  app.post(
-    '/users/:id/appRoleAssignments',
-    {
-      schema: {
-        tags: ['users'],
-        summary: 'Assign a user to an enterprise application',
-        params: idParam,
-        body: appRoleAssignmentBody,
+  // A user's or a group's own assignments (Graph: /users/{id}/appRoleAssignments, /groups/{id}/appRoleAssignments).
+  const principals = [
+    { segment: 'users', kind: 'user', list: appRoleAssignments.listUserAssignments, assign: appRoleAssignments.assignToUser },
+    { segment: 'groups', kind: 'group', list: appRoleAssignments.listGroupAssignments, assign: appRoleAssignments.assignToGroup },
+  ] as const;
+  for (const p of principals) {
+    app.get(
+      `/${p.segment}/:id/appRoleAssignments`,
+      { schema: { tags: [p.segment], summary: `List the app role assignments of a ${p.kind}`, params: idParam } },
+      async (req, reply) => {
+        const q = parse(req, appRoleAssignmentsResource);
+        const page = await p.list.call(appRoleAssignments, req.ctx, req.params.id, q);
+        return sendCollection(req, reply, `${p.segment}('${req.params.id}')/appRoleAssignments`, page, q);
       },
-    },
-    async (req, reply) => {
-      const a = await appRoleAssignments.assignToUser(req.ctx, req.params.id, req.body);
-      return sendEntity(req, reply, `users('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
-    },
-  );
+    );
+    app.post(
+      `/${p.segment}/:id/appRoleAssignments`,
+      {
+        schema: {
+          tags: [p.segment],
+          summary: `Assign a ${p.kind} to an enterprise application`,
+          params: idParam,
+          body: appRoleAssignmentBody,
+        },
+      },
+      async (req, reply) => {
+        const a = await p.assign.call(appRoleAssignments, req.ctx, req.params.id, req.body);
+        return sendEntity(req, reply, `${p.segment}('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
+      },
+    );
+  }
 
   app.get(
     '/me/appRoleAssignments',
@@ -227,35 +241,10 @@ export async function applicationsRoutes(fastify: FastifyInstance): Promise<void
       return sendCollection(req, reply, `users('${id}')/appRoleAssignments`, page, q);
     },
   );
+}
 
-  app.get(
-    '/groups/:id/appRoleAssignments',
-    { schema: { tags: ['groups'], summary: 'List the app role assignments of a group', params: idParam } },
-    async (req, reply) => {
-      const q = parse(req, appRoleAssignmentsResource);
-      const page = await appRoleAssignments.listGroupAssignments(req.ctx, req.params.id, q);
-      return sendCollection(req, reply, `groups('${req.params.id}')/appRoleAssignments`, page, q);
-    },
-  );
-
-  app.post(
-    '/groups/:id/appRoleAssignments',
-    {
-      schema: {
-        tags: ['groups'],
-        summary: 'Assign a group to an enterprise application',
-        params: idParam,
-        body: appRoleAssignmentBody,
-      },
-    },
-    async (req, reply) => {
-      const a = await appRoleAssignments.assignToGroup(req.ctx, req.params.id, req.body);
-      return sendEntity(req, reply, `groups('${a.principalId}')/appRoleAssignments/$entity`, a, undefined, 201);
-    },
-  );
-
-  // --- gallery -------------------------------------------------------------------------------------
-
+function galleryRoutes(app: GraphApp): void {
+  const { applications } = app.portico.services;
   app.get(
     '/applicationTemplates',
     { schema: { tags, summary: 'List the application gallery (templates with documented single sign-on settings)' } },
