@@ -10,7 +10,7 @@ import {
   updateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
-import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 
