@@ -1,10 +1,10 @@
 import os from 'node:os';
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB, Dialect } from '../db/index.js';
 import type { Clock } from '../domain/clock.js';
 import { randomSecret } from '../domain/ids.js';
 import { describeMailError, type Mailer, type MailLogger } from './mailer.js';
-import { parsePayload } from './outbox.js';
+import { claimOutboxBatch, finishOutboxRow, parsePayload } from './outbox.js';
 import type { OutboxTable } from './platform.table.js';
 
 /**
@@ -55,20 +55,6 @@ export interface OutboxRunResult {
   lost: number;
 }
 
-export interface OutboxWorker {
-  readonly id: string;
-  /** Starts polling (idempotent). */
-  start(): void;
-  /** Stops polling and waits for the round in flight. */
-  stop(): Promise<void>;
-  /** Claims one batch of due rows and delivers it. */
-  runOnce(): Promise<OutboxRunResult>;
-  /** Runs rounds until no row is due now (by the injected clock). */
-  drain(opts?: { maxRounds?: number }): Promise<OutboxRunResult>;
-  /** Polls now instead of at the next interval (e.g. right after a commit that enqueued mail). */
-  wake(): void;
-}
-
 const empty = (): OutboxRunResult => ({ claimed: 0, sent: 0, failed: 0, dead: 0, lost: 0 });
 const add = (a: OutboxRunResult, b: OutboxRunResult): OutboxRunResult => ({
   claimed: a.claimed + b.claimed,
@@ -84,52 +70,79 @@ export function backoffDelayMs(previousAttempts: number, base: number, max: numb
   return Math.max(Math.min(1000, cap), Math.floor(random() * cap));
 }
 
-export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
-  const { db, dialect, mailer, clock, logger } = opts;
-  const pollMs = opts.pollMs ?? 1000;
-  const batchSize = opts.batchSize ?? 10;
-  const leaseMs = opts.leaseMs ?? 60_000;
-  const base = opts.baseBackoffMs ?? 30_000;
-  const maxBackoff = opts.maxBackoffMs ?? 3_600_000;
-  const maxAttempts = opts.maxAttempts ?? 25;
-  const random = opts.random ?? Math.random;
-  const id = opts.workerId ?? `${os.hostname()}:${process.pid}:${randomSecret(6)}`;
+/** Outcome of one delivery: the worker still held the lease (`recorded`) or another worker took the row over. */
+type Outcome = 'sent' | 'failed' | 'dead' | 'lost';
 
-  async function claim(): Promise<OutboxTable[]> {
-    const now = clock.now();
-    const nowIso = now.toISOString();
-    let due = db
-      .selectFrom('outbox')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', nowIso)
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', nowIso)]))
-      .orderBy('next_attempt_at')
-      .limit(batchSize);
-    if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-    return db
-      .updateTable('outbox')
-      .set({ lease_owner: id, lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
+export class OutboxWorker {
+  readonly id: string;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly backoff: { base: number; max: number; random: () => number };
+  private readonly maxAttempts: number;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private lastLoggedError: string | undefined;
+
+  constructor(private readonly opts: OutboxWorkerOptions) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.batchSize = opts.batchSize ?? 10;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.backoff = {
+      base: opts.baseBackoffMs ?? 30_000,
+      max: opts.maxBackoffMs ?? 3_600_000,
+      random: opts.random ?? Math.random,
+    };
+    this.maxAttempts = opts.maxAttempts ?? 25;
+    this.id = opts.workerId ?? `${os.hostname()}:${process.pid}:${randomSecret(6)}`;
   }
 
-  async function deliver(row: OutboxTable): Promise<OutboxRunResult> {
-    const r = empty();
+  /** Starts polling (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the round in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  /** Claims one batch of due rows and delivers it. */
+  async runOnce(): Promise<OutboxRunResult> {
+    const { db, dialect, clock } = this.opts;
+    const rows = await claimOutboxBatch(db, dialect, {
+      owner: this.id,
+      now: clock.now(),
+      leaseMs: this.leaseMs,
+      limit: this.batchSize,
+    });
+    const total = { ...empty(), claimed: rows.length };
+    // In parallel: one slow server response must not push the rest of the batch past the lease.
+    for (const outcome of await Promise.all(rows.map((row) => this.deliver(row)))) if (outcome) total[outcome]++;
+    return total;
+  }
+
+  /** Runs rounds until no row is due now (by the injected clock). */
+  async drain({ maxRounds = 10_000 }: { maxRounds?: number } = {}): Promise<OutboxRunResult> {
+    let total = empty();
+    for (let i = 0; i < maxRounds; i++) {
+      const r = await this.runOnce();
+      total = add(total, r);
+      if (r.claimed === 0) break;
+    }
+    return total;
+  }
+
+  private async deliver(row: OutboxTable): Promise<Outcome | undefined> {
+    const { clock, mailer, logger, db } = this.opts;
     // A lease that ran out while this batch waited belongs to whoever claims the row next.
-    if (row.lease_expires_at !== null && clock.now().toISOString() >= row.lease_expires_at) return r;
-    // Only the lease holder records the outcome, and only once.
-    const finish = async (set: Updateable<OutboxTable>): Promise<boolean> => {
-      const res = await db
-        .updateTable('outbox')
-        .set(set)
-        .where('id', '=', row.id)
-        .where('lease_owner', '=', id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
-    };
+    if (row.lease_expires_at !== null && clock.now().toISOString() >= row.lease_expires_at) return undefined;
     let error: string | undefined;
     try {
       const payload = parsePayload(row.payload);
@@ -137,119 +150,62 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     } catch (err) {
       error = describeMailError(err);
     }
-    const nowIso = clock.now().toISOString();
-    if (error === undefined) {
-      const recorded = await finish({
-        status: 'sent',
-        sent_date_time: nowIso,
-        attempts: Number(row.attempts) + 1,
-        lease_owner: null,
-        lease_expires_at: null,
-      });
-      if (recorded) r.sent++;
-      else {
-        r.lost++;
-        logger.warn(
-          { outboxId: row.id, messageId: row.message_id },
-          'outbox: delivered after the lease passed on (may be sent twice)',
-        );
-      }
-      return r;
-    }
     const attempts = Number(row.attempts) + 1;
-    const dead = attempts >= maxAttempts;
-    const next = new Date(clock.now().getTime() + backoffDelayMs(Number(row.attempts), base, maxBackoff, random)).toISOString();
-    const recorded = await finish({
-      status: dead ? 'dead' : 'pending',
+    if (error === undefined) {
+      const done = { status: 'sent' as const, sent_date_time: clock.now().toISOString(), attempts };
+      if (await finishOutboxRow(db, row.id, this.id, done)) return 'sent';
+      logger.warn(
+        { outboxId: row.id, messageId: row.message_id },
+        'outbox: delivered after the lease passed on (may be sent twice)',
+      );
+      return 'lost';
+    }
+    const dead = attempts >= this.maxAttempts;
+    const delay = backoffDelayMs(Number(row.attempts), this.backoff.base, this.backoff.max, this.backoff.random);
+    const retry = {
+      status: dead ? ('dead' as const) : ('pending' as const),
       attempts,
       last_error: error,
-      next_attempt_at: next,
-      lease_owner: null,
-      lease_expires_at: null,
-    });
-    if (!recorded) {
-      r.lost++;
-    } else if (dead) {
-      r.dead++;
-      logger.error(
-        { outboxId: row.id, kind: row.kind, attempts, lastError: error },
-        `outbox: giving up after ${attempts} attempts; the message is marked dead`,
-      );
-    } else {
-      r.failed++;
-    }
-    return r;
+      next_attempt_at: new Date(clock.now().getTime() + delay).toISOString(),
+    };
+    if (!(await finishOutboxRow(db, row.id, this.id, retry))) return 'lost';
+    if (!dead) return 'failed';
+    logger.error(
+      { outboxId: row.id, kind: row.kind, attempts, lastError: error },
+      `outbox: giving up after ${attempts} attempts; the message is marked dead`,
+    );
+    return 'dead';
   }
 
-  async function runOnce(): Promise<OutboxRunResult> {
-    const rows = await claim();
-    let total = { ...empty(), claimed: rows.length };
-    // In parallel: one slow server response must not push the rest of the batch past the lease.
-    for (const r of await Promise.all(rows.map(deliver))) total = add(total, r);
-    return total;
-  }
-
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-
-  function schedule(ms: number): void {
-    if (!running || timer !== undefined || inFlight !== undefined) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      inFlight = tick().finally(() => {
-        inFlight = undefined;
-        schedule(pollMs);
+  private schedule(ms: number): void {
+    if (!this.running || this.timer !== undefined || this.inFlight !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.inFlight = this.tick().finally(() => {
+        this.inFlight = undefined;
+        this.schedule(this.pollMs);
       });
     }, ms);
     // The HTTP server keeps a serving process alive; the mail loop alone must not.
-    timer.unref();
+    this.timer.unref();
   }
 
-  let lastLoggedError: string | undefined;
-  async function tick(): Promise<void> {
+  private async tick(): Promise<void> {
     try {
       let r: OutboxRunResult;
       do {
-        r = await runOnce();
-      } while (running && r.claimed === batchSize);
-      lastLoggedError = undefined;
+        r = await this.runOnce();
+      } while (this.running && r.claimed === this.batchSize);
+      this.lastLoggedError = undefined;
     } catch (err) {
       // Database trouble: keep polling, but say so once rather than every second.
       const text = describeMailError(err);
-      if (text !== lastLoggedError) logger.error({ err: text, workerId: id }, 'outbox: polling failed; will keep retrying');
-      lastLoggedError = text;
+      if (text !== this.lastLoggedError) {
+        this.opts.logger.error({ err: text, workerId: this.id }, 'outbox: polling failed; will keep retrying');
+      }
+      this.lastLoggedError = text;
     }
   }
-
-  return {
-    id,
-    start() {
-      if (running) return;
-      running = true;
-      schedule(0);
-    },
-    async stop() {
-      running = false;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
-    },
-    runOnce,
-    async drain({ maxRounds = 10_000 } = {}) {
-      let total = empty();
-      for (let i = 0; i < maxRounds; i++) {
-        const r = await runOnce();
-        total = add(total, r);
-        if (r.claimed === 0) break;
-      }
-      return total;
-    },
-    wake() {
-      if (!running || inFlight !== undefined) return;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      schedule(0);
-    },
-  };
 }
+
+export const createOutboxWorker = (opts: OutboxWorkerOptions): OutboxWorker => new OutboxWorker(opts);

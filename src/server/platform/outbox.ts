@@ -1,5 +1,6 @@
+import type { Updateable } from 'kysely';
 import type { OutboxEntry } from '../../contracts/mail.js';
-import type { Executor } from '../db/index.js';
+import type { Dialect, Executor } from '../db/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { type ODataQuery, pageNewestFirst, type ResourceSpec } from '../odata/query.js';
@@ -215,4 +216,52 @@ export function listOutboxEntries(
     (r) => r.created_date_time,
     toOutboxEntry,
   );
+}
+
+/**
+ * Claims up to `limit` due rows for `owner` by writing a lease (owner + expiry): `FOR UPDATE SKIP
+ * LOCKED` on PostgreSQL so concurrent claims never block on or take the same rows; SQLite has a
+ * single writer, so the one UPDATE … RETURNING is already exclusive.
+ */
+export async function claimOutboxBatch(
+  db: Executor,
+  dialect: Dialect,
+  c: { owner: string; now: Date; leaseMs: number; limit: number },
+): Promise<OutboxTable[]> {
+  const nowIso = c.now.toISOString();
+  let due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', nowIso)
+    .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', nowIso)]))
+    .orderBy('next_attempt_at')
+    .limit(c.limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('outbox')
+    .set({ lease_owner: c.owner, lease_expires_at: new Date(c.now.getTime() + c.leaseMs).toISOString() })
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+/**
+ * Records a delivery outcome and releases the lease — only for the lease holder, and only once
+ * (false when the lease passed to another worker, whose outcome then stands).
+ */
+export async function finishOutboxRow(
+  db: Executor,
+  id: string,
+  owner: string,
+  set: Pick<Updateable<OutboxTable>, 'status' | 'attempts' | 'sent_date_time' | 'last_error' | 'next_attempt_at'>,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('outbox')
+    .set({ ...set, lease_owner: null, lease_expires_at: null })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
