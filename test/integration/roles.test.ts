@@ -37,19 +37,26 @@ afterAll(async () => {
 });
 
 describe('GET /roleManagement/directory/roleDefinitions', () => {
-  it("lists the eight built-in roles with Entra's template ids in unifiedRoleDefinition shape", async () => {
+  it("lists the built-in roles with Entra's template ids in unifiedRoleDefinition shape", async () => {
     const { res, body } = await get(DEFS);
     expect(res.statusCode).toBe(200);
     expect(body['@odata.context']).toBe('http://localhost:8080/v1.0/$metadata#roleManagement/directory/roleDefinitions');
     const byName = Object.fromEntries((body.value as { displayName: string; id: string }[]).map((d) => [d.displayName, d.id]));
     expect(byName).toEqual({
       'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+      'Authentication Administrator': 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
       'Cloud Application Administrator': '158c047a-c907-4556-b7ef-446551a6b5f7',
+      'Directory Readers': '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',
       'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
       'Groups Administrator': 'fdd7a751-b60b-444a-984c-02652fe8fa1c',
       'Guest Inviter': '95e79109-95c0-4d8e-aee3-d01accf2d47b',
       'Helpdesk Administrator': '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+      'Message Center Reader': '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b',
+      'Password Administrator': '966707d0-3269-4727-9be2-8c3a10f19b9d',
+      'Privileged Authentication Administrator': '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
       'Privileged Role Administrator': 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+      'Reports Reader': '4a5d8f65-41da-4de4-8968-e035b65339cf',
+      'Usage Summary Reports Reader': '75934031-6c7e-415a-99d7-48dbd49e875e',
       'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
     });
     expect(body.value.map((d: { displayName: string }) => d.displayName)).toEqual(Object.keys(byName).sort());
@@ -99,16 +106,16 @@ describe('GET /roleManagement/directory/roleDefinitions', () => {
       next = body['@odata.nextLink'];
       pages++;
     }
-    expect(pages).toBe(3);
-    expect(names).toHaveLength(8);
+    expect(pages).toBe(5);
+    expect(names).toHaveLength(15);
     expect(names).toEqual([...names].sort());
     const desc = await get(`${DEFS}?$orderby=displayName desc&$top=2`);
     expect(desc.body.value.map((d: { displayName: string }) => d.displayName)).toEqual([
       'User Administrator',
-      'Privileged Role Administrator',
+      'Usage Summary Reports Reader',
     ]);
     const counted = await get(`${DEFS}?$count=true&$top=1`, t.admin.token, { ConsistencyLevel: 'eventual' });
-    expect(counted.body['@odata.count']).toBe(8);
+    expect(counted.body['@odata.count']).toBe(15);
   });
 
   it('rejects unsupported query options with a Graph 400 naming them', async () => {

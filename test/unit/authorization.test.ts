@@ -8,7 +8,9 @@ import {
   type TargetFacts,
 } from '../../src/server/domain/authorization.js';
 import { type ApplicationPermission, applicationPermissions } from '../../src/server/domain/permissions.js';
-import { RoleIds } from '../../src/server/domain/roles.js';
+import { findRoleDefinition, RoleIds } from '../../src/server/domain/roles.js';
+
+const roleName = (id: string) => findRoleDefinition(id)?.displayName;
 
 /**
  * The role × action matrix of entra-behaviour.md §5 / §2 / §4.1, written out explicitly. Each row
@@ -40,6 +42,10 @@ const MATRIX = {
   'user.read': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'user.create': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
   'user.update': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  // Targets without roles here; the role-target table is checked cell by cell below.
+  'user.updateSensitive': /*             */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  'user.resetPassword': /*               */ 'Y  Y  N   N  N  N   Y  N   N   N   N    N  N  N',
+  'user.revokeSessions': /*              */ 'Y  Y  N   N  N  N   Y  N   N   N   N    N  N  N',
   'user.delete': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
   'group.list': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'group.read': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
@@ -79,6 +85,9 @@ const APP_GRANTS = {
   'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.read': [
@@ -255,11 +264,12 @@ describe('authorize(): decisions that depend on policy and target facts', () => 
   });
 
   it('a User Administrator cannot change or delete a privileged administrator; a Global Administrator can', () => {
+    const privileged = { targetRoles: new Set([RoleIds.applicationAdministrator]) };
     for (const action of ['user.update', 'user.delete'] as const) {
-      const d = authorize(ua, action, basePolicy, { targetIsPrivileged: true });
+      const d = authorize(ua, action, basePolicy, privileged);
       expect(d).toEqual({ allowed: false, reason: expect.stringContaining('privileged'), code: 'authorization_denied' });
-      expect(authorize(ga, action, basePolicy, { targetIsPrivileged: true }).allowed).toBe(true);
-      expect(authorize(pra, action, basePolicy, { targetIsPrivileged: true }).allowed).toBe(false);
+      expect(authorize(ga, action, basePolicy, privileged).allowed).toBe(true);
+      expect(authorize(pra, action, basePolicy, privileged).allowed).toBe(false);
     }
   });
 
@@ -323,5 +333,114 @@ describe('authorize(): who may invite under each guest invite setting (entra-beh
       permissions: new Set(['User.Invite.All']),
     };
     for (const s of settings) expect(authorize(app, 'user.invite', { ...basePolicy, allowInvitesFrom: s }).allowed).toBe(true);
+  });
+});
+
+/**
+ * Entra's "Who can reset passwords" and "Who can perform sensitive actions" tables
+ * (privileged-roles-permissions.md), transcribed: rows are the role the TARGET holds, columns the
+ * role of the ACTOR. Password reset / session revocation use every column; sensitive actions
+ * (disable, e-mail addresses, UPN, identities, delete) only Auth, User, Privileged Auth and Global
+ * Administrators; reset redemption and resend Helpdesk, User, Privileged Auth and Global Administrators.
+ */
+describe("authorize(): who may act on another user's credentials and sign-in identity", () => {
+  const R = RoleIds;
+  //                    PA HD AU UA PAA GA
+  const RESET: Record<string, string> = {
+    none: /*                         */ 'Y  Y  Y  Y  Y   Y',
+    [R.authenticationAdministrator]: /**/ 'N  N  Y  N  Y   Y',
+    [R.directoryReaders]: /*          */ 'Y  Y  Y  Y  Y   Y',
+    [R.globalAdministrator]: /*       */ 'N  N  N  N  Y   Y',
+    [R.groupsAdministrator]: /*       */ 'N  N  N  Y  Y   Y',
+    [R.guestInviter]: /*              */ 'Y  Y  Y  Y  Y   Y',
+    [R.helpdeskAdministrator]: /*     */ 'N  Y  N  Y  Y   Y',
+    [R.messageCenterReader]: /*       */ 'N  Y  Y  Y  Y   Y',
+    [R.passwordAdministrator]: /*     */ 'Y  Y  Y  Y  Y   Y',
+    [R.privilegedAuthenticationAdministrator]: 'N  N  N  N  Y   Y',
+    [R.privilegedRoleAdministrator]: /**/ 'N  N  N  N  Y   Y',
+    [R.reportsReader]: /*             */ 'N  Y  Y  Y  Y   Y',
+    [R.userAdministrator]: /*         */ 'N  N  N  Y  Y   Y',
+    [R.usageSummaryReportsReader]: /* */ 'N  Y  Y  Y  Y   Y',
+    // "All other built-in and custom roles".
+    [R.applicationAdministrator]: /*  */ 'N  N  N  N  Y   Y',
+    [R.cloudApplicationAdministrator]: 'N  N  N  N  Y   Y',
+  };
+  const ACTORS = [
+    ['Password Admin', R.passwordAdministrator],
+    ['Helpdesk Admin', R.helpdeskAdministrator],
+    ['Auth Admin', R.authenticationAdministrator],
+    ['User Admin', R.userAdministrator],
+    ['Privileged Auth Admin', R.privilegedAuthenticationAdministrator],
+    ['Global Admin', R.globalAdministrator],
+  ] as const;
+  const ACTORS_OF: Record<string, readonly string[]> = {
+    'user.resetPassword': ACTORS.map(([, id]) => id),
+    'user.revokeSessions': ACTORS.map(([, id]) => id),
+    'user.updateSensitive': [
+      R.authenticationAdministrator,
+      R.userAdministrator,
+      R.privilegedAuthenticationAdministrator,
+      R.globalAdministrator,
+    ],
+    'user.delete': [
+      R.authenticationAdministrator,
+      R.userAdministrator,
+      R.privilegedAuthenticationAdministrator,
+      R.globalAdministrator,
+    ],
+    'user.manageInvitation': [
+      R.helpdeskAdministrator,
+      R.userAdministrator,
+      R.privilegedAuthenticationAdministrator,
+      R.globalAdministrator,
+    ],
+  };
+  const name = (id: string) => (id === 'none' ? 'no role' : (roleName(id) ?? id));
+  const cells = Object.entries(RESET).flatMap(([targetRole, row]) =>
+    row
+      .trim()
+      .split(/\s+/)
+      .flatMap((cell, i) =>
+        Object.entries(ACTORS_OF).map(([action, actors]) => {
+          const [actorName, actorRole] = ACTORS[i] as (typeof ACTORS)[number];
+          return {
+            action: action as Action,
+            actor: actorName,
+            actorRole,
+            target: name(targetRole),
+            targetRoles: targetRole === 'none' ? new Set<string>() : new Set([targetRole]),
+            allowed: cell === 'Y' && actors.includes(actorRole),
+          };
+        }),
+      ),
+  );
+  it.each(cells)('$action by $actor on a user with $target → $allowed', ({ action, actorRole, targetRoles, allowed }) => {
+    expect(authorize(user([actorRole]), action, basePolicy, { targetRoles }).allowed).toBe(allowed);
+  });
+
+  it('a target with several roles needs an actor allowed for every one of them', () => {
+    const helpdeskAndGroups = new Set([R.helpdeskAdministrator, R.groupsAdministrator]);
+    expect(
+      authorize(user([R.helpdeskAdministrator]), 'user.resetPassword', basePolicy, { targetRoles: helpdeskAndGroups }).allowed,
+    ).toBe(false);
+    expect(
+      authorize(user([R.userAdministrator]), 'user.resetPassword', basePolicy, { targetRoles: helpdeskAndGroups }).allowed,
+    ).toBe(true);
+  });
+
+  it('an actor with several roles may act when any of them covers the target', () => {
+    const target = { targetRoles: new Set([R.groupsAdministrator]) };
+    expect(authorize(user([R.helpdeskAdministrator]), 'user.resetPassword', basePolicy, target).allowed).toBe(false);
+    expect(
+      authorize(user([R.helpdeskAdministrator, R.userAdministrator]), 'user.resetPassword', basePolicy, target).allowed,
+    ).toBe(true);
+  });
+
+  it('applications with User.ReadWrite.All act only on users who hold no directory role', () => {
+    const writer = app(['User.ReadWrite.All']);
+    for (const action of ['user.updateSensitive', 'user.resetPassword', 'user.revokeSessions', 'user.delete'] as const) {
+      expect(authorize(writer, action, basePolicy, { targetRoles: new Set() }).allowed).toBe(true);
+      expect(authorize(writer, action, basePolicy, { targetRoles: new Set([R.guestInviter]) }).allowed).toBe(false);
+    }
   });
 });

@@ -45,7 +45,14 @@ export type Action =
   | 'user.list'
   | 'user.read'
   | 'user.create'
+  /** Basic properties (names, job title, department…). */
   | 'user.update'
+  /** Sign-in identity and account state: accountEnabled, mail, otherMails, identities, userPrincipalName. */
+  | 'user.updateSensitive'
+  /** passwordProfile (an administrator resets the password). */
+  | 'user.resetPassword'
+  /** POST /users/{id}/revokeSignInSessions. */
+  | 'user.revokeSessions'
   | 'user.delete'
   | 'group.list'
   | 'group.read'
@@ -88,8 +95,11 @@ export interface TargetFacts {
   isOwner?: boolean;
   /** The caller is a member of the target group (guests with limited access can read those). */
   isMember?: boolean;
-  /** The target user holds a privileged role (only Global / Privileged Role admins may manage). */
-  targetIsPrivileged?: boolean;
+  /**
+   * Directory roles the target user holds: who may touch a user's credentials and sign-in identity
+   * depends on them (CREDENTIAL_TARGETS). Undefined when the action has no user target.
+   */
+  targetRoles?: ReadonlySet<string>;
   /** The role being assigned is privileged. */
   roleIsPrivileged?: boolean;
 }
@@ -122,6 +132,9 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.read': [
@@ -199,7 +212,13 @@ const ALL_ADMINS = [
   R.cloudApplicationAdministrator,
   R.helpdeskAdministrator,
   R.privilegedRoleAdministrator,
+  R.passwordAdministrator,
+  R.authenticationAdministrator,
+  R.privilegedAuthenticationAdministrator,
 ];
+/** Administrators and Directory Readers read the directory whatever the guest/member defaults are. */
+const DIRECTORY_READERS = [...ALL_ADMINS, R.directoryReaders];
+const AUDIT_READERS = [...ALL_ADMINS, R.reportsReader];
 const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdministrator];
 const APP_ADMINS = [R.globalAdministrator, R.applicationAdministrator, R.cloudApplicationAdministrator];
 
@@ -211,6 +230,10 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
   if (caller.kind === 'system') return ALLOW;
   if (caller.kind === 'app') {
     if (appRules[action].length === 0) return deny('This operation is not available to applications: sign in as a user.');
+    // Graph: an application's User.ReadWrite.All does not reach administrators' credentials.
+    if (APP_LIMITED_TO_UNPRIVILEGED.has(action) && (target.targetRoles?.size ?? 0) > 0) {
+      return deny('Applications cannot change the credentials, sign-in identity or account of a user who holds directory roles.');
+    }
     return appHas(caller, ...appRules[action])
       ? ALLOW
       : deny(`Insufficient privileges to complete the operation. The application needs one of: ${appRules[action].join(', ')}.`);
@@ -224,28 +247,26 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
 
   switch (action) {
     case 'user.list':
-      return memberLike || has(caller, ...ALL_ADMINS, R.guestInviter) ? ALLOW : deny();
+      return memberLike || has(caller, ...DIRECTORY_READERS, R.guestInviter) ? ALLOW : deny();
     case 'user.read':
       if (target.isSelf) return ALLOW;
-      if (memberLike || has(caller, ...ALL_ADMINS, R.guestInviter)) return ALLOW;
+      if (memberLike || has(caller, ...DIRECTORY_READERS, R.guestInviter)) return ALLOW;
       // Limited guests may look up a user they already know the id of.
       return restricted ? deny() : ALLOW;
     case 'user.create':
       return has(caller, R.globalAdministrator, R.userAdministrator) ? ALLOW : deny();
     case 'user.update':
+    case 'user.updateSensitive':
+    case 'user.resetPassword':
+    case 'user.revokeSessions':
     case 'user.delete':
-      if (has(caller, R.globalAdministrator)) return ALLOW;
-      if (has(caller, R.userAdministrator)) {
-        return target.targetIsPrivileged
-          ? deny('A User Administrator cannot change or delete a user who holds a privileged administrator role.')
-          : ALLOW;
-      }
-      return deny();
+    case 'user.manageInvitation':
+      return credentialDecision(caller, action, target);
     case 'group.list':
-      return memberLike || has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+      return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'group.read':
     case 'group.readMembers':
-      if (memberLike || has(caller, ...ALL_ADMINS)) return ALLOW;
+      if (memberLike || has(caller, ...DIRECTORY_READERS)) return ALLOW;
       if (target.isOwner || target.isMember) return restricted && action === 'group.readMembers' ? deny() : ALLOW;
       return restricted ? deny() : ALLOW;
     case 'group.create':
@@ -263,7 +284,7 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'group.createSynced':
       return deny('Only automation clients with Directory.ReadWrite.All can create synced groups.');
     case 'role.read':
-      return memberLike || has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+      return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'role.assign':
       return has(caller, R.globalAdministrator, R.privilegedRoleAdministrator) ? ALLOW : deny();
     case 'authorizationPolicy.read':
@@ -278,22 +299,13 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'organization.update':
       return has(caller, R.globalAdministrator) ? ALLOW : deny();
     case 'audit.read':
-      return has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+      return has(caller, ...AUDIT_READERS) ? ALLOW : deny();
     case 'user.invite':
       return inviteDecision(caller, policy.allowInvitesFrom);
     case 'user.inviteMember':
       return has(caller, R.globalAdministrator, R.userAdministrator)
         ? ALLOW
         : deny('Only Global Administrators and User Administrators can invite external users as members.');
-    case 'user.manageInvitation':
-      // Resend and reset redemption (entra-behaviour.md §2: Helpdesk Administrator is the least role).
-      if (has(caller, R.globalAdministrator)) return ALLOW;
-      if (has(caller, R.userAdministrator, R.helpdeskAdministrator)) {
-        return target.targetIsPrivileged
-          ? deny('Only a Global Administrator can reset the redemption of a user who holds a privileged role.')
-          : ALLOW;
-      }
-      return deny();
     case 'b2bPolicy.read':
       return has(caller, ...ALL_ADMINS, R.guestInviter) || memberLike ? ALLOW : deny();
     case 'b2bPolicy.update':
@@ -305,9 +317,9 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     // Default user permissions: members read all enterprise applications; guests with limited
     // access read one they know the id of; owners always read their own (entra-behaviour.md §7.3).
     case 'application.list':
-      return memberLike || has(caller, ...ALL_ADMINS) ? ALLOW : deny();
+      return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'application.read':
-      if (memberLike || has(caller, ...ALL_ADMINS) || target.isOwner) return ALLOW;
+      if (memberLike || has(caller, ...DIRECTORY_READERS) || target.isOwner) return ALLOW;
       return restricted ? deny() : ALLOW;
     case 'application.manage':
       if (has(caller, ...APP_ADMINS)) return ALLOW;
@@ -325,6 +337,111 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
             'Only Application, Cloud Application and User Administrators and the owners of an application can assign users and groups to it.',
           );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may touch another user's credentials and sign-in identity (Entra's "Who can reset passwords"
+// and "Who can perform sensitive actions" tables, privileged-roles-permissions.md). One table:
+// rows are the roles a TARGET may hold ('none': no role; 'other': any role not listed), cells the
+// ACTOR roles that may act on such a target. An actor may act on a user only when every role the
+// user holds allows it. The tests check every cell.
+
+type CredentialAction = Extract<
+  Action,
+  'user.update' | 'user.updateSensitive' | 'user.resetPassword' | 'user.revokeSessions' | 'user.delete' | 'user.manageInvitation'
+>;
+
+/** Roles that perform each action at all (the columns that apply to it). */
+export const CREDENTIAL_ACTORS: Record<CredentialAction, readonly string[]> = {
+  // Basic properties: User and Global Administrators (as before), within the same target limits.
+  'user.update': [R.userAdministrator, R.privilegedAuthenticationAdministrator, R.globalAdministrator],
+  // "Who can perform sensitive actions": disable/enable, e-mail addresses, UPN, identities, delete.
+  'user.updateSensitive': [
+    R.authenticationAdministrator,
+    R.userAdministrator,
+    R.privilegedAuthenticationAdministrator,
+    R.globalAdministrator,
+  ],
+  'user.delete': [
+    R.authenticationAdministrator,
+    R.userAdministrator,
+    R.privilegedAuthenticationAdministrator,
+    R.globalAdministrator,
+  ],
+  // "Who can reset passwords" (and invalidate refresh tokens).
+  'user.resetPassword': [
+    R.passwordAdministrator,
+    R.helpdeskAdministrator,
+    R.authenticationAdministrator,
+    R.userAdministrator,
+    R.privilegedAuthenticationAdministrator,
+    R.globalAdministrator,
+  ],
+  'user.revokeSessions': [
+    R.passwordAdministrator,
+    R.helpdeskAdministrator,
+    R.authenticationAdministrator,
+    R.userAdministrator,
+    R.privilegedAuthenticationAdministrator,
+    R.globalAdministrator,
+  ],
+  // Reset redemption and resend (entra-behaviour.md §2: Helpdesk Administrator is the least role).
+  'user.manageInvitation': [
+    R.helpdeskAdministrator,
+    R.userAdministrator,
+    R.privilegedAuthenticationAdministrator,
+    R.globalAdministrator,
+  ],
+};
+
+const APP_LIMITED_TO_UNPRIVILEGED: ReadonlySet<Action> = new Set<Action>([
+  'user.updateSensitive',
+  'user.resetPassword',
+  'user.revokeSessions',
+  'user.delete',
+  'user.manageInvitation',
+]);
+
+const PA = R.passwordAdministrator;
+const HD = R.helpdeskAdministrator;
+const AU = R.authenticationAdministrator;
+const UA = R.userAdministrator;
+const PAA = R.privilegedAuthenticationAdministrator;
+const GA = R.globalAdministrator;
+
+/** Target role → actor roles that may act on a user holding it. */
+export const CREDENTIAL_TARGETS: Record<string, readonly string[]> = {
+  none: [PA, HD, AU, UA, PAA, GA],
+  [R.authenticationAdministrator]: [AU, PAA, GA],
+  [R.directoryReaders]: [PA, HD, AU, UA, PAA, GA],
+  [R.globalAdministrator]: [PAA, GA],
+  [R.groupsAdministrator]: [UA, PAA, GA],
+  [R.guestInviter]: [PA, HD, AU, UA, PAA, GA],
+  [R.helpdeskAdministrator]: [HD, UA, PAA, GA],
+  [R.messageCenterReader]: [HD, AU, UA, PAA, GA],
+  [R.passwordAdministrator]: [PA, HD, AU, UA, PAA, GA],
+  [R.privilegedAuthenticationAdministrator]: [PAA, GA],
+  [R.privilegedRoleAdministrator]: [PAA, GA],
+  [R.reportsReader]: [HD, AU, UA, PAA, GA],
+  [R.userAdministrator]: [UA, PAA, GA],
+  [R.usageSummaryReportsReader]: [HD, AU, UA, PAA, GA],
+  other: [PAA, GA],
+};
+
+/** May an actor holding `actorRole` act on a user holding exactly `targetRoles`? */
+export const actorCoversTarget = (actorRole: string, targetRoles: ReadonlySet<string>): boolean =>
+  (targetRoles.size === 0 ? ['none'] : [...targetRoles]).every((t) =>
+    (CREDENTIAL_TARGETS[t] ?? CREDENTIAL_TARGETS.other ?? []).includes(actorRole),
+  );
+
+function credentialDecision(caller: Extract<Caller, { kind: 'user' }>, action: CredentialAction, target: TargetFacts): Decision {
+  const actors = CREDENTIAL_ACTORS[action].filter((r) => caller.roles.has(r));
+  if (actors.length === 0) return deny();
+  const targetRoles = target.targetRoles ?? new Set<string>();
+  if (actors.some((r) => actorCoversTarget(r, targetRoles))) return ALLOW;
+  return deny(
+    'Insufficient privileges to complete the operation: this user holds a directory role that only more privileged administrators may manage (their credentials, sign-in identity and account).',
+  );
 }
 
 /** Messages say which setting blocks the caller, so people know whom to ask. */

@@ -8,6 +8,13 @@ export const RoleIds = {
   cloudApplicationAdministrator: '158c047a-c907-4556-b7ef-446551a6b5f7',
   helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
   privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  passwordAdministrator: '966707d0-3269-4727-9be2-8c3a10f19b9d',
+  authenticationAdministrator: 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  directoryReaders: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b',
+  reportsReader: '4a5d8f65-41da-4de4-8968-e035b65339cf',
+  messageCenterReader: '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b',
+  usageSummaryReportsReader: '75934031-6c7e-415a-99d7-48dbd49e875e',
 } as const;
 
 export type RoleId = (typeof RoleIds)[keyof typeof RoleIds];
@@ -81,6 +88,38 @@ export const roleDefinitions: readonly RoleDefinition[] = [
     'Privileged Role Administrator',
     'Can manage role assignments in the directory.',
     true,
+  ),
+  def(
+    RoleIds.passwordAdministrator,
+    'Password Administrator',
+    'Can reset passwords for non-administrators and Password Administrators.',
+    true,
+  ),
+  def(
+    RoleIds.authenticationAdministrator,
+    'Authentication Administrator',
+    'Can view, set and reset authentication method information for any non-admin user.',
+    true,
+  ),
+  def(
+    RoleIds.privilegedAuthenticationAdministrator,
+    'Privileged Authentication Administrator',
+    'Can view, set and reset authentication method information for any user (admin or non-admin).',
+    true,
+  ),
+  def(RoleIds.directoryReaders, 'Directory Readers', 'Can read basic directory information.', false),
+  def(RoleIds.reportsReader, 'Reports Reader', 'Can read sign-in and audit reports.', false),
+  def(
+    RoleIds.messageCenterReader,
+    'Message Center Reader',
+    'Can read messages and updates for their organization in the message center only.',
+    false,
+  ),
+  def(
+    RoleIds.usageSummaryReportsReader,
+    'Usage Summary Reports Reader',
+    "Can read usage reports and adoption score, but can't access user details.",
+    false,
   ),
 ];
 

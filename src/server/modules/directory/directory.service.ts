@@ -66,7 +66,7 @@ export class DirectoryService {
    */
   async deleteUser(ctx: OperationContext, key: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const { user, facts } = await this.deps.users.loadForChange(ctx, key, 'user.delete');
+    const { user, facts } = await this.deps.users.loadForChange(ctx, key, ['user.delete']);
     if (facts.isSelf) throw invalid('user_cannot_delete_self');
     await this.deps.db.transaction().execute(async (trx) => {
       if (facts.roleIds.includes(RoleIds.globalAdministrator) && (await this.globalAdministratorsAfterLock(trx, tenantId)) <= 1) {

@@ -6,9 +6,8 @@ import { isTransient } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
+import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { type IdGenerator, randomSecret } from '../../domain/ids.js';
-import { findRoleDefinition } from '../../domain/roles.js';
 import { enqueueMail } from '../../platform/outbox.js';
 import { sha256 } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
@@ -337,12 +336,7 @@ export class InvitationsService {
         throw notFound(body.invitedUser.id);
       }
       const roleIds = await this.deps.roles.roleIdsOf(tenant.id, target.id);
-      if (ctx.caller.kind === 'app' && roleIds.length > 0) {
-        throw denied('Applications cannot reset the redemption of a user who holds directory roles.');
-      }
-      await this.deps.access.require(ctx, 'user.manageInvitation', {
-        targetIsPrivileged: roleIds.some((r) => findRoleDefinition(r)?.isPrivileged),
-      });
+      await this.deps.access.require(ctx, 'user.manageInvitation', { targetRoles: new Set(roleIds) });
     } else if (!opts.resend) {
       await this.deps.access.require(ctx, 'user.invite');
     }

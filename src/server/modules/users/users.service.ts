@@ -6,7 +6,6 @@ import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
-import { findRoleDefinition } from '../../domain/roles.js';
 import type { ODataQuery } from '../../odata/query.js';
 import { hashPassword, passwordComplexityProblem } from '../../platform/passwords.js';
 import type { Access } from '../access/access.js';
@@ -44,7 +43,6 @@ const conflict = (err: unknown): DomainError | undefined => {
   return undefined;
 };
 
-const isPrivileged = (roleIds: readonly string[]) => roleIds.some((id) => findRoleDefinition(id)?.isPrivileged);
 const isSelf = (caller: Caller, id: string) => caller.kind === 'user' && caller.userId === id;
 const GUEST_UPN_MARK = '#';
 
@@ -96,6 +94,27 @@ function changesOf(existing: User, updated: User, keys: readonly string[]): Modi
     }));
 }
 
+/** Actions that change a user, by what they touch (domain/authorization.ts: CREDENTIAL_ACTORS). */
+export type UserChangeAction =
+  | 'user.update'
+  | 'user.updateSensitive'
+  | 'user.resetPassword'
+  | 'user.delete'
+  | 'user.revokeSessions';
+
+/** Properties that are the user's sign-in identity or account state (Entra's "sensitive actions"). */
+const SENSITIVE: readonly (keyof UpdateUserBody)[] = ['accountEnabled', 'mail', 'otherMails', 'userPrincipalName'];
+
+/** The authorization a PATCH needs: each kind of property it touches. */
+function actionsFor(body: UpdateUserBody): UserChangeAction[] {
+  const keys = (Object.keys(body) as (keyof UpdateUserBody)[]).filter((k) => body[k] !== undefined);
+  const actions: UserChangeAction[] = [];
+  if (keys.some((k) => SENSITIVE.includes(k))) actions.push('user.updateSensitive');
+  if (keys.includes('passwordProfile')) actions.push('user.resetPassword');
+  if (keys.some((k) => k !== 'passwordProfile' && !SENSITIVE.includes(k)) || actions.length === 0) actions.push('user.update');
+  return actions;
+}
+
 /** Users: the directory's people (members and guests). Deletion is the directory module's use case. */
 export class UsersService {
   constructor(private readonly deps: UsersDeps) {}
@@ -103,7 +122,7 @@ export class UsersService {
   /** Facts about a target user for the authorization policy (self, privileged roles). */
   async targetFacts(ctx: OperationContext, user: Pick<User, 'id'>): Promise<TargetFacts & { roleIds: string[] }> {
     const roleIds = await this.deps.roles.roleIdsOf(ctx.caller.tenantId, user.id);
-    return { isSelf: isSelf(ctx.caller, user.id), targetIsPrivileged: isPrivileged(roleIds), roleIds };
+    return { isSelf: isSelf(ctx.caller, user.id), targetRoles: new Set(roleIds), roleIds };
   }
 
   /** GET /users. Members enumerate; limited guests cannot (Entra default permissions). */
@@ -131,15 +150,15 @@ export class UsersService {
   async loadForChange(
     ctx: OperationContext,
     key: string,
-    action: 'user.update' | 'user.delete',
+    actions: readonly UserChangeAction[],
   ): Promise<{ user: User; facts: TargetFacts & { roleIds: string[] } }> {
     const user = await findUserByIdOrUpn(this.deps.db, ctx.caller.tenantId, key);
     if (!user) {
-      await this.deps.access.require(ctx, action);
+      for (const action of actions) await this.deps.access.require(ctx, action);
       throw notFound(key);
     }
     const facts = await this.targetFacts(ctx, user);
-    await this.deps.access.require(ctx, action, facts);
+    for (const action of actions) await this.deps.access.require(ctx, action, facts);
     return { user, facts };
   }
 
@@ -206,7 +225,7 @@ export class UsersService {
   /** PATCH /users/{id}. Audits "Update user" (+ "Disable account"/"Enable account"), one transaction. */
   async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const { user: existing, facts } = await this.loadForChange(ctx, key, 'user.update');
+    const { user: existing, facts } = await this.loadForChange(ctx, key, actionsFor(body));
     if (body.userPrincipalName?.includes(GUEST_UPN_MARK) && body.userPrincipalName !== existing.userPrincipalName) {
       throw invalid('user_upn_reserved_character', undefined, 'userPrincipalName');
     }
