@@ -2,6 +2,7 @@ import { Alert, Button, Group, Paper, Stack, Switch, Textarea, TextInput } from 
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
+import type { UpdateServicePrincipalBody } from '../../../contracts/applications';
 import { friendlyError } from '../../api/errors';
 import { graph, type ServicePrincipal } from '../../api/graph';
 import { useConfirm } from '../../components/Confirm';
@@ -27,7 +28,7 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
     if (!name.trim()) return setError('Enter a name.');
     const urlError = optionalUrlProblem(homepage) ?? optionalUrlProblem(logoUrl);
     if (urlError) return setError(urlError);
-    const body: Record<string, unknown> = {};
+    const body: UpdateServicePrincipalBody = {};
     if (enabled !== a.accountEnabled) body.accountEnabled = enabled;
     if (name.trim() !== a.displayName) body.displayName = name.trim();
     if (homepage.trim() !== (a.homepage ?? '')) body.homepage = homepage.trim() || null;

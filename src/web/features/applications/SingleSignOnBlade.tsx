@@ -47,7 +47,7 @@ export function SingleSignOnBlade({ app, onChanged }: { app: ServicePrincipal; o
 }
 
 function ChooseMethod({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const [value, setValue] = useState<string>('oidc');
+  const [value, setValue] = useState<'oidc' | 'saml'>('oidc');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const save = async () => {
@@ -65,7 +65,7 @@ function ChooseMethod({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
     <Paper withBorder p="md" maw={720}>
       <Stack>
         <Text size="sm">This application has no single sign-on method. Users reach it through its homepage link.</Text>
-        <Radio.Group label="Select a single sign-on method" value={value} onChange={setValue}>
+        <Radio.Group label="Select a single sign-on method" value={value} onChange={(v) => setValue(v as 'oidc' | 'saml')}>
           <Stack gap={6} mt={6}>
             <Radio value="oidc" label="OpenID Connect" />
             <Radio value="saml" label="SAML" />

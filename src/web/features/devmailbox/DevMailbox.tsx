@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Button, Group, List, Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { type DevMailboxMessage, graph } from '../../api/graph';
+import { type DevMailboxMessage, graph, type OutboxEntry } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
@@ -12,19 +12,6 @@ import { formatDateTime } from '../audit/AuditTable';
 /** The API answers 404 with an explanation when PORTICO_SMTP_URL is set: there is no development mailbox then. */
 export const isMailboxOff = (err: unknown): err is ApiError =>
   err instanceof ApiError && err.status === 404 && /development mailbox is turned off|PORTICO_SMTP_URL/i.test(err.message);
-
-interface OutboxEntry {
-  id: string;
-  kind: string;
-  status: 'pending' | 'sent' | 'dead';
-  attempts: number;
-  nextAttemptDateTime: string | null;
-  lastError: string | null;
-  createdDateTime: string;
-  sentDateTime: string | null;
-  to: string[];
-  subject: string;
-}
 
 /**
  * Admin center → Development mailbox (Portico extension): where mail goes when no SMTP server is
@@ -127,7 +114,7 @@ const STATUS_COLOR = { pending: 'yellow', sent: 'green', dead: 'red' } as const;
 
 /** Delivery status of outgoing mail (also with SMTP: that is where failures show). */
 function Outbox() {
-  const paged = usePaged<OutboxEntry>('/devMailbox/outbox?$top=25');
+  const paged = usePaged<OutboxEntry>(graph.devOutboxUrl());
   if (paged.error) return <ErrorNotice error={paged.error} onRetry={paged.reload} />;
   if (paged.loading && paged.items.length === 0) return <Loading />;
   if (paged.items.length === 0) return <Empty title="No outgoing mail yet" />;

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Paper, Radio, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
+import type { GuestRoleId } from '../../../contracts/policies';
 import { friendlyError } from '../../api/errors';
 import { type AllowInvitesFrom, type AuthorizationPolicy, GUEST_ROLE_IDS, graph } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
@@ -10,7 +11,7 @@ import { Async } from '../../components/States';
 import { CollaborationRestrictions } from './CollaborationRestrictions';
 
 /** Entra's labels (entra-behaviour.md §4.1), most inclusive first. */
-export const GUEST_ACCESS_OPTIONS: { value: string; label: string }[] = [
+export const GUEST_ACCESS_OPTIONS: { value: GuestRoleId; label: string }[] = [
   { value: GUEST_ROLE_IDS.member, label: 'Guest users have the same access as members (most inclusive)' },
   {
     value: GUEST_ROLE_IDS.limited,
@@ -58,7 +59,7 @@ function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: A
   const [allowInvitesFrom, setInvites] = useState<AllowInvitesFrom>(policy.allowInvitesFrom);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const changes: Partial<AuthorizationPolicy> = {
+  const changes: Partial<Pick<AuthorizationPolicy, 'guestUserRoleId' | 'allowInvitesFrom'>> = {
     ...(guestUserRoleId !== policy.guestUserRoleId ? { guestUserRoleId } : {}),
     ...(allowInvitesFrom !== policy.allowInvitesFrom ? { allowInvitesFrom } : {}),
   };
@@ -95,7 +96,7 @@ function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: A
         <Radio.Group
           label="Guest user access restrictions"
           value={guestUserRoleId}
-          onChange={setGuestRole}
+          onChange={(v) => setGuestRole(v as GuestRoleId)}
           data-testid="guest-access"
         >
           <Stack gap="sm" mt="xs">

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Code, Group, Paper, Stack, Tabs, Textarea, TextIn
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import type { UpdateGroupBody } from '../../../contracts/groups';
 import { friendlyError } from '../../api/errors';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
@@ -107,7 +108,7 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
     e.preventDefault();
     if (!name.trim()) return setError('Enter a group name.');
     if (dynamic && !rule.trim()) return setError('A dynamic group needs a membership rule.');
-    const body: Record<string, unknown> = {};
+    const body: UpdateGroupBody = {};
     if (name.trim() !== g.displayName) body.displayName = name.trim();
     if (description.trim() !== (g.description ?? '')) body.description = description.trim() || null;
     if (dynamic && rule.trim() !== (g.membershipRule ?? '')) body.membershipRule = rule.trim();

@@ -20,7 +20,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { friendlyError } from '../../api/errors';
-import { type Group as GroupT, graph, type Invitation, type InvitationRequest } from '../../api/graph';
+import { type Group as GroupT, graph, type Invitation, type InvitationBody } from '../../api/graph';
 import { PageHeader } from '../../components/PageHeader';
 import { GroupPicker } from './GroupPicker';
 import { emailProblem, MAX_INVITE_GROUPS, WELCOME_MESSAGE_MAX } from './invitationLogic';
@@ -55,7 +55,7 @@ export function validateInvite(v: Values): FieldErrors {
   return errors;
 }
 
-export function inviteBody(v: Values): InvitationRequest {
+export function inviteBody(v: Values): InvitationBody {
   return {
     invitedUserEmailAddress: v.email.trim(),
     inviteRedirectUrl: v.redirectUrl.trim(),

@@ -16,6 +16,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import type { UpdateUserBody } from '../../../contracts/users';
 import { friendlyError } from '../../api/errors';
 import { type DirectoryAudit, graph, groupTypeLabel, membershipTypeLabel, type User } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
@@ -221,10 +222,12 @@ function EditUser({ user, opened, onClose, onSaved }: { user: User; opened: bool
       setError('Enter a display name.');
       return;
     }
-    const body: Record<string, unknown> = {};
+    const body: UpdateUserBody = {};
     for (const [k] of EDITABLE) {
       const now = v[k].trim();
-      if (now !== (user[k] ?? '')) body[k] = k === 'displayName' ? now : now || null;
+      if (now === (user[k] ?? '')) continue;
+      if (k === 'displayName') body.displayName = now;
+      else body[k] = now || null;
     }
     if (Object.keys(body).length === 0) return onClose();
     setBusy(true);
