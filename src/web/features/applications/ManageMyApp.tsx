@@ -1,31 +1,14 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  Pill,
-  ScrollArea,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  UnstyledButton,
-} from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useParams } from 'react-router';
-import { api, type Collection, withQuery } from '../../api/client';
-import { friendlyError } from '../../api/errors';
-import { type AppRoleAssignment, graph, PEOPLE_SEARCH_FIELDS, type ServicePrincipal, type User } from '../../api/graph';
-import { useDebounced, useLoad, usePaged } from '../../api/hooks';
-import { searchExpression } from '../../api/odata';
+import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
+import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
+import { DirectoryPicker, type Picked, WelcomeMessage } from '../../components/DirectoryPicker';
+import { DialogActions } from '../../components/Forms';
 import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
-import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
-import { emailProblem, inviteCandidate, WELCOME_MESSAGE_MAX } from '../invitations/invitationLogic';
+import { Async, ErrorAlert, PagedList } from '../../components/States';
 import { AssignmentsTable } from './AssignmentsTable';
 import { ownerAssignRole, planInvite } from './appLogic';
 
@@ -49,7 +32,7 @@ function AppUsers({ app }: { app: ServicePrincipal }) {
   const confirm = useConfirm();
   const paged = usePaged<AppRoleAssignment>(graph.appRoleAssignedToUrl(app.id));
   const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<string>();
+  const removal = useAction();
   const remove = async (a: AppRoleAssignment) => {
     const ok = await confirm({
       title: 'Remove access',
@@ -57,14 +40,7 @@ function AppUsers({ app }: { app: ServicePrincipal }) {
       confirmLabel: 'Remove',
       danger: true,
     });
-    if (!ok) return;
-    setError(undefined);
-    try {
-      await graph.removeAppAssignment(app.id, a.id);
-      paged.reload();
-    } catch (err) {
-      setError(friendlyError(err));
-    }
+    if (ok && (await removal.run(() => graph.removeAppAssignment(app.id, a.id)))) paged.reload();
   };
   return (
     <Stack>
@@ -74,95 +50,46 @@ function AppUsers({ app }: { app: ServicePrincipal }) {
           + Add members
         </Button>
       </Group>
-      {error && (
-        <Alert
-          color="red"
-          variant="light"
-          role="alert"
-          withCloseButton
-          onClose={() => setError(undefined)}
-          data-testid="error-notice"
-        >
-          {error}
-        </Alert>
-      )}
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty title="No one has access yet" description="Add people with + Add members." />
-      ) : (
-        <AssignmentsTable items={paged.items} app={app} busy={paged.loading} onRemove={remove} />
-      )}
-      <Pager paged={paged} label="Users" />
-      <AddAppMembersDialog
-        app={app}
-        opened={adding}
-        onClose={() => setAdding(false)}
-        assigned={new Set(paged.items.map((a) => a.principalId))}
-        onAdded={paged.reload}
-      />
+      <ErrorAlert error={removal.error} onClose={removal.clearError} />
+      <PagedList
+        paged={paged}
+        label="Users"
+        empty={{ title: 'No one has access yet', description: 'Add people with + Add members.' }}
+      >
+        {(items) => <AssignmentsTable items={items} app={app} busy={paged.loading} onRemove={remove} />}
+      </PagedList>
+      <Modal opened={adding} onClose={() => setAdding(false)} title={`Add members to ${app.displayName}`} size="lg">
+        <AddAppMembers
+          app={app}
+          onClose={() => setAdding(false)}
+          assigned={new Set(paged.items.map((a) => a.principalId))}
+          onAdded={paged.reload}
+        />
+      </Modal>
     </Stack>
   );
 }
 
 /** Find people by name (assigned directly) or type an e-mail address to invite a guest. */
-function AddAppMembersDialog({
+function AddAppMembers({
   app,
-  opened,
   onClose,
   assigned,
   onAdded,
 }: {
   app: ServicePrincipal;
-  opened: boolean;
   onClose: () => void;
   assigned: ReadonlySet<string>;
   onAdded: () => void;
 }) {
-  const [term, setTerm] = useState('');
-  const [people, setPeople] = useState<User[]>([]);
+  const [people, setPeople] = useState<Picked[]>([]);
   const [invitees, setInvitees] = useState<string[]>([]);
   const [welcome, setWelcome] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const search = useDebounced(term.trim(), 250);
-
-  useEffect(() => {
-    if (opened) {
-      setTerm('');
-      setPeople([]);
-      setInvitees([]);
-      setWelcome('');
-      setError(undefined);
-    }
-  }, [opened]);
-
-  const expr = searchExpression(PEOPLE_SEARCH_FIELDS, search);
-  const results = useLoad(
-    async (signal) =>
-      expr
-        ? (
-            await api.get<Collection<User>>(withQuery('/users', { $search: expr, $top: 15, $orderby: 'displayName' }), {
-              eventual: true,
-              signal,
-            })
-          ).value
-        : [],
-    [expr],
-  );
-  const settled = search === term.trim() && !results.loading && !results.error;
-  const candidate = settled ? inviteCandidate(search, results.data) : undefined;
-  const candidateProblem = candidate ? emailProblem(candidate) : undefined;
-  const togglePerson = (u: User) => setPeople((s) => (s.some((x) => x.id === u.id) ? s.filter((x) => x.id !== u.id) : [...s, u]));
-  const count = people.length + invitees.length;
+  const action = useAction();
 
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
     let done = 0;
-    try {
+    const ok = await action.run(async () => {
       const role = ownerAssignRole(app);
       for (const p of people) {
         await graph.assignApp(app.id, p.id, role);
@@ -180,146 +107,43 @@ function AddAppMembersDialog({
         done++;
         setInvitees((s) => s.filter((a) => a !== address));
       }
-      notifications.show({ color: 'green', message: done === 1 ? 'Added.' : `${done} added.` });
-      onAdded();
-      onClose();
-    } catch (err) {
-      if (done) onAdded();
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (done) onAdded();
+    if (!ok) return;
+    notifications.show({ color: 'green', message: done === 1 ? 'Added.' : `${done} added.` });
+    onClose();
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Add members to ${app.displayName}`} size="lg">
-      <Stack gap="sm">
-        <TextInput
-          label="Search"
-          description="Type a name, or an e-mail address to invite someone from outside"
-          placeholder="Name or e-mail address"
-          value={term}
-          onChange={(e) => setTerm(e.currentTarget.value)}
-          data-autofocus
-          data-testid="people-search"
-          type="search"
-        />
-        {count > 0 && (
-          <Group gap={6} aria-label="Selected">
-            {people.map((u) => (
-              <Pill
-                key={u.id}
-                withRemoveButton
-                onRemove={() => togglePerson(u)}
-                removeButtonProps={{ 'aria-label': `Remove ${u.displayName}` }}
-              >
-                {u.displayName}
-              </Pill>
-            ))}
-            {invitees.map((a) => (
-              <Pill
-                key={a}
-                withRemoveButton
-                onRemove={() => setInvitees((s) => s.filter((x) => x !== a))}
-                removeButtonProps={{ 'aria-label': `Remove ${a}` }}
-                data-testid="selected-invitee"
-              >
-                {a} (invite)
-              </Pill>
-            ))}
-          </Group>
-        )}
-        <ScrollArea.Autosize mah={280} type="auto">
-          {!expr ? (
-            <Text size="sm" c="dimmed" py="sm">
-              Start typing to find people.
-            </Text>
-          ) : results.error ? (
-            <ErrorNotice error={results.error} onRetry={results.reload} />
-          ) : results.loading && !results.data ? (
-            <Loading label="Searching…" />
-          ) : (
-            <Stack gap={4} role="group" aria-label="Search results">
-              {(results.data ?? []).map((u) => {
-                const already = assigned.has(u.id);
-                return (
-                  <Checkbox
-                    key={u.id}
-                    disabled={already}
-                    checked={already || people.some((x) => x.id === u.id)}
-                    onChange={() => togglePerson(u)}
-                    label={
-                      <Group gap={6} wrap="nowrap">
-                        <span>{u.displayName}</span>
-                        {u.userType === 'Guest' && (
-                          <Badge size="xs" variant="light" color="grape">
-                            Guest
-                          </Badge>
-                        )}
-                        {already && (
-                          <Badge size="xs" variant="light" color="gray">
-                            Has access
-                          </Badge>
-                        )}
-                      </Group>
-                    }
-                    description={u.mail ?? u.userPrincipalName}
-                    py={4}
-                  />
-                );
-              })}
-              {candidate && !invitees.includes(candidate) && !candidateProblem && (
-                <UnstyledButton
-                  onClick={() => {
-                    setInvitees((s) => [...s, candidate]);
-                    setTerm('');
-                  }}
-                  data-testid="invite-guest-option"
-                  p={6}
-                >
-                  <Text size="sm" c="blue">
-                    Invite {candidate} as a guest
-                  </Text>
-                </UnstyledButton>
-              )}
-              {candidate && candidateProblem && (
-                <Text size="sm" c="red" data-testid="invite-guest-problem">
-                  {candidateProblem}
-                </Text>
-              )}
-              {(results.data ?? []).length === 0 && !candidate && (
-                <Text size="sm" c="dimmed" role="status">
-                  No one matches “{search}”. Type a full e-mail address to invite someone.
-                </Text>
-              )}
-            </Stack>
-          )}
-        </ScrollArea.Autosize>
-        {invitees.length > 0 && (
-          <Textarea
-            label="Welcome message (optional)"
-            description="Included in the invitation e-mail."
-            value={welcome}
-            onChange={(e) => setWelcome(e.currentTarget.value.slice(0, WELCOME_MESSAGE_MAX))}
-            autosize
-            minRows={2}
-            data-testid="welcome-message"
-          />
-        )}
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button onClick={submit} loading={busy} disabled={count === 0}>
-            Add
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <Stack gap="sm">
+      <DirectoryPicker
+        kind="users"
+        inDialog
+        label="Search"
+        value={people}
+        onChange={setPeople}
+        excludeIds={assigned}
+        excludedLabel="Has access"
+        texts={{
+          description: 'Type a name, or an e-mail address to invite someone from outside',
+          placeholder: 'Name or e-mail address',
+          selected: 'Selected',
+          hint: 'Start typing to find people.',
+          noMatch: (search) => `No one matches “${search}”. Type a full e-mail address to invite someone.`,
+        }}
+        invite={{ invitees, onChange: setInvitees, tag: 'invite' }}
+      />
+      {invitees.length > 0 && (
+        <WelcomeMessage value={welcome} onChange={setWelcome} description="Included in the invitation e-mail." />
+      )}
+      <DialogActions
+        error={action.error}
+        busy={action.busy}
+        submitLabel="Add"
+        onCancel={onClose}
+        onSubmit={submit}
+        disabled={people.length + invitees.length === 0}
+      />
+    </Stack>
   );
 }

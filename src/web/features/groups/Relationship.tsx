@@ -1,14 +1,13 @@
-import { Alert, Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { friendlyError } from '../../api/errors';
 import { type DirectoryObject, type Group as GroupT, graph, isDynamicGroup } from '../../api/graph';
-import { usePaged } from '../../api/hooks';
+import { useAction, usePaged } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { Pager } from '../../components/Pager';
+import { DataTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
-import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { ErrorAlert, PagedList } from '../../components/States';
 
 export const objectKind = (o: DirectoryObject): string =>
   o['@odata.type'] === '#microsoft.graph.group' ? 'Group' : o.userType === 'Guest' ? 'Guest' : 'Member';
@@ -24,7 +23,7 @@ export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'membe
   const url = kind === 'members' ? graph.groupMembersUrl(group.id) : graph.groupOwnersUrl(group.id);
   const paged = usePaged<DirectoryObject>(url);
   const [picking, setPicking] = useState(false);
-  const [error, setError] = useState<string>();
+  const removal = useAction();
   const dynamic = isDynamicGroup(group);
   const noun = kind === 'members' ? 'members' : 'owners';
   const canAdd = kind === 'owners' || !dynamic;
@@ -36,14 +35,12 @@ export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'membe
       confirmLabel: 'Remove',
       danger: true,
     });
-    if (!ok) return;
-    setError(undefined);
-    try {
-      await (kind === 'members' ? graph.removeMember(group.id, o.id) : graph.removeOwner(group.id, o.id));
+    const removed =
+      ok &&
+      (await removal.run(() => (kind === 'members' ? graph.removeMember(group.id, o.id) : graph.removeOwner(group.id, o.id))));
+    if (removed) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
-    } catch (err) {
-      setError(friendlyError(err));
     }
   };
 
@@ -59,71 +56,42 @@ export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'membe
           Membership of a dynamic group is managed by its rule: members can't be added or removed by hand.
         </Text>
       )}
-      {error && (
-        <Alert
-          color="red"
-          variant="light"
-          role="alert"
-          withCloseButton
-          onClose={() => setError(undefined)}
-          data-testid="error-notice"
-        >
-          {error}
-        </Alert>
-      )}
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty title={`No ${noun}`} description={kind === 'owners' ? 'Owners can manage this group in My Groups.' : undefined} />
-      ) : (
-        <Table.ScrollContainer minWidth={480}>
-          <Table striped aria-busy={paged.loading} data-testid={`${kind}-table`}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>E-mail</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Action</Table.Th>
+      <ErrorAlert error={removal.error} onClose={removal.clearError} />
+      <PagedList
+        paged={paged}
+        label={noun}
+        empty={{ title: `No ${noun}`, description: kind === 'owners' ? 'Owners can manage this group in My Groups.' : undefined }}
+      >
+        {(items) => (
+          <DataTable columns={['Name', 'E-mail', 'Type', 'Action']} minWidth={480} busy={paged.loading} testId={`${kind}-table`}>
+            {items.map((o) => (
+              <Table.Tr key={o.id}>
+                <Table.Td>
+                  <Anchor
+                    component={Link}
+                    to={o['@odata.type'] === '#microsoft.graph.group' ? `/admin/groups/${o.id}` : `/admin/users/${o.id}`}
+                  >
+                    {o.displayName}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={objectKind(o) === 'Guest' ? 'grape' : 'gray'}>
+                    {objectKind(o)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <RemoveButton
+                    label={`Remove ${o.displayName}`}
+                    onClick={() => remove(o)}
+                    disabled={kind === 'members' && dynamic}
+                  />
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {paged.items.map((o) => (
-                <Table.Tr key={o.id}>
-                  <Table.Td>
-                    <Anchor
-                      component={Link}
-                      to={o['@odata.type'] === '#microsoft.graph.group' ? `/admin/groups/${o.id}` : `/admin/users/${o.id}`}
-                    >
-                      {o.displayName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={objectKind(o) === 'Guest' ? 'grape' : 'gray'}>
-                      {objectKind(o)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => remove(o)}
-                      disabled={kind === 'members' && dynamic}
-                      aria-label={`Remove ${o.displayName}`}
-                    >
-                      Remove
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager paged={paged} label={noun} />
+            ))}
+          </DataTable>
+        )}
+      </PagedList>
       <PeoplePicker
         opened={picking}
         onClose={() => setPicking(false)}

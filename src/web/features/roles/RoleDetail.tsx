@@ -1,25 +1,14 @@
-import { Alert, Anchor, Badge, Button, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Collection, withQuery } from '../../api/client';
-import { friendlyError } from '../../api/errors';
-import { graph, type UnifiedRoleAssignment, type User } from '../../api/graph';
-import { useLoad, usePaged } from '../../api/hooks';
-import { quote } from '../../api/odata';
+import { graph, type UnifiedRoleAssignment } from '../../api/graph';
+import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
+import { DataTable, RemoveButton } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
 import { PeoplePicker } from '../../components/PeoplePicker';
-import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
-
-/** The people behind a page of assignments, in one request. */
-async function usersById(ids: string[]): Promise<Map<string, User>> {
-  if (ids.length === 0) return new Map();
-  const filter = `id in (${ids.map(quote).join(',')})`;
-  const page = await api.get<Collection<User>>(withQuery('/users', { $filter: filter, $top: ids.length }));
-  return new Map(page.value.map((u) => [u.id, u]));
-}
+import { Async, ErrorAlert, ErrorNotice, PagedList } from '../../components/States';
 
 export function RoleDetail() {
   const { id = '' } = useParams();
@@ -27,9 +16,13 @@ export function RoleDetail() {
   const role = useLoad(() => graph.roleDefinition(id), [id]);
   const paged = usePaged<UnifiedRoleAssignment>(graph.roleAssignmentsUrl(id));
   const principalIds = paged.items.map((a) => a.principalId);
-  const people = useLoad(() => usersById([...new Set(principalIds)]), [principalIds.join(',')]);
+  // The people behind a page of assignments, in one request.
+  const people = useLoad(
+    async () => new Map((await graph.usersById([...new Set(principalIds)])).map((u) => [u.id, u])),
+    [principalIds.join(',')],
+  );
   const [picking, setPicking] = useState(false);
-  const [error, setError] = useState<string>();
+  const removal = useAction();
   const title = role.data?.displayName ?? 'Role';
 
   const remove = async (a: UnifiedRoleAssignment, name: string) => {
@@ -39,14 +32,9 @@ export function RoleDetail() {
       confirmLabel: 'Remove',
       danger: true,
     });
-    if (!ok) return;
-    setError(undefined);
-    try {
-      await graph.removeRoleAssignment(a.id);
+    if (ok && (await removal.run(() => graph.removeRoleAssignment(a.id)))) {
       notifications.show({ color: 'green', message: `${name} no longer holds ${title}.` });
       paged.reload();
-    } catch (err) {
-      setError(friendlyError(err));
     }
   };
 
@@ -67,82 +55,50 @@ export function RoleDetail() {
         }
       />
       {role.error ? <ErrorNotice error={role.error} onRetry={role.reload} /> : null}
-      {error && (
-        <Alert
-          color="red"
-          variant="light"
-          role="alert"
-          withCloseButton
-          onClose={() => setError(undefined)}
-          data-testid="error-notice"
-        >
-          {error}
-        </Alert>
-      )}
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty title="No one holds this role" description="Use Add assignments to give it to someone." />
-      ) : (
-        <Async state={people}>
-          {(map) => (
-            <Table.ScrollContainer minWidth={480}>
-              <Table striped data-testid="assignments-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>User principal name</Table.Th>
-                    <Table.Th>Scope</Table.Th>
-                    <Table.Th>Action</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {paged.items.map((a) => {
-                    const u = map.get(a.principalId);
-                    const name = u?.displayName ?? a.principalId;
-                    return (
-                      <Table.Tr key={a.id}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/admin/users/${a.principalId}`}>
-                            {name}
-                          </Anchor>
-                          {u?.userType === 'Guest' && (
-                            <Badge ml={6} size="xs" variant="light" color="grape">
-                              Guest
-                            </Badge>
-                          )}
-                        </Table.Td>
-                        <Table.Td style={{ wordBreak: 'break-all' }}>
-                          {u?.userPrincipalName ?? (
-                            <Text size="sm" c="dimmed">
-                              Unknown principal
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{a.directoryScopeId === '/' ? 'Directory' : a.directoryScopeId}</Table.Td>
-                        <Table.Td>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            onClick={() => remove(a, name)}
-                            aria-label={`Remove ${name}`}
-                          >
-                            Remove
-                          </Button>
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </Async>
-      )}
-      <Pager paged={paged} label="Assignments" />
+      <ErrorAlert error={removal.error} onClose={removal.clearError} />
+      <PagedList
+        paged={paged}
+        label="Assignments"
+        empty={{ title: 'No one holds this role', description: 'Use Add assignments to give it to someone.' }}
+      >
+        {(items) => (
+          <Async state={people}>
+            {(map) => (
+              <DataTable columns={['Name', 'User principal name', 'Scope', 'Action']} minWidth={480} testId="assignments-table">
+                {items.map((a) => {
+                  const u = map.get(a.principalId);
+                  const name = u?.displayName ?? a.principalId;
+                  return (
+                    <Table.Tr key={a.id}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/admin/users/${a.principalId}`}>
+                          {name}
+                        </Anchor>
+                        {u?.userType === 'Guest' && (
+                          <Badge ml={6} size="xs" variant="light" color="grape">
+                            Guest
+                          </Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td style={{ wordBreak: 'break-all' }}>
+                        {u?.userPrincipalName ?? (
+                          <Text size="sm" c="dimmed">
+                            Unknown principal
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>{a.directoryScopeId === '/' ? 'Directory' : a.directoryScopeId}</Table.Td>
+                      <Table.Td>
+                        <RemoveButton label={`Remove ${name}`} onClick={() => remove(a, name)} />
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </DataTable>
+            )}
+          </Async>
+        )}
+      </PagedList>
       <PeoplePicker
         opened={picking}
         onClose={() => setPicking(false)}

@@ -1,0 +1,74 @@
+import { Button, Group, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+/** A text kept in the page's address (`?q=…`), so that a search survives a reload and the Back button. */
+export function useQueryParam(name: string): [string, (value: string) => void] {
+  const [params, setParams] = useSearchParams();
+  const [value, setValue] = useState(params.get(name) ?? '');
+  const set = (v: string) => {
+    setValue(v);
+    setParams(
+      (p) => {
+        if (v) p.set(name, v);
+        else p.delete(name);
+        return p;
+      },
+      { replace: true },
+    );
+  };
+  return [value, set];
+}
+
+/** The search box above a list. */
+export function ListSearch({
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <TextInput
+      label={label}
+      placeholder={placeholder}
+      type="search"
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      w={{ base: '100%', sm: 340 }}
+    />
+  );
+}
+
+/** A row of buttons of which one is pressed: a filter with a few values (All users / Members / Guests). */
+export function FilterButtons<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  options: readonly (readonly [value: T, text: string])[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <Group gap={4} role="group" aria-label={label}>
+      {options.map(([v, text]) => (
+        <Button
+          key={v || 'all'}
+          size="xs"
+          variant={value === v ? 'filled' : 'default'}
+          onClick={() => onChange(v)}
+          aria-pressed={value === v}
+        >
+          {text}
+        </Button>
+      ))}
+    </Group>
+  );
+}
