@@ -1,5 +1,5 @@
 import { Button, Group, type GroupProps, Paper, Stack, Text } from '@mantine/core';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
 import { ErrorAlert } from './States';
 
 /** A form on a card (a page's form or a blade's settings); `label` names it for assistive technology. */
@@ -121,6 +121,8 @@ export function UnsavedChanges({
 
 export type FieldErrors<V> = Partial<Record<keyof V, string>>;
 
+type TextKey<V> = { [K in keyof V]: V[K] extends string ? K : never }[keyof V];
+
 /** The values of a form and the problems found in them; changing a field clears its problem. */
 export function useFormValues<V extends object>(initial: V | (() => V)) {
   const [values, setValues] = useState<V>(initial);
@@ -134,5 +136,11 @@ export function useFormValues<V extends object>(initial: V | (() => V)) {
     setErrors(found);
     return Object.keys(found).length === 0;
   };
-  return { values, errors, set, setValues, check };
+  /** Value, change handler and problem of a text field, to spread on a TextInput or Textarea. */
+  const field = <K extends TextKey<V>>(key: K) => ({
+    value: values[key] as string,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key, e.currentTarget.value as V[K]),
+    error: errors[key],
+  });
+  return { values, errors, set, setValues, check, field };
 }

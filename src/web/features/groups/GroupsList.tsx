@@ -1,20 +1,17 @@
-import { Anchor, Button, Group, Stack, Table, TextInput } from '@mantine/core';
-import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { withQuery } from '../../api/client';
-import { GROUP_SEARCH_FIELDS, type Group as GroupT, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
+import { Anchor, Button, Group, Stack, Table } from '@mantine/core';
+import { Link } from 'react-router';
+import { GROUP_SEARCH_FIELDS, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
 import { useDebounced, usePaged } from '../../api/hooks';
 import { searchExpression } from '../../api/odata';
+import { DataTable } from '../../components/DataTable';
+import { ListSearch, useQueryParam } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
-import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/States';
 
 export function GroupsList() {
-  const [params, setParams] = useSearchParams();
-  const [term, setTerm] = useState(params.get('q') ?? '');
+  const [term, setTerm] = useQueryParam('q');
   const search = useDebounced(term.trim(), 300);
-  const expr = searchExpression(GROUP_SEARCH_FIELDS, search);
-  const paged = usePaged<GroupT>(withQuery('/groups', { $search: expr, $top: 20, $orderby: expr ? undefined : 'displayName' }), {
+  const paged = usePaged<GroupT>(graph.groupsUrl({ search: searchExpression(GROUP_SEARCH_FIELDS, search), top: 20 }), {
     eventual: true,
   });
   return (
@@ -29,64 +26,39 @@ export function GroupsList() {
         }
       />
       <Group>
-        <TextInput
-          label="Search groups"
-          placeholder="Name, description or alias"
-          type="search"
-          value={term}
-          onChange={(e) => {
-            const v = e.currentTarget.value;
-            setTerm(v);
-            setParams(
-              (p) => {
-                if (v) p.set('q', v);
-                else p.delete('q');
-                return p;
-              },
-              { replace: true },
-            );
-          }}
-          w={{ base: '100%', sm: 340 }}
-        />
+        <ListSearch label="Search groups" placeholder="Name, description or alias" value={term} onChange={setTerm} />
       </Group>
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty
-          title={search ? `No groups match “${search}”` : 'No groups yet'}
-          description={search ? undefined : 'Create one with New group.'}
-        />
-      ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped highlightOnHover aria-busy={paged.loading} data-testid="groups-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>Group type</Table.Th>
-                <Table.Th>Membership type</Table.Th>
+      <PagedList
+        paged={paged}
+        label="Groups"
+        empty={{
+          title: search ? `No groups match “${search}”` : 'No groups yet',
+          description: search ? undefined : 'Create one with New group.',
+        }}
+      >
+        {(items) => (
+          <DataTable
+            columns={['Name', 'Description', 'Group type', 'Membership type']}
+            minWidth={560}
+            busy={paged.loading}
+            highlight
+            testId="groups-table"
+          >
+            {items.map((g) => (
+              <Table.Tr key={g.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/admin/groups/${g.id}`}>
+                    {g.displayName}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{g.description}</Table.Td>
+                <Table.Td>{groupTypeLabel(g)}</Table.Td>
+                <Table.Td>{membershipTypeLabel(g)}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {paged.items.map((g) => (
-                <Table.Tr key={g.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/groups/${g.id}`}>
-                      {g.displayName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{g.description}</Table.Td>
-                  <Table.Td>{groupTypeLabel(g)}</Table.Td>
-                  <Table.Td>{membershipTypeLabel(g)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager paged={paged} label="Groups" />
+            ))}
+          </DataTable>
+        )}
+      </PagedList>
     </Stack>
   );
 }

@@ -94,7 +94,7 @@ export function InviteExternalUser() {
     redirectUrl: `${window.location.origin}/myapps`,
     groups: [],
   });
-  const { values: v, errors, set, setValues, check } = useFormValues<Values>(initial);
+  const { values: v, set, setValues, check, field } = useFormValues<Values>(initial);
   const invite = useAction();
   const [outcome, setOutcome] = useState<Outcome>();
 
@@ -152,21 +152,11 @@ export function InviteExternalUser() {
           <Title order={2} fz="md">
             Identity
           </Title>
-          <TextInput
-            label="Email"
-            required
-            type="email"
-            value={v.email}
-            onChange={(e) => set('email', e.currentTarget.value)}
-            error={errors.email}
-            data-autofocus
-            autoComplete="off"
-          />
+          <TextInput label="Email" required type="email" {...field('email')} data-autofocus autoComplete="off" />
           <TextInput
             label="Display name"
             description="Shown in the directory; the part of the address before @ if left empty."
-            value={v.displayName}
-            onChange={(e) => set('displayName', e.currentTarget.value)}
+            {...field('displayName')}
           />
           <Checkbox
             label="Send invite message"
@@ -192,18 +182,14 @@ export function InviteExternalUser() {
                 label="Cc recipient"
                 description="One address that receives a copy of the invitation."
                 type="email"
-                value={v.cc}
-                onChange={(e) => set('cc', e.currentTarget.value)}
-                error={errors.cc}
+                {...field('cc')}
               />
             </>
           )}
           <TextInput
             label="Invite redirect URL"
             description="Where they land after accepting."
-            value={v.redirectUrl}
-            onChange={(e) => set('redirectUrl', e.currentTarget.value)}
-            error={errors.redirectUrl}
+            {...field('redirectUrl')}
             required
           />
           <Title order={2} fz="md" mt="sm">
