@@ -1,41 +1,67 @@
 import { Badge, Table } from '@mantine/core';
-import type { AppRoleAssignment, ServicePrincipal } from '../../api/graph';
+import { notifications } from '@mantine/notifications';
+import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
+import { type Paged, useAction } from '../../api/hooks';
+import { type ConfirmOptions, useConfirm } from '../../components/Confirm';
 import { DataTable, RemoveButton } from '../../components/DataTable';
+import { ErrorAlert, PagedList } from '../../components/States';
 import { roleName } from './appLogic';
 
-/** Who is assigned to an application: name, object type, role; Remove per row. */
-export function AssignmentsTable({
-  items,
+/**
+ * Who is assigned to an application (name, object type, role), with Remove after a confirmation.
+ * `paged` belongs to the caller, whose Add dialog also reloads it.
+ */
+export function AssignmentsList({
   app,
-  busy,
-  onRemove,
+  paged,
+  label,
+  empty,
+  confirmRemoval,
+  removedMessage,
 }: {
-  items: AppRoleAssignment[];
   app: ServicePrincipal;
-  busy?: boolean;
-  onRemove: (a: AppRoleAssignment) => void;
+  paged: Paged<AppRoleAssignment>;
+  label: string;
+  empty: { title: string; description: string };
+  confirmRemoval: (a: AppRoleAssignment) => ConfirmOptions;
+  removedMessage?: string;
 }) {
+  const confirm = useConfirm();
+  const removal = useAction();
+  const remove = async (a: AppRoleAssignment) => {
+    if (!(await confirm(confirmRemoval(a)))) return;
+    if (!(await removal.run(() => graph.removeAppAssignment(app.id, a.id)))) return;
+    if (removedMessage) notifications.show({ color: 'green', message: removedMessage });
+    paged.reload();
+  };
   return (
-    <DataTable
-      columns={['Display name', 'Object type', 'Role assigned', null]}
-      minWidth={520}
-      busy={busy}
-      testId="app-assignments-table"
-    >
-      {items.map((a) => (
-        <Table.Tr key={a.id}>
-          <Table.Td>{a.principalDisplayName ?? a.principalId}</Table.Td>
-          <Table.Td>
-            <Badge size="sm" variant="light" color={a.principalType === 'Group' ? 'teal' : 'blue'}>
-              {a.principalType}
-            </Badge>
-          </Table.Td>
-          <Table.Td>{roleName(app.appRoles, a.appRoleId)}</Table.Td>
-          <Table.Td ta="right">
-            <RemoveButton label={`Remove ${a.principalDisplayName ?? 'assignment'}`} onClick={() => onRemove(a)} />
-          </Table.Td>
-        </Table.Tr>
-      ))}
-    </DataTable>
+    <>
+      <ErrorAlert error={removal.error} onClose={removal.clearError} />
+      <PagedList paged={paged} label={label} empty={empty}>
+        {(items) => (
+          <DataTable
+            columns={['Display name', 'Object type', 'Role assigned', null]}
+            minWidth={520}
+            busy={paged.loading}
+            testId="app-assignments-table"
+          >
+            {items.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>{a.principalDisplayName ?? a.principalId}</Table.Td>
+                <Table.Td>
+                  <Badge size="sm" variant="light" color={a.principalType === 'Group' ? 'teal' : 'blue'}>
+                    {a.principalType}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{roleName(app.appRoles, a.appRoleId)}</Table.Td>
+                <Table.Td ta="right">
+                  <RemoveButton label={`Remove ${a.principalDisplayName ?? 'assignment'}`} onClick={() => remove(a)} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
+        )}
+      </PagedList>
+    </>
   );
 }

@@ -68,7 +68,7 @@ export function OwnersBlade({ app }: { app: ServicePrincipal }) {
         submitLabel="Add"
         excludeIds={new Set(paged.items.map((o) => o.id))}
         excludedLabel="Already an owner"
-        onSubmit={async (people) => {
+        onSubmit={async ({ people }) => {
           try {
             for (const p of people) await graph.addServicePrincipalOwner(app.id, p.id);
           } finally {

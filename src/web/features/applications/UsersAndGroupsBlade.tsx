@@ -3,34 +3,15 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useAction, usePaged } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { DialogActions } from '../../components/Forms';
-import { ErrorAlert, PagedList } from '../../components/States';
-import { AssignmentsTable } from './AssignmentsTable';
+import { AssignmentsList } from './AssignmentsTable';
 import { assignableRoles } from './appLogic';
 
 /** Users and groups: who is assigned to the application, with which role. */
 export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
-  const confirm = useConfirm();
   const paged = usePaged<AppRoleAssignment>(graph.appRoleAssignedToUrl(app.id));
   const [adding, setAdding] = useState(false);
-  const removal = useAction();
-
-  const remove = async (a: AppRoleAssignment) => {
-    const ok = await confirm({
-      title: 'Remove assignment',
-      message: `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}? ${
-        a.principalType === 'Group' ? 'Its members' : 'They'
-      } can no longer sign in to the application through this assignment.`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (ok && (await removal.run(() => graph.removeAppAssignment(app.id, a.id)))) {
-      notifications.show({ color: 'green', message: 'Assignment removed.' });
-      paged.reload();
-    }
-  };
 
   return (
     <Stack>
@@ -43,14 +24,21 @@ export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
           groups see it in My Apps.
         </Text>
       )}
-      <ErrorAlert error={removal.error} onClose={removal.clearError} />
-      <PagedList
+      <AssignmentsList
+        app={app}
         paged={paged}
         label="Assignments"
         empty={{ title: 'No users or groups are assigned', description: 'Assign users or groups with Add user/group.' }}
-      >
-        {(items) => <AssignmentsTable items={items} app={app} busy={paged.loading} onRemove={remove} />}
-      </PagedList>
+        confirmRemoval={(a) => ({
+          title: 'Remove assignment',
+          message: `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}? ${
+            a.principalType === 'Group' ? 'Its members' : 'They'
+          } can no longer sign in to the application through this assignment.`,
+          confirmLabel: 'Remove',
+          danger: true,
+        })}
+        removedMessage="Assignment removed."
+      />
       <Modal opened={adding} onClose={() => setAdding(false)} title="Add Assignment" size="lg">
         <AssignForm
           app={app}

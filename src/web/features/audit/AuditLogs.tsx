@@ -39,7 +39,7 @@ function PersonField({ label, value, onChange }: { label: string; value?: Person
         onClose={() => setOpen(false)}
         title={`Choose ${label.toLowerCase()}`}
         submitLabel="Select"
-        onSubmit={async (people) => {
+        onSubmit={async ({ people }) => {
           const p = people[0];
           if (p) onChange({ id: p.id, name: p.displayName });
         }}

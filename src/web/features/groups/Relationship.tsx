@@ -99,7 +99,7 @@ export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'membe
         submitLabel="Select"
         excludeIds={new Set(paged.items.map((o) => o.id))}
         excludedLabel={kind === 'members' ? 'Member' : 'Owner'}
-        onSubmit={async (people) => {
+        onSubmit={async ({ people }) => {
           try {
             for (const p of people) {
               await (kind === 'members' ? graph.addMember(group.id, p.id) : graph.addOwner(group.id, p.id));

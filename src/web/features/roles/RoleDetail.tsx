@@ -106,7 +106,7 @@ export function RoleDetail() {
         submitLabel="Add"
         excludeIds={new Set(principalIds)}
         excludedLabel="Assigned"
-        onSubmit={async (chosen) => {
+        onSubmit={async ({ people: chosen }) => {
           try {
             for (const p of chosen) await graph.assignRole(p.id, id);
           } finally {
