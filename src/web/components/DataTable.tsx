@@ -1,5 +1,8 @@
-import { Button, type ButtonProps, Table, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, type ButtonProps, Table, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { Paged } from '../api/hooks';
+import { PagedList } from './States';
 
 /**
  * A table of records: scrolls sideways below `minWidth` rather than squeezing its columns.
@@ -52,5 +55,45 @@ export function RemoveButton({
     <Button size="xs" variant="subtle" color="red" onClick={onClick} aria-label={label} {...props}>
       {children}
     </Button>
+  );
+}
+
+/** A server-paged list shown as a DataTable (see PagedList), `row` drawing each item's row. */
+export function PagedTable<T>({
+  paged,
+  label,
+  empty,
+  row,
+  ...table
+}: {
+  paged: Paged<T>;
+  label: string;
+  empty: { title: string; description?: ReactNode };
+  row: (item: T) => ReactNode;
+  columns: ReactNode[];
+  minWidth: number;
+  testId?: string;
+  highlight?: boolean;
+}) {
+  return (
+    <PagedList paged={paged} label={label} empty={empty}>
+      {(items) => (
+        <DataTable {...table} busy={paged.loading}>
+          {items.map(row)}
+        </DataTable>
+      )}
+    </PagedList>
+  );
+}
+
+/** A cell whose text links to a page of the SPA (an object's detail), with `children` after the link. */
+export function LinkCell({ to, label, children }: { to: string; label: ReactNode; children?: ReactNode }) {
+  return (
+    <Table.Td>
+      <Anchor component={Link} to={to}>
+        {label}
+      </Anchor>
+      {children}
+    </Table.Td>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Group, type GroupProps, Paper, Stack, Text } from '@mantine/core';
+import { Button, Group, type GroupProps, Paper, Stack, Text, Title } from '@mantine/core';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
 import { ErrorAlert } from './States';
 
@@ -143,4 +143,16 @@ export function useFormValues<V extends object>(initial: V | (() => V)) {
     error: errors[key],
   });
   return { values, errors, set, setValues, check, field };
+}
+
+/** A titled card of a settings page; `id` ties the title to the section for assistive technology. */
+export function SettingsSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={id}>
+      <Title order={2} fz="lg" id={id} mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
 }

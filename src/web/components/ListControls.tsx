@@ -1,6 +1,8 @@
 import { Button, Group, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { useDebounced } from '../api/hooks';
+import { searchExpression } from '../api/odata';
 
 /** A text kept in the page's address (`?q=…`), so that a search survives a reload and the Back button. */
 export function useQueryParam(name: string): [string, (value: string) => void] {
@@ -18,6 +20,16 @@ export function useQueryParam(name: string): [string, (value: string) => void] {
     );
   };
   return [value, set];
+}
+
+/**
+ * The search of a list page: the text in the box (kept in the address as `?q=`), the text searched
+ * for once typing paused, and the `$search` expression over `fields` (undefined while blank).
+ */
+export function useListSearch(fields: readonly string[]) {
+  const [term, setTerm] = useQueryParam('q');
+  const search = useDebounced(term.trim(), 300);
+  return { term, setTerm, search, expr: searchExpression(fields, search) };
 }
 
 /** The search box above a list. */

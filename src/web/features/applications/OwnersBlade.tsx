@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { type DirectoryObject, graph, type ServicePrincipal } from '../../api/graph';
 import { useAction, usePaged } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { DataTable, RemoveButton } from '../../components/DataTable';
+import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
-import { ErrorAlert, PagedList } from '../../components/States';
+import { ErrorAlert } from '../../components/States';
 import { objectKind, objectSubtitle } from '../groups/Relationship';
 
 /** The Owners blade: owners manage the application (also from My Apps). */
@@ -35,32 +35,30 @@ export function OwnersBlade({ app }: { app: ServicePrincipal }) {
         <Button onClick={() => setPicking(true)}>Add owners</Button>
       </Group>
       <ErrorAlert error={removal.error} onClose={removal.clearError} />
-      <PagedList
+      <PagedTable
         paged={paged}
         label="Owners"
         empty={{ title: 'No owners', description: 'Owners can manage this application and its users from My Apps.' }}
-      >
-        {(items) => (
-          <DataTable columns={['Name', 'E-mail', null]} minWidth={480} busy={paged.loading} testId="owners-table">
-            {items.map((o) => (
-              <Table.Tr key={o.id}>
-                <Table.Td>
-                  {o.displayName}{' '}
-                  {objectKind(o) === 'Guest' && (
-                    <Badge size="xs" variant="light" color="grape">
-                      Guest
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{objectSubtitle(o)}</Table.Td>
-                <Table.Td ta="right">
-                  <RemoveButton label={`Remove ${o.displayName}`} onClick={() => remove(o)} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </DataTable>
+        columns={['Name', 'E-mail', null]}
+        minWidth={480}
+        testId="owners-table"
+        row={(o) => (
+          <Table.Tr key={o.id}>
+            <Table.Td>
+              {o.displayName}{' '}
+              {objectKind(o) === 'Guest' && (
+                <Badge size="xs" variant="light" color="grape">
+                  Guest
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>{objectSubtitle(o)}</Table.Td>
+            <Table.Td ta="right">
+              <RemoveButton label={`Remove ${o.displayName}`} onClick={() => remove(o)} />
+            </Table.Td>
+          </Table.Tr>
         )}
-      </PagedList>
+      />
       <PeoplePicker
         opened={picking}
         onClose={() => setPicking(false)}

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Modal, Paper, Radio, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Paper, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { SamlAttributeSource, SamlSettings } from '../../../contracts/applications';
@@ -9,6 +9,7 @@ import { browserEnv, discover } from '../../auth/oidc';
 import { useConfirm } from '../../components/Confirm';
 import { DataTable, RemoveButton } from '../../components/DataTable';
 import { DialogActions, FormActions, FormCard } from '../../components/Forms';
+import { RadioChoices } from '../../components/RadioChoices';
 import { Async, Empty, ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { checkUrlList, discoveryUrl, federationUrls, samlIdentifiers, urlProblem, withSamlIdentifiers } from './appLogic';
@@ -41,12 +42,16 @@ function ChooseMethod({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
     <Paper withBorder p="md" maw={720}>
       <Stack>
         <Text size="sm">This application has no single sign-on method. Users reach it through its homepage link.</Text>
-        <Radio.Group label="Select a single sign-on method" value={value} onChange={(v) => setValue(v as 'oidc' | 'saml')}>
-          <Stack gap={6} mt={6}>
-            <Radio value="oidc" label="OpenID Connect" />
-            <Radio value="saml" label="SAML" />
-          </Stack>
-        </Radio.Group>
+        <RadioChoices
+          label="Select a single sign-on method"
+          value={value}
+          onChange={setValue}
+          options={[
+            { value: 'oidc', label: 'OpenID Connect' },
+            { value: 'saml', label: 'SAML' },
+          ]}
+          compact
+        />
         <FormActions error={save.error} busy={save.busy} submitLabel="Use this method" onSubmit={choose} />
       </Stack>
     </Paper>

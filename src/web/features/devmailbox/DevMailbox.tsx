@@ -3,10 +3,10 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { type DevMailboxMessage, graph, type OutboxEntry } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
+import { LinkCell, PagedTable } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
 import { Properties } from '../../components/Properties';
-import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
+import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 
 /** The API answers 404 with an explanation when PORTICO_SMTP_URL is set: there is no development mailbox then. */
@@ -68,39 +68,22 @@ function Mailbox() {
               Refresh
             </Button>
           </Group>
-          {paged.error ? (
-            <ErrorNotice error={paged.error} onRetry={paged.reload} />
-          ) : paged.loading && paged.items.length === 0 ? (
-            <Loading />
-          ) : paged.items.length === 0 ? (
-            <Empty title="No messages yet" description="Invite a guest: the invitation e-mail shows up here." />
-          ) : (
-            <Table.ScrollContainer minWidth={560}>
-              <Table striped highlightOnHover aria-busy={paged.loading} data-testid="dev-mailbox-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>To</Table.Th>
-                    <Table.Th>Subject</Table.Th>
-                    <Table.Th>Received</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {paged.items.map((m) => (
-                    <Table.Tr key={m.id}>
-                      <Table.Td style={{ wordBreak: 'break-all' }}>{m.to.join(', ')}</Table.Td>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/admin/dev-mailbox/${m.id}`}>
-                          {m.subject || '(no subject)'}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.receivedDateTime)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          <Pager paged={paged} label="Messages" />
+          <PagedTable
+            paged={paged}
+            label="Messages"
+            empty={{ title: 'No messages yet', description: 'Invite a guest: the invitation e-mail shows up here.' }}
+            columns={['To', 'Subject', 'Received']}
+            minWidth={560}
+            highlight
+            testId="dev-mailbox-table"
+            row={(m) => (
+              <Table.Tr key={m.id}>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{m.to.join(', ')}</Table.Td>
+                <LinkCell to={`/admin/dev-mailbox/${m.id}`} label={m.subject || '(no subject)'} />
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.receivedDateTime)}</Table.Td>
+              </Table.Tr>
+            )}
+          />
         </Stack>
       </Tabs.Panel>
       <Tabs.Panel value="outbox" pt="md">
@@ -115,45 +98,34 @@ const STATUS_COLOR = { pending: 'yellow', sent: 'green', dead: 'red' } as const;
 /** Delivery status of outgoing mail (also with SMTP: that is where failures show). */
 function Outbox() {
   const paged = usePaged<OutboxEntry>(graph.devOutboxUrl());
-  if (paged.error) return <ErrorNotice error={paged.error} onRetry={paged.reload} />;
-  if (paged.loading && paged.items.length === 0) return <Loading />;
-  if (paged.items.length === 0) return <Empty title="No outgoing mail yet" />;
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped aria-busy={paged.loading} data-testid="outbox-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>To</Table.Th>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Attempts</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {paged.items.map((o) => (
-              <Table.Tr key={o.id}>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{o.to.join(', ')}</Table.Td>
-                <Table.Td>{o.subject}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={STATUS_COLOR[o.status] ?? 'gray'}>
-                    {o.status}
-                  </Badge>
-                  {o.lastError && (
-                    <Text size="xs" c="dimmed" mt={2}>
-                      {o.lastError}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{o.attempts}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(o.createdDateTime)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <Pager paged={paged} label="Outgoing mail" />
+      <PagedTable
+        paged={paged}
+        label="Outgoing mail"
+        empty={{ title: 'No outgoing mail yet' }}
+        columns={['To', 'Subject', 'Status', 'Attempts', 'Created']}
+        minWidth={640}
+        testId="outbox-table"
+        row={(o) => (
+          <Table.Tr key={o.id}>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{o.to.join(', ')}</Table.Td>
+            <Table.Td>{o.subject}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={STATUS_COLOR[o.status] ?? 'gray'}>
+                {o.status}
+              </Badge>
+              {o.lastError && (
+                <Text size="xs" c="dimmed" mt={2}>
+                  {o.lastError}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>{o.attempts}</Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(o.createdDateTime)}</Table.Td>
+          </Table.Tr>
+        )}
+      />
     </Stack>
   );
 }

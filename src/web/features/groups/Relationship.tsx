@@ -1,13 +1,12 @@
-import { Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { type DirectoryObject, type Group as GroupT, graph, isDynamicGroup } from '../../api/graph';
 import { useAction, usePaged } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { DataTable, RemoveButton } from '../../components/DataTable';
+import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
-import { ErrorAlert, PagedList } from '../../components/States';
+import { ErrorAlert } from '../../components/States';
 
 export const objectKind = (o: DirectoryObject): string =>
   o['@odata.type'] === '#microsoft.graph.group' ? 'Group' : o.userType === 'Guest' ? 'Guest' : 'Member';
@@ -57,41 +56,35 @@ export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'membe
         </Text>
       )}
       <ErrorAlert error={removal.error} onClose={removal.clearError} />
-      <PagedList
+      <PagedTable
         paged={paged}
         label={noun}
         empty={{ title: `No ${noun}`, description: kind === 'owners' ? 'Owners can manage this group in My Groups.' : undefined }}
-      >
-        {(items) => (
-          <DataTable columns={['Name', 'E-mail', 'Type', 'Action']} minWidth={480} busy={paged.loading} testId={`${kind}-table`}>
-            {items.map((o) => (
-              <Table.Tr key={o.id}>
-                <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={o['@odata.type'] === '#microsoft.graph.group' ? `/admin/groups/${o.id}` : `/admin/users/${o.id}`}
-                  >
-                    {o.displayName}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={objectKind(o) === 'Guest' ? 'grape' : 'gray'}>
-                    {objectKind(o)}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <RemoveButton
-                    label={`Remove ${o.displayName}`}
-                    onClick={() => remove(o)}
-                    disabled={kind === 'members' && dynamic}
-                  />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </DataTable>
+        columns={['Name', 'E-mail', 'Type', 'Action']}
+        minWidth={480}
+        testId={`${kind}-table`}
+        row={(o) => (
+          <Table.Tr key={o.id}>
+            <LinkCell
+              to={o['@odata.type'] === '#microsoft.graph.group' ? `/admin/groups/${o.id}` : `/admin/users/${o.id}`}
+              label={o.displayName}
+            />
+            <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={objectKind(o) === 'Guest' ? 'grape' : 'gray'}>
+                {objectKind(o)}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <RemoveButton
+                label={`Remove ${o.displayName}`}
+                onClick={() => remove(o)}
+                disabled={kind === 'members' && dynamic}
+              />
+            </Table.Td>
+          </Table.Tr>
         )}
-      </PagedList>
+      />
       <PeoplePicker
         opened={picking}
         onClose={() => setPicking(false)}

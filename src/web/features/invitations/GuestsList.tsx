@@ -1,13 +1,13 @@
-import { Anchor, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
 import { useDebounced, usePaged } from '../../api/hooks';
 import { and, searchExpression } from '../../api/odata';
-import { DataTable, RemoveButton } from '../../components/DataTable';
+import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
 import { FilterButtons, ListSearch } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
-import { ErrorAlert, PagedList } from '../../components/States';
+import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { InvitationState, useGuestActions } from './guestActions';
 
@@ -54,71 +54,60 @@ export function GuestsList() {
         <FilterButtons label="Invitation state" options={STATES} value={state} onChange={setState} />
       </Group>
       <ErrorAlert error={actions.error} onClose={actions.clearError} />
-      <PagedList
+      <PagedTable
         paged={paged}
         label="Guests"
         empty={{
           title: search || state ? 'No guests match' : 'No guests yet',
           description: search || state ? 'Try another name, or show all guests.' : 'Invite someone with Invite external user.',
         }}
-      >
-        {(items) => (
-          <DataTable
-            columns={['Display name', 'E-mail', 'Invitation state', 'Created', 'Actions']}
-            minWidth={760}
-            busy={paged.loading}
-            highlight
-            testId="guests-table"
-          >
-            {items.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/admin/users/${u.id}`}>
-                    {u.displayName}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{u.mail ?? u.userPrincipalName}</Table.Td>
-                <Table.Td style={{ minWidth: 190 }}>
-                  <InvitationState user={u} />
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{formatDateTime(u.createdDateTime)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    {u.externalUserState === 'PendingAcceptance' && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        onClick={() => actions.resend(u)}
-                        loading={actions.running === `resend:${u.id}`}
-                        aria-label={`Resend invitation to ${u.displayName}`}
-                      >
-                        Resend invitation
-                      </Button>
-                    )}
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      onClick={() => actions.reset(u)}
-                      aria-label={`Reset redemption status of ${u.displayName}`}
-                    >
-                      Reset redemption
-                    </Button>
-                    <RemoveButton
-                      label={`Delete ${u.displayName}`}
-                      onClick={() => actions.remove(u)}
-                      loading={actions.running === `delete:${u.id}`}
-                    >
-                      Delete
-                    </RemoveButton>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </DataTable>
+        columns={['Display name', 'E-mail', 'Invitation state', 'Created', 'Actions']}
+        minWidth={760}
+        highlight
+        testId="guests-table"
+        row={(u) => (
+          <Table.Tr key={u.id}>
+            <LinkCell to={`/admin/users/${u.id}`} label={u.displayName} />
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{u.mail ?? u.userPrincipalName}</Table.Td>
+            <Table.Td style={{ minWidth: 190 }}>
+              <InvitationState user={u} />
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">{formatDateTime(u.createdDateTime)}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Group gap={4} wrap="nowrap">
+                {u.externalUserState === 'PendingAcceptance' && (
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    onClick={() => actions.resend(u)}
+                    loading={actions.running === `resend:${u.id}`}
+                    aria-label={`Resend invitation to ${u.displayName}`}
+                  >
+                    Resend invitation
+                  </Button>
+                )}
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  onClick={() => actions.reset(u)}
+                  aria-label={`Reset redemption status of ${u.displayName}`}
+                >
+                  Reset redemption
+                </Button>
+                <RemoveButton
+                  label={`Delete ${u.displayName}`}
+                  onClick={() => actions.remove(u)}
+                  loading={actions.running === `delete:${u.id}`}
+                >
+                  Delete
+                </RemoveButton>
+              </Group>
+            </Table.Td>
+          </Table.Tr>
         )}
-      </PagedList>
+      />
       {actions.dialog}
     </Stack>
   );

@@ -13,9 +13,9 @@ import {
 import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { useConfirm } from '../../components/Confirm';
-import { DataTable, RemoveButton } from '../../components/DataTable';
+import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, ErrorAlert, PagedList } from '../../components/States';
+import { Async, ErrorAlert } from '../../components/States';
 import { objectKind, objectSubtitle } from '../groups/Relationship';
 import { addedMessage } from '../invitations/invitationLogic';
 import { AddMembersDialog } from './AddMembersDialog';
@@ -125,42 +125,35 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
           </Tooltip>
         )}
       </Group>
-      <PagedList
+      <PagedTable
         paged={paged}
         label="Members"
         empty={{ title: 'No members yet', description: canManage ? 'Select + to add people.' : undefined }}
-      >
-        {(items) => (
-          <DataTable
-            columns={['Name', 'E-mail', 'Type', ...(canManage ? ['Action'] : [])]}
-            minWidth={420}
-            busy={paged.loading}
-            testId="members-table"
-          >
-            {items.map((o) => (
-              <Table.Tr key={o.id}>
-                <Table.Td>
-                  {o.displayName}
-                  {o.id === myId && (
-                    <Text span size="xs" c="dimmed" ml={6}>
-                      (you)
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
-                <Table.Td>
-                  <MemberType o={o} />
-                </Table.Td>
-                {canManage && (
-                  <Table.Td>
-                    <RemoveButton label={`Remove ${o.displayName}`} onClick={() => remove(o)} />
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </DataTable>
+        columns={['Name', 'E-mail', 'Type', ...(canManage ? ['Action'] : [])]}
+        minWidth={420}
+        testId="members-table"
+        row={(o) => (
+          <Table.Tr key={o.id}>
+            <Table.Td>
+              {o.displayName}
+              {o.id === myId && (
+                <Text span size="xs" c="dimmed" ml={6}>
+                  (you)
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
+            <Table.Td>
+              <MemberType o={o} />
+            </Table.Td>
+            {canManage && (
+              <Table.Td>
+                <RemoveButton label={`Remove ${o.displayName}`} onClick={() => remove(o)} />
+              </Table.Td>
+            )}
+          </Table.Tr>
         )}
-      </PagedList>
+      />
       <AddMembersDialog
         opened={adding}
         onClose={() => setAdding(false)}

@@ -1,11 +1,11 @@
-import { Anchor, Badge, Button, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { graph, type UnifiedRoleAssignment } from '../../api/graph';
 import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { DataTable, RemoveButton } from '../../components/DataTable';
+import { DataTable, LinkCell, RemoveButton } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { Async, ErrorAlert, ErrorNotice, PagedList } from '../../components/States';
@@ -70,16 +70,13 @@ export function RoleDetail() {
                   const name = u?.displayName ?? a.principalId;
                   return (
                     <Table.Tr key={a.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/admin/users/${a.principalId}`}>
-                          {name}
-                        </Anchor>
+                      <LinkCell to={`/admin/users/${a.principalId}`} label={name}>
                         {u?.userType === 'Guest' && (
                           <Badge ml={6} size="xs" variant="light" color="grape">
                             Guest
                           </Badge>
                         )}
-                      </Table.Td>
+                      </LinkCell>
                       <Table.Td style={{ wordBreak: 'break-all' }}>
                         {u?.userPrincipalName ?? (
                           <Text size="sm" c="dimmed">

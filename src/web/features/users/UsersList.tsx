@@ -1,13 +1,11 @@
-import { Anchor, Badge, Button, Group, Stack, Table } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
-import { useDebounced, usePaged } from '../../api/hooks';
-import { searchExpression } from '../../api/odata';
-import { DataTable } from '../../components/DataTable';
-import { FilterButtons, ListSearch, useQueryParam } from '../../components/ListControls';
+import { usePaged } from '../../api/hooks';
+import { LinkCell, PagedTable } from '../../components/DataTable';
+import { FilterButtons, ListSearch, useListSearch } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
-import { PagedList } from '../../components/States';
 
 const PAGE_SIZE = 20;
 type UserTypeFilter = '' | 'Member' | 'Guest';
@@ -19,11 +17,10 @@ const USER_TYPES = [
 
 export function UsersList() {
   const [params] = useSearchParams();
-  const [term, setTerm] = useQueryParam('q');
+  const { term, setTerm, search, expr } = useListSearch(PEOPLE_SEARCH_FIELDS);
   const [type, setType] = useState<UserTypeFilter>((params.get('type') as UserTypeFilter | null) ?? '');
-  const search = useDebounced(term.trim(), 300);
   const url = graph.usersUrl({
-    search: searchExpression(PEOPLE_SEARCH_FIELDS, search),
+    search: expr,
     filter: type ? `userType eq '${type}'` : undefined,
     top: PAGE_SIZE,
     select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
@@ -50,46 +47,35 @@ export function UsersList() {
         <ListSearch label="Search users" placeholder="Name, e-mail or user principal name" value={term} onChange={setTerm} />
         <FilterButtons label="User type" options={USER_TYPES} value={type} onChange={setType} />
       </Group>
-      <PagedList
+      <PagedTable
         paged={paged}
         label="Users"
         empty={{
           title: search ? `No users match “${search}”` : 'No users yet',
           description: search ? 'Try another name or e-mail address.' : 'Create the first user with New user.',
         }}
-      >
-        {(items) => (
-          <DataTable
-            columns={['Display name', 'User principal name', 'User type', 'Account']}
-            minWidth={560}
-            busy={paged.loading}
-            highlight
-            testId="users-table"
-          >
-            {items.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/admin/users/${u.id}`}>
-                    {u.displayName}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
-                <Table.Td>
-                  {u.userType}
-                  {u.externalUserState === 'PendingAcceptance' && (
-                    <Badge size="xs" variant="light" color="yellow" ml={6}>
-                      Pending acceptance
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <AccountBadge enabled={u.accountEnabled} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </DataTable>
+        columns={['Display name', 'User principal name', 'User type', 'Account']}
+        minWidth={560}
+        highlight
+        testId="users-table"
+        row={(u) => (
+          <Table.Tr key={u.id}>
+            <LinkCell to={`/admin/users/${u.id}`} label={u.displayName} />
+            <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
+            <Table.Td>
+              {u.userType}
+              {u.externalUserState === 'PendingAcceptance' && (
+                <Badge size="xs" variant="light" color="yellow" ml={6}>
+                  Pending acceptance
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>
+              <AccountBadge enabled={u.accountEnabled} />
+            </Table.Td>
+          </Table.Tr>
         )}
-      </PagedList>
+      />
     </Stack>
   );
 }
