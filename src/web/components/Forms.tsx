@@ -1,5 +1,6 @@
 import { Button, Group, type GroupProps, Paper, Stack, Text, Title } from '@mantine/core';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
+import { Link } from 'react-router';
 import { ErrorAlert } from './States';
 
 /** A form on a card (a page's form or a blade's settings); `label` names it for assistive technology. */
@@ -36,6 +37,7 @@ export function FormActions({
   disabled,
   testId,
   justify,
+  cancelTo,
   children,
 }: {
   error: string | undefined;
@@ -45,7 +47,9 @@ export function FormActions({
   disabled?: boolean;
   testId?: string;
   justify?: GroupProps['justify'];
-  /** Further buttons (Cancel, Delete, Discard…). */
+  /** A Cancel button leading back to this page. */
+  cancelTo?: string;
+  /** Further buttons (Delete, Discard…). */
   children?: ReactNode;
 }) {
   return (
@@ -55,6 +59,11 @@ export function FormActions({
         <Button type={onSubmit ? 'button' : 'submit'} onClick={onSubmit} loading={busy} disabled={disabled} data-testid={testId}>
           {submitLabel}
         </Button>
+        {cancelTo && (
+          <Button variant="default" component={Link} to={cancelTo}>
+            Cancel
+          </Button>
+        )}
         {children}
       </Group>
     </>

@@ -3,7 +3,7 @@ import { useParams } from 'react-router';
 import { graph, type ServicePrincipal } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
 import { BladeTabs } from '../../components/BladeTabs';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
 import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -21,14 +21,7 @@ export function AppDetail() {
   const title = app.data?.displayName ?? 'Application';
   return (
     <Stack>
-      <PageHeader
-        title={title}
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'All applications', to: '/admin/applications' },
-          { label: title },
-        ]}
-      />
+      <PageHeader title={title} crumbs={adminCrumbs(['All applications', '/admin/applications'], title)} />
       <Async state={app}>
         {(sp) => (
           <BladeTabs

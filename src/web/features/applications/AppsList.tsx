@@ -4,7 +4,7 @@ import { graph, type ServicePrincipal } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
 import { ListSearch, useListSearch } from '../../components/ListControls';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { isHidden, ssoModeLabel } from './appLogic';
 
 /** Enterprise applications → All applications: search and server paging. */
@@ -15,7 +15,7 @@ export function AppsList() {
     <Stack>
       <PageHeader
         title="All applications"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Enterprise applications' }, { label: 'All applications' }]}
+        crumbs={adminCrumbs('Enterprise applications', 'All applications')}
         actions={
           <Button component={Link} to="/admin/applications/new">
             New application

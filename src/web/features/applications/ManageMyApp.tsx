@@ -7,7 +7,7 @@ import { useLoad, usePaged } from '../../api/hooks';
 import { PageHeader } from '../../components/PageHeader';
 import { type PeopleChoice, PeoplePicker, type Settle } from '../../components/PeoplePicker';
 import { Async } from '../../components/States';
-import { AssignmentsList } from './AssignmentsTable';
+import { AssignmentsList } from './Assignments';
 import { ownerAssignRole, planInvite } from './appLogic';
 
 /** My Apps → Manage your application (for the app's owners): its users and + Add members. */

@@ -18,7 +18,7 @@ import { useNavigate } from 'react-router';
 import { type ApplicationTemplate, graph } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { DialogActions } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async, Empty } from '../../components/States';
 import { optionalUrlProblem } from './appLogic';
@@ -40,11 +40,7 @@ export function NewApplication() {
     <Stack>
       <PageHeader
         title="Browse the application gallery"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'All applications', to: '/admin/applications' },
-          { label: 'New application' },
-        ]}
+        crumbs={adminCrumbs(['All applications', '/admin/applications'], 'New application')}
         description="Pick an application with documented single sign-on settings, or create your own for any app that speaks OpenID Connect or SAML."
         actions={<Button onClick={() => setCustom(true)}>Create your own application</Button>}
       />

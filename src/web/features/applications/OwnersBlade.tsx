@@ -2,8 +2,8 @@ import { Badge, Button, Group, Stack, Table } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type DirectoryObject, graph, type ServicePrincipal } from '../../api/graph';
-import { useAction, usePaged } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { usePaged } from '../../api/hooks';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { ErrorAlert } from '../../components/States';
@@ -11,19 +11,17 @@ import { objectKind, objectSubtitle } from '../groups/Relationship';
 
 /** The Owners blade: owners manage the application (also from My Apps). */
 export function OwnersBlade({ app }: { app: ServicePrincipal }) {
-  const confirm = useConfirm();
   const paged = usePaged<DirectoryObject>(graph.servicePrincipalOwnersUrl(app.id));
   const [picking, setPicking] = useState(false);
-  const removal = useAction();
+  const removal = useConfirmedAction();
 
   const remove = async (o: DirectoryObject) => {
-    const ok = await confirm({
-      title: 'Remove owner',
-      message: `Remove ${o.displayName} from the owners of ${app.displayName}?`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (ok && (await removal.run(() => graph.removeServicePrincipalOwner(app.id, o.id)))) {
+    if (
+      await removal.confirmAndRun(
+        destructive('Remove owner', `Remove ${o.displayName} from the owners of ${app.displayName}?`),
+        () => graph.removeServicePrincipalOwner(app.id, o.id),
+      )
+    ) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
     }

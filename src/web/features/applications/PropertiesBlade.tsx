@@ -4,14 +4,12 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { UpdateServicePrincipalBody } from '../../../contracts/applications';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { useAction } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { FormActions, FormCard } from '../../components/Forms';
 import { isHidden, optionalUrlProblem, withHidden } from './appLogic';
 
 /** The Properties blade: what Entra shows on an enterprise application's Properties page. */
 export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; onSaved: (sp: ServicePrincipal) => void }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const [enabled, setEnabled] = useState(a.accountEnabled);
   const [name, setName] = useState(a.displayName);
@@ -21,7 +19,7 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
   const [visible, setVisible] = useState(!isHidden(a.tags));
   const [notes, setNotes] = useState(a.notes ?? '');
   const [description, setDescription] = useState(a.description ?? '');
-  const change = useAction();
+  const change = useConfirmedAction();
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -46,13 +44,17 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
   };
 
   const remove = async () => {
-    const ok = await confirm({
-      title: 'Delete application',
-      message: `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (ok && (await change.run(() => graph.deleteServicePrincipal(a.id), 'delete'))) {
+    if (
+      await change.confirmAndRun(
+        destructive(
+          'Delete application',
+          `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
+          'Delete',
+        ),
+        () => graph.deleteServicePrincipal(a.id),
+        'delete',
+      )
+    ) {
       notifications.show({ color: 'green', message: `${a.displayName} was deleted.` });
       navigate('/admin/applications');
     }

@@ -1,4 +1,4 @@
-import { Select, Switch, Text } from '@mantine/core';
+import { Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { SERVICE_PRINCIPAL_LIMITS } from '../../../contracts/applications';
@@ -7,7 +7,8 @@ import { useAction, useLoad } from '../../api/hooks';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { FormActions, FormCard } from '../../components/Forms';
 import { Async } from '../../components/States';
-import { assignableRoles, DEFAULT_APP_ROLE_ID } from './appLogic';
+import { RoleSelect } from './Assignments';
+import { DEFAULT_APP_ROLE_ID } from './appLogic';
 
 /** Names of the configured group and approvers (a deleted one shows its id). */
 async function loadPicked(app: ServicePrincipal): Promise<{ group: Picked[]; approvers: Picked[] }> {
@@ -45,7 +46,6 @@ function SelfServiceForm({
   onSaved: () => void;
 }) {
   const s = app.selfServiceAccess;
-  const roles = assignableRoles(app.appRoles);
   const [enabled, setEnabled] = useState(s.enabled);
   const [group, setGroup] = useState<Picked[]>(initial.group);
   const [requireApproval, setRequireApproval] = useState(s.requireApproval);
@@ -105,13 +105,7 @@ function SelfServiceForm({
         max={SERVICE_PRINCIPAL_LIMITS.approvers}
         testId="self-service-approvers"
       />
-      <Select
-        label="To which role should users be assigned in this application?"
-        data={roles}
-        value={role}
-        onChange={(v) => v && setRole(v)}
-        allowDeselect={false}
-      />
+      <RoleSelect app={app} label="To which role should users be assigned in this application?" value={role} onChange={setRole} />
       <Text size="xs" c="dimmed">
         Requests and approvals themselves arrive in a later version; these settings are kept now.
       </Text>

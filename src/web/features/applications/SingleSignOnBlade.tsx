@@ -6,7 +6,8 @@ import { samlAttributeSources } from '../../../contracts/applications';
 import { graph, type PasswordCredential, type ServicePrincipal } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { browserEnv, discover } from '../../auth/oidc';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { CopyField } from '../../components/CopyValue';
 import { DataTable, RemoveButton } from '../../components/DataTable';
 import { DialogActions, FormActions, FormCard } from '../../components/Forms';
 import { RadioChoices } from '../../components/RadioChoices';
@@ -14,7 +15,7 @@ import { Async, Empty, ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { checkUrlList, discoveryUrl, federationUrls, samlIdentifiers, urlProblem, withSamlIdentifiers } from './appLogic';
 import { RowsEditor } from './RowsEditor';
-import { CopyField, SecretOnce } from './SecretOnce';
+import { SecretOnce } from './SecretOnce';
 
 /** Addresses of this Portico: tenant id (the organization's id) and the OIDC issuer. */
 function useEndpoints() {
@@ -141,19 +142,17 @@ const EXPIRY_CHOICES = [
 ];
 
 function ClientSecrets({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const confirm = useConfirm();
   const [creating, setCreating] = useState(false);
   const [fresh, setFresh] = useState<PasswordCredential>();
-  const removal = useAction();
+  const removal = useConfirmedAction();
 
   const remove = async (c: PasswordCredential) => {
-    const ok = await confirm({
-      title: 'Delete client secret',
-      message: `Delete the secret ${c.displayName ? `“${c.displayName}” ` : ''}(${c.hint}…)? Applications using it can no longer sign in.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (!ok || !(await removal.run(() => graph.removePassword(app.id, c.keyId)))) return;
+    const confirmation = destructive(
+      'Delete client secret',
+      `Delete the secret ${c.displayName ? `“${c.displayName}” ` : ''}(${c.hint}…)? Applications using it can no longer sign in.`,
+      'Delete',
+    );
+    if (!(await removal.confirmAndRun(confirmation, () => graph.removePassword(app.id, c.keyId)))) return;
     if (fresh?.keyId === c.keyId) setFresh(undefined);
     notifications.show({ color: 'green', message: 'Client secret deleted.' });
     onChanged();
@@ -445,16 +444,15 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
 }
 
 function Certificates({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const confirm = useConfirm();
-  const creation = useAction();
+  const creation = useConfirmedAction();
   const create = async () => {
-    const ok = await confirm({
+    const confirmation = {
       title: 'New certificate',
       message:
         'Create a new token-signing certificate? It is used at once: update the certificate (or metadata) in the application, or its sign-ins will fail.',
       confirmLabel: 'Create',
-    });
-    if (ok && (await creation.run(() => graph.addTokenSigningCertificate(app.id)))) {
+    };
+    if (await creation.confirmAndRun(confirmation, () => graph.addTokenSigningCertificate(app.id))) {
       notifications.show({ color: 'green', message: 'New signing certificate created and active.' });
       onChanged();
     }

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useAction, usePaged } from '../../api/hooks';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { DialogActions } from '../../components/Forms';
-import { AssignmentsList } from './AssignmentsTable';
+import { AssignmentsList, RoleSelect } from './Assignments';
 import { assignableRoles } from './appLogic';
 
 /** Users and groups: who is assigned to the application, with which role. */
@@ -63,10 +63,9 @@ function AssignForm({
   assigned: ReadonlySet<string>;
   onAssigned: () => void;
 }) {
-  const roles = assignableRoles(app.appRoles);
   const [kind, setKind] = useState<'users' | 'groups'>('users');
   const [picked, setPicked] = useState<Picked[]>([]);
-  const [role, setRole] = useState<string>(roles[0]?.value ?? '');
+  const [role, setRole] = useState(() => assignableRoles(app.appRoles)[0]?.value ?? '');
   const action = useAction();
 
   const submit = async () => {
@@ -104,16 +103,7 @@ function AssignForm({
         excludeIds={assigned}
         excludedLabel="Already assigned"
       />
-      <Select
-        label="Select a role"
-        data={roles}
-        value={role}
-        onChange={(v) => v && setRole(v)}
-        allowDeselect={false}
-        description={
-          roles.length === 1 && roles[0]?.label === 'Default Access' ? 'This application defines no roles.' : undefined
-        }
-      />
+      <RoleSelect app={app} label="Select a role" value={role} onChange={setRole} explainDefault />
       <DialogActions
         error={action.error}
         busy={action.busy}

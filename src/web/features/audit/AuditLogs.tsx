@@ -2,7 +2,7 @@ import { Autocomplete, Button, Group, Paper, SimpleGrid, Stack, Text, TextInput 
 import { type FormEvent, useState } from 'react';
 import type { DirectoryAudit } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { PagedList } from '../../components/States';
 import { AuditTable } from './AuditTable';
@@ -85,7 +85,7 @@ export function AuditLogs() {
     <Stack>
       <PageHeader
         title="Audit logs"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Audit logs' }]}
+        crumbs={adminCrumbs('Audit logs')}
         description="Every change made in the directory, newest first."
       />
       <Paper withBorder p="md" component="form" onSubmit={apply} aria-label="Filter audit logs">

@@ -4,7 +4,7 @@ import { ApiError } from '../../api/client';
 import { type DevMailboxMessage, graph, type OutboxEntry } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
 import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -24,12 +24,7 @@ export function DevMailbox() {
     <Stack>
       <PageHeader
         title="Development mailbox"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          ...(id
-            ? [{ label: 'Development mailbox', to: '/admin/dev-mailbox' }, { label: 'Message' }]
-            : [{ label: 'Development mailbox' }]),
-        ]}
+        crumbs={id ? adminCrumbs(['Development mailbox', '/admin/dev-mailbox'], 'Message') : adminCrumbs('Development mailbox')}
       />
       <Alert color="yellow" variant="light" title="Development mailbox" data-testid="dev-mailbox-banner">
         Mail is not sent because no SMTP server is configured. Everything Portico would send (invitations, one-time passcodes) is

@@ -6,7 +6,7 @@ import { type AllowInvitesFrom, type AuthorizationPolicy, GUEST_ROLE_IDS, graph 
 import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
 import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { CollaborationRestrictions } from './CollaborationRestrictions';
@@ -45,7 +45,7 @@ export function ExternalCollaboration() {
     <Stack maw={860}>
       <PageHeader
         title="External collaboration settings"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'External collaboration settings' }]}
+        crumbs={adminCrumbs('External collaboration settings')}
         description="Decide what guests can see in your directory, who may invite them, and from which domains."
       />
       <Async state={policy}>{(p) => <Form policy={p} onSaved={policy.setData} />}</Async>

@@ -4,11 +4,11 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
+import { useLoad } from '../../api/hooks';
 import { BladeTabs } from '../../components/BladeTabs';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { FormActions, FormCard } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
 import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -21,10 +21,7 @@ export function GroupDetail() {
   const title = group.data?.displayName ?? 'Group';
   return (
     <Stack>
-      <PageHeader
-        title={title}
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'All groups', to: '/admin/groups' }, { label: title }]}
-      />
+      <PageHeader title={title} crumbs={adminCrumbs(['All groups', '/admin/groups'], title)} />
       <Async state={group}>
         {(g) => (
           <BladeTabs
@@ -76,13 +73,12 @@ function Overview({ group: g }: { group: GroupT }) {
 }
 
 function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => void }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const dynamic = isDynamicGroup(g);
   const [name, setName] = useState(g.displayName);
   const [description, setDescription] = useState(g.description ?? '');
   const [rule, setRule] = useState(g.membershipRule ?? '');
-  const change = useAction();
+  const change = useConfirmedAction();
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -100,13 +96,13 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
   };
 
   const remove = async () => {
-    const ok = await confirm({
-      title: 'Delete group',
-      message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (ok && (await change.run(() => graph.deleteGroup(g.id), 'delete'))) {
+    if (
+      await change.confirmAndRun(
+        destructive('Delete group', `Delete ${g.displayName}? Its members lose any access the group gave them.`, 'Delete'),
+        () => graph.deleteGroup(g.id),
+        'delete',
+      )
+    ) {
       notifications.show({ color: 'green', message: `${g.displayName} was deleted.` });
       navigate('/admin/groups');
     }

@@ -6,7 +6,7 @@ import { type GroupManagementPolicy, graph } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
 import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/States';
 
 type Settings = Omit<GroupManagementPolicy, 'id'>;
@@ -57,12 +57,7 @@ export function GroupSettings() {
     <Stack maw={820}>
       <PageHeader
         title="Groups | General"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'Groups', to: '/admin/groups' },
-          { label: 'Settings' },
-          { label: 'General' },
-        ]}
+        crumbs={adminCrumbs(['Groups', '/admin/groups'], 'Settings', 'General')}
         description="Self-service group management settings. Changes apply to everyone in the organization."
       />
       <Async state={policy}>{(p) => <SettingsForm policy={p} onSaved={policy.setData} />}</Async>

@@ -4,7 +4,7 @@ import { GROUP_SEARCH_FIELDS, type Group as GroupT, graph, groupTypeLabel, membe
 import { usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
 import { ListSearch, useListSearch } from '../../components/ListControls';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 
 export function GroupsList() {
   const { term, setTerm, search, expr } = useListSearch(GROUP_SEARCH_FIELDS);
@@ -13,7 +13,7 @@ export function GroupsList() {
     <Stack>
       <PageHeader
         title="All groups"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Groups' }, { label: 'All groups' }]}
+        crumbs={adminCrumbs('Groups', 'All groups')}
         actions={
           <Button component={Link} to="/admin/groups/new">
             New group

@@ -1,11 +1,11 @@
-import { Button, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { graph } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { type GroupTypeChoice, type MembershipChoice, type NewGroupValues, newGroupBody, validateNewGroup } from './groupForm';
 
 export function NewGroup() {
@@ -36,10 +36,7 @@ export function NewGroup() {
 
   return (
     <Stack maw={720}>
-      <PageHeader
-        title="New group"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'All groups', to: '/admin/groups' }, { label: 'New group' }]}
-      />
+      <PageHeader title="New group" crumbs={adminCrumbs(['All groups', '/admin/groups'], 'New group')} />
       <FormCard label="New group" onSubmit={submit} noValidate>
         <Select
           label="Group type"
@@ -75,11 +72,7 @@ export function NewGroup() {
             With Assigned membership, owners and administrators add and remove members.
           </Text>
         )}
-        <FormActions error={create.error} busy={create.busy} submitLabel="Create">
-          <Button variant="default" component={Link} to="/admin/groups">
-            Cancel
-          </Button>
-        </FormActions>
+        <FormActions error={create.error} busy={create.busy} submitLabel="Create" cancelTo="/admin/groups" />
       </FormCard>
     </Stack>
   );

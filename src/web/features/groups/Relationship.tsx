@@ -2,8 +2,8 @@ import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type DirectoryObject, type Group as GroupT, graph, isDynamicGroup } from '../../api/graph';
-import { useAction, usePaged } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { usePaged } from '../../api/hooks';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { ErrorAlert } from '../../components/States';
@@ -18,26 +18,21 @@ export const objectSubtitle = (o: DirectoryObject): string =>
  * through a people search, remove with confirmation.
  */
 export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'members' | 'owners' }) {
-  const confirm = useConfirm();
   const url = kind === 'members' ? graph.groupMembersUrl(group.id) : graph.groupOwnersUrl(group.id);
   const paged = usePaged<DirectoryObject>(url);
   const [picking, setPicking] = useState(false);
-  const removal = useAction();
+  const removal = useConfirmedAction();
   const dynamic = isDynamicGroup(group);
   const noun = kind === 'members' ? 'members' : 'owners';
   const canAdd = kind === 'owners' || !dynamic;
 
   const remove = async (o: DirectoryObject) => {
-    const ok = await confirm({
-      title: kind === 'members' ? 'Remove member' : 'Remove owner',
-      message: `Remove ${o.displayName} from the ${noun} of ${group.displayName}?`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    const removed =
-      ok &&
-      (await removal.run(() => (kind === 'members' ? graph.removeMember(group.id, o.id) : graph.removeOwner(group.id, o.id))));
-    if (removed) {
+    const confirmation = destructive(
+      kind === 'members' ? 'Remove member' : 'Remove owner',
+      `Remove ${o.displayName} from the ${noun} of ${group.displayName}?`,
+    );
+    const removeIt = () => (kind === 'members' ? graph.removeMember(group.id, o.id) : graph.removeOwner(group.id, o.id));
+    if (await removal.confirmAndRun(confirmation, removeIt)) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
     }

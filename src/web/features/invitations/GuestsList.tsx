@@ -6,7 +6,7 @@ import { useDebounced, usePaged } from '../../api/hooks';
 import { and, searchExpression } from '../../api/odata';
 import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
 import { FilterButtons, ListSearch } from '../../components/ListControls';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { InvitationState, useGuestActions } from './guestActions';
@@ -41,7 +41,7 @@ export function GuestsList() {
     <Stack>
       <PageHeader
         title="Guests"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users', to: '/admin/users' }, { label: 'Guests' }]}
+        crumbs={adminCrumbs(['Users', '/admin/users'], 'Guests')}
         description="People from outside your organization who were invited, and whether they accepted."
         actions={
           <Button component={Link} to="/admin/users/invite">

@@ -4,7 +4,6 @@ import {
   Button,
   Checkbox,
   Code,
-  CopyButton,
   Group,
   List,
   Paper,
@@ -22,9 +21,10 @@ import { ApiError } from '../../api/client';
 import { friendlyError } from '../../api/errors';
 import { graph, type Invitation, type InvitationBody } from '../../api/graph';
 import { useAction } from '../../api/hooks';
+import { CopyValueButton } from '../../components/CopyValue';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { type FieldErrors, FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { emailProblem, MAX_INVITE_GROUPS, WELCOME_MESSAGE_MAX } from './invitationLogic';
 
 interface Values {
@@ -132,11 +132,7 @@ export function InviteExternalUser() {
     <Stack maw={760}>
       <PageHeader
         title="Invite external user"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'Users', to: '/admin/users' },
-          { label: 'Invite external user' },
-        ]}
+        crumbs={adminCrumbs(['Users', '/admin/users'], 'Invite external user')}
         description="Invite someone from outside your organization. They sign in with a one-time passcode sent to their e-mail address."
       />
       {outcome ? (
@@ -227,11 +223,7 @@ export function InviteExternalUser() {
               results: 'Group search results',
             }}
           />
-          <FormActions error={invite.error} busy={invite.busy} submitLabel="Invite">
-            <Button variant="default" component={Link} to="/admin/users">
-              Cancel
-            </Button>
-          </FormActions>
+          <FormActions error={invite.error} busy={invite.busy} submitLabel="Invite" cancelTo="/admin/users" />
         </FormCard>
       )}
     </Stack>
@@ -263,19 +255,7 @@ function InviteOutcome({ outcome, onAnother }: { outcome: Outcome; onAnother: ()
               <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap', flex: 1 }} data-testid="redeem-url">
                 {invitation.inviteRedeemUrl}
               </Code>
-              <CopyButton value={invitation.inviteRedeemUrl}>
-                {({ copied, copy }) => (
-                  <Button
-                    variant={copied ? 'light' : 'default'}
-                    color={copied ? 'green' : undefined}
-                    onClick={copy}
-                    aria-label={copied ? 'Copied' : 'Copy redeem URL'}
-                    data-testid="copy-redeem-url"
-                  >
-                    {copied ? 'Copied' : 'Copy'}
-                  </Button>
-                )}
-              </CopyButton>
+              <CopyValueButton value={invitation.inviteRedeemUrl} label="Copy redeem URL" testId="copy-redeem-url" />
             </Group>
             <Text size="xs" c="dimmed">
               Only the invited address can redeem it: a one-time passcode is sent to that address.

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { graph, type User } from '../../api/graph';
 import { useAction } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { DialogActions } from '../../components/Forms';
 import { formatDateTime } from '../audit/AuditTable';
 import { emailProblem, invitationStateLabel } from './invitationLogic';
@@ -39,8 +39,7 @@ type GuestUser = Pick<User, 'id' | 'displayName' | 'mail' | 'userPrincipalName' 
  * (pending only), Reset redemption status (dialog), Delete. `onChanged` runs after each success.
  */
 export function useGuestActions(onChanged: (deleted?: boolean) => void) {
-  const confirm = useConfirm();
-  const action = useAction();
+  const action = useConfirmedAction();
   const [resetting, setResetting] = useState<GuestUser>();
 
   const resend = async (u: GuestUser) => {
@@ -51,13 +50,17 @@ export function useGuestActions(onChanged: (deleted?: boolean) => void) {
   };
 
   const remove = async (u: GuestUser) => {
-    const ok = await confirm({
-      title: 'Delete guest',
-      message: `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (ok && (await action.run(() => graph.deleteUser(u.id), `delete:${u.id}`))) {
+    if (
+      await action.confirmAndRun(
+        destructive(
+          'Delete guest',
+          `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
+          'Delete',
+        ),
+        () => graph.deleteUser(u.id),
+        `delete:${u.id}`,
+      )
+    ) {
       notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
       onChanged(true);
     }

@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import { graph, type Organization } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Async, Empty } from '../../components/States';
 import { type OrganizationValues, validateOrganization } from './organizationForm';
 
@@ -14,7 +14,7 @@ export function OrganizationPage() {
     <Stack maw={760}>
       <PageHeader
         title="Organization"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Organization' }]}
+        crumbs={adminCrumbs('Organization')}
         description="Shown to guests when they accept an invitation: your organization's name, privacy statement and privacy contact."
       />
       <Async state={{ ...org, data: org.loading ? undefined : (org.data ?? null) }}>

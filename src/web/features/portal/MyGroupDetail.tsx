@@ -10,9 +10,9 @@ import {
   isDynamicGroup,
   membershipTypeLabel,
 } from '../../api/graph';
-import { useAction, useLoad, usePaged } from '../../api/hooks';
+import { useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, ErrorAlert } from '../../components/States';
@@ -43,35 +43,31 @@ export function MyGroupDetail() {
 }
 
 function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner: boolean; isMember: boolean; myId: string }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const paged = usePaged<DirectoryObject>(graph.groupMembersUrl(group.id));
   const [adding, setAdding] = useState(false);
-  const change = useAction();
+  const change = useConfirmedAction();
   const dynamic = isDynamicGroup(group);
   const canManage = isOwner && !dynamic && !group.onPremisesSyncEnabled;
 
   const remove = async (o: DirectoryObject) => {
-    const ok = await confirm({
-      title: 'Remove member',
-      message: `Remove ${o.displayName} from ${group.displayName}?`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (ok && (await change.run(() => graph.removeMember(group.id, o.id)))) {
+    if (
+      await change.confirmAndRun(destructive('Remove member', `Remove ${o.displayName} from ${group.displayName}?`), () =>
+        graph.removeMember(group.id, o.id),
+      )
+    ) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
     }
   };
 
   const leave = async () => {
-    const ok = await confirm({
-      title: 'Leave group',
-      message: `Leave ${group.displayName}? You may lose access to what the group gives you.`,
-      confirmLabel: 'Leave',
-      danger: true,
-    });
-    if (ok && (await change.run(() => graph.removeMember(group.id, myId)))) {
+    if (
+      await change.confirmAndRun(
+        destructive('Leave group', `Leave ${group.displayName}? You may lose access to what the group gives you.`, 'Leave'),
+        () => graph.removeMember(group.id, myId),
+      )
+    ) {
       notifications.show({ color: 'green', message: `You left ${group.displayName}.` });
       navigate('/mygroups');
     }

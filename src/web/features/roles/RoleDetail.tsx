@@ -3,16 +3,15 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { graph, type UnifiedRoleAssignment } from '../../api/graph';
-import { useAction, useLoad, usePaged } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { useLoad, usePaged } from '../../api/hooks';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { DataTable, LinkCell, RemoveButton } from '../../components/DataTable';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { Async, ErrorAlert, ErrorNotice, PagedList } from '../../components/States';
 
 export function RoleDetail() {
   const { id = '' } = useParams();
-  const confirm = useConfirm();
   const role = useLoad(() => graph.roleDefinition(id), [id]);
   const paged = usePaged<UnifiedRoleAssignment>(graph.roleAssignmentsUrl(id));
   const principalIds = paged.items.map((a) => a.principalId);
@@ -22,17 +21,15 @@ export function RoleDetail() {
     [principalIds.join(',')],
   );
   const [picking, setPicking] = useState(false);
-  const removal = useAction();
+  const removal = useConfirmedAction();
   const title = role.data?.displayName ?? 'Role';
 
   const remove = async (a: UnifiedRoleAssignment, name: string) => {
-    const ok = await confirm({
-      title: 'Remove assignment',
-      message: `Remove the ${title} role from ${name}?`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (ok && (await removal.run(() => graph.removeRoleAssignment(a.id)))) {
+    if (
+      await removal.confirmAndRun(destructive('Remove assignment', `Remove the ${title} role from ${name}?`), () =>
+        graph.removeRoleAssignment(a.id),
+      )
+    ) {
       notifications.show({ color: 'green', message: `${name} no longer holds ${title}.` });
       paged.reload();
     }
@@ -42,11 +39,7 @@ export function RoleDetail() {
     <Stack>
       <PageHeader
         title={title}
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'Roles and administrators', to: '/admin/roles' },
-          { label: title },
-        ]}
+        crumbs={adminCrumbs(['Roles and administrators', '/admin/roles'], title)}
         description={role.data?.description}
         actions={
           <Button onClick={() => setPicking(true)} disabled={!role.data}>

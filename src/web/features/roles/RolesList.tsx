@@ -2,7 +2,7 @@ import { Badge, Stack, Table, Text } from '@mantine/core';
 import { graph } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
 import { DataTable, LinkCell } from '../../components/DataTable';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/States';
 
 export function RolesList() {
@@ -17,7 +17,7 @@ export function RolesList() {
     <Stack>
       <PageHeader
         title="Roles and administrators"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Roles and administrators' }]}
+        crumbs={adminCrumbs('Roles and administrators')}
         description="Built-in directory roles. Open a role to see who holds it and to add or remove assignments."
       />
       <Async state={data}>

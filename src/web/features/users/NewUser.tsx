@@ -6,7 +6,7 @@ import { graph } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { generatePassword, type NewUserValues, newUserBody, suggestAlias, validateNewUser } from './userForm';
 
 const PROFILE_FIELDS = [
@@ -65,7 +65,7 @@ export function NewUser() {
     <Stack maw={760}>
       <PageHeader
         title="New user"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users', to: '/admin/users' }, { label: 'New user' }]}
+        crumbs={adminCrumbs(['Users', '/admin/users'], 'New user')}
         description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
         actions={
           <Button component={Link} to="/admin/users/invite" variant="default">
@@ -152,11 +152,7 @@ export function NewUser() {
           checked={v.accountEnabled}
           onChange={(e) => set('accountEnabled', e.currentTarget.checked)}
         />
-        <FormActions error={create.error} busy={create.busy} submitLabel="Create">
-          <Button variant="default" component={Link} to="/admin/users">
-            Cancel
-          </Button>
-        </FormActions>
+        <FormActions error={create.error} busy={create.busy} submitLabel="Create" cancelTo="/admin/users" />
       </FormCard>
     </Stack>
   );

@@ -6,10 +6,10 @@ import type { UpdateUserBody } from '../../../contracts/users';
 import { type DirectoryAudit, graph, groupTypeLabel, membershipTypeLabel, type User } from '../../api/graph';
 import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { DataTable, LinkCell } from '../../components/DataTable';
 import { DialogActions } from '../../components/Forms';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
 import { Async, Empty, ErrorAlert, PagedList } from '../../components/States';
 import { AuditTable, formatDateTime } from '../audit/AuditTable';
@@ -24,10 +24,7 @@ export function UserDetail() {
   const title = user.data?.displayName ?? 'User';
   return (
     <Stack>
-      <PageHeader
-        title={title}
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users', to: '/admin/users' }, { label: title }]}
-      />
+      <PageHeader title={title} crumbs={adminCrumbs(['Users', '/admin/users'], title)} />
       <Async state={user}>
         {(u) => (
           <Tabs value={tab} onChange={setTab} keepMounted={false}>
@@ -57,37 +54,35 @@ export function UserDetail() {
 }
 
 function Overview({ user: u, onChanged }: { user: User; onChanged: () => void }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const { me } = useProfile();
   const [editing, setEditing] = useState(false);
-  const action = useAction();
+  const action = useConfirmedAction();
   const isMe = me.data?.id === u.id;
 
   const toggleEnabled = async () => {
     const enable = !u.accountEnabled;
-    const ok = await confirm({
+    const confirmation = {
       title: enable ? 'Enable account' : 'Disable account',
       message: enable
         ? `${u.displayName} will be able to sign in again.`
         : `${u.displayName} will no longer be able to sign in. Their groups and roles are kept.`,
       confirmLabel: enable ? 'Enable' : 'Disable',
       danger: !enable,
-    });
-    if (ok && (await action.run(() => graph.updateUser(u.id, { accountEnabled: enable }), 'enable'))) {
+    };
+    if (await action.confirmAndRun(confirmation, () => graph.updateUser(u.id, { accountEnabled: enable }), 'enable')) {
       notifications.show({ color: 'green', message: enable ? 'Account enabled.' : 'Account disabled.' });
       onChanged();
     }
   };
 
   const remove = async () => {
-    const ok = await confirm({
-      title: 'Delete user',
-      message: `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (ok && (await action.run(() => graph.deleteUser(u.id), 'delete'))) {
+    const confirmation = destructive(
+      'Delete user',
+      `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
+      'Delete',
+    );
+    if (await action.confirmAndRun(confirmation, () => graph.deleteUser(u.id), 'delete')) {
       notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
       navigate('/admin/users');
     }

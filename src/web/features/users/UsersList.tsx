@@ -5,7 +5,7 @@ import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
 import { FilterButtons, ListSearch, useListSearch } from '../../components/ListControls';
-import { PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 
 const PAGE_SIZE = 20;
 type UserTypeFilter = '' | 'Member' | 'Guest';
@@ -31,7 +31,7 @@ export function UsersList() {
     <Stack>
       <PageHeader
         title="Users"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users' }]}
+        crumbs={adminCrumbs('Users')}
         actions={
           <>
             <Button component={Link} to="/admin/users/new">
