@@ -1,6 +1,6 @@
 import { Button, Group, type GroupProps, Paper, Stack, Text, Title } from '@mantine/core';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
-import { Link } from 'react-router';
+import { LinkButton } from './ListControls';
 import { ErrorAlert } from './States';
 
 /** A form on a card (a page's form or a blade's settings); `label` names it for assistive technology. */
@@ -60,9 +60,9 @@ export function FormActions({
           {submitLabel}
         </Button>
         {cancelTo && (
-          <Button variant="default" component={Link} to={cancelTo}>
+          <LinkButton to={cancelTo} variant="default">
             Cancel
-          </Button>
+          </LinkButton>
         )}
         {children}
       </Group>

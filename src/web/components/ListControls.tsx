@@ -1,8 +1,9 @@
-import { Button, Group, TextInput } from '@mantine/core';
-import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Button, type ButtonProps, Group, Stack, TextInput } from '@mantine/core';
+import { type ComponentProps, type ReactNode, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { useDebounced } from '../api/hooks';
 import { searchExpression } from '../api/odata';
+import { PageHeader } from './PageHeader';
 
 /** A text kept in the page's address (`?q=…`), so that a search survives a reload and the Back button. */
 export function useQueryParam(name: string): [string, (value: string) => void] {
@@ -82,5 +83,40 @@ export function FilterButtons<T extends string>({
         </Button>
       ))}
     </Group>
+  );
+}
+
+/** A button that leads to another page of the SPA (New user, Invite external user, Cancel…). */
+export function LinkButton({ to, variant, children }: { to: string; variant?: ButtonProps['variant']; children: ReactNode }) {
+  return (
+    <Button component={Link} to={to} variant={variant}>
+      {children}
+    </Button>
+  );
+}
+
+/** A list page of the admin center: its header, the search box (and filters) above the list. */
+export function ListPage({
+  header,
+  search,
+  filters,
+  children,
+}: {
+  header: ComponentProps<typeof PageHeader>;
+  search: ComponentProps<typeof ListSearch>;
+  /** FilterButtons beside the search box. */
+  filters?: ReactNode;
+  /** The list, and whatever goes with it (a notice, a dialog). */
+  children: ReactNode;
+}) {
+  return (
+    <Stack>
+      <PageHeader {...header} />
+      <Group align={filters ? 'flex-end' : undefined}>
+        <ListSearch {...search} />
+        {filters}
+      </Group>
+      {children}
+    </Stack>
   );
 }

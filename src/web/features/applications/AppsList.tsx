@@ -1,10 +1,9 @@
-import { Badge, Button, Group, Stack, Table } from '@mantine/core';
-import { Link } from 'react-router';
+import { Badge, Group, Table } from '@mantine/core';
 import { graph, type ServicePrincipal } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
-import { ListSearch, useListSearch } from '../../components/ListControls';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { LinkButton, ListPage, useListSearch } from '../../components/ListControls';
+import { adminCrumbs } from '../../components/PageHeader';
 import { isHidden, ssoModeLabel } from './appLogic';
 
 /** Enterprise applications → All applications: search and server paging. */
@@ -12,19 +11,14 @@ export function AppsList() {
   const { term, setTerm, search, expr } = useListSearch(['displayName', 'description']);
   const paged = usePaged<ServicePrincipal>(graph.servicePrincipalsUrl({ search: expr, top: 20 }), { eventual: true });
   return (
-    <Stack>
-      <PageHeader
-        title="All applications"
-        crumbs={adminCrumbs('Enterprise applications', 'All applications')}
-        actions={
-          <Button component={Link} to="/admin/applications/new">
-            New application
-          </Button>
-        }
-      />
-      <Group>
-        <ListSearch label="Search applications" placeholder="Name or description" value={term} onChange={setTerm} />
-      </Group>
+    <ListPage
+      header={{
+        title: 'All applications',
+        crumbs: adminCrumbs('Enterprise applications', 'All applications'),
+        actions: <LinkButton to="/admin/applications/new">New application</LinkButton>,
+      }}
+      search={{ label: 'Search applications', placeholder: 'Name or description', value: term, onChange: setTerm }}
+    >
       <PagedTable
         paged={paged}
         label="Applications"
@@ -60,6 +54,6 @@ export function AppsList() {
           </Table.Tr>
         )}
       />
-    </Stack>
+    </ListPage>
   );
 }

@@ -1,28 +1,22 @@
-import { Button, Group, Stack, Table } from '@mantine/core';
-import { Link } from 'react-router';
+import { Table } from '@mantine/core';
 import { GROUP_SEARCH_FIELDS, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
-import { ListSearch, useListSearch } from '../../components/ListControls';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { LinkButton, ListPage, useListSearch } from '../../components/ListControls';
+import { adminCrumbs } from '../../components/PageHeader';
 
 export function GroupsList() {
   const { term, setTerm, search, expr } = useListSearch(GROUP_SEARCH_FIELDS);
   const paged = usePaged<GroupT>(graph.groupsUrl({ search: expr, top: 20 }), { eventual: true });
   return (
-    <Stack>
-      <PageHeader
-        title="All groups"
-        crumbs={adminCrumbs('Groups', 'All groups')}
-        actions={
-          <Button component={Link} to="/admin/groups/new">
-            New group
-          </Button>
-        }
-      />
-      <Group>
-        <ListSearch label="Search groups" placeholder="Name, description or alias" value={term} onChange={setTerm} />
-      </Group>
+    <ListPage
+      header={{
+        title: 'All groups',
+        crumbs: adminCrumbs('Groups', 'All groups'),
+        actions: <LinkButton to="/admin/groups/new">New group</LinkButton>,
+      }}
+      search={{ label: 'Search groups', placeholder: 'Name, description or alias', value: term, onChange: setTerm }}
+    >
       <PagedTable
         paged={paged}
         label="Groups"
@@ -43,6 +37,6 @@ export function GroupsList() {
           </Table.Tr>
         )}
       />
-    </Stack>
+    </ListPage>
   );
 }

@@ -1,12 +1,11 @@
-import { Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Button, Group, Table, Text } from '@mantine/core';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
 import { useDebounced, usePaged } from '../../api/hooks';
 import { and, searchExpression } from '../../api/odata';
 import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
-import { FilterButtons, ListSearch } from '../../components/ListControls';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { FilterButtons, LinkButton, ListPage } from '../../components/ListControls';
+import { adminCrumbs } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { InvitationState, useGuestActions } from './guestActions';
@@ -38,21 +37,16 @@ export function GuestsList() {
   const actions = useGuestActions(() => paged.reload());
 
   return (
-    <Stack>
-      <PageHeader
-        title="Guests"
-        crumbs={adminCrumbs(['Users', '/admin/users'], 'Guests')}
-        description="People from outside your organization who were invited, and whether they accepted."
-        actions={
-          <Button component={Link} to="/admin/users/invite">
-            Invite external user
-          </Button>
-        }
-      />
-      <Group align="flex-end" wrap="wrap">
-        <ListSearch label="Search guests" placeholder="Name or e-mail" value={term} onChange={setTerm} />
-        <FilterButtons label="Invitation state" options={STATES} value={state} onChange={setState} />
-      </Group>
+    <ListPage
+      header={{
+        title: 'Guests',
+        crumbs: adminCrumbs(['Users', '/admin/users'], 'Guests'),
+        description: 'People from outside your organization who were invited, and whether they accepted.',
+        actions: <LinkButton to="/admin/users/invite">Invite external user</LinkButton>,
+      }}
+      search={{ label: 'Search guests', placeholder: 'Name or e-mail', value: term, onChange: setTerm }}
+      filters={<FilterButtons label="Invitation state" options={STATES} value={state} onChange={setState} />}
+    >
       <ErrorAlert error={actions.error} onClose={actions.clearError} />
       <PagedTable
         paged={paged}
@@ -109,6 +103,6 @@ export function GuestsList() {
         )}
       />
       {actions.dialog}
-    </Stack>
+    </ListPage>
   );
 }

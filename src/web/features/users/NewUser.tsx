@@ -1,11 +1,12 @@
 import { Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { graph } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { FormActions, FormCard, useFormValues } from '../../components/Forms';
+import { LinkButton } from '../../components/ListControls';
 import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { generatePassword, type NewUserValues, newUserBody, suggestAlias, validateNewUser } from './userForm';
 
@@ -68,9 +69,9 @@ export function NewUser() {
         crumbs={adminCrumbs(['Users', '/admin/users'], 'New user')}
         description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
         actions={
-          <Button component={Link} to="/admin/users/invite" variant="default">
+          <LinkButton to="/admin/users/invite" variant="default">
             Invite external user
-          </Button>
+          </LinkButton>
         }
       />
       <FormCard label="New user" onSubmit={submit} noValidate>

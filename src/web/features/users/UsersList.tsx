@@ -1,11 +1,11 @@
-import { Badge, Button, Group, Stack, Table } from '@mantine/core';
+import { Badge, Table } from '@mantine/core';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
 import { LinkCell, PagedTable } from '../../components/DataTable';
-import { FilterButtons, ListSearch, useListSearch } from '../../components/ListControls';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { FilterButtons, LinkButton, ListPage, useListSearch } from '../../components/ListControls';
+import { adminCrumbs } from '../../components/PageHeader';
 
 const PAGE_SIZE = 20;
 type UserTypeFilter = '' | 'Member' | 'Guest';
@@ -28,25 +28,22 @@ export function UsersList() {
   const paged = usePaged<User>(url, { eventual: true });
 
   return (
-    <Stack>
-      <PageHeader
-        title="Users"
-        crumbs={adminCrumbs('Users')}
-        actions={
+    <ListPage
+      header={{
+        title: 'Users',
+        crumbs: adminCrumbs('Users'),
+        actions: (
           <>
-            <Button component={Link} to="/admin/users/new">
-              New user
-            </Button>
-            <Button component={Link} to="/admin/users/invite" variant="default">
+            <LinkButton to="/admin/users/new">New user</LinkButton>
+            <LinkButton to="/admin/users/invite" variant="default">
               Invite external user
-            </Button>
+            </LinkButton>
           </>
-        }
-      />
-      <Group align="flex-end" wrap="wrap">
-        <ListSearch label="Search users" placeholder="Name, e-mail or user principal name" value={term} onChange={setTerm} />
-        <FilterButtons label="User type" options={USER_TYPES} value={type} onChange={setType} />
-      </Group>
+        ),
+      }}
+      search={{ label: 'Search users', placeholder: 'Name, e-mail or user principal name', value: term, onChange: setTerm }}
+      filters={<FilterButtons label="User type" options={USER_TYPES} value={type} onChange={setType} />}
+    >
       <PagedTable
         paged={paged}
         label="Users"
@@ -76,7 +73,7 @@ export function UsersList() {
           </Table.Tr>
         )}
       />
-    </Stack>
+    </ListPage>
   );
 }
 
