@@ -16,12 +16,8 @@ export function OwnersBlade({ app }: { app: ServicePrincipal }) {
   const removal = useConfirmedAction();
 
   const remove = async (o: DirectoryObject) => {
-    if (
-      await removal.confirmAndRun(
-        destructive('Remove owner', `Remove ${o.displayName} from the owners of ${app.displayName}?`),
-        () => graph.removeServicePrincipalOwner(app.id, o.id),
-      )
-    ) {
+    const confirmation = destructive('Remove owner', `Remove ${o.displayName} from the owners of ${app.displayName}?`);
+    if (await removal.confirmAndRun(confirmation, () => graph.removeServicePrincipalOwner(app.id, o.id))) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
     }

@@ -44,17 +44,12 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
   };
 
   const remove = async () => {
-    if (
-      await change.confirmAndRun(
-        destructive(
-          'Delete application',
-          `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
-          'Delete',
-        ),
-        () => graph.deleteServicePrincipal(a.id),
-        'delete',
-      )
-    ) {
+    const confirmation = destructive(
+      'Delete application',
+      `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
+      'Delete',
+    );
+    if (await change.confirmAndRun(confirmation, () => graph.deleteServicePrincipal(a.id), 'delete')) {
       notifications.show({ color: 'green', message: `${a.displayName} was deleted.` });
       navigate('/admin/applications');
     }

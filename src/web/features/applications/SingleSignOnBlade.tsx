@@ -102,12 +102,12 @@ function RedirectUris({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
     e.preventDefault();
     setTried(true);
     if (!check.ok || signOnProblem) return;
-    if (
-      await save.run(() => graph.updateServicePrincipal(app.id, { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null }))
-    ) {
-      notifications.show({ color: 'green', message: 'Sign-in settings saved.' });
-      onChanged();
-    }
+    const saved = await save.run(() =>
+      graph.updateServicePrincipal(app.id, { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null }),
+    );
+    if (!saved) return;
+    notifications.show({ color: 'green', message: 'Sign-in settings saved.' });
+    onChanged();
   };
   return (
     <FormCard label="Redirect URIs" onSubmit={submit}>

@@ -96,13 +96,12 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
   };
 
   const remove = async () => {
-    if (
-      await change.confirmAndRun(
-        destructive('Delete group', `Delete ${g.displayName}? Its members lose any access the group gave them.`, 'Delete'),
-        () => graph.deleteGroup(g.id),
-        'delete',
-      )
-    ) {
+    const confirmation = destructive(
+      'Delete group',
+      `Delete ${g.displayName}? Its members lose any access the group gave them.`,
+      'Delete',
+    );
+    if (await change.confirmAndRun(confirmation, () => graph.deleteGroup(g.id), 'delete')) {
       notifications.show({ color: 'green', message: `${g.displayName} was deleted.` });
       navigate('/admin/groups');
     }

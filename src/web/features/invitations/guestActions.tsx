@@ -50,17 +50,12 @@ export function useGuestActions(onChanged: (deleted?: boolean) => void) {
   };
 
   const remove = async (u: GuestUser) => {
-    if (
-      await action.confirmAndRun(
-        destructive(
-          'Delete guest',
-          `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
-          'Delete',
-        ),
-        () => graph.deleteUser(u.id),
-        `delete:${u.id}`,
-      )
-    ) {
+    const confirmation = destructive(
+      'Delete guest',
+      `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
+      'Delete',
+    );
+    if (await action.confirmAndRun(confirmation, () => graph.deleteUser(u.id), `delete:${u.id}`)) {
       notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
       onChanged(true);
     }

@@ -51,23 +51,20 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
   const canManage = isOwner && !dynamic && !group.onPremisesSyncEnabled;
 
   const remove = async (o: DirectoryObject) => {
-    if (
-      await change.confirmAndRun(destructive('Remove member', `Remove ${o.displayName} from ${group.displayName}?`), () =>
-        graph.removeMember(group.id, o.id),
-      )
-    ) {
+    const confirmation = destructive('Remove member', `Remove ${o.displayName} from ${group.displayName}?`);
+    if (await change.confirmAndRun(confirmation, () => graph.removeMember(group.id, o.id))) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
     }
   };
 
   const leave = async () => {
-    if (
-      await change.confirmAndRun(
-        destructive('Leave group', `Leave ${group.displayName}? You may lose access to what the group gives you.`, 'Leave'),
-        () => graph.removeMember(group.id, myId),
-      )
-    ) {
+    const confirmation = destructive(
+      'Leave group',
+      `Leave ${group.displayName}? You may lose access to what the group gives you.`,
+      'Leave',
+    );
+    if (await change.confirmAndRun(confirmation, () => graph.removeMember(group.id, myId))) {
       notifications.show({ color: 'green', message: `You left ${group.displayName}.` });
       navigate('/mygroups');
     }

@@ -25,11 +25,8 @@ export function RoleDetail() {
   const title = role.data?.displayName ?? 'Role';
 
   const remove = async (a: UnifiedRoleAssignment, name: string) => {
-    if (
-      await removal.confirmAndRun(destructive('Remove assignment', `Remove the ${title} role from ${name}?`), () =>
-        graph.removeRoleAssignment(a.id),
-      )
-    ) {
+    const confirmation = destructive('Remove assignment', `Remove the ${title} role from ${name}?`);
+    if (await removal.confirmAndRun(confirmation, () => graph.removeRoleAssignment(a.id))) {
       notifications.show({ color: 'green', message: `${name} no longer holds ${title}.` });
       paged.reload();
     }
