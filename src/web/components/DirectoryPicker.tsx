@@ -131,7 +131,7 @@ export function DirectoryPicker({
   const invitees = invite?.invitees ?? [];
   const alreadyChosen = candidate !== undefined && invitees.some((a) => a.toLowerCase() === candidate.toLowerCase());
   const addInvitee = (address: string) => {
-    if (!alreadyChosen) invite?.onChange([...invitees, address]);
+    invite?.onChange([...invitees, address]);
     setTerm('');
   };
 
