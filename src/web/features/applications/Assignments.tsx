@@ -1,11 +1,11 @@
-import { Badge, Select, Table } from '@mantine/core';
+import { Badge, Table } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import type { Paged } from '../../api/hooks';
 import { type ConfirmOptions, useConfirmedAction } from '../../components/Confirm';
 import { DataTable, RemoveButton } from '../../components/DataTable';
 import { ErrorAlert, PagedList } from '../../components/States';
-import { assignableRoles, roleName } from './appLogic';
+import { roleName } from './appLogic';
 
 /**
  * Who is assigned to an application (name, object type, role), with Remove after a confirmation.
@@ -61,34 +61,5 @@ export function AssignmentsList({
         )}
       </PagedList>
     </>
-  );
-}
-
-/** The role an assignment gives: one of the app's enabled user roles, or Default Access when it defines none. */
-export function RoleSelect({
-  app,
-  label,
-  value,
-  onChange,
-  explainDefault = false,
-}: {
-  app: ServicePrincipal;
-  label: string;
-  value: string;
-  onChange: (roleId: string) => void;
-  /** Say so when Default Access is the only choice. */
-  explainDefault?: boolean;
-}) {
-  const roles = assignableRoles(app.appRoles);
-  const onlyDefault = roles.length === 1 && roles[0]?.label === 'Default Access';
-  return (
-    <Select
-      label={label}
-      data={roles}
-      value={value}
-      onChange={(v) => v && onChange(v)}
-      allowDeselect={false}
-      description={explainDefault && onlyDefault ? 'This application defines no roles.' : undefined}
-    />
   );
 }

@@ -7,8 +7,8 @@ import { useAction, useLoad } from '../../api/hooks';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { FormActions, FormCard } from '../../components/Forms';
 import { Async } from '../../components/States';
-import { RoleSelect } from './Assignments';
 import { DEFAULT_APP_ROLE_ID } from './appLogic';
+import { RoleSelect } from './RoleSelect';
 
 /** Names of the configured group and approvers (a deleted one shows its id). */
 async function loadPicked(app: ServicePrincipal): Promise<{ group: Picked[]; approvers: Picked[] }> {

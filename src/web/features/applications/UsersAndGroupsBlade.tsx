@@ -5,8 +5,9 @@ import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/
 import { useAction, usePaged } from '../../api/hooks';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { DialogActions } from '../../components/Forms';
-import { AssignmentsList, RoleSelect } from './Assignments';
+import { AssignmentsList } from './Assignments';
 import { assignableRoles } from './appLogic';
+import { RoleSelect } from './RoleSelect';
 
 /** Users and groups: who is assigned to the application, with which role. */
 export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
