@@ -373,3 +373,4 @@ export const appRoleAssignmentBody = z
   })
   .strict();
 export type AppRoleAssignmentBody = z.infer<typeof appRoleAssignmentBody>;
+export type RemovePasswordBody = z.infer<typeof removePasswordBody>;

@@ -37,3 +37,5 @@ export function idFromODataRef(ref: string): string | undefined {
   );
   return m?.[1]?.toLowerCase();
 }
+
+export type ODataRef = z.infer<typeof odataRef>;

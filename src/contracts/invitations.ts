@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayString } from './common.js';
+import type { User } from './users.js';
 
 /**
  * Invited addresses follow Entra's rules (GD invitation.md): none of ~ ! # $ % ^ & * ( ) + = [ ] { } \ / | ; : " < > ? ,
@@ -99,4 +100,20 @@ export interface Invitation {
   };
   invitedUser: { id: string };
   invitedUserSponsors: { id: string }[];
+}
+
+/**
+ * Body of My Groups' "Add members", `POST /groups/{id}/members/add` (Portico extension): a directory
+ * user, or an e-mail address to invite as a guest with an optional welcome message (at most
+ * WELCOME_MESSAGE_MAX characters). The server validates it (invitations.routes.ts).
+ */
+export type MyGroupsAddBody =
+  | { userId: string }
+  | { emailAddress: string; displayName?: string; welcomeMessage?: string; messageLanguage?: string };
+
+/** Answer of `POST /groups/{id}/members/add`: `invitation` only when the address was invited. */
+export interface MyGroupsAddResult {
+  status: 'added' | 'invited';
+  user: User;
+  invitation?: Invitation;
 }

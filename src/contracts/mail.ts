@@ -1,6 +1,9 @@
-/** Wire types of the development mailbox and the outbox status (Portico extensions, not Microsoft Graph). */
+/**
+ * Portico extension (not Microsoft Graph), `/v1.0/devMailbox/*`: the development mailbox, where
+ * mail goes when no SMTP server is configured, and the delivery status of outgoing mail.
+ */
 
-/** A stored development-mailbox message as the API returns it. */
+/** `GET /devMailbox/messages[/{id}]`: a stored message. */
 export interface DevMailboxMessage {
   id: string;
   outboxId: string;
@@ -17,12 +20,14 @@ export interface DevMailboxMessage {
   links: string[];
 }
 
-/** An outbox row as operators see it (`/v1.0/devMailbox/outbox`, Portico extension). */
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+/** `GET /devMailbox/outbox`: an outgoing message and where its delivery stands. */
 export interface OutboxEntry {
   id: string;
   kind: string;
   internetMessageId: string;
-  status: 'pending' | 'sent' | 'dead';
+  status: OutboxStatus;
   attempts: number;
   nextAttemptDateTime: string | null;
   lastError: string | null;

@@ -1,15 +1,25 @@
 import { z } from 'zod';
 
-/** Guest user access levels (authorizationPolicy.guestUserRoleId), entra-behaviour.md §2. */
-export const GUEST_ROLE_IDS = {
-  member: 'a0b1b346-4d3e-4e8b-98f8-753987be4970',
-  limited: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
-  restricted: '2af84b1e-32c8-42b7-82bc-daa82404023b',
-} as const;
+/**
+ * Tenant policies as the API returns and accepts them (entra-behaviour.md §4): Graph's
+ * `authorizationPolicy`, Portico's `groupManagementPolicy` and the collaboration restrictions
+ * (Graph beta `b2bManagementPolicy`). The server validates the PATCH bodies (policies.service.ts).
+ */
 
 export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
 
-/** `authorizationPolicy` as Graph returns it (GD authorizationpolicy.md). */
+/** `guestUserRoleId` values (entra-behaviour.md §4.1). */
+export const GUEST_ROLE_IDS = {
+  /** Guests have the same access as members. */
+  member: 'a0b1b346-4d3e-4e8b-98f8-753987be4970',
+  /** Default: limited access to properties and memberships of directory objects. */
+  limited: '10dae51f-b6af-4016-8d66-8c2a99b929b3',
+  /** Most restrictive: own directory objects only. */
+  restricted: '2af84b1e-32c8-42b7-82bc-daa82404023b',
+} as const;
+export type GuestRoleId = (typeof GUEST_ROLE_IDS)[keyof typeof GUEST_ROLE_IDS];
+
+/** `GET /policies/authorizationPolicy` (GD authorizationpolicy.md). */
 export interface AuthorizationPolicy {
   id: 'authorizationPolicy';
   displayName: string;
@@ -19,7 +29,7 @@ export interface AuthorizationPolicy {
   allowedToUseSSPR: boolean;
   allowEmailVerifiedUsersToJoinOrganization: boolean;
   blockMsolPowerShell: boolean;
-  guestUserRoleId: string;
+  guestUserRoleId: GuestRoleId;
   defaultUserRolePermissions: {
     allowedToCreateApps: boolean;
     allowedToCreateSecurityGroups: boolean;
@@ -31,8 +41,8 @@ export interface AuthorizationPolicy {
 }
 
 /**
- * Self-service group management settings (Entra: Groups → General). Entra has no public API for
- * them; this resource is Portico's own, documented in the OpenAPI document.
+ * `GET /policies/groupManagementPolicy`: Portico's own resource for Entra's Groups → General
+ * settings (Entra has no public API for them).
  */
 export interface GroupManagementPolicy {
   id: 'groupManagementPolicy';
@@ -40,17 +50,25 @@ export interface GroupManagementPolicy {
   selfServiceGroupManagementEnabled: boolean;
   /** "Restrict user ability to access groups features in My Groups" (non-admins). */
   restrictGroupsFeaturesInMyGroups: boolean;
-  /** "Users can create security groups" — the same value as authorizationPolicy.defaultUserRolePermissions.allowedToCreateSecurityGroups. */
+  /** "Users can create security groups": the same value as authorizationPolicy.defaultUserRolePermissions.allowedToCreateSecurityGroups. */
   usersCanCreateSecurityGroups: boolean;
   /** "Users can create Microsoft 365 groups". */
   usersCanCreateMicrosoft365Groups: boolean;
 }
 
+export type InvitationDomainsMode = 'allowAll' | 'allowList' | 'denyList';
+
+/** Portico's readable form of the collaboration restrictions: one list type at a time. */
+export interface InvitationDomains {
+  mode: InvitationDomainsMode;
+  /** Lower-cased domain names; a listed domain also covers its sub-domains. */
+  domains: string[];
+}
+
 /**
- * Collaboration restrictions (entra-behaviour.md §4.3), shaped like Graph's beta
- * `b2bManagementPolicy`: `definition` holds one JSON string with
- * `B2BManagementPolicy.InvitationsAllowedAndBlockedDomainsPolicy.{AllowedDomains|BlockedDomains}`.
- * One list type at a time; a listed domain also covers its sub-domains.
+ * `GET /policies/b2bManagementPolicies/default`: `definition` holds one JSON string with
+ * `B2BManagementPolicy.InvitationsAllowedAndBlockedDomainsPolicy.{AllowedDomains|BlockedDomains}`;
+ * `invitationDomains` is the same setting in readable form.
  */
 export interface B2bManagementPolicy {
   id: 'default';
@@ -58,9 +76,10 @@ export interface B2bManagementPolicy {
   description: string;
   isOrganizationDefault: true;
   definition: string[];
-  /** Portico's readable view of the same setting. */
-  invitationDomains: { mode: 'allowAll' | 'allowList' | 'denyList'; domains: string[] };
+  invitationDomains: InvitationDomains;
 }
+
+// --- Request bodies (validated by the server's routes) ---
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const domainList = z
@@ -79,7 +98,9 @@ export const b2bPolicyPatch = z
     '@odata.type': z.string().optional(),
   })
   .strict();
+/** `PATCH /policies/b2bManagementPolicies/default`: `definition` (Graph beta form) or `invitationDomains`. */
 export type B2bPolicyPatch = z.infer<typeof b2bPolicyPatch>;
+export type B2bManagementPolicyPatch = z.input<typeof b2bPolicyPatch>;
 
 export const authorizationPolicyPatch = z
   .object({
@@ -108,6 +129,7 @@ export const authorizationPolicyPatch = z
       .optional(),
   })
   .strict();
+/** `PATCH /policies/authorizationPolicy`: the properties to change. */
 export type AuthorizationPolicyPatch = z.infer<typeof authorizationPolicyPatch>;
 
 export const groupManagementPolicyPatch = z
@@ -118,4 +140,5 @@ export const groupManagementPolicyPatch = z
     usersCanCreateMicrosoft365Groups: z.boolean().optional(),
   })
   .strict();
+/** `PATCH /policies/groupManagementPolicy`. */
 export type GroupManagementPolicyPatch = z.infer<typeof groupManagementPolicyPatch>;

@@ -1,5 +1,6 @@
 import { type DependencyList, useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { api, type Collection } from './client';
+import { friendlyError } from './errors';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -116,4 +117,38 @@ export function useDebounced<T>(value: T, ms = 300): T {
     return () => clearTimeout(t);
   }, [value, ms]);
   return v;
+}
+
+export interface Action {
+  /** A run is in progress. */
+  busy: boolean;
+  /** The key of the run in progress ('' when it was given none), for pages with several buttons. */
+  running: string | undefined;
+  /** The last failure, in words for people. */
+  error: string | undefined;
+  setError: (message: string | undefined) => void;
+  clearError: () => void;
+  /** Runs `change`; a failure becomes `error`. Resolves to whether it succeeded. */
+  run: (change: () => Promise<unknown>, key?: string) => Promise<boolean>;
+}
+
+/** The write-side companion of useLoad: one save, removal or invitation and how it is going. */
+export function useAction(): Action {
+  const [running, setRunning] = useState<string>();
+  const [error, setError] = useState<string>();
+  const run = useCallback(async (change: () => Promise<unknown>, key = '') => {
+    setRunning(key);
+    setError(undefined);
+    try {
+      await change();
+      return true;
+    } catch (err) {
+      setError(friendlyError(err));
+      return false;
+    } finally {
+      setRunning(undefined);
+    }
+  }, []);
+  const clearError = useCallback(() => setError(undefined), []);
+  return { busy: running !== undefined, running, error, setError, clearError, run };
 }

@@ -1,5 +1,6 @@
 import { Button, Group, Modal, Text } from '@mantine/core';
 import { createContext, type ReactNode, useCallback, useContext, useRef, useState } from 'react';
+import { type Action, useAction } from '../api/hooks';
 
 export interface ConfirmOptions {
   title: string;
@@ -14,6 +15,26 @@ const ConfirmContext = createContext<Confirm>(async () => window.confirm('Are yo
 
 /** `const confirm = useConfirm(); if (await confirm({...})) …` — an accessible confirmation dialog. */
 export const useConfirm = (): Confirm => useContext(ConfirmContext);
+
+/** The confirmation of something that can't be undone (a removal, a deletion): its button is red. */
+export const destructive = (title: string, message: ReactNode, confirmLabel = 'Remove'): ConfirmOptions => ({
+  title,
+  message,
+  confirmLabel,
+  danger: true,
+});
+
+/** useAction for changes that are confirmed first (removals, deletions, settings for everyone). */
+export function useConfirmedAction(): Action & {
+  /** Asks with `options`; on yes runs `change`. Resolves to whether it ran and succeeded. */
+  confirmAndRun: (options: ConfirmOptions, change: () => Promise<unknown>, key?: string) => Promise<boolean>;
+} {
+  const confirm = useConfirm();
+  const action = useAction();
+  const confirmAndRun = async (options: ConfirmOptions, change: () => Promise<unknown>, key?: string) =>
+    (await confirm(options)) && (await action.run(change, key));
+  return { ...action, confirmAndRun };
+}
 
 export function ConfirmProvider({ children }: { children: ReactNode }) {
   const [opts, setOpts] = useState<ConfirmOptions | undefined>();

@@ -7,6 +7,12 @@ export interface Crumb {
   to?: string;
 }
 
+/** Breadcrumbs from the admin center down: each step a label, or [label, address] when it links. */
+export const adminCrumbs = (...trail: (string | [label: string, to: string])[]): Crumb[] => [
+  { label: 'Admin center', to: '/admin' },
+  ...trail.map((c) => (typeof c === 'string' ? { label: c } : { label: c[0], to: c[1] })),
+];
+
 /** Page title (also the document title), optional breadcrumbs, description and actions. */
 export function PageHeader({
   title,

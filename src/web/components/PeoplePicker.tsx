@@ -1,11 +1,21 @@
-import { Alert, Badge, Button, Checkbox, Group, Modal, Pill, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { api, type Collection, withQuery } from '../api/client';
-import { friendlyError } from '../api/errors';
-import { PEOPLE_SEARCH_FIELDS, type User } from '../api/graph';
-import { useDebounced, useLoad } from '../api/hooks';
-import { searchExpression } from '../api/odata';
-import { ErrorNotice, Loading } from './States';
+import { Modal, Stack } from '@mantine/core';
+import { useState } from 'react';
+import { useAction } from '../api/hooks';
+import { DirectoryPicker, type Picked, type PickerTexts, WelcomeMessage } from './DirectoryPicker';
+import { DialogActions } from './Forms';
+
+/** What was chosen in the dialog. `welcomeMessage` is set only when one was written. */
+export interface PeopleChoice {
+  people: Picked[];
+  invitees: string[];
+  welcomeMessage?: string;
+}
+
+/** Takes a person or an address out of the selection once it is done, so that a retry does not repeat it. */
+export interface Settle {
+  person: (id: string) => void;
+  invitee: (address: string) => void;
+}
 
 export interface PeoplePickerProps {
   opened: boolean;
@@ -16,153 +26,72 @@ export interface PeoplePickerProps {
   /** People already there: shown, but not selectable. */
   excludeIds?: ReadonlySet<string>;
   excludedLabel?: string;
-  /** Called with the chosen people; a thrown error is shown in the dialog, which then stays open. */
-  onSubmit: (people: User[]) => Promise<void>;
+  /** Words that differ from the default people search. */
+  texts?: Partial<PickerTexts>;
+  /** Also offer to invite an e-mail address that nobody in the directory has, with a welcome message. */
+  invite?: { tag: string; explanation?: string; welcomeDescription: string };
+  /** Called with the choice; a thrown error is shown in the dialog, which then stays open. */
+  onSubmit: (choice: PeopleChoice, settle: Settle) => Promise<void>;
 }
 
-/** Search the directory by name or e-mail and pick one or more people. */
-export function PeoplePicker({
-  opened,
+/**
+ * The people picker dialog of the admin center and the portal: search the directory by name or
+ * e-mail and pick one or more people (and, where the flow invites, addresses to invite).
+ */
+export function PeoplePicker({ opened, onClose, title, ...form }: PeoplePickerProps) {
+  // The form is mounted only while the dialog is open, so each opening starts afresh.
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+      <PeoplePickerForm onClose={onClose} {...form} />
+    </Modal>
+  );
+}
+
+function PeoplePickerForm({
   onClose,
-  title,
   submitLabel,
   excludeIds,
-  excludedLabel = 'Already added',
+  excludedLabel,
+  texts,
+  invite,
   onSubmit,
-}: PeoplePickerProps) {
-  const [term, setTerm] = useState('');
-  const [selected, setSelected] = useState<User[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [submitError, setSubmitError] = useState<string | undefined>();
-  const search = useDebounced(term.trim(), 250);
-
-  useEffect(() => {
-    if (opened) {
-      setTerm('');
-      setSelected([]);
-      setSubmitError(undefined);
-    }
-  }, [opened]);
-
-  const expr = searchExpression(PEOPLE_SEARCH_FIELDS, search);
-  const results = useLoad(
-    async (signal) =>
-      expr
-        ? (
-            await api.get<Collection<User>>(withQuery('/users', { $search: expr, $top: 15, $orderby: 'displayName' }), {
-              eventual: true,
-              signal,
-            })
-          ).value
-        : [],
-    [expr],
-  );
-
-  const toggle = (u: User) => setSelected((s) => (s.some((x) => x.id === u.id) ? s.filter((x) => x.id !== u.id) : [...s, u]));
-
-  const submit = async () => {
-    setBusy(true);
-    setSubmitError(undefined);
-    try {
-      await onSubmit(selected);
-      onClose();
-    } catch (err) {
-      setSubmitError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+}: Omit<PeoplePickerProps, 'opened' | 'title'>) {
+  const [people, setPeople] = useState<Picked[]>([]);
+  const [invitees, setInvitees] = useState<string[]>([]);
+  const [welcome, setWelcome] = useState('');
+  const action = useAction();
+  const settle: Settle = {
+    person: (id) => setPeople((s) => s.filter((p) => p.id !== id)),
+    invitee: (address) => setInvitees((s) => s.filter((a) => a !== address)),
   };
-
+  const submit = async () => {
+    const welcomeMessage = welcome.trim() ? welcome : undefined;
+    if (await action.run(() => onSubmit({ people, invitees, ...(welcomeMessage ? { welcomeMessage } : {}) }, settle))) onClose();
+  };
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="lg" fullScreen={false}>
-      <Stack gap="sm">
-        <TextInput
-          label="Search"
-          description="Type a name or an e-mail address"
-          placeholder="Search by name or e-mail"
-          value={term}
-          onChange={(e) => setTerm(e.currentTarget.value)}
-          data-autofocus
-          data-testid="people-search"
-          type="search"
-        />
-        {selected.length > 0 && (
-          <Group gap={6} aria-label="Selected people">
-            <Text size="sm" fw={600}>
-              Selected:
-            </Text>
-            {selected.map((u) => (
-              <Pill
-                key={u.id}
-                withRemoveButton
-                onRemove={() => toggle(u)}
-                removeButtonProps={{ 'aria-label': `Remove ${u.displayName}` }}
-              >
-                {u.displayName}
-              </Pill>
-            ))}
-          </Group>
-        )}
-        <ScrollArea.Autosize mah={320} type="auto">
-          {!expr ? (
-            <Text size="sm" c="dimmed" py="sm">
-              Start typing to find people in your organization.
-            </Text>
-          ) : results.error ? (
-            <ErrorNotice error={results.error} onRetry={results.reload} />
-          ) : results.loading && !results.data ? (
-            <Loading label="Searching…" />
-          ) : (results.data ?? []).length === 0 ? (
-            <Text size="sm" c="dimmed" py="sm" role="status">
-              No one matches “{search}”.
-            </Text>
-          ) : (
-            <Stack gap={4} role="group" aria-label="Search results">
-              {(results.data ?? []).map((u) => {
-                const already = excludeIds?.has(u.id) ?? false;
-                return (
-                  <Checkbox
-                    key={u.id}
-                    disabled={already}
-                    checked={already || selected.some((x) => x.id === u.id)}
-                    onChange={() => toggle(u)}
-                    label={
-                      <Group gap={6} wrap="nowrap">
-                        <span>{u.displayName}</span>
-                        {u.userType === 'Guest' && (
-                          <Badge size="xs" variant="light" color="grape">
-                            Guest
-                          </Badge>
-                        )}
-                        {already && (
-                          <Badge size="xs" variant="light" color="gray">
-                            {excludedLabel}
-                          </Badge>
-                        )}
-                      </Group>
-                    }
-                    description={u.mail ?? u.userPrincipalName}
-                    py={4}
-                  />
-                );
-              })}
-            </Stack>
-          )}
-        </ScrollArea.Autosize>
-        {submitError && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {submitError}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button onClick={submit} loading={busy} disabled={selected.length === 0}>
-            {submitLabel}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <Stack gap="sm">
+      <DirectoryPicker
+        kind="users"
+        inDialog
+        label="Search"
+        value={people}
+        onChange={setPeople}
+        excludeIds={excludeIds}
+        excludedLabel={excludedLabel}
+        texts={{ selectedPrefix: 'Selected:', hint: 'Start typing to find people in your organization.', ...texts }}
+        invite={invite && { invitees, onChange: setInvitees, tag: invite.tag, explanation: invite.explanation }}
+      />
+      {invitees.length > 0 && invite && (
+        <WelcomeMessage value={welcome} onChange={setWelcome} description={invite.welcomeDescription} />
+      )}
+      <DialogActions
+        error={action.error}
+        busy={action.busy}
+        submitLabel={submitLabel}
+        onCancel={onClose}
+        onSubmit={submit}
+        disabled={people.length + invitees.length === 0}
+      />
+    </Stack>
   );
 }

@@ -1,6 +1,8 @@
 import { Alert, Button, Center, EmptyState, Group, Loader, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { friendlyError, isRedirecting } from '../api/errors';
+import type { Paged } from '../api/hooks';
+import { Pager } from './Pager';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -57,4 +59,53 @@ export function Async<T>({
   if (state.error && !state.loading) return <ErrorNotice error={state.error} onRetry={state.reload} />;
   if (state.data === undefined) return <Loading />;
   return <>{children(state.data)}</>;
+}
+
+/** A failed change, in words (a refusal stays until the next try, or until closed when `onClose` is given). */
+export function ErrorAlert({ error, onClose, mt }: { error: string | undefined; onClose?: () => void; mt?: string }) {
+  if (!error) return null;
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      role="alert"
+      withCloseButton={onClose !== undefined}
+      onClose={onClose}
+      mt={mt}
+      data-testid="error-notice"
+    >
+      {error}
+    </Alert>
+  );
+}
+
+/**
+ * A list read page by page from the server: its error, its first load, "nothing here" or the
+ * items, and the pager (`label` names it for screen readers).
+ */
+export function PagedList<T>({
+  paged,
+  label,
+  empty,
+  children,
+}: {
+  paged: Paged<T>;
+  label: string;
+  empty: { title: string; description?: ReactNode };
+  children: (items: T[]) => ReactNode;
+}) {
+  return (
+    <>
+      {paged.error ? (
+        <ErrorNotice error={paged.error} onRetry={paged.reload} />
+      ) : paged.loading && paged.items.length === 0 ? (
+        <Loading />
+      ) : paged.items.length === 0 ? (
+        <Empty title={empty.title} description={empty.description} />
+      ) : (
+        children(paged.items)
+      )}
+      <Pager paged={paged} label={label} />
+    </>
+  );
 }

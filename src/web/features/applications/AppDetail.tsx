@@ -1,8 +1,9 @@
-import { Badge, Paper, Stack, Tabs } from '@mantine/core';
-import { useNavigate, useParams } from 'react-router';
+import { Badge, Paper, Stack } from '@mantine/core';
+import { useParams } from 'react-router';
 import { graph, type ServicePrincipal } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
-import { PageHeader } from '../../components/PageHeader';
+import { BladeTabs } from '../../components/BladeTabs';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
 import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -13,60 +14,27 @@ import { SelfServiceBlade } from './SelfServiceBlade';
 import { SingleSignOnBlade } from './SingleSignOnBlade';
 import { UsersAndGroupsBlade } from './UsersAndGroupsBlade';
 
-const BLADES = ['overview', 'properties', 'owners', 'users', 'sso', 'self-service'] as const;
-type Blade = (typeof BLADES)[number];
-
 /** An enterprise application in the admin center, with its blades. */
 export function AppDetail() {
-  const { id = '', blade: rawBlade } = useParams();
-  const navigate = useNavigate();
-  const blade: Blade = (BLADES as readonly string[]).includes(rawBlade ?? '') ? (rawBlade as Blade) : 'overview';
+  const { id = '' } = useParams();
   const app = useLoad(() => graph.servicePrincipal(id), [id]);
   const title = app.data?.displayName ?? 'Application';
   return (
     <Stack>
-      <PageHeader
-        title={title}
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'All applications', to: '/admin/applications' },
-          { label: title },
-        ]}
-      />
+      <PageHeader title={title} crumbs={adminCrumbs(['All applications', '/admin/applications'], title)} />
       <Async state={app}>
         {(sp) => (
-          <Tabs
-            value={blade}
-            onChange={(b) => navigate(b === 'overview' ? `/admin/applications/${sp.id}` : `/admin/applications/${sp.id}/${b}`)}
-            keepMounted={false}
-          >
-            <Tabs.List aria-label="Manage">
-              <Tabs.Tab value="overview">Overview</Tabs.Tab>
-              <Tabs.Tab value="properties">Properties</Tabs.Tab>
-              <Tabs.Tab value="owners">Owners</Tabs.Tab>
-              <Tabs.Tab value="users">Users and groups</Tabs.Tab>
-              <Tabs.Tab value="sso">Single sign-on</Tabs.Tab>
-              <Tabs.Tab value="self-service">Self-service</Tabs.Tab>
-            </Tabs.List>
-            <Tabs.Panel value="overview" pt="md">
-              <Overview app={sp} />
-            </Tabs.Panel>
-            <Tabs.Panel value="properties" pt="md">
-              <PropertiesBlade app={sp} onSaved={app.setData} />
-            </Tabs.Panel>
-            <Tabs.Panel value="owners" pt="md">
-              <OwnersBlade app={sp} />
-            </Tabs.Panel>
-            <Tabs.Panel value="users" pt="md">
-              <UsersAndGroupsBlade app={sp} />
-            </Tabs.Panel>
-            <Tabs.Panel value="sso" pt="md">
-              <SingleSignOnBlade app={sp} onChanged={app.reload} />
-            </Tabs.Panel>
-            <Tabs.Panel value="self-service" pt="md">
-              <SelfServiceBlade app={sp} onSaved={app.reload} />
-            </Tabs.Panel>
-          </Tabs>
+          <BladeTabs
+            base={`/admin/applications/${sp.id}`}
+            blades={[
+              { value: 'overview', label: 'Overview', content: <Overview app={sp} /> },
+              { value: 'properties', label: 'Properties', content: <PropertiesBlade app={sp} onSaved={app.setData} /> },
+              { value: 'owners', label: 'Owners', content: <OwnersBlade app={sp} /> },
+              { value: 'users', label: 'Users and groups', content: <UsersAndGroupsBlade app={sp} /> },
+              { value: 'sso', label: 'Single sign-on', content: <SingleSignOnBlade app={sp} onChanged={app.reload} /> },
+              { value: 'self-service', label: 'Self-service', content: <SelfServiceBlade app={sp} onSaved={app.reload} /> },
+            ]}
+          />
         )}
       </Async>
     </Stack>

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -7,7 +6,6 @@ import {
   List,
   Modal,
   Paper,
-  Radio,
   SegmentedControl,
   SimpleGrid,
   Stack,
@@ -17,14 +15,21 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { friendlyError } from '../../api/errors';
 import { type ApplicationTemplate, graph } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
-import { PageHeader } from '../../components/PageHeader';
+import { useAction, useLoad } from '../../api/hooks';
+import { DialogActions } from '../../components/Forms';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async, Empty } from '../../components/States';
 import { optionalUrlProblem } from './appLogic';
 
 type Integration = 'oidc' | 'saml' | 'notSupported';
+
+const INTEGRATIONS: Choice<Integration>[] = [
+  { value: 'oidc', label: 'Integrate with OIDC', description: 'OpenID Connect: the app gets a client id and secret.' },
+  { value: 'saml', label: 'Integrate with SAML', description: 'The app is a SAML service provider.' },
+  { value: 'notSupported', label: 'Not integrated', description: "Just a tile in My Apps that links to the app's homepage." },
+];
 
 /** Enterprise applications → New application: the gallery and "Create your own application". */
 export function NewApplication() {
@@ -35,11 +40,7 @@ export function NewApplication() {
     <Stack>
       <PageHeader
         title="Browse the application gallery"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'All applications', to: '/admin/applications' },
-          { label: 'New application' },
-        ]}
+        crumbs={adminCrumbs(['All applications', '/admin/applications'], 'New application')}
         description="Pick an application with documented single sign-on settings, or create your own for any app that speaks OpenID Connect or SAML."
         actions={<Button onClick={() => setCustom(true)}>Create your own application</Button>}
       />
@@ -93,29 +94,24 @@ function FromTemplate({ template, onClose }: { template: ApplicationTemplate; on
   const [name, setName] = useState(template.displayName);
   const [baseUrl, setBaseUrl] = useState('');
   const [mode, setMode] = useState<'oidc' | 'saml'>(template.supportedSingleSignOnModes[0] ?? 'oidc');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
   const settings = mode === 'oidc' ? template.singleSignOnSettings.oidc : template.singleSignOnSettings.saml;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return setError('Enter a name for the application.');
-    if (!baseUrl.trim()) return setError(`Enter the address of your ${template.displayName}, such as https://app.example.com.`);
+    if (!name.trim()) return create.setError('Enter a name for the application.');
+    if (!baseUrl.trim())
+      return create.setError(`Enter the address of your ${template.displayName}, such as https://app.example.com.`);
     const p = optionalUrlProblem(baseUrl);
-    if (p) return setError(p);
-    setBusy(true);
-    setError(undefined);
-    try {
+    if (p) return create.setError(p);
+    await create.run(async () => {
       const r = await graph.instantiateTemplate(template.id, {
         displayName: name.trim(),
         baseUrl: baseUrl.trim(),
         ...(template.supportedSingleSignOnModes.length > 1 ? { preferredSingleSignOnMode: mode } : {}),
       });
       navigate(`/admin/applications/${r.servicePrincipal.id}/sso`);
-    } catch (err) {
-      setError(friendlyError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -159,85 +155,53 @@ function FromTemplate({ template, onClose }: { template: ApplicationTemplate; on
             </List>
           </Paper>
         )}
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy}>
-            Create
-          </Button>
-        </Group>
+        <DialogActions error={create.error} busy={create.busy} submitLabel="Create" onCancel={onClose} />
       </Stack>
     </Modal>
   );
 }
 
 function CreateYourOwn({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  return (
+    <Modal opened={opened} onClose={onClose} title="Create your own application" size="lg">
+      <CreateYourOwnForm onClose={onClose} />
+    </Modal>
+  );
+}
+
+function CreateYourOwnForm({ onClose }: { onClose: () => void }) {
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [integration, setIntegration] = useState<Integration>('oidc');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return setError('Enter a name for the application.');
-    setBusy(true);
-    setError(undefined);
-    try {
+    if (!name.trim()) return create.setError('Enter a name for the application.');
+    await create.run(async () => {
       const sp = await graph.createServicePrincipal({ displayName: name.trim(), preferredSingleSignOnMode: integration });
       navigate(integration === 'notSupported' ? `/admin/applications/${sp.id}` : `/admin/applications/${sp.id}/sso`);
-    } catch (err) {
-      setError(friendlyError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Create your own application" size="lg">
-      <Stack component="form" onSubmit={submit} aria-label="Create your own application">
-        <TextInput
-          label="What's the name of your app?"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          data-autofocus
-        />
-        <Radio.Group
-          label="What are you looking to do with your application?"
-          value={integration}
-          onChange={(v) => setIntegration(v as Integration)}
-          data-testid="integration-choice"
-        >
-          <Stack gap={6} mt={6}>
-            <Radio value="oidc" label="Integrate with OIDC" description="OpenID Connect: the app gets a client id and secret." />
-            <Radio value="saml" label="Integrate with SAML" description="The app is a SAML service provider." />
-            <Radio
-              value="notSupported"
-              label="Not integrated"
-              description="Just a tile in My Apps that links to the app's homepage."
-            />
-          </Stack>
-        </Radio.Group>
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy}>
-            Create
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <Stack component="form" onSubmit={submit} aria-label="Create your own application">
+      <TextInput
+        label="What's the name of your app?"
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        data-autofocus
+      />
+      <RadioChoices
+        label="What are you looking to do with your application?"
+        value={integration}
+        onChange={setIntegration}
+        options={INTEGRATIONS}
+        compact
+        testId="integration-choice"
+      />
+      <DialogActions error={create.error} busy={create.busy} submitLabel="Create" onCancel={onClose} />
+    </Stack>
   );
 }

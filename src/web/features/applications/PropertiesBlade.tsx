@@ -1,15 +1,15 @@
-import { Alert, Button, Group, Paper, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { Button, Switch, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { friendlyError } from '../../api/errors';
+import type { UpdateServicePrincipalBody } from '../../../contracts/applications';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { FormActions, FormCard } from '../../components/Forms';
 import { isHidden, optionalUrlProblem, withHidden } from './appLogic';
 
 /** The Properties blade: what Entra shows on an enterprise application's Properties page. */
 export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; onSaved: (sp: ServicePrincipal) => void }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const [enabled, setEnabled] = useState(a.accountEnabled);
   const [name, setName] = useState(a.displayName);
@@ -19,15 +19,14 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
   const [visible, setVisible] = useState(!isHidden(a.tags));
   const [notes, setNotes] = useState(a.notes ?? '');
   const [description, setDescription] = useState(a.description ?? '');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const change = useConfirmedAction();
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return setError('Enter a name.');
+    if (!name.trim()) return change.setError('Enter a name.');
     const urlError = optionalUrlProblem(homepage) ?? optionalUrlProblem(logoUrl);
-    if (urlError) return setError(urlError);
-    const body: Record<string, unknown> = {};
+    if (urlError) return change.setError(urlError);
+    const body: UpdateServicePrincipalBody = {};
     if (enabled !== a.accountEnabled) body.accountEnabled = enabled;
     if (name.trim() !== a.displayName) body.displayName = name.trim();
     if (homepage.trim() !== (a.homepage ?? '')) body.homepage = homepage.trim() || null;
@@ -36,85 +35,64 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
     if (visible === isHidden(a.tags)) body.tags = withHidden(a.tags, !visible);
     if (notes.trim() !== (a.notes ?? '')) body.notes = notes.trim() || null;
     if (description.trim() !== (a.description ?? '')) body.description = description.trim() || null;
-    if (Object.keys(body).length === 0) return setError(undefined);
-    setBusy(true);
-    setError(undefined);
-    try {
+    if (Object.keys(body).length === 0) return change.clearError();
+    await change.run(async () => {
       await graph.updateServicePrincipal(a.id, body);
       notifications.show({ color: 'green', message: 'Changes saved.' });
       onSaved(await graph.servicePrincipal(a.id));
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+    }, 'save');
   };
 
   const remove = async () => {
-    const ok = await confirm({
-      title: 'Delete application',
-      message: `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await graph.deleteServicePrincipal(a.id);
+    const confirmation = destructive(
+      'Delete application',
+      `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
+      'Delete',
+    );
+    if (await change.confirmAndRun(confirmation, () => graph.deleteServicePrincipal(a.id), 'delete')) {
       notifications.show({ color: 'green', message: `${a.displayName} was deleted.` });
       navigate('/admin/applications');
-    } catch (err) {
-      setError(friendlyError(err));
     }
   };
 
   return (
-    <Paper withBorder p="md" component="form" onSubmit={save} maw={720} aria-label="Application properties">
-      <Stack>
-        <Switch
-          label="Enabled for users to sign in?"
-          checked={enabled}
-          onChange={(e) => setEnabled(e.currentTarget.checked)}
-          description="When off, no one can sign in to the application."
-        />
-        <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-        <TextInput label="Homepage URL" value={homepage} onChange={(e) => setHomepage(e.currentTarget.value)} type="url" />
-        <TextInput label="Logo URL" value={logoUrl} onChange={(e) => setLogoUrl(e.currentTarget.value)} type="url" />
-        <TextInput label="Application ID" value={a.appId} readOnly />
-        <TextInput label="Object ID" value={a.id} readOnly />
-        <Switch
-          label="Assignment required?"
-          checked={required}
-          onChange={(e) => setRequired(e.currentTarget.checked)}
-          description="When on, only users and groups assigned to the application can sign in."
-        />
-        <Switch
-          label="Visible to users?"
-          checked={visible}
-          onChange={(e) => setVisible(e.currentTarget.checked)}
-          description="When off, the application is not shown in My Apps; access is unchanged."
-        />
-        <Textarea label="Notes" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} autosize minRows={2} />
-        <Textarea
-          label="Description"
-          value={description}
-          onChange={(e) => setDescription(e.currentTarget.value)}
-          autosize
-          minRows={2}
-        />
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group justify="space-between">
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-          <Button color="red" variant="light" onClick={remove}>
-            Delete application
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <FormCard label="Application properties" onSubmit={save} maw={720}>
+      <Switch
+        label="Enabled for users to sign in?"
+        checked={enabled}
+        onChange={(e) => setEnabled(e.currentTarget.checked)}
+        description="When off, no one can sign in to the application."
+      />
+      <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <TextInput label="Homepage URL" value={homepage} onChange={(e) => setHomepage(e.currentTarget.value)} type="url" />
+      <TextInput label="Logo URL" value={logoUrl} onChange={(e) => setLogoUrl(e.currentTarget.value)} type="url" />
+      <TextInput label="Application ID" value={a.appId} readOnly />
+      <TextInput label="Object ID" value={a.id} readOnly />
+      <Switch
+        label="Assignment required?"
+        checked={required}
+        onChange={(e) => setRequired(e.currentTarget.checked)}
+        description="When on, only users and groups assigned to the application can sign in."
+      />
+      <Switch
+        label="Visible to users?"
+        checked={visible}
+        onChange={(e) => setVisible(e.currentTarget.checked)}
+        description="When off, the application is not shown in My Apps; access is unchanged."
+      />
+      <Textarea label="Notes" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} autosize minRows={2} />
+      <Textarea
+        label="Description"
+        value={description}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+        autosize
+        minRows={2}
+      />
+      <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
+        <Button color="red" variant="light" onClick={remove}>
+          Delete application
+        </Button>
+      </FormActions>
+    </FormCard>
   );
 }

@@ -1,4 +1,5 @@
-import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
+import { CopyValueButton } from '../../components/CopyValue';
 
 /**
  * A new client secret, shown once: the value is only in the addPassword answer (the API never
@@ -16,21 +17,7 @@ export function SecretOnce({ secret, name, onDone }: { secret: string; name?: st
           <Code data-testid="secret-value" style={{ wordBreak: 'break-all', minWidth: 0 }}>
             {secret}
           </Code>
-          <CopyButton value={secret}>
-            {({ copied, copy }) => (
-              <Button
-                size="xs"
-                variant={copied ? 'light' : 'filled'}
-                color={copied ? 'green' : undefined}
-                onClick={copy}
-                style={{ flexShrink: 0 }}
-                aria-label={copied ? 'Copied' : 'Copy secret value'}
-                data-testid="copy-secret"
-              >
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            )}
-          </CopyButton>
+          <CopyValueButton value={secret} label="Copy secret value" size="xs" variant="filled" testId="copy-secret" />
         </Group>
         <Group>
           <Button size="xs" variant="default" onClick={onDone} data-testid="secret-done">
@@ -39,34 +26,5 @@ export function SecretOnce({ secret, name, onDone }: { secret: string; name?: st
         </Group>
       </Stack>
     </Alert>
-  );
-}
-
-/** A value to copy (issuer, client id, metadata URL…), with its label. */
-export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <Stack gap={2}>
-      <Text size="xs" c="dimmed" fw={600}>
-        {label}
-      </Text>
-      <Group gap="xs" wrap="nowrap">
-        <Code data-testid={testId} style={{ wordBreak: 'break-all', minWidth: 0 }}>
-          {value}
-        </Code>
-        <CopyButton value={value}>
-          {({ copied, copy }) => (
-            <Button
-              size="compact-xs"
-              variant="default"
-              onClick={copy}
-              style={{ flexShrink: 0 }}
-              aria-label={copied ? 'Copied' : `Copy ${label}`}
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
-          )}
-        </CopyButton>
-      </Group>
-    </Stack>
   );
 }

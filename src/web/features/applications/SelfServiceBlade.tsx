@@ -1,13 +1,14 @@
-import { Alert, Button, Group, Paper, Select, Stack, Switch, Text } from '@mantine/core';
+import { Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { SERVICE_PRINCIPAL_LIMITS } from '../../../contracts/applications';
-import { friendlyError } from '../../api/errors';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
+import { useAction, useLoad } from '../../api/hooks';
+import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
+import { FormActions, FormCard } from '../../components/Forms';
 import { Async } from '../../components/States';
-import { assignableRoles, DEFAULT_APP_ROLE_ID } from './appLogic';
-import { DirectoryPicker, type Picked } from './DirectoryPicker';
+import { DEFAULT_APP_ROLE_ID } from './appLogic';
+import { RoleSelect } from './RoleSelect';
 
 /** Names of the configured group and approvers (a deleted one shows its id). */
 async function loadPicked(app: ServicePrincipal): Promise<{ group: Picked[]; approvers: Picked[] }> {
@@ -45,24 +46,20 @@ function SelfServiceForm({
   onSaved: () => void;
 }) {
   const s = app.selfServiceAccess;
-  const roles = assignableRoles(app.appRoles);
   const [enabled, setEnabled] = useState(s.enabled);
   const [group, setGroup] = useState<Picked[]>(initial.group);
   const [requireApproval, setRequireApproval] = useState(s.requireApproval);
   const [approvers, setApprovers] = useState<Picked[]>(initial.approvers);
   const [role, setRole] = useState(s.appRoleId ?? DEFAULT_APP_ROLE_ID);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
 
-  const save = async (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (enabled && group.length === 0) return setError('Choose the group that users who request access are added to.');
+    if (enabled && group.length === 0) return save.setError('Choose the group that users who request access are added to.');
     if (enabled && requireApproval && approvers.length === 0)
-      return setError('Choose at least one approver, or turn approval off.');
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.updateServicePrincipal(app.id, {
+      return save.setError('Choose at least one approver, or turn approval off.');
+    const saved = await save.run(() =>
+      graph.updateServicePrincipal(app.id, {
         selfServiceAccess: {
           enabled,
           groupId: group[0]?.id ?? null,
@@ -70,69 +67,49 @@ function SelfServiceForm({
           approverIds: approvers.map((a) => a.id),
           appRoleId: role === DEFAULT_APP_ROLE_ID ? null : role,
         },
-      });
-      notifications.show({ color: 'green', message: 'Self-service settings saved.' });
-      onSaved();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
+    if (!saved) return;
+    notifications.show({ color: 'green', message: 'Self-service settings saved.' });
+    onSaved();
   };
 
   return (
-    <Paper withBorder p="md" component="form" onSubmit={save} maw={720} aria-label="Self-service">
-      <Stack>
-        <Switch
-          label="Allow users to request access to this application?"
-          checked={enabled}
-          onChange={(e) => setEnabled(e.currentTarget.checked)}
-          data-testid="self-service-enabled"
-        />
-        <DirectoryPicker
-          kind="groups"
-          label="To which group should assigned users be added?"
-          description="Users who get access join this group; assign the group to the application."
-          value={group}
-          onChange={setGroup}
-          max={1}
-          testId="self-service-group"
-        />
-        <Switch
-          label="Require approval before granting access to this application?"
-          checked={requireApproval}
-          onChange={(e) => setRequireApproval(e.currentTarget.checked)}
-        />
-        <DirectoryPicker
-          kind="users"
-          label="Who is allowed to approve access to this application?"
-          description={`Up to ${SERVICE_PRINCIPAL_LIMITS.approvers} people.`}
-          value={approvers}
-          onChange={setApprovers}
-          max={SERVICE_PRINCIPAL_LIMITS.approvers}
-          testId="self-service-approvers"
-        />
-        <Select
-          label="To which role should users be assigned in this application?"
-          data={roles}
-          value={role}
-          onChange={(v) => v && setRole(v)}
-          allowDeselect={false}
-        />
-        <Text size="xs" c="dimmed">
-          Requests and approvals themselves arrive in a later version; these settings are kept now.
-        </Text>
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group>
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <FormCard label="Self-service" onSubmit={submit} maw={720}>
+      <Switch
+        label="Allow users to request access to this application?"
+        checked={enabled}
+        onChange={(e) => setEnabled(e.currentTarget.checked)}
+        data-testid="self-service-enabled"
+      />
+      <DirectoryPicker
+        kind="groups"
+        label="To which group should assigned users be added?"
+        texts={{ description: 'Users who get access join this group; assign the group to the application.' }}
+        value={group}
+        onChange={setGroup}
+        max={1}
+        testId="self-service-group"
+      />
+      <Switch
+        label="Require approval before granting access to this application?"
+        checked={requireApproval}
+        onChange={(e) => setRequireApproval(e.currentTarget.checked)}
+      />
+      <DirectoryPicker
+        kind="users"
+        label="Who is allowed to approve access to this application?"
+        texts={{ description: `Up to ${SERVICE_PRINCIPAL_LIMITS.approvers} people.` }}
+        value={approvers}
+        onChange={setApprovers}
+        max={SERVICE_PRINCIPAL_LIMITS.approvers}
+        testId="self-service-approvers"
+      />
+      <RoleSelect app={app} label="To which role should users be assigned in this application?" value={role} onChange={setRole} />
+      <Text size="xs" c="dimmed">
+        Requests and approvals themselves arrive in a later version; these settings are kept now.
+      </Text>
+      <FormActions error={save.error} busy={save.busy} />
+    </FormCard>
   );
 }

@@ -1,34 +1,21 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  Radio,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Button, Group, Modal, Paper, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { SamlAttributeSource, SamlSettings } from '../../../contracts/applications';
 import { samlAttributeSources } from '../../../contracts/applications';
-import { friendlyError } from '../../api/errors';
 import { graph, type PasswordCredential, type ServicePrincipal } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
+import { useAction, useLoad } from '../../api/hooks';
 import { browserEnv, discover } from '../../auth/oidc';
-import { useConfirm } from '../../components/Confirm';
-import { Async, Empty } from '../../components/States';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { CopyField } from '../../components/CopyValue';
+import { DataTable, RemoveButton } from '../../components/DataTable';
+import { DialogActions, FormActions, FormCard } from '../../components/Forms';
+import { RadioChoices } from '../../components/RadioChoices';
+import { Async, Empty, ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { checkUrlList, discoveryUrl, federationUrls, samlIdentifiers, urlProblem, withSamlIdentifiers } from './appLogic';
 import { RowsEditor } from './RowsEditor';
-import { CopyField, SecretOnce } from './SecretOnce';
+import { SecretOnce } from './SecretOnce';
 
 /** Addresses of this Portico: tenant id (the organization's id) and the OIDC issuer. */
 function useEndpoints() {
@@ -47,40 +34,26 @@ export function SingleSignOnBlade({ app, onChanged }: { app: ServicePrincipal; o
 }
 
 function ChooseMethod({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const [value, setValue] = useState<string>('oidc');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.updateServicePrincipal(app.id, { preferredSingleSignOnMode: value });
-      onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-      setBusy(false);
-    }
+  const [value, setValue] = useState<'oidc' | 'saml'>('oidc');
+  const save = useAction();
+  const choose = async () => {
+    if (await save.run(() => graph.updateServicePrincipal(app.id, { preferredSingleSignOnMode: value }))) onChanged();
   };
   return (
     <Paper withBorder p="md" maw={720}>
       <Stack>
         <Text size="sm">This application has no single sign-on method. Users reach it through its homepage link.</Text>
-        <Radio.Group label="Select a single sign-on method" value={value} onChange={setValue}>
-          <Stack gap={6} mt={6}>
-            <Radio value="oidc" label="OpenID Connect" />
-            <Radio value="saml" label="SAML" />
-          </Stack>
-        </Radio.Group>
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group>
-          <Button onClick={save} loading={busy}>
-            Use this method
-          </Button>
-        </Group>
+        <RadioChoices
+          label="Select a single sign-on method"
+          value={value}
+          onChange={setValue}
+          options={[
+            { value: 'oidc', label: 'OpenID Connect' },
+            { value: 'saml', label: 'SAML' },
+          ]}
+          compact
+        />
+        <FormActions error={save.error} busy={save.busy} submitLabel="Use this method" onSubmit={choose} />
       </Stack>
     </Paper>
   );
@@ -122,64 +95,43 @@ function RedirectUris({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
   const [rows, setRows] = useState<string[]>(app.replyUrls.length ? app.replyUrls : ['']);
   const [signOnUrl, setSignOnUrl] = useState(app.loginUrl ?? '');
   const [tried, setTried] = useState(false);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
   const check = checkUrlList(rows);
   const signOnProblem = signOnUrl.trim() ? urlProblem(signOnUrl.trim()) : undefined;
-  const save = async (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
     if (!check.ok || signOnProblem) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.updateServicePrincipal(app.id, { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null });
-      notifications.show({ color: 'green', message: 'Sign-in settings saved.' });
-      onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+    const saved = await save.run(() =>
+      graph.updateServicePrincipal(app.id, { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null }),
+    );
+    if (!saved) return;
+    notifications.show({ color: 'green', message: 'Sign-in settings saved.' });
+    onChanged();
   };
   return (
-    <Paper withBorder p="md" component="form" onSubmit={save} aria-label="Redirect URIs">
-      <Stack>
-        <RowsEditor
-          label="Redirect URIs"
-          description="Where the sign-in service may send users back with a code, exactly as your application sends it (redirect_uri)."
-          rows={rows}
-          onChange={setRows}
-          problems={tried ? check.problems : {}}
-          addLabel="Add URI"
-          placeholder="https://app.example.com/oauth/callback"
-          testId="redirect-uris"
-        />
-        <TextInput
-          label="Sign on URL"
-          description="Where My Apps sends users to start signing in to the application, e.g. its login page (optional)."
-          value={signOnUrl}
-          onChange={(e) => setSignOnUrl(e.currentTarget.value)}
-          error={tried ? signOnProblem : undefined}
-          data-testid="oidc-sign-on-url"
-        />
-        {tried && check.listProblem && (
-          <Text size="sm" c="red" role="alert">
-            {check.listProblem}
-          </Text>
-        )}
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group>
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <FormCard label="Redirect URIs" onSubmit={submit}>
+      <RowsEditor
+        label="Redirect URIs"
+        description="Where the sign-in service may send users back with a code, exactly as your application sends it (redirect_uri)."
+        rows={rows}
+        onChange={setRows}
+        problems={tried ? check.problems : {}}
+        addLabel="Add URI"
+        placeholder="https://app.example.com/oauth/callback"
+        testId="redirect-uris"
+      />
+      <TextInput
+        label="Sign on URL"
+        description="Where My Apps sends users to start signing in to the application, e.g. its login page (optional)."
+        value={signOnUrl}
+        onChange={(e) => setSignOnUrl(e.currentTarget.value)}
+        error={tried ? signOnProblem : undefined}
+        data-testid="oidc-sign-on-url"
+      />
+      <FieldProblem problem={tried ? check.listProblem : undefined} />
+      <FormActions error={save.error} busy={save.busy} />
+    </FormCard>
   );
 }
 
@@ -190,28 +142,20 @@ const EXPIRY_CHOICES = [
 ];
 
 function ClientSecrets({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const confirm = useConfirm();
   const [creating, setCreating] = useState(false);
   const [fresh, setFresh] = useState<PasswordCredential>();
-  const [error, setError] = useState<string>();
+  const removal = useConfirmedAction();
 
   const remove = async (c: PasswordCredential) => {
-    const ok = await confirm({
-      title: 'Delete client secret',
-      message: `Delete the secret ${c.displayName ? `“${c.displayName}” ` : ''}(${c.hint}…)? Applications using it can no longer sign in.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (!ok) return;
-    setError(undefined);
-    try {
-      await graph.removePassword(app.id, c.keyId);
-      if (fresh?.keyId === c.keyId) setFresh(undefined);
-      notifications.show({ color: 'green', message: 'Client secret deleted.' });
-      onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-    }
+    const confirmation = destructive(
+      'Delete client secret',
+      `Delete the secret ${c.displayName ? `“${c.displayName}” ` : ''}(${c.hint}…)? Applications using it can no longer sign in.`,
+      'Delete',
+    );
+    if (!(await removal.confirmAndRun(confirmation, () => graph.removePassword(app.id, c.keyId)))) return;
+    if (fresh?.keyId === c.keyId) setFresh(undefined);
+    notifications.show({ color: 'green', message: 'Client secret deleted.' });
+    onChanged();
   };
 
   return (
@@ -228,51 +172,27 @@ function ClientSecrets({ app, onChanged }: { app: ServicePrincipal; onChanged: (
         {fresh?.secretText && (
           <SecretOnce secret={fresh.secretText} name={fresh.displayName} onDone={() => setFresh(undefined)} />
         )}
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
+        <ErrorAlert error={removal.error} />
         {app.passwordCredentials.length === 0 ? (
           <Empty
             title="No client secrets"
             description="Create one with New client secret: your application needs it to redeem codes."
           />
         ) : (
-          <Table.ScrollContainer minWidth={520}>
-            <Table data-testid="secrets-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Description</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th>Value</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {app.passwordCredentials.map((c) => (
-                  <Table.Tr key={c.keyId}>
-                    <Table.Td>{c.displayName ?? '—'}</Table.Td>
-                    <Table.Td>{formatDateTime(c.endDateTime)}</Table.Td>
-                    <Table.Td ff="monospace">{c.hint}…</Table.Td>
-                    <Table.Td ta="right">
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => remove(c)}
-                        aria-label={`Delete secret ${c.displayName ?? c.hint}`}
-                      >
-                        Delete
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable columns={['Description', 'Expires', 'Value', null]} minWidth={520} striped={false} testId="secrets-table">
+            {app.passwordCredentials.map((c) => (
+              <Table.Tr key={c.keyId}>
+                <Table.Td>{c.displayName ?? '—'}</Table.Td>
+                <Table.Td>{formatDateTime(c.endDateTime)}</Table.Td>
+                <Table.Td ff="monospace">{c.hint}…</Table.Td>
+                <Table.Td ta="right">
+                  <RemoveButton label={`Delete secret ${c.displayName ?? c.hint}`} onClick={() => remove(c)}>
+                    Delete
+                  </RemoveButton>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
         )}
       </Stack>
       <NewSecretDialog
@@ -299,46 +219,39 @@ function NewSecretDialog({
   onClose: () => void;
   onCreated: (c: PasswordCredential) => void;
 }) {
-  const [name, setName] = useState('');
-  const [days, setDays] = useState('180');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const end = new Date(Date.now() + Number(days) * 86_400_000).toISOString();
-      const c = await graph.addPassword(app.id, { ...(name.trim() ? { displayName: name.trim() } : {}), endDateTime: end });
-      setName('');
-      onCreated(c);
-      onClose();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <Modal opened={opened} onClose={onClose} title="Add a client secret">
-      <Stack component="form" onSubmit={submit} aria-label="Add a client secret">
-        <TextInput label="Description" value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-        <Select label="Expires" data={EXPIRY_CHOICES} value={days} onChange={(v) => v && setDays(v)} allowDeselect={false} />
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy}>
-            Add
-          </Button>
-        </Group>
-      </Stack>
+      <NewSecretForm app={app} onClose={onClose} onCreated={onCreated} />
     </Modal>
+  );
+}
+
+function NewSecretForm({
+  app,
+  onClose,
+  onCreated,
+}: {
+  app: ServicePrincipal;
+  onClose: () => void;
+  onCreated: (c: PasswordCredential) => void;
+}) {
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('180');
+  const create = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const end = new Date(Date.now() + Number(days) * 86_400_000).toISOString();
+    await create.run(async () => {
+      onCreated(await graph.addPassword(app.id, { ...(name.trim() ? { displayName: name.trim() } : {}), endDateTime: end }));
+      onClose();
+    });
+  };
+  return (
+    <Stack component="form" onSubmit={submit} aria-label="Add a client secret">
+      <TextInput label="Description" value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+      <Select label="Expires" data={EXPIRY_CHOICES} value={days} onChange={(v) => v && setDays(v)} allowDeselect={false} />
+      <DialogActions error={create.error} busy={create.busy} submitLabel="Add" onCancel={onClose} />
+    </Stack>
   );
 }
 
@@ -397,8 +310,7 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
   const [customAttrs, setCustomAttrs] = useState(app.samlSettings.attributes !== null);
   const [attrs, setAttrs] = useState<{ name: string; source: SamlAttributeSource }[]>(app.samlSettings.attributes ?? []);
   const [tried, setTried] = useState(false);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
 
   const replyCheck = checkUrlList(replyUrls);
   const idList = identifiers.map((s) => s.trim()).filter(Boolean);
@@ -407,14 +319,12 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
   const attrProblem = customAttrs && attrs.some((a) => !a.name.trim()) ? 'Every attribute needs a name.' : undefined;
   const ok = replyCheck.ok && !signOnProblem && !logoutProblem && !attrProblem && idList.length > 0;
 
-  const save = async (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
     if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.updateServicePrincipal(app.id, {
+    const saved = await save.run(() =>
+      graph.updateServicePrincipal(app.id, {
         servicePrincipalNames: withSamlIdentifiers(app, idList),
         replyUrls: replyCheck.urls,
         loginUrl: signOnUrl.trim() || null,
@@ -424,159 +334,127 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
           nameIdFormat,
           attributes: customAttrs ? attrs.map((a) => ({ name: a.name.trim(), source: a.source })) : null,
         },
-      });
-      notifications.show({ color: 'green', message: 'SAML configuration saved.' });
-      onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
+    if (!saved) return;
+    notifications.show({ color: 'green', message: 'SAML configuration saved.' });
+    onChanged();
   };
 
   return (
-    <Paper withBorder p="md" component="form" onSubmit={save} aria-label="Basic SAML Configuration">
-      <Stack>
-        <Title order={2} fz="md">
-          Basic SAML Configuration
-        </Title>
-        <RowsEditor
-          label="Identifier (Entity ID)"
-          description="The service provider's entity id, as its metadata or AuthnRequest Issuer says."
-          rows={identifiers}
-          onChange={setIdentifiers}
-          addLabel="Add identifier"
-          placeholder="https://app.example.com/saml/metadata"
-          testId="saml-identifiers"
-        />
-        {tried && idList.length === 0 && (
-          <Text size="sm" c="red" role="alert">
-            Enter the application's identifier (entity id).
-          </Text>
-        )}
-        <RowsEditor
-          label="Reply URL (Assertion Consumer Service URL)"
-          description="Where the SAML Response is posted; AuthnRequests asking for another URL are refused."
-          rows={replyUrls}
-          onChange={setReplyUrls}
-          problems={tried ? replyCheck.problems : {}}
-          addLabel="Add reply URL"
-          placeholder="https://app.example.com/saml/acs"
-          testId="saml-reply-urls"
-        />
-        <TextInput
-          label="Sign on URL"
-          description="Where My Apps sends users to start a service-provider-initiated sign-in (optional)."
-          value={signOnUrl}
-          onChange={(e) => setSignOnUrl(e.currentTarget.value)}
-          error={tried ? signOnProblem : undefined}
-        />
-        <TextInput
-          label="Relay State"
-          description="Sent with identity-provider-initiated sign-ins (optional)."
-          value={relayState}
-          onChange={(e) => setRelayState(e.currentTarget.value)}
-        />
-        <TextInput
-          label="Logout Url"
-          value={logoutUrl}
-          onChange={(e) => setLogoutUrl(e.currentTarget.value)}
-          error={tried ? logoutProblem : undefined}
-        />
-        <Title order={3} fz="sm" mt="sm">
-          Attributes & Claims
-        </Title>
-        <Select
-          label="Name identifier format"
-          data={NAME_ID_FORMATS}
-          value={nameIdFormat}
-          onChange={(v) => v && setNameIdFormat(v as SamlSettings['nameIdFormat'])}
-          allowDeselect={false}
-        />
-        <Switch
-          label="Custom attribute names"
-          description="Off: Entra's default claims (claim-type URIs for e-mail, name, given name, surname)."
-          checked={customAttrs}
-          onChange={(e) => setCustomAttrs(e.currentTarget.checked)}
-        />
-        {customAttrs && (
-          <Stack gap={6} role="group" aria-label="Attributes" data-testid="saml-attributes">
-            {attrs.map((a, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: positional rows
-              <Group key={i} gap="xs" wrap="nowrap" align="flex-end">
-                <TextInput
-                  label={`Attribute ${i + 1} name`}
-                  value={a.name}
-                  onChange={(e) => {
-                    const v = e.currentTarget.value;
-                    setAttrs((s) => s.map((x, j) => (j === i ? { ...x, name: v } : x)));
-                  }}
-                  style={{ flex: 1 }}
-                />
-                <Select
-                  label={`Attribute ${i + 1} source`}
-                  data={[...samlAttributeSources]}
-                  value={a.source}
-                  onChange={(v) =>
-                    v && setAttrs((s) => s.map((x, j) => (j === i ? { ...x, source: v as SamlAttributeSource } : x)))
-                  }
-                  allowDeselect={false}
-                  style={{ flex: 1 }}
-                />
-                <Button variant="subtle" color="red" onClick={() => setAttrs((s) => s.filter((_, j) => j !== i))}>
-                  Remove
-                </Button>
-              </Group>
-            ))}
-            <Group>
-              <Button size="xs" variant="default" onClick={() => setAttrs((s) => [...s, { name: '', source: 'user.mail' }])}>
-                Add attribute
+    <FormCard label="Basic SAML Configuration" onSubmit={submit}>
+      <Title order={2} fz="md">
+        Basic SAML Configuration
+      </Title>
+      <RowsEditor
+        label="Identifier (Entity ID)"
+        description="The service provider's entity id, as its metadata or AuthnRequest Issuer says."
+        rows={identifiers}
+        onChange={setIdentifiers}
+        addLabel="Add identifier"
+        placeholder="https://app.example.com/saml/metadata"
+        testId="saml-identifiers"
+      />
+      <FieldProblem problem={tried && idList.length === 0 ? "Enter the application's identifier (entity id)." : undefined} />
+      <RowsEditor
+        label="Reply URL (Assertion Consumer Service URL)"
+        description="Where the SAML Response is posted; AuthnRequests asking for another URL are refused."
+        rows={replyUrls}
+        onChange={setReplyUrls}
+        problems={tried ? replyCheck.problems : {}}
+        addLabel="Add reply URL"
+        placeholder="https://app.example.com/saml/acs"
+        testId="saml-reply-urls"
+      />
+      <TextInput
+        label="Sign on URL"
+        description="Where My Apps sends users to start a service-provider-initiated sign-in (optional)."
+        value={signOnUrl}
+        onChange={(e) => setSignOnUrl(e.currentTarget.value)}
+        error={tried ? signOnProblem : undefined}
+      />
+      <TextInput
+        label="Relay State"
+        description="Sent with identity-provider-initiated sign-ins (optional)."
+        value={relayState}
+        onChange={(e) => setRelayState(e.currentTarget.value)}
+      />
+      <TextInput
+        label="Logout Url"
+        value={logoutUrl}
+        onChange={(e) => setLogoutUrl(e.currentTarget.value)}
+        error={tried ? logoutProblem : undefined}
+      />
+      <Title order={3} fz="sm" mt="sm">
+        Attributes & Claims
+      </Title>
+      <Select
+        label="Name identifier format"
+        data={NAME_ID_FORMATS}
+        value={nameIdFormat}
+        onChange={(v) => v && setNameIdFormat(v as SamlSettings['nameIdFormat'])}
+        allowDeselect={false}
+      />
+      <Switch
+        label="Custom attribute names"
+        description="Off: Entra's default claims (claim-type URIs for e-mail, name, given name, surname)."
+        checked={customAttrs}
+        onChange={(e) => setCustomAttrs(e.currentTarget.checked)}
+      />
+      {customAttrs && (
+        <Stack gap={6} role="group" aria-label="Attributes" data-testid="saml-attributes">
+          {attrs.map((a, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: positional rows
+            <Group key={i} gap="xs" wrap="nowrap" align="flex-end">
+              <TextInput
+                label={`Attribute ${i + 1} name`}
+                value={a.name}
+                onChange={(e) => {
+                  const v = e.currentTarget.value;
+                  setAttrs((s) => s.map((x, j) => (j === i ? { ...x, name: v } : x)));
+                }}
+                style={{ flex: 1 }}
+              />
+              <Select
+                label={`Attribute ${i + 1} source`}
+                data={[...samlAttributeSources]}
+                value={a.source}
+                onChange={(v) =>
+                  v && setAttrs((s) => s.map((x, j) => (j === i ? { ...x, source: v as SamlAttributeSource } : x)))
+                }
+                allowDeselect={false}
+                style={{ flex: 1 }}
+              />
+              <Button variant="subtle" color="red" onClick={() => setAttrs((s) => s.filter((_, j) => j !== i))}>
+                Remove
               </Button>
             </Group>
-            {tried && attrProblem && (
-              <Text size="sm" c="red" role="alert">
-                {attrProblem}
-              </Text>
-            )}
-          </Stack>
-        )}
-        {error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group>
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+          ))}
+          <Group>
+            <Button size="xs" variant="default" onClick={() => setAttrs((s) => [...s, { name: '', source: 'user.mail' }])}>
+              Add attribute
+            </Button>
+          </Group>
+          <FieldProblem problem={tried ? attrProblem : undefined} />
+        </Stack>
+      )}
+      <FormActions error={save.error} busy={save.busy} />
+    </FormCard>
   );
 }
 
 function Certificates({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const confirm = useConfirm();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const creation = useConfirmedAction();
   const create = async () => {
-    const ok = await confirm({
+    const confirmation = {
       title: 'New certificate',
       message:
         'Create a new token-signing certificate? It is used at once: update the certificate (or metadata) in the application, or its sign-ins will fail.',
       confirmLabel: 'Create',
-    });
-    if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.addTokenSigningCertificate(app.id);
+    };
+    if (await creation.confirmAndRun(confirmation, () => graph.addTokenSigningCertificate(app.id))) {
       notifications.show({ color: 'green', message: 'New signing certificate created and active.' });
       onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
     }
   };
   const sorted = [...app.keyCredentials].sort((a, b) => b.startDateTime.localeCompare(a.startDateTime));
@@ -586,44 +464,41 @@ function Certificates({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
         <Text fw={600} size="sm">
           Token signing certificates
         </Text>
-        <Button size="xs" variant="default" onClick={create} loading={busy}>
+        <Button size="xs" variant="default" onClick={create} loading={creation.busy}>
           New certificate
         </Button>
       </Group>
-      {error && (
-        <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-          {error}
-        </Alert>
-      )}
+      <ErrorAlert error={creation.error} />
       {sorted.length === 0 ? (
         <Text size="sm" c="dimmed">
           The organization's signing certificate is used until you create one for this application.
         </Text>
       ) : (
-        <Table data-testid="certificates-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>Thumbprint</Table.Th>
-              <Table.Th>Expires</Table.Th>
+        <DataTable columns={['Subject', 'Thumbprint', 'Expires']} minWidth={0} striped={false} testId="certificates-table">
+          {sorted.map((c, i) => (
+            <Table.Tr key={c.keyId}>
+              <Table.Td>
+                {c.displayName}
+                {i === 0 ? ' (active)' : ''}
+              </Table.Td>
+              <Table.Td ff="monospace" fz="xs">
+                {c.customKeyIdentifier}
+              </Table.Td>
+              <Table.Td>{formatDateTime(c.endDateTime)}</Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sorted.map((c, i) => (
-              <Table.Tr key={c.keyId}>
-                <Table.Td>
-                  {c.displayName}
-                  {i === 0 ? ' (active)' : ''}
-                </Table.Td>
-                <Table.Td ff="monospace" fz="xs">
-                  {c.customKeyIdentifier}
-                </Table.Td>
-                <Table.Td>{formatDateTime(c.endDateTime)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          ))}
+        </DataTable>
       )}
     </Stack>
+  );
+}
+
+/** A problem of the form as a whole (not of one field), said where the field would show it. */
+function FieldProblem({ problem }: { problem: string | undefined }) {
+  if (!problem) return null;
+  return (
+    <Text size="sm" c="red" role="alert">
+      {problem}
+    </Text>
   );
 }

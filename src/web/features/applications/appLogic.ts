@@ -1,6 +1,7 @@
 /** Pure helpers of the Enterprise applications pages (tested in appLogic.test.ts). */
 import type { AppRole, PreferredSingleSignOnMode, ServicePrincipal } from '../../../contracts/applications';
 import { DEFAULT_APP_ROLE_ID, HIDE_APP_TAG, SERVICE_PRINCIPAL_LIMITS } from '../../../contracts/applications';
+import type { InvitationBody, MyGroupsAddBody } from '../../../contracts/invitations';
 
 export { DEFAULT_APP_ROLE_ID, HIDE_APP_TAG };
 
@@ -118,17 +119,8 @@ export const ownerAssignRole = (sp: Pick<ServicePrincipal, 'appRoles' | 'selfSer
   sp.selfServiceAccess.appRoleId ?? assignableRoles(sp.appRoles)[0]?.value ?? DEFAULT_APP_ROLE_ID;
 
 export type InvitePlan =
-  | { kind: 'group'; groupId: string; body: { emailAddress: string; welcomeMessage?: string } }
-  | {
-      kind: 'invite';
-      body: {
-        invitedUserEmailAddress: string;
-        inviteRedirectUrl: string;
-        sendInvitationMessage: true;
-        invitedUserMessageInfo?: { customizedMessageBody: string };
-      };
-      appRoleId: string;
-    };
+  | { kind: 'group'; groupId: string; body: MyGroupsAddBody }
+  | { kind: 'invite'; body: InvitationBody; appRoleId: string };
 
 /**
  * How an app owner's "+ Add members" invites an e-mail address: through the app's self-service

@@ -1,11 +1,10 @@
 import { Autocomplete, Button, Group, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import type { DirectoryAudit, User } from '../../api/graph';
+import type { DirectoryAudit } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
-import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { PeoplePicker } from '../../components/PeoplePicker';
-import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/States';
 import { AuditTable } from './AuditTable';
 import { type AuditFilters, auditUrl, KNOWN_ACTIVITIES } from './auditQuery';
 
@@ -40,7 +39,7 @@ function PersonField({ label, value, onChange }: { label: string; value?: Person
         onClose={() => setOpen(false)}
         title={`Choose ${label.toLowerCase()}`}
         submitLabel="Select"
-        onSubmit={async (people: User[]) => {
+        onSubmit={async ({ people }) => {
           const p = people[0];
           if (p) onChange({ id: p.id, name: p.displayName });
         }}
@@ -86,7 +85,7 @@ export function AuditLogs() {
     <Stack>
       <PageHeader
         title="Audit logs"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Audit logs' }]}
+        crumbs={adminCrumbs('Audit logs')}
         description="Every change made in the directory, newest first."
       />
       <Paper withBorder p="md" component="form" onSubmit={apply} aria-label="Filter audit logs">
@@ -128,19 +127,16 @@ export function AuditLogs() {
           </Button>
         </Group>
       </Paper>
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty
-          title={filtered ? 'No entries match these filters' : 'No audit entries yet'}
-          description={filtered ? 'Widen the date range or clear a filter.' : undefined}
-        />
-      ) : (
-        <AuditTable items={paged.items} busy={paged.loading} />
-      )}
-      <Pager paged={paged} label="Audit logs" />
+      <PagedList
+        paged={paged}
+        label="Audit logs"
+        empty={{
+          title: filtered ? 'No entries match these filters' : 'No audit entries yet',
+          description: filtered ? 'Widen the date range or clear a filter.' : undefined,
+        }}
+      >
+        {(items) => <AuditTable items={items} busy={paged.loading} />}
+      </PagedList>
     </Stack>
   );
 }

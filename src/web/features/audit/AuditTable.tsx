@@ -1,5 +1,6 @@
 import { Badge, Code, Popover, Stack, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { DirectoryAudit } from '../../api/graph';
+import { DataTable } from '../../components/DataTable';
 
 const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -57,40 +58,29 @@ function Details({ a }: { a: DirectoryAudit }) {
 
 export function AuditTable({ items, busy }: { items: DirectoryAudit[]; busy?: boolean }) {
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table striped aria-busy={busy} data-testid="audit-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Activity</Table.Th>
-            <Table.Th>Initiated by</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Result</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Details</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((a) => (
-            <Table.Tr key={a.id}>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(a.activityDateTime)}</Table.Td>
-              <Table.Td>{a.activityDisplayName}</Table.Td>
-              <Table.Td>{initiatorName(a)}</Table.Td>
-              <Table.Td style={{ wordBreak: 'break-word' }}>{targetNames(a)}</Table.Td>
-              <Table.Td>
-                {/* Mantine's Badge may shrink and truncate ("SUCC…") in a tight table: keep its whole text. */}
-                <Badge variant="light" color={a.result === 'success' ? 'green' : 'red'} style={{ minWidth: 'max-content' }}>
-                  {a.result === 'success' ? 'Success' : a.result}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Details a={a} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={['Date', 'Activity', 'Initiated by', 'Target', 'Result', <VisuallyHidden key="d">Details</VisuallyHidden>]}
+      minWidth={720}
+      busy={busy}
+      testId="audit-table"
+    >
+      {items.map((a) => (
+        <Table.Tr key={a.id}>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(a.activityDateTime)}</Table.Td>
+          <Table.Td>{a.activityDisplayName}</Table.Td>
+          <Table.Td>{initiatorName(a)}</Table.Td>
+          <Table.Td style={{ wordBreak: 'break-word' }}>{targetNames(a)}</Table.Td>
+          <Table.Td>
+            {/* Mantine's Badge may shrink and truncate ("SUCC…") in a tight table: keep its whole text. */}
+            <Badge variant="light" color={a.result === 'success' ? 'green' : 'red'} style={{ minWidth: 'max-content' }}>
+              {a.result === 'success' ? 'Success' : a.result}
+            </Badge>
+          </Table.Td>
+          <Table.Td>
+            <Details a={a} />
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }

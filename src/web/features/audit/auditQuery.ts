@@ -1,4 +1,4 @@
-import { withQuery } from '../../api/client';
+import { graph } from '../../api/graph';
 import { and, quote } from '../../api/odata';
 
 export interface AuditFilters {
@@ -29,8 +29,7 @@ export function auditFilter(f: AuditFilters): string | undefined {
 }
 
 /** The API returns the newest entries first. */
-export const auditUrl = (f: AuditFilters, top = 25): string =>
-  withQuery('/auditLogs/directoryAudits', { $filter: auditFilter(f), $top: top });
+export const auditUrl = (f: AuditFilters, top = 25): string => graph.auditUrl(auditFilter(f), top);
 
 /** Activity names Portico records (entra-behaviour.md §9.2), offered in the activity filter. */
 export const KNOWN_ACTIVITIES = [

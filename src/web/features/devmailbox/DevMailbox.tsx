@@ -1,30 +1,17 @@
 import { Alert, Anchor, Badge, Button, Group, List, Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { type DevMailboxMessage, graph } from '../../api/graph';
+import { type DevMailboxMessage, graph, type OutboxEntry } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
-import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
+import { LinkCell, PagedTable } from '../../components/DataTable';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
-import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
+import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 
 /** The API answers 404 with an explanation when PORTICO_SMTP_URL is set: there is no development mailbox then. */
 export const isMailboxOff = (err: unknown): err is ApiError =>
   err instanceof ApiError && err.status === 404 && /development mailbox is turned off|PORTICO_SMTP_URL/i.test(err.message);
-
-interface OutboxEntry {
-  id: string;
-  kind: string;
-  status: 'pending' | 'sent' | 'dead';
-  attempts: number;
-  nextAttemptDateTime: string | null;
-  lastError: string | null;
-  createdDateTime: string;
-  sentDateTime: string | null;
-  to: string[];
-  subject: string;
-}
 
 /**
  * Admin center → Development mailbox (Portico extension): where mail goes when no SMTP server is
@@ -37,12 +24,7 @@ export function DevMailbox() {
     <Stack>
       <PageHeader
         title="Development mailbox"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          ...(id
-            ? [{ label: 'Development mailbox', to: '/admin/dev-mailbox' }, { label: 'Message' }]
-            : [{ label: 'Development mailbox' }]),
-        ]}
+        crumbs={id ? adminCrumbs(['Development mailbox', '/admin/dev-mailbox'], 'Message') : adminCrumbs('Development mailbox')}
       />
       <Alert color="yellow" variant="light" title="Development mailbox" data-testid="dev-mailbox-banner">
         Mail is not sent because no SMTP server is configured. Everything Portico would send (invitations, one-time passcodes) is
@@ -81,39 +63,22 @@ function Mailbox() {
               Refresh
             </Button>
           </Group>
-          {paged.error ? (
-            <ErrorNotice error={paged.error} onRetry={paged.reload} />
-          ) : paged.loading && paged.items.length === 0 ? (
-            <Loading />
-          ) : paged.items.length === 0 ? (
-            <Empty title="No messages yet" description="Invite a guest: the invitation e-mail shows up here." />
-          ) : (
-            <Table.ScrollContainer minWidth={560}>
-              <Table striped highlightOnHover aria-busy={paged.loading} data-testid="dev-mailbox-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>To</Table.Th>
-                    <Table.Th>Subject</Table.Th>
-                    <Table.Th>Received</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {paged.items.map((m) => (
-                    <Table.Tr key={m.id}>
-                      <Table.Td style={{ wordBreak: 'break-all' }}>{m.to.join(', ')}</Table.Td>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/admin/dev-mailbox/${m.id}`}>
-                          {m.subject || '(no subject)'}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.receivedDateTime)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          <Pager paged={paged} label="Messages" />
+          <PagedTable
+            paged={paged}
+            label="Messages"
+            empty={{ title: 'No messages yet', description: 'Invite a guest: the invitation e-mail shows up here.' }}
+            columns={['To', 'Subject', 'Received']}
+            minWidth={560}
+            highlight
+            testId="dev-mailbox-table"
+            row={(m) => (
+              <Table.Tr key={m.id}>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{m.to.join(', ')}</Table.Td>
+                <LinkCell to={`/admin/dev-mailbox/${m.id}`} label={m.subject || '(no subject)'} />
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.receivedDateTime)}</Table.Td>
+              </Table.Tr>
+            )}
+          />
         </Stack>
       </Tabs.Panel>
       <Tabs.Panel value="outbox" pt="md">
@@ -127,46 +92,35 @@ const STATUS_COLOR = { pending: 'yellow', sent: 'green', dead: 'red' } as const;
 
 /** Delivery status of outgoing mail (also with SMTP: that is where failures show). */
 function Outbox() {
-  const paged = usePaged<OutboxEntry>('/devMailbox/outbox?$top=25');
-  if (paged.error) return <ErrorNotice error={paged.error} onRetry={paged.reload} />;
-  if (paged.loading && paged.items.length === 0) return <Loading />;
-  if (paged.items.length === 0) return <Empty title="No outgoing mail yet" />;
+  const paged = usePaged<OutboxEntry>(graph.devOutboxUrl());
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped aria-busy={paged.loading} data-testid="outbox-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>To</Table.Th>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Attempts</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {paged.items.map((o) => (
-              <Table.Tr key={o.id}>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{o.to.join(', ')}</Table.Td>
-                <Table.Td>{o.subject}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={STATUS_COLOR[o.status] ?? 'gray'}>
-                    {o.status}
-                  </Badge>
-                  {o.lastError && (
-                    <Text size="xs" c="dimmed" mt={2}>
-                      {o.lastError}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{o.attempts}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(o.createdDateTime)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <Pager paged={paged} label="Outgoing mail" />
+      <PagedTable
+        paged={paged}
+        label="Outgoing mail"
+        empty={{ title: 'No outgoing mail yet' }}
+        columns={['To', 'Subject', 'Status', 'Attempts', 'Created']}
+        minWidth={640}
+        testId="outbox-table"
+        row={(o) => (
+          <Table.Tr key={o.id}>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{o.to.join(', ')}</Table.Td>
+            <Table.Td>{o.subject}</Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={STATUS_COLOR[o.status] ?? 'gray'}>
+                {o.status}
+              </Badge>
+              {o.lastError && (
+                <Text size="xs" c="dimmed" mt={2}>
+                  {o.lastError}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>{o.attempts}</Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(o.createdDateTime)}</Table.Td>
+          </Table.Tr>
+        )}
+      />
     </Stack>
   );
 }

@@ -1,15 +1,17 @@
-import { Alert, Button, Group, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { friendlyError } from '../../api/errors';
+import type { InvitationDomains } from '../../../contracts/policies';
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
+import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
+import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { parseDomains } from '../invitations/invitationLogic';
 
 /** Entra's labels (entra-behaviour.md §4.3), most inclusive first. */
-export const RESTRICTION_OPTIONS: { value: InvitationDomainsMode; label: string }[] = [
+export const RESTRICTION_OPTIONS: Choice<InvitationDomainsMode>[] = [
   { value: 'allowAll', label: 'Allow invitations to be sent to any domain (most inclusive)' },
   { value: 'denyList', label: 'Deny invitations to the specified domains' },
   { value: 'allowList', label: 'Allow invitations only to the specified domains (most restrictive)' },
@@ -17,16 +19,19 @@ export const RESTRICTION_OPTIONS: { value: InvitationDomainsMode; label: string 
 
 const listName = (mode: InvitationDomainsMode) => (mode === 'allowList' ? 'allow list' : 'deny list');
 
+/** One text per list type: switching back and forth before saving keeps what was typed. */
+const textsOf = (d: InvitationDomains): Record<'allowList' | 'denyList', string> => ({
+  allowList: d.mode === 'allowList' ? d.domains.join('\n') : '',
+  denyList: d.mode === 'denyList' ? d.domains.join('\n') : '',
+});
+
 /** External collaboration settings → Collaboration restrictions (the domain allow or deny list). */
 export function CollaborationRestrictions() {
   const policy = useLoad(() => graph.b2bManagementPolicy(), []);
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="h-restrictions">
-      <Title order={2} fz="lg" id="h-restrictions" mb="sm">
-        Collaboration restrictions
-      </Title>
+    <SettingsSection id="h-restrictions" title="Collaboration restrictions">
       <Async state={policy}>{(p) => <RestrictionsForm policy={p} onSaved={policy.setData} />}</Async>
-    </Paper>
+    </SettingsSection>
   );
 }
 
@@ -34,21 +39,16 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
   const confirm = useConfirm();
   const saved = policy.invitationDomains;
   const [mode, setMode] = useState<InvitationDomainsMode>(saved.mode);
-  // One text per list type: switching back and forth before saving keeps what was typed.
-  const [texts, setTexts] = useState<Record<'allowList' | 'denyList', string>>({
-    allowList: saved.mode === 'allowList' ? saved.domains.join('\n') : '',
-    denyList: saved.mode === 'denyList' ? saved.domains.join('\n') : '',
-  });
+  const [texts, setTexts] = useState(() => textsOf(saved));
   const [fieldError, setFieldError] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
 
   const text = mode === 'allowAll' ? '' : texts[mode];
   const parsed = parseDomains(text);
   const dirty = mode !== saved.mode || (mode !== 'allowAll' && parsed.domains.join('\n') !== saved.domains.join('\n'));
   const discards = saved.mode !== 'allowAll' && mode !== saved.mode && saved.domains.length > 0;
 
-  const save = async () => {
+  const submit = async () => {
     if (mode !== 'allowAll') {
       if (parsed.invalid.length) {
         setFieldError(`Not a domain name: ${parsed.invalid.join(', ')}. Enter names such as fabrikam.com, one per line.`);
@@ -74,43 +74,27 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
       ),
       confirmLabel: 'Save',
     });
-    if (!ok) return;
-    setBusy(true);
-    setError(undefined);
     const next = { mode, domains: mode === 'allowAll' ? [] : parsed.domains };
-    try {
-      await graph.updateB2bManagementPolicy(next);
+    if (ok && (await save.run(() => graph.updateB2bManagementPolicy(next)))) {
       onSaved({ ...policy, invitationDomains: next });
-      setTexts({
-        allowList: mode === 'allowList' ? next.domains.join('\n') : '',
-        denyList: mode === 'denyList' ? next.domains.join('\n') : '',
-      });
+      setTexts(textsOf(next));
       notifications.show({ color: 'green', message: 'Collaboration restrictions saved.' });
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
     }
   };
 
   return (
     <Stack>
-      <Radio.Group
+      <RadioChoices
         label="Collaboration restrictions"
         description="Which e-mail domains guests may be invited from. One list type applies at a time; a listed domain also covers its sub-domains."
         value={mode}
         onChange={(m) => {
-          setMode(m as InvitationDomainsMode);
+          setMode(m);
           setFieldError(undefined);
         }}
-        data-testid="collaboration-restrictions"
-      >
-        <Stack gap="sm" mt="xs">
-          {RESTRICTION_OPTIONS.map((o) => (
-            <Radio key={o.value} value={o.value} label={o.label} />
-          ))}
-        </Stack>
-      </Radio.Group>
+        options={RESTRICTION_OPTIONS}
+        testId="collaboration-restrictions"
+      />
       {discards && (
         <Alert color="yellow" variant="light" data-testid="restrictions-discard-warning">
           Switching the list type discards the current {listName(saved.mode)} ({saved.domains.length} domain
@@ -142,35 +126,25 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
           {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
         </Text>
       )}
-      {error && (
-        <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-          {error}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={save} loading={busy} disabled={!dirty} data-testid="save-restrictions">
-          Save restrictions
-        </Button>
-        <Button
-          variant="default"
-          disabled={!dirty || busy}
-          onClick={() => {
+      <FormActions
+        error={save.error}
+        busy={save.busy}
+        submitLabel="Save restrictions"
+        onSubmit={submit}
+        disabled={!dirty}
+        testId="save-restrictions"
+      >
+        <UnsavedChanges
+          dirty={dirty}
+          busy={save.busy}
+          discardLabel="Undo changes"
+          onDiscard={() => {
             setMode(saved.mode);
-            setTexts({
-              allowList: saved.mode === 'allowList' ? saved.domains.join('\n') : '',
-              denyList: saved.mode === 'denyList' ? saved.domains.join('\n') : '',
-            });
+            setTexts(textsOf(saved));
             setFieldError(undefined);
           }}
-        >
-          Undo changes
-        </Button>
-        {dirty && (
-          <Text size="sm" c="dimmed" role="status">
-            Unsaved changes
-          </Text>
-        )}
-      </Group>
+        />
+      </FormActions>
     </Stack>
   );
 }

@@ -1,16 +1,18 @@
-import { Alert, Button, Group, Paper, Radio, Stack, Text, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { friendlyError } from '../../api/errors';
+import type { GuestRoleId } from '../../../contracts/policies';
 import { type AllowInvitesFrom, type AuthorizationPolicy, GUEST_ROLE_IDS, graph } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
+import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { PageHeader } from '../../components/PageHeader';
+import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { CollaborationRestrictions } from './CollaborationRestrictions';
 
 /** Entra's labels (entra-behaviour.md §4.1), most inclusive first. */
-export const GUEST_ACCESS_OPTIONS: { value: string; label: string }[] = [
+export const GUEST_ACCESS_OPTIONS: Choice<GuestRoleId>[] = [
   { value: GUEST_ROLE_IDS.member, label: 'Guest users have the same access as members (most inclusive)' },
   {
     value: GUEST_ROLE_IDS.limited,
@@ -23,7 +25,7 @@ export const GUEST_ACCESS_OPTIONS: { value: string; label: string }[] = [
 ];
 
 /** Entra's labels (entra-behaviour.md §4.2), most inclusive first. */
-export const INVITE_OPTIONS: { value: AllowInvitesFrom; label: string }[] = [
+export const INVITE_OPTIONS: Choice<AllowInvitesFrom>[] = [
   {
     value: 'everyone',
     label: 'Anyone in the organization can invite guest users including guests and non-admins (most inclusive)',
@@ -43,7 +45,7 @@ export function ExternalCollaboration() {
     <Stack maw={860}>
       <PageHeader
         title="External collaboration settings"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'External collaboration settings' }]}
+        crumbs={adminCrumbs('External collaboration settings')}
         description="Decide what guests can see in your directory, who may invite them, and from which domains."
       />
       <Async state={policy}>{(p) => <Form policy={p} onSaved={policy.setData} />}</Async>
@@ -56,98 +58,56 @@ function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: A
   const confirm = useConfirm();
   const [guestUserRoleId, setGuestRole] = useState(policy.guestUserRoleId);
   const [allowInvitesFrom, setInvites] = useState<AllowInvitesFrom>(policy.allowInvitesFrom);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const changes: Partial<AuthorizationPolicy> = {
+  const save = useAction();
+  const changes: Partial<Pick<AuthorizationPolicy, 'guestUserRoleId' | 'allowInvitesFrom'>> = {
     ...(guestUserRoleId !== policy.guestUserRoleId ? { guestUserRoleId } : {}),
     ...(allowInvitesFrom !== policy.allowInvitesFrom ? { allowInvitesFrom } : {}),
   };
   const dirty = Object.keys(changes).length > 0;
 
-  const save = async () => {
-    if (
-      !(await confirm({
-        title: 'Save external collaboration settings',
-        message: 'The new settings apply to everyone in the organization.',
-        confirmLabel: 'Save',
-      }))
-    )
-      return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.updateAuthorizationPolicy(changes);
+  const submit = async () => {
+    const ok = await confirm({
+      title: 'Save external collaboration settings',
+      message: 'The new settings apply to everyone in the organization.',
+      confirmLabel: 'Save',
+    });
+    if (ok && (await save.run(() => graph.updateAuthorizationPolicy(changes)))) {
       onSaved({ ...policy, ...changes });
       notifications.show({ color: 'green', message: 'External collaboration settings saved.' });
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
     }
   };
 
   return (
     <Stack>
-      <Paper withBorder p="md" component="section" aria-labelledby="h-guest-access">
-        <Title order={2} fz="lg" id="h-guest-access" mb="sm">
-          Guest user access
-        </Title>
-        <Radio.Group
+      <SettingsSection id="h-guest-access" title="Guest user access">
+        <RadioChoices
           label="Guest user access restrictions"
           value={guestUserRoleId}
           onChange={setGuestRole}
-          data-testid="guest-access"
-        >
-          <Stack gap="sm" mt="xs">
-            {GUEST_ACCESS_OPTIONS.map((o) => (
-              <Radio key={o.value} value={o.value} label={o.label} />
-            ))}
-          </Stack>
-        </Radio.Group>
-      </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="h-invite">
-        <Title order={2} fz="lg" id="h-invite" mb="sm">
-          Guest invite settings
-        </Title>
-        <Radio.Group
+          options={GUEST_ACCESS_OPTIONS}
+          testId="guest-access"
+        />
+      </SettingsSection>
+      <SettingsSection id="h-invite" title="Guest invite settings">
+        <RadioChoices
           label="Guest invite restrictions"
           description="Users in the Guest Inviter role can always invite, unless no one may."
           value={allowInvitesFrom}
-          onChange={(v) => setInvites(v as AllowInvitesFrom)}
-          data-testid="invite-restrictions"
-        >
-          <Stack gap="sm" mt="xs">
-            {INVITE_OPTIONS.map((o) => (
-              <Radio key={o.value} value={o.value} label={o.label} />
-            ))}
-          </Stack>
-        </Radio.Group>
-      </Paper>
-      {error && (
-        <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-          {error}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={save} loading={busy} disabled={!dirty}>
-          Save
-        </Button>
-        <Button
-          variant="default"
-          disabled={!dirty || busy}
-          onClick={() => {
+          onChange={setInvites}
+          options={INVITE_OPTIONS}
+          testId="invite-restrictions"
+        />
+      </SettingsSection>
+      <FormActions error={save.error} busy={save.busy} onSubmit={submit} disabled={!dirty}>
+        <UnsavedChanges
+          dirty={dirty}
+          busy={save.busy}
+          onDiscard={() => {
             setGuestRole(policy.guestUserRoleId);
             setInvites(policy.allowInvitesFrom);
           }}
-        >
-          Discard
-        </Button>
-        {dirty && (
-          <Text size="sm" c="dimmed" role="status">
-            Unsaved changes
-          </Text>
-        )}
-      </Group>
+        />
+      </FormActions>
     </Stack>
   );
 }

@@ -1,11 +1,12 @@
-import { Alert, Button, Group, Paper, Radio, Stack, Text, Title } from '@mantine/core';
+import { Group, Radio, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { friendlyError } from '../../api/errors';
+import type { GroupManagementPolicyPatch } from '../../../contracts/policies';
 import { type GroupManagementPolicy, graph } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
+import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { PageHeader } from '../../components/PageHeader';
+import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/States';
 
 type Settings = Omit<GroupManagementPolicy, 'id'>;
@@ -56,12 +57,7 @@ export function GroupSettings() {
     <Stack maw={820}>
       <PageHeader
         title="Groups | General"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'Groups', to: '/admin/groups' },
-          { label: 'Settings' },
-          { label: 'General' },
-        ]}
+        crumbs={adminCrumbs(['Groups', '/admin/groups'], 'Settings', 'General')}
         description="Self-service group management settings. Changes apply to everyone in the organization."
       />
       <Async state={policy}>{(p) => <SettingsForm policy={p} onSaved={policy.setData} />}</Async>
@@ -73,37 +69,26 @@ function SettingsForm({ policy, onSaved }: { policy: GroupManagementPolicy; onSa
   const confirm = useConfirm();
   const { id: _id, ...saved } = policy;
   const [v, setV] = useState<Settings>(saved);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
   const changed = (Object.keys(v) as (keyof Settings)[]).filter((k) => v[k] !== saved[k]);
 
-  const save = async () => {
+  const submit = async () => {
     const ok = await confirm({
       title: 'Save group settings',
       message: `Save ${changed.length} change${changed.length === 1 ? '' : 's'} to the group settings? They apply to everyone in the organization.`,
       confirmLabel: 'Save',
     });
-    if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.updateGroupManagementPolicy(Object.fromEntries(changed.map((k) => [k, v[k]])));
+    const patch: GroupManagementPolicyPatch = Object.fromEntries(changed.map((k) => [k, v[k]]));
+    if (ok && (await save.run(() => graph.updateGroupManagementPolicy(patch)))) {
       onSaved({ ...policy, ...v });
       notifications.show({ color: 'green', message: 'Group settings saved.' });
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
     }
   };
 
   return (
     <Stack>
       {SECTIONS.map((s) => (
-        <Paper withBorder p="md" key={s.title} component="section" aria-labelledby={`h-${s.title}`}>
-          <Title order={2} fz="lg" mb="sm" id={`h-${s.title}`}>
-            {s.title}
-          </Title>
+        <SettingsSection key={s.title} id={`h-${s.title}`} title={s.title}>
           <Stack gap="lg">
             {s.items.map((item) => (
               <Radio.Group
@@ -121,26 +106,11 @@ function SettingsForm({ policy, onSaved }: { policy: GroupManagementPolicy; onSa
               </Radio.Group>
             ))}
           </Stack>
-        </Paper>
+        </SettingsSection>
       ))}
-      {error && (
-        <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-          {error}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={save} loading={busy} disabled={changed.length === 0}>
-          Save
-        </Button>
-        <Button variant="default" onClick={() => setV(saved)} disabled={changed.length === 0 || busy}>
-          Discard
-        </Button>
-        {changed.length > 0 && (
-          <Text size="sm" c="dimmed" role="status">
-            Unsaved changes
-          </Text>
-        )}
-      </Group>
+      <FormActions error={save.error} busy={save.busy} onSubmit={submit} disabled={changed.length === 0}>
+        <UnsavedChanges dirty={changed.length > 0} busy={save.busy} onDiscard={() => setV(saved)} />
+      </FormActions>
     </Stack>
   );
 }

@@ -1,4 +1,5 @@
 /** The "New group" form of the admin center: checks and the Graph body it sends. */
+import type { CreateGroupBody } from '../../../contracts/groups';
 
 export type GroupTypeChoice = 'Security' | 'Microsoft 365';
 export type MembershipChoice = 'Assigned' | 'Dynamic user';
@@ -47,7 +48,7 @@ export function validateNewGroup(v: NewGroupValues): NewGroupErrors {
 }
 
 /** POST /groups body (entra-behaviour.md §6.1: group types on create). */
-export function newGroupBody(v: NewGroupValues): Record<string, unknown> {
+export function newGroupBody(v: NewGroupValues): CreateGroupBody {
   const m365 = v.groupType === 'Microsoft 365';
   const dynamic = v.membershipType === 'Dynamic user';
   const groupTypes = [...(m365 ? ['Unified'] : []), ...(dynamic ? ['DynamicMembership'] : [])];
@@ -59,6 +60,6 @@ export function newGroupBody(v: NewGroupValues): Record<string, unknown> {
     mailEnabled: m365,
     securityEnabled: true,
     groupTypes,
-    ...(dynamic ? { membershipRule: v.rule.trim(), membershipRuleProcessingState: 'On' } : {}),
+    ...(dynamic ? { membershipRule: v.rule.trim(), membershipRuleProcessingState: 'On' as const } : {}),
   };
 }

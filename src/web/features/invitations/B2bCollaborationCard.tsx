@@ -1,8 +1,9 @@
-import { Alert, Anchor, Button, Group, Paper, Stack, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Stack, Title } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { graph, type User } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
 import { Properties } from '../../components/Properties';
+import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { InvitationState, useGuestActions } from './guestActions';
 
@@ -54,14 +55,10 @@ export function B2bCollaborationCard({ user, onChanged }: { user: User; onChange
             ],
           ]}
         />
-        {actions.error && (
-          <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-            {actions.error}
-          </Alert>
-        )}
+        <ErrorAlert error={actions.error} />
         <Group gap="xs">
           {pending && (
-            <Button variant="default" onClick={() => actions.resend(user)} loading={actions.busy === `resend:${user.id}`}>
+            <Button variant="default" onClick={() => actions.resend(user)} loading={actions.running === `resend:${user.id}`}>
               Resend invitation
             </Button>
           )}

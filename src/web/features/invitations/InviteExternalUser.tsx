@@ -4,7 +4,6 @@ import {
   Button,
   Checkbox,
   Code,
-  CopyButton,
   Group,
   List,
   Paper,
@@ -20,9 +19,12 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { friendlyError } from '../../api/errors';
-import { type Group as GroupT, graph, type Invitation, type InvitationRequest } from '../../api/graph';
-import { PageHeader } from '../../components/PageHeader';
-import { GroupPicker } from './GroupPicker';
+import { graph, type Invitation, type InvitationBody } from '../../api/graph';
+import { useAction } from '../../api/hooks';
+import { CopyValueButton } from '../../components/CopyValue';
+import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
+import { type FieldErrors, FormActions, FormCard, useFormValues } from '../../components/Forms';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { emailProblem, MAX_INVITE_GROUPS, WELCOME_MESSAGE_MAX } from './invitationLogic';
 
 interface Values {
@@ -33,13 +35,11 @@ interface Values {
   cc: string;
   userType: 'Guest' | 'Member';
   redirectUrl: string;
-  groups: GroupT[];
+  groups: Picked[];
 }
 
-type FieldErrors = Partial<Record<'email' | 'cc' | 'redirectUrl', string>>;
-
-export function validateInvite(v: Values): FieldErrors {
-  const errors: FieldErrors = {};
+export function validateInvite(v: Values): FieldErrors<Values> {
+  const errors: FieldErrors<Values> = {};
   const p = emailProblem(v.email);
   if (p) errors.email = p;
   if (v.cc.trim()) {
@@ -55,7 +55,7 @@ export function validateInvite(v: Values): FieldErrors {
   return errors;
 }
 
-export function inviteBody(v: Values): InvitationRequest {
+export function inviteBody(v: Values): InvitationBody {
   return {
     invitedUserEmailAddress: v.email.trim(),
     inviteRedirectUrl: v.redirectUrl.trim(),
@@ -94,25 +94,14 @@ export function InviteExternalUser() {
     redirectUrl: `${window.location.origin}/myapps`,
     groups: [],
   });
-  const [v, setV] = useState<Values>(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [submitError, setSubmitError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { values: v, set, setValues, check, field } = useFormValues<Values>(initial);
+  const invite = useAction();
   const [outcome, setOutcome] = useState<Outcome>();
-
-  const set = <K extends keyof Values>(k: K, value: Values[K]) => {
-    setV((s) => ({ ...s, [k]: value }));
-    setErrors((e) => ({ ...e, [k]: undefined }));
-  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const found = validateInvite(v);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    setSubmitError(undefined);
-    try {
+    if (!check(validateInvite(v))) return;
+    await invite.run(async () => {
       const invitation = await graph.invite(inviteBody(v));
       const groupsAdded: string[] = [];
       const groupErrors: Outcome['groupErrors'] = [];
@@ -136,22 +125,14 @@ export function InviteExternalUser() {
               ? `Invitation sent to ${invitation.invitedUserEmailAddress}.`
               : `${invitation.invitedUserEmailAddress} was invited. Share the redeem URL with them.`,
       });
-    } catch (err) {
-      setSubmitError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <Stack maw={760}>
       <PageHeader
         title="Invite external user"
-        crumbs={[
-          { label: 'Admin center', to: '/admin' },
-          { label: 'Users', to: '/admin/users' },
-          { label: 'Invite external user' },
-        ]}
+        crumbs={adminCrumbs(['Users', '/admin/users'], 'Invite external user')}
         description="Invite someone from outside your organization. They sign in with a one-time passcode sent to their e-mail address."
       />
       {outcome ? (
@@ -159,113 +140,91 @@ export function InviteExternalUser() {
           outcome={outcome}
           onAnother={() => {
             setOutcome(undefined);
-            setV(initial());
+            setValues(initial());
           }}
         />
       ) : (
-        <Paper withBorder p="md" component="form" onSubmit={submit} noValidate aria-label="Invite external user">
-          <Stack>
-            <Title order={2} fz="md">
-              Identity
-            </Title>
-            <TextInput
-              label="Email"
-              required
-              type="email"
-              value={v.email}
-              onChange={(e) => set('email', e.currentTarget.value)}
-              error={errors.email}
-              data-autofocus
-              autoComplete="off"
-            />
-            <TextInput
-              label="Display name"
-              description="Shown in the directory; the part of the address before @ if left empty."
-              value={v.displayName}
-              onChange={(e) => set('displayName', e.currentTarget.value)}
-            />
-            <Checkbox
-              label="Send invite message"
-              checked={v.sendMessage}
-              onChange={(e) => set('sendMessage', e.currentTarget.checked)}
-            />
-            {v.sendMessage && (
-              <>
-                <Textarea
-                  label="Message"
-                  description="A personal message included in the invitation e-mail, as plain text."
-                  value={v.message}
-                  onChange={(e) => set('message', e.currentTarget.value.slice(0, WELCOME_MESSAGE_MAX))}
-                  maxLength={WELCOME_MESSAGE_MAX}
-                  autosize
-                  minRows={3}
-                  maxRows={8}
-                />
-                <Text size="xs" c="dimmed" ta="right" mt={-8}>
-                  {v.message.length} / {WELCOME_MESSAGE_MAX}
-                </Text>
-                <TextInput
-                  label="Cc recipient"
-                  description="One address that receives a copy of the invitation."
-                  type="email"
-                  value={v.cc}
-                  onChange={(e) => set('cc', e.currentTarget.value)}
-                  error={errors.cc}
-                />
-              </>
-            )}
-            <TextInput
-              label="Invite redirect URL"
-              description="Where they land after accepting."
-              value={v.redirectUrl}
-              onChange={(e) => set('redirectUrl', e.currentTarget.value)}
-              error={errors.redirectUrl}
-              required
-            />
-            <Title order={2} fz="md" mt="sm">
-              Properties and assignments
-            </Title>
-            <Stack gap={4}>
-              <Text size="sm" fw={500} id="user-type-label">
-                User type
-              </Text>
-              <SegmentedControl
-                aria-labelledby="user-type-label"
-                value={v.userType}
-                onChange={(t) => set('userType', t as Values['userType'])}
-                data={[
-                  { value: 'Guest', label: 'Guest' },
-                  { value: 'Member', label: 'Member' },
-                ]}
-                w="fit-content"
-                data-testid="invite-user-type"
+        <FormCard label="Invite external user" onSubmit={submit} noValidate>
+          <Title order={2} fz="md">
+            Identity
+          </Title>
+          <TextInput label="Email" required type="email" {...field('email')} data-autofocus autoComplete="off" />
+          <TextInput
+            label="Display name"
+            description="Shown in the directory; the part of the address before @ if left empty."
+            {...field('displayName')}
+          />
+          <Checkbox
+            label="Send invite message"
+            checked={v.sendMessage}
+            onChange={(e) => set('sendMessage', e.currentTarget.checked)}
+          />
+          {v.sendMessage && (
+            <>
+              <Textarea
+                label="Message"
+                description="A personal message included in the invitation e-mail, as plain text."
+                value={v.message}
+                onChange={(e) => set('message', e.currentTarget.value.slice(0, WELCOME_MESSAGE_MAX))}
+                maxLength={WELCOME_MESSAGE_MAX}
+                autosize
+                minRows={3}
+                maxRows={8}
               />
-              <Text size="xs" c="dimmed">
-                Member is for people who work like employees of your organization; only administrators can invite members.
+              <Text size="xs" c="dimmed" ta="right" mt={-8}>
+                {v.message.length} / {WELCOME_MESSAGE_MAX}
               </Text>
-            </Stack>
-            <GroupPicker
-              value={v.groups}
-              onChange={(g) => set('groups', g)}
-              max={MAX_INVITE_GROUPS}
-              label="Add to groups"
-              description={`They are added after the invitation is created; up to ${MAX_INVITE_GROUPS} groups.`}
+              <TextInput
+                label="Cc recipient"
+                description="One address that receives a copy of the invitation."
+                type="email"
+                {...field('cc')}
+              />
+            </>
+          )}
+          <TextInput
+            label="Invite redirect URL"
+            description="Where they land after accepting."
+            {...field('redirectUrl')}
+            required
+          />
+          <Title order={2} fz="md" mt="sm">
+            Properties and assignments
+          </Title>
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="user-type-label">
+              User type
+            </Text>
+            <SegmentedControl
+              aria-labelledby="user-type-label"
+              value={v.userType}
+              onChange={(t) => set('userType', t as Values['userType'])}
+              data={[
+                { value: 'Guest', label: 'Guest' },
+                { value: 'Member', label: 'Member' },
+              ]}
+              w="fit-content"
+              data-testid="invite-user-type"
             />
-            {submitError && (
-              <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-                {submitError}
-              </Alert>
-            )}
-            <Group>
-              <Button type="submit" loading={busy}>
-                Invite
-              </Button>
-              <Button variant="default" component={Link} to="/admin/users">
-                Cancel
-              </Button>
-            </Group>
+            <Text size="xs" c="dimmed">
+              Member is for people who work like employees of your organization; only administrators can invite members.
+            </Text>
           </Stack>
-        </Paper>
+          <DirectoryPicker
+            kind="groups"
+            membershipGroupsOnly
+            value={v.groups}
+            onChange={(g) => set('groups', g)}
+            max={MAX_INVITE_GROUPS}
+            top={10}
+            label="Add to groups"
+            texts={{
+              description: `They are added after the invitation is created; up to ${MAX_INVITE_GROUPS} groups.`,
+              results: 'Group search results',
+            }}
+          />
+          <FormActions error={invite.error} busy={invite.busy} submitLabel="Invite" cancelTo="/admin/users" />
+        </FormCard>
       )}
     </Stack>
   );
@@ -296,19 +255,7 @@ function InviteOutcome({ outcome, onAnother }: { outcome: Outcome; onAnother: ()
               <Code block style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap', flex: 1 }} data-testid="redeem-url">
                 {invitation.inviteRedeemUrl}
               </Code>
-              <CopyButton value={invitation.inviteRedeemUrl}>
-                {({ copied, copy }) => (
-                  <Button
-                    variant={copied ? 'light' : 'default'}
-                    color={copied ? 'green' : undefined}
-                    onClick={copy}
-                    aria-label={copied ? 'Copied' : 'Copy redeem URL'}
-                    data-testid="copy-redeem-url"
-                  >
-                    {copied ? 'Copied' : 'Copy'}
-                  </Button>
-                )}
-              </CopyButton>
+              <CopyValueButton value={invitation.inviteRedeemUrl} label="Copy redeem URL" testId="copy-redeem-url" />
             </Group>
             <Text size="xs" c="dimmed">
               Only the invited address can redeem it: a one-time passcode is sent to that address.

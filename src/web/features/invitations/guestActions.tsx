@@ -1,9 +1,10 @@
-import { Alert, Badge, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { friendlyError } from '../../api/errors';
 import { graph, type User } from '../../api/graph';
-import { useConfirm } from '../../components/Confirm';
+import { useAction } from '../../api/hooks';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { DialogActions } from '../../components/Forms';
 import { formatDateTime } from '../audit/AuditTable';
 import { emailProblem, invitationStateLabel } from './invitationLogic';
 
@@ -38,43 +39,25 @@ type GuestUser = Pick<User, 'id' | 'displayName' | 'mail' | 'userPrincipalName' 
  * (pending only), Reset redemption status (dialog), Delete. `onChanged` runs after each success.
  */
 export function useGuestActions(onChanged: (deleted?: boolean) => void) {
-  const confirm = useConfirm();
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<string>();
+  const action = useConfirmedAction();
   const [resetting, setResetting] = useState<GuestUser>();
 
   const resend = async (u: GuestUser) => {
-    setBusy(`resend:${u.id}`);
-    setError(undefined);
-    try {
-      await graph.resendInvitation(u.id);
+    if (await action.run(() => graph.resendInvitation(u.id), `resend:${u.id}`)) {
       notifications.show({ color: 'green', message: `A new invitation was sent to ${u.mail ?? u.displayName}.` });
       onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(undefined);
     }
   };
 
   const remove = async (u: GuestUser) => {
-    const ok = await confirm({
-      title: 'Delete guest',
-      message: `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (!ok) return;
-    setBusy(`delete:${u.id}`);
-    setError(undefined);
-    try {
-      await graph.deleteUser(u.id);
+    const confirmation = destructive(
+      'Delete guest',
+      `Delete ${u.displayName} (${u.mail ?? u.userPrincipalName})? They lose access right away and their invitation link stops working.`,
+      'Delete',
+    );
+    if (await action.confirmAndRun(confirmation, () => graph.deleteUser(u.id), `delete:${u.id}`)) {
       notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
       onChanged(true);
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(undefined);
     }
   };
 
@@ -89,7 +72,15 @@ export function useGuestActions(onChanged: (deleted?: boolean) => void) {
     />
   );
 
-  return { busy, error, clearError: () => setError(undefined), resend, remove, reset: setResetting, dialog };
+  return {
+    running: action.running,
+    error: action.error,
+    clearError: action.clearError,
+    resend,
+    remove,
+    reset: setResetting,
+    dialog,
+  };
 }
 
 /**
@@ -108,15 +99,14 @@ export function ResetRedemptionDialog({
   const [other, setOther] = useState(false);
   const [address, setAddress] = useState('');
   const [fieldError, setFieldError] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [lastId, setLastId] = useState<string>();
   if (user?.id !== lastId) {
     setLastId(user?.id);
     setOther(false);
     setAddress('');
     setFieldError(undefined);
-    setError(undefined);
+    action.clearError();
   }
   const current = user?.mail ?? '';
 
@@ -130,23 +120,18 @@ export function ResetRedemptionDialog({
       setFieldError(problem);
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await graph.invite({
+    const invited = await action.run(() =>
+      graph.invite({
         invitedUserEmailAddress: to,
         inviteRedirectUrl: `${window.location.origin}/myapps`,
         sendInvitationMessage: true,
         invitedUser: { id: user.id },
         resetRedemption: true,
-      });
-      notifications.show({ color: 'green', message: `Redemption status reset. A new invitation was sent to ${to}.` });
-      onDone();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
+    if (!invited) return;
+    notifications.show({ color: 'green', message: `Redemption status reset. A new invitation was sent to ${to}.` });
+    onDone();
   };
 
   return (
@@ -180,19 +165,7 @@ export function ResetRedemptionDialog({
               data-autofocus
             />
           )}
-          {error && (
-            <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Reset
-            </Button>
-          </Group>
+          <DialogActions error={action.error} busy={action.busy} submitLabel="Reset" onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

@@ -5,8 +5,7 @@
  */
 import type { User } from '../../api/graph';
 
-/** Entra doesn't document a cap on welcome messages; Portico keeps 4,000 characters (contracts/invitations.ts). */
-export const WELCOME_MESSAGE_MAX = 4000;
+export { WELCOME_MESSAGE_MAX } from '../../../contracts/invitations';
 
 /** At most this many groups can be picked on the Invite external user page. */
 export const MAX_INVITE_GROUPS = 20;
@@ -23,8 +22,9 @@ export function looksLikeEmail(text: string): boolean {
 }
 
 /**
- * Why the server would refuse to invite this address, in the server's own words, or undefined.
- * Mirrors `invitedEmailProblem` in src/contracts/invitations.ts without pulling zod into the page.
+ * Why the server would refuse to invite this address, or undefined. Follows `invitedEmailProblem`
+ * in src/contracts/invitations.ts, worded for someone typing: an empty box asks for an address, and
+ * the list of forbidden characters is left out.
  */
 export function emailProblem(address: string): string | undefined {
   const a = address.trim();

@@ -2,7 +2,7 @@ import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, TextInput, Title }
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { MyApp } from '../../../contracts/myapps';
-import { api, type Collection } from '../../api/client';
+import { graph } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { PageHeader } from '../../components/PageHeader';
@@ -74,7 +74,7 @@ function AppTile({ app }: { app: MyApp }) {
 }
 
 function AppsList() {
-  const apps = useLoad((signal) => api.get<Collection<MyApp>>('/me/myApps', { signal }), []);
+  const apps = useLoad((signal) => graph.myApps(signal), []);
   const [query, setQuery] = useState('');
   if (apps.error && !apps.loading) return <ErrorNotice error={apps.error} onRetry={apps.reload} />;
   if (!apps.data) return <Loading label="Loading your apps…" />;

@@ -1,8 +1,7 @@
-import { ActionIcon, Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { friendlyError } from '../../api/errors';
 import {
   type DirectoryObject,
   type Group as GroupT,
@@ -13,10 +12,10 @@ import {
 } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { useConfirm } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
-import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
+import { Async, ErrorAlert } from '../../components/States';
 import { objectKind, objectSubtitle } from '../groups/Relationship';
 import { addedMessage } from '../invitations/invitationLogic';
 import { AddMembersDialog } from './AddMembersDialog';
@@ -44,51 +43,30 @@ export function MyGroupDetail() {
 }
 
 function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner: boolean; isMember: boolean; myId: string }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const paged = usePaged<DirectoryObject>(graph.groupMembersUrl(group.id));
   const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<string>();
+  const change = useConfirmedAction();
   const dynamic = isDynamicGroup(group);
   const canManage = isOwner && !dynamic && !group.onPremisesSyncEnabled;
 
   const remove = async (o: DirectoryObject) => {
-    if (
-      !(await confirm({
-        title: 'Remove member',
-        message: `Remove ${o.displayName} from ${group.displayName}?`,
-        confirmLabel: 'Remove',
-        danger: true,
-      }))
-    )
-      return;
-    setError(undefined);
-    try {
-      await graph.removeMember(group.id, o.id);
+    const confirmation = destructive('Remove member', `Remove ${o.displayName} from ${group.displayName}?`);
+    if (await change.confirmAndRun(confirmation, () => graph.removeMember(group.id, o.id))) {
       notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
       paged.reload();
-    } catch (err) {
-      setError(friendlyError(err));
     }
   };
 
   const leave = async () => {
-    if (
-      !(await confirm({
-        title: 'Leave group',
-        message: `Leave ${group.displayName}? You may lose access to what the group gives you.`,
-        confirmLabel: 'Leave',
-        danger: true,
-      }))
-    )
-      return;
-    setError(undefined);
-    try {
-      await graph.removeMember(group.id, myId);
+    const confirmation = destructive(
+      'Leave group',
+      `Leave ${group.displayName}? You may lose access to what the group gives you.`,
+      'Leave',
+    );
+    if (await change.confirmAndRun(confirmation, () => graph.removeMember(group.id, myId))) {
       notifications.show({ color: 'green', message: `You left ${group.displayName}.` });
       navigate('/mygroups');
-    } catch (err) {
-      setError(friendlyError(err));
     }
   };
 
@@ -119,18 +97,7 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
           </Text>
         )}
       </Paper>
-      {error && (
-        <Alert
-          color="red"
-          variant="light"
-          role="alert"
-          withCloseButton
-          onClose={() => setError(undefined)}
-          data-testid="error-notice"
-        >
-          {error}
-        </Alert>
-      )}
+      <ErrorAlert error={change.error} onClose={change.clearError} />
       <Group justify="space-between">
         <Title order={2} fz="lg">
           Members
@@ -151,58 +118,35 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
           </Tooltip>
         )}
       </Group>
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty title="No members yet" description={canManage ? 'Select + to add people.' : undefined} />
-      ) : (
-        <Table.ScrollContainer minWidth={420}>
-          <Table striped aria-busy={paged.loading} data-testid="members-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>E-mail</Table.Th>
-                <Table.Th>Type</Table.Th>
-                {canManage && <Table.Th>Action</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {paged.items.map((o) => (
-                <Table.Tr key={o.id}>
-                  <Table.Td>
-                    {o.displayName}
-                    {o.id === myId && (
-                      <Text span size="xs" c="dimmed" ml={6}>
-                        (you)
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
-                  <Table.Td>
-                    <MemberType o={o} />
-                  </Table.Td>
-                  {canManage && (
-                    <Table.Td>
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => remove(o)}
-                        aria-label={`Remove ${o.displayName}`}
-                      >
-                        Remove
-                      </Button>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager paged={paged} label="Members" />
+      <PagedTable
+        paged={paged}
+        label="Members"
+        empty={{ title: 'No members yet', description: canManage ? 'Select + to add people.' : undefined }}
+        columns={['Name', 'E-mail', 'Type', ...(canManage ? ['Action'] : [])]}
+        minWidth={420}
+        testId="members-table"
+        row={(o) => (
+          <Table.Tr key={o.id}>
+            <Table.Td>
+              {o.displayName}
+              {o.id === myId && (
+                <Text span size="xs" c="dimmed" ml={6}>
+                  (you)
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{objectSubtitle(o)}</Table.Td>
+            <Table.Td>
+              <MemberType o={o} />
+            </Table.Td>
+            {canManage && (
+              <Table.Td>
+                <RemoveButton label={`Remove ${o.displayName}`} onClick={() => remove(o)} />
+              </Table.Td>
+            )}
+          </Table.Tr>
+        )}
+      />
       <AddMembersDialog
         opened={adding}
         onClose={() => setAdding(false)}

@@ -1,9 +1,9 @@
-import { Alert, Anchor, Badge, Stack, Table, Text, Title } from '@mantine/core';
-import { Link } from 'react-router';
+import { Alert, Badge, Stack, Table, Text, Title } from '@mantine/core';
 import { ApiError } from '../../api/client';
 import { type DirectoryObject, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
 import { type Loaded, useLoad } from '../../api/hooks';
 import { isAdminRoleSet, useProfile } from '../../app/profile';
+import { DataTable, LinkCell } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
 
@@ -29,34 +29,19 @@ function GroupTable({ title, state, empty, testId }: { title: string; state: Loa
           {empty}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={420}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>Type</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {state.data.map((g) => (
-                <Table.Tr key={g.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/mygroups/${g.id}`}>
-                      {g.displayName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{g.description}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color="gray">
-                      {groupTypeLabel(g)} · {membershipTypeLabel(g)}
-                    </Badge>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable columns={['Name', 'Description', 'Type']} minWidth={420} highlight>
+          {state.data.map((g) => (
+            <Table.Tr key={g.id}>
+              <LinkCell to={`/mygroups/${g.id}`} label={g.displayName} />
+              <Table.Td>{g.description}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color="gray">
+                  {groupTypeLabel(g)} · {membershipTypeLabel(g)}
+                </Badge>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
     </Stack>
   );

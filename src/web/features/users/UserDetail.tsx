@@ -1,33 +1,21 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Table,
-  Tabs,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { friendlyError } from '../../api/errors';
+import { useNavigate, useParams } from 'react-router';
+import type { UpdateUserBody } from '../../../contracts/users';
 import { type DirectoryAudit, graph, groupTypeLabel, membershipTypeLabel, type User } from '../../api/graph';
-import { useLoad, usePaged } from '../../api/hooks';
+import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { useConfirm } from '../../components/Confirm';
-import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { DataTable, LinkCell } from '../../components/DataTable';
+import { DialogActions } from '../../components/Forms';
+import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { Properties } from '../../components/Properties';
-import { Async, Empty, ErrorNotice, Loading } from '../../components/States';
+import { Async, Empty, ErrorAlert, PagedList } from '../../components/States';
 import { AuditTable, formatDateTime } from '../audit/AuditTable';
 import { auditUrl } from '../audit/auditQuery';
 import { B2bCollaborationCard, isInvitedUser } from '../invitations/B2bCollaborationCard';
+import { AccountBadge } from './UsersList';
 
 export function UserDetail() {
   const { id = '' } = useParams();
@@ -36,10 +24,7 @@ export function UserDetail() {
   const title = user.data?.displayName ?? 'User';
   return (
     <Stack>
-      <PageHeader
-        title={title}
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users', to: '/admin/users' }, { label: title }]}
-      />
+      <PageHeader title={title} crumbs={adminCrumbs(['Users', '/admin/users'], title)} />
       <Async state={user}>
         {(u) => (
           <Tabs value={tab} onChange={setTab} keepMounted={false}>
@@ -69,63 +54,37 @@ export function UserDetail() {
 }
 
 function Overview({ user: u, onChanged }: { user: User; onChanged: () => void }) {
-  const confirm = useConfirm();
   const navigate = useNavigate();
   const { me } = useProfile();
   const [editing, setEditing] = useState(false);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState<string>();
+  const action = useConfirmedAction();
   const isMe = me.data?.id === u.id;
-
-  const run = async (label: string, action: () => Promise<void>, done: string) => {
-    setBusy(label);
-    setError(undefined);
-    try {
-      await action();
-      notifications.show({ color: 'green', message: done });
-      onChanged();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(undefined);
-    }
-  };
 
   const toggleEnabled = async () => {
     const enable = !u.accountEnabled;
-    const ok = await confirm({
+    const confirmation = {
       title: enable ? 'Enable account' : 'Disable account',
       message: enable
         ? `${u.displayName} will be able to sign in again.`
         : `${u.displayName} will no longer be able to sign in. Their groups and roles are kept.`,
       confirmLabel: enable ? 'Enable' : 'Disable',
       danger: !enable,
-    });
-    if (ok)
-      await run(
-        'enable',
-        () => graph.updateUser(u.id, { accountEnabled: enable }),
-        enable ? 'Account enabled.' : 'Account disabled.',
-      );
+    };
+    if (await action.confirmAndRun(confirmation, () => graph.updateUser(u.id, { accountEnabled: enable }), 'enable')) {
+      notifications.show({ color: 'green', message: enable ? 'Account enabled.' : 'Account disabled.' });
+      onChanged();
+    }
   };
 
   const remove = async () => {
-    const ok = await confirm({
-      title: 'Delete user',
-      message: `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (!ok) return;
-    setBusy('delete');
-    setError(undefined);
-    try {
-      await graph.deleteUser(u.id);
+    const confirmation = destructive(
+      'Delete user',
+      `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
+      'Delete',
+    );
+    if (await action.confirmAndRun(confirmation, () => graph.deleteUser(u.id), 'delete')) {
       notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
       navigate('/admin/users');
-    } catch (err) {
-      setError(friendlyError(err));
-      setBusy(undefined);
     }
   };
 
@@ -135,10 +94,15 @@ function Overview({ user: u, onChanged }: { user: User; onChanged: () => void })
         <Button variant="default" onClick={() => setEditing(true)}>
           Edit properties
         </Button>
-        <Button variant="default" onClick={toggleEnabled} loading={busy === 'enable'} disabled={isMe && u.accountEnabled}>
+        <Button
+          variant="default"
+          onClick={toggleEnabled}
+          loading={action.running === 'enable'}
+          disabled={isMe && u.accountEnabled}
+        >
           {u.accountEnabled ? 'Disable account' : 'Enable account'}
         </Button>
-        <Button color="red" variant="light" onClick={remove} loading={busy === 'delete'} disabled={isMe}>
+        <Button color="red" variant="light" onClick={remove} loading={action.running === 'delete'} disabled={isMe}>
           Delete
         </Button>
       </Group>
@@ -147,11 +111,7 @@ function Overview({ user: u, onChanged }: { user: User; onChanged: () => void })
           You can't disable or delete your own account here.
         </Text>
       )}
-      {error && (
-        <Alert color="red" variant="light" role="alert" data-testid="error-notice">
-          {error}
-        </Alert>
-      )}
+      <ErrorAlert error={action.error} />
       <Paper withBorder p="md">
         <Properties
           items={[
@@ -164,18 +124,7 @@ function Overview({ user: u, onChanged }: { user: User; onChanged: () => void })
               </Text>,
             ],
             ['User type', u.userType],
-            [
-              'Account',
-              u.accountEnabled ? (
-                <Badge key="e" color="green" variant="light">
-                  Enabled
-                </Badge>
-              ) : (
-                <Badge key="d" color="gray" variant="light">
-                  Disabled
-                </Badge>
-              ),
-            ],
+            ['Account', <AccountBadge key="a" enabled={u.accountEnabled} />],
             ['Mail', u.mail],
             ['First name', u.givenName],
             ['Last name', u.surname],
@@ -203,45 +152,36 @@ const EDITABLE = [
 type Editable = (typeof EDITABLE)[number][0];
 
 function EditUser({ user, opened, onClose, onSaved }: { user: User; opened: boolean; onClose: () => void; onSaved: () => void }) {
-  const initial = () => Object.fromEntries(EDITABLE.map(([k]) => [k, user[k] ?? ''])) as Record<Editable, string>;
-  const [v, setV] = useState(initial);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [lastOpened, setLastOpened] = useState(opened);
-  if (opened !== lastOpened) {
-    setLastOpened(opened);
-    if (opened) {
-      setV(initial());
-      setError(undefined);
-    }
-  }
-  const save = async (e: FormEvent) => {
+  return (
+    <Modal opened={opened} onClose={onClose} title="Edit properties" size="lg">
+      <EditUserForm user={user} onClose={onClose} onSaved={onSaved} />
+    </Modal>
+  );
+}
+
+function EditUserForm({ user, onClose, onSaved }: { user: User; onClose: () => void; onSaved: () => void }) {
+  const [v, setV] = useState(() => Object.fromEntries(EDITABLE.map(([k]) => [k, user[k] ?? ''])) as Record<Editable, string>);
+  const save = useAction();
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!v.displayName.trim()) {
-      setError('Enter a display name.');
-      return;
-    }
-    const body: Record<string, unknown> = {};
+    if (!v.displayName.trim()) return save.setError('Enter a display name.');
+    const body: UpdateUserBody = {};
     for (const [k] of EDITABLE) {
       const now = v[k].trim();
-      if (now !== (user[k] ?? '')) body[k] = k === 'displayName' ? now : now || null;
+      if (now === (user[k] ?? '')) continue;
+      if (k === 'displayName') body.displayName = now;
+      else body[k] = now || null;
     }
     if (Object.keys(body).length === 0) return onClose();
-    setBusy(true);
-    try {
-      await graph.updateUser(user.id, body);
+    if (await save.run(() => graph.updateUser(user.id, body))) {
       notifications.show({ color: 'green', message: 'Changes saved.' });
       onSaved();
       onClose();
-    } catch (err) {
-      setError(friendlyError(err));
-    } finally {
-      setBusy(false);
     }
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Edit properties" size="lg">
-      <form onSubmit={save} noValidate>
+    <form onSubmit={submit} noValidate>
+      <Stack>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {EDITABLE.map(([k, label]) => (
             <TextInput
@@ -253,21 +193,9 @@ function EditUser({ user, opened, onClose, onSaved }: { user: User; opened: bool
             />
           ))}
         </SimpleGrid>
-        {error && (
-          <Alert color="red" variant="light" role="alert" mt="md" data-testid="error-notice">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end" mt="lg">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-        </Group>
-      </form>
-    </Modal>
+        <DialogActions error={save.error} busy={save.busy} submitLabel="Save" onCancel={onClose} />
+      </Stack>
+    </form>
   );
 }
 
@@ -279,30 +207,15 @@ function UserGroups({ id }: { id: string }) {
         const items = page.value.filter((o) => o['@odata.type'] === '#microsoft.graph.group');
         if (items.length === 0) return <Empty title="Not a member of any group" />;
         return (
-          <Table.ScrollContainer minWidth={480}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Group</Table.Th>
-                  <Table.Th>Group type</Table.Th>
-                  <Table.Th>Membership type</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((g) => (
-                  <Table.Tr key={g.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/admin/groups/${g.id}`}>
-                        {g.displayName}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{'groupTypes' in g ? groupTypeLabel(g) : ''}</Table.Td>
-                    <Table.Td>{'groupTypes' in g ? membershipTypeLabel(g) : ''}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable columns={['Group', 'Group type', 'Membership type']} minWidth={480}>
+            {items.map((g) => (
+              <Table.Tr key={g.id}>
+                <LinkCell to={`/admin/groups/${g.id}`} label={g.displayName} />
+                <Table.Td>{'groupTypes' in g ? groupTypeLabel(g) : ''}</Table.Td>
+                <Table.Td>{'groupTypes' in g ? membershipTypeLabel(g) : ''}</Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
         );
       }}
     </Async>
@@ -321,26 +234,14 @@ function UserRoles({ id }: { id: string }) {
         items.length === 0 ? (
           <Empty title="No administrator roles" description="Assign roles from Roles and administrators." />
         ) : (
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Scope</Table.Th>
+          <DataTable columns={['Role', 'Scope']} minWidth={0}>
+            {items.map((a) => (
+              <Table.Tr key={a.id}>
+                <LinkCell to={`/admin/roles/${a.roleDefinitionId}`} label={a.roleName} />
+                <Table.Td>{a.directoryScopeId === '/' ? 'Directory' : a.directoryScopeId}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/roles/${a.roleDefinitionId}`}>
-                      {a.roleName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{a.directoryScopeId === '/' ? 'Directory' : a.directoryScopeId}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </DataTable>
         )
       }
     </Async>
@@ -349,16 +250,11 @@ function UserRoles({ id }: { id: string }) {
 
 function UserAudit({ id }: { id: string }) {
   const paged = usePaged<DirectoryAudit>(auditUrl({ targetId: id }, 15));
-  if (paged.error) return <ErrorNotice error={paged.error} onRetry={paged.reload} />;
-  if (paged.loading && paged.items.length === 0) return <Loading />;
   return (
     <Stack>
-      {paged.items.length === 0 ? (
-        <Empty title="No audit entries about this user" />
-      ) : (
-        <AuditTable items={paged.items} busy={paged.loading} />
-      )}
-      <Pager paged={paged} label="Audit entries" />
+      <PagedList paged={paged} label="Audit entries" empty={{ title: 'No audit entries about this user' }}>
+        {(items) => <AuditTable items={items} busy={paged.loading} />}
+      </PagedList>
     </Stack>
   );
 }

@@ -1,137 +1,91 @@
-import { Anchor, Badge, Button, Group, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Table } from '@mantine/core';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { withQuery } from '../../api/client';
-import { PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
-import { useDebounced, usePaged } from '../../api/hooks';
-import { searchExpression } from '../../api/odata';
-import { PageHeader } from '../../components/PageHeader';
-import { Pager } from '../../components/Pager';
-import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { useSearchParams } from 'react-router';
+import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
+import { usePaged } from '../../api/hooks';
+import { LinkCell, PagedTable } from '../../components/DataTable';
+import { FilterButtons, LinkButton, ListPage, useListSearch } from '../../components/ListControls';
+import { adminCrumbs } from '../../components/PageHeader';
 
 const PAGE_SIZE = 20;
+type UserTypeFilter = '' | 'Member' | 'Guest';
+const USER_TYPES = [
+  ['', 'All users'],
+  ['Member', 'Members'],
+  ['Guest', 'Guests'],
+] as const;
 
 export function UsersList() {
-  const [params, setParams] = useSearchParams();
-  const [term, setTerm] = useState(params.get('q') ?? '');
-  const [type, setType] = useState<'' | 'Member' | 'Guest'>((params.get('type') as 'Member' | 'Guest' | null) ?? '');
-  const search = useDebounced(term.trim(), 300);
-  const expr = searchExpression(PEOPLE_SEARCH_FIELDS, search);
-  const url = withQuery('/users', {
-    $search: expr,
-    $filter: type ? `userType eq '${type}'` : undefined,
-    $top: PAGE_SIZE,
-    $orderby: expr ? undefined : 'displayName',
-    $select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
+  const [params] = useSearchParams();
+  const { term, setTerm, search, expr } = useListSearch(PEOPLE_SEARCH_FIELDS);
+  const [type, setType] = useState<UserTypeFilter>((params.get('type') as UserTypeFilter | null) ?? '');
+  const url = graph.usersUrl({
+    search: expr,
+    filter: type ? `userType eq '${type}'` : undefined,
+    top: PAGE_SIZE,
+    select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
   });
   const paged = usePaged<User>(url, { eventual: true });
 
-  const onTerm = (v: string) => {
-    setTerm(v);
-    setParams(
-      (p) => {
-        if (v) p.set('q', v);
-        else p.delete('q');
-        return p;
-      },
-      { replace: true },
-    );
-  };
-
   return (
-    <Stack>
-      <PageHeader
-        title="Users"
-        crumbs={[{ label: 'Admin center', to: '/admin' }, { label: 'Users' }]}
-        actions={
+    <ListPage
+      header={{
+        title: 'Users',
+        crumbs: adminCrumbs('Users'),
+        actions: (
           <>
-            <Button component={Link} to="/admin/users/new">
-              New user
-            </Button>
-            <Button component={Link} to="/admin/users/invite" variant="default">
+            <LinkButton to="/admin/users/new">New user</LinkButton>
+            <LinkButton to="/admin/users/invite" variant="default">
               Invite external user
-            </Button>
+            </LinkButton>
           </>
-        }
+        ),
+      }}
+      search={{ label: 'Search users', placeholder: 'Name, e-mail or user principal name', value: term, onChange: setTerm }}
+      filters={<FilterButtons label="User type" options={USER_TYPES} value={type} onChange={setType} />}
+    >
+      <PagedTable
+        paged={paged}
+        label="Users"
+        empty={{
+          title: search ? `No users match “${search}”` : 'No users yet',
+          description: search ? 'Try another name or e-mail address.' : 'Create the first user with New user.',
+        }}
+        columns={['Display name', 'User principal name', 'User type', 'Account']}
+        minWidth={560}
+        highlight
+        testId="users-table"
+        row={(u) => (
+          <Table.Tr key={u.id}>
+            <LinkCell to={`/admin/users/${u.id}`} label={u.displayName} />
+            <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
+            <Table.Td>
+              {u.userType}
+              {u.externalUserState === 'PendingAcceptance' && (
+                <Badge size="xs" variant="light" color="yellow" ml={6}>
+                  Pending acceptance
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>
+              <AccountBadge enabled={u.accountEnabled} />
+            </Table.Td>
+          </Table.Tr>
+        )}
       />
-      <Group align="flex-end" wrap="wrap">
-        <TextInput
-          label="Search users"
-          placeholder="Name, e-mail or user principal name"
-          value={term}
-          onChange={(e) => onTerm(e.currentTarget.value)}
-          type="search"
-          w={{ base: '100%', sm: 340 }}
-        />
-        <Group gap={4} role="group" aria-label="User type">
-          {(['', 'Member', 'Guest'] as const).map((t) => (
-            <Button
-              key={t || 'all'}
-              size="xs"
-              variant={type === t ? 'filled' : 'default'}
-              onClick={() => setType(t)}
-              aria-pressed={type === t}
-            >
-              {t === '' ? 'All users' : t === 'Member' ? 'Members' : 'Guests'}
-            </Button>
-          ))}
-        </Group>
-      </Group>
-      {paged.error ? (
-        <ErrorNotice error={paged.error} onRetry={paged.reload} />
-      ) : paged.loading && paged.items.length === 0 ? (
-        <Loading />
-      ) : paged.items.length === 0 ? (
-        <Empty
-          title={search ? `No users match “${search}”` : 'No users yet'}
-          description={search ? 'Try another name or e-mail address.' : 'Create the first user with New user.'}
-        />
-      ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped highlightOnHover aria-busy={paged.loading} data-testid="users-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Display name</Table.Th>
-                <Table.Th>User principal name</Table.Th>
-                <Table.Th>User type</Table.Th>
-                <Table.Th>Account</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {paged.items.map((u) => (
-                <Table.Tr key={u.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/users/${u.id}`}>
-                      {u.displayName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
-                  <Table.Td>
-                    {u.userType}
-                    {u.externalUserState === 'PendingAcceptance' && (
-                      <Badge size="xs" variant="light" color="yellow" ml={6}>
-                        Pending acceptance
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {u.accountEnabled ? (
-                      <Badge variant="light" color="green">
-                        Enabled
-                      </Badge>
-                    ) : (
-                      <Badge variant="light" color="gray">
-                        Disabled
-                      </Badge>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager paged={paged} label="Users" />
-    </Stack>
+    </ListPage>
+  );
+}
+
+/** Enabled (green) or Disabled (grey). */
+export function AccountBadge({ enabled }: { enabled: boolean }) {
+  return enabled ? (
+    <Badge variant="light" color="green">
+      Enabled
+    </Badge>
+  ) : (
+    <Badge variant="light" color="gray">
+      Disabled
+    </Badge>
   );
 }

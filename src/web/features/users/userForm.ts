@@ -1,4 +1,5 @@
 /** Client-side checks of the user forms. The server has the last word; these catch typos early. */
+import type { CreateUserBody } from '../../../contracts/users';
 
 export interface NewUserValues {
   displayName: string;
@@ -76,7 +77,7 @@ export function generatePassword(
 }
 
 /** Body of POST /users: empty optional fields are left out rather than sent as "". */
-export function newUserBody(v: NewUserValues): Record<string, unknown> {
+export function newUserBody(v: NewUserValues): CreateUserBody {
   const opt = (s: string) => (s.trim() ? s.trim() : undefined);
   return {
     displayName: v.displayName.trim(),

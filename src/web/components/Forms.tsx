@@ -1,0 +1,167 @@
+import { Button, Group, type GroupProps, Paper, Stack, Text, Title } from '@mantine/core';
+import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
+import { LinkButton } from './ListControls';
+import { ErrorAlert } from './States';
+
+/** A form on a card (a page's form or a blade's settings); `label` names it for assistive technology. */
+export function FormCard({
+  label,
+  onSubmit,
+  maw,
+  noValidate,
+  children,
+}: {
+  label: string;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  maw?: number;
+  /** The page checks the values itself and words the problems (no browser bubbles). */
+  noValidate?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="md" component="form" onSubmit={onSubmit} noValidate={noValidate} maw={maw} aria-label={label}>
+      <Stack>{children}</Stack>
+    </Paper>
+  );
+}
+
+/**
+ * The end of a form: the refusal of the last try, if any, then its buttons, the confirming one
+ * first. Without `onSubmit` that button submits the surrounding form.
+ */
+export function FormActions({
+  error,
+  busy,
+  submitLabel = 'Save',
+  onSubmit,
+  disabled,
+  testId,
+  justify,
+  cancelTo,
+  children,
+}: {
+  error: string | undefined;
+  busy: boolean;
+  submitLabel?: string;
+  onSubmit?: () => void;
+  disabled?: boolean;
+  testId?: string;
+  justify?: GroupProps['justify'];
+  /** A Cancel button leading back to this page. */
+  cancelTo?: string;
+  /** Further buttons (Delete, Discard…). */
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <Group justify={justify}>
+        <Button type={onSubmit ? 'button' : 'submit'} onClick={onSubmit} loading={busy} disabled={disabled} data-testid={testId}>
+          {submitLabel}
+        </Button>
+        {cancelTo && (
+          <LinkButton to={cancelTo} variant="default">
+            Cancel
+          </LinkButton>
+        )}
+        {children}
+      </Group>
+    </>
+  );
+}
+
+/** The end of a dialog: the refusal of the last try, if any, then Cancel and the confirming button, on the right. */
+export function DialogActions({
+  error,
+  busy,
+  submitLabel,
+  onCancel,
+  onSubmit,
+  disabled,
+}: {
+  error: string | undefined;
+  busy: boolean;
+  submitLabel: string;
+  onCancel: () => void;
+  /** Without it the confirming button submits the surrounding form. */
+  onSubmit?: () => void;
+  disabled?: boolean;
+}) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type={onSubmit ? 'button' : 'submit'} onClick={onSubmit} loading={busy} disabled={disabled}>
+          {submitLabel}
+        </Button>
+      </Group>
+    </>
+  );
+}
+
+/** Beside Save of a settings form that is saved as a whole: the way back, and a word that something changed. */
+export function UnsavedChanges({
+  dirty,
+  busy,
+  onDiscard,
+  discardLabel = 'Discard',
+}: {
+  dirty: boolean;
+  busy: boolean;
+  onDiscard: () => void;
+  discardLabel?: string;
+}) {
+  return (
+    <>
+      <Button variant="default" disabled={!dirty || busy} onClick={onDiscard}>
+        {discardLabel}
+      </Button>
+      {dirty && (
+        <Text size="sm" c="dimmed" role="status">
+          Unsaved changes
+        </Text>
+      )}
+    </>
+  );
+}
+
+export type FieldErrors<V> = Partial<Record<keyof V, string>>;
+
+type TextKey<V> = { [K in keyof V]: V[K] extends string ? K : never }[keyof V];
+
+/** The values of a form and the problems found in them; changing a field clears its problem. */
+export function useFormValues<V extends object>(initial: V | (() => V)) {
+  const [values, setValues] = useState<V>(initial);
+  const [errors, setErrors] = useState<FieldErrors<V>>({});
+  const set = <K extends keyof V>(key: K, value: V[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+  /** Shows the problems found; true when there are none. */
+  const check = (found: FieldErrors<V>): boolean => {
+    setErrors(found);
+    return Object.keys(found).length === 0;
+  };
+  /** Value, change handler and problem of a text field, to spread on a TextInput or Textarea. */
+  const field = <K extends TextKey<V>>(key: K) => ({
+    value: values[key] as string,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key, e.currentTarget.value as V[K]),
+    error: errors[key],
+  });
+  return { values, errors, set, setValues, check, field };
+}
+
+/** A titled card of a settings page; `id` ties the title to the section for assistive technology. */
+export function SettingsSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={id}>
+      <Title order={2} fz="lg" id={id} mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
