@@ -23,11 +23,7 @@ export const toRemoveDuringRestructuring: Record<string, { exports?: string[]; t
     types: ['SamlIdp', 'SignOnTarget'],
   },
   'src/server/protocols/saml/response.ts': { exports: ['buildErrorResponse'] },
-  'src/web/api/graph.ts': { types: ['PreferredSingleSignOnMode'] },
   'src/web/features/invitations/invitationLogic.ts': { exports: ['localPart'] },
-  // Unused on this branch; the web-wire-types branch (c8854e5) imports it in src/web/api/graph.ts: drop
-  // this line when that lands.
-  'src/contracts/roles.ts': { types: ['CreateRoleAssignmentBody'] },
 };
 
 const config: KnipConfig = {

@@ -15,7 +15,7 @@ export interface DirectorySearch<T> {
   settled: boolean;
 }
 
-/** Users or groups whose names (or addresses) start with the words typed, as the pickers search. */
+/** The one people (and group) search of the app: names or addresses that start with the words typed. */
 export function useDirectorySearch<K extends DirectoryKind>(kind: K, term: string, top = 15): DirectorySearch<DirectoryItem<K>> {
   const typed = term.trim();
   const search = useDebounced(typed, 250);
@@ -30,6 +30,3 @@ export function useDirectorySearch<K extends DirectoryKind>(kind: K, term: strin
   );
   return { search, active: expr !== undefined, results, settled: search === typed && !results.loading && !results.error };
 }
-
-/** People in the directory by name or e-mail address. */
-export const usePeopleSearch = (term: string, top?: number): DirectorySearch<User> => useDirectorySearch('users', term, top);
