@@ -45,9 +45,28 @@ export function sendPage(reply: FastifyReply, status: number, title: string, bod
     .send(page(title, body));
 }
 
-/** A page with a heading and one message (an expected refusal inside a flow). */
+/**
+ * A page with a heading and one message (an expected refusal inside a flow). Error statuses show
+ * the request id, so a user can quote it to support.
+ */
 export const messagePage = (reply: FastifyReply, status: number, title: string, message: string) =>
-  sendPage(reply, status, title, `<h1>${esc(title)}</h1><p class="error" role="alert">${esc(message)}</p>`);
+  sendPage(
+    reply,
+    status,
+    title,
+    `<h1>${esc(title)}</h1><p class="error" role="alert">${esc(message)}</p>${
+      status >= 400 ? supportDetails(String(reply.request.id)) : ''
+    }`,
+  );
+
+/** Sentences for people where the catalogue's message is written for API clients. */
+const PAGE_MESSAGES: Partial<Record<string, string>> = {
+  unsupported_media_type: 'This page accepts form submissions only.',
+  request_body_malformed: 'The form could not be read. Go back and try again.',
+  request_body_invalid: 'The form could not be read. Go back and try again.',
+  payload_too_large: 'The form you sent is too large.',
+  internal_error: 'Something went wrong on our side. Try again later; if it keeps happening, quote the request id below.',
+};
 
 /** Heading of the error page of a catalogue code. */
 function errorHeading(code: string, status: number): string {
@@ -72,6 +91,6 @@ export function sendErrorPage(req: FastifyRequest, reply: FastifyReply, c: Class
     reply,
     c.status,
     heading,
-    `<h1>${esc(heading)}</h1><p class="error" role="alert">${esc(c.message)}</p>${supportDetails(String(req.id))}`,
+    `<h1>${esc(heading)}</h1><p class="error" role="alert">${esc(PAGE_MESSAGES[c.code] ?? c.message)}</p>${supportDetails(String(req.id))}`,
   );
 }

@@ -15,7 +15,8 @@ import { createCertificateStore } from './certificates.js';
 import { SAML_CLIENT_ID } from './client.js';
 import { SamlStatusError } from './errors.js';
 import { createIssuer } from './issue.js';
-import { buildMetadata, STATUS } from './response.js';
+import { createMetadataPublisher } from './metadata.js';
+import { STATUS } from './response.js';
 import { insertAnsweredRequestId, isRequestIdAnswered } from './saml.repository.js';
 import { createSamlSignIn } from './sign-in.js';
 import { addTokenSigningCertificate, type TokenSigningCertificateRequest } from './token-signing.js';
@@ -90,17 +91,11 @@ export function createSamlIdp(deps: SamlDeps) {
       }),
   });
 
-  /** The application of `appid` in the tenant (undefined when absent or unknown). */
-  const appOf = async (tenant: Tenant, appId: string): Promise<ServicePrincipal | undefined> => {
-    const sp = await deps.applications.findByAppId(appId);
-    return sp && sp.tenantId === tenant.id ? sp : undefined;
-  };
-
-  /** The signing certificate of an application (`appId`) or of the tenant; undefined for an unknown app. */
-  const certificateOf = async (tenant: Tenant, appId: string | undefined) => {
-    if (appId === undefined) return { certificate: await certificates.tenantCertificate(tenant), sp: undefined };
-    const sp = await appOf(tenant, appId);
-    return sp ? { certificate: await certificates.signingCertificate(tenant, sp.id), sp } : undefined;
+  const published = createMetadataPublisher({ certificates, entityId, findByAppId: deps.applications.findByAppId });
+  const requests = {
+    findByServicePrincipalName: deps.applications.findByServicePrincipalName,
+    isAnswered: (tenantId: string, spId: string, requestId: string) => isRequestIdAnswered(db, tenantId, spId, requestId),
+    log: deps.log,
   };
 
   return {
@@ -109,27 +104,10 @@ export function createSamlIdp(deps: SamlDeps) {
     entityId,
     /** The metadata URL of an application. */
     metadataUrl,
-
     /** IdP metadata of an application (`appId`) or of the tenant; undefined for an unknown app. Read-only. */
-    async metadata(tenant: Tenant, appId: string | undefined): Promise<string | undefined> {
-      const found = await certificateOf(tenant, appId);
-      if (!found) return undefined;
-      const { certificate } = found;
-      return buildMetadata({
-        idpEntityId: entityId(tenant),
-        ssoUrl: entityId(tenant),
-        certificate,
-        id: `_${certificate.keyId.replace(/-/g, '')}`,
-      });
-    },
-
+    metadata: published.metadata,
     /** The signing certificate (PEM) with a file name; undefined for an unknown app. Read-only. */
-    async certificateFile(tenant: Tenant, appId: string | undefined) {
-      const found = await certificateOf(tenant, appId);
-      if (!found) return undefined;
-      const name = (found.sp?.displayName ?? tenant.displayName).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'portico';
-      return { pem: found.certificate.certificatePem, fileName: `${name}.pem` };
-    },
+    certificateFile: published.certificateFile,
 
     /**
      * The SSO endpoint: accepts an AuthnRequest (acceptAuthnRequest) and starts the user's sign-in.
@@ -137,16 +115,7 @@ export function createSamlIdp(deps: SamlDeps) {
      */
     async receiveAuthnRequest(req: FastifyRequest, reply: FastifyReply, tenant: Tenant, binding: 'redirect' | 'post') {
       const params = ((binding === 'redirect' ? req.query : req.body) ?? {}) as Record<string, unknown>;
-      const accepted = await acceptAuthnRequest(
-        {
-          findByServicePrincipalName: deps.applications.findByServicePrincipalName,
-          isAnswered: (tenantId, spId, requestId) => isRequestIdAnswered(db, tenantId, spId, requestId),
-          log: deps.log,
-        },
-        tenant,
-        binding,
-        params,
-      );
+      const accepted = await acceptAuthnRequest(requests, tenant, binding, params);
       const { request, sp, acs, relayState } = accepted;
       return signIn.begin(reply, tenant, {
         sp: sp.id,
