@@ -52,7 +52,14 @@ import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
 import { createOidc, type Oidc } from './protocols/oidc/index.js';
-import { createSamlIdp, type SamlIdp, samlGraphRoutes, samlRoutes } from './protocols/saml/index.js';
+import {
+  createCertificateStore,
+  createRequestIdStore,
+  createSamlIdp,
+  type SamlIdp,
+  samlGraphRoutes,
+  samlRoutes,
+} from './protocols/saml/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -311,9 +318,10 @@ function createProtocols(p: {
   const saml = createSamlIdp({
     config,
     clock: p.clock,
-    newId: p.newId,
-    db: database.db,
     log: p.app.log,
+    certificates: createCertificateStore({ db: database.db, clock: p.clock, newId: p.newId }),
+    requestIds: createRequestIdStore(database.db, p.clock),
+    transaction: (fn) => database.db.transaction().execute(fn),
     secrets: { pendingCookieKey: platform.secrets.samlPendingCookieKey, persistentIdKey: platform.secrets.samlPersistentIdKey },
     tenants,
     applications,

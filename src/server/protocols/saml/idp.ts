@@ -1,37 +1,34 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { KeyCredential, ServicePrincipal } from '../../../contracts/applications.js';
 import type { Config } from '../../config/index.js';
-import type { DB, Executor } from '../../db/index.js';
+import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError } from '../../domain/errors.js';
-import type { IdGenerator } from '../../domain/ids.js';
 import type { AuthorizeSignOn, TenantServicePrincipal } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { OwnCodeRedemption, SignedInAccount } from '../oidc/code-exchange.js';
 import { acceptAuthnRequest } from './authn-request.js';
-import { createCertificateStore } from './certificates.js';
+import type { CertificateStore } from './certificates.js';
 import { SAML_CLIENT_ID } from './client.js';
 import { SamlStatusError } from './errors.js';
 import { createIssuer } from './issue.js';
 import { createMetadataPublisher } from './metadata.js';
+import type { RequestIdStore } from './request-ids.js';
 import { STATUS } from './response.js';
-import { insertAnsweredRequestId, isRequestIdAnswered } from './saml.repository.js';
 import { createSamlSignIn } from './sign-in.js';
 import { addTokenSigningCertificate, type TokenSigningCertificateRequest } from './token-signing.js';
-
-/** How long an answered AuthnRequest id is remembered: well past any validity window of a request. */
-const REQUEST_ID_MEMORY_MS = 24 * 3600_000;
 
 /** What the SAML IdP needs, handed over by the composition root. */
 export interface SamlDeps {
   config: Pick<Config, 'publicUrl'>;
   clock: Clock;
-  newId: IdGenerator;
-  /** The IdP's own tables (saml.repository.ts) and the transaction of a certificate change. */
-  db: Kysely<DB>;
   log: FastifyBaseLogger;
+  /** Token-signing certificates (certificates.ts) and answered request ids (request-ids.ts). */
+  certificates: CertificateStore;
+  requestIds: RequestIdStore;
+  /** Runs `fn` in one database transaction (a certificate change and its audit record). */
+  transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
   /** Instance secrets: the pending sign-in cookie's key, the key of persistent NameIDs. */
   secrets: { pendingCookieKey: string; persistentIdKey: string };
   tenants: { findTenant(id: string): Promise<Tenant | undefined> };
@@ -68,8 +65,7 @@ export interface SignOnTarget {
  * pages, SamlStatusErrors as a SAML status at the application's ACS.
  */
 export function createSamlIdp(deps: SamlDeps) {
-  const { config, clock, db } = deps;
-  const certificates = createCertificateStore({ db, clock, newId: deps.newId });
+  const { config, clock, certificates } = deps;
   const signIn = createSamlSignIn({ config, clock, pendingCookieKey: deps.secrets.pendingCookieKey });
   const entityId = (tenant: Pick<Tenant, 'id'>) => `${config.publicUrl}/${tenant.id}/saml2`;
   const metadataUrl = (tenant: Pick<Tenant, 'id'>, appId: string) =>
@@ -81,20 +77,13 @@ export function createSamlIdp(deps: SamlDeps) {
     certificates,
     authorizeSignOn: deps.authorizeSignOn,
     entityId,
-    consumeRequestId: (tenantId, spId, requestId) =>
-      insertAnsweredRequestId(db, {
-        tenantId,
-        servicePrincipalId: spId,
-        requestId,
-        now: clock.now(),
-        keepUntil: new Date(clock.now().getTime() + REQUEST_ID_MEMORY_MS),
-      }),
+    consumeRequestId: deps.requestIds.markAnswered,
   });
 
   const published = createMetadataPublisher({ certificates, entityId, findByAppId: deps.applications.findByAppId });
   const requests = {
     findByServicePrincipalName: deps.applications.findByServicePrincipalName,
-    isAnswered: (tenantId: string, spId: string, requestId: string) => isRequestIdAnswered(db, tenantId, spId, requestId),
+    isAnswered: deps.requestIds.isAnswered,
     log: deps.log,
   };
 
@@ -198,7 +187,12 @@ export function createSamlIdp(deps: SamlDeps) {
 
     /** `addTokenSigningCertificate` (Graph): see token-signing.ts. */
     addTokenSigningCertificate: (ctx: OperationContext, key: string, body: TokenSigningCertificateRequest) =>
-      addTokenSigningCertificate({ db, clock, certificates, applications: deps.applications }, ctx, key, body),
+      addTokenSigningCertificate(
+        { transaction: deps.transaction, clock, certificates, applications: deps.applications },
+        ctx,
+        key,
+        body,
+      ),
   };
 }
 

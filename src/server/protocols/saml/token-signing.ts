@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { KeyCredential, ServicePrincipal } from '../../../contracts/applications.js';
-import type { DB, Executor } from '../../db/index.js';
+import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { badRequest } from '../../domain/errors.js';
@@ -46,7 +45,7 @@ const keyCredentialOf = (c: SigningCertificate): KeyCredential => ({
  */
 export async function addTokenSigningCertificate(
   deps: {
-    db: Kysely<DB>;
+    transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
     clock: Clock;
     certificates: CertificateStore;
     applications: {
@@ -79,7 +78,7 @@ export async function addTokenSigningCertificate(
   }
   const displayName = body.displayName ?? `CN=${sp.displayName.replace(/([,+"\\<>;=#])/g, '\\$1')} SAML Signing`;
   const row = await certificates.prepareApplicationCertificate(ctx.caller.tenantId, sp.id, displayName, end);
-  const cert = await deps.db.transaction().execute(async (trx) => {
+  const cert = await deps.transaction(async (trx) => {
     const c = await certificates.insertCertificate(trx, row);
     const all = await certificates.applicationCertificates(trx, ctx.caller.tenantId, sp.id);
     await deps.applications.recordKeyCredentials(trx, ctx, sp, all.map(keyCredentialOf), 'Add token signing certificate');
