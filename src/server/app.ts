@@ -350,21 +350,24 @@ async function registerSurfaces(
 
   await app.register(
     async (graph) => {
+      // Errors and unknown paths of the whole prefix; unknown paths need no token (as before).
       useGraphErrors(graph);
-      graph.addHook('onRequest', async (req) => {
-        req.ctx = await authenticateRequest(req);
+      await graph.register(async (api) => {
+        api.addHook('onRequest', async (req) => {
+          req.ctx = await authenticateRequest(req);
+        });
+        await api.register(usersRoutes);
+        await api.register(mailRoutes);
+        await api.register(groupsRoutes);
+        await api.register(rolesRoutes);
+        await api.register(policiesRoutes);
+        await api.register(organizationRoutes);
+        await api.register(auditRoutes);
+        await api.register(invitationsRoutes);
+        await api.register(applicationsRoutes);
+        await api.register(samlGraphRoutes(saml));
+        await api.register(myAppsRoutes);
       });
-      await graph.register(usersRoutes);
-      await graph.register(mailRoutes);
-      await graph.register(groupsRoutes);
-      await graph.register(rolesRoutes);
-      await graph.register(policiesRoutes);
-      await graph.register(organizationRoutes);
-      await graph.register(auditRoutes);
-      await graph.register(invitationsRoutes);
-      await graph.register(applicationsRoutes);
-      await graph.register(samlGraphRoutes(saml));
-      await graph.register(myAppsRoutes);
     },
     { prefix: '/v1.0' },
   );

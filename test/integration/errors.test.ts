@@ -77,9 +77,11 @@ describe('Graph surface (/v1.0): error.code is Graph’s, details[0].code the ca
     });
     expectEnvelope(denied, 403, 'Authorization_RequestDenied', 'authorization_denied');
 
-    const nowhere = await t.call('GET', '/v1.0/nothingHere', { token: t.admin.token });
-    const route = expectEnvelope(nowhere, 404, 'BadRequest', 'route_not_found');
-    expect(route.message).toBe("Resource not found for the segment '/nothingHere'.");
+    for (const token of [t.admin.token, undefined]) {
+      const nowhere = await t.call('GET', '/v1.0/nothingHere', token ? { token } : {});
+      const route = expectEnvelope(nowhere, 404, 'BadRequest', 'route_not_found');
+      expect(route.message).toBe("Resource not found for the segment '/nothingHere'.");
+    }
   });
 
   it('a specific domain error keeps its own catalogue code and target', async () => {
