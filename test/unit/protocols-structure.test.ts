@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 // Protocol adapters and HTTP plumbing stay made of named steps: no function (closures included,
 // measured from its first to its last line) longer than MAX_LINES in src/server/protocols and
-// src/server/http.
+// src/server/http. And the token issuer uses oidc-provider's documented seams only: nothing in
+// src/server assigns to its private Client class.
 
 const MAX_LINES = 150;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,5 +45,17 @@ describe('function length in protocols/ and http/', () => {
   it(`has no function over ${MAX_LINES} lines`, () => {
     const long = files.flatMap(functionLengths).filter((f) => f.lines > MAX_LINES);
     expect(long, 'split these into named steps').toEqual([]);
+  });
+});
+
+describe("oidc-provider's internals", () => {
+  it('are never patched (Client.prototype, Client.find)', () => {
+    const files = walk(path.join(root, 'src/server'));
+    const patched = files.filter((f) =>
+      /\bClient\b[\s\S]{0,80}?\bprototype\b[\s\S]{0,80}?=|\bClient\.find\s*=|\bfind\s*=\s*async[\s\S]{0,200}?Client/.test(
+        fs.readFileSync(f, 'utf8'),
+      ),
+    );
+    expect(patched.map((f) => path.relative(root, f))).toEqual([]);
   });
 });
