@@ -331,6 +331,23 @@ describe('client authentication with hashed client secrets', () => {
     }
   });
 
+  it('reply URLs on several hosts: the application is still a client, with its own pairwise subject', async () => {
+    const redirect = `https://multi-${n()}.example/signin-oidc`;
+    const app = await createApp({
+      confidential: true,
+      body: { replyUrls: [redirect, `https://elsewhere-${n()}.example/cb`], appRoleAssignmentRequired: false },
+    });
+    const user = await t.createUser();
+    const flow = await authorize({ ...app, redirect });
+    const tokens = await flow.exchange(
+      codeRedirect({ ...app, redirect }, await passwordSignIn(flow.page, flow.b, user.user.userPrincipalName)),
+    );
+    const sub = tokens.claims()?.sub;
+    expect(sub).toBeTruthy();
+    expect(sub).not.toBe(user.user.id);
+    expect(tokens.claims()?.oid).toBe(user.user.id);
+  });
+
   it("another application's secret does not authenticate this one", async () => {
     const one = await createApp({ confidential: true });
     const two = await createApp({ confidential: true });
