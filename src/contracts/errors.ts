@@ -350,6 +350,95 @@ export const errorCatalogue = {
     graphCode: 'InternalServerError',
     message: 'An unexpected error occurred. The request id identifies it in the server log.',
   },
+
+  // ---------------------------------------------------------------------------------------------
+  // Protocols and surfaces: HTTP-level failures, single sign-on refusals, SAML request errors.
+  // (HTML pages and SAML status responses render these too; `status` is their HTTP status.)
+  request_body_malformed: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The request body is not valid JSON.',
+  },
+  request_url_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The request URL is not valid.',
+  },
+  request_uri_too_long: {
+    status: 414,
+    graphCode: 'Request_BadRequest',
+    message: 'The request URL is too long.',
+  },
+  request_headers_too_large: {
+    status: 431,
+    graphCode: 'Request_BadRequest',
+    message: 'The request headers are too large.',
+  },
+  request_timeout: {
+    status: 408,
+    graphCode: 'Request_BadRequest',
+    message: 'The request was not received in time.',
+  },
+  sign_on_application_not_found: {
+    status: 404,
+    graphCode: 'Request_ResourceNotFound',
+    message: "This application doesn't exist or was removed.",
+  },
+  sign_on_application_disabled: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'This application is disabled: nobody can sign in to it. Contact your administrator.',
+  },
+  sign_on_application_not_configured: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This application is not configured for single sign-on.',
+  },
+  sign_on_user_disabled: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'Your account is disabled. Contact your administrator.',
+  },
+  sign_on_invitation_pending: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'Accept your invitation first: open the invitation link you received by e-mail.',
+  },
+  sign_on_not_assigned: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'Your account is not assigned to this application.',
+  },
+  sign_in_incomplete: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Sign-in did not complete. Start again from the application.',
+  },
+  saml_request_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The SAML request is not a valid SAML 2.0 message.',
+  },
+  saml_issuer_unknown: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'No application with the issuer of the SAML request was found in the directory.',
+  },
+  saml_reply_url_mismatch: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The reply URL specified in the request does not match the reply URLs configured for the application.',
+  },
+  saml_request_replayed: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This sign-in request was already answered. Start again from the application.',
+  },
+  saml_passive_sign_in_impossible: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The application asked for a sign-in without user interaction, but nobody is signed in.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -360,6 +449,7 @@ export interface GraphErrorBody {
     code: string;
     message: string;
     target?: string;
+    /** `details[0].code` is the catalogue code (`ErrorCode`): stable, Portico's own, for programs. */
     details?: { code: string; message: string; target?: string }[];
     innerError: { 'request-id': string; 'client-request-id'?: string; date: string };
   };

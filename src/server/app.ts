@@ -8,14 +8,24 @@ import { type Clock, systemClock } from './domain/clock.js';
 import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
-import { newRequestId, registerErrorHandling } from './http/errors.js';
+import { newRequestId } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  useDefaultErrors,
+  useGraphErrors,
+  useOAuthErrors,
+  usePageErrors,
+} from './http/surfaces.js';
+import type { TenantDirectory } from './http/tenant.js';
 import { registerSecurityHeaders, webRoutes } from './http/web.js';
 import { AppRoleAssignmentsService } from './modules/applications/app-role-assignments.service.js';
 import { ApplicationCredentialsService } from './modules/applications/application-credentials.service.js';
 import { applicationsRoutes, rewriteAppIdAddressing } from './modules/applications/applications.routes.js';
 import { ApplicationsService } from './modules/applications/applications.service.js';
 import { ServicePrincipalLoader } from './modules/applications/service-principal-loader.js';
+import { type AuthorizeSignOn, createAuthorizeSignOn } from './modules/applications/sign-on.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
@@ -48,8 +58,15 @@ import { createMailer, type Mailer } from './platform/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
-import { oidcRoutes } from './protocols/oidc/routes.js';
-import { samlGraphRoutes, samlRoutes } from './protocols/saml/index.js';
+import { createOidc, type Oidc } from './protocols/oidc/index.js';
+import {
+  createCertificateStore,
+  createRequestIdStore,
+  createSamlIdp,
+  type SamlIdp,
+  samlGraphRoutes,
+  samlRoutes,
+} from './protocols/saml/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -64,17 +81,39 @@ export interface AppOptions {
 }
 
 /**
+ * Instance secrets and shared rate limiters, created once here (never inside a route plugin) and
+ * handed to what needs them. Secrets live in the database, so every process signs with the same.
+ */
+async function createPlatform(database: Database, clock: Clock) {
+  const secret = (name: string) => getOrCreateSecret(database.db, name, clock);
+  return {
+    secrets: {
+      linkKey: await secret('invitation-link-key-1'),
+      otpKey: await secret('otp-key-1'),
+      redeemCookieKey: await secret('redeem-cookie-key-1'),
+      oidcCookieKey: await secret('oidc-cookie-key-1'),
+      pairwiseKey: await secret('oidc-pairwise-key-1'),
+      clientSecretMarkerKey: await secret('oidc-client-secret-marker-key-1'),
+      signInCsrfKey: await secret('signin-csrf-key-1'),
+      samlPendingCookieKey: await secret('saml-cookie-key-1'),
+      samlPersistentIdKey: await secret('saml-persistent-id-key-1'),
+    },
+    limiters: {
+      invitations: createRateLimiter(database.db, clock),
+      signIn: createRateLimiter(database.db, clock),
+    },
+  };
+}
+
+type Platform = Awaited<ReturnType<typeof createPlatform>>;
+
+/**
  * Builds every use-case service from explicit dependencies, in dependency order (the compiler
  * checks the order: nothing is wired after construction). Cross-feature use cases live in
  * `directory`, which depends on the features and nothing depends on.
  */
-function createServices(
-  database: Database,
-  config: Config,
-  clock: Clock,
-  newId: IdGenerator,
-  secrets: { linkKey: string; otpKey: string; redeemCookieKey: string },
-) {
+function createServices(database: Database, config: Config, clock: Clock, newId: IdGenerator, platform: Platform) {
+  const { secrets } = platform;
   const db = database.db;
   const keys = new KeyStore(db, clock, config.signingAlg);
   const audit = new AuditService({ clock, newId });
@@ -114,7 +153,7 @@ function createServices(
     roles,
     tenants,
     unsubscribes,
-    limiter: createRateLimiter(db, clock),
+    limiter: platform.limiters.invitations,
   });
   const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants });
   const directory = new DirectoryService({
@@ -198,11 +237,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const newId = opts.newId ?? uuidv7;
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
-  const { keys, services } = createServices(database, config, clock, newId, {
-    linkKey: await getOrCreateSecret(database.db, 'invitation-link-key-1', clock),
-    otpKey: await getOrCreateSecret(database.db, 'otp-key-1', clock),
-    redeemCookieKey: await getOrCreateSecret(database.db, 'redeem-cookie-key-1', clock),
-  });
+  const platform = await createPlatform(database, clock);
+  const { keys, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   const app = Fastify({
@@ -213,6 +249,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
     rewriteUrl: (req) => rewriteAppIdAddressing(req.url ?? '/'),
+    // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.
+    frameworkErrors,
+    clientErrorHandler,
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
@@ -248,48 +287,174 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await outboxWorker.stop();
     mailer.close();
   });
-  registerErrorHandling(app);
+
+  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform });
+
+  useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
   await registerOpenApi(app, config);
   await registerSecurityHeaders(app, config);
   await app.register(cookie);
   await app.register(formbody);
-
-  await app.register(
-    async (graph) => {
-      graph.addHook('onRequest', async (req) => {
-        req.ctx = await authenticateRequest(req);
-      });
-      await graph.register(usersRoutes);
-      await graph.register(mailRoutes);
-      await graph.register(groupsRoutes);
-      await graph.register(rolesRoutes);
-      await graph.register(policiesRoutes);
-      await graph.register(organizationRoutes);
-      await graph.register(auditRoutes);
-      await graph.register(invitationsRoutes);
-      await graph.register(applicationsRoutes);
-      await graph.register(samlGraphRoutes);
-      await graph.register(myAppsRoutes);
-    },
-    { prefix: '/v1.0' },
-  );
-
-  await app.register(unsubscribeRoutes);
-  // Redeem links (inviteRedeemUrl); the redemption pages themselves run on the sign-in interaction.
-  await app.register(redemptionRoutes);
-
-  // Token issuer (oidc-provider per tenant) and the sign-in page.
-  await oidcRoutes(app);
-
-  // SAML 2.0 IdP (metadata, SSO endpoint, certificates); decorates app.saml (startSignOn for My Apps).
-  await samlRoutes(app);
-  // Direct sign-on links of applications (/myapps/signin/{appId}); they read the sign-in session.
-  await app.register(myAppsSignInRoutes);
+  await registerSurfaces(app, { config, services, ...protocols });
 
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
+}
+
+/**
+ * The protocol adapters, built from typed dependencies: the single sign-on decision, the token
+ * issuer (OIDC) and the SAML IdP. They reach the features only through what is passed here.
+ */
+function createProtocols(p: {
+  app: FastifyInstance;
+  config: Config;
+  database: Database;
+  clock: Clock;
+  newId: IdGenerator;
+  keys: KeyStore;
+  services: Services;
+  defaultTenant: Tenant;
+  platform: Platform;
+}) {
+  const { config, database, services, platform } = p;
+  const { applications, users, roles, clients, redemptions, redemption } = services;
+  const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
+  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
+    findByAppId: (appId) => applications.findByAppId(appId),
+    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
+    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
+    roleIdsOf: (tenantId, userId) => roles.roleIdsOf(tenantId, userId),
+    findUser: (tenantId, id) => users.findUser(tenantId, id),
+  });
+  const oidc = createOidc({
+    config,
+    db: database.db,
+    keys: p.keys,
+    log: p.app.log,
+    tenants,
+    clients: { automationClients: clients, applications },
+    findUser: (tenantId, id) => users.findUser(tenantId, id),
+    authorizeSignOn,
+    secrets: {
+      cookieKey: platform.secrets.oidcCookieKey,
+      pairwiseKey: platform.secrets.pairwiseKey,
+      clientSecretMarkerKey: platform.secrets.clientSecretMarkerKey,
+    },
+    signIn: {
+      applications,
+      clock: p.clock,
+      users,
+      redemptions,
+      otp: redemption.otp,
+      redeemCookie: redemption.cookie,
+      limiter: platform.limiters.signIn,
+      csrfKey: platform.secrets.signInCsrfKey,
+    },
+  });
+  const saml = createSamlIdp({
+    config,
+    clock: p.clock,
+    log: p.app.log,
+    certificates: createCertificateStore({ db: database.db, clock: p.clock, newId: p.newId }),
+    requestIds: createRequestIdStore(database.db, p.clock),
+    transaction: (fn) => database.db.transaction().execute(fn),
+    secrets: { pendingCookieKey: platform.secrets.samlPendingCookieKey, persistentIdKey: platform.secrets.samlPersistentIdKey },
+    tenants,
+    applications,
+    authorizeSignOn,
+    redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
+  });
+  return { tenants, authorizeSignOn, oidc, saml };
+}
+
+/**
+ * One Fastify scope per surface, each with its own error (and, where it owns a prefix, not-found)
+ * handler: the Graph API, the OAuth endpoints of oidc-provider, and the browser pages.
+ */
+async function registerSurfaces(
+  app: FastifyInstance,
+  s: {
+    config: Config;
+    services: Services;
+    tenants: TenantDirectory;
+    authorizeSignOn: AuthorizeSignOn;
+    oidc: Oidc;
+    saml: SamlIdp;
+  },
+): Promise<void> {
+  const { config, services, tenants, oidc, saml } = s;
+
+  await app.register(
+    async (graph) => {
+      // Errors and unknown paths of the whole prefix; unknown paths need no token (as before).
+      useGraphErrors(graph);
+      await graph.register(async (api) => {
+        api.addHook('onRequest', async (req) => {
+          req.ctx = await authenticateRequest(req);
+        });
+        await api.register(usersRoutes);
+        await api.register(mailRoutes);
+        await api.register(groupsRoutes);
+        await api.register(rolesRoutes);
+        await api.register(policiesRoutes);
+        await api.register(organizationRoutes);
+        await api.register(auditRoutes);
+        await api.register(invitationsRoutes);
+        await api.register(applicationsRoutes);
+        await api.register(samlGraphRoutes(saml));
+        await api.register(myAppsRoutes);
+      });
+    },
+    { prefix: '/v1.0' },
+  );
+
+  // Token issuer (oidc-provider per tenant): it renders its own errors, RFC 6749 style.
+  await app.register(async (oauth) => {
+    useOAuthErrors(oauth);
+    await oidc.providerRoutes(oauth);
+  });
+
+  // Browser pages: errors are HTML pages with the request id.
+  await app.register(async (pages) => {
+    usePageErrors(pages);
+    const withOwnNotFound = (plugin: (scope: FastifyInstance) => Promise<void>) => async (scope: FastifyInstance) => {
+      usePageErrors(scope, { notFound: true });
+      await plugin(scope);
+    };
+    // "Block future invitations" links of invitation e-mails.
+    await pages.register(unsubscribeRoutes);
+    // Redeem links (inviteRedeemUrl); the redemption pages themselves run on the sign-in interaction.
+    await pages.register(
+      withOwnNotFound(
+        redemptionRoutes({
+          config,
+          redemptions: services.redemptions,
+          findTenant: (id) => services.tenants.findTenant(id),
+          redeemCookie: services.redemption.cookie,
+          redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
+        }),
+      ),
+      { prefix: '/redeem' },
+    );
+    // The sign-in page of authorization requests (default tenant, then the others).
+    for (const prefix of ['/login', '/:tenantId/login']) {
+      await pages.register(withOwnNotFound(oidc.signInRoutes), { prefix });
+    }
+    // Direct sign-on links of applications; unknown paths below /myapps stay the SPA's.
+    const signOnLinks = myAppsSignInRoutes({
+      config,
+      tenants,
+      findByAppId: (appId) => services.applications.findByAppId(appId),
+      authorizeSignOn: s.authorizeSignOn,
+      signedInUser: (tenant, req, reply) => oidc.signedInUser(tenant, req, reply),
+      saml,
+    });
+    for (const prefix of ['/myapps/signin', '/:tenantId/myapps/signin']) await pages.register(signOnLinks, { prefix });
+    // SAML 2.0 IdP (metadata, SSO endpoint, certificates): errors it can answer go to the SP as a SAML status.
+    await pages.register(samlRoutes(saml, tenants));
+  });
 }

@@ -154,7 +154,7 @@ async function loadApp() {
     warn(...args);
   };
   try {
-    const [{ buildApp }, { OIDC_ROUTES }] = await Promise.all([import('./app.js'), import('./protocols/oidc/provider.js')]);
+    const [{ buildApp }, { OIDC_ROUTES }] = await Promise.all([import('./app.js'), import('./protocols/oidc/constants.js')]);
     return { buildApp, OIDC_ROUTES };
   } finally {
     console.warn = warn;

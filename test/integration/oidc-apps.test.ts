@@ -258,6 +258,106 @@ describe('a member signs in to an OIDC application', () => {
   });
 });
 
+describe('client authentication with hashed client secrets', () => {
+  /** A token request with a made-up code: a known client fails with invalid_grant, an unknown one with invalid_client. */
+  const tokenRequest = (appId: string, secret: string, method: 'basic' | 'post', redirect: string) =>
+    fetch(`${base}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(method === 'basic'
+          ? {
+              authorization: `Basic ${Buffer.from(`${encodeURIComponent(appId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+            }
+          : {}),
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'not-a-real-code',
+        redirect_uri: redirect,
+        ...(method === 'post' ? { client_id: appId, client_secret: secret } : {}),
+      }).toString(),
+    });
+
+  const errorOf = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error: string }).error });
+
+  it('offers client_secret_basic, client_secret_post and none only (no client_secret_jwt: secrets are stored hashed)', async () => {
+    const doc = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect([...(doc.token_endpoint_auth_methods_supported as string[])].sort()).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+    ]);
+  });
+
+  it('a wrong secret is invalid_client with both methods; a right one authenticates the client', async () => {
+    const app = await createApp({ confidential: true });
+    const secret = app.secret ?? '';
+    for (const method of ['basic', 'post'] as const) {
+      expect(await errorOf(await tokenRequest(app.sp.appId, `${secret}x`, method, app.redirect))).toEqual({
+        status: 401,
+        error: 'invalid_client',
+      });
+      expect(await errorOf(await tokenRequest(app.sp.appId, secret, method, app.redirect))).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+    }
+  });
+
+  it('every valid secret of an application works (rotation), an expired one does not', async () => {
+    const app = await createApp({ confidential: true });
+    const user = await t.createUser();
+    await assign(app, user.user.id);
+    const second = (await admin('POST', `/servicePrincipals/${app.sp.id}/addPassword`, {})).json() as {
+      secretText: string;
+      keyId: string;
+    };
+    // Both secrets complete a real code exchange.
+    for (const secret of [app.secret ?? '', second.secretText]) {
+      const flow = await authorize(app, { secret });
+      const tokens = await flow.exchange(codeRedirect(app, await passwordSignIn(flow.page, flow.b, user.user.userPrincipalName)));
+      expect(tokens.claims()?.oid).toBe(user.user.id);
+    }
+    // The second secret expires (its end date passes): it no longer authenticates; the first still does.
+    await t.database.db
+      .updateTable('service_principal_passwords')
+      .set({ end_date_time: new Date(Date.now() - 60_000).toISOString() })
+      .where('key_id', '=', second.keyId)
+      .execute();
+    for (const method of ['basic', 'post'] as const) {
+      expect((await tokenRequest(app.sp.appId, second.secretText, method, app.redirect)).status).toBe(401);
+      expect((await tokenRequest(app.sp.appId, app.secret ?? '', method, app.redirect)).status).toBe(400);
+    }
+  });
+
+  it('reply URLs on several hosts: the application is still a client, with its own pairwise subject', async () => {
+    const redirect = `https://multi-${n()}.example/signin-oidc`;
+    const app = await createApp({
+      confidential: true,
+      body: { replyUrls: [redirect, `https://elsewhere-${n()}.example/cb`], appRoleAssignmentRequired: false },
+    });
+    const user = await t.createUser();
+    const flow = await authorize({ ...app, redirect });
+    const tokens = await flow.exchange(
+      codeRedirect({ ...app, redirect }, await passwordSignIn(flow.page, flow.b, user.user.userPrincipalName)),
+    );
+    const sub = tokens.claims()?.sub;
+    expect(sub).toBeTruthy();
+    expect(sub).not.toBe(user.user.id);
+    expect(tokens.claims()?.oid).toBe(user.user.id);
+  });
+
+  it("another application's secret does not authenticate this one", async () => {
+    const one = await createApp({ confidential: true });
+    const two = await createApp({ confidential: true });
+    expect(await errorOf(await tokenRequest(one.sp.appId, two.secret ?? '', 'basic', one.redirect))).toEqual({
+      status: 401,
+      error: 'invalid_client',
+    });
+  });
+});
+
 describe('an invited guest signs in to an application', () => {
   it('a pending guest redeems by one-time passcode on the way in, then gets a code (group assignment)', async () => {
     const app = await createApp({ name: 'Partner portal', confidential: true });

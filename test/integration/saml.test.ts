@@ -393,6 +393,57 @@ describe('SAML 2.0 IdP', () => {
     expect(ids[0]).not.toContain(member.user.id);
   });
 
+  it('a disabled application: a valid AuthnRequest is answered at its ACS with a Responder/RequestDenied status', async () => {
+    const off = await createSamlApp(t);
+    await assign(t, off.id, member.user.id);
+    const { saml } = await serviceProvider(base, tid, off);
+    const patch = await admin('PATCH', `/servicePrincipals/${off.id}`, { accountEnabled: false });
+    expect(patch.statusCode, patch.body).toBe(204);
+
+    const page = await open(memberBrowser, base, await saml.getAuthorizeUrlAsync('relay-off', undefined, {}));
+    const posted = postedResponse(page, off.acs);
+    expect(posted.RelayState).toBe('relay-off');
+    const xml = decodeResponse(posted.SAMLResponse);
+    expect(xml).toContain(
+      '<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:RequestDenied"/></samlp:StatusCode>',
+    );
+    expect(xml).toMatch(/InResponseTo="_[0-9a-f]+"/);
+    expect(xml).not.toContain('Assertion');
+    expect(xml.match(/<ds:Signature[\s>]/g)?.length).toBe(1);
+    await expect(validateSamlXml(xml)).resolves.toBe('SUCCESS_VALIDATE_XML');
+    // node-saml checks the signature and the InResponseTo, then reports the status.
+    await expect(saml.validatePostResponseAsync(posted)).rejects.toThrow(/Responder error: .*is disabled/);
+  });
+
+  it('a passive request (IsPassive) without a session is answered with a NoPassive status', async () => {
+    const { saml } = await serviceProvider(base, tid, app);
+    saml.options.passive = true;
+    const url = await saml.getAuthorizeUrlAsync('relay-passive', undefined, {});
+    const page = await open(browser(), base, url);
+    const posted = postedResponse(page, app.acs);
+    const xml = decodeResponse(posted.SAMLResponse);
+    expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:NoPassive');
+    expect(xml).not.toContain('Assertion');
+    // A signed NoPassive answer is what node-saml accepts as "nobody signed in".
+    await expect(saml.validatePostResponseAsync(posted)).resolves.toMatchObject({ profile: null, loggedOut: false });
+
+    // With a session the same kind of request is answered silently with an assertion.
+    const silent = await serviceProvider(base, tid, app);
+    silent.saml.options.passive = true;
+    const ok = await open(memberBrowser, base, await silent.saml.getAuthorizeUrlAsync('', undefined, {}));
+    const { profile } = await silent.saml.validatePostResponseAsync(postedResponse(ok, app.acs));
+    expect(profile?.nameID).toBe(member.user.mail);
+  });
+
+  it('requests that cannot be trusted are answered with an HTML page carrying the request id, never a SAML status', async () => {
+    const res = await fetch(authnRequest({ issuer: app.entityId, acs: 'https://evil.example/acs' }).redirectUrl);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).not.toContain('SAMLResponse');
+    expect(html).toContain(String(res.headers.get('request-id')));
+  });
+
   it('certificate rotation: addTokenSigningCertificate makes a new certificate active for metadata and responses', async () => {
     const before = await idpMetadata(base, tid, app.appId);
     const res = await admin('POST', `/servicePrincipals/${app.id}/addTokenSigningCertificate`, {

@@ -31,6 +31,19 @@ const graphError = {
         code: { type: 'string', example: 'Request_ResourceNotFound' },
         message: { type: 'string' },
         target: { type: 'string' },
+        details: {
+          type: 'array',
+          description: "details[0].code is Portico's catalogue code (stable; see docs/errors.md), error.code Graph's.",
+          items: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string', example: 'group_last_owner' },
+              message: { type: 'string' },
+              target: { type: 'string' },
+            },
+          },
+        },
         innerError: {
           type: 'object',
           properties: {

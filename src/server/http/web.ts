@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../config/index.js';
-import { page } from '../platform/html.js';
+import { page } from './pages.js';
 
 /** Client-side routes of the SPA: each answers with index.html and the router takes over. */
 export const SPA_PATHS = [

@@ -1,19 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServicePrincipal } from '../../../contracts/applications.js';
-import { isGuid } from '../../domain/ids.js';
+import type { Config } from '../../config/index.js';
+import { DomainError } from '../../domain/errors.js';
 import { meId, odataContext } from '../../http/graph.js';
-import { appAccess } from '../../protocols/oidc/app-clients.js';
-import { messagePage } from '../../protocols/oidc/interaction.js';
-import { sendNoAccessPage } from '../../protocols/oidc/no-access.js';
+import { messagePage } from '../../http/pages.js';
+import { type TenantDirectory, tenantOfRoute } from '../../http/tenant.js';
+import { sendNoAccessPage } from '../applications/no-access.page.js';
+import type { AuthorizeSignOn, TenantServicePrincipal } from '../applications/sign-on.js';
 import type { Tenant } from '../tenants/tenants.service.js';
 
 import { createMyAppsService } from './myapps.service.js';
 
 /**
- * SAML sign-on started from My Apps, provided by the SAML IdP when it is present
- * (`app.portico.services.saml`): SP-initiated when the application has a sign-on URL
- * (`loginUrl`), IdP-initiated otherwise. It answers the request itself (redirect, auto-posting
- * form, or its own sign-in/no-access page).
+ * SAML sign-on started from My Apps (the SAML IdP's entry point): SP-initiated when the
+ * application has a sign-on URL (`loginUrl`), IdP-initiated otherwise. It answers the request
+ * itself (redirect, auto-posting form, or its own sign-in/no-access page).
  */
 export interface SamlSignOnStarter {
   startSignOn(
@@ -21,6 +22,18 @@ export interface SamlSignOnStarter {
     reply: FastifyReply,
     args: { tenant: Tenant; servicePrincipal: ServicePrincipal; userId: string | undefined },
   ): Promise<unknown>;
+}
+
+/** What the direct sign-on links need, passed by the composition root. */
+export interface MyAppsSignInDeps {
+  config: Pick<Config, 'publicUrl'>;
+  tenants: TenantDirectory;
+  findByAppId(appId: string): Promise<TenantServicePrincipal | undefined>;
+  authorizeSignOn: AuthorizeSignOn;
+  /** The user of the browser's sign-in session with the tenant (the token issuer), if any. */
+  signedInUser(tenant: Tenant, req: FastifyRequest, reply: FastifyReply): Promise<string | undefined>;
+  /** The SAML IdP; without one, SAML applications cannot be launched. */
+  saml: SamlSignOnStarter | undefined;
 }
 
 export const MYAPPS_MESSAGES = {
@@ -63,63 +76,43 @@ export async function myAppsRoutes(app: FastifyInstance): Promise<void> {
 
 /**
  * Direct sign-on links `/myapps/signin/{appId}` (and `/{tenantId}/myapps/signin/{appId}` for
- * other tenants, where their sign-in cookie lives). A user signed in to Portico who may not use
- * the application sees the no-access page; otherwise an OIDC application opens at its sign-in URL
- * (`loginUrl`, else `homepage`) and signs in there — the assignment is enforced again by the token
- * issuer — and a SAML application's sign-on is started by the SAML IdP.
+ * other tenants, where their sign-in cookie lives): the plugin registers `/:appId` and app.ts
+ * mounts it under both prefixes. A user signed in to Portico who may not use the application
+ * (`authorizeSignOn`) sees the no-access page; otherwise an OIDC application opens at its sign-in
+ * URL (`loginUrl`, else `homepage`) and signs in there — the token issuer enforces the assignment
+ * again — and a SAML application's sign-on is started by the SAML IdP.
  */
-export async function myAppsSignInRoutes(app: FastifyInstance): Promise<void> {
-  const { config, defaultTenant, services } = app.portico;
-
-  const tenantOf = async (req: FastifyRequest): Promise<Tenant | undefined> => {
-    const id = (req.params as { tenantId?: string }).tenantId;
-    if (id === undefined) return defaultTenant;
-    if (!isGuid(id)) return undefined;
-    const t = await services.tenants.findTenant(id.toLowerCase());
-    return t && !t.isDefault ? t : undefined;
-  };
-
-  /** The user of the browser's sign-in session with this tenant, if any (and still enabled). */
-  const signedInUser = async (tenant: Tenant, req: FastifyRequest, reply: FastifyReply): Promise<string | undefined> => {
-    const provider = await app.oidc.forTenant(tenant);
-    const session = await provider.Session.get({ req: req.raw, res: reply.raw } as unknown as Parameters<
-      typeof provider.Session.get
-    >[0]);
-    const accountId = session.accountId;
-    if (!accountId) return undefined;
-    const user = await services.users.findUser(tenant.id, accountId);
-    return user?.accountEnabled ? user.id : undefined;
-  };
-
-  for (const prefix of ['', '/:tenantId']) {
+export function myAppsSignInRoutes(deps: MyAppsSignInDeps) {
+  const { config } = deps;
+  return async (app: FastifyInstance): Promise<void> => {
     app.get(
-      `${prefix}/myapps/signin/:appId`,
+      '/:appId',
       { schema: { tags: ['oauth2'], summary: "Direct sign-on link of an application (starts the application's sign-on)" } },
       async (req, reply) => {
-        const tenant = await tenantOf(req);
+        const tenant = await tenantOfRoute(deps.tenants, req);
         const { appId } = req.params as { appId: string };
-        const found = tenant ? await services.applications.findByAppId(appId) : undefined;
+        const found = tenant ? await deps.findByAppId(appId) : undefined;
         if (!tenant || !found || found.tenantId !== tenant.id) {
           return messagePage(reply, 404, MYAPPS_MESSAGES.notFoundTitle, MYAPPS_MESSAGES.notFound);
         }
         const sp: ServicePrincipal = found;
         if (!sp.accountEnabled) return messagePage(reply, 403, MYAPPS_MESSAGES.disabledTitle, MYAPPS_MESSAGES.disabled);
-        const userId = await signedInUser(tenant, req, reply);
+        const userId = await deps.signedInUser(tenant, req, reply);
         if (userId) {
-          const decision = await appAccess(services.applications, services.roles, tenant.id, sp.appId, userId);
+          const decision = await deps.authorizeSignOn(tenant.id, sp, userId);
+          if (!decision.allowed && decision.reason === 'invitation_pending') {
+            throw new DomainError('sign_on_invitation_pending');
+          }
           if (!decision.allowed) return sendNoAccessPage(reply, config, sp);
         }
         if (sp.preferredSingleSignOnMode === 'saml') {
-          const saml = (services as { saml?: Partial<SamlSignOnStarter> }).saml;
-          if (typeof saml?.startSignOn !== 'function') {
-            return messagePage(reply, 404, MYAPPS_MESSAGES.noUrlTitle, MYAPPS_MESSAGES.samlUnavailable);
-          }
-          return saml.startSignOn(req, reply, { tenant, servicePrincipal: sp, userId });
+          if (!deps.saml) return messagePage(reply, 404, MYAPPS_MESSAGES.noUrlTitle, MYAPPS_MESSAGES.samlUnavailable);
+          return deps.saml.startSignOn(req, reply, { tenant, servicePrincipal: sp, userId });
         }
         const target = sp.loginUrl ?? sp.homepage;
         if (!target) return messagePage(reply, 404, MYAPPS_MESSAGES.noUrlTitle, MYAPPS_MESSAGES.noUrl(sp.displayName));
         return reply.header('cache-control', 'no-store').redirect(target, 302);
       },
     );
-  }
+  };
 }

@@ -1,7 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Executor } from '../../db/index.js';
 
-/** Looks up clients that are not static (automation clients of the tenant), as oidc-provider metadata. */
+/** Looks up clients that are not static (automation clients, applications of the tenant), as oidc-provider metadata. */
 export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -92,6 +92,21 @@ export class KyselyOidcAdapter implements Adapter {
       .where('model', '=', this.model)
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * Marks an artefact consumed when it is not yet: true for the one caller that consumed it (a
+   * single guarded statement, so two concurrent redemptions of one code cannot both succeed).
+   */
+  async consumeOnce(id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('oidc_payloads')
+      .set({ consumed_at: new Date().toISOString() })
+      .where('model', '=', this.model)
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async destroy(id: string): Promise<void> {

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
+import { messagePage, sendPage } from '../../http/pages.js';
 import type { RedemptionContext, RedemptionsService } from '../../modules/invitations/redemptions.service.js';
 import { maskEmail, type OtpBinding, type OtpService } from '../../modules/redemption/otp.service.js';
 import { REDEEM_COOKIE, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
@@ -17,8 +18,8 @@ import {
 } from '../../modules/redemption/redemption.pages.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
-import { finishLogin, hiddenFields, interactionToken, messagePage, sameToken, sendPage } from './interaction.js';
-import { issuerPath, REDEEM_CLIENT_ID } from './provider.js';
+import { issuerPath, REDEEM_CLIENT_ID } from './constants.js';
+import { finishLogin, hiddenFields, interactionToken, sameToken } from './interaction.js';
 
 /**
  * Guests inside the sign-in interaction: invitation redemption (consent → e-mail one-time
@@ -32,9 +33,12 @@ import { issuerPath, REDEEM_CLIENT_ID } from './provider.js';
 
 export interface GuestSignInDeps {
   config: Config;
-  users: UsersService;
-  redemptions: RedemptionsService;
-  otp: OtpService;
+  users: Pick<UsersService, 'findUserForSignIn' | 'findUserByEmail' | 'findUser'>;
+  redemptions: Pick<
+    RedemptionsService,
+    'findRedemption' | 'pendingRedemptionOfUser' | 'redemptionDomainDecision' | 'completeRedemption'
+  >;
+  otp: Pick<OtpService, 'sendCode' | 'verifyCode' | 'ttlMinutes'>;
   redeemCookie: RedeemCookieCodec;
   /** The sign-in CSRF key (also signs the "consent given" proof). */
   csrfKey: string;

@@ -3,10 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
+import { esc } from '../../http/pages.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { graphResource } from '../../platform/urls.js';
-import { esc, page } from './html.js';
-import { addRequestedScopes, FIRST_PARTY_CLIENT_IDS } from './provider.js';
+import { addRequestedScopes, FIRST_PARTY_CLIENT_IDS } from './constants.js';
 
 /** Shared plumbing of the interaction pages (password sign-in, guest passcode, redemption). */
 
@@ -19,25 +19,6 @@ export function sameToken(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-
-/**
- * Sends a complete HTML page with the headers every interaction page carries. No `form-action`
- * directive: browsers apply it to the redirects that follow a form post too, and a successful
- * sign-in redirects to the client's (or the invitation's) own origin.
- */
-export function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
-    .header('referrer-policy', 'no-referrer')
-    .type('text/html; charset=utf-8')
-    .send(page(title, body));
-}
-
-export const messagePage = (reply: FastifyReply, status: number, title: string, message: string) =>
-  sendPage(reply, status, title, `<h1>${esc(title)}</h1><p class="error" role="alert">${esc(message)}</p>`);
 
 /** Hidden form fields, one input each (escaped). */
 export const hiddenFields = (fields: Record<string, string>) =>

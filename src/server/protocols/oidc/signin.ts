@@ -3,16 +3,16 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
-import type { ApplicationsService } from '../../modules/applications/applications.service.js';
+import { esc, messagePage, sendPage } from '../../http/pages.js';
+import { sendNoAccessPage } from '../../modules/applications/no-access.page.js';
+import type { TenantServicePrincipal } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
+import { APP_ACCESS_PROMPT, issuerPath } from './constants.js';
 import { type GuestSignInDeps, isRedeemInteraction, showRedeem, submitGuestStep } from './guest-signin.js';
-import { esc } from './html.js';
-import { finishLogin, grantFor, interactionToken, loadInteraction, messagePage, sameToken, sendPage } from './interaction.js';
-import { sendNoAccessPage } from './no-access.js';
-import { APP_ACCESS_PROMPT, issuerPath } from './provider.js';
+import { finishLogin, grantFor, interactionToken, loadInteraction, sameToken } from './interaction.js';
 
 export const SIGNIN_MESSAGES = {
   incorrect: 'Incorrect user name or password.',
@@ -24,10 +24,11 @@ export const SIGNIN_MESSAGES = {
 export interface SignInDeps extends GuestSignInDeps {
   config: Config;
   /** Enterprise applications (the no-access page names the application). */
-  applications: ApplicationsService;
+  applications: { findByAppId(appId: string): Promise<TenantServicePrincipal | undefined> };
   clock: Clock;
-  users: UsersService;
-  limiter: RateLimiter;
+  users: Pick<UsersService, 'findUserForSignIn' | 'findUserByEmail' | 'findUser'>;
+  /** Failed password attempts per account and per IP (shared by all processes). */
+  limiter: Pick<RateLimiter, 'peek' | 'hit' | 'reset'>;
   /** HMAC key for the per-interaction CSRF token (an instance secret). */
   csrfKey: string;
 }

@@ -1,10 +1,15 @@
 import './reflect-metadata.js';
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
+import {
+  findNewestCertificate,
+  insertCertificate,
+  insertInitialCertificate,
+  listApplicationCertificates,
+} from './saml.repository.js';
 import type { SamlSigningCertificatesTable } from './saml.table.js';
 
 /** Token-signing certificates of the SAML IdP: RSA 2048, SHA-256, self-signed, 3 years. */
@@ -84,13 +89,12 @@ export async function generateCertificate(
 /** Distinguished-name value escaping (RFC 4514) for the subject's CN. */
 const dnValue = (s: string) => s.replace(/([,+"\\<>;=#])/g, '\\$1').trim();
 
+/** The IdP's token-signing certificates (tenant's and applications'), over saml.repository.ts. */
 export function createCertificateStore(deps: { db: Executor; clock: Clock; newId: IdGenerator }) {
   const { db, clock } = deps;
 
   async function newest(tenantId: string, spId: string | null): Promise<SigningCertificate | undefined> {
-    let q = db.selectFrom('saml_signing_certificates').selectAll().where('tenant_id', '=', tenantId);
-    q = spId === null ? q.where('service_principal_id', 'is', null) : q.where('service_principal_id', '=', spId);
-    const r = await q.orderBy('created_date_time', 'desc').orderBy('key_id', 'desc').executeTakeFirst();
+    const r = await findNewestCertificate(db, tenantId, spId);
     return r ? toCertificate(r) : undefined;
   }
 
@@ -121,20 +125,13 @@ export function createCertificateStore(deps: { db: Executor; clock: Clock; newId
     };
   }
 
-  return {
+  const store = {
     /** The tenant's certificate, created on first use (safe when several processes race). */
     async tenantCertificate(tenant: { id: string; displayName: string }): Promise<SigningCertificate> {
       const found = await newest(tenant.id, null);
       if (found) return found;
       const row = await generateRow(tenant.id, null, `CN=${dnValue(`${tenant.displayName} SAML Signing`)}`, undefined);
-      try {
-        await db
-          .insertInto('saml_signing_certificates')
-          .values({ ...row, initial_for_tenant: tenant.id })
-          .execute();
-      } catch (err) {
-        if (!asUniqueViolation(err)) throw err;
-      }
+      await insertInitialCertificate(db, row);
       const now = await newest(tenant.id, null);
       if (!now) throw new Error('SAML signing certificate missing after creation');
       return now;
@@ -142,32 +139,25 @@ export function createCertificateStore(deps: { db: Executor; clock: Clock; newId
 
     /** The certificate that signs for an application: its own newest, else the tenant's. */
     async signingCertificate(tenant: { id: string; displayName: string }, spId: string): Promise<SigningCertificate> {
-      return (await newest(tenant.id, spId)) ?? this.tenantCertificate(tenant);
+      return (await newest(tenant.id, spId)) ?? store.tenantCertificate(tenant);
     },
 
     /** Prepares a new certificate for an application (slow part, outside any transaction). */
     prepareApplicationCertificate: (tenantId: string, spId: string, displayName: string, endDateTime: Date | undefined) =>
       generateRow(tenantId, spId, displayName, endDateTime),
 
-    /** Stores a prepared certificate: from now on it signs for its application. */
+    /** Stores a prepared certificate (in the caller's transaction): from now on it signs for its application. */
     async insertCertificate(trx: Executor, row: SamlSigningCertificatesTable): Promise<SigningCertificate> {
-      await trx.insertInto('saml_signing_certificates').values(row).execute();
+      await insertCertificate(trx, row);
       return toCertificate(row);
     },
 
     /** Every certificate of an application (newest first), for its keyCredentials. */
     async applicationCertificates(trx: Executor, tenantId: string, spId: string): Promise<SigningCertificate[]> {
-      const rows = await trx
-        .selectFrom('saml_signing_certificates')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('service_principal_id', '=', spId)
-        .orderBy('created_date_time', 'desc')
-        .orderBy('key_id', 'desc')
-        .execute();
-      return rows.map(toCertificate);
+      return (await listApplicationCertificates(trx, tenantId, spId)).map(toCertificate);
     },
   };
+  return store;
 }
 
 export type CertificateStore = ReturnType<typeof createCertificateStore>;

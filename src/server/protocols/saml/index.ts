@@ -1,15 +1,8 @@
-/** SAML 2.0 identity provider: see routes.ts. */
+/** SAML 2.0 identity provider: the adapter (idp.ts) and its routes. */
 
+export { type CertificateStore, createCertificateStore } from './certificates.js';
 export { SAML_CLIENT_ID, SAML_COMPLETE_PATH, samlClientMetadata } from './client.js';
 export { samlGraphRoutes } from './graph.routes.js';
-export { type SamlIdp, type SignOnTarget, samlRoutes } from './routes.js';
-
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SignOnTarget } from './routes.js';
-
-/**
- * Starts the sign-on of a SAML application for `/myapps/signin/{appId}`: SP-initiated (redirect to
- * `loginUrl`) when configured, else IdP-initiated after the user's sign-in. Answers the request.
- */
-export const startSignOn = (req: FastifyRequest, reply: FastifyReply, target: string | SignOnTarget): Promise<FastifyReply> =>
-  req.server.saml.startSignOn(req, reply, target);
+export { createSamlIdp, type SamlDeps, type SamlIdp, type SignOnTarget } from './idp.js';
+export { createRequestIdStore, type RequestIdStore } from './request-ids.js';
+export { samlRoutes } from './routes.js';

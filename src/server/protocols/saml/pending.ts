@@ -14,6 +14,8 @@ export interface PendingSignIn {
   acs: string;
   /** RelayState to return with the response. */
   rs?: string;
+  /** The AuthnRequest asked for IsPassive (no sign-in page): a failed silent sign-in is answered NoPassive. */
+  np?: true;
   /** PKCE verifier and state of the portico-saml authorization request. */
   v: string;
   s: string;

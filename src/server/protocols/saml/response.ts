@@ -28,8 +28,16 @@ export const NAME_ID_FORMATS: Record<SamlSettings['nameIdFormat'], string> = {
 export const STATUS = {
   success: 'urn:oasis:names:tc:SAML:2.0:status:Success',
   requester: 'urn:oasis:names:tc:SAML:2.0:status:Requester',
+  responder: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
   requestDenied: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
+  noPassive: 'urn:oasis:names:tc:SAML:2.0:status:NoPassive',
 } as const;
+
+/** A SAML status: a top-level code (Requester, Responder) and an optional second-level one. */
+export interface SamlStatus {
+  code: string;
+  subCode?: string;
+}
 
 /** Entra's claim types (the default attribute statement when an app configures none). */
 export const CLAIM_TYPES = {
@@ -151,23 +159,30 @@ export function buildResponse(i: ResponseInput): { id: string; xml: string } {
     attributeStatement(i) +
     `<saml:AuthnStatement AuthnInstant="${iso(i.authnInstant)}" SessionIndex="${x(i.sessionIndex)}"><saml:AuthnContext><saml:AuthnContextClassRef>${PASSWORD_PROTECTED}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     '</saml:Assertion>';
-  let xml =
+  const xml =
     `<samlp:Response xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${id}" Version="2.0" IssueInstant="${now}" Destination="${x(i.acsUrl)}"${irt}>` +
     issuer +
     `<samlp:Status><samlp:StatusCode Value="${STATUS.success}"/></samlp:Status>` +
     assertion +
     '</samlp:Response>';
+  // Without an assertion signature the message is always signed.
+  const what = { assertion: i.settings.signAssertion, message: i.settings.signResponse || !i.settings.signAssertion };
+  return { id, xml: sign(xml, i.certificate, what) };
+}
 
+/** Signs the assertion and/or the whole message with RSA-SHA256 (exclusive c14n), after their Issuer. */
+function sign(xml: string, certificate: SigningCertificate, what: { assertion: boolean; message: boolean }): string {
   const key = {
-    privateKey: i.certificate.privateKeyPem,
-    signingCert: i.certificate.certificateBase64,
+    privateKey: certificate.privateKeyPem,
+    signingCert: certificate.certificateBase64,
     signatureAlgorithm: RSA_SHA256,
     isBase64Output: false,
   };
-  if (i.settings.signAssertion) {
-    xml = samlify.SamlLib.constructSAMLSignature({
+  let out = xml;
+  if (what.assertion) {
+    out = samlify.SamlLib.constructSAMLSignature({
       ...key,
-      rawSamlMessage: xml,
+      rawSamlMessage: out,
       referenceTagXPath: "/*[local-name(.)='Response']/*[local-name(.)='Assertion']",
       signatureConfig: {
         prefix: 'ds',
@@ -178,10 +193,10 @@ export function buildResponse(i: ResponseInput): { id: string; xml: string } {
       },
     } as Parameters<typeof samlify.SamlLib.constructSAMLSignature>[0]) as string;
   }
-  if (i.settings.signResponse || !i.settings.signAssertion) {
-    xml = samlify.SamlLib.constructSAMLSignature({
+  if (what.message) {
+    out = samlify.SamlLib.constructSAMLSignature({
       ...key,
-      rawSamlMessage: xml,
+      rawSamlMessage: out,
       isMessageSigned: true,
       signatureConfig: {
         prefix: 'ds',
@@ -189,28 +204,33 @@ export function buildResponse(i: ResponseInput): { id: string; xml: string } {
       },
     } as Parameters<typeof samlify.SamlLib.constructSAMLSignature>[0]) as string;
   }
-  return { id, xml };
+  return out;
 }
 
 /**
- * An unsigned error Response (e.g. Requester / RequestDenied) sent back to a valid ACS when the
- * request was understood but cannot be answered with an assertion.
+ * A signed error Response (no assertion) for the ACS of a request that was understood but cannot
+ * be answered with an assertion: a Responder status with a second-level code such as
+ * RequestDenied or NoPassive, and a message for the SP's logs.
  */
 export function buildErrorResponse(i: {
   idpEntityId: string;
   acsUrl: string;
   inResponseTo: string | undefined;
-  status: string;
+  status: SamlStatus;
   message: string;
   now: Date;
+  certificate: SigningCertificate;
 }): string {
   const irt = i.inResponseTo ? ` InResponseTo="${x(i.inResponseTo)}"` : '';
-  return (
+  const code = i.status.subCode
+    ? `<samlp:StatusCode Value="${x(i.status.code)}"><samlp:StatusCode Value="${x(i.status.subCode)}"/></samlp:StatusCode>`
+    : `<samlp:StatusCode Value="${x(i.status.code)}"/>`;
+  const xml =
     `<samlp:Response xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${samlId()}" Version="2.0" IssueInstant="${iso(i.now)}" Destination="${x(i.acsUrl)}"${irt}>` +
     `<saml:Issuer>${x(i.idpEntityId)}</saml:Issuer>` +
-    `<samlp:Status><samlp:StatusCode Value="${x(i.status)}"/><samlp:StatusMessage>${x(i.message)}</samlp:StatusMessage></samlp:Status>` +
-    '</samlp:Response>'
-  );
+    `<samlp:Status>${code}<samlp:StatusMessage>${x(i.message)}</samlp:StatusMessage></samlp:Status>` +
+    '</samlp:Response>';
+  return sign(xml, i.certificate, { assertion: false, message: true });
 }
 
 /** IdP metadata: entity id, signing certificate, NameID formats, SSO endpoint (Redirect and POST). */

@@ -1,8 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ServicePrincipal } from '../../../contracts/applications.js';
 import type { Config } from '../../config/index.js';
-import { esc } from './html.js';
-import { sendPage } from './interaction.js';
+import { esc, sendPage } from '../../http/pages.js';
 
 export const NO_ACCESS_MESSAGES = {
   title: (app: string) => `You don't have access to ${app}`,
@@ -11,9 +10,9 @@ export const NO_ACCESS_MESSAGES = {
 } as const;
 
 /**
- * The page a user sees instead of a token when an application requires assignment and they are
- * not assigned (entra-behaviour.md §7.6): HTTP 403, the application's name, a link to My Apps and,
- * when the application allows self-service requests, a **Request access** link.
+ * The page a user sees instead of a token or an assertion when an application requires assignment
+ * and they are not assigned (entra-behaviour.md §7.6): HTTP 403, the application's name, a link
+ * to My Apps and, when the application allows self-service requests, a **Request access** link.
  */
 export function sendNoAccessPage(reply: FastifyReply, config: Pick<Config, 'publicUrl'>, sp: ServicePrincipal | undefined) {
   const name = sp?.displayName ?? NO_ACCESS_MESSAGES.unknownApp;

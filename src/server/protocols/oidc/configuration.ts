@@ -1,0 +1,241 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { type Configuration, errors, type FindAccount } from 'oidc-provider';
+import type { User } from '../../../contracts/users.js';
+import type { Config } from '../../config/index.js';
+import type { Executor } from '../../db/index.js';
+import { esc, page, supportDetails } from '../../http/pages.js';
+import type { AuthorizeSignOn } from '../../modules/applications/sign-on.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import type { KeyStore } from '../../platform/keys.js';
+import { graphResource } from '../../platform/urls.js';
+import { KyselyOidcAdapter } from './adapter.js';
+import { APP_CLIENT_MARKER, APP_SECTOR_PREFIX, isAppClient, pairwiseSubject } from './app-clients.js';
+import type { ClientDirectory } from './clients.js';
+import {
+  addRequestedScopes,
+  FIRST_PARTY_CLIENT_IDS,
+  GRAPH_DELEGATED_SCOPES,
+  issuerPath,
+  OIDC_ROUTES,
+  OTP_SESSION_TTL_SECONDS,
+} from './constants.js';
+import { signOnPolicy } from './policy.js';
+
+/** oidc-provider's configuration for one tenant, built only from its documented options. */
+
+/** What the token issuer needs, handed over by the composition root. */
+export interface ProviderDeps {
+  config: Config;
+  /** oidc-provider's storage (`oidc_payloads`, adapter.ts). */
+  db: Executor;
+  keys: Pick<KeyStore, 'privateJwks'>;
+  log: FastifyBaseLogger;
+  clients: ClientDirectory;
+  findUser(tenantId: string, id: string): Promise<User | undefined>;
+  authorizeSignOn: AuthorizeSignOn;
+  /** Instance secrets: cookie signing key, key of the pairwise subjects of applications. */
+  secrets: { cookieKey: string; pairwiseKey: string };
+}
+
+type Alg = 'ES256' | 'RS256';
+
+function cookiesOf(config: Config, tenant: Tenant, cookieKey: string): Configuration['cookies'] {
+  // Each tenant's cookies are distinct so the default tenant's session (path /) never reaches
+  // another tenant's provider.
+  const suffix = tenant.isDefault ? '' : `.${tenant.id.replace(/-/g, '').slice(0, 12)}`;
+  const cookiePath = issuerPath(config, tenant) || '/';
+  // Portico does not terminate TLS itself, so an https public URL means a reverse proxy. Koa only
+  // sets Secure cookies when it knows the request was https, i.e. when the proxy is trusted.
+  const secure = config.publicUrl.startsWith('https://') && config.trustProxy;
+  return {
+    keys: [cookieKey],
+    names: { session: `_session${suffix}`, interaction: `_interaction${suffix}`, resume: `_interaction_resume${suffix}` },
+    long: { httpOnly: true, sameSite: 'lax', path: cookiePath, secure, signed: true },
+    short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+  };
+}
+
+function logoutPages(tenant: Tenant): NonNullable<Configuration['features']>['rpInitiatedLogout'] {
+  return {
+    enabled: true,
+    logoutSource: async (ctx, form) => {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Sign out',
+        `<h1>Sign out</h1><p>Do you want to sign out of ${esc(tenant.displayName)}?</p>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+      );
+    },
+    postLogoutSuccessSource: async (ctx) => {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Signed out',
+        "<h1>You signed out of your account</h1><p>It's a good idea to close all browser windows.</p>",
+      );
+    },
+  };
+}
+
+function resourceIndicatorsOf(config: Config, alg: Alg): NonNullable<Configuration['features']>['resourceIndicators'] {
+  const graph = graphResource(config);
+  return {
+    enabled: true,
+    // Every token is for the Graph-compatible API unless a client asks otherwise. Enterprise
+    // applications get no resource: their access token is opaque and only good at userinfo.
+    defaultResource: (_ctx, client) => (isAppClient(client) ? undefined : graph),
+    // The code/refresh exchange reuses the resource of the authorization, so the token request
+    // needs no `resource` (or `scope`) parameter.
+    useGrantedResource: () => true,
+    getResourceServerInfo: (_ctx, indicator, client) => {
+      // A token an application received for its user must never open the directory API.
+      if (isAppClient(client)) throw new errors.InvalidTarget('applications cannot request tokens for this resource');
+      if (indicator !== graph) throw new errors.InvalidTarget(`unknown resource ${indicator}; use ${graph}`);
+      return {
+        scope: GRAPH_DELEGATED_SCOPES.join(' '),
+        audience: graph,
+        accessTokenFormat: 'jwt',
+        accessTokenTTL: config.accessTokenTtl,
+        jwt: { sign: { alg } },
+      };
+    },
+  };
+}
+
+/**
+ * The account of a session or token: enabled users only. For an application the claims add the
+ * values of the roles assigned to the user and the assigned groups they are a direct member of,
+ * from the same decision that lets them in (`authorizeSignOn`).
+ */
+function findAccountOf(deps: ProviderDeps, tenant: Tenant): FindAccount {
+  return async (ctx, sub) => {
+    const user = await deps.findUser(tenant.id, sub);
+    if (!user || !user.accountEnabled) return undefined;
+    const client = ctx.oidc?.client;
+    return {
+      accountId: user.id,
+      claims: async () => {
+        const app =
+          client && isAppClient(client) ? await deps.authorizeSignOn(tenant.id, { appId: client.clientId }, user.id) : undefined;
+        return {
+          sub: user.id,
+          oid: user.id,
+          tid: tenant.id,
+          name: user.displayName,
+          preferred_username: user.userPrincipalName,
+          ...(user.mail ? { email: user.mail, email_verified: true } : {}),
+          ...(app?.allowed ? { roles: app.roleValues, groups: app.groupIds } : {}),
+        };
+      },
+    };
+  };
+}
+
+/**
+ * First-party clients never see a consent page, so an existing session is enough for them: their
+ * grant is created or extended here, and `prompt=none` (silent sign-in of the portal after a guest
+ * redeemed, token renewal) succeeds without an interaction. Enterprise applications are configured
+ * by an administrator (admin consent): the same holds for their OIDC scopes. Whether the user may
+ * use the application is the app_access prompt's business (policy.ts).
+ */
+function loadExistingGrantOf(graph: string): Configuration['loadExistingGrant'] {
+  return async (ctx) => {
+    const clientId = ctx.oidc.client?.clientId ?? '';
+    const accountId = ctx.oidc.session?.accountId;
+    const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session?.grantIdFor(clientId);
+    let grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+    if (grant && grant.accountId !== accountId) grant = undefined;
+    const implicit = FIRST_PARTY_CLIENT_IDS.has(clientId) || isAppClient(ctx.oidc.client);
+    if (!accountId || !implicit || ctx.oidc.route !== 'authorization') return grant;
+    grant ??= new ctx.oidc.provider.Grant({ accountId, clientId });
+    addRequestedScopes(grant, String(ctx.oidc.params?.scope ?? ''), graph, FIRST_PARTY_CLIENT_IDS.has(clientId));
+    await grant.save();
+    return grant;
+  };
+}
+
+function ttlOf(config: Config): Configuration['ttl'] {
+  return {
+    AccessToken: config.accessTokenTtl,
+    ClientCredentials: config.accessTokenTtl,
+    AuthorizationCode: 60,
+    IdToken: 3600,
+    Interaction: 3600,
+    // A passcode session lasts 24 h from the sign-in (not sliding): then a new code is needed.
+    Session: (_ctx, session) => {
+      if (!session.amr?.includes('otp')) return 14 * 24 * 3600;
+      const now = Math.floor(Date.now() / 1000);
+      return Math.max(1, (session.loginTs ?? now) + OTP_SESSION_TTL_SECONDS - now);
+    },
+    Grant: 14 * 24 * 3600,
+    RefreshToken: 14 * 24 * 3600,
+  };
+}
+
+/** oidc-provider's HTML error page (errors it cannot send back to the client), with the request id. */
+const renderError: Configuration['renderError'] = async (ctx, out) => {
+  const requestId = String(ctx.response.get('request-id') || '');
+  ctx.type = 'html';
+  ctx.body = page(
+    'Sign-in error',
+    `<h1>Sorry, but we're having trouble signing you in.</h1><p class="error">${esc(out.error)}: ${esc(out.error_description)}</p>${
+      requestId ? supportDetails(requestId) : ''
+    }`,
+  );
+};
+
+/** The configuration of one tenant's provider. */
+export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unknown[], alg: Alg): Configuration {
+  const { config, clients, secrets } = deps;
+  return {
+    adapter: (name: string) => new KyselyOidcAdapter(deps.db, tenant.id, name, clients.lookup(tenant, alg)),
+    clients: clients.firstParty(alg),
+    extraClientMetadata: { properties: [APP_CLIENT_MARKER] },
+    // Applications are pairwise clients (app-clients.ts); the subject is per application, as in
+    // Entra, so the sector is ignored and the applications' internal sector URIs are never fetched.
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(secrets.pairwiseKey, client.clientId, accountId),
+    sectorIdentifierUriValidate: (client) => !String(client.sectorIdentifierUri ?? '').startsWith(APP_SECTOR_PREFIX),
+    // client_secret_jwt needs the plain secret, which is only stored hashed (client-auth.ts);
+    // private_key_jwt needs client keys, which no client registers.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientDefaults: { id_token_signed_response_alg: alg, grant_types: ['authorization_code'], response_types: ['code'] },
+    jwks: { keys: jwks as NonNullable<Configuration['jwks']>['keys'] },
+    routes: OIDC_ROUTES,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    claims: {
+      // `groups` and `roles` are only ever produced for enterprise applications (findAccount).
+      openid: ['sub', 'groups', 'roles'],
+      profile: ['name', 'preferred_username', 'oid', 'tid'],
+      email: ['email', 'email_verified'],
+    },
+    conformIdTokenClaims: false,
+    cookies: cookiesOf(config, tenant, secrets.cookieKey),
+    // Public clients (the SPA, the redeem flow, applications without a secret) must use PKCE;
+    // confidential applications may (many server-side apps don't).
+    pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === 'none' },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: logoutPages(tenant),
+      resourceIndicators: resourceIndicatorsOf(config, alg),
+    },
+    // Entra-shaped claims read by http/authenticate.ts.
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind === 'ClientCredentials') {
+        return { tid: tenant.id, idtyp: 'app', roles: await clients.permissionsOf(tenant, String(token.clientId)) };
+      }
+      return { tid: tenant.id, idtyp: 'user', oid: token.accountId };
+    },
+    findAccount: findAccountOf(deps, tenant),
+    loadExistingGrant: loadExistingGrantOf(graphResource(config)),
+    interactions: {
+      url: (_ctx, interaction) => `${issuerPath(config, tenant)}/login/${interaction.uid}`,
+      policy: signOnPolicy(deps.authorizeSignOn, tenant.id),
+    },
+    renderError,
+    ttl: ttlOf(config),
+  };
+}

@@ -1,2 +1,0 @@
-// The page shell and escaping live in platform/html.ts (shared by every HTML surface).
-export { esc, page } from '../../platform/html.js';

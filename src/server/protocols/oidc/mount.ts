@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Config } from '../../config/index.js';
+import { type TenantDirectory, tenantOfRoute } from '../../http/tenant.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import { graphResource } from '../../platform/urls.js';
+import { withVerifiedClientSecret } from './client-auth.js';
+import type { ClientDirectory } from './clients.js';
+import { CLIENT_AUTH_ROUTES, GRAPH_DELEGATED_SCOPES, issuerPath, OIDC_ROUTES, tenantPrefix } from './constants.js';
+import type { OidcProviders } from './provider.js';
+
+/** Paths (relative to a tenant's issuer) answered by oidc-provider itself. */
+const PROVIDER_PATHS = ['/.well-known/openid-configuration', '/oauth2/v2.0/*', '/discovery/v2.0/keys', '/oidc/userinfo'];
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * Makes authorization requests written for Entra work unchanged:
+ * - `<resource>/.default` ("everything this app may have") expands to the Graph delegated scopes, so
+ *   the grant and the token's `scope` name them (oidc-provider would ignore the unknown value);
+ * - `offline_access` gets a refresh token without the client adding `prompt=consent`, which
+ *   oidc-provider (following OIDC Core) requires; Portico's clients are first-party and consent is
+ *   implicit, so the extra consent step completes without any page.
+ * (Client credentials need neither: app tokens carry their permissions in `roles`.)
+ */
+export function entraCompatibleAuthorizationRequest(pathAndQuery: string, graph: string): string {
+  const q = pathAndQuery.indexOf('?');
+  if (q < 0 || pathAndQuery.slice(0, q) !== OIDC_ROUTES.authorization) return pathAndQuery;
+  const params = new URLSearchParams(pathAndQuery.slice(q + 1));
+  const scope = params.get('scope');
+  if (!scope) return pathAndQuery;
+  const isDefault = (s: string) => s === '.default' || s === `${graph}/.default`;
+  const parts = [
+    ...new Set(
+      scope
+        .split(' ')
+        .filter(Boolean)
+        .flatMap((s) => (isDefault(s) ? [...GRAPH_DELEGATED_SCOPES] : [s])),
+    ),
+  ];
+  params.set('scope', parts.join(' '));
+  const prompt = (params.get('prompt') ?? '').split(' ').filter(Boolean);
+  if (parts.includes('offline_access') && !prompt.includes('none') && !prompt.includes('consent')) {
+    params.set('prompt', [...prompt, 'consent'].join(' '));
+  }
+  return `${pathAndQuery.slice(0, q)}?${params.toString()}`;
+}
+
+export interface MountDeps {
+  config: Config;
+  tenants: TenantDirectory;
+  providers: OidcProviders;
+  clients: ClientDirectory;
+}
+
+/**
+ * Mounts the token issuer in a Fastify scope: oidc-provider per tenant (default tenant at the
+ * root, others under `/<tenantId>`). oidc-provider reads its own request bodies, so the scope
+ * leaves the stream untouched (its only content-type parser reads nothing); for the endpoints that
+ * authenticate clients the body is read first to check hashed client secrets (client-auth.ts).
+ */
+export function mountProvider(deps: MountDeps) {
+  const { config, tenants, providers, clients } = deps;
+  const callbacks = new WeakMap<Provider, Handler>();
+  const callbackOf = (p: Provider): Handler => {
+    let cb = callbacks.get(p);
+    if (!cb) {
+      cb = p.callback() as unknown as Handler;
+      callbacks.set(p, cb);
+    }
+    return cb;
+  };
+
+  const handle = async (req: FastifyRequest, reply: FastifyReply, tenant: Tenant) => {
+    const provider = await providers.forTenant(tenant);
+    const prefix = tenantPrefix(tenant);
+    const url = req.raw.url ?? '/';
+    if (!url.startsWith(`${prefix}/`)) return reply.callNotFound();
+    // Present the request to oidc-provider as mounted at the issuer's path: `url` relative to the
+    // issuer, `originalUrl` the full path (oidc-provider derives its mount path from the two).
+    const rest = entraCompatibleAuthorizationRequest(url.slice(prefix.length), graphResource(config));
+    req.raw.url = rest;
+    (req.raw as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath(config, tenant)}${rest}`;
+    const incoming = CLIENT_AUTH_ROUTES.has(rest.split('?')[0] ?? '')
+      ? await withVerifiedClientSecret(
+          req.raw,
+          (clientId, secret) => clients.verifySecret(tenant, clientId, secret),
+          clients.secretMarker,
+        )
+      : req.raw;
+    // The response leaves Fastify here: the headers every response carries go on it directly.
+    reply.raw.setHeader('request-id', String(req.id));
+    const crid = req.headers['client-request-id'];
+    if (typeof crid === 'string' && crid.length <= 128) reply.raw.setHeader('client-request-id', crid);
+    reply.hijack();
+    await callbackOf(provider)(incoming, reply.raw);
+  };
+
+  return async (scope: FastifyInstance): Promise<void> => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+    for (const prefix of ['', '/:tenantId']) {
+      for (const path of PROVIDER_PATHS) {
+        scope.route({
+          method: ['GET', 'POST', 'OPTIONS'],
+          url: `${prefix}${path}`,
+          schema: { tags: ['oauth2'], summary: `OpenID Connect / OAuth 2.0 (${path}), served by oidc-provider` },
+          handler: async (req, reply) => {
+            const tenant = await tenantOfRoute(tenants, req);
+            return tenant ? handle(req, reply, tenant) : reply.callNotFound();
+          },
+        });
+      }
+    }
+  };
+}
