@@ -12,19 +12,7 @@ import type { KnipConfig } from 'knip';
  * here is no longer reported, and when a file here has an unused export not named here
  * (scripts/knip-suppressions.ts), so this list only shrinks.
  */
-export const toRemoveDuringRestructuring: Record<string, { exports?: string[]; types?: string[] }> = {
-  'src/server/modules/groups/groups.repository.ts': { exports: ['getGroup'] },
-  'src/server/modules/myapps/myapps.service.ts': { types: ['MyAppsService'] },
-  'src/server/modules/redemption/redemption.service.ts': { types: ['RedemptionService'] },
-  'src/server/protocols/oidc/guest-signin.ts': { exports: ['startGuest'] },
-  // A barrel nobody imports these through: callers import from the files themselves.
-  'src/server/protocols/saml/index.ts': {
-    exports: ['SAML_CLIENT_ID', 'SAML_COMPLETE_PATH', 'samlClientMetadata', 'startSignOn'],
-    types: ['SamlIdp', 'SignOnTarget'],
-  },
-  'src/server/protocols/saml/response.ts': { exports: ['buildErrorResponse'] },
-  'src/web/features/invitations/invitationLogic.ts': { exports: ['localPart'] },
-};
+export const toRemoveDuringRestructuring: Record<string, { exports?: string[]; types?: string[] }> = {};
 
 const config: KnipConfig = {
   entry: [

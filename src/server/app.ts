@@ -45,13 +45,13 @@ import { organizationRoutes } from './modules/organization/organization.routes.j
 import { OrganizationService } from './modules/organization/organization.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
 import { PoliciesService } from './modules/policies/policies.service.js';
-import { redemptionRoutes } from './modules/redemption/redemption.routes.js';
 import { createRedemptionService } from './modules/redemption/redemption.service.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { bindMethods } from './platform/bind.js';
 import { KeyStore } from './platform/keys.js';
 import { createLogger } from './platform/logger.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
@@ -59,6 +59,7 @@ import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
 import { createOidc, type Oidc } from './protocols/oidc/index.js';
+import { redemptionRoutes } from './protocols/oidc/redeem-link.routes.js';
 import {
   createCertificateStore,
   createRequestIdStore,
@@ -171,12 +172,17 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     applications,
     invitations,
   });
+  // Adapters may take a method as a plain function: bind every service's methods to it.
+  for (const s of [access, audit, policies, tenants, roles, users, groupReferences, groups, groupMembers, loader]) bindMethods(s);
+  for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
+    bindMethods(s);
+  }
   return {
     keys,
     services: {
-      devMailbox: new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined }),
+      devMailbox: bindMethods(new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined })),
       audit,
-      auditLog: new AuditLogService({ db, access }),
+      auditLog: bindMethods(new AuditLogService({ db, access })),
       policies,
       tenants,
       users,
@@ -186,8 +192,8 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       applications,
       applicationCredentials,
       appRoleAssignments,
-      clients: new ClientsService({ db, clock, newId }),
-      organization: new OrganizationService({ db, audit, access, tenants }),
+      clients: bindMethods(new ClientsService({ db, clock, newId })),
+      organization: bindMethods(new OrganizationService({ db, audit, access, tenants })),
       invitations,
       redemptions,
       unsubscribes,

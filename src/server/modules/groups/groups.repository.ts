@@ -1,7 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
-import { notFound } from '../../domain/errors.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
 import type { GroupsTable } from './groups.table.js';
@@ -54,12 +53,6 @@ export async function findGroup(db: Executor, tenantId: string, id: string): Pro
     .where('id', '=', id.toLowerCase())
     .executeTakeFirst();
   return r && toGroup(r);
-}
-
-export async function getGroup(db: Executor, tenantId: string, id: string): Promise<Group> {
-  const g = await findGroup(db, tenantId, id);
-  if (!g) throw notFound(id);
-  return g;
 }
 
 export async function findGroupsByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Group[]> {

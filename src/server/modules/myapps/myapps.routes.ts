@@ -3,9 +3,9 @@ import type { ServicePrincipal } from '../../../contracts/applications.js';
 import type { Config } from '../../config/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { meId, odataContext } from '../../http/graph.js';
+import { sendNoAccessPage } from '../../http/no-access.page.js';
 import { messagePage } from '../../http/pages.js';
 import { type TenantDirectory, tenantOfRoute } from '../../http/tenant.js';
-import { sendNoAccessPage } from '../applications/no-access.page.js';
 import type { AuthorizeSignOn, TenantServicePrincipal } from '../applications/sign-on.js';
 import type { Tenant } from '../tenants/tenants.service.js';
 

@@ -44,5 +44,3 @@ export function createMyAppsService(deps: MyAppsDeps) {
     },
   };
 }
-
-export type MyAppsService = ReturnType<typeof createMyAppsService>;

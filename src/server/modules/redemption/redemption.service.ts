@@ -26,5 +26,3 @@ export function createRedemptionService(deps: RedemptionDeps) {
     cookie: createRedeemCookieCodec(deps.cookieKey, deps.clock),
   };
 }
-
-export type RedemptionService = ReturnType<typeof createRedemptionService>;

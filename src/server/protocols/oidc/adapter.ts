@@ -1,5 +1,13 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Executor } from '../../db/index.js';
+import {
+  consumePayload,
+  deleteExpiredPayloads,
+  deletePayload,
+  deletePayloadsOfGrant,
+  findPayloadRow,
+  upsertPayload,
+} from './oidc.repository.js';
 
 /** Looks up clients that are not static (automation clients, applications of the tenant), as oidc-provider metadata. */
 export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
@@ -29,7 +37,7 @@ export class KyselyOidcAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const now = Date.now();
-    const row = {
+    await upsertPayload(this.db, {
       model: this.model,
       id,
       payload: JSON.stringify(payload),
@@ -38,33 +46,15 @@ export class KyselyOidcAdapter implements Adapter {
       uid: payload.uid ?? null,
       expires_at: expiresIn ? new Date(now + expiresIn * 1000).toISOString() : null,
       consumed_at: null,
-    };
-    await this.db
-      .insertInto('oidc_payloads')
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(['model', 'id']).doUpdateSet({
-          payload: row.payload,
-          grant_id: row.grant_id,
-          user_code: row.user_code,
-          uid: row.uid,
-          expires_at: row.expires_at,
-        }),
-      )
-      .execute();
+    });
     if (now - lastPurge > PURGE_EVERY_MS) {
       lastPurge = now;
-      await this.db.deleteFrom('oidc_payloads').where('expires_at', '<', new Date(now).toISOString()).execute();
+      await deleteExpiredPayloads(this.db, new Date(now).toISOString());
     }
   }
 
   private async findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
-    const row = await this.db
-      .selectFrom('oidc_payloads')
-      .select(['payload', 'expires_at', 'consumed_at'])
-      .where('model', '=', this.model)
-      .where(column, '=', value)
-      .executeTakeFirst();
+    const row = await findPayloadRow(this.db, this.model, column, value);
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date().toISOString()) return undefined;
     const payload = JSON.parse(row.payload) as AdapterPayload;
@@ -86,38 +76,22 @@ export class KyselyOidcAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.db
-      .updateTable('oidc_payloads')
-      .set({ consumed_at: new Date().toISOString() })
-      .where('model', '=', this.model)
-      .where('id', '=', id)
-      .execute();
+    await consumePayload(this.db, this.model, id, new Date().toISOString(), false);
   }
 
   /**
    * Marks an artefact consumed when it is not yet: true for the one caller that consumed it (a
    * single guarded statement, so two concurrent redemptions of one code cannot both succeed).
    */
-  async consumeOnce(id: string): Promise<boolean> {
-    const r = await this.db
-      .updateTable('oidc_payloads')
-      .set({ consumed_at: new Date().toISOString() })
-      .where('model', '=', this.model)
-      .where('id', '=', id)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  consumeOnce(id: string): Promise<boolean> {
+    return consumePayload(this.db, this.model, id, new Date().toISOString(), true);
   }
 
-  async destroy(id: string): Promise<void> {
-    await this.db.deleteFrom('oidc_payloads').where('model', '=', this.model).where('id', '=', id).execute();
+  destroy(id: string): Promise<void> {
+    return deletePayload(this.db, this.model, id);
   }
 
-  async revokeByGrantId(grantId: string): Promise<void> {
-    await this.db
-      .deleteFrom('oidc_payloads')
-      .where('grant_id', '=', grantId)
-      .where('model', 'like', `${this.model.slice(0, this.model.indexOf('/') + 1)}%`)
-      .execute();
+  revokeByGrantId(grantId: string): Promise<void> {
+    return deletePayloadsOfGrant(this.db, this.model.slice(0, this.model.indexOf('/') + 1), grantId);
   }
 }

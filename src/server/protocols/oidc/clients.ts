@@ -3,9 +3,9 @@ import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { TenantServicePrincipal } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
-import { samlClientMetadata } from '../saml/client.js';
 import { appClientMetadata } from './app-clients.js';
 import { REDEEM_CLIENT_ID, SPA_CLIENT_ID } from './constants.js';
+import { samlClientMetadata } from './saml-client.js';
 
 /** Who the token issuer's clients are: Portico's own, automation clients, enterprise applications. */
 

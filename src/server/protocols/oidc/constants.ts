@@ -2,7 +2,7 @@ import type Provider from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { issuerUrl } from '../../platform/urls.js';
-import { SAML_CLIENT_ID } from '../saml/client.js';
+import { SAML_CLIENT_ID } from './saml-client.js';
 
 /** Names, routes and small pure helpers of the token issuer, shared by its parts. */
 

@@ -7,6 +7,10 @@ import { messagePage, sendPage } from '../../http/pages.js';
 import type { RedemptionContext, RedemptionsService } from '../../modules/invitations/redemptions.service.js';
 import { maskEmail, type OtpBinding, type OtpService } from '../../modules/redemption/otp.service.js';
 import { REDEEM_COOKIE, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import type { UsersService } from '../../modules/users/users.service.js';
+import { issuerPath, REDEEM_CLIENT_ID } from './constants.js';
+import { finishLogin, hiddenFields, interactionToken, sameToken } from './interaction.js';
 import {
   blockedBody,
   consentBody,
@@ -15,11 +19,7 @@ import {
   invalidLinkBody,
   REDEMPTION_MESSAGES,
   sendCodeBody,
-} from '../../modules/redemption/redemption.pages.js';
-import type { Tenant } from '../../modules/tenants/tenants.service.js';
-import type { UsersService } from '../../modules/users/users.service.js';
-import { issuerPath, REDEEM_CLIENT_ID } from './constants.js';
-import { finishLogin, hiddenFields, interactionToken, sameToken } from './interaction.js';
+} from './redemption.pages.js';
 
 /**
  * Guests inside the sign-in interaction: invitation redemption (consent → e-mail one-time
@@ -178,7 +178,7 @@ export async function showRedeem(s: Step) {
 }
 
 /** First step of the sign-in form for a typed address that belongs to a guest. */
-export function startGuest(s: Step, subject: Subject) {
+function _startGuest(s: Step, subject: Subject) {
   return startPage(s, subject);
 }
 

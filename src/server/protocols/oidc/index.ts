@@ -11,7 +11,6 @@ import type { SignInDeps } from './signin.js';
 import { signInRoutes } from './signin.routes.js';
 
 export type { SignedInAccount } from './code-exchange.js';
-export { OIDC_ROUTES, REDEEM_CLIENT_ID, SPA_CLIENT_ID, tenantPrefix } from './constants.js';
 
 /** Everything the token issuer needs, built by the composition root. */
 export interface OidcDeps extends Omit<ProviderDeps, 'clients'> {

@@ -5,7 +5,7 @@ import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
-import { sendNoAccessPage } from '../../modules/applications/no-access.page.js';
+import { sendNoAccessPage } from '../../http/no-access.page.js';
 import type { AuthorizeSignOn, SignOnDecision } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { CertificateStore } from './certificates.js';
@@ -128,5 +128,3 @@ export function createIssuer(deps: IssueDeps) {
     },
   };
 }
-
-export type SamlIssuer = ReturnType<typeof createIssuer>;

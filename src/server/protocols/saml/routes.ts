@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { usePageErrors } from '../../http/surfaces.js';
 import { type TenantDirectory, tenantById } from '../../http/tenant.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
-import { SAML_COMPLETE_PATH } from './client.js';
+import { SAML_COMPLETE_PATH } from '../oidc/saml-client.js';
 import { SamlStatusError } from './errors.js';
 import type { SamlIdp } from './idp.js';
 import { POST_SCRIPT } from './post.js';

@@ -5,7 +5,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { issuerUrl } from '../../platform/urls.js';
 import { OIDC_ROUTES } from '../oidc/constants.js';
-import { SAML_CLIENT_ID, SAML_COMPLETE_PATH } from './client.js';
+import { SAML_CLIENT_ID, SAML_COMPLETE_PATH } from '../oidc/saml-client.js';
 import { createPendingCodec, PENDING_TTL_SECONDS, type PendingSignIn, pendingCookieName } from './pending.js';
 
 /**
@@ -65,5 +65,3 @@ export function createSamlSignIn(deps: { config: Pick<Config, 'publicUrl'>; cloc
     },
   };
 }
-
-export type SamlSignIn = ReturnType<typeof createSamlSignIn>;

@@ -64,7 +64,7 @@ export function inviteCandidate(term: string, results: readonly User[] | undefin
 }
 
 /** A friendly default display name for an invited address: "alice.smith@x" → "alice.smith". */
-export const localPart = (address: string): string => address.trim().split('@')[0] ?? address;
+const _localPart = (address: string): string => address.trim().split('@')[0] ?? address;
 
 export interface ParsedDomains {
   /** Valid, lower-cased, without duplicates, in the order typed. */

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import type { ServicePrincipal } from '../../../contracts/applications.js';
-import type { Config } from '../../config/index.js';
-import { esc, sendPage } from '../../http/pages.js';
+import type { ServicePrincipal } from '../../contracts/applications.js';
+import type { Config } from '../config/index.js';
+import { esc, sendPage } from './pages.js';
 
 export const NO_ACCESS_MESSAGES = {
   title: (app: string) => `You don't have access to ${app}`,

@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../config/index.js';
 import { sendPage } from '../../http/pages.js';
+import type { RedemptionsService } from '../../modules/invitations/redemptions.service.js';
+import { REDEEM_COOKIE, REDEEM_COOKIE_TTL_SECONDS, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { issuerUrl } from '../../platform/urls.js';
-import type { OwnCodeRedemption, SignedInAccount } from '../../protocols/oidc/code-exchange.js';
-import { OIDC_ROUTES, REDEEM_CLIENT_ID } from '../../protocols/oidc/constants.js';
-import { sameToken } from '../../protocols/oidc/interaction.js';
-import type { RedemptionsService } from '../invitations/redemptions.service.js';
-import type { Tenant } from '../tenants/tenants.service.js';
-import { REDEEM_COOKIE, REDEEM_COOKIE_TTL_SECONDS, type RedeemCookieCodec } from './redeem-cookie.js';
+import type { OwnCodeRedemption, SignedInAccount } from './code-exchange.js';
+import { OIDC_ROUTES, REDEEM_CLIENT_ID } from './constants.js';
+import { sameToken } from './interaction.js';
 import { invalidLinkBody, REDEMPTION_MESSAGES } from './redemption.pages.js';
 
 /** What the redeem link needs, passed by the composition root. */

@@ -1,6 +1,6 @@
+import type { RedemptionContext } from '../../modules/invitations/redemptions.service.js';
+import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { escapeHtml as e, safeHref } from '../../platform/html.js';
-import type { RedemptionContext } from '../invitations/redemptions.service.js';
-import type { Tenant } from '../tenants/tenants.service.js';
 
 /**
  * Page bodies of invitation redemption and guest passcode sign-in (escaped HTML; the interaction
