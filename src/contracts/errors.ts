@@ -34,11 +34,6 @@ export const errorCatalogue = {
     graphCode: 'BadRequest',
     message: 'Resource not found for the segment.',
   },
-  method_not_allowed: {
-    status: 405,
-    graphCode: 'Request_BadRequest',
-    message: 'The HTTP method is not supported for this resource.',
-  },
   authentication_required: {
     status: 401,
     graphCode: 'InvalidAuthenticationToken',
@@ -139,11 +134,6 @@ export const errorCatalogue = {
     status: 400,
     graphCode: 'Request_BadRequest',
     message: 'Permission being assigned already exists on the object',
-  },
-  client_not_found: {
-    status: 404,
-    graphCode: 'Request_ResourceNotFound',
-    message: 'The automation client does not exist.',
   },
   // --- Business rules and validation (one code per rule, so programs need not parse messages) ---
   me_requires_delegated_token: {
@@ -340,11 +330,6 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The template does not support these settings.',
   },
-  service_unavailable: {
-    status: 503,
-    graphCode: 'ServiceUnavailable',
-    message: 'The service is temporarily unavailable. Try again later.',
-  },
   internal_error: {
     status: 500,
     graphCode: 'InternalServerError',
@@ -403,11 +388,6 @@ export const errorCatalogue = {
     status: 403,
     graphCode: 'Authorization_RequestDenied',
     message: 'Accept your invitation first: open the invitation link you received by e-mail.',
-  },
-  sign_on_not_assigned: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Your account is not assigned to this application.',
   },
   sign_in_incomplete: {
     status: 400,

@@ -38,7 +38,7 @@ beforeAll(async () => {
     usePageErrors(pages);
     pages.get('/v1.0-pages/boom', boom);
     pages.get('/v1.0-pages/denied', () => {
-      throw new DomainError('sign_on_not_assigned');
+      throw new DomainError('sign_on_user_disabled');
     });
   });
   await app.register(async (oauth) => {
@@ -99,7 +99,7 @@ describe('surfaces', () => {
     const denied = await app.inject({ method: 'GET', url: '/v1.0-pages/denied' });
     expect(denied.statusCode).toBe(403);
     expect(denied.body).toContain('having trouble signing you in.');
-    expect(denied.body).toContain('Your account is not assigned to this application.');
+    expect(denied.body).toContain('Your account is disabled. Contact your administrator.');
   });
 
   it('OAuth: RFC 6749 JSON', async () => {

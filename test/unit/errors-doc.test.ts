@@ -58,3 +58,20 @@ describe('docs/errors.md', () => {
     expect(doc).toMatch(/## How errors look on each surface/);
   });
 });
+
+describe('the catalogue holds no dead codes', () => {
+  it('every code is raised somewhere in src/server (delete an entry when its last use goes)', () => {
+    const files: string[] = [];
+    const walk = (dir: URL) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const u = new URL(`${e.name}${e.isDirectory() ? '/' : ''}`, dir);
+        if (e.isDirectory()) walk(u);
+        else if (e.name.endsWith('.ts')) files.push(fs.readFileSync(u, 'utf8'));
+      }
+    };
+    walk(new URL('../../src/server/', import.meta.url));
+    const source = files.join('\n');
+    const unused = Object.keys(errorCatalogue).filter((code) => !source.includes(`'${code}'`));
+    expect(unused).toEqual([]);
+  });
+});
