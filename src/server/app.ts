@@ -122,7 +122,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const { access } = policies;
   const tenants = new TenantsService({ db, clock, newId, keys });
   const roles = new RolesService({ db, access });
-  const users = new UsersService({ db, clock, newId, audit, access, roles });
+  const users = new UsersService({ db, clock, newId, audit, access, roles, tenants });
   const groupReferences = new GroupReferences({ db, audit, users, access });
   const groups = new GroupsService({ db, clock, newId, audit, access, policies, tenants, references: groupReferences });
   const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
@@ -164,7 +164,6 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     newId,
     audit,
     access,
-    tenants,
     users,
     roles,
     groups,

@@ -315,8 +315,10 @@ describe('roleAssignments', () => {
     expect(last.statusCode).toBe(400);
     expect(last.json().error).toMatchObject({
       code: 'Request_BadRequest',
-      message: 'The last Global Administrator of the organization cannot be removed.',
+      message:
+        'The last enabled Global Administrator of the organization cannot be removed from the role: assign the role to another enabled user first.',
     });
+    expect(last.json().error.details[0].code).toBe('last_global_administrator');
 
     const { user } = await t.createUser();
     const second = (await assign(user.id, RoleIds.globalAdministrator)).json();

@@ -15,7 +15,6 @@ import { groupTarget } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { InvitationsService } from '../invitations/invitations.service.js';
 import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
-import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
 
 /** What My Groups' "Add members" sends when the person is not picked from the directory. */
@@ -33,7 +32,6 @@ export interface DirectoryDeps {
   newId: IdGenerator;
   audit: AuditService;
   access: Access;
-  tenants: Pick<TenantsService, 'lockTenant'>;
   users: UsersService;
   roles: RolesService;
   groups: GroupsService;
@@ -51,15 +49,6 @@ export class DirectoryService {
   constructor(private readonly deps: DirectoryDeps) {}
 
   /**
-   * Counts the tenant's Global Administrators under the tenant lock, so two concurrent removals
-   * (of assignments or of users) cannot both see two holders and leave none.
-   */
-  private async globalAdministratorsAfterLock(trx: Executor, tenantId: string): Promise<number> {
-    await this.deps.tenants.lockTenant(trx, tenantId);
-    return (await this.deps.roles.holdersOf(tenantId, RoleIds.globalAdministrator, trx)).length;
-  }
-
-  /**
    * DELETE /users/{id}: removes the user and, in the same transaction, every reference other
    * features hold (memberships, ownerships, role and app role assignments). The last Global
    * Administrator cannot be deleted, nor can callers delete themselves.
@@ -69,8 +58,8 @@ export class DirectoryService {
     const { user, facts } = await this.deps.users.loadForChange(ctx, key, ['user.delete']);
     if (facts.isSelf) throw invalid('user_cannot_delete_self');
     await this.deps.db.transaction().execute(async (trx) => {
-      if (facts.roleIds.includes(RoleIds.globalAdministrator) && (await this.globalAdministratorsAfterLock(trx, tenantId)) <= 1) {
-        throw invalid('last_global_administrator', 'The last Global Administrator of the organization cannot be deleted.');
+      if (facts.roleIds.includes(RoleIds.globalAdministrator)) {
+        await this.deps.users.requireAnotherEnabledGlobalAdministrator(trx, tenantId, user.id, 'deleted');
       }
       await this.deps.groups.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.applications.removePrincipalReferences(trx, tenantId, user.id);
@@ -162,11 +151,8 @@ export class DirectoryService {
     await this.deps.db.transaction().execute(async (trx) => {
       const found = await this.deps.roles.findAssignment(tenantId, id, trx);
       if (!found) throw notFound(id);
-      if (
-        found.roleDefinitionId === RoleIds.globalAdministrator &&
-        (await this.globalAdministratorsAfterLock(trx, tenantId)) <= 1
-      ) {
-        throw invalid('last_global_administrator');
+      if (found.roleDefinitionId === RoleIds.globalAdministrator) {
+        await this.deps.users.requireAnotherEnabledGlobalAdministrator(trx, tenantId, found.principalId, 'removed from the role');
       }
       // A concurrent request may have removed it between our read and delete.
       const removed = await this.deps.roles.deleteAssignment(trx, tenantId, found.id);

@@ -181,3 +181,16 @@ export async function markGuestAccepted(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** How many of `ids` are enabled users of the tenant. */
+export async function countEnabledUsers(db: Executor, tenantId: string, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .where('account_enabled', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -6,12 +6,15 @@ import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
+import { RoleIds } from '../../domain/roles.js';
 import type { ODataQuery } from '../../odata/query.js';
 import { hashPassword, passwordComplexityProblem } from '../../platform/passwords.js';
 import type { Access } from '../access/access.js';
 import { type AuditService, type ModifiedProperty, userTarget } from '../audit/audit.service.js';
 import type { RolesService } from '../roles/roles.service.js';
+import type { TenantsService } from '../tenants/tenants.service.js';
 import {
+  countEnabledUsers,
   deleteUserRow,
   findUser,
   findUserByEmail,
@@ -32,7 +35,9 @@ export interface UsersDeps {
   audit: AuditService;
   access: Access;
   /** The target's roles decide who may change it (a User Administrator may not touch privileged admins). */
-  roles: Pick<RolesService, 'roleIdsOf'>;
+  roles: Pick<RolesService, 'roleIdsOf' | 'holdersOf'>;
+  /** Serialises the "one enabled Global Administrator" rule across concurrent transactions. */
+  tenants: Pick<TenantsService, 'lockTenant'>;
 }
 
 const conflict = (err: unknown): DomainError | undefined => {
@@ -241,6 +246,9 @@ export class UsersService {
     if (changes.length === 0) return;
     try {
       await this.deps.db.transaction().execute(async (trx) => {
+        if (existing.accountEnabled && !updated.accountEnabled && facts.roleIds.includes(RoleIds.globalAdministrator)) {
+          await this.requireAnotherEnabledGlobalAdministrator(trx, tenantId, existing.id, 'disabled');
+        }
         await updateUserRow(trx, tenantId, updated, passwordHash);
         await this.deps.audit.record(trx, ctx, {
           activityDisplayName: 'Update user',
@@ -259,6 +267,22 @@ export class UsersService {
       });
     } catch (err) {
       throw conflict(err) ?? err;
+    }
+  }
+
+  /**
+   * Inside `trx`, after taking the tenant lock: refuses a change that would leave the tenant
+   * without an enabled Global Administrator — disabling, deleting or removing the role of
+   * `userId` (which must hold the role). Two concurrent changes cannot both see another one left.
+   */
+  async requireAnotherEnabledGlobalAdministrator(trx: Executor, tenantId: string, userId: string, change: string): Promise<void> {
+    await this.deps.tenants.lockTenant(trx, tenantId);
+    const others = (await this.deps.roles.holdersOf(tenantId, RoleIds.globalAdministrator, trx)).filter((id) => id !== userId);
+    if ((await countEnabledUsers(trx, tenantId, others)) === 0) {
+      throw invalid(
+        'last_global_administrator',
+        `The last enabled Global Administrator of the organization cannot be ${change}: assign the role to another enabled user first.`,
+      );
     }
   }
 
