@@ -235,7 +235,7 @@ export class InvitationsService {
     body: InvitationBody,
     email: string,
     at: string,
-  ): Promise<{ user: User; status: Invitation['status']; reset: boolean }> {
+  ): Promise<{ user: User; status: Invitation['status']; reset: boolean; internal: boolean }> {
     if (body.resetRedemption && body.invitedUser) {
       // Authorized by invite() before the transaction.
       const user = await this.deps.users.findUser(tenant.id, body.invitedUser.id.toLowerCase(), trx);
@@ -245,9 +245,13 @@ export class InvitationsService {
         throw new DomainError('user_mail_conflict', `The address ${email} already belongs to another user in this directory.`);
       }
       await revokeInvitationsOfUser(trx, tenant.id, user.id);
+      // An account that was never invited (an internal member) becomes a B2B account: from now on it
+      // signs in with the new external address only (entra-behaviour.md §1.5, "Invite internal users"),
+      // so its password stops working.
+      const internal = user.creationType !== 'Invitation';
       const reset = resetGuest(user, email, at);
-      await this.deps.users.saveUser(trx, tenant.id, reset);
-      return { user: reset, status: 'PendingAcceptance', reset: true };
+      await this.deps.users.saveUser(trx, tenant.id, reset, { clearPassword: internal });
+      return { user: reset, status: 'PendingAcceptance', reset: true, internal };
     }
     const existing = await this.deps.users.findUserByEmail(tenant.id, email, trx);
     if (existing) {
@@ -255,12 +259,13 @@ export class InvitationsService {
         user: existing,
         status: existing.externalUserState !== 'PendingAcceptance' ? 'Completed' : 'PendingAcceptance',
         reset: false,
+        internal: false,
       };
     }
     const user = newGuest(this.deps.newId(), at, email, tenant, body);
     await this.deps.users.insertInvitedUser(trx, tenant.id, user);
     if (inviterUserId) await addSponsor(trx, tenant.id, user.id, inviterUserId, at);
-    return { user, status: 'PendingAcceptance', reset: false };
+    return { user, status: 'PendingAcceptance', reset: false, internal: false };
   }
 
   /**
@@ -277,7 +282,7 @@ export class InvitationsService {
     return this.deps.db.transaction().execute(async (trx) => {
       const at = this.now();
       const inviter = await this.inviterInfo(ctx, trx);
-      const { user, status, reset } = await this.guestFor(trx, inviter.userId, tenant, body, email, at);
+      const { user, status, reset, internal } = await this.guestFor(trx, inviter.userId, tenant, body, email, at);
       const ticket = randomSecret(32);
       const row: InvitationRow = {
         id: this.deps.newId(),
@@ -308,7 +313,11 @@ export class InvitationsService {
         await this.deps.groupMembers.addMemberInTransaction(trx, ctx, opts.group, user.id);
       }
       await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: reset ? 'Invite external user with reset invitation status' : 'Invite external user',
+        activityDisplayName: internal
+          ? 'Invite internal user to B2B collaboration'
+          : reset
+            ? 'Invite external user with reset invitation status'
+            : 'Invite external user',
         category: 'UserManagement',
         loggedByService: 'Invited Users',
         operationType: reset ? 'Update' : 'Add',

@@ -303,9 +303,13 @@ export class UsersService {
     }
   }
 
-  /** Internal: writes a changed user object (invitations: reset redemption, state changes). */
-  saveUser(trx: Executor, tenantId: string, user: User): Promise<void> {
-    return updateUserRow(trx, tenantId, user, undefined);
+  /**
+   * Internal: writes a changed user object (invitations: reset redemption, state changes). With
+   * `clearPassword` the account can no longer sign in with a password (an internal member
+   * converted to B2B signs in with the external identity only).
+   */
+  saveUser(trx: Executor, tenantId: string, user: User, opts: { clearPassword?: boolean } = {}): Promise<void> {
+    return updateUserRow(trx, tenantId, user, opts.clearPassword ? null : undefined);
   }
 
   /** Internal: PendingAcceptance → Accepted as one guarded statement (false if not pending). */
