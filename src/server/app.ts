@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
@@ -246,7 +247,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { keys, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
+  // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
+  // otherwise TLS ends at a proxy in front of it, or it is a development server on loopback.
+  const https = config.tls ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) } : undefined;
   const app = Fastify({
+    ...(https ? { https } : {}),
     loggerInstance: createLogger(config) as FastifyBaseLogger,
     genReqId: newRequestId,
     requestIdHeader: false,
@@ -257,7 +262,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.
     frameworkErrors,
     clientErrorHandler,
-  });
+  }) as unknown as FastifyInstance;
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

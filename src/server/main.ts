@@ -22,6 +22,8 @@ Commands:
   client create --name N --permissions P1,P2,...
                                           Register an automation client (client-credentials grant);
                                           prints {"clientId","clientSecret","tokenEndpoint"} once
+  dev-cert                                Write a local CA and an https certificate for localhost into the
+                                          data directory and print the settings that use them (development)
   help                                    Show this help
 
 Configuration comes from environment variables (PORTICO_*, DATABASE_URL, PORT); see README.md.
@@ -59,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       return EXIT_OK;
     }
     if (command === undefined) throw new UsageError('No command given.');
-    const known = ['serve', 'migrate', 'admin', 'client'];
+    const known = ['serve', 'migrate', 'admin', 'client', 'dev-cert'];
     if (!known.includes(command)) throw new UsageError(`Unknown command '${command}'.`);
 
     // Validate the invocation before touching configuration or the database.
@@ -114,6 +116,9 @@ function parseCommand(command: string, args: string[]): Runner {
     case 'migrate':
       parse(args, {});
       return migrate;
+    case 'dev-cert':
+      parse(args, {});
+      return devCert;
     case 'admin': {
       const [sub, ...flags] = args;
       if (sub !== 'create') throw new UsageError(sub ? `Unknown admin command '${sub}'.` : 'Missing admin command (create).');
@@ -175,6 +180,23 @@ async function hasGlobalAdministrator(app: FastifyInstance): Promise<boolean> {
   const { services, defaultTenant } = app.portico;
   return (await services.roles.holdersOf(defaultTenant.id, RoleIds.globalAdministrator)).length > 0;
 }
+
+const devCert: Runner = async (config, p) => {
+  const { writeDevCertificate } = await import('./platform/dev-cert.js');
+  const dir = path.join(config.dataDir, 'tls');
+  const files = await writeDevCertificate(dir, new Date());
+  p.println(files.createdCa ? `Created a development CA: ${files.caCert}` : `Reused the development CA: ${files.caCert}`);
+  p.println(`Wrote a certificate for localhost, 127.0.0.1 and ::1: ${files.cert}`);
+  p.println();
+  p.println('Serve https with:');
+  p.println(`  export PORTICO_TLS_CERT=${files.cert}`);
+  p.println(`  export PORTICO_TLS_KEY=${files.key}`);
+  p.println(`  export PORTICO_PUBLIC_URL=https://localhost:${config.port}`);
+  p.println('Let Node.js clients (MSAL, @azure/identity, the Graph SDKs) trust it with:');
+  p.println(`  export NODE_EXTRA_CA_CERTS=${files.caCert}`);
+  p.println('For browsers, import the CA certificate into the trust store. Development only.');
+  return EXIT_OK;
+};
 
 const migrate: Runner = async (config, p) => {
   const database = await createDb(config);
@@ -238,7 +260,7 @@ const serve: Runner = async (config, p) => {
   const address = app.server.address();
   const bound =
     typeof address === 'object' && address
-      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      ? `${config.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : `${config.host}:${config.port}`;
   p.println(`Portico is listening on ${bound}`);
   p.println(`Public URL: ${config.publicUrl}`);

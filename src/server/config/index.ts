@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,6 +18,8 @@ export interface Config {
   readonly tenantDomain: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: boolean;
+  /** PEM files to serve https with (both or neither); undefined: plain http (or TLS at a proxy). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   /** Access-token lifetime in seconds. */
   readonly accessTokenTtl: number;
   /** Failed sign-in attempts allowed per account / per IP in the window before refusal. */
@@ -47,6 +50,9 @@ export const configVariables: Record<string, string> = {
     'Initial domain of the default tenant (user principal names, guest UPNs `…#EXT#@<domain>`). Default `portico.local`.',
   PORTICO_LOG_LEVEL: 'pino log level: fatal, error, warn, info, debug, trace, silent. Default `info`.',
   PORTICO_TRUST_PROXY: 'Trust `X-Forwarded-*` headers from a reverse proxy (`true`/`false`). Default `false`.',
+  PORTICO_TLS_CERT:
+    'PEM certificate (chain) to serve https with; set together with `PORTICO_TLS_KEY`. `npx portico dev-cert` makes a local one. Unset: plain http.',
+  PORTICO_TLS_KEY: 'PEM private key of `PORTICO_TLS_CERT`.',
   PORTICO_ACCESS_TOKEN_TTL: 'Access-token lifetime in seconds (60–86400). Default `3600`.',
   PORTICO_SIGNIN_MAX_FAILURES:
     'Failed password sign-ins allowed per account within 15 minutes before further attempts are refused (per IP: 4×). Default `5`.',
@@ -83,6 +89,8 @@ const schema = z.object({
     .optional(),
   PORTICO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PORTICO_TRUST_PROXY: bool.optional(),
+  PORTICO_TLS_CERT: z.string().min(1).optional(),
+  PORTICO_TLS_KEY: z.string().min(1).optional(),
   PORTICO_ACCESS_TOKEN_TTL: intIn(60, 86400).optional(),
   PORTICO_SIGNIN_MAX_FAILURES: intIn(1, 1000).optional(),
   PORTICO_SIGNING_ALG: z.enum(['ES256', 'RS256']).optional(),
@@ -113,6 +121,21 @@ export class ConfigError extends Error {
   }
 }
 
+/** Both TLS files or neither, existing (checked at start, not at the first connection). */
+function tlsProblems(cert: string | undefined, key: string | undefined, cwd: string): string[] {
+  if (cert === undefined && key === undefined) return [];
+  const problems: string[] = [];
+  if (cert === undefined) problems.push('PORTICO_TLS_CERT: must be set together with PORTICO_TLS_KEY');
+  if (key === undefined) problems.push('PORTICO_TLS_KEY: must be set together with PORTICO_TLS_CERT');
+  for (const [name, file] of [
+    ['PORTICO_TLS_CERT', cert],
+    ['PORTICO_TLS_KEY', key],
+  ] as const) {
+    if (file !== undefined && !fs.existsSync(path.resolve(cwd, file))) problems.push(`${name}: no such file ${file}`);
+  }
+  return problems;
+}
+
 /** Reads and validates configuration, listing every problem at once. Returns a frozen object. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const raw: Record<string, string> = {};
@@ -121,13 +144,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (v !== undefined && v !== '') raw[key] = v;
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  const tlsIssues = tlsProblems(raw.PORTICO_TLS_CERT, raw.PORTICO_TLS_KEY, cwd);
+  if (!parsed.success || tlsIssues.length) {
+    throw new ConfigError([...(parsed.error?.issues.map((i) => `${String(i.path[0])}: ${i.message}`) ?? []), ...tlsIssues]);
   }
   const e = parsed.data;
   const port = e.PORT ?? 8080;
   const warnings: string[] = [];
-  const publicUrl = (e.PORTICO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const tls =
+    e.PORTICO_TLS_CERT && e.PORTICO_TLS_KEY
+      ? Object.freeze({ certFile: path.resolve(cwd, e.PORTICO_TLS_CERT), keyFile: path.resolve(cwd, e.PORTICO_TLS_KEY) })
+      : undefined;
+  const publicUrl = (e.PORTICO_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${port}`).replace(/\/+$/, '');
   if (publicUrl.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(publicUrl)) {
     warnings.push(
       `PORTICO_PUBLIC_URL ${publicUrl} is plain http on a non-loopback host: sessions and tokens travel unencrypted. Put Portico behind TLS.`,
@@ -147,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tenantDomain,
     logLevel: e.PORTICO_LOG_LEVEL ?? 'info',
     trustProxy: e.PORTICO_TRUST_PROXY ?? false,
+    tls,
     accessTokenTtl: e.PORTICO_ACCESS_TOKEN_TTL ?? 3600,
     signInMaxFailures: Object.freeze({
       perAccount: e.PORTICO_SIGNIN_MAX_FAILURES ?? 5,
