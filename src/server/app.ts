@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config/index.js';
 import { createDb, type Database, migrateToLatest } from './db/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -10,6 +11,7 @@ import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   clientErrorHandler,
@@ -54,8 +56,10 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { bindMethods } from './platform/bind.js';
 import { KeyStore } from './platform/keys.js';
-import { createLogger } from './platform/logger.js';
+import { createLogger, enterRequestScope } from './platform/logger.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
+import { Metrics } from './platform/metrics.js';
+import { outboxBacklog } from './platform/outbox.js';
 import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
@@ -80,6 +84,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Observer of every route as it is registered (tests: the OpenAPI document covers them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where log lines go (tests read them); default standard output. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -224,6 +230,8 @@ export interface Portico {
   mailer: Mailer;
   /** Delivers the outbox; polling when PORTICO_OUTBOX_WORKER=on (tests may call `drain()`). */
   outboxWorker: OutboxWorker;
+  /** Prometheus figures of this app (`GET /metrics`). */
+  metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -252,7 +260,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const https = config.tls ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) } : undefined;
   const app = Fastify({
     ...(https ? { https } : {}),
-    loggerInstance: createLogger(config) as FastifyBaseLogger,
+    loggerInstance: createLogger(config, opts.logDestination) as FastifyBaseLogger,
     genReqId: newRequestId,
     requestIdHeader: false,
     trustProxy: config.trustProxy,
@@ -267,6 +275,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const mailer = createMailer(config, app.log, () => services.devMailbox.mailer(app.log));
+  const metrics = new Metrics({
+    outbox: () => outboxBacklog(database.db, clock.now()),
+    ...(database.poolStats ? { pool: database.poolStats } : {}),
+  });
   const outboxWorker = createOutboxWorker({
     db: database.db,
     dialect: database.dialect,
@@ -274,9 +286,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock,
     logger: app.log,
     pollMs: config.outboxPollMs,
+    onOutcome: (outcome) => metrics.mailOutcome(outcome),
   });
-  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker });
+  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker, metrics });
   app.decorateRequest('ctx', null as unknown as OperationContext);
+  // First hook: everything after it, adapters included, logs with the request id.
+  app.addHook('onRequest', (req, _reply, done) => enterRequestScope(req.id, done));
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
     const crid = req.headers['client-request-id'];
@@ -298,11 +313,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer.close();
   });
 
-  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform });
+  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform, metrics });
 
   useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
   await registerOpenApi(app, config);
+  // Probes and metrics before the surfaces: the request-duration hook then sees every route.
+  await healthRoutes(app, { database, metrics, metricsToken: config.metricsToken, logLevel: config.logLevel });
   await registerSecurityHeaders(app, config);
   await app.register(cookie);
   await app.register(formbody);
@@ -310,8 +327,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
 }
 
@@ -329,6 +344,7 @@ function createProtocols(p: {
   services: Services;
   defaultTenant: Tenant;
   platform: Platform;
+  metrics: Metrics;
 }) {
   const { config, database, services, platform } = p;
   const { applications, users, roles, clients, redemptions, redemption } = services;
@@ -349,6 +365,7 @@ function createProtocols(p: {
     clients: { automationClients: clients, applications },
     findUser: (tenantId, id) => users.findUser(tenantId, id),
     authorizeSignOn,
+    metrics: p.metrics,
     secrets: {
       cookieKey: platform.secrets.oidcCookieKey,
       pairwiseKey: platform.secrets.pairwiseKey,

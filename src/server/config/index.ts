@@ -31,6 +31,8 @@ export interface Config {
   readonly outboxWorker: boolean;
   /** Outbox polling interval in milliseconds. */
   readonly outboxPollMs: number;
+  /** Bearer token that `GET /metrics` requires; undefined: the endpoint is open (block it at the proxy). */
+  readonly metricsToken: string | undefined;
   /** Invitations allowed per tenant per window (Graph: 150 per 5 seconds). */
   readonly invitationRateLimit: { readonly max: number; readonly windowSeconds: number };
   /** E-mail one-time passcodes: lifetime and how many may be sent to one address per hour. */
@@ -66,6 +68,8 @@ export const configVariables: Record<string, string> = {
   PORTICO_OUTBOX_WORKER:
     'Deliver queued mail from this process: `on` (default) or `off` (e.g. web-only replicas while other processes deliver; several workers may run at once on PostgreSQL).',
   PORTICO_OUTBOX_POLL_MS: 'How often the mail outbox is polled for due messages, in milliseconds (50–60000). Default `1000`.',
+  PORTICO_METRICS_TOKEN:
+    'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`. Unset: open to anyone who reaches it; block it at the proxy.',
 };
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -112,6 +116,7 @@ const schema = z.object({
   PORTICO_MAIL_FROM: z.string().min(3).optional(),
   PORTICO_OUTBOX_WORKER: z.enum(['on', 'off']).optional(),
   PORTICO_OUTBOX_POLL_MS: intIn(50, 60000).optional(),
+  PORTICO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
 });
 
 export class ConfigError extends Error {
@@ -187,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mailFrom: e.PORTICO_MAIL_FROM ?? `Portico <no-reply@${tenantDomain}>`,
     outboxWorker: (e.PORTICO_OUTBOX_WORKER ?? 'on') === 'on',
     outboxPollMs: e.PORTICO_OUTBOX_POLL_MS ?? 1000,
+    metricsToken: e.PORTICO_METRICS_TOKEN,
     invitationRateLimit: Object.freeze(e.PORTICO_INVITATION_RATE_LIMIT ?? { max: 150, windowSeconds: 5 }),
     otp: Object.freeze({
       ttlMinutes: e.PORTICO_OTP_TTL_MINUTES ?? 10,
