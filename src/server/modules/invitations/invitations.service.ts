@@ -81,6 +81,8 @@ function newGuest(id: string, at: string, email: string, tenant: Tenant, body: I
     jobTitle: null,
     companyName: null,
     preferredLanguage: body.invitedUserMessageInfo?.messageLanguage ?? null,
+    country: null,
+    city: null,
   };
 }
 

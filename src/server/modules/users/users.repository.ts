@@ -25,6 +25,8 @@ export const toUser = (r: UsersTable): User => ({
   jobTitle: r.job_title,
   companyName: r.company_name,
   preferredLanguage: r.preferred_language,
+  country: r.country,
+  city: r.city,
 });
 
 export const toRow = (tenantId: string, u: User, passwordHash: string | null): UsersTable => ({
@@ -48,6 +50,8 @@ export const toRow = (tenantId: string, u: User, passwordHash: string | null): U
   job_title: u.jobTitle,
   company_name: u.companyName,
   preferred_language: u.preferredLanguage,
+  country: u.country,
+  city: u.city,
   password_hash: passwordHash,
   created_date_time: u.createdDateTime,
 });

@@ -84,6 +84,8 @@ function newUser(id: string, now: string, body: CreateUserBody): User {
     jobTitle: body.jobTitle ?? null,
     companyName: body.companyName ?? null,
     preferredLanguage: body.preferredLanguage ?? null,
+    country: body.country ?? null,
+    city: body.city ?? null,
   };
 }
 
