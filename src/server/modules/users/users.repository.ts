@@ -78,6 +78,19 @@ export async function getUser(db: Executor, tenantId: string, id: string): Promi
   return u;
 }
 
+/** Up to `limit` users of the tenant with ids after `afterId`, in id order (batched scans). */
+export async function listUsersAfter(
+  db: Executor,
+  tenantId: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<User[]> {
+  let q = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+  if (afterId !== undefined) q = q.where('id', '>', afterId);
+  const rows = await q.orderBy('id').limit(limit).execute();
+  return rows.map(toUser);
+}
+
 export async function findUsersByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<User[]> {
   if (ids.length === 0) return [];
   const rows = await db
