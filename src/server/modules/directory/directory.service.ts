@@ -217,8 +217,9 @@ export class DirectoryService {
     const tenantId = ctx.caller.tenantId;
     const members = this.deps.groupMembers;
     if ('userId' in input) {
-      const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: false });
+      // Looked up first so a guest picked from the directory gets the guest refusal; revealed only after authorization.
       const user = await this.deps.users.findUser(tenantId, input.userId.toLowerCase());
+      const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: user?.userType === 'Guest' });
       if (!user) throw notFound(input.userId);
       await this.deps.db.transaction().execute((trx) => members.addMemberInTransaction(trx, ctx, group, user.id));
       return { status: 'added', user };
