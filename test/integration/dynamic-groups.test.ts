@@ -432,3 +432,49 @@ describe('cost of a user change', () => {
     }
   });
 });
+
+describe('concurrent changes', () => {
+  it('ends with exactly the rule result when users are created and invited while the group becomes dynamic', async () => {
+    const dept = `Race ${tag()}`;
+    const g = await create(security('Race'));
+    const calls: Promise<{ statusCode: number; body: string }>[] = [];
+    calls.push(
+      t.call('PATCH', `/v1.0/groups/${g.id}`, {
+        token: t.admin.token,
+        body: { groupTypes: ['DynamicMembership'], membershipRule: `user.department -eq "${dept}"` },
+      }),
+    );
+    for (let i = 0; i < 4; i++) {
+      const id = tag();
+      calls.push(
+        t.call('POST', '/v1.0/users', {
+          token: t.admin.token,
+          body: {
+            displayName: `Race ${id}`,
+            userPrincipalName: `race.${id}@contoso.test`,
+            passwordProfile: { password: 'Correct-Horse-9' },
+            department: dept,
+          },
+        }),
+      );
+      // An invitation into the group while it becomes dynamic: added before, or refused after.
+      calls.push(
+        t.call('POST', `/v1.0/groups/${g.id}/members/add`, {
+          token: t.admin.token,
+          body: { emailAddress: `race.${id}@fabrikam.test` },
+        }),
+      );
+    }
+    const results = await Promise.all(calls);
+    for (const r of results) expect([200, 201, 204, 400], r.body).toContain(r.statusCode);
+    expect(results[0]?.statusCode).toBe(204);
+    const expected = await t.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', t.tenant.id)
+      .where('department', '=', dept)
+      .execute();
+    expect(expected).toHaveLength(4);
+    expect(await memberIds(g.id)).toEqual(expected.map((u) => u.id).sort());
+  });
+});

@@ -131,7 +131,16 @@ export class DynamicMembershipService {
   }
 
   /**
-   * Inside `trx` (the group's row is written and locked by the caller): makes the members of the
+   * Inside `trx`, first: takes the tenant lock a recomputation needs. Call it before locking the
+   * group, so that every transaction takes the tenant before a group (a user change that adds to a
+   * group holds the tenant's shared lock, then the group's) and none waits for the other in a cycle.
+   */
+  lockForRecompute(trx: Executor, tenantId: string): Promise<void> {
+    return this.deps.tenants.lockTenant(trx, tenantId);
+  }
+
+  /**
+   * Inside `trx` (the group's row is written and locked by the caller, after `lockForRecompute`): makes the members of the
    * dynamic group `group` exactly the users its rule selects, scanning the tenant's users in
    * batches. Members that are not selected — including nested groups and, when a group is
    * converted to dynamic, everyone added by hand — are removed. Each change is audited.

@@ -47,7 +47,7 @@ export interface GroupsDeps {
   policies: Pick<PoliciesService, 'groupSettings'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   references: GroupReferences;
-  dynamic: Pick<DynamicMembershipService, 'parse' | 'recomputeGroup'>;
+  dynamic: Pick<DynamicMembershipService, 'parse' | 'lockForRecompute' | 'recomputeGroup'>;
 }
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
@@ -198,7 +198,9 @@ export class GroupsService {
     // Entra: a member user "becomes owner of groups it creates"; administrators do not.
     const creatorBecomesOwner = caller.kind === 'user' && caller.userType === 'Member' && !isGroupAdmin(caller);
     const refs = this.deps.references;
+    const computes = isDynamic(group) && group.membershipRuleProcessingState === 'On';
     await this.deps.db.transaction().execute(async (trx) => {
+      if (computes) await this.deps.dynamic.lockForRecompute(trx, tenantId);
       if (unified && (await unifiedMailNicknameTaken(trx, tenantId, group.mailNickname))) {
         throw new DomainError('group_mail_nickname_conflict', undefined, { target: 'mailNickname' });
       }
@@ -223,8 +225,7 @@ export class GroupsService {
       }
       for (const ref of owners) await refs.addOwner(trx, ctx, group, ref, now);
       for (const ref of members) await refs.addMember(trx, ctx, group, ref, now);
-      if (isDynamic(group) && group.membershipRuleProcessingState === 'On')
-        await this.deps.dynamic.recomputeGroup(trx, ctx, group);
+      if (computes) await this.deps.dynamic.recomputeGroup(trx, ctx, group);
     });
     return group;
   }
@@ -271,6 +272,7 @@ export class GroupsService {
 
     if (changes.length === 0 && members.length === 0 && owners.length === 0) return;
     await this.deps.db.transaction().execute(async (trx) => {
+      if (recompute) await this.deps.dynamic.lockForRecompute(trx, tenantId);
       if (!(await lockGroup(trx, tenantId, existing.id))) throw notFound(id);
       if (
         isUnified(updated) &&
