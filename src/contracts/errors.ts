@@ -194,7 +194,8 @@ export const errorCatalogue = {
   group_membership_rule_invalid: {
     status: 400,
     graphCode: 'Request_BadRequest',
-    message: 'A membership rule belongs to dynamic groups only, and every dynamic group needs one.',
+    message:
+      'A membership rule is invalid (the message names the position), belongs to a dynamic group only, or is missing from one.',
   },
   group_role_assignable_invalid: {
     status: 400,

@@ -33,6 +33,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
+import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
 import { GroupReferences } from './modules/groups/group-references.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
@@ -131,7 +132,18 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const roles = new RolesService({ db, access });
   const users = new UsersService({ db, clock, newId, audit, access, roles, tenants });
   const groupReferences = new GroupReferences({ db, audit, users, access });
-  const groups = new GroupsService({ db, clock, newId, audit, access, policies, tenants, references: groupReferences });
+  const dynamicMembership = new DynamicMembershipService({ clock, audit, users, tenants });
+  const groups = new GroupsService({
+    db,
+    clock,
+    newId,
+    audit,
+    access,
+    policies,
+    tenants,
+    references: groupReferences,
+    dynamic: dynamicMembership,
+  });
   const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
   const loader = new ServicePrincipalLoader({ db, access });
   const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, groupMembers, loader });
@@ -158,12 +170,13 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     policies,
     users,
     groupMembers,
+    dynamicMembership,
     roles,
     tenants,
     unsubscribes,
     limiter: platform.limiters.invitations,
   });
-  const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants });
+  const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants, dynamicMembership });
   const directory = new DirectoryService({
     db,
     config,
@@ -175,11 +188,26 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     roles,
     groups,
     groupMembers,
+    dynamicMembership,
     applications,
     invitations,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
-  for (const s of [access, audit, policies, tenants, roles, users, groupReferences, groups, groupMembers, loader]) bindMethods(s);
+  for (const s of [
+    access,
+    audit,
+    policies,
+    tenants,
+    roles,
+    users,
+    groupReferences,
+    dynamicMembership,
+    groups,
+    groupMembers,
+    loader,
+  ]) {
+    bindMethods(s);
+  }
   for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
     bindMethods(s);
   }

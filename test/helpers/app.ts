@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { importJWK, type JWK, SignJWT } from 'jose';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
+import type { CreateGroupBody, Group } from '../../src/contracts/groups.js';
 import type { User } from '../../src/contracts/users.js';
 import { buildApp } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config/index.js';
@@ -41,6 +42,11 @@ export interface TestApp {
       mail: string;
     }>,
   ): Promise<{ user: User; token: string }>;
+  /**
+   * Creates a group synced from another directory (`onPremisesSyncEnabled: true`) the way a sync
+   * source would: through the service with the trusted system caller (the API refuses the flag).
+   */
+  createSyncedGroup(body: Omit<CreateGroupBody, 'onPremisesSyncEnabled'>, tenant?: Tenant): Promise<Group>;
   /** `app.inject` with a bearer token and JSON body. */
   call(
     method: InjectOptions['method'],
@@ -120,7 +126,7 @@ export async function buildTestApp(
     const t = props.tenant ?? tenant;
     const ctx = systemContext(t.id, 'test');
     const id = unique();
-    const user = await services.users.createUser(ctx, {
+    const user = await services.directory.createUser(ctx, {
       displayName: props.displayName ?? `User ${id}`,
       userPrincipalName: props.upn ?? `user.${id}@${t.initialDomain}`,
       mail: props.mail ?? props.upn ?? `user.${id}@${t.initialDomain}`,
@@ -144,6 +150,8 @@ export async function buildTestApp(
     tokenFor,
     appToken,
     createUser,
+    createSyncedGroup: (body, t = tenant) =>
+      services.groups.createGroup(systemContext(t.id, 'test'), { ...body, onPremisesSyncEnabled: true }),
     call: (method, url, o = {}) =>
       app.inject({
         method,

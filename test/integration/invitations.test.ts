@@ -488,19 +488,12 @@ describe(`My Groups: owner adds a guest by e-mail (${dialect})`, () => {
     expect(dyn.json().error.message).toBe(
       'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.',
     );
-    const syncApp = await t.appToken(['Directory.ReadWrite.All']);
-    const synced = (
-      await t.call('POST', '/v1.0/groups', {
-        token: syncApp,
-        body: {
-          displayName: 'Synced',
-          mailEnabled: false,
-          mailNickname: `s${n++}`,
-          securityEnabled: true,
-          onPremisesSyncEnabled: true,
-        },
-      })
-    ).json();
+    const synced = await t.createSyncedGroup({
+      displayName: 'Synced',
+      mailEnabled: false,
+      mailNickname: `s${n++}`,
+      securityEnabled: true,
+    });
     const syn = await add(t.admin.token, synced.id);
     expect(syn.statusCode).toBe(400);
     expect(syn.json().error.message).toMatch(/synced with on-premises Active Directory/);

@@ -25,7 +25,9 @@ async function schemaShape(db: Kysely<DB>): Promise<Record<string, string[]>> {
   // Views (read models) are checked by querying them, below; their column metadata differs by dialect.
   // On PostgreSQL Kysely lists every schema's tables: keep this database's (other suites may run).
   const current =
-    db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+      : undefined;
   const tables = (await db.introspection.getTables()).filter(
     (tb) => !tb.isView && (current === undefined || tb.schema === current),
   );

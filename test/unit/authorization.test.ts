@@ -55,7 +55,6 @@ const MATRIX = {
   'group.delete': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageMembers': /*              */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageOwners': /*               */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
-  'group.createSynced': /*               */ 'N  N  N   N  N  N   N  N   N   N   N    N  N  N',
   'role.read': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'role.assign': /*                      */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
   'authorizationPolicy.read': /*         */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
@@ -111,7 +110,6 @@ const APP_GRANTS = {
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'group.createSynced': ['Directory.ReadWrite.All'],
   'role.read': [
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',

@@ -62,7 +62,6 @@ export type Action =
   | 'group.delete'
   | 'group.manageMembers'
   | 'group.manageOwners'
-  | 'group.createSynced'
   | 'role.read'
   | 'role.assign'
   | 'authorizationPolicy.read'
@@ -158,7 +157,6 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'group.createSynced': ['Directory.ReadWrite.All'],
   'role.read': [
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
@@ -281,8 +279,6 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'group.manageOwners':
       if (has(caller, ...GROUP_ADMINS)) return ALLOW;
       return target.isOwner ? ALLOW : deny();
-    case 'group.createSynced':
-      return deny('Only automation clients with Directory.ReadWrite.All can create synced groups.');
     case 'role.read':
       return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'role.assign':

@@ -148,7 +148,7 @@ export class GroupMembersService {
   async addMember(ctx: OperationContext, id: string, ref: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const g = await this.loadFor(ctx, id, 'group.manageMembers');
-    refuseManualMembership(g);
+    refuseManualMembership(g, ctx.caller);
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
       await this.deps.references.addMember(trx, ctx, g, ref, this.now());
@@ -159,7 +159,7 @@ export class GroupMembersService {
   async removeMember(ctx: OperationContext, id: string, memberId: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const g = await this.loadFor(ctx, id, 'group.manageMembers');
-    refuseManualMembership(g);
+    refuseManualMembership(g, ctx.caller);
     const mid = memberId.toLowerCase();
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);

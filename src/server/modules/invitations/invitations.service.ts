@@ -13,6 +13,7 @@ import { sha256 } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { Access } from '../access/access.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
+import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { RolesService } from '../roles/roles.service.js';
@@ -40,6 +41,8 @@ export interface InvitationsDeps {
   policies: Pick<PoliciesService, 'invitationDomainDecision'>;
   users: Pick<UsersService, 'findUser' | 'findUserByEmail' | 'findUsersByIds' | 'getUser' | 'insertInvitedUser' | 'saveUser'>;
   groupMembers: Pick<GroupMembersService, 'isDirectMember' | 'addMemberInTransaction'>;
+  /** A new or reset guest joins the dynamic groups whose rule it satisfies (e.g. all guests). */
+  dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser'>;
   roles: Pick<RolesService, 'roleIdsOf'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   unsubscribes: Pick<UnsubscribeService, 'unsubscribeUrl'>;
@@ -81,6 +84,8 @@ function newGuest(id: string, at: string, email: string, tenant: Tenant, body: I
     jobTitle: null,
     companyName: null,
     preferredLanguage: body.invitedUserMessageInfo?.messageLanguage ?? null,
+    country: null,
+    city: null,
   };
 }
 
@@ -283,6 +288,7 @@ export class InvitationsService {
       const at = this.now();
       const inviter = await this.inviterInfo(ctx, trx);
       const { user, status, reset, internal } = await this.guestFor(trx, inviter.userId, tenant, body, email, at);
+      await this.deps.dynamicMembership.reevaluateUser(trx, ctx, user);
       const ticket = randomSecret(32);
       const row: InvitationRow = {
         id: this.deps.newId(),

@@ -2,8 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
 import { sha256 } from '../../platform/passwords.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
+import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { Tenant, TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
@@ -31,6 +33,8 @@ export interface RedemptionsDeps {
   policies: Pick<PoliciesService, 'invitationDomainDecision'>;
   users: Pick<UsersService, 'findUser' | 'markGuestAccepted'>;
   tenants: Pick<TenantsService, 'findTenant'>;
+  /** The redeemed guest's dynamic groups are re-evaluated in the redemption's transaction. */
+  dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser'>;
 }
 
 const sameHash = (a: string, b: string) => {
@@ -109,31 +113,29 @@ export class RedemptionsService {
       };
       if (!(await this.deps.users.markGuestAccepted(trx, tenantId, accepted, at))) return false;
       await completeInvitationsOfUser(trx, tenantId, user.id, at);
-      await this.deps.audit.record(
-        trx,
-        {
-          caller: {
-            kind: 'user',
-            tenantId,
-            userId: user.id,
-            userType: user.userType,
-            displayName: user.displayName,
-            userPrincipalName: user.userPrincipalName,
-            roles: new Set(),
-          },
-          correlationId: r.invitation.id,
+      const ctx: OperationContext = {
+        caller: {
+          kind: 'user',
+          tenantId,
+          userId: user.id,
+          userType: user.userType,
+          displayName: user.displayName,
+          userPrincipalName: user.userPrincipalName,
+          roles: new Set(),
         },
-        {
-          activityDisplayName: 'Redeem external user invite',
-          category: 'UserManagement',
-          loggedByService: 'Invited Users',
-          operationType: 'Update',
-          targetResources: [
-            userTarget(user, [{ displayName: 'externalUserState', oldValue: '"PendingAcceptance"', newValue: '"Accepted"' }]),
-          ],
-          additionalDetails: [{ key: 'invitationId', value: r.invitation.id }],
-        },
-      );
+        correlationId: r.invitation.id,
+      };
+      await this.deps.dynamicMembership.reevaluateUser(trx, ctx, accepted);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Redeem external user invite',
+        category: 'UserManagement',
+        loggedByService: 'Invited Users',
+        operationType: 'Update',
+        targetResources: [
+          userTarget(user, [{ displayName: 'externalUserState', oldValue: '"PendingAcceptance"', newValue: '"Accepted"' }]),
+        ],
+        additionalDetails: [{ key: 'invitationId', value: r.invitation.id }],
+      });
       return true;
     });
   }
