@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config/index.js';
@@ -22,7 +22,7 @@ import {
   usePageErrors,
 } from './http/surfaces.js';
 import type { TenantDirectory } from './http/tenant.js';
-import { registerSecurityHeaders, webRoutes } from './http/web.js';
+import { registerLoopbackRedirect, registerSecurityHeaders, webRoutes } from './http/web.js';
 import { AppRoleAssignmentsService } from './modules/applications/app-role-assignments.service.js';
 import { ApplicationCredentialsService } from './modules/applications/application-credentials.service.js';
 import { applicationsRoutes, rewriteAppIdAddressing } from './modules/applications/applications.routes.js';
@@ -272,6 +272,9 @@ declare module 'fastify' {
   }
 }
 
+/** Requests not written to the log: the web app's static files, probes and metrics scrapes. */
+const QUIET_PATHS = /^\/(?:assets\/|(?:favicon\.ico|healthz|readyz|metrics)(?:\?|$))/;
+
 /** Composition root: builds the Fastify app with every surface. Never listens. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
@@ -291,6 +294,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     loggerInstance: createLogger(config, opts.logDestination) as FastifyBaseLogger,
     genReqId: newRequestId,
     requestIdHeader: false,
+    // One line per request instead of Fastify's two (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
@@ -325,6 +330,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const crid = req.headers['client-request-id'];
     if (typeof crid === 'string' && crid.length <= 128) reply.header('client-request-id', crid);
   });
+  // One log line per request, when it is answered; static files and probes are not logged, so the
+  // dev mailbox's passcodes and links stay visible in a development console.
+  app.addHook('onResponse', async (req, reply) => {
+    if (QUIET_PATHS.test(req.url)) return;
+    req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  });
   app.addHook('onClose', async () => {
     if (!opts.database) await database.destroy();
   });
@@ -349,9 +360,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Probes and metrics before the surfaces: the request-duration hook then sees every route.
   await healthRoutes(app, { database, metrics, metricsToken: config.metricsToken, logLevel: config.logLevel });
   await registerSecurityHeaders(app, config);
+  registerLoopbackRedirect(app, config);
   await app.register(cookie);
   await app.register(formbody);
-  await registerSurfaces(app, { config, services, ...protocols });
+  const demoCookieKey = config.demo ? await getOrCreateSecret(database.db, 'demo-sp-cookie-key-1', clock) : '';
+  await registerSurfaces(app, { config, services, ...protocols, demoCookieKey });
 
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);
@@ -439,6 +452,8 @@ async function registerSurfaces(
     authorizeSignOn: AuthorizeSignOn;
     oidc: Oidc;
     saml: SamlIdp;
+    /** Key of the demo application's session cookie (an instance secret). */
+    demoCookieKey: string;
   },
 ): Promise<void> {
   const { config, services, tenants, oidc, saml } = s;
@@ -511,5 +526,21 @@ async function registerSurfaces(
     for (const prefix of ['/myapps/signin', '/:tenantId/myapps/signin']) await pages.register(signOnLinks, { prefix });
     // SAML 2.0 IdP (metadata, SSO endpoint, certificates): errors it can answer go to the SP as a SAML status.
     await pages.register(samlRoutes(saml, tenants));
+    // `portico demo`: the demo application "Expenses", a SAML service provider of its own.
+    if (config.demo) {
+      const { demoSpRoutes, demoSpIdentifiers } = await import('./demo/expenses-sp.js');
+      const tenant = tenants.defaultTenant;
+      const entityId = demoSpIdentifiers(config.publicUrl).entityId;
+      await pages.register((scope) =>
+        demoSpRoutes(scope, {
+          publicUrl: config.publicUrl,
+          cookieKey: s.demoCookieKey,
+          async idpMetadata() {
+            const sp = await services.applications.findByServicePrincipalName(tenant.id, entityId);
+            return sp ? saml.metadata(tenant, sp.appId) : undefined;
+          },
+        }),
+      );
+    }
   });
 }

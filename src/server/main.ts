@@ -15,7 +15,10 @@ import { issuerUrl } from './platform/urls.js';
 export const USAGE = `Usage: portico <command> [options]
 
 Commands:
-  serve                                   Start the server (runs pending migrations first)
+  serve [--demo]                          Start the server (runs pending migrations first); --demo as below
+  demo                                    Set up the seed scenario (an admin, a group owner with Guest Inviter,
+                                          the demo SAML app "Expenses" with self-service) and serve it;
+                                          prints the sign-in details (new passwords on every run)
   migrate                                 Apply pending database migrations and exit
   admin create --email E --password P [--display-name N]
                                           Create a member holding Global Administrator in the default tenant
@@ -61,7 +64,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       return EXIT_OK;
     }
     if (command === undefined) throw new UsageError('No command given.');
-    const known = ['serve', 'migrate', 'admin', 'client', 'dev-cert'];
+    const known = ['serve', 'demo', 'migrate', 'admin', 'client', 'dev-cert'];
     if (!known.includes(command)) throw new UsageError(`Unknown command '${command}'.`);
 
     // Validate the invocation before touching configuration or the database.
@@ -110,9 +113,13 @@ function required(values: Record<string, string | undefined>, ...names: string[]
 
 function parseCommand(command: string, args: string[]): Runner {
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const v = parse(args, { demo: { type: 'boolean' } }) as { demo?: boolean };
+      return v.demo ? (config, p) => serve({ ...config, demo: true }, p) : serve;
+    }
+    case 'demo':
       parse(args, {});
-      return serve;
+      return (config, p) => serve({ ...config, demo: true }, p);
     case 'migrate':
       parse(args, {});
       return migrate;
@@ -266,7 +273,8 @@ const serve: Runner = async (config, p) => {
   p.println(`Public URL: ${config.publicUrl}`);
   p.println(`Issuer:     ${issuerUrl(config, defaultTenant)}`);
   p.println(`Data:       ${describeData(database.location, config)}`);
-  if (!(await hasGlobalAdministrator(app))) {
+  if (config.demo) await printDemo(app, config, p);
+  else if (!(await hasGlobalAdministrator(app))) {
     p.println();
     p.println('No Global Administrator exists yet. Create one (in another terminal) with:');
     p.println("  npx portico admin create --email you@example.com --password '<a strong password>'");
@@ -288,6 +296,27 @@ const serve: Runner = async (config, p) => {
     process.on('SIGTERM', stop);
   });
 };
+
+/** Sets up the demo scenario (idempotent) and prints where to start and how to sign in. */
+async function printDemo(app: FastifyInstance, config: Config, p: Printer) {
+  const { seedDemo, DEMO_GROUP_NAME } = await import('./demo/demo-seed.js');
+  const { services, defaultTenant, clock } = app.portico;
+  const demo = await seedDemo(services, defaultTenant, config.publicUrl, clock.now());
+  const url = config.publicUrl;
+  p.println();
+  p.println(demo.created ? 'Demo scenario created.' : 'Demo scenario already set up; the demo passwords are new.');
+  p.println();
+  for (const a of demo.accounts) {
+    p.println(`  ${a.displayName} (${a.role})`);
+    p.println(`    user name: ${a.userPrincipalName}`);
+    p.println(`    password:  ${a.password}`);
+  }
+  p.println();
+  p.println(`  My Apps (sign in as Megan): ${url}/myapps  → Groups → Groups I own → ${DEMO_GROUP_NAME} → +`);
+  p.println(`  Admin center (as Adele):    ${url}/admin`);
+  p.println(`  The demo app "Expenses":    ${url}/demo/expenses`);
+  p.println(`  Invitation e-mails:         ${url}/admin/dev-mailbox (links and passcodes are also logged below)`);
+}
 
 // Run when executed directly (`tsx src/server/main.ts …`); bin/portico.js imports runCli instead.
 const entry = process.argv[1];

@@ -31,6 +31,8 @@ export interface Config {
   readonly outboxWorker: boolean;
   /** Outbox polling interval in milliseconds. */
   readonly outboxPollMs: number;
+  /** Serve the demo application of `portico demo` under /demo/expenses. */
+  readonly demo: boolean;
   /** Bearer token that `GET /metrics` requires; undefined: the endpoint is open (block it at the proxy). */
   readonly metricsToken: string | undefined;
   /** Invitations allowed per tenant per window (Graph: 150 per 5 seconds). */
@@ -68,6 +70,8 @@ export const configVariables: Record<string, string> = {
   PORTICO_OUTBOX_WORKER:
     'Deliver queued mail from this process: `on` (default) or `off` (e.g. web-only replicas while other processes deliver; several workers may run at once on PostgreSQL).',
   PORTICO_OUTBOX_POLL_MS: 'How often the mail outbox is polled for due messages, in milliseconds (50–60000). Default `1000`.',
+  PORTICO_DEMO:
+    'Serve the demo SAML application "Expenses" under `/demo/expenses`: `on` or `off` (default). `portico demo` and `serve --demo` turn it on and set up its scenario.',
   PORTICO_METRICS_TOKEN:
     'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`. Unset: open to anyone who reaches it; block it at the proxy.',
 };
@@ -116,6 +120,7 @@ const schema = z.object({
   PORTICO_MAIL_FROM: z.string().min(3).optional(),
   PORTICO_OUTBOX_WORKER: z.enum(['on', 'off']).optional(),
   PORTICO_OUTBOX_POLL_MS: intIn(50, 60000).optional(),
+  PORTICO_DEMO: z.enum(['on', 'off']).optional(),
   PORTICO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
 });
 
@@ -192,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mailFrom: e.PORTICO_MAIL_FROM ?? `Portico <no-reply@${tenantDomain}>`,
     outboxWorker: (e.PORTICO_OUTBOX_WORKER ?? 'on') === 'on',
     outboxPollMs: e.PORTICO_OUTBOX_POLL_MS ?? 1000,
+    demo: e.PORTICO_DEMO === 'on',
     metricsToken: e.PORTICO_METRICS_TOKEN,
     invitationRateLimit: Object.freeze(e.PORTICO_INVITATION_RATE_LIMIT ?? { max: 150, windowSeconds: 5 }),
     otp: Object.freeze({
