@@ -233,6 +233,11 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: "Invitations to this domain are blocked by the organization's collaboration restrictions.",
   },
+  invitation_redirect_not_allowed: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "The redirect URL's host is not one of the hosts the organization allows invitations to redirect to.",
+  },
   invitation_not_pending: {
     status: 400,
     graphCode: 'Request_BadRequest',

@@ -163,7 +163,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     unsubscribes,
     limiter: platform.limiters.invitations,
   });
-  const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants });
+  const redemptions = new RedemptionsService({ db, config, clock, audit, policies, users, tenants });
   const directory = new DirectoryService({
     db,
     config,
