@@ -307,6 +307,19 @@ describe(`POST /v1.0/invitations (${dialect})`, () => {
       expect(
         (await invite(t.admin.token, basic(address(), { inviteRedirectUrl: 'http://localhost:8080/myapps' }))).statusCode,
       ).toBe(201);
+      // My Groups invitations redirect to My Apps: allowed.
+      const group = (
+        await t.call('POST', '/v1.0/groups', {
+          token: t.admin.token,
+          body: { displayName: 'Redirects', mailEnabled: false, mailNickname: `r${n++}`, securityEnabled: true },
+        })
+      ).json();
+      const viaGroup = await t.call('POST', `/v1.0/groups/${group.id}/members/add`, {
+        token: t.admin.token,
+        body: { emailAddress: address() },
+      });
+      expect(viaGroup.statusCode, viaGroup.body).toBe(200);
+      expect(viaGroup.json().invitation.inviteRedirectUrl).toBe('http://localhost:8080/myapps');
       // A resend reuses the pending invitation's URL: refused once its host is no longer allowed.
       const resend = await t.call('POST', `/v1.0/users/${pending.invitedUser.id}/resendInvitation`, { token: t.admin.token });
       expect(refusedCode(resend)).toBe('invitation_redirect_not_allowed');
