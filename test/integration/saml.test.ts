@@ -378,6 +378,8 @@ describe('SAML 2.0 IdP', () => {
         { name: 'name', source: 'user.displayName' },
         { name: 'groups', source: 'user.groups' },
       ],
+      requireSignedRequests: false,
+      verificationCertificates: [],
     });
     const bad = await admin('PATCH', `/servicePrincipals/${custom.id}`, { samlSettings: { signAssertion: false } });
     expect(bad.statusCode).toBe(400);

@@ -85,6 +85,7 @@ export function createSamlIdp(deps: SamlDeps) {
     findByServicePrincipalName: deps.applications.findByServicePrincipalName,
     isAnswered: deps.requestIds.isAnswered,
     log: deps.log,
+    clock,
   };
 
   return {
@@ -104,7 +105,9 @@ export function createSamlIdp(deps: SamlDeps) {
      */
     async receiveAuthnRequest(req: FastifyRequest, reply: FastifyReply, tenant: Tenant, binding: 'redirect' | 'post') {
       const params = ((binding === 'redirect' ? req.query : req.body) ?? {}) as Record<string, unknown>;
-      const accepted = await acceptAuthnRequest(requests, tenant, binding, params);
+      const url = req.raw.url ?? '';
+      const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+      const accepted = await acceptAuthnRequest(requests, tenant, binding, params, rawQuery);
       const { request, sp, acs, relayState } = accepted;
       return signIn.begin(reply, tenant, {
         sp: sp.id,
