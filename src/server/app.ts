@@ -44,7 +44,12 @@ import { RedemptionsService } from './modules/invitations/redemptions.service.js
 import { UnsubscribeService } from './modules/invitations/unsubscribe.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
 import { DevMailboxService } from './modules/mail/mail.service.js';
-import { myAppsRoutes, myAppsSignInRoutes } from './modules/myapps/myapps.routes.js';
+import {
+  type MyAppsSignInDeps,
+  myAppsRoutes,
+  myAppsSignInCompletionRoutes,
+  myAppsSignInRoutes,
+} from './modules/myapps/myapps.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { OrganizationService } from './modules/organization/organization.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
@@ -65,6 +70,7 @@ import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
 import { createOidc, type Oidc } from './protocols/oidc/index.js';
+import { createMyAppsSignIn, type MyAppsSignIn } from './protocols/oidc/myapps-sign-in.js';
 import { redemptionRoutes } from './protocols/oidc/redeem-link.routes.js';
 import {
   createCertificateStore,
@@ -106,6 +112,7 @@ async function createPlatform(database: Database, clock: Clock) {
       signInCsrfKey: await secret('signin-csrf-key-1'),
       samlPendingCookieKey: await secret('saml-cookie-key-1'),
       samlPersistentIdKey: await secret('saml-persistent-id-key-1'),
+      myAppsSignInCookieKey: await secret('myapps-signin-cookie-key-1'),
     },
     limiters: {
       invitations: createRateLimiter(database.db, clock),
@@ -176,7 +183,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     unsubscribes,
     limiter: platform.limiters.invitations,
   });
-  const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants, dynamicMembership });
+  const redemptions = new RedemptionsService({ db, config, clock, audit, policies, users, tenants, dynamicMembership });
   const directory = new DirectoryService({
     db,
     config,
@@ -436,7 +443,15 @@ function createProtocols(p: {
     authorizeSignOn,
     redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
   });
-  return { tenants, authorizeSignOn, oidc, saml };
+  // Direct sign-on links opened without a session sign in first (the portico-myapps client).
+  const myAppsSignIn = createMyAppsSignIn({
+    config,
+    clock: p.clock,
+    cookieKey: platform.secrets.myAppsSignInCookieKey,
+    findTenant: (id) => services.tenants.findTenant(id),
+    redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
+  });
+  return { tenants, authorizeSignOn, oidc, saml, myAppsSignIn };
 }
 
 /**
@@ -452,6 +467,7 @@ async function registerSurfaces(
     authorizeSignOn: AuthorizeSignOn;
     oidc: Oidc;
     saml: SamlIdp;
+    myAppsSignIn: MyAppsSignIn;
     /** Key of the demo application's session cookie (an instance secret). */
     demoCookieKey: string;
   },
@@ -515,15 +531,19 @@ async function registerSurfaces(
       await pages.register(withOwnNotFound(oidc.signInRoutes), { prefix });
     }
     // Direct sign-on links of applications; unknown paths below /myapps stay the SPA's.
-    const signOnLinks = myAppsSignInRoutes({
+    const signOnLinks: MyAppsSignInDeps = {
       config,
       tenants,
       findByAppId: (appId) => services.applications.findByAppId(appId),
       authorizeSignOn: s.authorizeSignOn,
       signedInUser: (tenant, req, reply) => oidc.signedInUser(tenant, req, reply),
+      signIn: s.myAppsSignIn,
       saml,
-    });
-    for (const prefix of ['/myapps/signin', '/:tenantId/myapps/signin']) await pages.register(signOnLinks, { prefix });
+    };
+    for (const prefix of ['/myapps/signin', '/:tenantId/myapps/signin']) {
+      await pages.register(myAppsSignInRoutes(signOnLinks), { prefix });
+    }
+    await pages.register(myAppsSignInCompletionRoutes(signOnLinks));
     // SAML 2.0 IdP (metadata, SSO endpoint, certificates): errors it can answer go to the SP as a SAML status.
     await pages.register(samlRoutes(saml, tenants));
     // `portico demo`: the demo application "Expenses", a SAML service provider of its own.

@@ -58,6 +58,7 @@ import {
 } from './applications.repository.js';
 import { applicationTemplates, findApplicationTemplate } from './gallery.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
+import { checkNewCertificates } from './verification-certificates.js';
 
 export interface ApplicationsDeps {
   db: Executor;
@@ -164,6 +165,11 @@ export class ApplicationsService {
       throw invalid('service_principal_names_limit', undefined, 'servicePrincipalNames');
     }
     validateAppRoles(sp.appRoles, before?.appRoles);
+    checkNewCertificates(
+      sp.samlSettings.verificationCertificates,
+      before?.samlSettings.verificationCertificates ?? [],
+      this.deps.clock.now(),
+    );
     await this.validateSelfService(tenantId, sp);
   }
 

@@ -38,7 +38,7 @@ export interface InvitationsDeps {
   newId: IdGenerator;
   audit: AuditService;
   access: Access;
-  policies: Pick<PoliciesService, 'invitationDomainDecision'>;
+  policies: Pick<PoliciesService, 'invitationDomainDecision' | 'invitationRedirectDecision'>;
   users: Pick<UsersService, 'findUser' | 'findUserByEmail' | 'findUsersByIds' | 'getUser' | 'insertInvitedUser' | 'saveUser'>;
   groupMembers: Pick<GroupMembersService, 'isDirectMember' | 'addMemberInTransaction'>;
   /** A new or reset guest joins the dynamic groups whose rule it satisfies (e.g. all guests). */
@@ -149,6 +149,12 @@ export class InvitationsService {
   private async checkDomain(tenantId: string, email: string): Promise<void> {
     const d = await this.deps.policies.invitationDomainDecision(tenantId, email);
     if (!d.allowed) throw invalid('invitation_domain_blocked', d.reason, 'invitedUserEmailAddress');
+  }
+
+  /** The redirect URL must be allowed by the tenant's `allowedRedirectHosts` (Portico's own URL always is). */
+  private async checkRedirect(tenantId: string, url: string): Promise<void> {
+    const d = await this.deps.policies.invitationRedirectDecision(tenantId, url, this.deps.config.publicUrl);
+    if (!d.allowed) throw invalid('invitation_redirect_not_allowed', d.reason, 'inviteRedirectUrl');
   }
 
   /** Per-tenant throttle on invitations (Graph: 150 requests per 5 seconds per tenant). */
@@ -363,6 +369,7 @@ export class InvitationsService {
     const tenant = await this.deps.tenants.getTenant(ctx.caller.tenantId);
     await this.authorizeInvite(ctx, tenant, body, opts);
     await this.checkDomain(tenant.id, body.invitedUserEmailAddress);
+    await this.checkRedirect(tenant.id, body.inviteRedirectUrl);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.inviteOnce(ctx, tenant, body, opts);

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../contracts/users.js';
+import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
@@ -24,13 +25,19 @@ export interface RedemptionContext {
   inviterName: string;
   inviterEmail: string | null;
   welcomeMessage: string | null;
+  /**
+   * Where the guest goes after redeeming: the invitation's `inviteRedirectUrl` while the tenant's
+   * `allowedRedirectHosts` still allow it, else My Apps.
+   */
+  destination: string;
 }
 
 export interface RedemptionsDeps {
   db: Executor;
+  config: Pick<Config, 'publicUrl'>;
   clock: Clock;
   audit: AuditService;
-  policies: Pick<PoliciesService, 'invitationDomainDecision'>;
+  policies: Pick<PoliciesService, 'invitationDomainDecision' | 'invitationRedirectDecision'>;
   users: Pick<UsersService, 'findUser' | 'markGuestAccepted'>;
   tenants: Pick<TenantsService, 'findTenant'>;
   /** The redeemed guest's dynamic groups are re-evaluated in the redemption's transaction. */
@@ -69,6 +76,9 @@ export class RedemptionsService {
     const user = tenant && (await this.deps.users.findUser(tenant.id, row.user_id));
     if (!tenant || !user) return undefined;
     const inviter = row.invited_by_user_id ? await this.deps.users.findUser(tenant.id, row.invited_by_user_id) : undefined;
+    const { publicUrl } = this.deps.config;
+    // The redirect host was allowed when the invitation was sent; the tenant may have narrowed the list since.
+    const redirect = await this.deps.policies.invitationRedirectDecision(tenant.id, row.invite_redirect_url, publicUrl);
     return {
       tenant,
       invitation: row,
@@ -76,6 +86,7 @@ export class RedemptionsService {
       inviterName: inviter?.displayName ?? (row.invited_by_app_id ? tenant.displayName : 'An administrator'),
       inviterEmail: inviter?.mail ?? null,
       welcomeMessage: row.message_body,
+      destination: redirect.allowed ? row.invite_redirect_url : `${publicUrl}/myapps`,
     };
   }
 
