@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { MAX_UPN_LENGTH } from '../contracts/users.js';
 import type { Config } from './config/index.js';
 import { createDb, type Database, migrateToLatest } from './db/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -9,6 +10,7 @@ import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId } from './http/errors.js';
+import { guardInput } from './http/input-guard.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   clientErrorHandler,
@@ -252,6 +254,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A path segment may be a user principal name, and a guest's is longer than Fastify's default 100.
+    routerOptions: { maxParamLength: MAX_UPN_LENGTH },
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
     rewriteUrl: (req) => rewriteAppIdAddressing(req.url ?? '/'),
     // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.
@@ -277,6 +281,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const crid = req.headers['client-request-id'];
     if (typeof crid === 'string' && crid.length <= 128) reply.header('client-request-id', crid);
   });
+  // NUL and unpaired surrogates in URLs and bodies are refused before any route (every surface).
+  guardInput(app);
   app.addHook('onClose', async () => {
     if (!opts.database) await database.destroy();
   });
