@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import { MAX_UPN_LENGTH } from '../contracts/users.js';
 import type { Config } from './config/index.js';
 import { createDb, type Database, migrateToLatest } from './db/index.js';
@@ -81,6 +82,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Observer of every route as it is registered (tests: the OpenAPI document covers them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where log lines go instead of standard output (tests read them). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -249,7 +252,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   const app = Fastify({
-    loggerInstance: createLogger(config) as FastifyBaseLogger,
+    loggerInstance: createLogger(config, opts.logDestination) as FastifyBaseLogger,
     genReqId: newRequestId,
     requestIdHeader: false,
     trustProxy: config.trustProxy,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import type { User } from '../../src/contracts/users.js';
 import { buildApp } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config/index.js';
@@ -66,7 +67,7 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${ran
  * PostgreSQL schema (dropped on close). No mocks: the same composition root as `portico serve`.
  */
 export async function buildTestApp(
-  opts: { clock?: Clock; env?: Record<string, string>; storage?: TestStorage } = {},
+  opts: { clock?: Clock; env?: Record<string, string>; storage?: TestStorage; logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const dir = opts.storage?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-test-'));
   const pgUrl = process.env.PORTICO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -82,7 +83,12 @@ export async function buildTestApp(
   };
   const config = loadConfig(env, dir);
   const database = await createDb(config, dialect === 'postgres' ? { pgSchema: schema, pgPoolMax: 5 } : {});
-  const app = await buildApp({ config, database, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await buildApp({
+    config,
+    database,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
+  });
   await app.ready();
   const { services } = app.portico;
   const tenant = app.portico.defaultTenant;

@@ -11,19 +11,33 @@ import { isStorableText, printable } from '../domain/text.js';
  * oidc-provider reads its own request bodies; the OAuth mount checks them (protocols/oidc/mount.ts).
  */
 
+/** A value met while walking a parsed request, with how it was reached (for the error's target). */
+interface Visit {
+  value: unknown;
+  key?: string;
+  parent?: Visit;
+}
+
+const pathOf = (v: Visit): string => {
+  const keys: string[] = [];
+  for (let at: Visit | undefined = v; at?.key !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+};
+
 /** Where in a parsed value the first unstorable text is (a property path, '' for the value itself). */
 export function unstorableTextAt(value: unknown): string | undefined {
-  // Iterative: a deeply nested JSON body must not exhaust the stack.
-  const pending: [unknown, string][] = [[value, '']];
+  // Iterative, and the path is only built for the culprit: a deeply nested JSON body costs no more
+  // than its size.
+  const pending: Visit[] = [{ value }];
   for (let next = pending.pop(); next; next = pending.pop()) {
-    const [v, path] = next;
+    const v = next.value;
     if (typeof v === 'string') {
-      if (!isStorableText(v)) return path;
+      if (!isStorableText(v)) return pathOf(next);
     } else if (typeof v === 'object' && v !== null) {
       for (const [key, child] of Object.entries(v)) {
-        const at = path ? `${path}.${key}` : key;
-        if (!isStorableText(key)) return at;
-        pending.push([child, at]);
+        const visit: Visit = { value: child, key, parent: next };
+        if (!isStorableText(key)) return pathOf(visit);
+        pending.push(visit);
       }
     }
   }
