@@ -68,6 +68,18 @@ function requireHttps(config: Config, req: FastifyRequest, path: string): void {
   );
 }
 
+/**
+ * oidc-provider's router leaves what it does not serve (a method an endpoint does not accept, a path
+ * below /oauth2/v2.0/ that is no endpoint) to Koa, whose answer is a plain-text "Not Found": the
+ * OAuth surface answers in RFC 6749 form instead.
+ */
+const unknownRouteAsOAuthError: Parameters<Provider['use']>[0] = async (ctx, next) => {
+  await next();
+  if (ctx.status !== 404 || ctx.body !== undefined) return;
+  ctx.body = { error: 'invalid_request', error_description: 'unrecognized route or not allowed method' };
+  ctx.status = 404;
+};
+
 export interface MountDeps {
   config: Config;
   tenants: TenantDirectory;
@@ -88,6 +100,7 @@ export function mountProvider(deps: MountDeps) {
   const callbackOf = (p: Provider): Handler => {
     let cb = callbacks.get(p);
     if (!cb) {
+      p.use(unknownRouteAsOAuthError);
       cb = p.callback() as unknown as Handler;
       callbacks.set(p, cb);
     }
