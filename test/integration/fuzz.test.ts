@@ -23,13 +23,12 @@ const params = { seed: SEED, numRuns: RUNS, verbose: 1 } as const;
 
 /** One character, biased towards the ones that break things. */
 const nastyChar = fc.oneof(
-  { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  // What databases refuse: NUL, and unpaired surrogates.
+  { weight: 2, arbitrary: fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff') },
   {
-    weight: 4,
+    weight: 3,
     arbitrary: fc.constantFrom(
-      '\u0000',
-      '\ud800',
-      '\udfff',
       '\u0001',
       '\u001b',
       '\u007f',
@@ -125,48 +124,67 @@ const pct = (s: string | Uint8Array) =>
     )
     .join('');
 
-/** A URL component: nasty text, or raw bytes that are not valid UTF-8. */
+/** A URL component: mostly short nasty text (so that it reaches the database), sometimes long, or invalid UTF-8. */
 const urlComponent = fc.oneof(
-  { weight: 5, arbitrary: nastyString.map(pct) },
+  { weight: 6, arbitrary: fc.string({ unit: nastyChar, maxLength: 16 }).map(pct) },
+  { weight: 2, arbitrary: nastyString.map(pct) },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 24 }).map(pct) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '%0', '%zz', '%c0%80', '%ed%a0%80', '%ff', '%00', '+', '%2F..%2F') },
+  { weight: 1, arbitrary: fc.constantFrom('%', '%0', '%zz', '%c0%80', '%ed%a0%80', '%ff', 'a%00b', '%00', '+', '%2F..%2F') },
 );
+
+/** Mostly a well-formed value (so that the request gets far), sometimes anything. */
+const mostly = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: nastyString });
 
 const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const PROPS = ['displayName', 'mail', 'userPrincipalName', 'id', 'accountEnabled', 'createdDateTime', 'userType', 'otherMails'];
 const filterExpr = fc.oneof(
-  nastyString,
-  fc
-    .tuple(
-      fc.oneof(fc.constantFrom(...PROPS), nastyString),
-      fc.constantFrom('eq', 'ne', 'ge', 'lt', 'in', 'startswith', 'any'),
-      nastyString,
-    )
-    .map(([p, op, v]) => {
-      if (op === 'startswith') return `startswith(${p},${quoted(v)})`;
-      if (op === 'in') return `${p} in (${quoted(v)},'x')`;
-      if (op === 'any') return `${p}/any(m:m eq ${quoted(v)})`;
-      return `${p} ${op} ${quoted(v)}`;
-    }),
+  { weight: 1, arbitrary: nastyString },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        mostly(fc.constantFrom(...PROPS)),
+        fc.constantFrom('eq', 'ne', 'ge', 'lt', 'in', 'startswith', 'any'),
+        fc.string({ unit: nastyChar, maxLength: 16 }),
+      )
+      .map(([p, op, v]) => {
+        if (op === 'startswith') return `startswith(${p},${quoted(v)})`;
+        if (op === 'in') return `${p} in (${quoted(v)},'x')`;
+        if (op === 'any') return `${p}/any(m:m eq ${quoted(v)})`;
+        return `${p} ${op} ${quoted(v)}`;
+      }),
+  },
 );
 
-/** OData query options of a collection request (some structured, some arbitrary). */
-const queryOptions = fc.record(
-  {
-    $filter: filterExpr,
-    $select: fc.oneof(fc.constantFrom('id,displayName', 'mail', '*'), nastyString),
-    $top: fc.oneof(fc.integer({ min: -5, max: 2000 }).map(String), nastyString),
-    $orderby: fc.oneof(fc.constantFrom('displayName', 'displayName desc', 'createdDateTime asc'), nastyString),
-    $search: fc.oneof(
-      nastyString.map((s) => `"displayName:${s}"`),
-      nastyString,
+/** Present with probability `p` (else left out of the request). */
+const sometimes = <T>(arb: fc.Arbitrary<T>, p: number) =>
+  fc.oneof(
+    { weight: Math.round(p * 20), arbitrary: arb },
+    { weight: 20 - Math.round(p * 20), arbitrary: fc.constant(undefined) },
+  );
+
+/**
+ * OData query options of a collection request: a few options (so that the request is not refused
+ * for the option least likely to be valid), mostly well-formed around a nasty value.
+ */
+const queryOptions = fc
+  .record({
+    $filter: sometimes(filterExpr, 0.7),
+    $select: sometimes(mostly(fc.constantFrom('id,displayName', 'displayName', 'id')), 0.25),
+    $top: sometimes(mostly(fc.integer({ min: 1, max: 999 }).map(String)), 0.25),
+    $orderby: sometimes(mostly(fc.constantFrom('displayName', 'displayName desc')), 0.2),
+    $search: sometimes(
+      fc.oneof(
+        fc.string({ unit: nastyChar, maxLength: 16 }).map((s) => `"displayName:${s}"`),
+        nastyString,
+      ),
+      0.25,
     ),
-    $skiptoken: fc.oneof(nastyString, fc.base64String({ maxLength: 80 })),
-    $count: fc.oneof(fc.constantFrom('true', 'false'), nastyString),
-    $expand: nastyString,
-  },
-  { requiredKeys: [] },
-);
+    $skiptoken: sometimes(fc.oneof(nastyString, fc.base64String({ maxLength: 80 })), 0.1),
+    $count: sometimes(mostly(fc.constantFrom('true', 'false')), 0.2),
+    $expand: sometimes(nastyString, 0.05),
+  })
+  .map((q) => Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)));
 
 // ---------------------------------------------------------------------------------------------------
 // The surfaces' error forms
@@ -378,16 +396,20 @@ describe('fuzz: OData query options and path segments', () => {
       '/v1.0/servicePrincipals',
       '/v1.0/auditLogs/directoryAudits',
       '/v1.0/applicationTemplates',
-      '/v1.0/directoryRoles',
+      '/v1.0/roleManagement/directory/roleAssignments',
+      '/v1.0/servicePrincipals/{sp}/appRoleAssignedTo',
       '/v1.0/devMailbox/messages',
     ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...collections, `/v1.0/groups/${'{group}'}/members`, `/v1.0/users/${'{user}'}/memberOf`),
         queryOptions,
-        fc.boolean(),
+        // ConsistencyLevel: eventual ($search and $count need it), mostly sent.
+        fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
         async (path, options, eventual) => {
-          const url = `${path.replace('{group}', target.groupId).replace('{user}', target.userId)}?${Object.entries(options)
+          const url = `${path.replace('{group}', target.groupId).replace('{user}', target.userId).replace('{sp}', target.spId)}?${Object.entries(
+            options,
+          )
             .map(([k, v]) => `${k}=${pct(v)}`)
             .join('&')}`;
           const res = await t.app.inject({
@@ -415,7 +437,9 @@ describe('fuzz: OData query options and path segments', () => {
       "/v1.0/servicePrincipals(appId='{}')",
       '/v1.0/servicePrincipals/{}/appRoleAssignedTo',
       '/v1.0/invitations/{}',
-      '/v1.0/directoryRoles/{}',
+      '/v1.0/roleManagement/directory/roleAssignments/{}',
+      '/v1.0/applicationTemplates/{}',
+      '/v1.0/devMailbox/messages/{}',
       '/v1.0/auditLogs/directoryAudits/{}',
       '/v1.0/{}',
     ];
