@@ -293,6 +293,23 @@ describe('OAuth surface (oidc-provider)', () => {
     expect(tooLarge.json()).toMatchObject({ error: 'invalid_request' });
   });
 
+  it('a path or method oidc-provider does not serve is RFC 6749 JSON too, not plain text', async () => {
+    for (const [method, url] of [
+      ['GET', '/oauth2/v2.0/nothing-here'],
+      ['POST', '/oauth2/v2.0/logout'],
+    ] as const) {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: '',
+      });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.json()).toMatchObject({ error: 'invalid_request' });
+    }
+  });
+
   it("the authorization endpoint's error page shows the request id", async () => {
     const res = await t.app.inject({
       method: 'GET',
