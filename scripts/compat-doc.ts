@@ -17,12 +17,14 @@ export type OpenApiPaths = Record<string, Record<string, Operation>>;
 
 /** "METHOD /v1.0/path" (OpenAPI path syntax) → what is partial about it. */
 export const PARTIAL: Record<string, string> = {
-  'GET /v1.0/users': '`$search` on displayName, mail, userPrincipalName, givenName, surname only; see docs/api.md for `$filter` operators.',
+  'GET /v1.0/users':
+    '`$search` on displayName, mail, userPrincipalName, givenName, surname only; see docs/api.md for `$filter` operators.',
   'GET /v1.0/groups': '`$search` on displayName, description, mail, mailNickname only.',
   'POST /v1.0/groups': 'Security groups and Microsoft 365 groups as directory objects (no mailbox, team or site).',
   'POST /v1.0/invitations':
     'invitedUserMessageInfo: customizedMessageBody and ccRecipients (first one); messageLanguage is accepted and not used.',
-  'POST /v1.0/servicePrincipals': 'Enterprise applications are created as service principals directly (Portico extension: `applicationTemplateId`).',
+  'POST /v1.0/servicePrincipals':
+    'Enterprise applications are created as service principals directly (Portico extension: `applicationTemplateId`).',
 };
 
 /** Graph endpoints that scripts and tools commonly call and Portico does not serve (with why). */
@@ -70,7 +72,11 @@ export function renderCompatibility(paths: OpenApiPaths, clients: string): strin
       });
     }
   }
-  rows.sort((a, b) => a.path.localeCompare(b.path) || METHODS.indexOf(a.method.toLowerCase() as never) - METHODS.indexOf(b.method.toLowerCase() as never));
+  rows.sort(
+    (a, b) =>
+      a.path.localeCompare(b.path) ||
+      METHODS.indexOf(a.method.toLowerCase() as never) - METHODS.indexOf(b.method.toLowerCase() as never),
+  );
   const byArea = new Map<string, typeof rows>();
   for (const r of rows) {
     const area = r.path.split('/')[2] ?? '';
@@ -113,9 +119,15 @@ export const CLIENTS = path.join(root, 'docs', 'compatibility-clients.md');
 
 /** Builds the app on a throwaway SQLite file and returns its OpenAPI paths. */
 export async function servedPaths(): Promise<OpenApiPaths> {
-  const [{ buildApp }, { loadConfig }] = await Promise.all([import('../src/server/app.js'), import('../src/server/config/index.js')]);
+  const [{ buildApp }, { loadConfig }] = await Promise.all([
+    import('../src/server/app.js'),
+    import('../src/server/config/index.js'),
+  ]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-compat-'));
-  const config = loadConfig({ PORTICO_DATA_DIR: dir, PORTICO_PUBLIC_URL: 'https://portico.contoso.test', PORTICO_LOG_LEVEL: 'silent' }, dir);
+  const config = loadConfig(
+    { PORTICO_DATA_DIR: dir, PORTICO_PUBLIC_URL: 'https://portico.contoso.test', PORTICO_LOG_LEVEL: 'silent' },
+    dir,
+  );
   const app = await buildApp({ config });
   try {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });

@@ -380,6 +380,16 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The request was not received in time.',
   },
+  request_text_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The request contains a NUL character or text that is not valid Unicode.',
+  },
+  https_required: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This address is served over https only: the request did not arrive over https.',
+  },
   sign_on_application_not_found: {
     status: 404,
     graphCode: 'Request_ResourceNotFound',

@@ -34,6 +34,16 @@ export interface User {
 
 const UPN = /^[A-Za-z0-9!$%&'*+/=?^_`{|}~.-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
+/**
+ * The longest user principal name Portico creates: a guest's `<address with @ as _>#EXT#@<initial
+ * domain>`, from an address of up to 254 characters and a domain of up to 253. Member UPNs keep
+ * Entra's limit of 113 (below); lookups by UPN accept every UPN Portico may have created.
+ */
+export const MAX_UPN_LENGTH = 254 + '#EXT#@'.length + 253;
+
+/** An object id, or for users also a user principal name, as a path segment (`/users/{id | userPrincipalName}`). */
+export const objectKey = z.string().min(1).max(MAX_UPN_LENGTH);
+
 export const userPrincipalName = z
   .string()
   .trim()

@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { MAX_UPN_LENGTH } from '../contracts/users.js';
 import type { Config } from './config/index.js';
 import { createDb, type Database, migrateToLatest } from './db/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -12,6 +13,7 @@ import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { guardInput } from './http/input-guard.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   clientErrorHandler,
@@ -305,6 +307,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A path segment may be a user principal name, and a guest's is longer than Fastify's default 100.
+    routerOptions: { maxParamLength: MAX_UPN_LENGTH },
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
     rewriteUrl: (req) => rewriteAppIdAddressing(req.url ?? '/'),
     // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.
@@ -343,6 +347,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (QUIET_PATHS.test(req.url)) return;
     req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   });
+  // NUL and unpaired surrogates in URLs and bodies are refused before any route (every surface).
+  guardInput(app);
   app.addHook('onClose', async () => {
     if (!opts.database) await database.destroy();
   });

@@ -140,8 +140,9 @@ describe('Graph surface (/v1.0): error.code is Graph’s, details[0].code the ca
     });
     expectEnvelope(huge, 413, 'Request_BadRequest', 'payload_too_large');
 
-    // A path segment longer than the router accepts is refused before any route (frameworkErrors).
-    const long = await t.app.inject({ method: 'GET', url: `/v1.0/users/${'a'.repeat(300)}`, headers });
+    // A path segment longer than the router accepts (longer than any user principal name) is refused
+    // before any route (frameworkErrors).
+    const long = await t.app.inject({ method: 'GET', url: `/v1.0/users/${'a'.repeat(600)}`, headers });
     expectEnvelope(long, 414, 'Request_BadRequest', 'request_uri_too_long');
   });
 });
@@ -192,6 +193,19 @@ describe("requests Node's HTTP parser refuses (real socket)", () => {
   it('headers over the size limit: 431 request_headers_too_large', async () => {
     const r = await rawRequest(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
     expectRawEnvelope(r, 431, 'request_headers_too_large');
+  });
+
+  it('whatever the path: a huge authorization request or sign-in URL gets the same envelope, never Fastify’s', async () => {
+    for (const path of [`/oauth2/v2.0/authorize?state=${'s'.repeat(20_000)}`, `/login/${'u'.repeat(20_000)}`]) {
+      const r = await rawRequest(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+      expectRawEnvelope(r, 414, 'request_uri_too_long');
+      expect(r.body).not.toMatch(/"statusCode"/);
+    }
+  });
+
+  it('a malformed request: 400 request_invalid', async () => {
+    const r = await rawRequest('GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: nope\r\n\r\n');
+    expectRawEnvelope(r, 400, 'request_invalid');
   });
 });
 
@@ -277,6 +291,23 @@ describe('OAuth surface (oidc-provider)', () => {
     });
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('a path or method oidc-provider does not serve is RFC 6749 JSON too, not plain text', async () => {
+    for (const [method, url] of [
+      ['GET', '/oauth2/v2.0/nothing-here'],
+      ['POST', '/oauth2/v2.0/logout'],
+    ] as const) {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: '',
+      });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.json()).toMatchObject({ error: 'invalid_request' });
+    }
   });
 
   it("the authorization endpoint's error page shows the request id", async () => {

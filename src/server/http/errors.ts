@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { type ErrorCode, errorCatalogue, type GraphErrorBody } from '../../contracts/errors.js';
+import { isRefusedText } from '../db/errors.js';
 import { DomainError } from '../domain/errors.js';
 
 /**
@@ -76,6 +77,8 @@ export function classifyError(err: unknown): ClassifiedError {
     };
   }
   if (err instanceof ZodError) return catalogued('request_invalid', `Invalid request: ${zodMessage(err.issues)}`);
+  // Text the database refused (a NUL the input guard did not see): the request's fault, not ours.
+  if (isRefusedText(err)) return catalogued('request_text_invalid');
   const fe = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
   if (typeof err === 'object' && err !== null) {
     if (fe.code === 'FST_ERR_VALIDATION' || Array.isArray(fe.validation)) return validationError(fe);
@@ -95,7 +98,9 @@ export function classifyError(err: unknown): ClassifiedError {
 /** Logs what deserves it: unexpected errors with their stack, expected 5xx as warnings. */
 export function logClassified(req: FastifyRequest, err: unknown, c: ClassifiedError): void {
   if (!c.expected) req.log.error({ err, reqId: req.id }, 'unhandled error');
-  else if (c.status >= 500) req.log.warn({ err: c.message, code: c.code }, 'service error');
+  else if (c.code === 'request_text_invalid' && !(err instanceof DomainError)) {
+    req.log.warn({ err, reqId: req.id }, 'the database refused text of the request: an input check is missing');
+  } else if (c.status >= 500) req.log.warn({ err: c.message, code: c.code }, 'service error');
 }
 
 const graphDate = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');

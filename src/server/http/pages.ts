@@ -65,6 +65,8 @@ const PAGE_MESSAGES: Partial<Record<string, string>> = {
   request_body_malformed: 'The form could not be read. Go back and try again.',
   request_body_invalid: 'The form could not be read. Go back and try again.',
   payload_too_large: 'The form you sent is too large.',
+  request_text_invalid:
+    'What you entered or the link you opened contains characters that are not allowed, such as a NUL character. Go back, check it and try again.',
   internal_error: 'Something went wrong on our side. Try again later; if it keeps happening, quote the request id below.',
 };
 

@@ -10,6 +10,7 @@ import {
   updateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
+import { objectKey } from '../../../contracts/users.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
@@ -18,6 +19,8 @@ import { applicationTemplatesResource, appRoleAssignmentsResource, servicePrinci
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
+/** A user (by id or user principal name) or a group. */
+const principalParam = z.object({ id: objectKey });
 const ownerParams = z.object({ id: key, ownerId: key });
 const assignmentParams = z.object({ id: key, assignmentId: key });
 
@@ -207,7 +210,7 @@ function assignmentRoutes(app: GraphApp): void {
   for (const p of principals) {
     app.get(
       `/${p.segment}/:id/appRoleAssignments`,
-      { schema: { tags: [p.segment], summary: `List the app role assignments of a ${p.kind}`, params: idParam } },
+      { schema: { tags: [p.segment], summary: `List the app role assignments of a ${p.kind}`, params: principalParam } },
       async (req, reply) => {
         const q = parse(req, appRoleAssignmentsResource);
         const page = await p.list.call(appRoleAssignments, req.ctx, req.params.id, q);
@@ -220,7 +223,7 @@ function assignmentRoutes(app: GraphApp): void {
         schema: {
           tags: [p.segment],
           summary: `Assign a ${p.kind} to an enterprise application`,
-          params: idParam,
+          params: principalParam,
           body: appRoleAssignmentBody,
         },
       },

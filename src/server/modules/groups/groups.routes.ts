@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { odataRef } from '../../../contracts/common.js';
 import { createGroupBody, type DirectoryObject, updateGroupBody } from '../../../contracts/groups.js';
+import { objectKey } from '../../../contracts/users.js';
 import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
 import type { Relationship, UserRelationship } from './group-members.service.js';
@@ -10,6 +11,8 @@ import { directoryObjectsResource, groupsResource } from './groups.query.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
+/** A user by id or user principal name. */
+const userParam = z.object({ id: objectKey });
 const memberParams = z.object({ id: key, memberId: key });
 const ownerParams = z.object({ id: key, ownerId: key });
 
@@ -122,7 +125,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     ['ownedObjects', 'Directory objects the user owns'],
   ];
   for (const [rel, summary] of userRelationships) {
-    app.get(`/users/:id/${rel}`, { schema: { tags: ['users'], summary, params: idParam } }, async (req, reply) => {
+    app.get(`/users/:id/${rel}`, { schema: { tags: ['users'], summary, params: userParam } }, async (req, reply) => {
       const q = parse(req, groupsResource);
       return sendObjects(req, reply, await groupMembers.listUserRelationship(req.ctx, req.params.id, rel, q), q);
     });

@@ -3,12 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { displayString } from '../../../contracts/common.js';
 import { invitationBody, invitedEmailAddress, WELCOME_MESSAGE_MAX } from '../../../contracts/invitations.js';
+import { objectKey } from '../../../contracts/users.js';
 import { sendCollection, sendEntity } from '../../http/graph.js';
 import { parseODataQuery } from '../../odata/query.js';
 import { escapeHtml } from '../../platform/html.js';
 import { usersResource } from '../users/users.query.js';
 
-const idParam = z.object({ id: z.string().min(1).max(256) });
+const idParam = z.object({ id: objectKey });
 
 /** My Groups "Add members": pick a directory user, or type an e-mail address (+ welcome message). */
 export const myGroupsAddBody = z.union([

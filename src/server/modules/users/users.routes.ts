@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createUserBody, updateUserBody } from '../../../contracts/users.js';
+import { createUserBody, objectKey, updateUserBody } from '../../../contracts/users.js';
 import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 
-const idParam = z.object({ id: z.string().min(1).max(256) });
+const idParam = z.object({ id: objectKey });
 
 export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();

@@ -1,5 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Executor } from '../../db/index.js';
+import { isStorableText } from '../../domain/text.js';
 import {
   consumePayload,
   deleteExpiredPayloads,
@@ -54,6 +55,8 @@ export class KyselyOidcAdapter implements Adapter {
   }
 
   private async findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+    // Nothing stored has such an id, and PostgreSQL would refuse to compare it (domain/text.ts).
+    if (!isStorableText(value)) return undefined;
     const row = await findPayloadRow(this.db, this.model, column, value);
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date().toISOString()) return undefined;
@@ -63,7 +66,7 @@ export class KyselyOidcAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    if (this.name === 'Client') return this.clients(id);
+    if (this.name === 'Client') return isStorableText(id) ? this.clients(id) : undefined;
     return this.findWhere('id', id);
   }
 

@@ -2,6 +2,8 @@ import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import * as querystring from 'node:querystring';
 import { DomainError } from '../../domain/errors.js';
+import { isStorableText, printable } from '../../domain/text.js';
+import { unstorableTextAt } from '../../http/input-guard.js';
 
 /**
  * Client secrets stored hashed, with oidc-provider's ordinary client authentication.
@@ -104,23 +106,44 @@ function replayWithBody(original: IncomingMessage, body: Buffer, headers: Incomi
 
 const isForm = (req: IncomingMessage) => /^application\/x-www-form-urlencoded\b/i.test(String(req.headers['content-type'] ?? ''));
 
+/** How an endpoint that authenticates clients checks a presented secret (clients.ts). */
+interface ClientSecretCheck {
+  verify(clientId: string, secret: string): Promise<boolean>;
+  marker(clientId: string): string;
+}
+
+/** The client id and secret of a Basic header, decoded as oidc-provider decodes them. */
+function basicParts(authorization: string | undefined): string[] {
+  const m = /^basic\s+([A-Za-z0-9+/]+={0,2})$/i.exec(authorization?.trim() ?? '');
+  if (!m?.[1]) return [];
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? [] : [decoded.slice(0, i), decoded.slice(i + 1)].map((p) => decodeBasicPart(p) ?? '');
+}
+
+const refused = (target: string) => new DomainError('request_text_invalid', undefined, { target: printable(target) });
+
 /**
- * For a POST to a client-authenticating endpoint: the request oidc-provider should see, with a
- * presented secret that matches a stored hash replaced by the client's marker. Other requests are
- * returned untouched (their body still unread).
+ * The request oidc-provider should see. A POSTed form is read here, before oidc-provider reads it:
+ * text no client legitimately sends (a NUL character, an unpaired surrogate: domain/text.ts) in the
+ * form or in Basic credentials is refused (`request_text_invalid`), as the input guard refuses it
+ * in URLs. With `clientSecret` (the endpoints that authenticate clients), a presented secret that
+ * matches a stored hash is replaced by the client's marker. Requests without a form are returned
+ * untouched (their body still unread).
  */
-export async function withVerifiedClientSecret(
-  req: IncomingMessage,
-  verify: (clientId: string, secret: string) => Promise<boolean>,
-  marker: (clientId: string) => string,
-): Promise<IncomingMessage> {
+export async function checkedProviderRequest(req: IncomingMessage, clientSecret?: ClientSecretCheck): Promise<IncomingMessage> {
+  const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+  if (!basicParts(authorization).every(isStorableText)) throw refused('authorization');
   if (req.method !== 'POST' || !isForm(req)) return req;
   const raw = await readBody(req, MAX_FORM_BODY_BYTES);
   const body = querystring.parse(raw.toString('utf8'));
-  const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-  const presented = presentedSecret(authorization, body);
-  if (!presented || !(await verify(presented.clientId, presented.secret))) return replayWithBody(req, raw, req.headers);
-  const value = marker(presented.clientId);
+  const unstorable = unstorableTextAt(body);
+  if (unstorable !== undefined) throw refused(unstorable);
+  const presented = clientSecret && presentedSecret(authorization, body);
+  if (!clientSecret || !presented || !(await clientSecret.verify(presented.clientId, presented.secret))) {
+    return replayWithBody(req, raw, req.headers);
+  }
+  const value = clientSecret.marker(presented.clientId);
   if (presented.via.kind === 'basic') {
     const basic = Buffer.from(`${presented.via.encodedId}:${value}`, 'utf8').toString('base64');
     return replayWithBody(req, raw, { ...req.headers, authorization: `Basic ${basic}` });

@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from '../../config/index.js';
+import { DomainError } from '../../domain/errors.js';
 import { type TenantDirectory, tenantOfRoute } from '../../http/tenant.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { graphResource } from '../../platform/urls.js';
-import { withVerifiedClientSecret } from './client-auth.js';
+import { checkedProviderRequest } from './client-auth.js';
 import type { ClientDirectory } from './clients.js';
 import { CLIENT_AUTH_ROUTES, GRAPH_DELEGATED_SCOPES, issuerPath, OIDC_ROUTES, tenantPrefix } from './constants.js';
 import type { OidcProviders } from './provider.js';
@@ -47,6 +48,38 @@ export function entraCompatibleAuthorizationRequest(pathAndQuery: string, graph:
   return `${pathAndQuery.slice(0, q)}?${params.toString()}`;
 }
 
+/**
+ * Behind a trusted proxy with an https public URL, oidc-provider marks its cookies Secure, and Koa
+ * refuses (with a 500) to set them on a request it does not see as https: one without
+ * `X-Forwarded-Proto: https` (its first value, as Koa reads it). Such a request did not come
+ * through the proxy over https, or the proxy does not send the header: the endpoints that set
+ * cookies (authorization, logout) refuse it plainly instead. Secure cookies are never sent over
+ * what may be plain http.
+ */
+function requireHttps(config: Config, req: FastifyRequest, path: string): void {
+  if (!config.trustProxy || !config.publicUrl.startsWith('https://')) return;
+  if (!path.startsWith(OIDC_ROUTES.authorization) && !path.startsWith(OIDC_ROUTES.end_session)) return;
+  const forwarded = req.headers['x-forwarded-proto'];
+  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  if (proto === 'https') return;
+  throw new DomainError(
+    'https_required',
+    `This address is served over https only (${config.publicUrl}), and this request did not arrive over https: the trusted reverse proxy must send X-Forwarded-Proto: https.`,
+  );
+}
+
+/**
+ * oidc-provider's router leaves what it does not serve (a method an endpoint does not accept, a path
+ * below /oauth2/v2.0/ that is no endpoint) to Koa, whose answer is a plain-text "Not Found": the
+ * OAuth surface answers in RFC 6749 form instead.
+ */
+const unknownRouteAsOAuthError: Parameters<Provider['use']>[0] = async (ctx, next) => {
+  await next();
+  if (ctx.status !== 404 || ctx.body !== undefined) return;
+  ctx.body = { error: 'invalid_request', error_description: 'unrecognized route or not allowed method' };
+  ctx.status = 404;
+};
+
 export interface MountDeps {
   config: Config;
   tenants: TenantDirectory;
@@ -57,8 +90,9 @@ export interface MountDeps {
 /**
  * Mounts the token issuer in a Fastify scope: oidc-provider per tenant (default tenant at the
  * root, others under `/<tenantId>`). oidc-provider reads its own request bodies, so the scope
- * leaves the stream untouched (its only content-type parser reads nothing); for the endpoints that
- * authenticate clients the body is read first to check hashed client secrets (client-auth.ts).
+ * leaves the stream untouched (its only content-type parser reads nothing); a posted form is read
+ * first, to refuse text that cannot be stored and, for the endpoints that authenticate clients, to
+ * check hashed client secrets (client-auth.ts).
  */
 export function mountProvider(deps: MountDeps) {
   const { config, tenants, providers, clients } = deps;
@@ -66,6 +100,7 @@ export function mountProvider(deps: MountDeps) {
   const callbackOf = (p: Provider): Handler => {
     let cb = callbacks.get(p);
     if (!cb) {
+      p.use(unknownRouteAsOAuthError);
       cb = p.callback() as unknown as Handler;
       callbacks.set(p, cb);
     }
@@ -80,15 +115,15 @@ export function mountProvider(deps: MountDeps) {
     // Present the request to oidc-provider as mounted at the issuer's path: `url` relative to the
     // issuer, `originalUrl` the full path (oidc-provider derives its mount path from the two).
     const rest = entraCompatibleAuthorizationRequest(url.slice(prefix.length), graphResource(config));
+    requireHttps(config, req, rest);
     req.raw.url = rest;
     (req.raw as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath(config, tenant)}${rest}`;
-    const incoming = CLIENT_AUTH_ROUTES.has(rest.split('?')[0] ?? '')
-      ? await withVerifiedClientSecret(
-          req.raw,
-          (clientId, secret) => clients.verifySecret(tenant, clientId, secret),
-          clients.secretMarker,
-        )
-      : req.raw;
+    const incoming = await checkedProviderRequest(
+      req.raw,
+      CLIENT_AUTH_ROUTES.has(rest.split('?')[0] ?? '')
+        ? { verify: (clientId, secret) => clients.verifySecret(tenant, clientId, secret), marker: clients.secretMarker }
+        : undefined,
+    );
     // The response leaves Fastify here: the headers every response carries go on it directly.
     reply.raw.setHeader('request-id', String(req.id));
     const crid = req.headers['client-request-id'];

@@ -13,6 +13,7 @@ import type { RateLimiter } from '../../platform/rate-limit.js';
 import { APP_ACCESS_PROMPT, issuerPath } from './constants.js';
 import { type GuestSignInDeps, isRedeemInteraction, showRedeem, submitGuestStep } from './guest-signin.js';
 import { finishLogin, grantFor, interactionToken, loadInteraction, sameToken } from './interaction.js';
+import { SESSION_ACCOUNT_UNAVAILABLE, SESSION_ENDED_MESSAGE } from './policy.js';
 
 export const SIGNIN_MESSAGES = {
   incorrect: 'Incorrect user name or password.',
@@ -113,6 +114,7 @@ export async function showSignIn(
     csrf: interactionToken(deps.csrfKey, tenant, uid),
     login: typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : '',
     clientName: String(client?.clientName ?? interaction.params.client_id ?? ''),
+    ...(interaction.prompt.reasons.includes(SESSION_ACCOUNT_UNAVAILABLE) ? { error: SESSION_ENDED_MESSAGE } : {}),
   });
 }
 
