@@ -83,6 +83,10 @@ ${header(o)}
   );
 }
 
+/** The failure counter a password attempt counts against: the account's, else the typed name's. */
+const failureKey = (tenant: Tenant, login: string, userId: string | undefined) =>
+  userId ? `signin:account:${tenant.id}:${userId}` : `signin:name:${tenant.id}:${login.normalize('NFKC').toLowerCase()}`;
+
 /**
  * GET <issuer>/login/:uid — silent consent when the user is already signed in; the redemption
  * pages for an interaction started by a redeem link; otherwise the sign-in form (step 1).
@@ -167,7 +171,10 @@ export async function submitSignIn(
   if (!login || !password) return form(400, 'Enter your user name and password.');
 
   const limits = deps.config.signInMaxFailures;
-  const accountKey = `signin:account:${tenant.id}:${login.toLowerCase()}`;
+  // Failures count against the account, whatever spelling of it was typed (UPN or mail, any case);
+  // names that are no account count per normalised name, so they are limited alike.
+  const found = await deps.users.findUserForSignIn(tenant.id, login);
+  const accountKey = failureKey(tenant, login, found?.user.id);
   const ipKey = `signin:ip:${req.ip}`;
   const [acct, ip] = await Promise.all([deps.limiter.peek(accountKey), deps.limiter.peek(ipKey)]);
   const blockedUntil = [
@@ -182,7 +189,6 @@ export async function submitSignIn(
     return messagePage(reply, 429, 'Too many attempts', SIGNIN_MESSAGES.tooMany(Math.ceil(seconds / 60)));
   }
 
-  const found = await deps.users.findUserForSignIn(tenant.id, login);
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
     await Promise.all([deps.limiter.hit(accountKey, limits.windowSeconds), deps.limiter.hit(ipKey, limits.windowSeconds)]);
