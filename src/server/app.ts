@@ -326,13 +326,12 @@ function createProtocols(p: {
   platform: Platform;
 }) {
   const { config, database, services, platform } = p;
-  const { applications, users, roles, clients, redemptions, redemption } = services;
+  const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
   const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
     findByAppId: (appId) => applications.findByAppId(appId),
     findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
     accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
-    roleIdsOf: (tenantId, userId) => roles.roleIdsOf(tenantId, userId),
     findUser: (tenantId, id) => users.findUser(tenantId, id),
   });
   const oidc = createOidc({

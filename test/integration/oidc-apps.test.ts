@@ -469,11 +469,17 @@ describe('assignment required', () => {
     expect(tokens.claims()?.groups).toEqual([]);
   });
 
-  it('a Global Administrator signs in regardless of assignment', async () => {
+  it('a Global Administrator is not exempt: unassigned, no code; assigned, signed in', async () => {
+    // Behaviour change (security issue, "Entra exempts nobody"): this test used to assert that a
+    // Global Administrator signs in regardless of assignment.
     const app = await createApp({ name: 'Admin tools' });
     const flow = await authorize(app);
-    const done = await passwordSignIn(flow.page, flow.b, t.admin.user.userPrincipalName);
-    const tokens = await flow.exchange(codeRedirect(app, done));
+    expectNoAccess(await passwordSignIn(flow.page, flow.b, t.admin.user.userPrincipalName), app);
+    const silent = await authorize(app, { b: flow.b, prompt: 'none' });
+    expect(new URL(silent.page.location ?? base).searchParams.get('error')).toBe('access_denied');
+    await assign(app, t.admin.user.id);
+    const ok = await authorize(app, { b: flow.b });
+    const tokens = await ok.exchange(codeRedirect(app, ok.page));
     expect(tokens.claims()?.oid).toBe(t.admin.user.id);
   });
 

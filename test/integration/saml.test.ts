@@ -235,6 +235,18 @@ describe('SAML 2.0 IdP', () => {
     expect(page.html).not.toContain('SAMLResponse');
   });
 
+  it('a Global Administrator who is not assigned is refused too (nobody is exempt)', async () => {
+    const { saml } = await serviceProvider(base, tid, app);
+    const page = await signInThrough(
+      browser(),
+      await saml.getAuthorizeUrlAsync('', undefined, {}),
+      t.admin.user.userPrincipalName,
+    );
+    expect(page.status).toBe(403);
+    expect(textOf(page.html)).toContain(`You don't have access to ${app.sp.displayName as string}`);
+    expect(page.html).not.toContain('SAMLResponse');
+  });
+
   it('assigned guest who redeemed signs in with the session of the redemption', async () => {
     const email = `guest.${n()}@fabrikam.example`;
     const inv = await invite(t, email);
