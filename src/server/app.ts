@@ -58,7 +58,13 @@ import { createMailer, type Mailer } from './platform/mailer.js';
 import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
-import { createOidc, type Oidc } from './protocols/oidc/index.js';
+import {
+  createOidc,
+  createRevokedGrants,
+  createSignInSessionStore,
+  type Oidc,
+  type RevokedGrants,
+} from './protocols/oidc/index.js';
 import { redemptionRoutes } from './protocols/oidc/redeem-link.routes.js';
 import {
   createCertificateStore,
@@ -122,7 +128,11 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const { access } = policies;
   const tenants = new TenantsService({ db, clock, newId, keys });
   const roles = new RolesService({ db, access });
-  const users = new UsersService({ db, clock, newId, audit, access, roles, tenants });
+  // The token issuer's record of revoked grants: users revoke sessions through it (a port), /v1.0
+  // and the OIDC adapter read and write it.
+  const revokedGrants = createRevokedGrants({ db, clock, accessTokenTtl: config.accessTokenTtl });
+  const signInSessions = createSignInSessionStore(revokedGrants);
+  const users = new UsersService({ db, clock, newId, audit, access, roles, tenants, signInSessions });
   const groupReferences = new GroupReferences({ db, audit, users, access });
   const groups = new GroupsService({ db, clock, newId, audit, access, policies, tenants, references: groupReferences });
   const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
@@ -178,6 +188,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   }
   return {
     keys,
+    revokedGrants,
     services: {
       devMailbox: bindMethods(new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined })),
       audit,
@@ -218,6 +229,8 @@ export interface Portico {
   newId: IdGenerator;
   keys: KeyStore;
   services: Services;
+  /** Grants whose (JWT) access tokens are revoked; /v1.0 asks it for every delegated token. */
+  revokedGrants: Pick<RevokedGrants, 'isRevoked'>;
   defaultTenant: Tenant;
   /** SMTP or the dev mailbox, per PORTICO_SMTP_URL. */
   mailer: Mailer;
@@ -243,7 +256,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
   const platform = await createPlatform(database, clock);
-  const { keys, services } = createServices(database, config, clock, newId, platform);
+  const { keys, revokedGrants, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   const app = Fastify({
@@ -270,7 +283,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: app.log,
     pollMs: config.outboxPollMs,
   });
-  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker });
+  app.decorate('portico', { config, database, clock, newId, keys, services, revokedGrants, defaultTenant, mailer, outboxWorker });
   app.decorateRequest('ctx', null as unknown as OperationContext);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
@@ -293,7 +306,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer.close();
   });
 
-  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform });
+  const protocols = createProtocols({
+    app,
+    config,
+    database,
+    clock,
+    newId,
+    keys,
+    services,
+    revokedGrants,
+    defaultTenant,
+    platform,
+  });
 
   useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
@@ -322,6 +346,7 @@ function createProtocols(p: {
   newId: IdGenerator;
   keys: KeyStore;
   services: Services;
+  revokedGrants: RevokedGrants;
   defaultTenant: Tenant;
   platform: Platform;
 }) {
@@ -343,6 +368,7 @@ function createProtocols(p: {
     clients: { automationClients: clients, applications },
     findUser: (tenantId, id) => users.findUser(tenantId, id),
     authorizeSignOn,
+    revokedGrants: p.revokedGrants,
     secrets: {
       cookieKey: platform.secrets.oidcCookieKey,
       pairwiseKey: platform.secrets.pairwiseKey,

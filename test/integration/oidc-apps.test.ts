@@ -419,6 +419,26 @@ describe('assignment required', () => {
     codeRedirect(app, ok.page);
   });
 
+  it('unassignment revokes: the refresh token and the access token stop working at once', async () => {
+    const app = await createApp({ name: 'Expenses', confidential: true });
+    const user = await t.createUser();
+    const assignment = (await assign(app, user.user.id)).json() as { id: string };
+    const flow = await authorize(app, { extra: { scope: 'openid profile email offline_access' } });
+    const tokens = await flow.exchange(codeRedirect(app, await passwordSignIn(flow.page, flow.b, user.user.userPrincipalName)));
+    const sub = String(tokens.claims()?.sub);
+    expect((await client.refreshTokenGrant(flow.cfg, tokens.refresh_token ?? '')).access_token).toBeTruthy();
+    expect((await client.fetchUserInfo(flow.cfg, tokens.access_token, sub)).sub).toBe(sub);
+
+    await admin('DELETE', `/servicePrincipals/${app.sp.id}/appRoleAssignedTo/${assignment.id}`);
+    const refused = await client.refreshTokenGrant(flow.cfg, tokens.refresh_token ?? '').catch((err: unknown) => err);
+    expect((refused as { error?: string }).error).toBe('invalid_grant');
+    const info = await client.fetchUserInfo(flow.cfg, tokens.access_token, sub).catch((err: unknown) => err);
+    expect(info).toBeInstanceOf(Error);
+    // And no new code either, silently or not.
+    const silent = await authorize(app, { b: flow.b, prompt: 'none' });
+    expect(new URL(silent.page.location ?? base).searchParams.get('error')).toBe('access_denied');
+  });
+
   it('an unassigned user signed in to the portal does not get in silently either', async () => {
     const app = await createApp({ name: 'Helpdesk' });
     const user = await t.createUser();

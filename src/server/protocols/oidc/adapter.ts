@@ -8,6 +8,7 @@ import {
   findPayloadRow,
   upsertPayload,
 } from './oidc.repository.js';
+import type { RevokedGrants } from './revocations.js';
 
 /** Looks up clients that are not static (automation clients, applications of the tenant), as oidc-provider metadata. */
 export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
@@ -22,6 +23,10 @@ let lastPurge = 0;
  * Times use the real clock, not the app's injected one: oidc-provider computes every expiry from
  * Date.now() itself, and the adapter must agree with it. Expired rows read as missing; they are
  * deleted opportunistically (at most every ten minutes per process) on writes.
+ *
+ * Each row carries the account it belongs to (`account_id`), so that everything a user holds can
+ * be revoked at once (revocations.ts); revoking a grant also records it, so that its access tokens
+ * (JWTs, never looked up) are refused too.
  */
 export class KyselyOidcAdapter implements Adapter {
   private readonly model: string;
@@ -31,6 +36,7 @@ export class KyselyOidcAdapter implements Adapter {
     tenantId: string,
     private readonly name: string,
     private readonly clients: ClientLookup,
+    private readonly revokedGrants: Pick<RevokedGrants, 'revokeNow'>,
   ) {
     this.model = `${tenantId}/${name}`;
   }
@@ -44,6 +50,7 @@ export class KyselyOidcAdapter implements Adapter {
       grant_id: payload.grantId ?? null,
       user_code: payload.userCode ?? null,
       uid: payload.uid ?? null,
+      account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
       expires_at: expiresIn ? new Date(now + expiresIn * 1000).toISOString() : null,
       consumed_at: null,
     });
@@ -91,7 +98,14 @@ export class KyselyOidcAdapter implements Adapter {
     return deletePayload(this.db, this.model, id);
   }
 
-  revokeByGrantId(grantId: string): Promise<void> {
-    return deletePayloadsOfGrant(this.db, this.model.slice(0, this.model.indexOf('/') + 1), grantId);
+  /**
+   * Revokes everything issued under a grant (oidc-provider calls it on code or refresh-token
+   * replay, on revocation and on sign-out): the grant is recorded as revoked first — so that its
+   * access tokens are refused even if the deletion fails — then its artefacts are deleted.
+   */
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const tenantPrefix = this.model.slice(0, this.model.indexOf('/') + 1);
+    await this.revokedGrants.revokeNow(tenantPrefix.slice(0, -1), [grantId]);
+    await deletePayloadsOfGrant(this.db, tenantPrefix, grantId);
   }
 }
