@@ -193,10 +193,10 @@ describe('sign-out and code replay', () => {
     expect((await me(other.tokens.access_token)).status).toBe(200);
   });
 
-  it('a replayed authorization code revokes the access and refresh tokens issued with it', async () => {
-    const { user } = await t.createUser();
+  /** Signs `login` in and stops at the client's callback: the code is not redeemed yet. */
+  async function codeFor(login: string) {
     const flow = await startAuthorization(t, OFFLINE);
-    let res = await submitCredentials(flow, user.userPrincipalName, PASSWORD);
+    let res = await submitCredentials(flow, login, PASSWORD);
     let location = flow.loginUrl;
     for (let i = 0; i < 6 && !location.includes('/auth/callback'); i++) {
       location = new URL(res.headers.get('location') ?? '', location).href;
@@ -209,6 +209,12 @@ describe('sign-out and code replay', () => {
         expectedState: flow.state,
         expectedNonce: flow.nonce,
       });
+    return { flow, redeem };
+  }
+
+  it('a replayed authorization code revokes the access and refresh tokens issued with it', async () => {
+    const { user } = await t.createUser();
+    const { flow, redeem } = await codeFor(user.userPrincipalName);
     const first = await redeem();
     expect((await me(first.access_token)).status).toBe(200);
     const replay = await redeem().catch((err: unknown) => err as { error?: string });
@@ -216,6 +222,19 @@ describe('sign-out and code replay', () => {
 
     expect(await me(first.access_token)).toEqual({ status: 401, code: 'InvalidAuthenticationToken' });
     expect(await refresh(flow, first.refresh_token)).toBe('invalid_grant');
+  });
+
+  it('concurrent redemptions of one code: exactly one gets tokens, and the replay revokes them', async () => {
+    const { user } = await t.createUser();
+    const { redeem } = await codeFor(user.userPrincipalName);
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => redeem()));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect((r.reason as { error?: string }).error).toBe('invalid_grant');
+    }
+    const tokens = (won[0] as PromiseFulfilledResult<client.TokenEndpointResponse>).value;
+    expect((await me(tokens.access_token)).status).toBe(401);
   });
 });
 

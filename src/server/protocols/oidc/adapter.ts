@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { Executor } from '../../db/index.js';
 import {
   consumePayload,
@@ -82,8 +82,17 @@ export class KyselyOidcAdapter implements Adapter {
     return this.findWhere('uid', uid);
   }
 
+  /**
+   * Consumes an authorization code or refresh token by one guarded statement. oidc-provider checks
+   * `consumed` on the artefact it read and then consumes it, so two concurrent redemptions could
+   * both pass its check: the one that loses here is a replay, answered like a later one —
+   * everything issued under the grant is revoked and the request fails with `invalid_grant`.
+   */
   async consume(id: string): Promise<void> {
-    await consumePayload(this.db, this.model, id, new Date().toISOString(), false);
+    if (await consumePayload(this.db, this.model, id, new Date().toISOString())) return;
+    const payload = await this.findWhere('id', id);
+    if (typeof payload?.grantId === 'string') await this.revokeByGrantId(payload.grantId);
+    throw new errors.InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'authorization code'} already consumed`);
   }
 
   /**
@@ -91,7 +100,7 @@ export class KyselyOidcAdapter implements Adapter {
    * single guarded statement, so two concurrent redemptions of one code cannot both succeed).
    */
   consumeOnce(id: string): Promise<boolean> {
-    return consumePayload(this.db, this.model, id, new Date().toISOString(), true);
+    return consumePayload(this.db, this.model, id, new Date().toISOString());
   }
 
   destroy(id: string): Promise<void> {

@@ -33,11 +33,15 @@ export function findPayloadRow(db: Executor, model: string, column: 'id' | 'uid'
     .executeTakeFirst();
 }
 
-/** Marks an artefact consumed; with `once`, only when it is not yet (true for the one caller that did). */
-export async function consumePayload(db: Executor, model: string, id: string, now: string, once: boolean): Promise<boolean> {
-  let q = db.updateTable('oidc_payloads').set({ consumed_at: now }).where('model', '=', model).where('id', '=', id);
-  if (once) q = q.where('consumed_at', 'is', null);
-  const r = await q.executeTakeFirst();
+/** Marks an artefact consumed when it is not yet: true for the one caller that did. */
+export async function consumePayload(db: Executor, model: string, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('oidc_payloads')
+    .set({ consumed_at: now })
+    .where('model', '=', model)
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
