@@ -5,8 +5,8 @@ import { APP_ACCESS_PROMPT } from './constants.js';
 
 /**
  * The default login and consent prompts — login also when the session's account was refused —
- * plus, between them, the application access check: after
- * sign-in (fresh or from an existing session, `prompt=none` included) a user who may not use the
+ * plus, between them, the application access check: after sign-in (fresh or from an existing
+ * session, `prompt=none` included) a user who may not use the
  * application (`authorizeSignOn`) never gets a code. With `prompt=none` the client receives
  * `error=access_denied`; otherwise the interaction page shows "You don't have access".
  */
