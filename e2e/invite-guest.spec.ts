@@ -2,8 +2,8 @@
  * The seed's main flow, literally: a group owner who holds Guest Inviter adds someone from outside
  * the organization to an Assigned group by e-mail address with a welcome message (My Apps → Groups →
  * Groups I own → the group → + → Add); the invitation e-mail (development mailbox) carries the
- * message; the guest, in a browser of their own, opens the link, accepts, proves the address with a
- * one-time passcode and lands signed in; the administrator sees the guest as Accepted and the audit
+ * message; the guest, in a browser of their own, opens the link, proves the address with a one-time
+ * passcode, then sees who invited them (with the message), accepts and lands signed in; the administrator sees the guest as Accepted and the audit
  * trail. Then the refusals the owner can meet in the same dialog.
  */
 import type { Browser, Page } from '@playwright/test';
@@ -84,13 +84,11 @@ test('an owner invites a guest from My Groups; the guest accepts with a one-time
   const guest = await stranger(browser);
   try {
     const redemption = new RedemptionPages(guest.page);
-    await test.step('the guest (another browser, not signed in) opens the link: Review permissions → Accept → Send code', async () => {
+    await test.step('the guest (another browser, not signed in) opens the link: Send code', async () => {
       await redemption.openLink(redeemUrl);
-      await expect(guest.page.getByText(`${owner.displayName}`, { exact: false }).first()).toBeVisible();
-      await expect(guest.page.locator('blockquote')).toHaveText(WELCOME);
-      await expect(guest.page.getByText(`invited you to access applications within ${ORGANIZATION}`)).toBeVisible();
-      await shot(guest.page, 'redeem-consent');
-      await redemption.accept();
+      // Nothing about the invitation before the mailbox is proven.
+      await expect(guest.page.locator('blockquote')).toHaveCount(0);
+      await expect(guest.page.getByText(`${owner.displayName}`, { exact: false })).toHaveCount(0);
       await redemption.sendCode();
       await expect(guest.page.getByRole('textbox', { name: 'Code' })).toBeVisible();
       await shot(guest.page, 'redeem-code');
@@ -105,8 +103,14 @@ test('an owner invites a guest from My Groups; the guest accepts with a one-time
       expect(code, `an 8-digit code in:\n${text}`).toMatch(/^\d{8}$/);
     });
 
-    await test.step('the guest enters the code and lands signed in, in My Apps', async () => {
+    await test.step('the guest enters the code, reviews who invited them and the message, accepts and lands in My Apps', async () => {
       await redemption.enterCode(code);
+      await expect(redemption.heading('Review permissions')).toBeVisible();
+      await expect(guest.page.getByText(`${owner.displayName}`, { exact: false }).first()).toBeVisible();
+      await expect(guest.page.locator('blockquote')).toHaveText(WELCOME);
+      await expect(guest.page.getByText(`invited you to access applications within ${ORGANIZATION}`)).toBeVisible();
+      await shot(guest.page, 'redeem-consent');
+      await redemption.accept();
       await guest.page.waitForURL((u) => u.pathname === '/myapps');
       await expect(new SignInPage(guest.page).userMenu).toBeVisible({ timeout: 20_000 });
       await expect(guest.page.getByRole('heading', { level: 1, name: 'My Apps' })).toBeVisible();

@@ -1,9 +1,10 @@
 import { expect, type Page } from '@playwright/test';
 
 /**
- * Portico's server-rendered invitation redemption (the guest's side): Review permissions → Accept →
- * Send code → Enter code → Sign in. A guest is never signed in before, so these pages are plain
- * HTML forms.
+ * Portico's server-rendered invitation redemption (the guest's side): Send code → Enter code →
+ * Sign in → Review permissions → Accept. The mailbox is proven before anything about the invitation
+ * (who invited, the welcome message) is shown. A guest is never signed in before, so these pages are
+ * plain HTML forms.
  */
 export class RedemptionPages {
   constructor(readonly page: Page) {}
@@ -14,11 +15,6 @@ export class RedemptionPages {
 
   async openLink(redeemUrl: string): Promise<void> {
     await this.page.goto(redeemUrl);
-    await expect(this.heading('Review permissions')).toBeVisible();
-  }
-
-  async accept(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Accept', exact: true }).click();
     await expect(this.heading('Send code')).toBeVisible();
   }
 
@@ -27,8 +23,14 @@ export class RedemptionPages {
     await expect(this.heading('Enter code')).toBeVisible();
   }
 
+  /** Enters the code; a pending invitation then asks for consent (Review permissions). */
   async enterCode(code: string): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Code' }).fill(code);
     await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+
+  async accept(): Promise<void> {
+    await expect(this.heading('Review permissions')).toBeVisible();
+    await this.page.getByRole('button', { name: 'Accept', exact: true }).click();
   }
 }

@@ -30,6 +30,13 @@ export interface User {
   /** Country or region (Graph `country`); membership rules can use it. */
   country: string | null;
   city: string | null;
+  /**
+   * Read-only. Refresh tokens, browser sessions and access tokens issued before this time are
+   * refused; set by POST /users/{id}/revokeSignInSessions, an administrator's password reset and
+   * disabling the account. Null when the user's sessions were never revoked (absent on objects that
+   * were not read back from the directory).
+   */
+  signInSessionsValidFromDateTime?: string | null;
 }
 
 const UPN = /^[A-Za-z0-9!$%&'*+/=?^_`{|}~.-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;

@@ -71,7 +71,13 @@ import { outboxBacklog } from './platform/outbox.js';
 import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
-import { createOidc, type Oidc } from './protocols/oidc/index.js';
+import {
+  createOidc,
+  createRevokedGrants,
+  createSignInSessionStore,
+  type Oidc,
+  type RevokedGrants,
+} from './protocols/oidc/index.js';
 import { createMyAppsSignIn, type MyAppsSignIn } from './protocols/oidc/myapps-sign-in.js';
 import { redemptionRoutes } from './protocols/oidc/redeem-link.routes.js';
 import {
@@ -139,7 +145,11 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const { access } = policies;
   const tenants = new TenantsService({ db, clock, newId, keys });
   const roles = new RolesService({ db, access });
-  const users = new UsersService({ db, clock, newId, audit, access, roles, tenants });
+  // The token issuer's record of revoked grants: users revoke sessions through it (a port), /v1.0
+  // and the OIDC adapter read and write it.
+  const revokedGrants = createRevokedGrants({ db, clock, accessTokenTtl: config.accessTokenTtl });
+  const signInSessions = createSignInSessionStore(revokedGrants);
+  const users = new UsersService({ db, clock, newId, audit, access, roles, tenants, signInSessions });
   const groupReferences = new GroupReferences({ db, audit, users, access });
   const dynamicMembership = new DynamicMembershipService({ clock, audit, users, tenants });
   const groups = new GroupsService({
@@ -222,6 +232,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   }
   return {
     keys,
+    revokedGrants,
     services: {
       devMailbox: bindMethods(new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined })),
       audit,
@@ -262,6 +273,8 @@ export interface Portico {
   newId: IdGenerator;
   keys: KeyStore;
   services: Services;
+  /** Grants whose (JWT) access tokens are revoked; /v1.0 asks it for every delegated token. */
+  revokedGrants: Pick<RevokedGrants, 'isRevoked'>;
   defaultTenant: Tenant;
   /** SMTP or the dev mailbox, per PORTICO_SMTP_URL. */
   mailer: Mailer;
@@ -292,7 +305,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
   const platform = await createPlatform(database, clock);
-  const { keys, services } = createServices(database, config, clock, newId, platform);
+  const { keys, revokedGrants, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
@@ -332,7 +345,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     pollMs: config.outboxPollMs,
     onOutcome: (outcome) => metrics.mailOutcome(outcome),
   });
-  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker, metrics });
+  app.decorate('portico', {
+    config,
+    database,
+    clock,
+    newId,
+    keys,
+    services,
+    revokedGrants,
+    defaultTenant,
+    mailer,
+    outboxWorker,
+    metrics,
+  });
   app.decorateRequest('ctx', null as unknown as OperationContext);
   // First hook: everything after it, adapters included, logs with the request id.
   app.addHook('onRequest', (req, _reply, done) => enterRequestScope(req.id, done));
@@ -365,7 +390,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer.close();
   });
 
-  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform, metrics });
+  const protocols = createProtocols({
+    app,
+    config,
+    database,
+    clock,
+    newId,
+    keys,
+    services,
+    revokedGrants,
+    defaultTenant,
+    platform,
+    metrics,
+  });
 
   useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
@@ -396,18 +433,18 @@ function createProtocols(p: {
   newId: IdGenerator;
   keys: KeyStore;
   services: Services;
+  revokedGrants: RevokedGrants;
   defaultTenant: Tenant;
   platform: Platform;
   metrics: Metrics;
 }) {
   const { config, database, services, platform } = p;
-  const { applications, users, roles, clients, redemptions, redemption } = services;
+  const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
   const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
     findByAppId: (appId) => applications.findByAppId(appId),
     findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
     accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
-    roleIdsOf: (tenantId, userId) => roles.roleIdsOf(tenantId, userId),
     findUser: (tenantId, id) => users.findUser(tenantId, id),
   });
   const oidc = createOidc({
@@ -420,6 +457,7 @@ function createProtocols(p: {
     findUser: (tenantId, id) => users.findUser(tenantId, id),
     authorizeSignOn,
     metrics: p.metrics,
+    revokedGrants: p.revokedGrants,
     secrets: {
       cookieKey: platform.secrets.oidcCookieKey,
       pairwiseKey: platform.secrets.pairwiseKey,

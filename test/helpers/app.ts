@@ -27,8 +27,11 @@ export interface TestApp {
   tenant: Tenant;
   /** A Global Administrator created for the test, with a delegated token. */
   admin: { user: User; token: string };
-  /** Signs a delegated access token for a user (same claims and key as the token endpoint). */
-  tokenFor(userId: string, tenant?: Tenant): Promise<string>;
+  /**
+   * Signs a delegated access token for a user (same claims and key as the token endpoint), issued
+   * now or at `opts.issuedAt`.
+   */
+  tokenFor(userId: string, tenant?: Tenant, opts?: { issuedAt?: Date }): Promise<string>;
   /** Signs an application (client-credentials) token for an automation client. */
   appToken(permissions: string[], tenant?: Tenant): Promise<string>;
   /** Creates a user (through the service, as the CLI would) and returns it with a token. */
@@ -99,7 +102,7 @@ export async function buildTestApp(
   const { services } = app.portico;
   const tenant = app.portico.defaultTenant;
 
-  const sign = async (tenantT: Tenant, claims: Record<string, unknown>, sub: string) => {
+  const sign = async (tenantT: Tenant, claims: Record<string, unknown>, sub: string, issuedAt?: Date) => {
     const [jwk] = await app.portico.keys.privateJwks(tenantT.id);
     if (!jwk) throw new Error('tenant has no signing key');
     const key = await importJWK(jwk as JWK, jwk.alg);
@@ -108,14 +111,14 @@ export async function buildTestApp(
       .setIssuer(issuerUrl(config, tenantT))
       .setAudience(graphResource(config))
       .setSubject(sub)
-      .setIssuedAt()
+      .setIssuedAt(issuedAt)
       .setJti(unique())
       .setExpirationTime('1h')
       .sign(key);
   };
 
-  const tokenFor = (userId: string, t: Tenant = tenant) =>
-    sign(t, { oid: userId, idtyp: 'user', client_id: 'portico-tests', scope: 'openid profile email' }, userId);
+  const tokenFor = (userId: string, t: Tenant = tenant, o: { issuedAt?: Date } = {}) =>
+    sign(t, { oid: userId, idtyp: 'user', client_id: 'portico-tests', scope: 'openid profile email' }, userId, o.issuedAt);
 
   const appToken = async (permissions: string[], t: Tenant = tenant) => {
     const { client } = await services.clients.createClient(t.id, { displayName: `tests ${unique()}`, permissions });

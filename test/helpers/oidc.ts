@@ -71,12 +71,13 @@ export function browser() {
   };
 }
 
-/** The sign-in form's action and hidden fields. */
+/** The sign-in form's action and hidden fields (the page's first form: the password form). */
 export function parseSignInForm(html: string, base: string): { action: string; fields: Record<string, string> } {
-  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  const first = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  const action = first?.[1];
   if (!action) throw new Error(`no form in page:\n${html}`);
   const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+  for (const m of (first[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
     if (m[1]) fields[m[1]] = (m[2] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"');
   }
   return { action: new URL(action.replace(/&amp;/g, '&'), base).href, fields };

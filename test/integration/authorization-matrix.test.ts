@@ -133,6 +133,25 @@ const ROWS: Row[] = [
     setup: newUser,
     url: (_f, id) => `/users/${id}`,
   },
+  {
+    // Entra's password-reset table: Helpdesk Administrators too (targets without roles).
+    route: 'POST /users/:id/revokeSignInSessions',
+    ok: 200,
+    expect: 'Y Y N N N N Y N N N N N N Y',
+    setup: newUser,
+    url: (_f, id) => `/users/${id}/revokeSignInSessions`,
+  },
+  {
+    // Anyone for themselves. The caller's own earlier tokens are refused afterwards: the cleanup
+    // lifts the revocation so that the next columns and rows keep their tokens.
+    route: 'POST /me/revokeSignInSessions',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
+    url: () => '/me/revokeSignInSessions',
+    cleanup: async () => {
+      await t.database.db.updateTable('users').set({ sign_in_sessions_valid_from: null }).execute();
+    },
+  },
   ...(['memberOf', 'transitiveMemberOf', 'ownedObjects'] as const).flatMap((rel): Row[] => [
     { route: `GET /users/:id/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: (f) => `/users/${f.userId}/${rel}` },
     { route: `GET /me/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => `/me/${rel}` },

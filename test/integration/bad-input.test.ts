@@ -219,7 +219,9 @@ describe('a NUL character or an unpaired surrogate never reaches the database', 
     }
     // oidc-provider turns storage errors into 500s of its own: its storage answers "not found".
     for (const model of ['AuthorizationCode', 'Session', 'Interaction', 'Client']) {
-      const adapter = new KyselyOidcAdapter(t.database.db, t.tenant.id, model, async () => ({ client_id: 'x' }));
+      const adapter = new KyselyOidcAdapter(t.database.db, t.tenant.id, model, async () => ({ client_id: 'x' }), {
+        revokeNow: async () => {},
+      });
       expect(await adapter.find('a\u0000b')).toBeUndefined();
       expect(await adapter.findByUid('a\u0000b')).toBeUndefined();
     }
@@ -246,7 +248,7 @@ describe('a browser whose session belongs to a since-disabled (or deleted) user'
     return flow.b.get(url.href);
   };
 
-  it('gets the sign-in page with a sentence, the stale session ends, and another account can sign in', async () => {
+  it('gets the sign-in page (disabling revoked the session), it stays ended, and another account can sign in', async () => {
     const { user, flow } = await signedInBrowser();
     // Signed in: a new authorization request completes without any page.
     const silent = await authorize(flow);
@@ -261,7 +263,8 @@ describe('a browser whose session belongs to a since-disabled (or deleted) user'
     const page = await flow.b.get(loginUrl);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(textOf(html)).toContain('You were signed out because your account is disabled or no longer exists.');
+    // Disabling the account revoked its sessions (security issue, item 2): a plain new sign-in.
+    expect(html).toContain('name="login"');
 
     // The stale sign-in is gone: enabling the account again does not bring the session back.
     await t.app.portico.services.users.updateUser(systemContext(t.tenant.id, 'test'), user.id, { accountEnabled: true });
@@ -277,10 +280,17 @@ describe('a browser whose session belongs to a since-disabled (or deleted) user'
     expect(tokens.claims()?.sub).toBe(other.user.id);
   });
 
-  it('prompt=none gets login_required (not a 500); a deleted account is handled the same way', async () => {
+  it('a deleted account: the sign-in page says why, then prompt=none gets login_required (not a 500)', async () => {
     const { user, flow } = await signedInBrowser();
     const del = await t.call('DELETE', `/v1.0/users/${user.id}`, { token: t.admin.token });
     expect(del.statusCode).toBe(204);
+    const shown = await authorize(flow);
+    expect(shown.status, await shown.clone().text()).toBe(303);
+    const page = await flow.b.get(new URL(shown.headers.get('location') ?? '', base).href);
+    expect(page.status).toBe(200);
+    expect(textOf(await page.text())).toContain(
+      'You were signed out because your account is disabled or no longer exists, or its sessions were ended.',
+    );
     const res = await authorize(flow, { prompt: 'none' });
     expect(res.status).toBe(303);
     const location = new URL(res.headers.get('location') ?? '', base);

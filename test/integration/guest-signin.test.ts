@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { decodeJwt, freePort, startAuthorization } from '../helpers/oidc.js';
 import {
   browser,
+  enterCodeAndAccept,
   invite,
   latestCode,
   latestRedeemLink,
@@ -45,33 +46,36 @@ async function tokensAfter(flow: Flow, page: Page, extra: Record<string, string>
   });
 }
 
-/** Redeems an invitation through its link (consent, code) in a fresh browser. */
+/** Redeems an invitation through its link (code, then consent) in a fresh browser. */
 async function redeem(email: string) {
   const inv = await invite(t, email);
   const b = browser();
-  const consent = await open(b, base, await latestRedeemLink(t, email));
-  const send = await submit(b, consent);
+  const send = await open(b, base, await latestRedeemLink(t, email));
   const enter = await submit(b, send);
-  const done = await submitAndFollow(b, base, enter, { code: await latestCode(t, email) });
+  const done = await enterCodeAndAccept(t, b, base, enter, email);
   expect(done.location).toBe('https://apps.contoso.example/welcome');
   return inv;
 }
 
 describe('guest sign-in with an e-mail one-time passcode', () => {
-  it('asks for the e-mail first; an accepted guest gets a code instead of a password', async () => {
+  it('asks for the e-mail first; an accepted guest asks for a code on the page everyone gets', async () => {
+    // Behaviour change (security issue, "no oracle on the sign-in page"): the second step used to be
+    // a guest-only "Send code" page naming the masked address; it is now the same page for every
+    // address, offering the password and "Email me a code".
     const email = 'Pat@Tailspin.example';
     const inv = await redeem(email.toLowerCase());
     const flow = await startAuthorization(t);
     expect(flow.html).toContain('Email or user name');
     expect(flow.html).not.toContain('type="password"');
 
-    const send = await submit(flow.b, firstPage(flow), { login: email });
-    expect(send.status).toBe(200);
-    expect(send.html).toContain('Send code');
-    expect(send.html).toContain('p•••@tailspin.example');
-    expect(send.html).not.toContain('type="password"');
-    const enter = await submit(flow.b, send);
+    const next = await submit(flow.b, firstPage(flow), { login: email });
+    expect(next.status).toBe(200);
+    expect(next.html).toContain('type="password"');
+    expect(next.html).toContain('Email me a code');
+    expect(next.html).not.toContain('p•••@tailspin.example');
+    const enter = await submit(flow.b, next, {}, 1);
     expect(enter.html).toContain('Enter code');
+    expect(textOf(enter.html)).toContain(`If <strong>${email}</strong> can sign in with a one-time code, we have sent one`);
 
     const wrong = await submit(flow.b, enter, { code: '12' });
     expect(wrong.status).toBe(401);
@@ -95,19 +99,31 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
     expect(hours).toBeLessThanOrEqual(24);
   });
 
-  it('takes a pending guest who follows a direct link through redemption just in time', async () => {
+  it('takes a pending guest who follows a direct link through redemption just in time (code first, then consent)', async () => {
     const email = 'jit@tailspin.example';
     const inv = await invite(t, email, { send: false, message: 'Hello from the team' });
     expect(inv.status).toBe('PendingAcceptance');
     const flow = await startAuthorization(t);
-    const consent = await submit(flow.b, firstPage(flow), { login: email });
+    const next = await submit(flow.b, firstPage(flow), { login: email });
+    const enter = await submit(flow.b, next, {}, 1);
+    // Nothing about the invitation before the mailbox is proven.
+    for (const p of [next, enter]) {
+      expect(p.status).toBe(200);
+      expect(p.html).not.toContain('Review permissions');
+      expect(p.html).not.toContain('Hello from the team');
+      expect(p.html).not.toContain('Ada Admin');
+    }
+    const consent = await submitAndFollow(flow.b, base, enter, { code: await latestCode(t, email) });
     expect(consent.status).toBe(200);
     expect(consent.html).toContain('Review permissions');
     expect(consent.html).toContain('Hello from the team');
-    const send = await submit(flow.b, consent);
-    expect(send.html).toContain('j•••@tailspin.example');
-    const enter = await submit(flow.b, send);
-    const tokens = await tokensAfter(flow, enter, { code: await latestCode(t, email) });
+    expect(consent.html).toContain('Ada Admin');
+    // Not redeemed until accepted.
+    const pending = (await t.call('GET', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token })).json() as {
+      externalUserState: string;
+    };
+    expect(pending.externalUserState).toBe('PendingAcceptance');
+    const tokens = await tokensAfter(flow, consent, {});
     expect(tokens.claims()?.sub).toBe(inv.invitedUser.id);
 
     const user = (await t.call('GET', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token })).json() as Record<
@@ -126,16 +142,24 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
     expect(mine).toHaveLength(1);
   });
 
-  it('a pending guest cannot skip consent by posting a code', async () => {
+  it('a pending guest cannot accept without the code, nor with a forged proof', async () => {
+    // Was: "cannot skip consent by posting a code". Consent now follows the code, so the guard is
+    // the other way round: Accept needs the proof that this interaction verified the code.
     const email = 'skip@tailspin.example';
-    await invite(t, email, { send: false });
+    const inv = await invite(t, email, { send: false });
     const flow = await startAuthorization(t);
-    const consent = await submit(flow.b, firstPage(flow), { login: email });
-    const send = await submit(flow.b, consent);
-    await submit(flow.b, send);
-    const res = await submit(flow.b, consent, { step: 'verify', code: await latestCode(t, email) });
-    expect(res.status).toBe(200);
-    expect(res.html).toContain('Review permissions');
+    const next = await submit(flow.b, firstPage(flow), { login: email });
+    const enter = await submit(flow.b, next, {}, 1);
+    for (const verified of ['', 'forged']) {
+      const res = await submit(flow.b, enter, { step: 'accept', verified });
+      expect(res.status).toBe(200);
+      expect(res.html).toContain('Enter code');
+      expect(res.html).not.toContain('Review permissions');
+    }
+    const user = (await t.call('GET', `/v1.0/users/${inv.invitedUser.id}`, { token: t.admin.token })).json() as {
+      externalUserState: string;
+    };
+    expect(user.externalUserState).toBe('PendingAcceptance');
   });
 
   it('members and unknown addresses continue to the password step alike', async () => {
@@ -147,8 +171,9 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
       expect(p.status).toBe(200);
       expect(p.html).toContain('type="password"');
       expect(p.html).not.toContain('Send code');
+      expect(p.html).toContain('Email me a code');
     }
-    expect(member.html.replace('miriam@contoso.test', 'X')).toBe(unknown.html.replace('nobody@contoso.test', 'X'));
+    expect(member.html.replaceAll('miriam@contoso.test', 'X')).toBe(unknown.html.replaceAll('nobody@contoso.test', 'X'));
     const failed = await submit(flow.b, unknown, { login: 'nobody@contoso.test', password: 'Wrong-Password-1' });
     expect(failed.status).toBe(401);
     expect(failed.html).toContain('Incorrect user name or password.');
@@ -175,8 +200,8 @@ describe('guest sign-in with an e-mail one-time passcode', () => {
         .statusCode,
     ).toBe(204);
     const flow = await startAuthorization(t);
-    const send = await submit(flow.b, firstPage(flow), { login: 'locked@tailspin.example' });
-    const enter = await submit(flow.b, send);
+    const next = await submit(flow.b, firstPage(flow), { login: 'locked@tailspin.example' });
+    const enter = await submit(flow.b, next, {}, 1);
     const res = await submit(flow.b, enter, { code: await latestCode(t, 'locked@tailspin.example') });
     expect(res.status).toBe(403);
     expect(res.html).toContain('Your account has been locked');

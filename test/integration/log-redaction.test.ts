@@ -156,16 +156,17 @@ describe('no secrets in logs (logger at trace)', () => {
     const b = recordingBrowser(secrets);
     await b.get(unsubscribe ?? '');
 
-    // Redemption: consent, passcode by mail, the code entered, on to the destination.
-    const consent = await open(b, base, link);
-    expect(consent.html).toContain('Review permissions');
-    const send = await submit(b, consent);
+    // Redemption: passcode by mail, the code entered, consent, on to the destination.
+    const send = await open(b, base, link);
+    expect(send.html).toContain('Send code');
     const enter = await submit(b, send);
     expect(enter.html).toContain('Enter code');
     await t.app.portico.outboxWorker.drain();
     const otp = await latestCode(t, email);
     secrets.add(otp);
-    const redeemed = await submitAndFollow(b, base, enter, { code: otp });
+    const consent = await submit(b, enter, { code: otp });
+    expect(consent.html).toContain('Review permissions');
+    const redeemed = await submitAndFollow(b, base, consent);
     expect(redeemed.location).toBe('https://apps.fabrikam.example/welcome');
 
     // OIDC SSO to the confidential application: code + PKCE + client secret (Basic), then logout

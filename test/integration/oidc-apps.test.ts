@@ -10,6 +10,7 @@ import {
   latestCode,
   open,
   type Page,
+  signInWithCode,
   submit,
   submitAndFollow,
   textOf,
@@ -368,11 +369,12 @@ describe('an invited guest signs in to an application', () => {
     await addMember(group, inv.invitedUser.id);
 
     const flow = await authorize(app);
-    const consent = await submit(flow.b, flow.page, { login: email });
+    // The address, "Email me a code", the code, then Review permissions → Accept.
+    const next = await submit(flow.b, flow.page, { login: email });
+    const enter = await submit(flow.b, next, {}, 1);
+    const consent = await submit(flow.b, enter, { code: await latestCode(t, email) });
     expect(consent.html).toContain('Review permissions');
-    const send = await submit(flow.b, consent);
-    const enter = await submit(flow.b, send);
-    const done = await submitAndFollow(flow.b, base, enter, { code: await latestCode(t, email) });
+    const done = await submitAndFollow(flow.b, base, consent);
     const tokens = await flow.exchange(codeRedirect(app, done));
     expect(tokens.claims()).toMatchObject({ email, oid: inv.invitedUser.id, groups: [group] });
     const user = (await admin('GET', `/users/${inv.invitedUser.id}`)).json() as { externalUserState: string };
@@ -384,11 +386,7 @@ describe('an invited guest signs in to an application', () => {
     const email = `ulla.${n()}@fabrikam.example`;
     await invite(t, email, { send: false });
     const flow = await authorize(app);
-    const consent = await submit(flow.b, flow.page, { login: email });
-    const send = await submit(flow.b, consent);
-    const enter = await submit(flow.b, send);
-    const done = await submitAndFollow(flow.b, base, enter, { code: await latestCode(t, email) });
-    expectNoAccess(done, app);
+    expectNoAccess(await signInWithCode(t, flow.b, base, flow.page, email), app);
   });
 });
 
@@ -417,6 +415,26 @@ describe('assignment required', () => {
     await assign(app, user.user.id);
     const ok = await authorize(app, { b: flow.b, prompt: 'none' });
     codeRedirect(app, ok.page);
+  });
+
+  it('unassignment revokes: the refresh token and the access token stop working at once', async () => {
+    const app = await createApp({ name: 'Expenses', confidential: true });
+    const user = await t.createUser();
+    const assignment = (await assign(app, user.user.id)).json() as { id: string };
+    const flow = await authorize(app, { extra: { scope: 'openid profile email offline_access' } });
+    const tokens = await flow.exchange(codeRedirect(app, await passwordSignIn(flow.page, flow.b, user.user.userPrincipalName)));
+    const sub = String(tokens.claims()?.sub);
+    expect((await client.refreshTokenGrant(flow.cfg, tokens.refresh_token ?? '')).access_token).toBeTruthy();
+    expect((await client.fetchUserInfo(flow.cfg, tokens.access_token, sub)).sub).toBe(sub);
+
+    await admin('DELETE', `/servicePrincipals/${app.sp.id}/appRoleAssignedTo/${assignment.id}`);
+    const refused = await client.refreshTokenGrant(flow.cfg, tokens.refresh_token ?? '').catch((err: unknown) => err);
+    expect((refused as { error?: string }).error).toBe('invalid_grant');
+    const info = await client.fetchUserInfo(flow.cfg, tokens.access_token, sub).catch((err: unknown) => err);
+    expect(info).toBeInstanceOf(Error);
+    // And no new code either, silently or not.
+    const silent = await authorize(app, { b: flow.b, prompt: 'none' });
+    expect(new URL(silent.page.location ?? base).searchParams.get('error')).toBe('access_denied');
   });
 
   it('an unassigned user signed in to the portal does not get in silently either', async () => {
@@ -469,11 +487,17 @@ describe('assignment required', () => {
     expect(tokens.claims()?.groups).toEqual([]);
   });
 
-  it('a Global Administrator signs in regardless of assignment', async () => {
+  it('a Global Administrator is not exempt: unassigned, no code; assigned, signed in', async () => {
+    // Behaviour change (security issue, "Entra exempts nobody"): this test used to assert that a
+    // Global Administrator signs in regardless of assignment.
     const app = await createApp({ name: 'Admin tools' });
     const flow = await authorize(app);
-    const done = await passwordSignIn(flow.page, flow.b, t.admin.user.userPrincipalName);
-    const tokens = await flow.exchange(codeRedirect(app, done));
+    expectNoAccess(await passwordSignIn(flow.page, flow.b, t.admin.user.userPrincipalName), app);
+    const silent = await authorize(app, { b: flow.b, prompt: 'none' });
+    expect(new URL(silent.page.location ?? base).searchParams.get('error')).toBe('access_denied');
+    await assign(app, t.admin.user.id);
+    const ok = await authorize(app, { b: flow.b });
+    const tokens = await ok.exchange(codeRedirect(app, ok.page));
     expect(tokens.claims()?.oid).toBe(t.admin.user.id);
   });
 

@@ -45,7 +45,8 @@ const MATRIX = {
   // Targets without roles here; the role-target table is checked cell by cell below.
   'user.updateSensitive': /*             */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
   'user.resetPassword': /*               */ 'Y  Y  N   N  N  N   Y  N   N   N   N    N  N  N',
-  'user.revokeSessions': /*              */ 'Y  Y  N   N  N  N   Y  N   N   N   N    N  N  N',
+  // Anyone may revoke their own sessions (/me/revokeSignInSessions).
+  'user.revokeSessions': /*              */ 'Y  Y  N   N  N  N   Y  N   N   N   Y    N  N  N',
   'user.delete': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
   'group.list': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'group.read': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',

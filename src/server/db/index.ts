@@ -21,6 +21,7 @@ import * as m0004 from './migrations/0004_applications.js';
 import * as m0005 from './migrations/0005_saml.js';
 import * as m0006 from './migrations/0006_read_models.js';
 import * as m0007 from './migrations/0007_dynamic_groups.js';
+import * as m0008 from './migrations/0008_sign_in_revocation.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -99,6 +100,7 @@ const migrations: Record<string, Migration> = {
   '0005_saml': m0005,
   '0006_read_models': m0006,
   '0007_dynamic_groups': m0007,
+  '0008_sign_in_revocation': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

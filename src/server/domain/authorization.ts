@@ -51,7 +51,7 @@ export type Action =
   | 'user.updateSensitive'
   /** passwordProfile (an administrator resets the password). */
   | 'user.resetPassword'
-  /** POST /users/{id}/revokeSignInSessions. */
+  /** POST /users/{id}/revokeSignInSessions (administrators, by the credential table) and /me/revokeSignInSessions (anyone). */
   | 'user.revokeSessions'
   | 'user.delete'
   | 'group.list'
@@ -253,10 +253,12 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return restricted ? deny() : ALLOW;
     case 'user.create':
       return has(caller, R.globalAdministrator, R.userAdministrator) ? ALLOW : deny();
+    case 'user.revokeSessions':
+      // Anyone may sign themselves out everywhere (POST /me/revokeSignInSessions).
+      return target.isSelf ? ALLOW : credentialDecision(caller, action, target);
     case 'user.update':
     case 'user.updateSensitive':
     case 'user.resetPassword':
-    case 'user.revokeSessions':
     case 'user.delete':
     case 'user.manageInvitation':
       return credentialDecision(caller, action, target);

@@ -3,6 +3,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import type { Caller } from '../domain/authorization.js';
 import type { OperationContext } from '../domain/context.js';
 import { DomainError } from '../domain/errors.js';
+import { issuedBeforeRevocation } from '../domain/sessions.js';
 import { graphResource, issuerUrl } from '../platform/urls.js';
 
 const unauthenticated = (message?: string) => new DomainError('authentication_required', message);
@@ -11,14 +12,18 @@ const unauthenticated = (message?: string) => new DomainError('authentication_re
  * Verifies the bearer access token of a /v1.0 request and resolves the caller. Accepts JWT access
  * tokens issued by Portico's token endpoint for the Graph resource: delegated (user) tokens act
  * with the user's current roles; application tokens with the permissions in their `roles` claim
- * (the client must still exist). Disabled or deleted users are refused.
+ * (the client must still exist). Disabled or deleted users are refused, and so are revoked
+ * delegated tokens: issued before the user's sign-in sessions were revoked
+ * (`signInSessionsValidFromDateTime`, on the user row this reads anyway) or under a revoked grant
+ * (code replay, sign-out…: an in-memory list refreshed every two seconds at most, see
+ * protocols/oidc/revocations.ts). Neither adds a query per request.
  */
 export async function authenticateRequest(req: FastifyRequest): Promise<OperationContext> {
   const header = req.headers.authorization;
   if (!header) throw unauthenticated('Access token is empty.');
   const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!m?.[1]) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
-  const { config, keys, services } = req.server.portico;
+  const { config, keys, services, revokedGrants } = req.server.portico;
   let tenantId = '';
   let payload: Record<string, unknown>;
   try {
@@ -55,6 +60,13 @@ export async function authenticateRequest(req: FastifyRequest): Promise<Operatio
     const user = await services.users.findUser(tenant.id, userId);
     if (!user) throw unauthenticated('The user of this token no longer exists.');
     if (!user.accountEnabled) throw unauthenticated('The user account is disabled.');
+    if (issuedBeforeRevocation(user, payload.iat)) {
+      throw unauthenticated("The access token was issued before the user's sign-in sessions were revoked.");
+    }
+    const grantId = payload.grant_id;
+    if (typeof grantId === 'string' && (await revokedGrants.isRevoked(tenant.id, grantId))) {
+      throw unauthenticated('The access token has been revoked.');
+    }
     caller = {
       kind: 'user',
       tenantId: tenant.id,

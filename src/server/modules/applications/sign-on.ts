@@ -1,6 +1,5 @@
 import type { ServicePrincipal } from '../../../contracts/applications.js';
 import type { User } from '../../../contracts/users.js';
-import { RoleIds } from '../../domain/roles.js';
 
 /**
  * Whether a user may sign in to an application: the one decision behind OIDC (the app_access
@@ -42,7 +41,6 @@ export interface SignOnDeps {
     servicePrincipalId: string,
     userId: string,
   ): Promise<{ assigned: boolean; roleValues: string[]; groupIds: string[] }>;
-  roleIdsOf(tenantId: string, userId: string): Promise<string[]>;
   findUser(tenantId: string, id: string): Promise<User | undefined>;
 }
 
@@ -54,7 +52,8 @@ const isLoaded = (app: SignOnApp): app is TenantServicePrincipal => 'accountEnab
  * Builds `authorizeSignOn(tenantId, app, userId)`. The rule, in order: the application exists in
  * the tenant and is enabled; the user exists, is enabled and is not a guest with a pending
  * invitation; when the application requires assignment, the user is assigned directly or through
- * a group they are a DIRECT member of — Global Administrators sign in regardless (§7.1).
+ * a group they are a DIRECT member of. Nobody is exempt: like Entra, a Global Administrator who
+ * is not assigned is refused too (an administrator may assign themselves, which is audited).
  * Read-only; no authorization of its own (it is the authorization of a sign-in).
  */
 export function createAuthorizeSignOn(deps: SignOnDeps): AuthorizeSignOn {
@@ -76,8 +75,6 @@ export function createAuthorizeSignOn(deps: SignOnDeps): AuthorizeSignOn {
     if (user.externalUserState === 'PendingAcceptance') return { allowed: false, reason: 'invitation_pending', app };
     const access = await deps.accessOf(tenantId, app.id, user.id);
     const allowed = { allowed: true as const, app, user, roleValues: access.roleValues, groupIds: access.groupIds };
-    if (!app.appRoleAssignmentRequired || access.assigned) return allowed;
-    const roleIds = await deps.roleIdsOf(tenantId, user.id);
-    return roleIds.includes(RoleIds.globalAdministrator) ? allowed : { allowed: false, reason: 'not_assigned', app };
+    return !app.appRoleAssignmentRequired || access.assigned ? allowed : { allowed: false, reason: 'not_assigned', app };
   };
 }

@@ -52,5 +52,6 @@ export const usersResource: ResourceSpec = {
     preferredLanguage: { type: 'string', column: 'preferred_language', filter: ['eq', 'ne'] },
     country: { type: 'string', column: 'country', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
     city: { type: 'string', column: 'city', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    signInSessionsValidFromDateTime: { type: 'datetime' },
   },
 };

@@ -27,9 +27,15 @@ export const toUser = (r: UsersTable): User => ({
   preferredLanguage: r.preferred_language,
   country: r.country,
   city: r.city,
+  signInSessionsValidFromDateTime: r.sign_in_sessions_valid_from,
 });
 
-export const toRow = (tenantId: string, u: User, passwordHash: string | null): UsersTable => ({
+/** The row of a user object; `sign_in_sessions_valid_from` is not part of it (see `setSignInSessionsValidFrom`). */
+export const toRow = (
+  tenantId: string,
+  u: User,
+  passwordHash: string | null,
+): Omit<UsersTable, 'sign_in_sessions_valid_from'> => ({
   id: u.id,
   tenant_id: tenantId,
   display_name: u.displayName,
@@ -210,4 +216,14 @@ export async function countEnabledUsers(db: Executor, tenantId: string, ids: rea
     .where('account_enabled', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Sets signInSessionsValidFromDateTime: sessions and tokens of the user from before `at` are refused. */
+export async function setSignInSessionsValidFrom(db: Executor, tenantId: string, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ sign_in_sessions_valid_from: at })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }

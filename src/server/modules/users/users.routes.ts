@@ -45,6 +45,25 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
+  // Graph answers these actions with an Edm.Boolean.
+  app.post(
+    '/users/:id/revokeSignInSessions',
+    { schema: { tags: ['users'], summary: "Revoke a user's refresh tokens and browser sessions", params: idParam } },
+    async (req, reply) => {
+      await users.revokeSignInSessions(req.ctx, req.params.id);
+      return sendEntity(req, reply, 'Edm.Boolean', { value: true });
+    },
+  );
+
+  app.post(
+    '/me/revokeSignInSessions',
+    { schema: { tags: ['users'], summary: 'Sign the signed-in user out everywhere (refresh tokens, browser sessions)' } },
+    async (req, reply) => {
+      await users.revokeSignInSessions(req.ctx, meId(req));
+      return sendEntity(req, reply, 'Edm.Boolean', { value: true });
+    },
+  );
+
   app.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete user', params: idParam } }, async (req, reply) => {
     await directory.deleteUser(req.ctx, req.params.id);
     return reply.status(204).send();

@@ -26,8 +26,19 @@ import {
   listUsers,
   listUsersAfter,
   markGuestAccepted,
+  setSignInSessionsValidFrom,
   updateUserRow,
 } from './users.repository.js';
+
+/**
+ * What the token issuer holds for a user: browser sessions, grants, authorization codes and
+ * refresh tokens. A port the OIDC adapter implements (app.ts wires it in), so that revoking a
+ * user's sign-in sessions ends them inside the same transaction as the change that revokes them.
+ */
+export interface SignInSessionStore {
+  /** Revokes every session, grant and token of the user (their access tokens are refused within seconds). */
+  revokeAll(trx: Executor, tenantId: string, userId: string): Promise<void>;
+}
 
 export interface UsersDeps {
   db: Executor;
@@ -39,6 +50,8 @@ export interface UsersDeps {
   roles: Pick<RolesService, 'roleIdsOf' | 'holdersOf'>;
   /** Serialises the "one enabled Global Administrator" rule across concurrent transactions. */
   tenants: Pick<TenantsService, 'lockTenant'>;
+  /** Sessions and tokens of the token issuer, revoked with the user's sign-in sessions. */
+  signInSessions: SignInSessionStore;
 }
 
 const conflict = (err: unknown): DomainError | undefined => {
@@ -101,6 +114,13 @@ function changesOf(existing: User, updated: User, keys: readonly string[]): Modi
       newValue: JSON.stringify(get(updated, k) ?? null),
     }));
 }
+
+/** The audit entry of a new signInSessionsValidFromDateTime. */
+const validFromChange = (user: User, at: string): ModifiedProperty => ({
+  displayName: 'signInSessionsValidFromDateTime',
+  oldValue: JSON.stringify(user.signInSessionsValidFromDateTime ?? null),
+  newValue: JSON.stringify(at),
+});
 
 /** Actions that change a user, by what they touch (domain/authorization.ts: CREDENTIAL_ACTORS). */
 export type UserChangeAction =
@@ -228,7 +248,9 @@ export class UsersService {
   /**
    * PATCH /users/{id}. Audits "Update user" (+ "Disable account"/"Enable account"), one transaction.
    * `alsoInTransaction` runs inside it with the changed user: the directory module keeps what
-   * depends on the user's properties (dynamic group membership) current atomically.
+   * depends on the user's properties (dynamic group membership) current atomically. Disabling the
+   * account, or a password reset by someone else, also revokes the user's sign-in sessions (as
+   * `revokeSignInSessions`, in the same transaction).
    */
   async updateUser(
     ctx: OperationContext,
@@ -251,12 +273,17 @@ export class UsersService {
     const changes = changesOf(existing, updated, Object.keys(fields));
     if (passwordHash !== undefined) changes.push({ displayName: 'passwordProfile', oldValue: null, newValue: '"[changed]"' });
     if (changes.length === 0) return;
+    // An administrator's password reset and disabling the account end every session (Entra).
+    const disabling = existing.accountEnabled && !updated.accountEnabled;
+    const revokeAt = (passwordHash !== undefined && !facts.isSelf) || disabling ? this.deps.clock.now().toISOString() : undefined;
+    if (revokeAt) changes.push(validFromChange(existing, revokeAt));
     try {
       await this.deps.db.transaction().execute(async (trx) => {
-        if (existing.accountEnabled && !updated.accountEnabled && facts.roleIds.includes(RoleIds.globalAdministrator)) {
+        if (disabling && facts.roleIds.includes(RoleIds.globalAdministrator)) {
           await this.requireAnotherEnabledGlobalAdministrator(trx, tenantId, existing.id, 'disabled');
         }
         await updateUserRow(trx, tenantId, updated, passwordHash);
+        if (revokeAt) await this.revokeSessionsIn(trx, tenantId, existing.id, revokeAt);
         await this.deps.audit.record(trx, ctx, {
           activityDisplayName: 'Update user',
           category: 'UserManagement',
@@ -276,6 +303,33 @@ export class UsersService {
     } catch (err) {
       throw conflict(err) ?? err;
     }
+  }
+
+  /**
+   * POST /users/{id}/revokeSignInSessions and /me/revokeSignInSessions: revokes every refresh
+   * token, grant and browser session the user holds and sets signInSessionsValidFromDateTime to
+   * now, so that tokens issued before are refused (/v1.0 and the token endpoint alike). Anyone for
+   * themselves; for others the roles of Entra's password-reset table (`user.revokeSessions`). One
+   * transaction with its "Invalidate all refresh tokens for user" audit record.
+   */
+  async revokeSignInSessions(ctx: OperationContext, key: string): Promise<void> {
+    const { user } = await this.loadForChange(ctx, key, ['user.revokeSessions']);
+    const at = this.deps.clock.now().toISOString();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.revokeSessionsIn(trx, ctx.caller.tenantId, user.id, at);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Invalidate all refresh tokens for user',
+        category: 'UserManagement',
+        operationType: 'Update',
+        targetResources: [userTarget(user, [validFromChange(user, at)])],
+      });
+    });
+  }
+
+  /** Inside `trx`: sessions and tokens of the user from before `at` stop working. */
+  private async revokeSessionsIn(trx: Executor, tenantId: string, userId: string, at: string): Promise<void> {
+    await setSignInSessionsValidFrom(trx, tenantId, userId, at);
+    await this.deps.signInSessions.revokeAll(trx, tenantId, userId);
   }
 
   /**

@@ -23,6 +23,8 @@ export interface UsersTable {
   city: string | null;
   password_hash: string | null;
   created_date_time: string;
+  /** Graph's signInSessionsValidFromDateTime; written only by `setSignInSessionsValidFrom`. */
+  sign_in_sessions_valid_from: string | null;
 }
 
 /** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */

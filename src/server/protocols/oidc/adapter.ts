@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { Executor } from '../../db/index.js';
 import { isStorableText } from '../../domain/text.js';
 import {
@@ -9,6 +9,7 @@ import {
   findPayloadRow,
   upsertPayload,
 } from './oidc.repository.js';
+import type { RevokedGrants } from './revocations.js';
 
 /** Looks up clients that are not static (automation clients, applications of the tenant), as oidc-provider metadata. */
 export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
@@ -23,6 +24,10 @@ let lastPurge = 0;
  * Times use the real clock, not the app's injected one: oidc-provider computes every expiry from
  * Date.now() itself, and the adapter must agree with it. Expired rows read as missing; they are
  * deleted opportunistically (at most every ten minutes per process) on writes.
+ *
+ * Each row carries the account it belongs to (`account_id`), so that everything a user holds can
+ * be revoked at once (revocations.ts); revoking a grant also records it, so that its access tokens
+ * (JWTs, never looked up) are refused too.
  */
 export class KyselyOidcAdapter implements Adapter {
   private readonly model: string;
@@ -32,6 +37,7 @@ export class KyselyOidcAdapter implements Adapter {
     tenantId: string,
     private readonly name: string,
     private readonly clients: ClientLookup,
+    private readonly revokedGrants: Pick<RevokedGrants, 'revokeNow'>,
   ) {
     this.model = `${tenantId}/${name}`;
   }
@@ -45,6 +51,7 @@ export class KyselyOidcAdapter implements Adapter {
       grant_id: payload.grantId ?? null,
       user_code: payload.userCode ?? null,
       uid: payload.uid ?? null,
+      account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
       expires_at: expiresIn ? new Date(now + expiresIn * 1000).toISOString() : null,
       consumed_at: null,
     });
@@ -78,8 +85,17 @@ export class KyselyOidcAdapter implements Adapter {
     return this.findWhere('uid', uid);
   }
 
+  /**
+   * Consumes an authorization code or refresh token by one guarded statement. oidc-provider checks
+   * `consumed` on the artefact it read and then consumes it, so two concurrent redemptions could
+   * both pass its check: the one that loses here is a replay, answered like a later one —
+   * everything issued under the grant is revoked and the request fails with `invalid_grant`.
+   */
   async consume(id: string): Promise<void> {
-    await consumePayload(this.db, this.model, id, new Date().toISOString(), false);
+    if (await consumePayload(this.db, this.model, id, new Date().toISOString())) return;
+    const payload = await this.findWhere('id', id);
+    if (typeof payload?.grantId === 'string') await this.revokeByGrantId(payload.grantId);
+    throw new errors.InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'authorization code'} already consumed`);
   }
 
   /**
@@ -87,14 +103,21 @@ export class KyselyOidcAdapter implements Adapter {
    * single guarded statement, so two concurrent redemptions of one code cannot both succeed).
    */
   consumeOnce(id: string): Promise<boolean> {
-    return consumePayload(this.db, this.model, id, new Date().toISOString(), true);
+    return consumePayload(this.db, this.model, id, new Date().toISOString());
   }
 
   destroy(id: string): Promise<void> {
     return deletePayload(this.db, this.model, id);
   }
 
-  revokeByGrantId(grantId: string): Promise<void> {
-    return deletePayloadsOfGrant(this.db, this.model.slice(0, this.model.indexOf('/') + 1), grantId);
+  /**
+   * Revokes everything issued under a grant (oidc-provider calls it on code or refresh-token
+   * replay, on revocation and on sign-out): the grant is recorded as revoked first — so that its
+   * access tokens are refused even if the deletion fails — then its artefacts are deleted.
+   */
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const tenantPrefix = this.model.slice(0, this.model.indexOf('/') + 1);
+    await this.revokedGrants.revokeNow(tenantPrefix.slice(0, -1), [grantId]);
+    await deletePayloadsOfGrant(this.db, tenantPrefix, grantId);
   }
 }

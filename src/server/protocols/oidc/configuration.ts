@@ -3,8 +3,9 @@ import { type Configuration, errors, type FindAccount } from 'oidc-provider';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
+import { usableAccount } from '../../domain/sessions.js';
 import { esc, page, supportDetails } from '../../http/pages.js';
-import type { AuthorizeSignOn } from '../../modules/applications/sign-on.js';
+import type { AuthorizeSignOn, SignOnDecision } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { KeyStore } from '../../platform/keys.js';
 import type { Metrics } from '../../platform/metrics.js';
@@ -21,6 +22,7 @@ import {
   OTP_SESSION_TTL_SECONDS,
 } from './constants.js';
 import { signOnPolicy } from './policy.js';
+import type { RevokedGrants } from './revocations.js';
 
 /** oidc-provider's configuration for one tenant, built only from its documented options. */
 
@@ -36,6 +38,8 @@ export interface ProviderDeps {
   authorizeSignOn: AuthorizeSignOn;
   /** Counts token endpoint answers (metrics). */
   metrics?: Pick<Metrics, 'tokenRequest'>;
+  /** Where revoked grants are recorded (their JWT access tokens are refused at /v1.0). */
+  revokedGrants: Pick<RevokedGrants, 'revokeNow'>;
   /** Instance secrets: cookie signing key, key of the pairwise subjects of applications. */
   secrets: { cookieKey: string; pairwiseKey: string };
 }
@@ -105,21 +109,44 @@ function resourceIndicatorsOf(config: Config, alg: Alg): NonNullable<Configurati
   };
 }
 
+/** When the artefact (or, without one, the browser session) that `findAccount` is asked about authenticated the user. */
+function authTimeOf(ctx: Parameters<FindAccount>[0], sub: string, token: Parameters<FindAccount>[2]): unknown {
+  if (token) {
+    const t = token as { authTime?: unknown; iat?: unknown };
+    return t.authTime ?? t.iat;
+  }
+  const session = ctx.oidc?.session;
+  return session?.accountId === sub ? session.loginTs : undefined;
+}
+
 /**
- * The account of a session or token: enabled users only. For an application the claims add the
- * values of the roles assigned to the user and the assigned groups they are a direct member of,
- * from the same decision that lets them in (`authorizeSignOn`).
+ * The account of a session or token, re-checked every time oidc-provider asks — at the
+ * authorization endpoint (the session), at every token issuance (the authorization code or refresh
+ * token) and at userinfo (the access token): the user exists, is enabled, is not a guest with a
+ * pending invitation and authenticated after their sign-in sessions were last revoked; for an
+ * enterprise application and a code or token, the user may still sign in to it (`authorizeSignOn`:
+ * assignment, application enabled). Undefined otherwise, which oidc-provider answers with
+ * `invalid_grant` at the token endpoint and `invalid_token` at userinfo (and policy.ts turns into a
+ * new sign-in at the authorization endpoint). The claims of an application add the values of the
+ * roles assigned to the user and the assigned groups they are a direct member of, from the same
+ * decision.
  */
 function findAccountOf(deps: ProviderDeps, tenant: Tenant): FindAccount {
-  return async (ctx, sub) => {
+  return async (ctx, sub, token) => {
     const user = await deps.findUser(tenant.id, sub);
-    if (!user || !user.accountEnabled) return undefined;
+    if (!usableAccount(user, authTimeOf(ctx, sub, token))) return undefined;
     const client = ctx.oidc?.client;
+    const appId = client && isAppClient(client) ? client.clientId : undefined;
+    let decision: SignOnDecision | undefined;
+    // At the authorization endpoint the app_access prompt decides (and shows the no-access page).
+    if (appId && token) {
+      decision = await deps.authorizeSignOn(tenant.id, { appId }, user.id);
+      if (!decision.allowed) return undefined;
+    }
     return {
       accountId: user.id,
       claims: async () => {
-        const app =
-          client && isAppClient(client) ? await deps.authorizeSignOn(tenant.id, { appId: client.clientId }, user.id) : undefined;
+        const app = appId ? (decision ?? (await deps.authorizeSignOn(tenant.id, { appId }, user.id))) : undefined;
         return {
           sub: user.id,
           oid: user.id,
@@ -191,7 +218,7 @@ const renderError: Configuration['renderError'] = async (ctx, out) => {
 export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unknown[], alg: Alg): Configuration {
   const { config, clients, secrets } = deps;
   return {
-    adapter: (name: string) => new KyselyOidcAdapter(deps.db, tenant.id, name, clients.lookup(tenant, alg)),
+    adapter: (name: string) => new KyselyOidcAdapter(deps.db, tenant.id, name, clients.lookup(tenant, alg), deps.revokedGrants),
     clients: clients.firstParty(alg),
     extraClientMetadata: { properties: [APP_CLIENT_MARKER] },
     // Applications are pairwise clients (app-clients.ts); the subject is per application, as in
@@ -225,12 +252,13 @@ export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unk
       rpInitiatedLogout: logoutPages(tenant),
       resourceIndicators: resourceIndicatorsOf(config, alg),
     },
-    // Entra-shaped claims read by http/authenticate.ts.
+    // Entra-shaped claims read by http/authenticate.ts; `grant_id` lets /v1.0 refuse the access
+    // tokens of a revoked grant (revocations.ts).
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind === 'ClientCredentials') {
         return { tid: tenant.id, idtyp: 'app', roles: await clients.permissionsOf(tenant, String(token.clientId)) };
       }
-      return { tid: tenant.id, idtyp: 'user', oid: token.accountId };
+      return { tid: tenant.id, idtyp: 'user', oid: token.accountId, ...(token.grantId ? { grant_id: token.grantId } : {}) };
     },
     findAccount: findAccountOf(deps, tenant),
     loadExistingGrant: loadExistingGrantOf(graphResource(config)),

@@ -3,16 +3,19 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
+import type { Clock } from '../../domain/clock.js';
 import { messagePage, sendPage } from '../../http/pages.js';
 import type { RedemptionContext, RedemptionsService } from '../../modules/invitations/redemptions.service.js';
 import { maskEmail, type OtpBinding, type OtpService } from '../../modules/redemption/otp.service.js';
 import { REDEEM_COOKIE, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
+import type { RateLimiter } from '../../platform/rate-limit.js';
 import { issuerPath, REDEEM_CLIENT_ID } from './constants.js';
 import { finishLogin, hiddenFields, interactionToken, sameToken } from './interaction.js';
 import {
   blockedBody,
+  codeSentBody,
   consentBody,
   enterCodeBody,
   type FormParts,
@@ -22,13 +25,22 @@ import {
 } from './redemption.pages.js';
 
 /**
- * Guests inside the sign-in interaction: invitation redemption (consent → e-mail one-time
- * passcode → Accepted) and later passcode sign-in. Everything happens in an oidc-provider
- * interaction, so success leaves a real provider session that apps then use silently.
+ * Guests inside the sign-in interaction: e-mail one-time passcodes for invitation redemption and
+ * for later sign-ins. Everything happens in an oidc-provider interaction, so success leaves a real
+ * provider session that apps then use silently.
  *
- * Who the guest is comes either from the redeem cookie (interactions of the `portico-redeem`
- * client, started by /redeem/:id) or from the address typed on the sign-in form. Codes only ever
- * go to the invited address, so a forwarded link or a typed address is useless to anyone else.
+ * Two ways in:
+ * - a redeem link (interactions of the `portico-redeem` client, started by /redeem/:id): the redeem
+ *   cookie names the invitation, and the pages name the (masked) invited address and explain every
+ *   failure — whoever holds the link already knows the invitation exists;
+ * - an address typed on the sign-in page: there the pages are the same for every address, whether it
+ *   belongs to a guest, a guest whose invitation is pending, a member or nobody ("if this address can
+ *   sign in with a code, we have sent one"), so the sign-in page tells nobody who has an account. A
+ *   code is only ever sent to a guest's own address.
+ *
+ * Either way the mailbox comes first: a code proves control of the invited address, and only then
+ * does a pending invitation show who invited whom, the organization and the welcome message, and
+ * ask for consent (Accept). A forwarded link or a typed address is useless to anyone else.
  */
 
 export interface GuestSignInDeps {
@@ -40,7 +52,10 @@ export interface GuestSignInDeps {
   >;
   otp: Pick<OtpService, 'sendCode' | 'verifyCode' | 'ttlMinutes'>;
   redeemCookie: RedeemCookieCodec;
-  /** The sign-in CSRF key (also signs the "consent given" proof). */
+  /** Counters shared by all processes: codes asked for per typed address (and failed passwords). */
+  limiter: Pick<RateLimiter, 'peek' | 'hit' | 'reset'>;
+  clock: Clock;
+  /** The sign-in CSRF key (also signs the "code verified" proof). */
   csrfKey: string;
 }
 
@@ -88,9 +103,9 @@ async function subjectFromCookie(deps: GuestSignInDeps, tenant: Tenant, req: Fas
 
 /**
  * A guest (invited, no password) by the typed e-mail address or user name; undefined for members,
- * unknown addresses and anyone with a password — they continue with the password step.
+ * unknown addresses and anyone with a password — a code is never sent to them.
  */
-export async function subjectFromLogin(deps: GuestSignInDeps, tenant: Tenant, login: string): Promise<Subject | undefined> {
+async function subjectFromLogin(deps: GuestSignInDeps, tenant: Tenant, login: string): Promise<Subject | undefined> {
   if (!login) return undefined;
   const found = await deps.users.findUserForSignIn(tenant.id, login);
   if (found?.passwordHash) return undefined;
@@ -103,7 +118,7 @@ export async function subjectFromLogin(deps: GuestSignInDeps, tenant: Tenant, lo
   return subjectOf(tenant, user, pending);
 }
 
-interface Step {
+export interface Step {
   deps: GuestSignInDeps;
   provider: Provider;
   tenant: Tenant;
@@ -115,8 +130,14 @@ interface Step {
   login: string;
 }
 
-const consentProof = (s: Step, subject: Subject) =>
-  interactionToken(s.deps.csrfKey, s.tenant, s.uid, `consent:${subject.kind === 'redeem' ? subject.r.invitation.id : ''}`);
+/** Proof, carried by the consent page, that this interaction's visitor entered the right code for the invitation. */
+const verifiedProof = (s: Step, subject: Subject) =>
+  interactionToken(
+    s.deps.csrfKey,
+    s.tenant,
+    s.uid,
+    `verified:${subject.user.id}:${subject.kind === 'redeem' ? subject.r.invitation.id : ''}`,
+  );
 
 function formParts(s: Step, extra: Record<string, string> = {}): FormParts {
   return {
@@ -131,42 +152,102 @@ function formParts(s: Step, extra: Record<string, string> = {}): FormParts {
 
 const invalidLink = (reply: FastifyReply) => sendPage(reply, 400, REDEMPTION_MESSAGES.invalidTitle, invalidLinkBody());
 
-/** Collaboration restrictions are re-checked while an invitation is still pending (§3.5). */
-async function blocked(s: Step, subject: Subject) {
+/**
+ * Collaboration restrictions are re-checked while an invitation is still pending (§3.5): the
+ * reason it may not be redeemed, else undefined. (A reason, not a page: an awaited Fastify reply
+ * is a thenable that resolves to nothing.)
+ */
+async function blockedReason(s: Step, subject: Subject): Promise<string | undefined> {
   if (subject.kind !== 'redeem') return undefined;
   const d = await s.deps.redemptions.redemptionDomainDecision(s.tenant.id, subject.email);
-  return d.allowed ? undefined : sendPage(s.reply, 403, REDEMPTION_MESSAGES.blockedTitle, blockedBody(d.reason));
+  return d.allowed ? undefined : d.reason;
 }
 
-/** First page for a guest: consent while pending, else the Send code page. */
-async function startPage(s: Step, subject: Subject) {
-  if (subject.kind === 'redeem') {
-    const b = await blocked(s, subject);
-    if (b) return b;
-    return sendPage(s.reply, 200, 'Review permissions', consentBody(subject.r, formParts(s)));
+const blockedPage = (s: Step, reason: string) => sendPage(s.reply, 403, REDEMPTION_MESSAGES.blockedTitle, blockedBody(reason));
+
+const tooManyCodes = (s: Step, retryAfterSeconds: number) => {
+  s.reply.header('retry-after', String(retryAfterSeconds));
+  return messagePage(
+    s.reply,
+    429,
+    REDEMPTION_MESSAGES.tooManyCodesTitle,
+    REDEMPTION_MESSAGES.tooManyCodes(Math.ceil(retryAfterSeconds / 60)),
+  );
+};
+
+// ------------------------------------------------------------------------------------------------
+// What happens once the code was right (both ways in).
+
+/** The code proved the mailbox: a pending invitation asks for consent; an accepted guest is signed in. */
+async function afterCode(s: Step, subject: Subject) {
+  // A disabled account still stays out (as after a right password).
+  if (!subject.user.accountEnabled) return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);
+  if (subject.kind === 'signin') {
+    return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
   }
-  return sendCodePage(s, subject, 200);
-}
-
-function sendCodePage(s: Step, subject: Subject, status: number, error?: string) {
-  const proof: Record<string, string> = subject.kind === 'redeem' ? { consent: consentProof(s, subject) } : {};
-  return sendPage(s.reply, status, 'Send code', sendCodeBody(s.tenant, maskEmail(subject.email), formParts(s, proof), error));
-}
-
-function enterCodePage(s: Step, subject: Subject, status: number, error?: string) {
-  const proof: Record<string, string> = subject.kind === 'redeem' ? { consent: consentProof(s, subject) } : {};
+  const reason = await blockedReason(s, subject);
+  if (reason) return blockedPage(s, reason);
   return sendPage(
     s.reply,
-    status,
-    'Enter code',
-    enterCodeBody(s.tenant, maskEmail(subject.email), s.deps.otp.ttlMinutes, formParts(s, proof), error),
+    200,
+    'Review permissions',
+    consentBody(subject.r, formParts(s, { verified: verifiedProof(s, subject) })),
   );
 }
 
 /**
+ * Accept on the consent page: with the proof that the code was verified in this interaction, the
+ * redemption completes (PendingAcceptance → Accepted, audited) and the interaction signs the guest
+ * in. Without the proof, `otherwise` (the first step again).
+ */
+async function acceptInvitation(
+  s: Step,
+  subject: Subject | undefined,
+  body: Record<string, unknown>,
+  otherwise: () => FastifyReply | Promise<FastifyReply>,
+) {
+  const proof = typeof body.verified === 'string' ? body.verified : '';
+  if (!subject || subject.kind !== 'redeem' || !sameToken(proof, verifiedProof(s, subject))) return otherwise();
+  const reason = await blockedReason(s, subject);
+  if (reason) return blockedPage(s, reason);
+  if (!subject.user.accountEnabled) return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);
+  const done = await s.deps.redemptions.completeRedemption(subject.r);
+  if (!done) {
+    // A concurrent redemption won (fine: the user is Accepted), unless a reset made the user
+    // pending again under a newer invitation: then this one no longer counts.
+    const now = await s.deps.users.findUser(s.tenant.id, subject.user.id);
+    if (!now || now.externalUserState !== 'Accepted') return invalidLink(s.reply);
+  }
+  s.req.log.info({ tenantId: s.tenant.id, invitationId: subject.r.invitation.id, completed: done }, 'invitation redeemed');
+  return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The redeem link: the invitation is known, the pages say what happens.
+
+function sendCodePage(s: Step, subject: Subject, status: number, error?: string) {
+  return sendPage(s.reply, status, 'Send code', sendCodeBody(s.tenant, maskEmail(subject.email), formParts(s), error));
+}
+
+function enterCodePage(s: Step, subject: Subject, status: number, error?: string) {
+  return sendPage(
+    s.reply,
+    status,
+    'Enter code',
+    enterCodeBody(s.tenant, maskEmail(subject.email), s.deps.otp.ttlMinutes, formParts(s), error),
+  );
+}
+
+/** First page of a redeem link: Send code (after the domain check while the invitation is pending). */
+async function startPage(s: Step, subject: Subject) {
+  const reason = await blockedReason(s, subject);
+  return reason ? blockedPage(s, reason) : sendCodePage(s, subject, 200);
+}
+
+/**
  * GET of a `portico-redeem` interaction: the redemption for the invitation in the redeem cookie.
- * A guest already signed in here as that user goes straight through; an accepted guest signs in
- * with a passcode (the link signs in); a pending one sees consent first.
+ * A guest already signed in here as that user goes straight through; everyone else proves the
+ * address with a code first (then a pending invitation asks for consent).
  */
 export async function showRedeem(s: Step) {
   const subject = await subjectFromCookie(s.deps, s.tenant, s.req);
@@ -177,55 +258,23 @@ export async function showRedeem(s: Step) {
   return startPage(s, subject);
 }
 
-/** First step of the sign-in form for a typed address that belongs to a guest. */
-function _startGuest(s: Step, subject: Subject) {
-  return startPage(s, subject);
-}
-
-/**
- * POST steps of the guest pages: `accept` (consent) → `send` (a code to the invited address) →
- * `verify` (the code; on success the redemption completes and the interaction signs the guest in).
- * Returns undefined when the request is not about a guest (the caller continues with passwords).
- */
-export async function submitGuestStep(s: Step, step: string, body: Record<string, unknown>) {
-  const redeemLink = isRedeemInteraction(s.interaction);
-  const subject = redeemLink
-    ? await subjectFromCookie(s.deps, s.tenant, s.req)
-    : await subjectFromLogin(s.deps, s.tenant, s.login);
-  if (!subject) return redeemLink ? invalidLink(s.reply) : undefined;
-  if (step === 'identify') return startPage(s, subject);
-
-  const proof = typeof body.consent === 'string' ? body.consent : '';
-  const consented = subject.kind === 'signin' || sameToken(proof, consentProof(s, subject));
-  if (step === 'accept') {
-    const b = await blocked(s, subject);
-    return b ?? sendCodePage(s, subject, 200);
-  }
-  // Without the consent proof a pending guest goes back to the consent page.
-  if (!consented) return startPage(s, subject);
-
+/** POST steps of a redeem link: `send` (a code to the invited address) → `verify` → `accept` (pending only). */
+export async function submitRedeemStep(s: Step, step: string, body: Record<string, unknown>) {
+  const subject = await subjectFromCookie(s.deps, s.tenant, s.req);
+  if (!subject) return invalidLink(s.reply);
   if (step === 'send') {
-    const b = await blocked(s, subject);
-    if (b) return b;
+    const reason = await blockedReason(s, subject);
+    if (reason) return blockedPage(s, reason);
     const sent = await s.deps.otp.sendCode(s.tenant, subject.binding, subject.email);
-    if (sent.status === 'throttled') {
-      s.reply.header('retry-after', String(sent.retryAfterSeconds));
-      return messagePage(
-        s.reply,
-        429,
-        REDEMPTION_MESSAGES.tooManyCodesTitle,
-        REDEMPTION_MESSAGES.tooManyCodes(Math.ceil(sent.retryAfterSeconds / 60)),
-      );
-    }
+    if (sent.status === 'throttled') return tooManyCodes(s, sent.retryAfterSeconds);
     s.req.log.info({ tenantId: s.tenant.id, purpose: subject.binding.purpose }, 'one-time passcode sent');
     return enterCodePage(s, subject, 200);
   }
-
   if (step === 'verify') {
     const code = typeof body.code === 'string' ? body.code : '';
     if (!code.trim()) return enterCodePage(s, subject, 400, REDEMPTION_MESSAGES.enterCode);
-    const b = await blocked(s, subject);
-    if (b) return b;
+    const reason = await blockedReason(s, subject);
+    if (reason) return blockedPage(s, reason);
     const v = await s.deps.otp.verifyCode(subject.binding, code);
     switch (v.status) {
       case 'incorrect':
@@ -237,21 +286,63 @@ export async function submitGuestStep(s: Step, step: string, body: Record<string
       case 'missing':
         return sendCodePage(s, subject, 401, REDEMPTION_MESSAGES.missing);
       case 'ok':
-        break;
+        return afterCode(s, subject);
     }
-    // The code proves the address; a disabled account still stays out (as after a right password).
-    if (!subject.user.accountEnabled) return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);
-    if (subject.kind === 'redeem') {
-      const done = await s.deps.redemptions.completeRedemption(subject.r);
-      if (!done) {
-        // A concurrent redemption won (fine: the user is Accepted), unless a reset made the user
-        // pending again under a newer invitation: then this one no longer counts.
-        const now = await s.deps.users.findUser(s.tenant.id, subject.user.id);
-        if (!now || now.externalUserState !== 'Accepted') return invalidLink(s.reply);
-      }
-      s.req.log.info({ tenantId: s.tenant.id, invitationId: subject.r.invitation.id, completed: done }, 'invitation redeemed');
-    }
-    return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
   }
+  if (step === 'accept') return acceptInvitation(s, subject, body, () => startPage(s, subject));
   return startPage(s, subject);
+}
+
+// ------------------------------------------------------------------------------------------------
+// A typed address: one set of pages for every address.
+
+/** The "Enter code" page after a typed address, the same whether or not a code was sent. */
+function codeSentPage(s: Step, status: number, error?: string) {
+  return sendPage(s.reply, status, 'Enter code', codeSentBody(s.tenant, s.login, s.deps.otp.ttlMinutes, formParts(s), error));
+}
+
+/**
+ * "Email me a code" for a typed address. Limited per address (a guest's account, else the
+ * normalised typed name) by the same count as codes per address, so the limit answers alike for
+ * every address; the code itself only goes to a guest, at their own address. When the per-address
+ * limit of codes (which also counts codes asked for through the invitation link) stops it, the
+ * page stays the same.
+ */
+async function sendTypedCode(s: Step, subject: Subject | undefined) {
+  const { maxPerHour } = s.deps.config.otp;
+  const key = `signin:code:${s.tenant.id}:${subject ? subject.user.id : `name:${s.login.normalize('NFKC').toLowerCase()}`}`;
+  const state = await s.deps.limiter.peek(key);
+  if (state && state.count >= maxPerHour) {
+    const seconds = Math.max(1, Math.ceil((state.windowEndsAt.getTime() - s.deps.clock.now().getTime()) / 1000));
+    return tooManyCodes(s, seconds);
+  }
+  await s.deps.limiter.hit(key, 3600);
+  if (subject) {
+    const sent = await s.deps.otp.sendCode(s.tenant, subject.binding, subject.email);
+    s.req.log.info(
+      { tenantId: s.tenant.id, purpose: subject.binding.purpose, status: sent.status },
+      'one-time passcode requested',
+    );
+  }
+  return codeSentPage(s, 200);
+}
+
+/** A code for a typed address: every failure, and an address that was sent no code, get the same answer. */
+async function verifyTypedCode(s: Step, subject: Subject | undefined, body: Record<string, unknown>) {
+  const code = typeof body.code === 'string' ? body.code : '';
+  if (!code.trim()) return codeSentPage(s, 400, REDEMPTION_MESSAGES.enterCode);
+  const v = subject ? await s.deps.otp.verifyCode(subject.binding, code) : undefined;
+  if (!subject || v?.status !== 'ok') return codeSentPage(s, 401, REDEMPTION_MESSAGES.codeFailed);
+  return afterCode(s, subject);
+}
+
+/**
+ * POST steps of the code path of the sign-in page for a typed address: `send` → `verify` →
+ * `accept` (a pending invitation, once the code was right).
+ */
+export async function submitCodeStep(s: Step, step: 'send' | 'verify' | 'accept', body: Record<string, unknown>) {
+  const subject = await subjectFromLogin(s.deps, s.tenant, s.login);
+  if (step === 'send') return sendTypedCode(s, subject);
+  if (step === 'verify') return verifyTypedCode(s, subject, body);
+  return acceptInvitation(s, subject, body, () => codeSentPage(s, 200));
 }

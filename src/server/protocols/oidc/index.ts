@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { usableAccount } from '../../domain/sessions.js';
 import type { TenantDirectory } from '../../http/tenant.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { type ClientDirectoryDeps, createClientDirectory } from './clients.js';
@@ -11,6 +12,7 @@ import type { SignInDeps } from './signin.js';
 import { signInRoutes } from './signin.routes.js';
 
 export type { SignedInAccount } from './code-exchange.js';
+export { createRevokedGrants, createSignInSessionStore, type RevokedGrants } from './revocations.js';
 
 /** Everything the token issuer needs, built by the composition root. */
 export interface OidcDeps extends Omit<ProviderDeps, 'clients'> {
@@ -32,7 +34,8 @@ export interface Oidc {
   signInRoutes(scope: FastifyInstance): Promise<void>;
   /**
    * The user of the browser's sign-in session with the tenant, when there is one and the account
-   * is still enabled. Read-only.
+   * may still be used (enabled, not pending, signed in after its sessions were last revoked).
+   * Read-only.
    */
   signedInUser(tenant: Tenant, req: FastifyRequest, reply: FastifyReply): Promise<string | undefined>;
   /**
@@ -68,10 +71,14 @@ export function createOidc(deps: OidcDeps): Oidc {
       >[0]);
       if (!session.accountId) return undefined;
       const user = await deps.findUser(tenant.id, session.accountId);
-      return user?.accountEnabled ? user.id : undefined;
+      return usableAccount(user, session.loginTs) ? user.id : undefined;
     },
     async redeemOwnCode(tenant, r) {
-      return redeemOwnCode(await providers.forTenant(tenant), r);
+      const account = await redeemOwnCode(await providers.forTenant(tenant), r);
+      // As at the token endpoint: the account must still be usable when the code is redeemed.
+      if (!account) return undefined;
+      const user = await deps.findUser(tenant.id, account.accountId);
+      return usableAccount(user, Math.floor(account.authTime.getTime() / 1000)) ? account : undefined;
     },
   };
 }

@@ -16,6 +16,9 @@ const PROVIDER_PATHS = ['/.well-known/openid-configuration', '/oauth2/v2.0/*', '
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** Where the sign-out confirmation form posts (oidc-provider's `end_session_confirm`). */
+const END_SESSION_CONFIRM = `${OIDC_ROUTES.end_session}/confirm`;
+
 /**
  * Makes authorization requests written for Entra work unchanged:
  * - `<resource>/.default` ("everything this app may have") expands to the Graph delegated scopes, so
@@ -80,6 +83,25 @@ const unknownRouteAsOAuthError: Parameters<Provider['use']>[0] = async (ctx, nex
   ctx.status = 404;
 };
 
+/**
+ * Sign-out ends everything the browser session authorized. oidc-provider revokes the grant of
+ * every client of the session when the user confirms sign-out, except those whose tokens "persist
+ * logout" (refresh tokens of `offline_access` grants). Before it handles the confirmation, that
+ * exemption is removed from the session, so sign-out revokes those grants — and their refresh and
+ * access tokens — too. (A confirmation that fails its xsrf check signs nobody out; the flag only
+ * ever matters to a sign-out.)
+ */
+async function revokeEverythingOnSignOut(provider: Provider, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const session = await provider.Session.get({ req: req.raw, res: reply.raw } as unknown as Parameters<
+    typeof provider.Session.get
+  >[0]);
+  const authorizations = (session.authorizations ?? {}) as Record<string, { persistsLogout?: boolean }>;
+  const persisting = Object.values(authorizations).filter((a) => a.persistsLogout);
+  if (!session.accountId || persisting.length === 0) return;
+  for (const a of persisting) delete a.persistsLogout;
+  await session.persist();
+}
+
 export interface MountDeps {
   config: Config;
   tenants: TenantDirectory;
@@ -124,6 +146,9 @@ export function mountProvider(deps: MountDeps) {
         ? { verify: (clientId, secret) => clients.verifySecret(tenant, clientId, secret), marker: clients.secretMarker }
         : undefined,
     );
+    if (req.raw.method === 'POST' && rest.split('?')[0] === END_SESSION_CONFIRM) {
+      await revokeEverythingOnSignOut(provider, req, reply);
+    }
     // The response leaves Fastify here: the headers every response carries go on it directly.
     reply.raw.setHeader('request-id', String(req.id));
     const crid = req.headers['client-request-id'];

@@ -10,7 +10,7 @@ import { APP_ACCESS_PROMPT } from './constants.js';
 export const SESSION_ACCOUNT_UNAVAILABLE = 'session_account_unavailable';
 
 export const SESSION_ENDED_MESSAGE =
-  'You were signed out because your account is disabled or no longer exists. Sign in with another account, or contact your support person.';
+  'You were signed out because your account is disabled or no longer exists, or its sessions were ended. Sign in again, or contact your support person.';
 
 type Session = KoaContextWithOIDC['oidc']['session'];
 
@@ -27,7 +27,8 @@ function endSignIn(session: NonNullable<Session>): void {
 
 /**
  * The default login and consent prompts plus:
- * - in the login prompt, a session whose account was disabled or deleted since: oidc-provider
+ * - in the login prompt, a session whose account may no longer be used (disabled, deleted, pending
+ *   again, or signed in before its sessions were revoked: findAccount refused it): oidc-provider
  *   would treat it as signed in and fail later (no account, no grant); instead the stale sign-in
  *   ends and the user signs in again (`prompt=none` gets `login_required`);
  * - between login and consent, the application access check: after sign-in (fresh or from an

@@ -18,6 +18,8 @@ export const REDEMPTION_MESSAGES = {
   expired: 'That code has expired. Send a new code.',
   missing: 'That code is no longer valid. Send a new code.',
   enterCode: 'Enter the code from the e-mail.',
+  /** After a typed address, every wrong, used or expired code gets the same answer (no oracle). */
+  codeFailed: "That code didn't work. Check the code and try again, or send a new code.",
   tooManyCodesTitle: 'Too many codes requested',
   tooManyCodes: (minutes: number) =>
     `Too many codes were sent to this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
@@ -37,7 +39,13 @@ ${f.hidden}
 ${inner}<button type="submit">${e(button)}</button>
 </form>`;
 
-/** "Review permissions" (entra-behaviour.md §3.4): who invited whom to what, the message, privacy. */
+const CODE_INPUT =
+  '<label for="code">Code</label>\n<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>\n';
+
+/**
+ * "Review permissions" (entra-behaviour.md §3.4): who invited whom to what, the message, privacy.
+ * Shown only once the guest has proven control of the invited mailbox with a code.
+ */
 export function consentBody(r: RedemptionContext, f: FormParts): string {
   const org = r.tenant.displayName;
   const inviter = r.inviterEmail ? `${e(r.inviterName)} (${e(r.inviterEmail)})` : e(r.inviterName);
@@ -82,12 +90,20 @@ export function enterCodeBody(tenant: Tenant, masked: string, ttlMinutes: number
 <h1>Enter code</h1>
 ${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
 <p>We just sent a code to <strong>${e(masked)}</strong>. It is valid for ${ttlMinutes} minutes.</p>
-${form(
-  f,
-  'verify',
-  '<label for="code">Code</label>\n<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>\n',
-  'Sign in',
-)}
+${form(f, 'verify', CODE_INPUT, 'Sign in')}
+${form(f, 'send', '', 'Send a new code')}`;
+}
+
+/**
+ * "Enter code" after an address typed on the sign-in page: one page for every address — whether it
+ * belongs to a guest who was sent a code, to a member, or to nobody — so it reveals nothing.
+ */
+export function codeSentBody(tenant: Tenant, login: string, ttlMinutes: number, f: FormParts, error?: string): string {
+  return `<p class="muted">${e(tenant.displayName)}</p>
+<h1>Enter code</h1>
+${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
+<p>If <strong>${e(login)}</strong> can sign in with a one-time code, we have sent one to its e-mail address. The code is valid for ${ttlMinutes} minutes.</p>
+${form(f, 'verify', CODE_INPUT, 'Sign in')}
 ${form(f, 'send', '', 'Send a new code')}`;
 }
 

@@ -11,7 +11,14 @@ import type { UsersService } from '../../modules/users/users.service.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { APP_ACCESS_PROMPT, issuerPath } from './constants.js';
-import { type GuestSignInDeps, isRedeemInteraction, showRedeem, submitGuestStep } from './guest-signin.js';
+import {
+  type GuestSignInDeps,
+  isRedeemInteraction,
+  type Step,
+  showRedeem,
+  submitCodeStep,
+  submitRedeemStep,
+} from './guest-signin.js';
 import { finishLogin, grantFor, interactionToken, loadInteraction, sameToken } from './interaction.js';
 import { SESSION_ACCOUNT_UNAVAILABLE, SESSION_ENDED_MESSAGE } from './policy.js';
 
@@ -28,7 +35,7 @@ export interface SignInDeps extends GuestSignInDeps {
   applications: { findByAppId(appId: string): Promise<TenantServicePrincipal | undefined> };
   clock: Clock;
   users: Pick<UsersService, 'findUserForSignIn' | 'findUserByEmail' | 'findUser'>;
-  /** Failed password attempts per account and per IP (shared by all processes). */
+  /** Failed password attempts per account and per IP, codes per address (shared by all processes). */
   limiter: Pick<RateLimiter, 'peek' | 'hit' | 'reset'>;
   /** HMAC key for the per-interaction CSRF token (an instance secret). */
   csrfKey: string;
@@ -46,7 +53,7 @@ interface FormOptions {
 const header = (o: FormOptions) => `<p class="muted">to continue to ${esc(o.clientName)} · ${esc(o.tenant.displayName)}</p>
 ${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ''}`;
 
-/** Step 1: the e-mail address or user name (guests continue with a passcode, others with a password). */
+/** Step 1: the e-mail address or user name. */
 function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
   return sendPage(
     reply,
@@ -64,8 +71,13 @@ ${header(o)}
   );
 }
 
-/** Step 2 for members (and for any address that is not a guest's): the password. */
-function signInForm(reply: FastifyReply, status: number, o: FormOptions) {
+/**
+ * Step 2, the same for every address — member, guest, guest with a pending invitation or no
+ * account at all, so the first step reveals nothing: the password, or a one-time code by e-mail
+ * (sent only when the address can sign in with one; guest-signin.ts).
+ */
+function credentialsForm(reply: FastifyReply, status: number, o: FormOptions) {
+  const hidden = `<input type="hidden" name="csrf" value="${esc(o.csrf)}">`;
   return sendPage(
     reply,
     status,
@@ -73,16 +85,27 @@ function signInForm(reply: FastifyReply, status: number, o: FormOptions) {
     `<h1>Sign in</h1>
 ${header(o)}
 <form method="post" action="${esc(o.action)}" autocomplete="on">
-<input type="hidden" name="csrf" value="${esc(o.csrf)}">
+${hidden}
 <input type="hidden" name="step" value="password">
 <label for="login">Email or user name</label>
 <input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
+</form>
+<p class="muted">Invited as a guest? Sign in with a one-time code sent to your e-mail address instead.</p>
+<form method="post" action="${esc(o.action)}">
+${hidden}
+<input type="hidden" name="login" value="${esc(o.login)}">
+<input type="hidden" name="step" value="send">
+<button type="submit">Email me a code</button>
 </form>`,
   );
 }
+
+/** The failure counter a password attempt counts against: the account's, else the typed name's. */
+const failureKey = (tenant: Tenant, login: string, userId: string | undefined) =>
+  userId ? `signin:account:${tenant.id}:${userId}` : `signin:name:${tenant.id}:${login.normalize('NFKC').toLowerCase()}`;
 
 /**
  * GET <issuer>/login/:uid — silent consent when the user is already signed in; the redemption
@@ -118,12 +141,13 @@ export async function showSignIn(
   });
 }
 
+const CODE_STEPS: ReadonlySet<string> = new Set(['send', 'verify', 'accept']);
+
 /**
- * POST <issuer>/login/:uid. With a password: checks it (failed attempts count per account and per
- * IP in fixed windows shared by all processes; over the limit the password is not even checked;
- * unknown user and wrong password get the same answer and similar timing). Without one: the guest
- * steps (redemption, passcode) for guests; everyone else continues to the password step, so the
- * first step tells nothing about unknown addresses.
+ * POST <issuer>/login/:uid. A redeem-link interaction is the redemption pages only. Otherwise:
+ * step 1 (the address) always continues to the same page — password, or a code by e-mail — whatever
+ * the address is; the code steps are guest-signin.ts's, with pages that are the same for every
+ * address too; a password is checked here.
  */
 export async function submitSignIn(
   deps: SignInDeps,
@@ -144,6 +168,10 @@ export async function submitSignIn(
   const expectedCsrf = interactionToken(deps.csrfKey, tenant, uid);
   if (!sameToken(csrf, expectedCsrf)) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
 
+  const s: Step = { deps, provider, tenant, uid, interaction, req, reply, login };
+  // Redeem-link interactions are the redemption pages only; the password form never applies.
+  if (isRedeemInteraction(interaction)) return submitRedeemStep(s, step, body);
+
   const client = await provider.Client.find(String(interaction.params.client_id));
   const options = (error?: string): FormOptions => ({
     tenant,
@@ -153,23 +181,35 @@ export async function submitSignIn(
     clientName: String(client?.clientName ?? interaction.params.client_id ?? ''),
     ...(error ? { error } : {}),
   });
-  const form = (status: number, error: string) => signInForm(reply, status, options(error));
-
-  // Redeem-link interactions are the redemption pages only; the password form never applies.
-  const guestStep = isRedeemInteraction(interaction) || (!password && step !== 'password');
-  if (guestStep) {
-    if (!isRedeemInteraction(interaction) && !login)
-      return identifyForm(reply, 400, options('Enter your e-mail address or user name.'));
-    const s = { deps, provider, tenant, uid, interaction, req, reply, login };
-    const handled = await submitGuestStep(s, step || 'identify', body);
-    if (handled) return handled;
-    // Not a guest (or unknown): the password step, with nothing revealed about the address.
-    return signInForm(reply, 200, options());
+  if (!login) {
+    return step === 'password' || password
+      ? credentialsForm(reply, 400, options('Enter your user name and password.'))
+      : identifyForm(reply, 400, options('Enter your e-mail address or user name.'));
   }
-  if (!login || !password) return form(400, 'Enter your user name and password.');
+  if (CODE_STEPS.has(step)) return submitCodeStep(s, step as 'send' | 'verify' | 'accept', body);
+  if (step !== 'password' && !password) return credentialsForm(reply, 200, options());
+  if (!password) return credentialsForm(reply, 400, options('Enter your user name and password.'));
+  return checkPassword(deps, s, login, password, (status, error) => credentialsForm(reply, status, options(error)));
+}
 
+/**
+ * The password step: failed attempts count per account (whatever spelling of it was typed) and per
+ * IP, in fixed windows shared by all processes; over the limit the password is not even checked;
+ * an unknown user and a wrong password get the same answer and similar timing.
+ */
+async function checkPassword(
+  deps: SignInDeps,
+  s: Step,
+  login: string,
+  password: string,
+  form: (status: number, error: string) => ReturnType<typeof credentialsForm>,
+) {
+  const { tenant, req, reply } = s;
   const limits = deps.config.signInMaxFailures;
-  const accountKey = `signin:account:${tenant.id}:${login.toLowerCase()}`;
+  // Failures count against the account, whatever spelling of it was typed (UPN or mail, any case);
+  // names that are no account count per normalised name, so they are limited alike.
+  const found = await deps.users.findUserForSignIn(tenant.id, login);
+  const accountKey = failureKey(tenant, login, found?.user.id);
   const ipKey = `signin:ip:${req.ip}`;
   const [acct, ip] = await Promise.all([deps.limiter.peek(accountKey), deps.limiter.peek(ipKey)]);
   const blockedUntil = [
@@ -184,7 +224,6 @@ export async function submitSignIn(
     return messagePage(reply, 429, 'Too many attempts', SIGNIN_MESSAGES.tooMany(Math.ceil(seconds / 60)));
   }
 
-  const found = await deps.users.findUserForSignIn(tenant.id, login);
   const ok = await verifyPassword(found?.passwordHash ?? null, password);
   if (!found || !ok) {
     await Promise.all([deps.limiter.hit(accountKey, limits.windowSeconds), deps.limiter.hit(ipKey, limits.windowSeconds)]);
@@ -193,7 +232,7 @@ export async function submitSignIn(
   }
   if (!found.user.accountEnabled) return messagePage(reply, 403, 'Account locked', SIGNIN_MESSAGES.disabled);
   await deps.limiter.reset(accountKey);
-  return finishLogin(provider, deps.config, interaction, req, reply, found.user.id, ['pwd']);
+  return finishLogin(s.provider, deps.config, s.interaction, req, reply, found.user.id, ['pwd']);
 }
 
 /** The signed-in user may not use the application the interaction is for: 403, never a code. */
