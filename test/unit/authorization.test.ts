@@ -81,11 +81,23 @@ const MATRIX = {
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
 const APP_GRANTS = {
-  'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.list': [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'SynchronizationData-User.Upload',
+  ],
+  'user.read': [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'SynchronizationData-User.Upload',
+  ],
+  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
+  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
+  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],

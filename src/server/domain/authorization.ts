@@ -128,11 +128,23 @@ const appHas = (c: Extract<Caller, { kind: 'app' }>, ...perms: ApplicationPermis
 
 /** Application permissions that allow each action for client-credential callers. */
 const appRules: Record<Action, ApplicationPermission[]> = {
-  'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.list': [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'SynchronizationData-User.Upload',
+  ],
+  'user.read': [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'SynchronizationData-User.Upload',
+  ],
+  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
+  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
+  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],

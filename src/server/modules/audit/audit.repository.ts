@@ -139,3 +139,21 @@ export async function findDirectoryAudit(db: Executor, tenantId: string, id: str
     .executeTakeFirst();
   return r && toDirectoryAudit(r);
 }
+
+/** Per object: how many audit records name it as a target, and when the latest was written. */
+export async function changeStamps(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, { lastModified: string; changes: number }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('directory_audit_targets as t')
+    .innerJoin('directory_audits as a', 'a.id', 't.audit_id')
+    .select((eb) => ['t.target_id', eb.fn.max('a.activity_date_time').as('last'), eb.fn.countAll<number>().as('n')])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.target_id', 'in', [...ids])
+    .groupBy('t.target_id')
+    .execute();
+  return new Map(rows.map((r) => [r.target_id, { lastModified: String(r.last), changes: Number(r.n) }]));
+}

@@ -13,9 +13,11 @@ import type { Access } from '../access/access.js';
 import { type AuditService, type ModifiedProperty, userTarget } from '../audit/audit.service.js';
 import type { RolesService } from '../roles/roles.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
+import { provisionedUsersResource } from './users.query.js';
 import {
   countEnabledUsers,
   deleteUserRow,
+  findExternalIds,
   findUser,
   findUserByEmail,
   findUserByIdOrUpn,
@@ -25,6 +27,7 @@ import {
   insertUser,
   listUsers,
   markGuestAccepted,
+  setExternalId,
   updateUserRow,
 } from './users.repository.js';
 
@@ -120,6 +123,15 @@ function actionsFor(body: UpdateUserBody): UserChangeAction[] {
   return actions;
 }
 
+/**
+ * Attributes only provisioning (SCIM) writes, besides the Graph body: the client's `externalId`,
+ * its anchor for the user. Changing it is a change of the sign-in identity (as Entra's
+ * onPremisesImmutableId): `user.updateSensitive`.
+ */
+export interface ProvisioningAttributes {
+  externalId?: string | null;
+}
+
 /** Users: the directory's people (members and guests). Deletion is the directory module's use case. */
 export class UsersService {
   constructor(private readonly deps: UsersDeps) {}
@@ -134,6 +146,17 @@ export class UsersService {
   async listUsers(ctx: OperationContext, q: ODataQuery) {
     await this.deps.access.require(ctx, 'user.list');
     return listUsers(this.deps.db, ctx.caller.tenantId, q);
+  }
+
+  /** SCIM listing: GET /users' authorization, filtered with the provisioning description (externalId, SCIM operators). */
+  async listProvisionedUsers(ctx: OperationContext, q: ODataQuery) {
+    await this.deps.access.require(ctx, 'user.list');
+    return listUsers(this.deps.db, ctx.caller.tenantId, q, undefined, provisionedUsersResource);
+  }
+
+  /** Internal: the SCIM externalIds of users (callers authorize the read of the users). */
+  externalIdsOf(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    return findExternalIds(this.deps.db, tenantId, ids);
   }
 
   /** GET /users/{id | userPrincipalName}. 404 for objects of other tenants. */
@@ -221,16 +244,21 @@ export class UsersService {
    * POST /users: creates a member (or guest, when userType says so) with a password. User and
    * Global Administrators. One transaction with its "Add user" audit record.
    */
-  async createUser(ctx: OperationContext, body: CreateUserBody): Promise<User> {
+  async createUser(ctx: OperationContext, body: CreateUserBody, extra: ProvisioningAttributes = {}): Promise<User> {
     const prepared = await this.prepareNewUser(ctx, body);
-    await this.deps.db.transaction().execute((trx) => this.insertNewUser(trx, ctx, prepared));
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.insertNewUser(trx, ctx, prepared);
+      if (extra.externalId != null) await setExternalId(trx, ctx.caller.tenantId, prepared.user.id, extra.externalId);
+    });
     return prepared.user;
   }
 
   /** PATCH /users/{id}. Audits "Update user" (+ "Disable account"/"Enable account"), one transaction. */
-  async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody): Promise<void> {
+  async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody, extra: ProvisioningAttributes = {}): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const { user: existing, facts } = await this.loadForChange(ctx, key, actionsFor(body));
+    const actions = actionsFor(body);
+    if (extra.externalId !== undefined && !actions.includes('user.updateSensitive')) actions.push('user.updateSensitive');
+    const { user: existing, facts } = await this.loadForChange(ctx, key, actions);
     if (body.userPrincipalName?.includes(GUEST_UPN_MARK) && body.userPrincipalName !== existing.userPrincipalName) {
       throw invalid('user_upn_reserved_character', undefined, 'userPrincipalName');
     }
@@ -243,6 +271,16 @@ export class UsersService {
     }
     const changes = changesOf(existing, updated, Object.keys(fields));
     if (passwordHash !== undefined) changes.push({ displayName: 'passwordProfile', oldValue: null, newValue: '"[changed]"' });
+    const oldExternalId =
+      extra.externalId === undefined ? undefined : ((await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null);
+    const externalIdChanged = extra.externalId !== undefined && extra.externalId !== oldExternalId;
+    if (externalIdChanged) {
+      changes.push({
+        displayName: 'externalId',
+        oldValue: JSON.stringify(oldExternalId),
+        newValue: JSON.stringify(extra.externalId),
+      });
+    }
     if (changes.length === 0) return;
     try {
       await this.deps.db.transaction().execute(async (trx) => {
@@ -250,6 +288,7 @@ export class UsersService {
           await this.requireAnotherEnabledGlobalAdministrator(trx, tenantId, existing.id, 'disabled');
         }
         await updateUserRow(trx, tenantId, updated, passwordHash);
+        if (externalIdChanged) await setExternalId(trx, tenantId, existing.id, extra.externalId ?? null);
         await this.deps.audit.record(trx, ctx, {
           activityDisplayName: 'Update user',
           category: 'UserManagement',

@@ -21,6 +21,8 @@ export interface UsersTable {
   preferred_language: string | null;
   password_hash: string | null;
   created_date_time: string;
+  /** SCIM externalId (migration 0011); written only by setExternalId, never by the Graph row mapping. */
+  external_id?: string | null;
 }
 
 /** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */
