@@ -114,11 +114,14 @@ export class AuditLogService {
 
   /**
    * Internal (no authorization: the caller has authorized reading the objects): per object, the
-   * time of the latest audited change and the number of audited changes. Every write of a user or
-   * group is audited in its own transaction, so this is the objects' change history (SCIM's
-   * meta.lastModified and version).
+   * number of audit records naming it and the time of the latest one after its creation (null when
+   * unchanged since). Every write of a user or group is audited in its own transaction, so this is
+   * the objects' change history (SCIM's meta.lastModified and version).
    */
-  changeStampsOf(tenantId: string, ids: readonly string[]): Promise<Map<string, { lastModified: string; changes: number }>> {
+  changeStampsOf(
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { lastModified: string | null; changes: number }>> {
     return changeStamps(this.deps.db, tenantId, ids);
   }
 

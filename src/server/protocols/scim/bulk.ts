@@ -176,7 +176,15 @@ export async function runBulk(
         continue;
       }
       try {
-        const res = await dispatch(p, r, substitute({ ...op }, created));
+        const resolved = {
+          ...op,
+          path: op.path
+            .split('/')
+            .map((seg) => substitute(seg, created))
+            .join('/'),
+          data: substitute(op.data, created),
+        };
+        const res = await dispatch(p, r, resolved);
         const id = res.resource?.id;
         if (op.bulkId && typeof id === 'string') created.set(op.bulkId, id);
         record(

@@ -242,13 +242,15 @@ const listParam = (raw: unknown): string[] | undefined =>
     : undefined;
 
 /** Reads list parameters from a query string (GET) or a SearchRequest body (POST .search), names case-insensitive. */
-export function readListParams(query: Record<string, unknown>): ListParams {
+export function readListParams(query: Record<string, unknown>, from: 'query' | 'body' = 'query'): ListParams {
   const get = (name: string): unknown => {
     const hits = Object.entries(query).filter(([k]) => k.toLowerCase() === name.toLowerCase());
-    if (hits.length > 1 || Array.isArray(hits[0]?.[1]))
-      throw invalid('request_invalid', `Parameter '${name}' is given more than once.`);
     const v = hits[0]?.[1];
-    return Array.isArray(v) && name.toLowerCase().endsWith('attributes') ? v.join(',') : v;
+    // A SearchRequest body lists attributes as arrays; a query string repeats a parameter by mistake.
+    const list = from === 'body' && name.toLowerCase().endsWith('attributes') && Array.isArray(v);
+    if (hits.length > 1 || (Array.isArray(v) && !list))
+      throw invalid('request_invalid', `Parameter '${name}' is given more than once.`);
+    return list ? (v as unknown[]).join(',') : v;
   };
   const filter = get('filter');
   if (filter !== undefined && typeof filter !== 'string')

@@ -68,8 +68,13 @@ export function scimRoutes(deps: ScimRoutesDeps) {
   return async (scim: FastifyInstance): Promise<void> => {
     scim.setErrorHandler((err, req, reply) => sendScimError(req, reply, err));
     scim.setNotFoundHandler((req, reply) => sendScimError(req, reply, notFound(req.url.split('?')[0])));
-    // SCIM clients send application/scim+json; parse it as JSON.
-    scim.addContentTypeParser('application/scim+json', { parseAs: 'string' }, scim.getDefaultJsonParser('error', 'error'));
+    // SCIM clients send application/scim+json (parsed as JSON), and some send a content type with
+    // the empty body of a DELETE: that is no body, not malformed JSON.
+    const parseJson = scim.getDefaultJsonParser('error', 'error');
+    scim.removeContentTypeParser('application/json');
+    scim.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, (req, body, done) =>
+      body === '' ? done(null, undefined) : parseJson(req, body as string, done),
+    );
 
     scim.get('/ServiceProviderConfig', open('SCIM service provider configuration'), async (req, reply) =>
       json(reply, serviceProviderConfig(baseOf(req))),
@@ -100,7 +105,7 @@ export function scimRoutes(deps: ScimRoutesDeps) {
           json(reply, await list(at(req), readListParams(req.query as Record<string, unknown>))),
         );
         api.post(`/${segment}/.search`, secured(`Search SCIM ${kind}s (SearchRequest body)`), async (req, reply) =>
-          json(reply, await list(at(req), readListParams((req.body ?? {}) as Record<string, unknown>))),
+          json(reply, await list(at(req), readListParams((req.body ?? {}) as Record<string, unknown>, 'body'))),
         );
         api.get(`/${segment}/:id`, secured(`Get a SCIM ${kind}`), async (req, reply) => {
           const params = readListParams(req.query as Record<string, unknown>);

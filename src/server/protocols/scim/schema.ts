@@ -114,7 +114,17 @@ const GROUP_ATTRIBUTES: AttributeDef[] = [
 const COMMON_ATTRIBUTES: AttributeDef[] = [
   attr('id', 'Object id (GUID).', { mutability: 'readOnly', returned: 'always', caseExact: true, uniqueness: 'server' }),
   attr('externalId', "The provisioning client's identifier of the resource (case-exact).", { caseExact: true }),
-  attr('meta', 'resourceType, created, lastModified, location, version.', { type: 'complex', mutability: 'readOnly' }),
+  attr('meta', 'Resource metadata.', {
+    type: 'complex',
+    mutability: 'readOnly',
+    subAttributes: [
+      attr('resourceType', 'User or Group.', { mutability: 'readOnly', caseExact: true }),
+      attr('created', 'When the object was created.', { type: 'dateTime', mutability: 'readOnly' }),
+      attr('lastModified', 'Its latest audited change.', { type: 'dateTime', mutability: 'readOnly' }),
+      attr('location', 'Its URI.', { type: 'reference', mutability: 'readOnly', caseExact: true }),
+      attr('version', 'Weak ETag; send it in If-Match.', { mutability: 'readOnly', caseExact: true }),
+    ],
+  }),
 ];
 
 export type ResourceKind = 'User' | 'Group';

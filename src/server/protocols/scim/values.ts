@@ -65,7 +65,8 @@ export function graphValidationError(err: ZodError, names: Record<string, string
 
 /** Audit-derived change stamp of an object (AuditLogService.changeStampsOf). */
 export interface Stamp {
-  lastModified: string;
+  /** Latest change after the creation; null when unchanged since. */
+  lastModified: string | null;
   changes: number;
 }
 
