@@ -75,7 +75,7 @@ export const provisionedUsersResource: ResourceSpec = {
   ...usersResource,
   properties: {
     ...Object.fromEntries(Object.entries(usersResource.properties).map(([k, p]) => [k, widen(p)])),
-    otherMails: { type: 'stringCollection', column: 'other_mails', filter: ['any', 'eq', 'startswith'], ci: true },
+    otherMails: { type: 'stringCollection', column: 'other_mails', filter: ['any', 'eq', 'startswith', 'not'], ci: true },
     externalId: { type: 'string', column: 'external_id', filter: PROVISIONING_STRING_OPS, orderable: true },
   },
 };
