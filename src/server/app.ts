@@ -389,6 +389,7 @@ function createProtocols(p: {
     access: services.policies.access,
     publicUrl: config.publicUrl,
     authenticate: authenticateRequest,
+    tenants,
   });
   return { tenants, authorizeSignOn, oidc, saml, scim };
 }

@@ -160,7 +160,25 @@ describe(`SCIM authentication (${dialect})`, () => {
     expect(list.statusCode).toBe(200);
     const created = await scim('POST', `/${tenantId}/scim/v2/Users`, newUser(alias('tp')));
     expect(created.headers.location).toBe(`http://localhost:8080/${tenantId}/scim/v2/Users/${created.json().id}`);
-    expectScimError(await scim('GET', '/00000000-0000-4000-8000-000000000001/scim/v2/Users'), 401, 'authentication_required');
+    expectScimError(await scim('GET', '/00000000-0000-4000-8000-000000000001/scim/v2/Users'), 404, 'resource_not_found');
+    expectScimError(await t.call('GET', '/not-a-tenant/scim/v2/ServiceProviderConfig'), 404, 'resource_not_found');
+    // Another tenant: its own token works on its path (and on /scim/v2); ours does not.
+    const other = await t.app.portico.services.tenants.createTenant({ displayName: 'Fabrikam', initialDomain: 'fabrikam.test' });
+    const otherApp = await t.appToken(['User.ReadWrite.All'], other);
+    expectScimError(await scim('GET', `/${other.id}/scim/v2/Users`), 401, 'authentication_required');
+    const inOther = await scim(
+      'POST',
+      `/${other.id}/scim/v2/Users`,
+      newUser('fab', { userName: 'fab@fabrikam.test', emails: [] }),
+      otherApp,
+    );
+    expect(inOther.statusCode, inOther.body).toBe(201);
+    expect(
+      (await scim('GET', `/scim/v2/Users?filter=${q('userName eq "fab@fabrikam.test"')}`, undefined, otherApp)).json()
+        .totalResults,
+    ).toBe(1);
+    expect((await scim('GET', `/scim/v2/Users?filter=${q('userName eq "fab@fabrikam.test"')}`)).json().totalResults).toBe(0);
+    expectScimError(await scim('GET', `/scim/v2/Users/${inOther.json().id}`), 404, 'resource_not_found');
     expect((await t.call('GET', `/${tenantId}/scim/v2/ServiceProviderConfig`)).json().meta.location).toBe(
       `http://localhost:8080/${tenantId}/scim/v2/ServiceProviderConfig`,
     );

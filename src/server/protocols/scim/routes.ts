@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, denied, notFound } from '../../domain/errors.js';
 import { logClassified } from '../../http/errors.js';
+import { type TenantDirectory, tenantById } from '../../http/tenant.js';
 import { runBulk } from './bulk.js';
 import { listOf, resourceTypes, schemaDocs, serviceProviderConfig } from './discovery.js';
 import { SCIM_JSON, sendScimError } from './errors.js';
@@ -13,6 +14,8 @@ export interface ScimRoutesDeps {
   publicUrl: string;
   /** Verifies the bearer token as for /v1.0 (authenticateRequest). */
   authenticate: (req: FastifyRequest) => Promise<FastifyRequest['ctx']>;
+  /** Tenants addressed by id in `/{tenantId}/scim/v2`. */
+  tenants: TenantDirectory;
 }
 
 type Params = { tenantId?: string; id?: string };
@@ -67,6 +70,11 @@ export function scimRoutes(deps: ScimRoutesDeps) {
 
   return async (scim: FastifyInstance): Promise<void> => {
     scim.setErrorHandler((err, req, reply) => sendScimError(req, reply, err));
+    // `/{tenantId}/scim/v2`: a tenant that does not exist has no SCIM endpoints.
+    scim.addHook('onRequest', async (req) => {
+      const t = (req.params as Params).tenantId;
+      if (t !== undefined && !(await tenantById(deps.tenants, t))) throw notFound(t);
+    });
     scim.setNotFoundHandler((req, reply) => sendScimError(req, reply, notFound(req.url.split('?')[0])));
     // SCIM clients send application/scim+json (parsed as JSON), and some send a content type with
     // the empty body of a DELETE: that is no body, not malformed JSON.
