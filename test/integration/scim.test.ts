@@ -488,6 +488,8 @@ describe(`SCIM Users (${dialect})`, () => {
       { op: 'Replace', path: 'emails[type eq "work"].value', value: `x.${u.userName}` },
       { op: 'Add', value: { [`${ENT}:department`]: 'Ops', 'name.givenName': 'ignored-flat-core', displayName: 'Entra Name' } },
       { op: 'Replace', path: 'name.familyName', value: 'Changed' },
+      { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555 0100' },
+      { op: 'Replace', path: `${ENT}:manager`, value: '26118915' },
       { op: 'Add', path: 'externalId', value: 'EXT-1' },
     ];
     const res = await patch('Users', u.id, ops);
@@ -527,7 +529,7 @@ describe(`SCIM Users (${dialect})`, () => {
       'mutability',
     );
     expectScimError(
-      await patch('Users', u.id, [{ op: 'replace', path: 'nickName', value: 'x' }]),
+      await patch('Users', u.id, [{ op: 'replace', path: 'favoriteColor', value: 'x' }]),
       400,
       'scim_path_invalid',
       'invalidPath',

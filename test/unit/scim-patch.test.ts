@@ -232,6 +232,19 @@ const cases: Case[] = [
     (r) => expect(r).toEqual({ displayName: 'New', members: [{ value: 'n1' }] }),
   ],
   [
+    'operations on RFC attributes Portico does not keep change nothing (Entra maps them by default)',
+    user(),
+    [
+      op('add', 'phoneNumbers[type eq "work"].value', '+1 555 0100'),
+      op('replace', 'addresses[type eq "work"].streetAddress', '1 Main St'),
+      op('add', `${ENT}:employeeNumber`, '701984'),
+      op('replace', `${ENT}:manager`, { value: 'm1' }),
+      op('replace', 'name.middleName', 'Q'),
+      op('remove', 'nickName'),
+    ],
+    (r) => expect(r).toEqual(user()),
+  ],
+  [
     'an unchanged read-only attribute in a no-path value is accepted',
     user(),
     [op('replace', undefined, { userType: 'Member', active: false })],
@@ -247,8 +260,9 @@ describe('applyPatch', () => {
   });
 
   it.each([
-    ['an unknown attribute', op('replace', 'nickName', 'x'), 'scim_path_invalid'],
-    ['an unknown sub-attribute', op('replace', 'name.middleName', 'x'), 'scim_path_invalid'],
+    ['an unknown attribute', op('replace', 'favoriteColor', 'x'), 'scim_path_invalid'],
+    ['an unknown extension attribute', op('replace', `${ENT}:shoeSize`, 'x'), 'scim_path_invalid'],
+    ['an unknown sub-attribute', op('replace', 'name.nick', 'x'), 'scim_path_invalid'],
     ['a read-only attribute', op('replace', 'groups', []), 'property_read_only'],
     ['a read-only sub-attribute', op('replace', 'name.formatted', 'x'), 'property_read_only'],
     ['a changed read-only attribute without a path', op('replace', undefined, { userType: 'Guest' }), 'property_read_only'],

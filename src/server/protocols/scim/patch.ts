@@ -16,6 +16,7 @@ import {
   extensionsOf,
   findAttribute,
   findSubAttribute,
+  notKept,
   type ResolvedAttribute,
   type ResourceKind,
   URN,
@@ -307,6 +308,7 @@ function applyFiltered(op: PatchOperation, target: Json, r: ResolvedAttribute, f
 
 function applyWithPath(kind: ResourceKind, resource: Json, op: PatchOperation & { path: string }): void {
   const parsed = parsePatchPath(op.path);
+  if (notKept(kind, parsed.path.attr, parsed.path.sub, parsed.path.schema)) return;
   const r = resolveTarget(kind, parsed.path);
   const sub = parsed.path.sub ? findSubAttribute(r.def, parsed.path.sub) : undefined;
   refuseReadOnly(r.def, sub);

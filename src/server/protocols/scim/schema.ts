@@ -166,3 +166,46 @@ export const findSubAttribute = (def: AttributeDef, name: string): AttributeDef 
 
 /** The extension schema URNs a resource kind may carry. */
 export const extensionsOf = (kind: ResourceKind): string[] => (kind === 'User' ? [URN.enterprise] : []);
+
+/**
+ * Attributes RFC 7643 defines that Portico does not keep. Clients send them as their mappings say
+ * (Entra's defaults include phoneNumbers, addresses, employeeNumber and manager): bodies drop them
+ * and PATCH operations on them change nothing, rather than failing the whole request.
+ */
+const NOT_KEPT: Record<ResourceKind, Record<string, readonly string[]>> = {
+  User: {
+    [URN.user]: [
+      'nickName',
+      'profileUrl',
+      'timezone',
+      'locale',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'entitlements',
+      'roles',
+      'x509Certificates',
+    ],
+    [URN.enterprise]: ['employeeNumber', 'costCenter', 'division', 'manager'],
+  },
+  Group: { [URN.group]: [] },
+};
+const NAME_PARTS_NOT_KEPT = ['middlename', 'honorificprefix', 'honorificsuffix'];
+
+/** Is `attr[.sub]` (optionally schema-qualified) an RFC attribute Portico does not keep? */
+export function notKept(kind: ResourceKind, attr: string, sub?: string, schema?: string): boolean {
+  const a = attr.toLowerCase();
+  if (
+    kind === 'User' &&
+    a === 'name' &&
+    sub !== undefined &&
+    (schema === undefined || schema.toLowerCase() === URN.user.toLowerCase())
+  ) {
+    return NAME_PARTS_NOT_KEPT.includes(sub.toLowerCase());
+  }
+  return Object.entries(NOT_KEPT[kind]).some(
+    ([urn, names]) =>
+      (schema === undefined || schema.toLowerCase() === urn.toLowerCase()) && names.some((n) => n.toLowerCase() === a),
+  );
+}
