@@ -715,15 +715,38 @@ describe(`SCIM Groups (${dialect})`, () => {
     ).toEqual([a.id, b.id, c.id].sort());
     expect(await audits('Update group', g.id)).toHaveLength(1);
     expect((await audits('Add member to group', g.id)).length).toBe(3);
+    const memberIds = async () =>
+      ((await scim('GET', `/scim/v2/Groups/${g.id}`)).json().members ?? []).map((m: { value: string }) => m.value).sort();
+    // Member-only PATCHes answer 204 with the new ETag (the group's whole membership is not read).
     const removed = await patch('Groups', g.id, [{ op: 'remove', path: `members[value eq "${a.id}"]` }]);
-    expect(
-      removed
-        .json()
-        .members.map((m: { value: string }) => m.value)
-        .sort(),
-    ).toEqual([b.id, c.id].sort());
+    expect(removed.statusCode).toBe(204);
+    expect(removed.body).toBe('');
+    expect(removed.headers.etag).toBe((await scim('GET', `/scim/v2/Groups/${g.id}`)).json().meta.version);
+    expect(await memberIds()).toEqual([b.id, c.id].sort());
     const removedList = await patch('Groups', g.id, [{ op: 'Remove', path: 'members', value: [{ value: b.id }] }]);
-    expect(removedList.json().members.map((m: { value: string }) => m.value)).toEqual([c.id]);
+    expect(removedList.statusCode).toBe(204);
+    expect(await memberIds()).toEqual([c.id]);
+    // Adding a present member, removing an absent one: nothing to do, nothing written.
+    const quiet = (await audits('Add member to group', g.id)).length;
+    expect(
+      (
+        await patch('Groups', g.id, [
+          { op: 'add', path: 'members', value: [{ value: c.id }] },
+          { op: 'remove', path: `members[value eq "${a.id}"]` },
+        ])
+      ).statusCode,
+    ).toBe(204);
+    expect(await audits('Add member to group', g.id)).toHaveLength(quiet);
+    // Last operation wins per member.
+    expect(
+      (
+        await patch('Groups', g.id, [
+          { op: 'add', path: 'members', value: [{ value: a.id }] },
+          { op: 'remove', path: `members[value eq "${a.id}"]` },
+        ])
+      ).statusCode,
+    ).toBe(204);
+    expect(await memberIds()).toEqual([c.id]);
     const rem = await audits('Remove member from group', g.id);
     expect(rem).toHaveLength(2);
     expect(rem[0]?.initiatedBy.app).toBeTruthy();
@@ -768,7 +791,7 @@ describe(`SCIM Groups (${dialect})`, () => {
     const membersOnly = await t.appToken(['GroupMember.ReadWrite.All']);
     expect(
       (await patch('Groups', g.id, [{ op: 'add', path: 'members', value: [{ value: a.id }] }], membersOnly)).statusCode,
-    ).toBe(200);
+    ).toBe(204);
     expectScimError(
       await patch('Groups', g.id, [{ op: 'replace', path: 'displayName', value: 'no' }], membersOnly),
       403,

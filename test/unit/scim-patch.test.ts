@@ -4,6 +4,7 @@ import {
   applyPatch,
   canonical,
   type Json,
+  membershipDelta,
   type PatchOperation,
   readPatchRequest,
 } from '../../src/server/protocols/scim/patch.js';
@@ -281,5 +282,37 @@ describe('applyPatch', () => {
     }
     expect(err).toBeInstanceOf(DomainError);
     expect((err as DomainError).code).toBe(code);
+  });
+});
+
+describe('membershipDelta (member-only PATCHes, without reading the membership)', () => {
+  const A = '0193b1f0-0000-7000-8000-00000000000a';
+  const B = '0193b1f0-0000-7000-8000-00000000000b';
+  it('nets adds and removes per member, last operation winning', () => {
+    expect(
+      membershipDelta([
+        op('add', 'members', [{ value: A }, { value: `https://x/scim/v2/Users/${B}` }]),
+        op('remove', `members[value eq "${A}"]`),
+        op('remove', 'members', [{ Value: B.toUpperCase() }]),
+        op('add', 'members', { value: B }),
+      ]),
+    ).toEqual(
+      new Map([
+        [A, 'remove'],
+        [B, 'add'],
+      ]),
+    );
+  });
+
+  it.each([
+    ['replace members', [op('replace', 'members', [{ value: A }])]],
+    ['remove all members', [op('remove', 'members')]],
+    ['another attribute too', [op('add', 'members', [{ value: A }]), op('replace', 'displayName', 'x')]],
+    ['a filter other than value eq', [op('remove', 'members[type eq "User"]')]],
+    ['a sub-attribute path', [op('remove', `members[value eq "${A}"].display`)]],
+    ['a value that is no id', [op('add', 'members', [{ value: 'bogus' }])]],
+    ['no path', [op('add', undefined, { members: [{ value: A }] })]],
+  ])('leaves %s to the general path', (_name, ops) => {
+    expect(membershipDelta(ops)).toBeUndefined();
   });
 });

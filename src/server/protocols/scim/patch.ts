@@ -9,6 +9,7 @@
  * ("Replace"), no path with an object value, `emails[type eq "work"].value` creating the element
  * when none matches, and `remove` of `members` with a value listing the members to remove.
  */
+import { idFromODataRef } from '../../../contracts/common.js';
 import { DomainError, invalid } from '../../domain/errors.js';
 import { type AttrPath, parsePatchPath, type ScimFilter, type ScimValue } from './filter.js';
 import {
@@ -362,4 +363,47 @@ export function applyPatch(kind: ResourceKind, resource: Json, ops: readonly Pat
     else applyWithPath(kind, out, op as PatchOperation & { path: string });
   }
   return out;
+}
+
+/**
+ * When every operation only adds members (`add members`) or removes given ones (`remove
+ * members[value eq "…"]`, `remove members` with a value list) — what provisioning clients send to
+ * keep a group in step — the net change per member id, last operation winning. The group's whole
+ * membership need not be read then. Undefined for anything else (the general path handles it,
+ * errors included).
+ */
+export function membershipDelta(ops: readonly PatchOperation[]): Map<string, 'add' | 'remove'> | undefined {
+  const delta = new Map<string, 'add' | 'remove'>();
+  const ids = (value: unknown): string[] | undefined => {
+    const out: string[] = [];
+    for (const e of asList(value)) {
+      const v = isObject(e) ? Object.entries(e).find(([k]) => k.toLowerCase() === 'value')?.[1] : undefined;
+      const id = typeof v === 'string' ? idFromODataRef(v) : undefined;
+      if (id === undefined) return undefined;
+      out.push(id);
+    }
+    return out;
+  };
+  for (const op of ops) {
+    if (op.path === undefined) return undefined;
+    const { path, filter } = parsePatchPath(op.path);
+    if (
+      path.attr.toLowerCase() !== 'members' ||
+      path.sub ||
+      (path.schema && path.schema.toLowerCase() !== URN.group.toLowerCase())
+    ) {
+      return undefined;
+    }
+    let list: string[] | undefined;
+    if (op.op === 'add' && !filter) list = ids(op.value);
+    else if (op.op === 'remove' && filter) {
+      const byValue =
+        filter.type === 'compare' && filter.op === 'eq' && filter.path.attr.toLowerCase() === 'value' && !filter.path.sub;
+      const id = byValue && typeof filter.value === 'string' ? idFromODataRef(filter.value) : undefined;
+      list = id === undefined ? undefined : [id];
+    } else if (op.op === 'remove' && op.value !== undefined && op.value !== null) list = ids(op.value);
+    if (list === undefined) return undefined;
+    for (const id of list) delta.set(id, op.op === 'add' ? 'add' : 'remove');
+  }
+  return delta;
 }

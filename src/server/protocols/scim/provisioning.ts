@@ -13,7 +13,7 @@ import { provisionedUsersResource } from '../../modules/users/users.query.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { groupAttributes, groupChanges, newGroup, readGroup, type ScimMember } from './groups.js';
-import { applyPatch, canonical, type Json, readPatchRequest } from './patch.js';
+import { applyPatch, canonical, type Json, membershipDelta, readPatchRequest } from './patch.js';
 import { filterFor, type ListParams, membersOnly, project, returns, sortPropertyFor } from './query.js';
 import { type ResourceKind, URN } from './schema.js';
 import { newUser, readUser, userAttributes, userChanges } from './users.js';
@@ -26,7 +26,7 @@ export interface ScimDeps {
     GroupsService,
     'listProvisionedGroups' | 'getGroup' | 'createGroup' | 'updateGroup' | 'externalIdsOf' | 'findGroup'
   >;
-  groupMembers: Pick<GroupMembersService, 'listRelationship' | 'listUserRelationship'>;
+  groupMembers: Pick<GroupMembersService, 'listRelationship' | 'listUserRelationship' | 'isDirectMember'>;
   directory: Pick<DirectoryService, 'deleteUser' | 'deleteGroup'>;
   auditLog: Pick<AuditLogService, 'changeStampsOf'>;
   access: Pick<Access, 'allows'>;
@@ -299,13 +299,13 @@ export class ScimProvisioning {
     return this.groupResult(r, group.id, 201);
   }
 
-  private async groupForChange(r: ScimRequest, id: string, ifMatch: string | undefined) {
+  private async groupForChange(r: ScimRequest, id: string, ifMatch: string | undefined, withMembers = true) {
     const group = await this.loadGroup(r, id);
     const tenantId = r.ctx.caller.tenantId;
     const [externalIds, stamps, members] = await Promise.all([
       this.deps.groups.externalIdsOf(tenantId, [group.id]),
       this.deps.auditLog.changeStampsOf(tenantId, [group.id]),
-      this.visibleMembers(r, group.id),
+      withMembers ? this.visibleMembers(r, group.id) : [],
     ]);
     const externalId = externalIds.get(group.id) ?? null;
     const attrs = groupAttributes(group, externalId);
@@ -341,8 +341,43 @@ export class ScimProvisioning {
     return this.saveGroup(r, await this.groupForChange(r, id, ifMatch), desired);
   }
 
+  /**
+   * A PATCH that only adds or removes given members: checks just those ids (large groups are not
+   * read whole) and answers 204 with the new ETag, as RFC 7644 §3.5.2 allows.
+   */
+  private async patchMembers(
+    r: ScimRequest,
+    id: string,
+    delta: Map<string, 'add' | 'remove'>,
+    ifMatch?: string,
+  ): Promise<ScimResult> {
+    const { group } = await this.groupForChange(r, id, ifMatch, false);
+    const tenantId = r.ctx.caller.tenantId;
+    const addMembers: string[] = [];
+    const removeMembers: string[] = [];
+    for (const [memberId, change] of delta) {
+      const user = await this.deps.users.findUser(tenantId, memberId);
+      // Guests are outside SCIM's view: removing one changes nothing, adding one is refused.
+      if (user?.userType === 'Guest') {
+        if (change === 'add') await this.checkNewMembers(r, [memberId]);
+        continue;
+      }
+      const member = await this.deps.groupMembers.isDirectMember(tenantId, group.id, memberId);
+      if (change === 'add' && !member) addMembers.push(memberId);
+      if (change === 'remove' && member) removeMembers.push(memberId);
+    }
+    await this.checkNewMembers(r, addMembers);
+    if (addMembers.length > 0 || removeMembers.length > 0) {
+      await this.deps.groups.updateGroup(r.ctx, group.id, {}, { addMembers, removeMembers });
+    }
+    const [after] = await this.groupResources(r, [await this.loadGroup(r, group.id)], { excludedAttributes: ['members'] });
+    return { status: 204, version: ((after as Json).meta as Json).version as string };
+  }
+
   async patchGroup(r: ScimRequest, id: string, body: unknown, ifMatch?: string): Promise<ScimResult> {
     const ops = readPatchRequest(body);
+    const delta = membershipDelta(ops);
+    if (delta) return this.patchMembers(r, id, delta, ifMatch);
     const current = await this.groupForChange(r, id, ifMatch);
     const resource = {
       ...current.attrs,
