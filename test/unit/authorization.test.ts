@@ -81,23 +81,11 @@ const MATRIX = {
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
 const APP_GRANTS = {
-  'user.list': [
-    'User.Read.All',
-    'User.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-    'SynchronizationData-User.Upload',
-  ],
-  'user.read': [
-    'User.Read.All',
-    'User.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-    'SynchronizationData-User.Upload',
-  ],
-  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
-  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
-  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
+  'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -235,10 +223,16 @@ describe('authorize(): role × action matrix for users', () => {
   });
 });
 
+const UPLOAD_GRANTS: readonly Action[] = ['user.list', 'user.read', 'user.create', 'user.update', 'user.updateSensitive'];
+
 describe('authorize(): application permissions', () => {
   const all = applicationPermissions as readonly ApplicationPermission[];
   it.each(ACTIONS)('%s is granted by exactly its permissions', (action) => {
-    const grants: readonly ApplicationPermission[] = APP_GRANTS[action];
+    const grants: readonly ApplicationPermission[] = [
+      ...APP_GRANTS[action],
+      // Entra's inbound provisioning permission grants these user actions too (SCIM, docs/scim.md).
+      ...(UPLOAD_GRANTS.includes(action) ? (['SynchronizationData-User.Upload'] as const) : []),
+    ];
     for (const p of grants) expect(authorize(app([p]), action, basePolicy).allowed, `${action} with ${p}`).toBe(true);
     const others = all.filter((p) => !grants.includes(p));
     const denied = authorize(app(others), action, basePolicy);

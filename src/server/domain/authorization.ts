@@ -128,23 +128,11 @@ const appHas = (c: Extract<Caller, { kind: 'app' }>, ...perms: ApplicationPermis
 
 /** Application permissions that allow each action for client-credential callers. */
 const appRules: Record<Action, ApplicationPermission[]> = {
-  'user.list': [
-    'User.Read.All',
-    'User.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-    'SynchronizationData-User.Upload',
-  ],
-  'user.read': [
-    'User.Read.All',
-    'User.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-    'SynchronizationData-User.Upload',
-  ],
-  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
-  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
-  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All', 'SynchronizationData-User.Upload'],
+  'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.read': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'user.create': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.update': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.updateSensitive': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -215,6 +203,19 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'application.manage': ['Application.ReadWrite.All'],
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
 };
+
+/**
+ * Entra's permission for API-driven inbound provisioning (SCIM /Users, docs/scim.md): member users'
+ * read, create and update — never deletion, password resets or anything of groups.
+ */
+const PROVISIONING_UPLOAD_ACTIONS: readonly Action[] = [
+  'user.list',
+  'user.read',
+  'user.create',
+  'user.update',
+  'user.updateSensitive',
+];
+for (const action of PROVISIONING_UPLOAD_ACTIONS) appRules[action].push('SynchronizationData-User.Upload');
 
 const ALL_ADMINS = [
   R.globalAdministrator,
