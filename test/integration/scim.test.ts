@@ -960,3 +960,99 @@ describe(`SCIM Bulk (${dialect})`, () => {
     expectScimError(big, 413, 'payload_too_large');
   });
 });
+
+describe(`SCIM robustness (${dialect})`, () => {
+  it('answers generated malformed PATCH, PUT and Bulk bodies with 4xx, never 500', async () => {
+    const u = await createUser(alias('fuzz'));
+    const g = await createGroup(alias('Fuzz '), [u.id]);
+    let s = 4242;
+    const rand = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const values = [
+      null,
+      true,
+      'False',
+      0,
+      -1.5,
+      '',
+      'x',
+      [],
+      [1],
+      [{}],
+      [{ value: u.id }],
+      [{ value: 'bulkId:x' }],
+      {},
+      { value: 7 },
+      { a: { b: [] } },
+      'a'.repeat(300),
+    ];
+    const paths = [
+      undefined,
+      '',
+      'title',
+      'active',
+      'emails',
+      'emails.value',
+      'emails[type eq "work"].value',
+      'emails[',
+      'name',
+      'name.givenName',
+      'members',
+      'members[value eq "x"]',
+      'members[value eq 1]',
+      'groups',
+      'meta.version',
+      `${ENT}:department`,
+      `${ENT}`,
+      'userName',
+      'displayName',
+      'externalId',
+      'x.y.z',
+      'members[type eq "User"].display',
+      '[]',
+    ];
+    const ops = ['add', 'replace', 'remove', 'Add', 'copy', 7];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 150; i++) {
+      const operations = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => ({
+        op: pick(ops),
+        path: pick(paths),
+        value: pick(values),
+      }));
+      for (const [kind, id] of [
+        ['Users', u.id],
+        ['Groups', g.id],
+      ] as const) {
+        const res = await patch(kind, id, operations);
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        expect(res.statusCode, `${kind} ${JSON.stringify(operations)}: ${res.body}`).toBeLessThan(500);
+      }
+      const put = await scim('PUT', `/scim/v2/Users/${u.id}`, {
+        schemas: [USER],
+        userName: u.userName,
+        [String(pick(paths))]: pick(values),
+      });
+      expect(put.statusCode, put.body).toBeLessThan(500);
+      const bulk = await scim('POST', '/scim/v2/Bulk', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: [
+          {
+            method: pick(['POST', 'PATCH', 'DELETE', 'PUT']),
+            path: pick(['/Users', `/Groups/${g.id}`, '/Users/bulkId:x', '/x']),
+            bulkId: pick([undefined, 'x', '']),
+            data: pick(values),
+          },
+        ],
+      });
+      expect(bulk.statusCode, bulk.body).toBeLessThan(500);
+      for (const op of bulk.statusCode === 200 ? bulk.json().Operations : [])
+        expect(Number(op.status), JSON.stringify(op)).toBeLessThan(500);
+    }
+    // The generator reaches both successes and refusals.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
+  });
+});
