@@ -455,6 +455,35 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The application asked for a sign-in without user interaction, but nobody is signed in.',
   },
+
+  // ---------------------------------------------------------------------------------------------
+  // SCIM 2.0 provisioning (/scim/v2): refusals of the protocol itself. The SCIM surface renders every
+  // code in SCIM's error shape with its own status and scimType (docs/scim.md).
+  scim_filter_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The SCIM filter is not valid, or uses an attribute or operator this resource does not support.',
+  },
+  scim_path_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The PATCH path is not valid, or names an attribute this resource does not have.',
+  },
+  scim_no_target: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The PATCH path matched no value of the resource.',
+  },
+  scim_version_mismatch: {
+    status: 412,
+    graphCode: 'PreconditionFailed',
+    message: 'The resource has changed: its version no longer matches If-Match. Read it again and retry.',
+  },
+  scim_bulk_id_unresolved: {
+    status: 409,
+    graphCode: 'Request_BadRequest',
+    message: 'A bulkId reference names no resource created earlier in this bulk request, or the references are circular.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

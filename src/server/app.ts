@@ -88,6 +88,7 @@ import {
   samlGraphRoutes,
   samlRoutes,
 } from './protocols/saml/index.js';
+import { createScim, type Scim } from './protocols/scim/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -495,7 +496,20 @@ function createProtocols(p: {
     findTenant: (id) => services.tenants.findTenant(id),
     redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
   });
-  return { tenants, authorizeSignOn, oidc, saml, myAppsSignIn };
+
+  // SCIM 2.0 provisioning: members and groups through the same use cases as Graph.
+  const scim = createScim({
+    users,
+    groups: services.groups,
+    groupMembers: services.groupMembers,
+    directory: services.directory,
+    auditLog: services.auditLog,
+    access: services.policies.access,
+    publicUrl: config.publicUrl,
+    authenticate: authenticateRequest,
+    tenants,
+  });
+  return { tenants, authorizeSignOn, oidc, saml, myAppsSignIn, scim };
 }
 
 /**
@@ -514,6 +528,7 @@ async function registerSurfaces(
     myAppsSignIn: MyAppsSignIn;
     /** Key of the demo application's session cookie (an instance secret). */
     demoCookieKey: string;
+    scim: Scim;
   },
 ): Promise<void> {
   const { config, services, tenants, oidc, saml } = s;
@@ -541,6 +556,9 @@ async function registerSurfaces(
     },
     { prefix: '/v1.0' },
   );
+
+  // SCIM 2.0 (its own error shape), for the default tenant and by tenant id.
+  for (const prefix of ['/scim/v2', '/:tenantId/scim/v2']) await app.register(s.scim.routes, { prefix });
 
   // Token issuer (oidc-provider per tenant): it renders its own errors, RFC 6749 style.
   await app.register(async (oauth) => {

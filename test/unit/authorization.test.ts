@@ -222,10 +222,16 @@ describe('authorize(): role × action matrix for users', () => {
   });
 });
 
+const UPLOAD_GRANTS: readonly Action[] = ['user.list', 'user.read', 'user.create', 'user.update', 'user.updateSensitive'];
+
 describe('authorize(): application permissions', () => {
   const all = applicationPermissions as readonly ApplicationPermission[];
   it.each(ACTIONS)('%s is granted by exactly its permissions', (action) => {
-    const grants: readonly ApplicationPermission[] = APP_GRANTS[action];
+    const grants: readonly ApplicationPermission[] = [
+      ...APP_GRANTS[action],
+      // Entra's inbound provisioning permission grants these user actions too (SCIM, docs/scim.md).
+      ...(UPLOAD_GRANTS.includes(action) ? (['SynchronizationData-User.Upload'] as const) : []),
+    ];
     for (const p of grants) expect(authorize(app([p]), action, basePolicy).allowed, `${action} with ${p}`).toBe(true);
     const others = all.filter((p) => !grants.includes(p));
     const denied = authorize(app(others), action, basePolicy);

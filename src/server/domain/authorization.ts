@@ -202,6 +202,19 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
 };
 
+/**
+ * Entra's permission for API-driven inbound provisioning (SCIM /Users, docs/scim.md): member users'
+ * read, create and update — never deletion, password resets or anything of groups.
+ */
+const PROVISIONING_UPLOAD_ACTIONS: readonly Action[] = [
+  'user.list',
+  'user.read',
+  'user.create',
+  'user.update',
+  'user.updateSensitive',
+];
+for (const action of PROVISIONING_UPLOAD_ACTIONS) appRules[action].push('SynchronizationData-User.Upload');
+
 const ALL_ADMINS = [
   R.globalAdministrator,
   R.userAdministrator,

@@ -24,7 +24,8 @@ export const MAX_FILTER_LENGTH = 2000;
 export const MAX_FILTER_DEPTH = 50;
 
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-export type FunctionName = 'startswith' | 'endswith';
+/** `contains` is never parsed from a Graph `$filter`; adapters (SCIM `co`) build it themselves. */
+export type FunctionName = 'startswith' | 'endswith' | 'contains';
 export type LambdaOp = 'any' | 'all';
 
 export type Literal =

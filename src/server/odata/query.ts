@@ -21,7 +21,20 @@ import { parseFilter } from './filter.js';
 export type { FilterNode, Literal } from './filter.js';
 
 export type PropType = 'string' | 'boolean' | 'datetime' | 'guid' | 'enum' | 'stringCollection' | 'number';
-export type FilterOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'in' | 'startswith' | 'any' | 'not';
+export type FilterOp =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'ge'
+  | 'lt'
+  | 'le'
+  | 'in'
+  | 'startswith'
+  | 'any'
+  | 'not'
+  /** Not Graph's `$filter` on directory objects: used by adapters (SCIM `ew`, `co`) that build the AST themselves. */
+  | 'endswith'
+  | 'contains';
 
 export interface PropSpec {
   type: PropType;
@@ -82,6 +95,8 @@ export interface ODataQuery {
   /** Decoded `$skiptoken`: the last row of the previous page. */
   after: { v: string | null; id: string } | undefined;
   count: boolean;
+  /** Rows to skip before the page (index-based paging of adapters such as SCIM's startIndex; Graph pages by $skiptoken). */
+  skip?: number;
 }
 
 export interface ParseOptions {
@@ -197,7 +212,7 @@ function toStored(spec: ResourceSpec, name: string, prop: PropSpec, lit: Literal
 
 /** Operators each property type can support at all; `PropSpec.filter` narrows this per property. */
 const TYPE_OPS: Record<PropType, readonly FilterOp[]> = {
-  string: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'startswith', 'not'],
+  string: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'startswith', 'endswith', 'contains', 'not'],
   guid: ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'not'],
   enum: ['eq', 'ne', 'in', 'not'],
   boolean: ['eq', 'ne', 'not'],
@@ -299,18 +314,28 @@ function compileNode(node: FilterNode, ctx: Ctx): Expression<SqlBool> {
   }
 
   // function
-  if (node.name !== 'startswith') {
-    throw invalid(`Unsupported function '${node.name}' on property '${pathKey(node.path)}' in $filter for ${spec.name}.`);
+  const [name, prop, column] = resolve(ctx, node.path, node.name, 'function');
+  return compileStringFunction(node.name, sql.ref(column), prop.ci === true, String(toStored(spec, name, prop, node.value)));
+}
+
+/** startswith / endswith / contains on a string column, case-insensitively or exactly. */
+function compileStringFunction(
+  fn: 'startswith' | 'endswith' | 'contains',
+  col: Expression<unknown>,
+  ci: boolean,
+  v: string,
+): Expression<SqlBool> {
+  if (ci) {
+    const pattern = fn === 'startswith' ? `${escapeLike(v)}%` : fn === 'endswith' ? `%${escapeLike(v)}` : `%${escapeLike(v)}%`;
+    return sql<SqlBool>`lower(${col}) like lower(${pattern}) escape '\\'`;
   }
-  const [name, prop, column] = resolve(ctx, node.path, 'startswith', 'function');
-  const prefix = String(toStored(spec, name, prop, node.value));
-  const col = sql.ref(column);
-  if (prop.ci === true) {
-    return sql<SqlBool>`lower(${col}) like lower(${`${escapeLike(prefix)}%`}) escape '\\'`;
-  }
-  // Case-sensitive prefix test without LIKE (see the header comment); cast keeps PostgreSQL from
-  // failing to infer the parameter type of length().
-  return sql<SqlBool>`substr(${col}, 1, length(cast(${prefix} as text))) = ${prefix}`;
+  // Case-sensitive tests without LIKE (see the header comment); casts keep PostgreSQL from failing
+  // to infer the parameter type of length().
+  const len = sql`length(cast(${v} as text))`;
+  if (fn === 'startswith') return sql<SqlBool>`substr(${col}, 1, ${len}) = ${v}`;
+  if (fn === 'endswith') return sql<SqlBool>`(length(${col}) >= ${len} and substr(${col}, length(${col}) - ${len} + 1) = ${v})`;
+  // replace() removes every occurrence: the text changes exactly when it contains the value.
+  return v === '' ? sql<SqlBool>`${col} is not null` : sql<SqlBool>`replace(${col}, ${v}, '') <> ${col}`;
 }
 
 /*
@@ -601,6 +626,7 @@ export function applyODataQuery<QB extends SelectQueryBuilder<any, any, any>>(qb
     }
   }
   if (q.orderBy !== undefined) out = out.orderBy(sortKey(q.orderBy), dir);
+  if (q.skip !== undefined && q.skip > 0) out = out.offset(q.skip);
   return out.orderBy(id, dir).limit(q.top + 1) as QB;
 }
 

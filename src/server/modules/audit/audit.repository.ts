@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import { compileODataWhere, encodeSkipToken, type ODataQuery } from '../../odata/query.js';
 import { directoryAuditsResource } from './audit.query.js';
@@ -138,4 +139,39 @@ export async function findDirectoryAudit(db: Executor, tenantId: string, id: str
     .where('id', '=', id.toLowerCase())
     .executeTakeFirst();
   return r && toDirectoryAudit(r);
+}
+
+/**
+ * Per object: how many audit records name it as a target, and the time of the latest one written
+ * by another request than the one that created it (null when it has not changed since).
+ */
+export async function changeStamps(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<Map<string, { lastModified: string | null; changes: number }>> {
+  if (ids.length === 0) return new Map();
+  // The request (correlation id) of the object's first audit record: its creation.
+  const creation = db
+    .selectFrom('directory_audits as a2')
+    .innerJoin('directory_audit_targets as t2', 't2.audit_id', 'a2.id')
+    .select('a2.correlation_id')
+    .where('t2.tenant_id', '=', tenantId)
+    .where(sql<boolean>`t2.target_id = t.target_id`)
+    .orderBy('a2.activity_date_time')
+    .orderBy('a2.id')
+    .limit(1);
+  const rows = await db
+    .selectFrom('directory_audit_targets as t')
+    .innerJoin('directory_audits as a', 'a.id', 't.audit_id')
+    .select((eb) => [
+      't.target_id',
+      eb.fn.countAll<number>().as('n'),
+      sql<string | null>`max(case when a.correlation_id = (${creation}) then null else a.activity_date_time end)`.as('changed'),
+    ])
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.target_id', 'in', [...ids])
+    .groupBy('t.target_id')
+    .execute();
+  return new Map(rows.map((r) => [r.target_id, { lastModified: r.changed ?? null, changes: Number(r.n) }]));
 }

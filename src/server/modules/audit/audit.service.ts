@@ -6,6 +6,7 @@ import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import {
+  changeStamps,
   type DirectoryAudit,
   findDirectoryAudit,
   type InitiatedBy,
@@ -109,6 +110,19 @@ export class AuditLogService {
   ): Promise<{ items: DirectoryAudit[]; skiptoken?: string; count?: number }> {
     await this.deps.access.require(ctx, 'audit.read');
     return listDirectoryAudits(this.deps.db, ctx.caller.tenantId, q);
+  }
+
+  /**
+   * Internal (no authorization: the caller has authorized reading the objects): per object, the
+   * number of audit records naming it and the time of the latest one after its creation (null when
+   * unchanged since). Every write of a user or group is audited in its own transaction, so this is
+   * the objects' change history (SCIM's meta.lastModified and version).
+   */
+  changeStampsOf(
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { lastModified: string | null; changes: number }>> {
+    return changeStamps(this.deps.db, tenantId, ids);
   }
 
   async getDirectoryAudit(ctx: OperationContext, id: string): Promise<DirectoryAudit> {

@@ -16,7 +16,7 @@ import { groupTarget } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { InvitationsService } from '../invitations/invitations.service.js';
 import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
-import type { UsersService } from '../users/users.service.js';
+import type { ProvisioningAttributes, UsersService } from '../users/users.service.js';
 
 /** What My Groups' "Add members" sends when the person is not picked from the directory. */
 export interface MyGroupsInvite {
@@ -54,12 +54,13 @@ export class DirectoryService {
   /**
    * POST /users: creates a member (or guest, when userType says so) with a password. User and
    * Global Administrators. One transaction with its "Add user" audit record, in which the user
-   * joins the dynamic groups whose rule it satisfies.
+   * joins the dynamic groups whose rule it satisfies. `extra`: what SCIM provisions beyond Graph's
+   * properties (externalId).
    */
-  async createUser(ctx: OperationContext, body: CreateUserBody): Promise<User> {
+  async createUser(ctx: OperationContext, body: CreateUserBody, extra: ProvisioningAttributes = {}): Promise<User> {
     const prepared = await this.deps.users.prepareNewUser(ctx, body);
     await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.users.insertNewUser(trx, ctx, prepared);
+      await this.deps.users.insertNewUser(trx, ctx, prepared, extra);
       await this.deps.dynamicMembership.reevaluateUser(trx, ctx, prepared.user);
     });
     return prepared.user;
@@ -69,9 +70,13 @@ export class DirectoryService {
    * PATCH /users/{id} (authorization and audit: UsersService.updateUser). In the same transaction
    * the changed user joins or leaves the dynamic groups whose rule it now does or no longer satisfies.
    */
-  async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody): Promise<void> {
-    await this.deps.users.updateUser(ctx, key, body, (trx, updated) =>
-      this.deps.dynamicMembership.reevaluateUser(trx, ctx, updated),
+  async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody, extra: ProvisioningAttributes = {}): Promise<void> {
+    await this.deps.users.updateUser(
+      ctx,
+      key,
+      body,
+      (trx, updated) => this.deps.dynamicMembership.reevaluateUser(trx, ctx, updated),
+      extra,
     );
   }
 

@@ -16,16 +16,13 @@ import {
   isGroupAdmin,
   isSynced,
   objectTarget,
-  type Resolved,
   refuseManualMembership,
 } from './group-rules.js';
 import {
   countOwners,
-  deleteMember,
   deleteOwner,
   directGroupIds,
   directMemberIds,
-  findGroup,
   type IdSource,
   isDirectMember,
   isOwner,
@@ -160,23 +157,9 @@ export class GroupMembersService {
     const tenantId = ctx.caller.tenantId;
     const g = await this.loadFor(ctx, id, 'group.manageMembers');
     refuseManualMembership(g, ctx.caller);
-    const mid = memberId.toLowerCase();
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
-      const user = await this.deps.users.findUser(tenantId, mid, trx);
-      const group = user ? undefined : await findGroup(trx, tenantId, mid);
-      if (!(await deleteMember(trx, tenantId, g.id, mid))) throw notFound(memberId);
-      const o: Resolved = {
-        ref: { id: mid, type: group ? 'group' : 'user' },
-        ...(user ? { user } : {}),
-        ...(group ? { group } : {}),
-      };
-      await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: 'Remove member from group',
-        category: 'GroupManagement',
-        operationType: 'Unassign',
-        targetResources: [groupTarget(g), objectTarget(o, groupProps(g))],
-      });
+      await this.deps.references.removeMember(trx, ctx, g, memberId);
     });
   }
 

@@ -20,6 +20,7 @@ import {
 } from './group-rules.js';
 import {
   containsTransitively,
+  deleteMember,
   findGroup,
   findGroupsByIds,
   insertMember,
@@ -121,6 +122,26 @@ export class GroupReferences {
       activityDisplayName: 'Add member to group',
       category: 'GroupManagement',
       operationType: 'Assign',
+      targetResources: [groupTarget(group), objectTarget(o, groupProps(group))],
+    });
+  }
+
+  /** Removes a direct member inside `trx` with its audit record, or 404; the caller has authorized and locked the group. */
+  async removeMember(trx: Executor, ctx: OperationContext, group: Group, memberId: string): Promise<void> {
+    const tenantId = ctx.caller.tenantId;
+    const mid = memberId.toLowerCase();
+    const user = await this.deps.users.findUser(tenantId, mid, trx);
+    const member = user ? undefined : await findGroup(trx, tenantId, mid);
+    if (!(await deleteMember(trx, tenantId, group.id, mid))) throw notFound(memberId);
+    const o: Resolved = {
+      ref: { id: mid, type: member ? 'group' : 'user' },
+      ...(user ? { user } : {}),
+      ...(member ? { group: member } : {}),
+    };
+    await this.deps.audit.record(trx, ctx, {
+      activityDisplayName: 'Remove member from group',
+      category: 'GroupManagement',
+      operationType: 'Unassign',
       targetResources: [groupTarget(group), objectTarget(o, groupProps(group))],
     });
   }

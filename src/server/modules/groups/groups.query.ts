@@ -1,4 +1,5 @@
-import type { PropSpec, ResourceSpec } from '../../odata/query.js';
+import { DomainError } from '../../domain/errors.js';
+import type { CustomCompiler, FilterOp, PropSpec, ResourceSpec } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 
 const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;
@@ -66,4 +67,48 @@ export const directoryObjectsResource: ResourceSpec = {
       orderable: true,
     },
   },
+};
+
+const PROVISIONING_STRING_OPS: readonly FilterOp[] = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'startswith',
+  'endswith',
+  'contains',
+  'not',
+];
+
+/** `members/value eq '{id}'`: the groups the object is a direct member of. */
+const directMemberIs: CustomCompiler = (node, eb) => {
+  if (node.type !== 'compare' || node.op !== 'eq' || node.value.kind !== 'string') {
+    throw new DomainError('odata_query_invalid', "Only 'eq' with a quoted object id is supported on members/value.");
+  }
+  const memberId = node.value.value.toLowerCase();
+  return eb(
+    'groups.id',
+    'in',
+    eb.selectFrom('group_members').select('group_members.group_id').where('group_members.member_id', '=', memberId),
+  );
+};
+
+/**
+ * The groups collection as provisioning (SCIM) filters it: Graph's properties, string comparisons
+ * with every SCIM operator, the client's `externalId` (case-exact) and direct members (`members/value`).
+ */
+export const provisionedGroupsResource: ResourceSpec = {
+  ...groupsResource,
+  properties: {
+    ...Object.fromEntries(
+      Object.entries(groupsResource.properties).map(([k, p]) => [
+        k,
+        p.type === 'string' && p.column ? { ...p, filter: PROVISIONING_STRING_OPS } : p,
+      ]),
+    ),
+    externalId: { type: 'string', column: 'external_id', filter: PROVISIONING_STRING_OPS, orderable: true },
+  },
+  custom: { 'members/value': directMemberIs },
 };

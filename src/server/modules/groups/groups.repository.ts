@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
-import { type ODataQuery, queryPage } from '../../odata/query.js';
+import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
 import type { GroupsTable } from './groups.table.js';
 
@@ -117,11 +117,34 @@ export async function listGroups(
   tenantId: string,
   q: ODataQuery,
   restrictToIds?: IdSource,
+  spec: ResourceSpec = groupsResource,
 ): Promise<{ items: Group[]; skiptoken?: string; count?: number }> {
   let base = db.selectFrom('groups').where('groups.tenant_id', '=', tenantId);
   if (restrictToIds) base = base.where('groups.id', 'in', restrictToIds(db));
-  const { rows, ...page } = await queryPage<GroupsTable>(base, (b) => b.selectAll('groups'), groupsResource, q);
+  const { rows, ...page } = await queryPage<GroupsTable>(base, (b) => b.selectAll('groups'), spec, q);
   return { ...page, items: rows.map(toGroup) };
+}
+
+/** The SCIM externalIds of some groups (those that have one). */
+export async function findGroupExternalIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('groups')
+    .select(['id', 'external_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .where('external_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.external_id as string]));
+}
+
+export async function setGroupExternalId(db: Executor, tenantId: string, id: string, externalId: string | null): Promise<void> {
+  await db
+    .updateTable('groups')
+    .set({ external_id: externalId })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,13 +27,16 @@ import {
   UNIFIED,
   validateGroupShape,
 } from './group-rules.js';
+import { provisionedGroupsResource } from './groups.query.js';
 import {
   deleteGroupRow,
   deleteReferencesTo,
   findGroup,
+  findGroupExternalIds,
   insertGroup,
   listGroups,
   lockGroup,
+  setGroupExternalId,
   unifiedMailNicknameTaken,
   updateGroupRow,
 } from './groups.repository.js';
@@ -51,6 +54,18 @@ export interface GroupsDeps {
 }
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
+
+/**
+ * What only provisioning (SCIM) writes besides the Graph body: the client's `externalId` (a
+ * property change: `group.update`) and membership changes by object id (`group.manageMembers`),
+ * applied in the same transaction with the same checks and audit records as the `$ref` endpoints.
+ * Graph's limit of 20 bound references per request does not apply: SCIM sends whole memberships.
+ */
+export interface GroupProvisioning {
+  externalId?: string | null;
+  addMembers?: readonly string[];
+  removeMembers?: readonly string[];
+}
 
 /** The group object a POST /groups body describes (validated by the caller). */
 function newGroup(id: string, now: string, body: CreateGroupBody, groupTypes: string[], tenantDomain: string): Group {
@@ -137,6 +152,17 @@ export class GroupsService {
     return g;
   }
 
+  /** SCIM listing: GET /groups' authorization, filtered with the provisioning description (externalId, members/value). */
+  async listProvisionedGroups(ctx: OperationContext, q: ODataQuery): Promise<Page<Group>> {
+    await this.deps.access.require(ctx, 'group.list');
+    return listGroups(this.deps.db, ctx.caller.tenantId, q, undefined, provisionedGroupsResource);
+  }
+
+  /** Internal: the SCIM externalIds of groups (callers authorize the read of the groups). */
+  externalIdsOf(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    return findGroupExternalIds(this.deps.db, tenantId, ids);
+  }
+
   /** Internal lookup (no authorization). */
   findGroup(tenantId: string, id: string, db: Executor = this.deps.db): Promise<Group | undefined> {
     return findGroup(db, tenantId, id);
@@ -176,7 +202,7 @@ export class GroupsService {
    * (all-or-nothing, at most 20) in one transaction with "Add group" / "Add owner to group" /
    * "Add member to group" audit records. A non-admin member who creates a group becomes an owner.
    */
-  async createGroup(ctx: OperationContext, body: CreateGroupBody): Promise<Group> {
+  async createGroup(ctx: OperationContext, body: CreateGroupBody, extra: GroupProvisioning = {}): Promise<Group> {
     const { caller } = ctx;
     const tenantId = caller.tenantId;
     const groupTypes = canonicalGroupTypes(body.groupTypes ?? []);
@@ -191,7 +217,9 @@ export class GroupsService {
     if (!isDynamic(group) && body.membershipRuleProcessingState !== undefined) throw processingStateOnlyOnDynamic();
     validateGroupShape(group);
     // A synced group is created by its sync source, which may bind its members; a dynamic one never.
-    if (members.length > 0 && isDynamic(group)) throw new DomainError('group_dynamic_membership');
+    if ((members.length > 0 || (extra.addMembers?.length ?? 0) > 0) && isDynamic(group)) {
+      throw new DomainError('group_dynamic_membership');
+    }
     if (isDynamic(group)) this.deps.dynamic.parse(group.membershipRule ?? '');
 
     const creatorId = caller.kind === 'user' ? caller.userId : null;
@@ -205,6 +233,7 @@ export class GroupsService {
         throw new DomainError('group_mail_nickname_conflict', undefined, { target: 'mailNickname' });
       }
       await insertGroup(trx, tenantId, group, creatorId);
+      if (extra.externalId != null) await setGroupExternalId(trx, tenantId, group.id, extra.externalId);
       await this.deps.audit.record(trx, ctx, {
         activityDisplayName: 'Add group',
         category: 'GroupManagement',
@@ -225,6 +254,7 @@ export class GroupsService {
       }
       for (const ref of owners) await refs.addOwner(trx, ctx, group, ref, now);
       for (const ref of members) await refs.addMember(trx, ctx, group, ref, now);
+      for (const ref of extra.addMembers ?? []) await refs.addMember(trx, ctx, group, ref, now);
       if (computes) await this.deps.dynamic.recomputeGroup(trx, ctx, group);
     });
     return group;
@@ -234,18 +264,19 @@ export class GroupsService {
    * PATCH /groups/{id}: property changes ("Update group") and `members@odata.bind` /
    * `owners@odata.bind` (≤ 20, all-or-nothing), in one transaction.
    */
-  async updateGroup(ctx: OperationContext, id: string, body: UpdateGroupBody): Promise<void> {
+  async updateGroup(ctx: OperationContext, id: string, body: UpdateGroupBody, extra: GroupProvisioning = {}): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const refs = this.deps.references;
     const existing = await refs.load(ctx, id);
     const targetFacts = await refs.facts(ctx, existing.id);
     const { 'members@odata.bind': members = [], 'owners@odata.bind': owners = [], ...props } = body;
-    const changesProps = Object.values(props).some((v) => v !== undefined);
+    const changesProps = Object.values(props).some((v) => v !== undefined) || extra.externalId !== undefined;
+    const memberChanges = (extra.addMembers?.length ?? 0) + (extra.removeMembers?.length ?? 0);
 
-    if (changesProps || (members.length === 0 && owners.length === 0)) {
+    if (changesProps || (members.length === 0 && owners.length === 0 && memberChanges === 0)) {
       await this.deps.access.require(ctx, 'group.update', targetFacts);
     }
-    if (members.length > 0) await this.deps.access.require(ctx, 'group.manageMembers', targetFacts);
+    if (members.length > 0 || memberChanges > 0) await this.deps.access.require(ctx, 'group.manageMembers', targetFacts);
     if (owners.length > 0) await this.deps.access.require(ctx, 'group.manageOwners', targetFacts);
     checkBindCount(members, owners);
     if (props.onPremisesSyncEnabled === undefined && changesProps && isSynced(existing)) {
@@ -260,7 +291,7 @@ export class GroupsService {
       }
     }
     validateGroupShape(updated);
-    if (members.length > 0) refuseManualMembership(updated, ctx.caller);
+    if (members.length > 0 || memberChanges > 0) refuseManualMembership(updated, ctx.caller);
     const ruleChanged = isDynamic(updated) && (!isDynamic(existing) || updated.membershipRule !== existing.membershipRule);
     if (ruleChanged) this.deps.dynamic.parse(updated.membershipRule ?? '');
     // Setting a rule, converting to dynamic or resuming processing recomputes the members from the rule.
@@ -269,8 +300,18 @@ export class GroupsService {
       updated.membershipRuleProcessingState === 'On' &&
       (ruleChanged || existing.membershipRuleProcessingState !== 'On');
     const changes = diffGroups(existing, updated);
+    const oldExternalId =
+      extra.externalId === undefined ? undefined : ((await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null);
+    const externalIdChanged = extra.externalId !== undefined && extra.externalId !== oldExternalId;
+    if (externalIdChanged) {
+      changes.push({
+        displayName: 'externalId',
+        oldValue: JSON.stringify(oldExternalId),
+        newValue: JSON.stringify(extra.externalId),
+      });
+    }
 
-    if (changes.length === 0 && members.length === 0 && owners.length === 0) return;
+    if (changes.length === 0 && members.length === 0 && owners.length === 0 && memberChanges === 0) return;
     await this.deps.db.transaction().execute(async (trx) => {
       if (recompute) await this.deps.dynamic.lockForRecompute(trx, tenantId);
       if (!(await lockGroup(trx, tenantId, existing.id))) throw notFound(id);
@@ -283,6 +324,7 @@ export class GroupsService {
       }
       if (changes.length > 0) {
         await updateGroupRow(trx, tenantId, updated);
+        if (externalIdChanged) await setGroupExternalId(trx, tenantId, existing.id, extra.externalId ?? null);
         await this.deps.audit.record(trx, ctx, {
           activityDisplayName: 'Update group',
           category: 'GroupManagement',
@@ -293,6 +335,8 @@ export class GroupsService {
       const now = this.deps.clock.now().toISOString();
       for (const ref of owners) await refs.addOwner(trx, ctx, updated, ref, now);
       for (const ref of members) await refs.addMember(trx, ctx, updated, ref, now);
+      for (const memberId of extra.removeMembers ?? []) await refs.removeMember(trx, ctx, updated, memberId);
+      for (const ref of extra.addMembers ?? []) await refs.addMember(trx, ctx, updated, ref, now);
       if (recompute) await this.deps.dynamic.recomputeGroup(trx, ctx, updated);
     });
   }

@@ -16,6 +16,8 @@ export interface GroupsTable {
   is_assignable_to_role: number;
   created_by_user_id: string | null;
   created_date_time: string;
+  /** SCIM externalId (migration 0011); written only by setExternalId, never by the Graph row mapping. */
+  external_id?: string | null;
 }
 
 export interface GroupMembersTable {

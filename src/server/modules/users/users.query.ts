@@ -1,4 +1,4 @@
-import type { ResourceSpec } from '../../odata/query.js';
+import type { FilterOp, PropSpec, ResourceSpec } from '../../odata/query.js';
 
 /** OData description of the users collection: which properties filter, sort and search how. */
 export const usersResource: ResourceSpec = {
@@ -53,5 +53,32 @@ export const usersResource: ResourceSpec = {
     country: { type: 'string', column: 'country', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
     city: { type: 'string', column: 'city', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
     signInSessionsValidFromDateTime: { type: 'datetime' },
+  },
+};
+
+const PROVISIONING_STRING_OPS: readonly FilterOp[] = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'startswith',
+  'endswith',
+  'contains',
+  'not',
+];
+const widen = (p: PropSpec): PropSpec => (p.type === 'string' && p.column ? { ...p, filter: PROVISIONING_STRING_OPS } : p);
+
+/**
+ * The users collection as provisioning (SCIM) filters it: Graph's properties, string comparisons
+ * with every operator SCIM has (`co`, `ew`, `gt`…), and the client's `externalId` (case-exact).
+ */
+export const provisionedUsersResource: ResourceSpec = {
+  ...usersResource,
+  properties: {
+    ...Object.fromEntries(Object.entries(usersResource.properties).map(([k, p]) => [k, widen(p)])),
+    otherMails: { type: 'stringCollection', column: 'other_mails', filter: ['any', 'eq', 'startswith', 'not'], ci: true },
+    externalId: { type: 'string', column: 'external_id', filter: PROVISIONING_STRING_OPS, orderable: true },
   },
 };

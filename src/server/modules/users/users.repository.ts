@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
-import { escapeLike, type ODataQuery, queryPage } from '../../odata/query.js';
+import { escapeLike, type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 import type { UsersTable } from './users.table.js';
 
@@ -156,10 +156,11 @@ export async function listUsers(
   tenantId: string,
   q: ODataQuery,
   restrictToIds?: readonly string[],
+  spec: ResourceSpec = usersResource,
 ): Promise<{ items: User[]; skiptoken?: string; count?: number }> {
   let base = db.selectFrom('users').where('users.tenant_id', '=', tenantId);
   if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
-  const { rows, ...page } = await queryPage<UsersTable>(base, (b) => b.selectAll('users'), usersResource, q);
+  const { rows, ...page } = await queryPage<UsersTable>(base, (b) => b.selectAll('users'), spec, q);
   return { ...page, items: rows.map(toUser) };
 }
 
@@ -226,4 +227,21 @@ export async function setSignInSessionsValidFrom(db: Executor, tenantId: string,
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .execute();
+}
+
+/** The SCIM externalIds of some users (those that have one). */
+export async function findExternalIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'external_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .where('external_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.external_id as string]));
+}
+
+export async function setExternalId(db: Executor, tenantId: string, id: string, externalId: string | null): Promise<void> {
+  await db.updateTable('users').set({ external_id: externalId }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }

@@ -13,9 +13,11 @@ import type { Access } from '../access/access.js';
 import { type AuditService, type ModifiedProperty, userTarget } from '../audit/audit.service.js';
 import type { RolesService } from '../roles/roles.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
+import { provisionedUsersResource } from './users.query.js';
 import {
   countEnabledUsers,
   deleteUserRow,
+  findExternalIds,
   findUser,
   findUserByEmail,
   findUserByIdOrUpn,
@@ -26,6 +28,7 @@ import {
   listUsers,
   listUsersAfter,
   markGuestAccepted,
+  setExternalId,
   setSignInSessionsValidFrom,
   updateUserRow,
 } from './users.repository.js';
@@ -143,6 +146,15 @@ function actionsFor(body: UpdateUserBody): UserChangeAction[] {
   return actions;
 }
 
+/**
+ * Attributes only provisioning (SCIM) writes, besides the Graph body: the client's `externalId`,
+ * its anchor for the user. Changing it is a change of the sign-in identity (as Entra's
+ * onPremisesImmutableId): `user.updateSensitive`.
+ */
+export interface ProvisioningAttributes {
+  externalId?: string | null;
+}
+
 /** Users: the directory's people (members and guests). Deletion is the directory module's use case. */
 export class UsersService {
   constructor(private readonly deps: UsersDeps) {}
@@ -157,6 +169,17 @@ export class UsersService {
   async listUsers(ctx: OperationContext, q: ODataQuery) {
     await this.deps.access.require(ctx, 'user.list');
     return listUsers(this.deps.db, ctx.caller.tenantId, q);
+  }
+
+  /** SCIM listing: GET /users' authorization, filtered with the provisioning description (externalId, SCIM operators). */
+  async listProvisionedUsers(ctx: OperationContext, q: ODataQuery) {
+    await this.deps.access.require(ctx, 'user.list');
+    return listUsers(this.deps.db, ctx.caller.tenantId, q, undefined, provisionedUsersResource);
+  }
+
+  /** Internal: the SCIM externalIds of users (callers authorize the read of the users). */
+  externalIdsOf(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    return findExternalIds(this.deps.db, tenantId, ids);
   }
 
   /** GET /users/{id | userPrincipalName}. 404 for objects of other tenants. */
@@ -231,12 +254,18 @@ export class UsersService {
   }
 
   /** Inserts a prepared user with its "Add user" audit record inside `trx` (uniqueness errors mapped). */
-  async insertNewUser(trx: Executor, ctx: OperationContext, prepared: { user: User; passwordHash: string }): Promise<void> {
+  async insertNewUser(
+    trx: Executor,
+    ctx: OperationContext,
+    prepared: { user: User; passwordHash: string },
+    extra: ProvisioningAttributes = {},
+  ): Promise<void> {
     try {
       await insertUser(trx, ctx.caller.tenantId, prepared.user, prepared.passwordHash);
     } catch (err) {
       throw conflict(err) ?? err;
     }
+    if (extra.externalId != null) await setExternalId(trx, ctx.caller.tenantId, prepared.user.id, extra.externalId);
     await this.deps.audit.record(trx, ctx, {
       activityDisplayName: 'Add user',
       category: 'UserManagement',
@@ -257,9 +286,12 @@ export class UsersService {
     key: string,
     body: UpdateUserBody,
     alsoInTransaction?: (trx: Executor, updated: User) => Promise<void>,
+    extra: ProvisioningAttributes = {},
   ): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const { user: existing, facts } = await this.loadForChange(ctx, key, actionsFor(body));
+    const actions = actionsFor(body);
+    if (extra.externalId !== undefined && !actions.includes('user.updateSensitive')) actions.push('user.updateSensitive');
+    const { user: existing, facts } = await this.loadForChange(ctx, key, actions);
     if (body.userPrincipalName?.includes(GUEST_UPN_MARK) && body.userPrincipalName !== existing.userPrincipalName) {
       throw invalid('user_upn_reserved_character', undefined, 'userPrincipalName');
     }
@@ -272,6 +304,16 @@ export class UsersService {
     }
     const changes = changesOf(existing, updated, Object.keys(fields));
     if (passwordHash !== undefined) changes.push({ displayName: 'passwordProfile', oldValue: null, newValue: '"[changed]"' });
+    const oldExternalId =
+      extra.externalId === undefined ? undefined : ((await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null);
+    const externalIdChanged = extra.externalId !== undefined && extra.externalId !== oldExternalId;
+    if (externalIdChanged) {
+      changes.push({
+        displayName: 'externalId',
+        oldValue: JSON.stringify(oldExternalId),
+        newValue: JSON.stringify(extra.externalId),
+      });
+    }
     if (changes.length === 0) return;
     // An administrator's password reset and disabling the account end every session (Entra).
     const disabling = existing.accountEnabled && !updated.accountEnabled;
@@ -284,6 +326,7 @@ export class UsersService {
         }
         await updateUserRow(trx, tenantId, updated, passwordHash);
         if (revokeAt) await this.revokeSessionsIn(trx, tenantId, existing.id, revokeAt);
+        if (externalIdChanged) await setExternalId(trx, tenantId, existing.id, extra.externalId ?? null);
         await this.deps.audit.record(trx, ctx, {
           activityDisplayName: 'Update user',
           category: 'UserManagement',

@@ -25,6 +25,8 @@ export interface UsersTable {
   created_date_time: string;
   /** Graph's signInSessionsValidFromDateTime; written only by `setSignInSessionsValidFrom`. */
   sign_in_sessions_valid_from: string | null;
+  /** SCIM externalId (migration 0011); written only by setExternalId, never by the Graph row mapping. */
+  external_id?: string | null;
 }
 
 /** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */
