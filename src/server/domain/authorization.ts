@@ -63,6 +63,8 @@ export type Action =
   | 'group.manageMembers'
   | 'group.manageOwners'
   | 'group.createSynced'
+  /** Remove oneself from a group's members (My Groups → Leave group). */
+  | 'group.leave'
   | 'role.read'
   | 'role.assign'
   | 'authorizationPolicy.read'
@@ -85,7 +87,15 @@ export type Action =
   /** Create, update, delete, credentials and owners of an application (owners: their own app). */
   | 'application.manage'
   /** App role assignments (users and groups to an application). */
-  | 'application.assign';
+  | 'application.assign'
+  /** Self-service requests (entra-behaviour.md §6.6, §7.4): ask for access to an application. */
+  | 'appAccessRequest.create'
+  /** See an application's access requests and approve or deny them (approvers, owners, app admins). */
+  | 'appAccessRequest.decide'
+  /** Join a group or ask to join it (My Groups). */
+  | 'groupJoinRequest.create'
+  /** See a group's join requests and approve or reject them (owners, group admins). */
+  | 'groupJoinRequest.decide';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
@@ -95,6 +105,8 @@ export interface TargetFacts {
   isOwner?: boolean;
   /** The caller is a member of the target group (guests with limited access can read those). */
   isMember?: boolean;
+  /** The caller is one of the target application's self-service approvers. */
+  isApprover?: boolean;
   /**
    * Directory roles the target user holds: who may touch a user's credentials and sign-in identity
    * depends on them (CREDENTIAL_TARGETS). Undefined when the action has no user target.
@@ -159,6 +171,8 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.createSynced': ['Directory.ReadWrite.All'],
+  // Leaving, requesting and deciding are acts of a person (My Apps, My Groups): no application permission.
+  'group.leave': [],
   'role.read': [
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
@@ -202,6 +216,10 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   // Graph does not let Directory.ReadWrite.All manage application credentials: only this one.
   'application.manage': ['Application.ReadWrite.All'],
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
+  'appAccessRequest.create': [],
+  'appAccessRequest.decide': [],
+  'groupJoinRequest.create': [],
+  'groupJoinRequest.decide': [],
 };
 
 const ALL_ADMINS = [
@@ -283,6 +301,9 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return target.isOwner ? ALLOW : deny();
     case 'group.createSynced':
       return deny('Only automation clients with Directory.ReadWrite.All can create synced groups.');
+    case 'group.leave':
+      // Anyone may take themselves out of a group (the service only allows it for the caller's own membership).
+      return ALLOW;
     case 'role.read':
       return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'role.assign':
@@ -336,6 +357,18 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
         : deny(
             'Only Application, Cloud Application and User Administrators and the owners of an application can assign users and groups to it.',
           );
+    // Self-service requests: guests as their access level allows (restricted guests see nothing to request).
+    case 'appAccessRequest.create':
+    case 'groupJoinRequest.create':
+      return restricted ? deny('Guests with restricted access cannot request access to applications or groups.') : ALLOW;
+    case 'appAccessRequest.decide':
+      if (has(caller, ...APP_ADMINS) || target.isOwner || target.isApprover) return ALLOW;
+      return deny(
+        'Only the approvers and owners of an application (and application administrators) can see and decide its access requests.',
+      );
+    case 'groupJoinRequest.decide':
+      if (has(caller, ...GROUP_ADMINS) || target.isOwner) return ALLOW;
+      return deny('Only the owners of a group (and group administrators) can see and decide its join requests.');
   }
 }
 
