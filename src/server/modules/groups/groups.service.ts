@@ -15,6 +15,7 @@ import {
   canonicalGroupTypes,
   checkBindCount,
   DYNAMIC,
+  defaultJoinPolicy,
   diffGroups,
   groupTarget,
   isDynamic,
@@ -54,6 +55,8 @@ type Page<T> = { items: T[]; skiptoken?: string; count?: number };
 function newGroup(id: string, now: string, body: CreateGroupBody, groupTypes: string[], tenantDomain: string): Group {
   const unified = groupTypes.includes(UNIFIED);
   const dynamic = groupTypes.includes(DYNAMIC);
+  const visibility = body.visibility ?? (unified ? 'Public' : 'Private');
+  const onPremisesSyncEnabled = body.onPremisesSyncEnabled ?? null;
   return {
     id,
     displayName: body.displayName,
@@ -65,9 +68,10 @@ function newGroup(id: string, now: string, body: CreateGroupBody, groupTypes: st
     groupTypes,
     membershipRule: body.membershipRule ?? null,
     membershipRuleProcessingState: dynamic ? (body.membershipRuleProcessingState ?? 'On') : null,
-    onPremisesSyncEnabled: body.onPremisesSyncEnabled ?? null,
-    visibility: body.visibility ?? (unified ? 'Public' : 'Private'),
+    onPremisesSyncEnabled,
+    visibility,
     isAssignableToRole: body.isAssignableToRole ?? false,
+    joinPolicy: body.joinPolicy ?? defaultJoinPolicy({ groupTypes, visibility, onPremisesSyncEnabled }),
     createdDateTime: now,
   };
 }
@@ -97,6 +101,7 @@ function applyGroupPatch(existing: Group, props: Omit<UpdateGroupBody, 'members@
   if (props.securityEnabled !== undefined) updated.securityEnabled = props.securityEnabled;
   if (props.visibility !== undefined) updated.visibility = props.visibility;
   if (props.membershipRule !== undefined) updated.membershipRule = props.membershipRule;
+  if (props.joinPolicy !== undefined) updated.joinPolicy = props.joinPolicy;
   if (props.groupTypes !== undefined) {
     updated.groupTypes = canonicalGroupTypes(props.groupTypes);
     if (isUnified(updated) !== isUnified(existing)) {
@@ -107,6 +112,8 @@ function applyGroupPatch(existing: Group, props: Omit<UpdateGroupBody, 'members@
       );
     }
   }
+  // A group that becomes dynamic can no longer be joined (its rule decides its members).
+  if (isDynamic(updated) && !isDynamic(existing) && props.joinPolicy === undefined) updated.joinPolicy = 'closed';
   if (isDynamic(updated)) {
     updated.membershipRuleProcessingState = props.membershipRuleProcessingState ?? existing.membershipRuleProcessingState ?? 'On';
   } else {
@@ -172,8 +179,14 @@ export class GroupsService {
    * POST /groups. Validates Graph's rules, creates the group with its bound owners and members
    * (all-or-nothing, at most 20) in one transaction with "Add group" / "Add owner to group" /
    * "Add member to group" audit records. A non-admin member who creates a group becomes an owner.
+   * `within` runs last in the same transaction (the directory module: a group created for an
+   * application's self-service settings is set there atomically).
    */
-  async createGroup(ctx: OperationContext, body: CreateGroupBody): Promise<Group> {
+  async createGroup(
+    ctx: OperationContext,
+    body: CreateGroupBody,
+    within?: (trx: Executor, group: Group) => Promise<void>,
+  ): Promise<Group> {
     const { caller } = ctx;
     const tenantId = caller.tenantId;
     const groupTypes = canonicalGroupTypes(body.groupTypes ?? []);
@@ -219,6 +232,7 @@ export class GroupsService {
       }
       for (const ref of owners) await refs.addOwner(trx, ctx, group, ref, now);
       for (const ref of members) await refs.addMember(trx, ctx, group, ref, now);
+      if (within) await within(trx, group);
     });
     return group;
   }
