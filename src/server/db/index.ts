@@ -20,6 +20,7 @@ import * as m0003 from './migrations/0003_invitations.js';
 import * as m0004 from './migrations/0004_applications.js';
 import * as m0005 from './migrations/0005_saml.js';
 import * as m0006 from './migrations/0006_read_models.js';
+import * as m0007 from './migrations/0007_self_service.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -94,6 +95,7 @@ const migrations: Record<string, Migration> = {
   '0004_applications': m0004,
   '0005_saml': m0005,
   '0006_read_models': m0006,
+  '0007_self_service': m0007,
 };
 
 class StaticProvider implements MigrationProvider {
