@@ -120,9 +120,12 @@ export type ApproveRequestBody = z.infer<typeof approveRequestBody>;
 export const denyRequestBody = z.object({ reason: text(REQUEST_LIMITS.reason) }).strict();
 export type DenyRequestBody = z.infer<typeof denyRequestBody>;
 
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 /**
  * `POST /servicePrincipals/{id}/selfServiceGroup` (Portico extension): creates an Assigned security
  * group whose owners are the application's approvers and makes it the self-service group.
+ * `approverIds` (optional) sets the approvers at the same time; without it the saved ones own it.
  */
 export const createSelfServiceGroupBody = z
   .object({
@@ -130,6 +133,15 @@ export const createSelfServiceGroupBody = z
       .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
       .pipe(displayString(256)),
     description: optionalText(1024),
+    approverIds: z
+      .array(
+        z
+          .string()
+          .regex(GUID, 'must be a GUID')
+          .transform((s) => s.toLowerCase()),
+      )
+      .max(10, 'must have at most 10 approvers')
+      .optional(),
   })
   .strict();
 export type CreateSelfServiceGroupBody = z.infer<typeof createSelfServiceGroupBody>;

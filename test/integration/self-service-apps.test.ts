@@ -127,6 +127,23 @@ describe(`the self-service group belongs to its application (${dialect})`, () =>
     expect(await assignments(sp.id)).toEqual([`Group:${group.id}:${DEFAULT_ACCESS}`]);
     expect(await s.audits('Add group', group.id)).toHaveLength(1);
     expect(await s.audits('Update service principal', sp.id)).toHaveLength(1);
+
+    // Approvers chosen with the new group (the blade's unsaved choice) own it and are saved with it.
+    const a3 = await t.createUser();
+    const again = s.ok(
+      await s.admin('POST', `/servicePrincipals/${sp.id}/selfServiceGroup`, {
+        displayName: 'Partner portal users 2',
+        approverIds: [a3.user.id],
+      }),
+      201,
+    );
+    const owners2 = (s.ok(await s.admin('GET', `/groups/${again.id}/owners`)).value as { id: string }[]).map((o) => o.id);
+    expect(owners2).toEqual([a3.user.id]);
+    expect(s.ok(await s.admin('GET', `/servicePrincipals/${sp.id}`)).selfServiceAccess).toMatchObject({
+      groupId: again.id,
+      approverIds: [a3.user.id],
+    });
+    expect(await assignments(sp.id)).toEqual([`Group:${again.id}:${DEFAULT_ACCESS}`]);
   });
 
   it('creating the group is all or nothing, and needs the right to manage the app and to create groups', async () => {

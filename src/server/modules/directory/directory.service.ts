@@ -106,12 +106,14 @@ export class DirectoryService {
   /**
    * POST /servicePrincipals/{id}/selfServiceGroup (Portico extension; Entra's legacy self-service
    * flow created the group it was given the name of): an Assigned security group, not joinable
-   * (access goes through the application's requests), owned by the application's approvers, made
-   * the application's self-service group — and so assigned to it — in the same transaction.
+   * (access goes through the application's requests), owned by the application's approvers (those
+   * in the body, which are saved too, else the saved ones), made the application's self-service
+   * group — and so assigned to it — in the same transaction.
    * Needs the right to manage the application and to create groups.
    */
   async createSelfServiceGroup(ctx: OperationContext, key: string, body: CreateSelfServiceGroupBody): Promise<Group> {
     const sp = await this.deps.applications.loadForManage(ctx, key);
+    const approverIds = [...new Set(body.approverIds ?? sp.selfServiceAccess.approverIds)];
     return this.deps.groups.createGroup(
       ctx,
       {
@@ -121,9 +123,12 @@ export class DirectoryService {
         mailEnabled: false,
         securityEnabled: true,
         joinPolicy: 'closed',
-        'owners@odata.bind': sp.selfServiceAccess.approverIds,
+        'owners@odata.bind': approverIds,
       },
-      (trx, group) => this.deps.applications.updateInTransaction(trx, ctx, sp.id, { selfServiceAccess: { groupId: group.id } }),
+      (trx, group) =>
+        this.deps.applications.updateInTransaction(trx, ctx, sp.id, {
+          selfServiceAccess: { groupId: group.id, ...(body.approverIds ? { approverIds } : {}) },
+        }),
     );
   }
 

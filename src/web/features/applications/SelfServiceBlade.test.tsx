@@ -41,7 +41,7 @@ describe('Enterprise applications → Self-service', () => {
     await user.type(name, 'Wiki readers');
     await user.click(screen.getByRole('button', { name: 'Create group' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ displayName: 'Wiki readers' });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ displayName: 'Wiki readers', approverIds: [] });
     const form = screen.getByRole('form', { name: 'Self-service' });
     expect(await within(form).findByText('Wiki readers')).toBeTruthy();
   });

@@ -95,7 +95,7 @@ function SelfServiceForm({
         max={1}
         testId="self-service-group"
       />
-      <NewSelfServiceGroup app={app} onCreated={(g) => setGroup([g])} />
+      <NewSelfServiceGroup app={app} approverIds={approvers.map((a) => a.id)} onCreated={(g) => setGroup([g])} />
       <Switch
         label="Require approval before granting access to this application?"
         checked={requireApproval}
@@ -128,16 +128,31 @@ function SelfServiceForm({
 
 /**
  * "Create a new group" (Entra's legacy flow created the group it was given the name of): an
- * Assigned security group owned by the approvers saved on the application, made its self-service
- * group and assigned to it at once.
+ * Assigned security group owned by the approvers chosen above (saved with it), made the
+ * application's self-service group and assigned to it at once.
  */
-function NewSelfServiceGroup({ app, onCreated }: { app: ServicePrincipal; onCreated: (g: Picked) => void }) {
+function NewSelfServiceGroup({
+  app,
+  approverIds,
+  onCreated,
+}: {
+  app: ServicePrincipal;
+  approverIds: string[];
+  onCreated: (g: Picked) => void;
+}) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(`${app.displayName} users`);
   const create = useAction();
   if (!open) {
     return (
-      <Anchor component="button" type="button" size="sm" onClick={() => setOpen(true)} data-testid="new-self-service-group">
+      <Anchor
+        component="button"
+        type="button"
+        size="sm"
+        onClick={() => setOpen(true)}
+        style={{ alignSelf: 'flex-start' }}
+        data-testid="new-self-service-group"
+      >
         Create a new group
       </Anchor>
     );
@@ -146,7 +161,7 @@ function NewSelfServiceGroup({ app, onCreated }: { app: ServicePrincipal; onCrea
     if (!name.trim()) return create.setError('Enter a name for the new group.');
     let made: Picked | undefined;
     const ok = await create.run(async () => {
-      const g = await graph.createSelfServiceGroup(app.id, { displayName: name.trim() });
+      const g = await graph.createSelfServiceGroup(app.id, { displayName: name.trim(), approverIds });
       made = { id: g.id, displayName: g.displayName, kind: 'Group', subtitle: 'Security group' };
     });
     if (!ok || !made) return;
@@ -161,7 +176,7 @@ function NewSelfServiceGroup({ app, onCreated }: { app: ServicePrincipal; onCrea
     <Group align="flex-end" wrap="wrap">
       <TextInput
         label="New group name"
-        description="An assigned security group; the approvers saved on this application become its owners."
+        description="An assigned security group, created and assigned at once; the approvers chosen below become its owners (and are saved)."
         value={name}
         onChange={(e) => setName(e.currentTarget.value)}
         maxLength={256}
