@@ -120,8 +120,12 @@ async function runE2e() {
   return { passed, failed, skipped: stats.skipped ?? 0, crashed: false, exitCode: code ?? 1 };
 }
 
-/** The browser suite runs after a full run, or one narrowed only by `--project`: not when test files are named. */
+/**
+ * The browser suite runs after a full run, or one narrowed only by `--project`: not when test files
+ * are named, nor with PORTICO_TEST_E2E=0 (the other-Node legs of scripts/test-node-lts.mjs).
+ */
 function wantsE2e(args) {
+  if (process.env.PORTICO_TEST_E2E === '0') return false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--project') i++;

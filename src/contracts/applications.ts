@@ -99,13 +99,37 @@ export interface SamlSettings {
   signResponse: boolean;
   signAssertion: boolean;
   attributes: { name: string; source: SamlAttributeSource }[] | null;
+  /**
+   * Entra's "Require verification certificates": AuthnRequests must be signed with the key of one of
+   * `verificationCertificates` (HTTP-Redirect: `SigAlg` + `Signature`; HTTP-POST: an enveloped XML
+   * signature; RSA with SHA-256 or stronger). The metadata then says `WantAuthnRequestsSigned="true"`.
+   */
+  requireSignedRequests: boolean;
+  /** The application's request-signing certificates (public only; at most 10). */
+  verificationCertificates: SamlVerificationCertificate[];
 }
+
+/** A certificate that verifies an application's signed AuthnRequests (read form). */
+export interface SamlVerificationCertificate {
+  /** The certificate, base64 DER (what a PATCH may send back unchanged). */
+  certificate: string;
+  /** SHA-1 thumbprint, upper-case hex (as Entra shows it). */
+  thumbprint: string;
+  subject: string;
+  startDateTime: string;
+  endDateTime: string;
+}
+
+/** Upper bound of `samlSettings.verificationCertificates`. */
+export const SAML_VERIFICATION_CERTIFICATES_MAX = 10;
 
 export const DEFAULT_SAML_SETTINGS: SamlSettings = {
   nameIdFormat: 'emailAddress',
   signResponse: true,
   signAssertion: true,
   attributes: null,
+  requireSignedRequests: false,
+  verificationCertificates: [],
 };
 
 export interface ServicePrincipal {
@@ -305,6 +329,17 @@ const writable = {
         )
         .max(50, 'must have at most 50 entries')
         .nullable()
+        .optional(),
+      requireSignedRequests: z.boolean().optional(),
+      /** PEM or base64 DER certificates; the read form (`{certificate, …}`) is accepted back as is. */
+      verificationCertificates: z
+        .array(
+          z.union([
+            z.string().max(16_384, 'must be at most 16384 characters'),
+            z.object({ certificate: z.string().max(16_384, 'must be at most 16384 characters') }),
+          ]),
+        )
+        .max(SAML_VERIFICATION_CERTIFICATES_MAX, `must have at most ${SAML_VERIFICATION_CERTIFICATES_MAX} entries`)
         .optional(),
     })
     .strict()

@@ -194,7 +194,8 @@ export const errorCatalogue = {
   group_membership_rule_invalid: {
     status: 400,
     graphCode: 'Request_BadRequest',
-    message: 'A membership rule belongs to dynamic groups only, and every dynamic group needs one.',
+    message:
+      'A membership rule is invalid (the message names the position), belongs to a dynamic group only, or is missing from one.',
   },
   group_role_assignable_invalid: {
     status: 400,
@@ -232,6 +233,11 @@ export const errorCatalogue = {
     status: 400,
     graphCode: 'Request_BadRequest',
     message: "Invitations to this domain are blocked by the organization's collaboration restrictions.",
+  },
+  invitation_redirect_not_allowed: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "The redirect URL's host is not one of the hosts the organization allows invitations to redirect to.",
   },
   invitation_not_pending: {
     status: 400,
@@ -314,6 +320,16 @@ export const errorCatalogue = {
     status: 400,
     graphCode: 'Request_BadRequest',
     message: 'samlSettings: at least one of signResponse and signAssertion must be true.',
+  },
+  saml_verification_certificate_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A SAML request verification certificate is not a valid, unexpired X.509 certificate with an RSA key.',
+  },
+  saml_verification_certificate_required: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'samlSettings: requiring signed requests needs at least one verification certificate.',
   },
   self_service_access_invalid: {
     status: 400,
@@ -476,6 +492,16 @@ export const errorCatalogue = {
     status: 400,
     graphCode: 'Request_BadRequest',
     message: 'The reply URL specified in the request does not match the reply URLs configured for the application.',
+  },
+  saml_request_unsigned: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The application requires signed sign-in requests, and this SAML request is not signed.',
+  },
+  saml_request_signature_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "The signature of the SAML request could not be verified with the application's verification certificates.",
   },
   saml_request_replayed: {
     status: 400,

@@ -77,7 +77,36 @@ export interface B2bManagementPolicy {
   isOrganizationDefault: true;
   definition: string[];
   invitationDomains: InvitationDomains;
+  /**
+   * Portico extension: the hosts an invitation's `inviteRedirectUrl` may point to (lower-case host
+   * names; `*.contoso.com` covers the sub-domains of contoso.com, not contoso.com itself). Empty:
+   * any host (Graph's behaviour). Portico's own address is always allowed.
+   */
+  allowedRedirectHosts: string[];
 }
+
+/** Upper bound of `allowedRedirectHosts`. */
+export const REDIRECT_HOSTS_MAX = 200;
+
+const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+const REDIRECT_HOST = new RegExp(`^(?=.{1,253}$)(\\*\\.)?${LABEL}(\\.${LABEL})*$`);
+
+/** Normalizes an entry of `allowedRedirectHosts` (trim, lower case, no trailing dot); undefined when it is not a host pattern. */
+export function redirectHostPattern(entry: string): string | undefined {
+  const h = entry.trim().toLowerCase().replace(/\.$/, '');
+  return REDIRECT_HOST.test(h) ? h : undefined;
+}
+
+const redirectHostList = z
+  .array(
+    z.string().superRefine((s, ctx) => {
+      if (redirectHostPattern(s) === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a host name such as apps.contoso.com or *.contoso.com' });
+      }
+    }),
+  )
+  .max(REDIRECT_HOSTS_MAX, `must have at most ${REDIRECT_HOSTS_MAX} entries`)
+  .transform((hosts) => [...new Set(hosts.map((h) => redirectHostPattern(h) ?? h))]);
 
 // --- Request bodies (validated by the server's routes) ---
 
@@ -95,10 +124,14 @@ export const b2bPolicyPatch = z
       .object({ mode: z.enum(['allowAll', 'allowList', 'denyList']), domains: domainList.default([]) })
       .strict()
       .optional(),
+    allowedRedirectHosts: redirectHostList.optional(),
     '@odata.type': z.string().optional(),
   })
   .strict();
-/** `PATCH /policies/b2bManagementPolicies/default`: `definition` (Graph beta form) or `invitationDomains`. */
+/**
+ * `PATCH /policies/b2bManagementPolicies/default`: `definition` (Graph beta form) or
+ * `invitationDomains`, and/or `allowedRedirectHosts`.
+ */
 export type B2bPolicyPatch = z.infer<typeof b2bPolicyPatch>;
 export type B2bManagementPolicyPatch = z.input<typeof b2bPolicyPatch>;
 

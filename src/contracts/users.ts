@@ -27,6 +27,9 @@ export interface User {
   jobTitle: string | null;
   companyName: string | null;
   preferredLanguage: string | null;
+  /** Country or region (Graph `country`); membership rules can use it. */
+  country: string | null;
+  city: string | null;
 }
 
 const UPN = /^[A-Za-z0-9!$%&'*+/=?^_`{|}~.-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
@@ -55,6 +58,8 @@ const common = {
   department: optionalText(64),
   jobTitle: optionalText(128),
   companyName: optionalText(64),
+  country: optionalText(128),
+  city: optionalText(128),
   preferredLanguage: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be an ISO 639-1 language tag such as en-US')

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config/index.js';
 import { createDb, type Database, migrateToLatest } from './db/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -9,6 +11,7 @@ import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   clientErrorHandler,
@@ -19,7 +22,7 @@ import {
   usePageErrors,
 } from './http/surfaces.js';
 import type { TenantDirectory } from './http/tenant.js';
-import { registerSecurityHeaders, webRoutes } from './http/web.js';
+import { registerLoopbackRedirect, registerSecurityHeaders, webRoutes } from './http/web.js';
 import { AppRoleAssignmentsService } from './modules/applications/app-role-assignments.service.js';
 import { ApplicationCredentialsService } from './modules/applications/application-credentials.service.js';
 import { applicationsRoutes, rewriteAppIdAddressing } from './modules/applications/applications.routes.js';
@@ -30,6 +33,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
+import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
 import { GroupReferences } from './modules/groups/group-references.js';
 import { groupsRoutes } from './modules/groups/groups.routes.js';
@@ -40,7 +44,12 @@ import { RedemptionsService } from './modules/invitations/redemptions.service.js
 import { UnsubscribeService } from './modules/invitations/unsubscribe.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
 import { DevMailboxService } from './modules/mail/mail.service.js';
-import { myAppsRoutes, myAppsSignInRoutes } from './modules/myapps/myapps.routes.js';
+import {
+  type MyAppsSignInDeps,
+  myAppsRoutes,
+  myAppsSignInCompletionRoutes,
+  myAppsSignInRoutes,
+} from './modules/myapps/myapps.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { OrganizationService } from './modules/organization/organization.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
@@ -57,12 +66,15 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { bindMethods } from './platform/bind.js';
 import { KeyStore } from './platform/keys.js';
-import { createLogger } from './platform/logger.js';
+import { createLogger, enterRequestScope } from './platform/logger.js';
 import { createMailer, type Mailer } from './platform/mailer.js';
+import { Metrics } from './platform/metrics.js';
+import { outboxBacklog } from './platform/outbox.js';
 import { createOutboxWorker, type OutboxWorker } from './platform/outbox-worker.js';
 import { createRateLimiter } from './platform/rate-limit.js';
 import { getOrCreateSecret } from './platform/secrets.js';
 import { createOidc, type Oidc } from './protocols/oidc/index.js';
+import { createMyAppsSignIn, type MyAppsSignIn } from './protocols/oidc/myapps-sign-in.js';
 import { redemptionRoutes } from './protocols/oidc/redeem-link.routes.js';
 import {
   createCertificateStore,
@@ -83,6 +95,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Observer of every route as it is registered (tests: the OpenAPI document covers them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where log lines go (tests read them); default standard output. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -102,6 +116,7 @@ async function createPlatform(database: Database, clock: Clock) {
       signInCsrfKey: await secret('signin-csrf-key-1'),
       samlPendingCookieKey: await secret('saml-cookie-key-1'),
       samlPersistentIdKey: await secret('saml-persistent-id-key-1'),
+      myAppsSignInCookieKey: await secret('myapps-signin-cookie-key-1'),
     },
     limiters: {
       invitations: createRateLimiter(database.db, clock),
@@ -128,7 +143,18 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const roles = new RolesService({ db, access });
   const users = new UsersService({ db, clock, newId, audit, access, roles, tenants });
   const groupReferences = new GroupReferences({ db, audit, users, access });
-  const groups = new GroupsService({ db, clock, newId, audit, access, policies, tenants, references: groupReferences });
+  const dynamicMembership = new DynamicMembershipService({ clock, audit, users, tenants });
+  const groups = new GroupsService({
+    db,
+    clock,
+    newId,
+    audit,
+    access,
+    policies,
+    tenants,
+    references: groupReferences,
+    dynamic: dynamicMembership,
+  });
   const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
   const loader = new ServicePrincipalLoader({ db, access });
   const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, groupMembers, loader });
@@ -155,12 +181,13 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     policies,
     users,
     groupMembers,
+    dynamicMembership,
     roles,
     tenants,
     unsubscribes,
     limiter: platform.limiters.invitations,
   });
-  const redemptions = new RedemptionsService({ db, clock, audit, policies, users, tenants });
+  const redemptions = new RedemptionsService({ db, config, clock, audit, policies, users, tenants, dynamicMembership });
   const requestDeps = { db, config, clock, newId, audit, access, users, groups, groupMembers, tenants };
   const appAccessRequests = new AppAccessRequestsService({ ...requestDeps, applications });
   const groupJoinRequests = new GroupJoinRequestsService({ ...requestDeps, references: groupReferences, policies });
@@ -176,12 +203,27 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     roles,
     groups,
     groupMembers,
+    dynamicMembership,
     applications,
     invitations,
     requests,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
-  for (const s of [access, audit, policies, tenants, roles, users, groupReferences, groups, groupMembers, loader]) bindMethods(s);
+  for (const s of [
+    access,
+    audit,
+    policies,
+    tenants,
+    roles,
+    users,
+    groupReferences,
+    dynamicMembership,
+    groups,
+    groupMembers,
+    loader,
+  ]) {
+    bindMethods(s);
+  }
   for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
     bindMethods(s);
   }
@@ -236,6 +278,8 @@ export interface Portico {
   mailer: Mailer;
   /** Delivers the outbox; polling when PORTICO_OUTBOX_WORKER=on (tests may call `drain()`). */
   outboxWorker: OutboxWorker;
+  /** Prometheus figures of this app (`GET /metrics`). */
+  metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -248,6 +292,9 @@ declare module 'fastify' {
   }
 }
 
+/** Requests not written to the log: the web app's static files, probes and metrics scrapes. */
+const QUIET_PATHS = /^\/(?:assets\/|(?:favicon\.ico|healthz|readyz|metrics)(?:\?|$))/;
+
 /** Composition root: builds the Fastify app with every surface. Never listens. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
@@ -259,10 +306,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { keys, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
+  // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
+  // otherwise TLS ends at a proxy in front of it, or it is a development server on loopback.
+  const https = config.tls ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) } : undefined;
   const app = Fastify({
-    loggerInstance: createLogger(config) as FastifyBaseLogger,
+    ...(https ? { https } : {}),
+    loggerInstance: createLogger(config, opts.logDestination) as FastifyBaseLogger,
     genReqId: newRequestId,
     requestIdHeader: false,
+    // One line per request instead of Fastify's two (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
@@ -270,11 +323,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.
     frameworkErrors,
     clientErrorHandler,
-  });
+  }) as unknown as FastifyInstance;
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const mailer = createMailer(config, app.log, () => services.devMailbox.mailer(app.log));
+  const metrics = new Metrics({
+    outbox: () => outboxBacklog(database.db, clock.now()),
+    ...(database.poolStats ? { pool: database.poolStats } : {}),
+  });
   const outboxWorker = createOutboxWorker({
     db: database.db,
     dialect: database.dialect,
@@ -282,13 +339,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock,
     logger: app.log,
     pollMs: config.outboxPollMs,
+    onOutcome: (outcome) => metrics.mailOutcome(outcome),
   });
-  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker });
+  app.decorate('portico', { config, database, clock, newId, keys, services, defaultTenant, mailer, outboxWorker, metrics });
   app.decorateRequest('ctx', null as unknown as OperationContext);
+  // First hook: everything after it, adapters included, logs with the request id.
+  app.addHook('onRequest', (req, _reply, done) => enterRequestScope(req.id, done));
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
     const crid = req.headers['client-request-id'];
     if (typeof crid === 'string' && crid.length <= 128) reply.header('client-request-id', crid);
+  });
+  // One log line per request, when it is answered; static files and probes are not logged, so the
+  // dev mailbox's passcodes and links stay visible in a development console.
+  app.addHook('onResponse', async (req, reply) => {
+    if (QUIET_PATHS.test(req.url)) return;
+    req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   });
   app.addHook('onClose', async () => {
     if (!opts.database) await database.destroy();
@@ -306,20 +372,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer.close();
   });
 
-  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform });
+  const protocols = createProtocols({ app, config, database, clock, newId, keys, services, defaultTenant, platform, metrics });
 
   useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
   await registerOpenApi(app, config);
+  // Probes and metrics before the surfaces: the request-duration hook then sees every route.
+  await healthRoutes(app, { database, metrics, metricsToken: config.metricsToken, logLevel: config.logLevel });
   await registerSecurityHeaders(app, config);
+  registerLoopbackRedirect(app, config);
   await app.register(cookie);
   await app.register(formbody);
-  await registerSurfaces(app, { config, services, ...protocols });
+  const demoCookieKey = config.demo ? await getOrCreateSecret(database.db, 'demo-sp-cookie-key-1', clock) : '';
+  await registerSurfaces(app, { config, services, ...protocols, demoCookieKey });
 
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
   return app;
 }
 
@@ -337,6 +405,7 @@ function createProtocols(p: {
   services: Services;
   defaultTenant: Tenant;
   platform: Platform;
+  metrics: Metrics;
 }) {
   const { config, database, services, platform } = p;
   const { applications, users, roles, clients, redemptions, redemption } = services;
@@ -357,6 +426,7 @@ function createProtocols(p: {
     clients: { automationClients: clients, applications },
     findUser: (tenantId, id) => users.findUser(tenantId, id),
     authorizeSignOn,
+    metrics: p.metrics,
     secrets: {
       cookieKey: platform.secrets.oidcCookieKey,
       pairwiseKey: platform.secrets.pairwiseKey,
@@ -386,7 +456,15 @@ function createProtocols(p: {
     authorizeSignOn,
     redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
   });
-  return { tenants, authorizeSignOn, oidc, saml };
+  // Direct sign-on links opened without a session sign in first (the portico-myapps client).
+  const myAppsSignIn = createMyAppsSignIn({
+    config,
+    clock: p.clock,
+    cookieKey: platform.secrets.myAppsSignInCookieKey,
+    findTenant: (id) => services.tenants.findTenant(id),
+    redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
+  });
+  return { tenants, authorizeSignOn, oidc, saml, myAppsSignIn };
 }
 
 /**
@@ -402,6 +480,9 @@ async function registerSurfaces(
     authorizeSignOn: AuthorizeSignOn;
     oidc: Oidc;
     saml: SamlIdp;
+    myAppsSignIn: MyAppsSignIn;
+    /** Key of the demo application's session cookie (an instance secret). */
+    demoCookieKey: string;
   },
 ): Promise<void> {
   const { config, services, tenants, oidc, saml } = s;
@@ -464,16 +545,36 @@ async function registerSurfaces(
       await pages.register(withOwnNotFound(oidc.signInRoutes), { prefix });
     }
     // Direct sign-on links of applications; unknown paths below /myapps stay the SPA's.
-    const signOnLinks = myAppsSignInRoutes({
+    const signOnLinks: MyAppsSignInDeps = {
       config,
       tenants,
       findByAppId: (appId) => services.applications.findByAppId(appId),
       authorizeSignOn: s.authorizeSignOn,
       signedInUser: (tenant, req, reply) => oidc.signedInUser(tenant, req, reply),
+      signIn: s.myAppsSignIn,
       saml,
-    });
-    for (const prefix of ['/myapps/signin', '/:tenantId/myapps/signin']) await pages.register(signOnLinks, { prefix });
+    };
+    for (const prefix of ['/myapps/signin', '/:tenantId/myapps/signin']) {
+      await pages.register(myAppsSignInRoutes(signOnLinks), { prefix });
+    }
+    await pages.register(myAppsSignInCompletionRoutes(signOnLinks));
     // SAML 2.0 IdP (metadata, SSO endpoint, certificates): errors it can answer go to the SP as a SAML status.
     await pages.register(samlRoutes(saml, tenants));
+    // `portico demo`: the demo application "Expenses", a SAML service provider of its own.
+    if (config.demo) {
+      const { demoSpRoutes, demoSpIdentifiers } = await import('./demo/expenses-sp.js');
+      const tenant = tenants.defaultTenant;
+      const entityId = demoSpIdentifiers(config.publicUrl).entityId;
+      await pages.register((scope) =>
+        demoSpRoutes(scope, {
+          publicUrl: config.publicUrl,
+          cookieKey: s.demoCookieKey,
+          async idpMetadata() {
+            const sp = await services.applications.findByServicePrincipalName(tenant.id, entityId);
+            return sp ? saml.metadata(tenant, sp.appId) : undefined;
+          },
+        }),
+      );
+    }
   });
 }

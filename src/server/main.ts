@@ -15,13 +15,18 @@ import { issuerUrl } from './platform/urls.js';
 export const USAGE = `Usage: portico <command> [options]
 
 Commands:
-  serve                                   Start the server (runs pending migrations first)
+  serve [--demo]                          Start the server (runs pending migrations first); --demo as below
+  demo                                    Set up the seed scenario (an admin, a group owner with Guest Inviter,
+                                          the demo SAML app "Expenses" with self-service) and serve it;
+                                          prints the sign-in details (new passwords on every run)
   migrate                                 Apply pending database migrations and exit
   admin create --email E --password P [--display-name N]
                                           Create a member holding Global Administrator in the default tenant
   client create --name N --permissions P1,P2,...
                                           Register an automation client (client-credentials grant);
                                           prints {"clientId","clientSecret","tokenEndpoint"} once
+  dev-cert                                Write a local CA and an https certificate for localhost into the
+                                          data directory and print the settings that use them (development)
   help                                    Show this help
 
 Configuration comes from environment variables (PORTICO_*, DATABASE_URL, PORT); see README.md.
@@ -59,7 +64,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       return EXIT_OK;
     }
     if (command === undefined) throw new UsageError('No command given.');
-    const known = ['serve', 'migrate', 'admin', 'client'];
+    const known = ['serve', 'demo', 'migrate', 'admin', 'client', 'dev-cert'];
     if (!known.includes(command)) throw new UsageError(`Unknown command '${command}'.`);
 
     // Validate the invocation before touching configuration or the database.
@@ -108,12 +113,19 @@ function required(values: Record<string, string | undefined>, ...names: string[]
 
 function parseCommand(command: string, args: string[]): Runner {
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const v = parse(args, { demo: { type: 'boolean' } }) as { demo?: boolean };
+      return v.demo ? (config, p) => serve({ ...config, demo: true }, p) : serve;
+    }
+    case 'demo':
       parse(args, {});
-      return serve;
+      return (config, p) => serve({ ...config, demo: true }, p);
     case 'migrate':
       parse(args, {});
       return migrate;
+    case 'dev-cert':
+      parse(args, {});
+      return devCert;
     case 'admin': {
       const [sub, ...flags] = args;
       if (sub !== 'create') throw new UsageError(sub ? `Unknown admin command '${sub}'.` : 'Missing admin command (create).');
@@ -175,6 +187,23 @@ async function hasGlobalAdministrator(app: FastifyInstance): Promise<boolean> {
   const { services, defaultTenant } = app.portico;
   return (await services.roles.holdersOf(defaultTenant.id, RoleIds.globalAdministrator)).length > 0;
 }
+
+const devCert: Runner = async (config, p) => {
+  const { writeDevCertificate } = await import('./platform/dev-cert.js');
+  const dir = path.join(config.dataDir, 'tls');
+  const files = await writeDevCertificate(dir, new Date());
+  p.println(files.createdCa ? `Created a development CA: ${files.caCert}` : `Reused the development CA: ${files.caCert}`);
+  p.println(`Wrote a certificate for localhost, 127.0.0.1 and ::1: ${files.cert}`);
+  p.println();
+  p.println('Serve https with:');
+  p.println(`  export PORTICO_TLS_CERT=${files.cert}`);
+  p.println(`  export PORTICO_TLS_KEY=${files.key}`);
+  p.println(`  export PORTICO_PUBLIC_URL=https://localhost:${config.port}`);
+  p.println('Let Node.js clients (MSAL, @azure/identity, the Graph SDKs) trust it with:');
+  p.println(`  export NODE_EXTRA_CA_CERTS=${files.caCert}`);
+  p.println('For browsers, import the CA certificate into the trust store. Development only.');
+  return EXIT_OK;
+};
 
 const migrate: Runner = async (config, p) => {
   const database = await createDb(config);
@@ -238,13 +267,14 @@ const serve: Runner = async (config, p) => {
   const address = app.server.address();
   const bound =
     typeof address === 'object' && address
-      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      ? `${config.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : `${config.host}:${config.port}`;
   p.println(`Portico is listening on ${bound}`);
   p.println(`Public URL: ${config.publicUrl}`);
   p.println(`Issuer:     ${issuerUrl(config, defaultTenant)}`);
   p.println(`Data:       ${describeData(database.location, config)}`);
-  if (!(await hasGlobalAdministrator(app))) {
+  if (config.demo) await printDemo(app, config, p);
+  else if (!(await hasGlobalAdministrator(app))) {
     p.println();
     p.println('No Global Administrator exists yet. Create one (in another terminal) with:');
     p.println("  npx portico admin create --email you@example.com --password '<a strong password>'");
@@ -266,6 +296,27 @@ const serve: Runner = async (config, p) => {
     process.on('SIGTERM', stop);
   });
 };
+
+/** Sets up the demo scenario (idempotent) and prints where to start and how to sign in. */
+async function printDemo(app: FastifyInstance, config: Config, p: Printer) {
+  const { seedDemo, DEMO_GROUP_NAME } = await import('./demo/demo-seed.js');
+  const { services, defaultTenant, clock } = app.portico;
+  const demo = await seedDemo(services, defaultTenant, config.publicUrl, clock.now());
+  const url = config.publicUrl;
+  p.println();
+  p.println(demo.created ? 'Demo scenario created.' : 'Demo scenario already set up; the demo passwords are new.');
+  p.println();
+  for (const a of demo.accounts) {
+    p.println(`  ${a.displayName} (${a.role})`);
+    p.println(`    user name: ${a.userPrincipalName}`);
+    p.println(`    password:  ${a.password}`);
+  }
+  p.println();
+  p.println(`  My Apps (sign in as Megan): ${url}/myapps  → Groups → Groups I own → ${DEMO_GROUP_NAME} → +`);
+  p.println(`  Admin center (as Adele):    ${url}/admin`);
+  p.println(`  The demo app "Expenses":    ${url}/demo/expenses`);
+  p.println(`  Invitation e-mails:         ${url}/admin/dev-mailbox (links and passcodes are also logged below)`);
+}
 
 // Run when executed directly (`tsx src/server/main.ts …`); bin/portico.js imports runCli instead.
 const entry = process.argv[1];

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
+import type { CreateGroupBody, Group } from '../../src/contracts/groups.js';
 import type { User } from '../../src/contracts/users.js';
 import { buildApp } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config/index.js';
@@ -40,6 +42,11 @@ export interface TestApp {
       mail: string;
     }>,
   ): Promise<{ user: User; token: string }>;
+  /**
+   * Creates a group synced from another directory (`onPremisesSyncEnabled: true`) the way a sync
+   * source would: through the service with the trusted system caller (the API refuses the flag).
+   */
+  createSyncedGroup(body: Omit<CreateGroupBody, 'onPremisesSyncEnabled'>, tenant?: Tenant): Promise<Group>;
   /** `app.inject` with a bearer token and JSON body. */
   call(
     method: InjectOptions['method'],
@@ -66,7 +73,7 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${ran
  * PostgreSQL schema (dropped on close). No mocks: the same composition root as `portico serve`.
  */
 export async function buildTestApp(
-  opts: { clock?: Clock; env?: Record<string, string>; storage?: TestStorage } = {},
+  opts: { clock?: Clock; env?: Record<string, string>; storage?: TestStorage; logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const dir = opts.storage?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-test-'));
   const pgUrl = process.env.PORTICO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -82,7 +89,12 @@ export async function buildTestApp(
   };
   const config = loadConfig(env, dir);
   const database = await createDb(config, dialect === 'postgres' ? { pgSchema: schema, pgPoolMax: 5 } : {});
-  const app = await buildApp({ config, database, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await buildApp({
+    config,
+    database,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
+  });
   await app.ready();
   const { services } = app.portico;
   const tenant = app.portico.defaultTenant;
@@ -114,7 +126,7 @@ export async function buildTestApp(
     const t = props.tenant ?? tenant;
     const ctx = systemContext(t.id, 'test');
     const id = unique();
-    const user = await services.users.createUser(ctx, {
+    const user = await services.directory.createUser(ctx, {
       displayName: props.displayName ?? `User ${id}`,
       userPrincipalName: props.upn ?? `user.${id}@${t.initialDomain}`,
       mail: props.mail ?? props.upn ?? `user.${id}@${t.initialDomain}`,
@@ -138,6 +150,8 @@ export async function buildTestApp(
     tokenFor,
     appToken,
     createUser,
+    createSyncedGroup: (body, t = tenant) =>
+      services.groups.createGroup(systemContext(t.id, 'test'), { ...body, onPremisesSyncEnabled: true }),
     call: (method, url, o = {}) =>
       app.inject({
         method,

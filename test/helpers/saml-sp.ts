@@ -69,7 +69,12 @@ export async function serviceProvider(
   base: string,
   tenantId: string,
   app: SamlApp,
-  opts: { binding?: 'redirect' | 'post' } = {},
+  opts: {
+    binding?: 'redirect' | 'post';
+    /** Signs the AuthnRequests with this key (PKCS#8 PEM), with `signatureAlgorithm` (default sha256). */
+    privateKey?: string;
+    signatureAlgorithm?: 'sha1' | 'sha256' | 'sha512';
+  } = {},
 ) {
   const md = await idpMetadata(base, tenantId, app.appId);
   const saml = new SAML({
@@ -85,6 +90,13 @@ export async function serviceProvider(
     identifierFormat: null,
     disableRequestedAuthnContext: true,
     ...(opts.binding === 'post' ? { authnRequestBinding: 'HTTP-POST' } : {}),
+    ...(opts.privateKey
+      ? {
+          privateKey: opts.privateKey,
+          signatureAlgorithm: opts.signatureAlgorithm ?? 'sha256',
+          digestAlgorithm: opts.signatureAlgorithm ?? 'sha256',
+        }
+      : {}),
   });
   return { saml, metadata: md };
 }

@@ -118,6 +118,8 @@ describe('portico CLI', () => {
       ['admin', 'create', '--email', 'x@contoso.com', '--password', 'Sup3r-Secret!', '--bogus'],
       ['client', 'create', '--name', 'X'],
       ['migrate', 'extra'],
+      ['demo', '--bogus'],
+      ['serve', '--demo=yes'],
     ]) {
       const res = await cli(...argv);
       expect(res.code, argv.join(' ')).toBe(2);
@@ -200,6 +202,44 @@ describe('portico CLI', () => {
       const { access_token } = (await tokenRes.json()) as { access_token: string };
       const users = await fetch(`http://127.0.0.1:${port}/v1.0/users`, { headers: { authorization: `Bearer ${access_token}` } });
       expect(users.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      const code = await exited;
+      fs.rmSync(dir2, { recursive: true, force: true });
+      expect(code).toBe(0);
+    }
+  }, 60_000);
+
+  it('portico demo sets up the scenario, prints how to sign in, and serves the demo app', async () => {
+    const port = await freePort();
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-demo-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', 'demo'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH, PORTICO_DATA_DIR: dir2, PORT: String(port), PORTICO_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 45_000;
+      while (!stdout.includes('Invitation e-mails:') && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stdout, stderr).toContain('Demo scenario created.');
+      expect(stdout).toMatch(/user name: admin@portico\.local\n\s+password:\s+\S{8,}/);
+      expect(stdout).toMatch(/user name: megan@portico\.local\n\s+password:\s+\S{8,}/);
+      expect(stdout).toContain(`http://localhost:${port}/demo/expenses`);
+      expect(stdout).not.toContain('npx portico admin create');
+      const res = await fetch(`http://localhost:${port}/demo/expenses`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Expenses');
     } finally {
       child.kill('SIGTERM');
       const code = await exited;

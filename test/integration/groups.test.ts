@@ -229,22 +229,28 @@ describe('POST /groups and GET /groups/{id}', () => {
     expect(row.created_by_user_id).toBe(user.id);
   });
 
-  it('lets only Directory.ReadWrite.All clients create synced groups, which then refuse edits', async () => {
-    const admin = await t.call('POST', '/v1.0/groups', {
-      token: t.admin.token,
-      body: security('Synced?', { onPremisesSyncEnabled: true }),
-    });
-    expectGraphError(admin, 403, 'Authorization_RequestDenied', /onPremisesSyncEnabled/);
-    const weak = await t.appToken(['Group.ReadWrite.All']);
-    const weakR = await t.call('POST', '/v1.0/groups', {
-      token: weak,
-      body: security('Synced?', { onPremisesSyncEnabled: true }),
-    });
-    expectGraphError(weakR, 403, 'Authorization_RequestDenied', /Directory\.ReadWrite\.All/);
-
+  it('keeps onPremisesSyncEnabled read-only for every API caller; synced groups (from their source) refuse edits', async () => {
+    // Graph: onPremisesSyncEnabled is read-only. No API caller may create a synced group, not even
+    // an automation client with Directory.ReadWrite.All (which could before).
     const sync = await t.appToken(['Directory.ReadWrite.All']);
-    const g = await create(security('From AD', { onPremisesSyncEnabled: true }), sync);
+    const weak = await t.appToken(['Group.ReadWrite.All']);
+    for (const token of [t.admin.token, weak, sync]) {
+      for (const flag of [true, false]) {
+        const r = await t.call('POST', '/v1.0/groups', { token, body: security('Synced?', { onPremisesSyncEnabled: flag }) });
+        const err = expectGraphError(r, 400, 'Request_BadRequest', /onPremisesSyncEnabled is read-only/);
+        expect((err as { details?: { code: string; target?: string }[] }).details?.[0]).toMatchObject({
+          code: 'property_read_only',
+        });
+      }
+    }
+    expect(await t.database.db.selectFrom('groups').select('id').where('display_name', '=', 'Synced?').execute()).toEqual([]);
+    // null ("never synced") is what every cloud group has: accepted.
+    expect((await create(security('Cloud', { onPremisesSyncEnabled: null }))).onPremisesSyncEnabled).toBeNull();
+
+    // A synced group comes from its source directory (the trusted system caller).
+    const g = await t.createSyncedGroup(security('From AD'));
     expect(g.onPremisesSyncEnabled).toBe(true);
+    expect((await t.call('GET', `/v1.0/groups/${g.id}`, { token: t.admin.token })).json().onPremisesSyncEnabled).toBe(true);
 
     const patch = await t.call('PATCH', `/v1.0/groups/${g.id}`, { token: t.admin.token, body: { displayName: 'Renamed' } });
     expectGraphError(patch, 400, 'Request_BadRequest', /originated within an external service/);
@@ -497,9 +503,14 @@ describe('authorization', () => {
       403,
       'Authorization_RequestDenied',
     );
-    expect(
-      (await t.call('GET', '/v1.0/me/memberOf', { token: guest.token })).json().value.map((x: { id: string }) => x.id),
-    ).toEqual([mine.id]);
+    const memberOf: { id: string; groupTypes: string[]; membershipRule: string | null }[] = (
+      await t.call('GET', '/v1.0/me/memberOf', { token: guest.token })
+    ).json().value;
+    expect(memberOf.filter((x) => !x.groupTypes.includes('DynamicMembership')).map((x) => x.id)).toEqual([mine.id]);
+    // The others are the "all guests" dynamic groups earlier tests created: the rule added the guest.
+    for (const x of memberOf.filter((x) => x.groupTypes.includes('DynamicMembership'))) {
+      expect(x.membershipRule).toMatch(/user\.userType -eq "Guest"/);
+    }
 
     // Restricted access: only their own groups.
     await t.app.portico.services.policies.updateAuthorizationPolicy(systemContext(t.tenant.id, 'test'), {

@@ -251,6 +251,109 @@ describe(`POST /v1.0/invitations (${dialect})`, () => {
     }
   });
 
+  it("allowedRedirectHosts restricts inviteRedirectUrl, resends and resets included; Portico's own address is always allowed", async () => {
+    const patch = (body: Record<string, unknown>) =>
+      t.call('PATCH', '/v1.0/policies/b2bManagementPolicies/default', { token: t.admin.token, body });
+    const refusedCode = (res: { statusCode: number; json(): { error: { details: { code: string }[]; message: string } } }) => {
+      expect(res.statusCode).toBe(400);
+      return res.json().error.details[0]?.code;
+    };
+    // Graph's default: any host.
+    const initial = (await t.call('GET', '/v1.0/policies/b2bManagementPolicies/default', { token: t.admin.token })).json();
+    expect(initial.allowedRedirectHosts).toEqual([]);
+    const pending = (await invite(t.admin.token, basic(address(), { inviteRedirectUrl: 'https://old.example/start' }))).json();
+    expect(pending.inviteRedirectUrl).toBe('https://old.example/start');
+    try {
+      expect(
+        (await patch({ allowedRedirectHosts: ['Apps.Contoso.test', '*.partner.example', 'apps.contoso.test.'] })).statusCode,
+      ).toBe(204);
+      const got = (await t.call('GET', '/v1.0/policies/b2bManagementPolicies/default', { token: t.admin.token })).json();
+      expect(got.allowedRedirectHosts).toEqual(['apps.contoso.test', '*.partner.example']);
+      // The domain list is untouched, and the change is audited.
+      expect(got.invitationDomains).toEqual(initial.invitationDomains);
+      const policyAudits = await t.database.db
+        .selectFrom('directory_audits')
+        .select('target_resources')
+        .where('activity_display_name', '=', 'Update policy')
+        .execute();
+      expect(
+        policyAudits.some(
+          (a) => a.target_resources.includes('allowedRedirectHosts') && a.target_resources.includes('*.partner.example'),
+        ),
+      ).toBe(true);
+
+      for (const ok of [
+        'https://apps.contoso.test/welcome',
+        'http://apps.contoso.test:8443/x',
+        'https://team.partner.example/',
+      ]) {
+        const res = await invite(t.admin.token, basic(address(), { inviteRedirectUrl: ok }));
+        expect(res.statusCode, `${ok}: ${res.body}`).toBe(201);
+      }
+      for (const bad of [
+        'https://evil.example/',
+        'https://partner.example/',
+        'https://apps.contoso.test.evil.example/',
+        'https://apps.contoso.test@evil.example/',
+        'https://evil.example/?next=https://apps.contoso.test/',
+        'https://xapps.contoso.test/',
+      ]) {
+        const res = await invite(t.admin.token, basic(address(), { inviteRedirectUrl: bad }));
+        expect(refusedCode(res), bad).toBe('invitation_redirect_not_allowed');
+      }
+      const named = await invite(t.admin.token, basic(address(), { inviteRedirectUrl: 'https://evil.example/x' }));
+      expect(named.json().error.message).toContain("'evil.example'");
+      // Portico's own address (My Apps: the default of resends and My Groups) is always allowed.
+      expect(
+        (await invite(t.admin.token, basic(address(), { inviteRedirectUrl: 'http://localhost:8080/myapps' }))).statusCode,
+      ).toBe(201);
+      // My Groups invitations redirect to My Apps: allowed.
+      const group = (
+        await t.call('POST', '/v1.0/groups', {
+          token: t.admin.token,
+          body: { displayName: 'Redirects', mailEnabled: false, mailNickname: `r${n++}`, securityEnabled: true },
+        })
+      ).json();
+      const viaGroup = await t.call('POST', `/v1.0/groups/${group.id}/members/add`, {
+        token: t.admin.token,
+        body: { emailAddress: address() },
+      });
+      expect(viaGroup.statusCode, viaGroup.body).toBe(200);
+      expect(viaGroup.json().invitation.inviteRedirectUrl).toBe('http://localhost:8080/myapps');
+      // A resend reuses the pending invitation's URL: refused once its host is no longer allowed.
+      const resend = await t.call('POST', `/v1.0/users/${pending.invitedUser.id}/resendInvitation`, { token: t.admin.token });
+      expect(refusedCode(resend)).toBe('invitation_redirect_not_allowed');
+      // Reset redemption is an invitation like any other.
+      const reset = await invite(
+        t.admin.token,
+        basic(address(), {
+          invitedUser: { id: pending.invitedUser.id },
+          resetRedemption: true,
+          inviteRedirectUrl: 'https://evil.example/',
+        }),
+      );
+      expect(refusedCode(reset)).toBe('invitation_redirect_not_allowed');
+
+      // Entries must be host names (optionally *.), not URLs.
+      for (const wrong of [['https://apps.contoso.test'], ['apps.contoso.test/path'], ['*'], ['a..b']]) {
+        const res = await patch({ allowedRedirectHosts: wrong });
+        expect(res.statusCode, JSON.stringify(wrong)).toBe(400);
+        expect(res.json().error.message).toMatch(/allowedRedirectHosts/);
+      }
+      // Only policy administrators change it.
+      const { token } = await t.createUser({ roles: [RoleIds.userAdministrator] });
+      const denied = await t.call('PATCH', '/v1.0/policies/b2bManagementPolicies/default', {
+        token,
+        body: { allowedRedirectHosts: [] },
+      });
+      expect(denied.statusCode).toBe(403);
+    } finally {
+      expect((await patch({ allowedRedirectHosts: [] })).statusCode).toBe(204);
+    }
+    // Empty again: any host.
+    expect((await invite(t.admin.token, basic(address(), { inviteRedirectUrl: 'https://evil.example/' }))).statusCode).toBe(201);
+  });
+
   it('throttles invitations per tenant with 429 and Retry-After', async () => {
     const small = await buildTestApp({ env: { PORTICO_INVITATION_RATE_LIMIT: '3/60', PORTICO_OUTBOX_WORKER: 'off' } });
     try {
@@ -488,19 +591,12 @@ describe(`My Groups: owner adds a guest by e-mail (${dialect})`, () => {
     expect(dyn.json().error.message).toBe(
       'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.',
     );
-    const syncApp = await t.appToken(['Directory.ReadWrite.All']);
-    const synced = (
-      await t.call('POST', '/v1.0/groups', {
-        token: syncApp,
-        body: {
-          displayName: 'Synced',
-          mailEnabled: false,
-          mailNickname: `s${n++}`,
-          securityEnabled: true,
-          onPremisesSyncEnabled: true,
-        },
-      })
-    ).json();
+    const synced = await t.createSyncedGroup({
+      displayName: 'Synced',
+      mailEnabled: false,
+      mailNickname: `s${n++}`,
+      securityEnabled: true,
+    });
     const syn = await add(t.admin.token, synced.id);
     expect(syn.statusCode).toBe(400);
     expect(syn.json().error.message).toMatch(/synced with on-premises Active Directory/);

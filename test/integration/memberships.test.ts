@@ -346,6 +346,8 @@ describe('paging of members', () => {
         jobTitle: null,
         companyName: null,
         preferredLanguage: null,
+        country: null,
+        city: null,
       };
     });
     const db = t.database.db;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServicePrincipal } from '../../src/contracts/applications.js';
 import type { MyApp } from '../../src/contracts/myapps.js';
+import { RoleIds } from '../../src/server/domain/roles.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { finishAuthorization, freePort, startAuthorization, submitCredentials } from '../helpers/oidc.js';
-import { browser, textOf } from '../helpers/redeem.js';
+import { type Browser, browser, formOf, open, type Page, submitAndFollow, textOf } from '../helpers/redeem.js';
 
 // My Apps: the tiles API (`GET /v1.0/me/myApps`) and the direct sign-on links
 // (`/myapps/signin/{appId}`) that the tiles launch.
@@ -74,6 +75,19 @@ async function signedInBrowser(upn: string) {
   return flow.b;
 }
 
+/**
+ * Opens `url` and, when it leads to the sign-in page, signs in as `login` (the page asks for the
+ * login, then the password); stops at the first page or redirect that leaves Portico.
+ */
+async function openSigningIn(b: Browser, url: string, login?: string): Promise<Page & { location?: string }> {
+  let page: Page & { location?: string } = await open(b, base, url);
+  for (let i = 0; i < 3 && login !== undefined && page.status === 200 && page.html.includes('name="login"'); i++) {
+    const extra: Record<string, string> = page.html.includes('name="password"') ? { login, password: PASSWORD } : { login };
+    page = await submitAndFollow(b, base, page, extra);
+  }
+  return page;
+}
+
 describe('GET /v1.0/me/myApps', () => {
   it('lists exactly the visible, enabled apps the user is assigned to (directly or via a direct group), plus owned apps', async () => {
     const user = await t.createUser();
@@ -139,7 +153,10 @@ describe('direct sign-on links /myapps/signin/{appId}', () => {
     const withLogin = await createApp({ loginUrl: 'https://one.example/login', homepage: 'https://one.example/' });
     const withHome = await createApp({ homepage: 'https://two.example/' });
     const withNothing = await createApp({ displayName: 'Bare app', appRoleAssignmentRequired: false });
-    const b = browser();
+    const user = await t.createUser();
+    await assign(withLogin, user.user.id);
+    await assign(withHome, user.user.id);
+    const b = await signedInBrowser(user.user.userPrincipalName);
     const one = await b.get(`${base}/myapps/signin/${withLogin.appId}`);
     expect(one.status).toBe(302);
     expect(one.headers.get('location')).toBe('https://one.example/login');
@@ -148,6 +165,116 @@ describe('direct sign-on links /myapps/signin/{appId}', () => {
     const none = await b.get(`${base}/myapps/signin/${withNothing.appId}`);
     expect(none.status).toBe(404);
     expect(textOf(await none.text())).toContain('Bare app has no sign-in URL');
+  });
+
+  it('without a sign-in session the link never leads to the application: it signs in first, then checks the assignment', async () => {
+    const app = await createApp({ displayName: 'Payroll', loginUrl: 'https://payroll.example/login' });
+    const insider = await t.createUser();
+    const outsider = await t.createUser();
+    await assign(app, insider.user.id);
+
+    // An anonymous browser is sent to Portico's own sign-in, never to the application's URL.
+    const first = await browser().get(`${base}/myapps/signin/${app.appId}`);
+    expect(first.status).toBe(303);
+    const to = new URL(first.headers.get('location') ?? '');
+    expect(to.origin + to.pathname).toBe(`${base}/oauth2/v2.0/authorize`);
+    expect(to.searchParams.get('client_id')).toBe('portico-myapps');
+    expect(to.searchParams.get('redirect_uri')).toBe(`${base}/myapps/signin/complete`);
+    const anonymous = await open(browser(), base, `${base}/myapps/signin/${app.appId}`);
+    expect(anonymous.location).toBeUndefined();
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.html).toContain('name="login"');
+
+    // An assigned user who signs in goes on to the application.
+    const allowed = await openSigningIn(browser(), `${base}/myapps/signin/${app.appId}`, insider.user.userPrincipalName);
+    expect(allowed.location).toBe('https://payroll.example/login');
+
+    // Someone who signs in but is not assigned sees the no-access page.
+    const denied = await openSigningIn(browser(), `${base}/myapps/signin/${app.appId}`, outsider.user.userPrincipalName);
+    expect(denied.location).toBeUndefined();
+    expect(denied.status).toBe(403);
+    expect(textOf(denied.html)).toContain("You don't have access to Payroll");
+  });
+
+  it('the end of the sign-in only works in the browser that started it, once', async () => {
+    const app = await createApp({ loginUrl: 'https://once.example/login', appRoleAssignmentRequired: false });
+    const user = await t.createUser();
+    const b = browser();
+    let page: Page & { location?: string } = await open(b, base, `${base}/myapps/signin/${app.appId}`);
+    // Sign in, but stop at the redirect back to the link's completion (carrying code and state).
+    let completion: string | undefined;
+    for (let i = 0; i < 3 && !completion; i++) {
+      const extra: Record<string, string> = page.html.includes('name="password"')
+        ? { login: user.user.userPrincipalName, password: PASSWORD }
+        : { login: user.user.userPrincipalName };
+      const f = formOf(page);
+      let res = await b.postForm(f.action, { ...f.fields, ...extra });
+      let at = f.action;
+      for (let j = 0; j < 6 && (res.status === 302 || res.status === 303); j++) {
+        const next = new URL(res.headers.get('location') ?? '', at).href;
+        if (next.startsWith(`${base}/myapps/signin/complete`)) {
+          completion = next;
+          break;
+        }
+        at = next;
+        res = await b.get(next);
+      }
+      if (!completion) page = { res, status: res.status, url: at, html: await res.text() };
+    }
+    if (!completion) throw new Error('the sign-in never returned to the link');
+    expect(new URL(completion).searchParams.get('code')).toBeTruthy();
+
+    // Another browser (no flow cookie) gets nothing from the code: no redirect to the app.
+    const stranger = await browser().get(completion);
+    expect(stranger.status).toBe(400);
+    expect(stranger.headers.get('location')).toBeNull();
+    expect(textOf(await stranger.text())).toContain('Sign-in did not complete');
+
+    // The browser that started the flow goes on to the application, once.
+    const mine = await b.get(completion);
+    expect(mine.status).toBe(302);
+    expect(mine.headers.get('location')).toBe('https://once.example/login');
+    const again = await b.get(completion);
+    expect(again.status).toBe(400);
+    expect(again.headers.get('location')).toBeNull();
+  });
+
+  it("another tenant's link signs in with that tenant, and only opens that tenant's applications", async () => {
+    const other = await t.app.portico.services.tenants.createTenant({
+      displayName: `Fabrikam ${n()}`,
+      initialDomain: `fabrikam-${n()}.test`,
+    });
+    const otherAdmin = await t.createUser({ tenant: other, roles: [RoleIds.globalAdministrator] });
+    const member = await t.createUser({ tenant: other });
+    const created = await t.call('POST', '/v1.0/servicePrincipals', {
+      token: otherAdmin.token,
+      body: {
+        displayName: 'Fabrikam portal',
+        preferredSingleSignOnMode: 'oidc',
+        replyUrls: ['https://portal.fabrikam.example/callback'],
+        loginUrl: 'https://portal.fabrikam.example/login',
+        appRoleAssignmentRequired: true,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const app = created.json() as ServicePrincipal;
+    const assigned = await t.call('POST', `/v1.0/servicePrincipals/${app.id}/appRoleAssignedTo`, {
+      token: otherAdmin.token,
+      body: { principalId: member.user.id, resourceId: app.id, appRoleId: '00000000-0000-0000-0000-000000000000' },
+    });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+
+    const first = await browser().get(`${base}/${other.id}/myapps/signin/${app.appId}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')?.startsWith(`${base}/${other.id}/oauth2/v2.0/authorize?`)).toBe(true);
+    const opened = await openSigningIn(
+      browser(),
+      `${base}/${other.id}/myapps/signin/${app.appId}`,
+      member.user.userPrincipalName,
+    );
+    expect(opened.location).toBe('https://portal.fabrikam.example/login');
+    // The default tenant's link does not know the other tenant's application.
+    expect((await browser().get(`${base}/myapps/signin/${app.appId}`)).status).toBe(404);
   });
 
   it('unknown and disabled applications are refused', async () => {

@@ -372,6 +372,30 @@ describe('redemption with an e-mail one-time passcode', () => {
     }
   });
 
+  it('the consent page names the destination host; a host no longer allowed sends the guest to My Apps instead', async () => {
+    const shown = await inviteAndOpen('dest-shown@fabrikam.example');
+    expect(shown.first.status).toBe(200);
+    expect(shown.first.html).toContain('After you accept, you will go to <strong>apps.fabrikam.example</strong>.');
+
+    const email = 'dest-narrowed@fabrikam.example';
+    const { b } = await inviteAndOpen(email);
+    const patch = (allowedRedirectHosts: string[]) =>
+      t.call('PATCH', '/v1.0/policies/b2bManagementPolicies/default', { token: t.admin.token, body: { allowedRedirectHosts } });
+    expect((await patch(['apps.contoso.example'])).statusCode).toBe(204);
+    try {
+      // The invitation was sent before the tenant narrowed its redirect hosts: it no longer leads there.
+      const reopened = await openLink(b, await latestRedeemLink(t, email));
+      expect(reopened.html).toContain(`After you accept, you will go to <strong>${new URL(base).host}</strong>.`);
+      expect(reopened.html).not.toContain('apps.fabrikam.example');
+      const enter = await acceptAndSend(b, reopened);
+      const done = await submitAndFollow(b, base, enter, { code: await latestCode(t, email) });
+      expect(done.location).not.toBe(DESTINATION);
+      expect(done.location ?? done.url).toBe(`${base}/myapps`);
+    } finally {
+      expect((await patch([])).statusCode).toBe(204);
+    }
+  });
+
   it('a disabled guest proves the code but does not get in', async () => {
     const email = 'disabled@fabrikam.example';
     const { inv, b, first } = await inviteAndOpen(email);

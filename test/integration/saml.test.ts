@@ -303,6 +303,13 @@ describe('SAML 2.0 IdP', () => {
     const res = await memberBrowser.get(`${base}/myapps/signin/${withLogin.appId}`);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://sp.example.test/login');
+
+    // Without a session the link signs in first: an anonymous browser never reaches the sign-on URL.
+    const anonymous = await open(browser(), base, `${base}/myapps/signin/${withLogin.appId}`);
+    expect(anonymous.location).toBeUndefined();
+    expect(anonymous.html).toContain('name="login"');
+    const fresh = await signInThrough(browser(), `${base}/myapps/signin/${withLogin.appId}`, member.user.userPrincipalName);
+    expect((fresh as Page & { location?: string }).location).toBe('https://sp.example.test/login');
   });
 
   it('refuses an unknown issuer, an unregistered ACS URL, DOCTYPE/ENTITY payloads and schema-invalid requests', async () => {
@@ -371,6 +378,8 @@ describe('SAML 2.0 IdP', () => {
         { name: 'name', source: 'user.displayName' },
         { name: 'groups', source: 'user.groups' },
       ],
+      requireSignedRequests: false,
+      verificationCertificates: [],
     });
     const bad = await admin('PATCH', `/servicePrincipals/${custom.id}`, { samlSettings: { signAssertion: false } });
     expect(bad.statusCode).toBe(400);

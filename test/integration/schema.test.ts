@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUniqueViolation } from '../../src/server/db/errors.js';
 import { createDb, type DB, migrateToLatest } from '../../src/server/db/index.js';
@@ -23,7 +23,14 @@ const UNICODE = 'Zoë Ñúñez-Øster 李小龍 עִבְרִית 🚀👩🏽‍
 /** Column name → normalised type + nullability, per table, as the database itself reports them. */
 async function schemaShape(db: Kysely<DB>): Promise<Record<string, string[]>> {
   // Views (read models) are checked by querying them, below; their column metadata differs by dialect.
-  const tables = (await db.introspection.getTables()).filter((tb) => !tb.isView);
+  // On PostgreSQL Kysely lists every schema's tables: keep this database's (other suites may run).
+  const current =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+      : undefined;
+  const tables = (await db.introspection.getTables()).filter(
+    (tb) => !tb.isView && (current === undefined || tb.schema === current),
+  );
   const norm = (type: string) => {
     const ty = type.toLowerCase();
     if (/^(int|int4|int8|integer|bigint)$/.test(ty)) return 'integer';

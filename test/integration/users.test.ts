@@ -197,7 +197,7 @@ describe(`users API (${dialect})`, () => {
     const created: string[] = [];
     for (let i = 0; i < 260; i++) {
       const n = String(i).padStart(3, '0');
-      const u = await t.app.portico.services.users.createUser(ctx, {
+      const u = await t.app.portico.services.directory.createUser(ctx, {
         displayName: `Pager ${n}`,
         userPrincipalName: `pager${n}@contoso.test`,
         passwordProfile: { password: 'Str0ng-Passw0rd!' },

@@ -55,7 +55,6 @@ const MATRIX = {
   'group.delete': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageMembers': /*              */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageOwners': /*               */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
-  'group.createSynced': /*               */ 'N  N  N   N  N  N   N  N   N   N   N    N  N  N',
   // Leaving: the service allows it for the caller's own membership only.
   'group.leave': /*                      */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  Y  Y',
   'role.read': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
@@ -119,7 +118,6 @@ const APP_GRANTS = {
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'group.createSynced': ['Directory.ReadWrite.All'],
   // Acts of a person in My Apps and My Groups: never granted to applications.
   'group.leave': [],
   'role.read': [

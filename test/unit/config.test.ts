@@ -34,6 +34,8 @@ describe('loadConfig defaults', () => {
       mailFrom: 'Portico <no-reply@portico.local>',
       outboxWorker: true,
       outboxPollMs: 1000,
+      demo: false,
+      metricsToken: undefined,
     });
     expect(c.warnings).toEqual([]);
   });

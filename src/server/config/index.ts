@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,6 +18,8 @@ export interface Config {
   readonly tenantDomain: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: boolean;
+  /** PEM files to serve https with (both or neither); undefined: plain http (or TLS at a proxy). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   /** Access-token lifetime in seconds. */
   readonly accessTokenTtl: number;
   /** Failed sign-in attempts allowed per account / per IP in the window before refusal. */
@@ -28,6 +31,10 @@ export interface Config {
   readonly outboxWorker: boolean;
   /** Outbox polling interval in milliseconds. */
   readonly outboxPollMs: number;
+  /** Serve the demo application of `portico demo` under /demo/expenses. */
+  readonly demo: boolean;
+  /** Bearer token that `GET /metrics` requires; undefined: the endpoint is open (block it at the proxy). */
+  readonly metricsToken: string | undefined;
   /** Invitations allowed per tenant per window (Graph: 150 per 5 seconds). */
   readonly invitationRateLimit: { readonly max: number; readonly windowSeconds: number };
   /** E-mail one-time passcodes: lifetime and how many may be sent to one address per hour. */
@@ -47,6 +54,9 @@ export const configVariables: Record<string, string> = {
     'Initial domain of the default tenant (user principal names, guest UPNs `…#EXT#@<domain>`). Default `portico.local`.',
   PORTICO_LOG_LEVEL: 'pino log level: fatal, error, warn, info, debug, trace, silent. Default `info`.',
   PORTICO_TRUST_PROXY: 'Trust `X-Forwarded-*` headers from a reverse proxy (`true`/`false`). Default `false`.',
+  PORTICO_TLS_CERT:
+    'PEM certificate (chain) to serve https with; set together with `PORTICO_TLS_KEY`. `npx portico dev-cert` makes a local one. Unset: plain http.',
+  PORTICO_TLS_KEY: 'PEM private key of `PORTICO_TLS_CERT`.',
   PORTICO_ACCESS_TOKEN_TTL: 'Access-token lifetime in seconds (60–86400). Default `3600`.',
   PORTICO_SIGNIN_MAX_FAILURES:
     'Failed password sign-ins allowed per account within 15 minutes before further attempts are refused (per IP: 4×). Default `5`.',
@@ -60,6 +70,10 @@ export const configVariables: Record<string, string> = {
   PORTICO_OUTBOX_WORKER:
     'Deliver queued mail from this process: `on` (default) or `off` (e.g. web-only replicas while other processes deliver; several workers may run at once on PostgreSQL).',
   PORTICO_OUTBOX_POLL_MS: 'How often the mail outbox is polled for due messages, in milliseconds (50–60000). Default `1000`.',
+  PORTICO_DEMO:
+    'Serve the demo SAML application "Expenses" under `/demo/expenses`: `on` or `off` (default). `portico demo` and `serve --demo` turn it on and set up its scenario.',
+  PORTICO_METRICS_TOKEN:
+    'When set (16+ characters), `GET /metrics` requires `Authorization: Bearer <token>`. Unset: open to anyone who reaches it; block it at the proxy.',
 };
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -83,6 +97,8 @@ const schema = z.object({
     .optional(),
   PORTICO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PORTICO_TRUST_PROXY: bool.optional(),
+  PORTICO_TLS_CERT: z.string().min(1).optional(),
+  PORTICO_TLS_KEY: z.string().min(1).optional(),
   PORTICO_ACCESS_TOKEN_TTL: intIn(60, 86400).optional(),
   PORTICO_SIGNIN_MAX_FAILURES: intIn(1, 1000).optional(),
   PORTICO_SIGNING_ALG: z.enum(['ES256', 'RS256']).optional(),
@@ -104,6 +120,8 @@ const schema = z.object({
   PORTICO_MAIL_FROM: z.string().min(3).optional(),
   PORTICO_OUTBOX_WORKER: z.enum(['on', 'off']).optional(),
   PORTICO_OUTBOX_POLL_MS: intIn(50, 60000).optional(),
+  PORTICO_DEMO: z.enum(['on', 'off']).optional(),
+  PORTICO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
 });
 
 export class ConfigError extends Error {
@@ -111,6 +129,21 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Both TLS files or neither, existing (checked at start, not at the first connection). */
+function tlsProblems(cert: string | undefined, key: string | undefined, cwd: string): string[] {
+  if (cert === undefined && key === undefined) return [];
+  const problems: string[] = [];
+  if (cert === undefined) problems.push('PORTICO_TLS_CERT: must be set together with PORTICO_TLS_KEY');
+  if (key === undefined) problems.push('PORTICO_TLS_KEY: must be set together with PORTICO_TLS_CERT');
+  for (const [name, file] of [
+    ['PORTICO_TLS_CERT', cert],
+    ['PORTICO_TLS_KEY', key],
+  ] as const) {
+    if (file !== undefined && !fs.existsSync(path.resolve(cwd, file))) problems.push(`${name}: no such file ${file}`);
+  }
+  return problems;
 }
 
 /** Reads and validates configuration, listing every problem at once. Returns a frozen object. */
@@ -121,13 +154,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (v !== undefined && v !== '') raw[key] = v;
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  const tlsIssues = tlsProblems(raw.PORTICO_TLS_CERT, raw.PORTICO_TLS_KEY, cwd);
+  if (!parsed.success || tlsIssues.length) {
+    throw new ConfigError([...(parsed.error?.issues.map((i) => `${String(i.path[0])}: ${i.message}`) ?? []), ...tlsIssues]);
   }
   const e = parsed.data;
   const port = e.PORT ?? 8080;
   const warnings: string[] = [];
-  const publicUrl = (e.PORTICO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const tls =
+    e.PORTICO_TLS_CERT && e.PORTICO_TLS_KEY
+      ? Object.freeze({ certFile: path.resolve(cwd, e.PORTICO_TLS_CERT), keyFile: path.resolve(cwd, e.PORTICO_TLS_KEY) })
+      : undefined;
+  const publicUrl = (e.PORTICO_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${port}`).replace(/\/+$/, '');
   if (publicUrl.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(publicUrl)) {
     warnings.push(
       `PORTICO_PUBLIC_URL ${publicUrl} is plain http on a non-loopback host: sessions and tokens travel unencrypted. Put Portico behind TLS.`,
@@ -147,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tenantDomain,
     logLevel: e.PORTICO_LOG_LEVEL ?? 'info',
     trustProxy: e.PORTICO_TRUST_PROXY ?? false,
+    tls,
     accessTokenTtl: e.PORTICO_ACCESS_TOKEN_TTL ?? 3600,
     signInMaxFailures: Object.freeze({
       perAccount: e.PORTICO_SIGNIN_MAX_FAILURES ?? 5,
@@ -158,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mailFrom: e.PORTICO_MAIL_FROM ?? `Portico <no-reply@${tenantDomain}>`,
     outboxWorker: (e.PORTICO_OUTBOX_WORKER ?? 'on') === 'on',
     outboxPollMs: e.PORTICO_OUTBOX_POLL_MS ?? 1000,
+    demo: e.PORTICO_DEMO === 'on',
+    metricsToken: e.PORTICO_METRICS_TOKEN,
     invitationRateLimit: Object.freeze(e.PORTICO_INVITATION_RATE_LIMIT ?? { max: 150, windowSeconds: 5 }),
     otp: Object.freeze({
       ttlMinutes: e.PORTICO_OTP_TTL_MINUTES ?? 10,

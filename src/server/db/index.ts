@@ -20,7 +20,8 @@ import * as m0003 from './migrations/0003_invitations.js';
 import * as m0004 from './migrations/0004_applications.js';
 import * as m0005 from './migrations/0005_saml.js';
 import * as m0006 from './migrations/0006_read_models.js';
-import * as m0007 from './migrations/0007_self_service.js';
+import * as m0007 from './migrations/0007_dynamic_groups.js';
+import * as m0008 from './migrations/0008_self_service.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -33,6 +34,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** Human-readable location for logs (file path or host/database, never the password). */
   readonly location: string;
+  /** PostgreSQL only: connections of the pool (metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   destroy(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
     db,
     dialect: 'postgres',
     location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     destroy: () => db.destroy(),
   };
 }
@@ -95,7 +99,8 @@ const migrations: Record<string, Migration> = {
   '0004_applications': m0004,
   '0005_saml': m0005,
   '0006_read_models': m0006,
-  '0007_self_service': m0007,
+  '0007_dynamic_groups': m0007,
+  '0008_self_service': m0008,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -104,20 +109,31 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-/** Applies pending migrations; safe to call from several processes (Kysely takes a lock). */
-export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  // Kysely looks for its migration tables in EVERY schema unless told which one; with several
-  // schemas on one server (tests, or two installations) it would find another schema's tables.
+/**
+ * Kysely's migrator, told which schema holds its tables: with several schemas on one server
+ * (tests, or two installations) it would otherwise look in every schema and find another's.
+ */
+async function migratorFor(db: Kysely<DB>): Promise<Migrator> {
   const schema =
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
       : undefined;
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider: new StaticProvider(),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Applies pending migrations; safe to call from several processes (Kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const { error, results } = await (await migratorFor(db)).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrations this build knows and the database has not applied (readiness: none may be left). */
+export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
+  const all = await (await migratorFor(db)).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

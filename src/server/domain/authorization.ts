@@ -62,7 +62,6 @@ export type Action =
   | 'group.delete'
   | 'group.manageMembers'
   | 'group.manageOwners'
-  | 'group.createSynced'
   /** Remove oneself from a group's members (My Groups → Leave group). */
   | 'group.leave'
   | 'role.read'
@@ -170,7 +169,6 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'group.createSynced': ['Directory.ReadWrite.All'],
   // Leaving, requesting and deciding are acts of a person (My Apps, My Groups): no application permission.
   'group.leave': [],
   'role.read': [
@@ -299,8 +297,6 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'group.manageOwners':
       if (has(caller, ...GROUP_ADMINS)) return ALLOW;
       return target.isOwner ? ALLOW : deny();
-    case 'group.createSynced':
-      return deny('Only automation clients with Directory.ReadWrite.All can create synced groups.');
     case 'group.leave':
       // Anyone may take themselves out of a group (the service only allows it for the caller's own membership).
       return ALLOW;

@@ -126,6 +126,18 @@ const UNDOCUMENTED: Record<string, { summary: string; description: string; tags:
     description: 'Answers {"status":"ok"} while the process serves requests.',
     tags: ['meta'],
   },
+  '/readyz': {
+    summary: 'Readiness probe',
+    description:
+      '200 {"status":"ready"} when the database answers within 2 s and every migration is applied; 503 {"status":"unavailable","checks":{…}} naming the failing check otherwise.',
+    tags: ['meta'],
+  },
+  '/metrics': {
+    summary: 'Prometheus metrics',
+    description:
+      'Text exposition format: request durations by route, token endpoint answers, outbox backlog, mail outcomes, event-loop delay, database pool. Bearer token when PORTICO_METRICS_TOKEN is set.',
+    tags: ['meta'],
+  },
 };
 
 const odataParam = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({

@@ -112,3 +112,27 @@ export async function webRoutes(app: FastifyInstance, opts: { root?: string | nu
     schemaHide: false,
   });
 }
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A development server is reachable as localhost, 127.0.0.1 and [::1], but sign-in redirect URIs
+ * and cookies belong to one of them: the public URL. A browser page opened under another loopback
+ * spelling of the same port is sent to the public URL first, instead of ending in an
+ * `invalid_redirect_uri` page. Only HTML navigations (GET/HEAD asking for text/html), and only when
+ * the public URL itself is on loopback: APIs and production hosts are never redirected.
+ */
+export function registerLoopbackRedirect(app: FastifyInstance, config: Pick<Config, 'publicUrl'>): void {
+  const pub = new URL(config.publicUrl);
+  if (!LOOPBACK.has(pub.hostname)) return;
+  const port = pub.port || (pub.protocol === 'https:' ? '443' : '80');
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return;
+    if (!String(req.headers.accept ?? '').includes('text/html')) return;
+    const host = req.headers.host;
+    if (!host || host === pub.host) return;
+    const m = /^(localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?$/i.exec(host);
+    if (!m || (m[2] ?? (req.protocol === 'https' ? '443' : '80')) !== port) return;
+    return reply.redirect(`${config.publicUrl}${req.url}`, 302);
+  });
+}

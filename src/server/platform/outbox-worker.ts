@@ -42,6 +42,8 @@ export interface OutboxWorkerOptions {
   workerId?: string;
   /** Source of jitter in [0, 1); default Math.random. */
   random?: () => number;
+  /** Observer of each delivery's outcome (metrics). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 export interface OutboxRunResult {
@@ -71,7 +73,7 @@ export function backoffDelayMs(previousAttempts: number, base: number, max: numb
 }
 
 /** Outcome of one delivery: the worker still held the lease (`recorded`) or another worker took the row over. */
-type Outcome = 'sent' | 'failed' | 'dead' | 'lost';
+export type Outcome = 'sent' | 'failed' | 'dead' | 'lost';
 
 export class OutboxWorker {
   readonly id: string;
@@ -124,7 +126,11 @@ export class OutboxWorker {
     });
     const total = { ...empty(), claimed: rows.length };
     // In parallel: one slow server response must not push the rest of the batch past the lease.
-    for (const outcome of await Promise.all(rows.map((row) => this.deliver(row)))) if (outcome) total[outcome]++;
+    for (const outcome of await Promise.all(rows.map((row) => this.deliver(row)))) {
+      if (!outcome) continue;
+      total[outcome]++;
+      this.opts.onOutcome?.(outcome);
+    }
     return total;
   }
 

@@ -265,3 +265,24 @@ export async function finishOutboxRow(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/** Outbox backlog for monitoring: pending and dead rows, age of the oldest pending one (all tenants). */
+export async function outboxBacklog(
+  db: Executor,
+  now: Date,
+): Promise<{ pending: number; dead: number; oldestPendingSeconds: number }> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n'), eb.fn.min('created_date_time').as('oldest')])
+    .where('status', 'in', ['pending', 'dead'])
+    .groupBy('status')
+    .execute();
+  const pending = rows.find((r) => r.status === 'pending');
+  const dead = rows.find((r) => r.status === 'dead');
+  const oldest = pending?.oldest ? Date.parse(String(pending.oldest)) : Number.NaN;
+  return {
+    pending: Number(pending?.n ?? 0),
+    dead: Number(dead?.n ?? 0),
+    oldestPendingSeconds: Number.isNaN(oldest) ? 0 : Math.max(0, (now.getTime() - oldest) / 1000),
+  };
+}

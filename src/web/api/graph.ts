@@ -198,6 +198,8 @@ export const graph = {
   b2bManagementPolicy: () => api.get<B2bManagementPolicy>('/policies/b2bManagementPolicies/default'),
   updateB2bManagementPolicy: (invitationDomains: InvitationDomains) =>
     api.patch('/policies/b2bManagementPolicies/default', { invitationDomains } satisfies B2bManagementPolicyPatch),
+  updateAllowedRedirectHosts: (allowedRedirectHosts: string[]) =>
+    api.patch('/policies/b2bManagementPolicies/default', { allowedRedirectHosts } satisfies B2bManagementPolicyPatch),
 
   // Development mailbox (Portico extension)
   devMessagesUrl: (top = 25) => withQuery('/devMailbox/messages', { $top: top }),

@@ -15,6 +15,7 @@ import { invalid } from '../../domain/errors.js';
 import type { ModifiedProperty, TargetResource } from '../audit/audit.service.js';
 import { DEFAULT_SELF_SERVICE, type StoredServicePrincipal } from './applications.repository.js';
 import { fillBaseUrl } from './gallery.js';
+import { distinctCertificates, parseVerificationCertificate } from './verification-certificates.js';
 
 /** Graph's rules for enterprise applications (entra-behaviour.md §7), pure: no I/O. */
 
@@ -155,9 +156,17 @@ export function applyServicePrincipalPatch(sp: StoredServicePrincipal, body: Upd
       signResponse: s.signResponse ?? sp.samlSettings.signResponse,
       signAssertion: s.signAssertion ?? sp.samlSettings.signAssertion,
       attributes: s.attributes === undefined ? sp.samlSettings.attributes : s.attributes,
+      requireSignedRequests: s.requireSignedRequests ?? sp.samlSettings.requireSignedRequests,
+      verificationCertificates:
+        s.verificationCertificates === undefined
+          ? sp.samlSettings.verificationCertificates
+          : distinctCertificates(s.verificationCertificates.map(parseVerificationCertificate)),
     };
     if (!merged.signResponse && !merged.signAssertion) {
       throw invalid('saml_signing_required', undefined, 'samlSettings');
+    }
+    if (merged.requireSignedRequests && merged.verificationCertificates.length === 0) {
+      throw invalid('saml_verification_certificate_required', undefined, 'samlSettings.verificationCertificates');
     }
     sp.samlSettings = merged;
   }

@@ -66,6 +66,7 @@ import {
 import { type AuditedPrincipal, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import { applicationTemplates, findApplicationTemplate } from './gallery.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
+import { checkNewCertificates } from './verification-certificates.js';
 
 export interface ApplicationsDeps {
   db: Executor;
@@ -192,6 +193,11 @@ export class ApplicationsService {
       throw invalid('service_principal_names_limit', undefined, 'servicePrincipalNames');
     }
     validateAppRoles(sp.appRoles, before?.appRoles);
+    checkNewCertificates(
+      sp.samlSettings.verificationCertificates,
+      before?.samlSettings.verificationCertificates ?? [],
+      this.deps.clock.now(),
+    );
     await this.validateSelfService(tenantId, sp, db);
   }
 

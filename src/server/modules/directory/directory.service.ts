@@ -1,7 +1,7 @@
 import type { Group } from '../../../contracts/groups.js';
 import type { Invitation } from '../../../contracts/invitations.js';
 import type { CreateSelfServiceGroupBody } from '../../../contracts/requests.js';
-import type { CreateUserBody, User } from '../../../contracts/users.js';
+import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
@@ -12,6 +12,7 @@ import { findRoleDefinition, type RoleDefinition, RoleIds } from '../../domain/r
 import type { Access } from '../access/access.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
+import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import { groupTarget } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -39,6 +40,7 @@ export interface DirectoryDeps {
   roles: RolesService;
   groups: GroupsService;
   groupMembers: GroupMembersService;
+  dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser' | 'holdForUserChange'>;
   applications: Pick<ApplicationsService, 'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction'>;
   invitations: Pick<InvitationsService, 'inviteToGroup'>;
   requests: Pick<RequestsService, 'removePrincipalReferences'>;
@@ -50,11 +52,36 @@ const nicknameFor = (displayName: string, unique: string): string =>
 
 /**
  * Use cases that span features, so that no feature depends on another that depends back on it:
- * deleting a principal with everything that points at it, role assignments (roles + users), and
- * My Groups' "add a member who may be a new guest" (groups + invitations). Each is one transaction.
+ * creating and changing users (users + the dynamic groups that follow their properties), deleting
+ * a principal with everything that points at it, role assignments (roles + users), and My Groups'
+ * "add a member who may be a new guest" (groups + invitations). Each is one transaction.
  */
 export class DirectoryService {
   constructor(private readonly deps: DirectoryDeps) {}
+
+  /**
+   * POST /users: creates a member (or guest, when userType says so) with a password. User and
+   * Global Administrators. One transaction with its "Add user" audit record, in which the user
+   * joins the dynamic groups whose rule it satisfies.
+   */
+  async createUser(ctx: OperationContext, body: CreateUserBody): Promise<User> {
+    const prepared = await this.deps.users.prepareNewUser(ctx, body);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.users.insertNewUser(trx, ctx, prepared);
+      await this.deps.dynamicMembership.reevaluateUser(trx, ctx, prepared.user);
+    });
+    return prepared.user;
+  }
+
+  /**
+   * PATCH /users/{id} (authorization and audit: UsersService.updateUser). In the same transaction
+   * the changed user joins or leaves the dynamic groups whose rule it now does or no longer satisfies.
+   */
+  async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody): Promise<void> {
+    await this.deps.users.updateUser(ctx, key, body, (trx, updated) =>
+      this.deps.dynamicMembership.reevaluateUser(trx, ctx, updated),
+    );
+  }
 
   /**
    * DELETE /users/{id}: removes the user and, in the same transaction, every reference other
@@ -69,6 +96,7 @@ export class DirectoryService {
       if (facts.roleIds.includes(RoleIds.globalAdministrator)) {
         await this.deps.users.requireAnotherEnabledGlobalAdministrator(trx, tenantId, user.id, 'deleted');
       }
+      await this.deps.dynamicMembership.holdForUserChange(trx, tenantId);
       await this.deps.groups.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.applications.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.requests.removePrincipalReferences(trx, tenantId, user.id);
@@ -143,6 +171,7 @@ export class DirectoryService {
     if (!def) throw new Error('Global Administrator role definition missing');
     await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.users.insertNewUser(trx, ctx, prepared);
+      await this.deps.dynamicMembership.reevaluateUser(trx, ctx, prepared.user);
       await this.addRoleIn(trx, ctx, prepared.user, def);
     });
     return prepared.user;
@@ -227,8 +256,9 @@ export class DirectoryService {
     const tenantId = ctx.caller.tenantId;
     const members = this.deps.groupMembers;
     if ('userId' in input) {
-      const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: false });
+      // Looked up first so a guest picked from the directory gets the guest refusal; revealed only after authorization.
       const user = await this.deps.users.findUser(tenantId, input.userId.toLowerCase());
+      const group = await members.prepareMyGroupsAdd(ctx, groupId, { forGuest: user?.userType === 'Guest' });
       if (!user) throw notFound(input.userId);
       await this.deps.db.transaction().execute((trx) => members.addMemberInTransaction(trx, ctx, group, user.id));
       return { status: 'added', user };

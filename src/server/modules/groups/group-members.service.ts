@@ -167,7 +167,7 @@ export class GroupMembersService {
   async addMember(ctx: OperationContext, id: string, ref: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const g = await this.loadFor(ctx, id, 'group.manageMembers');
-    refuseManualMembership(g);
+    refuseManualMembership(g, ctx.caller);
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
       await this.deps.references.addMember(trx, ctx, g, ref, this.now());
@@ -183,7 +183,7 @@ export class GroupMembersService {
     const mid = memberId.toLowerCase();
     const leaving = ctx.caller.kind === 'user' && ctx.caller.userId === mid;
     const g = leaving ? await this.loadForLeave(ctx, id) : await this.loadFor(ctx, id, 'group.manageMembers');
-    refuseManualMembership(g);
+    refuseManualMembership(g, ctx.caller);
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);
       const user = await this.deps.users.findUser(tenantId, mid, trx);

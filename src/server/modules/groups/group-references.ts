@@ -8,7 +8,16 @@ import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { UsersService } from '../users/users.service.js';
-import { asDirectoryObject, groupProps, groupTarget, isUnified, objectTarget, type Resolved, refExists } from './group-rules.js';
+import {
+  asDirectoryObject,
+  groupProps,
+  groupTarget,
+  isUnified,
+  objectTarget,
+  type Resolved,
+  refExists,
+  refuseManualMembership,
+} from './group-rules.js';
 import {
   containsTransitively,
   findGroup,
@@ -76,9 +85,17 @@ export class GroupReferences {
     throw notFound(id);
   }
 
-  /** Adds a member inside `trx` with every check; the caller has authorized and locked the group. */
+  /**
+   * Adds a member inside `trx` with every check; the caller has authorized and locked the group.
+   * Every manual path (bind, `$ref`, My Groups, invitations, requests) comes through here, so
+   * dynamic and synced groups are refused here whatever the caller checked before.
+   */
   async addMember(trx: Executor, ctx: OperationContext, group: Group, ref: string, now: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
+    // Read under the caller's lock: a concurrent PATCH may have made the group dynamic since it was loaded.
+    const current = await findGroup(trx, tenantId, group.id);
+    if (!current) throw notFound(group.id);
+    refuseManualMembership(current, ctx.caller);
     const o = await this.resolve(trx, tenantId, ref);
     if (o.ref.type === 'group' && isUnified(group)) {
       throw new DomainError(

@@ -171,10 +171,13 @@ export function checkBindCount(...lists: (readonly string[] | undefined)[]): voi
   }
 }
 
-/** Members of dynamic groups come from their rule, of synced groups from their source directory. */
-export function refuseManualMembership(group: Group): void {
+/**
+ * Members of dynamic groups come from their rule (written by the rule engine, never through this
+ * check), of synced groups from their source directory (the trusted system caller).
+ */
+export function refuseManualMembership(group: Group, caller?: Caller): void {
   if (isDynamic(group)) throw new DomainError('group_dynamic_membership');
-  if (isSynced(group)) {
+  if (isSynced(group) && caller?.kind !== 'system') {
     throw new DomainError(
       'group_synced',
       'Unable to update the specified properties for objects that have originated within an external service: the members of this group are managed by the directory it is synced from.',

@@ -339,6 +339,51 @@ export async function directGroupIds(db: Executor, tenantId: string, memberId: s
   return rows.map((r) => r.id);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Dynamic membership
+
+/** The tenant's dynamic groups whose rule is processed (state On): what a user change is evaluated against. */
+export async function listRuleProcessedGroups(db: Executor, tenantId: string): Promise<Group[]> {
+  const rows = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('membership_rule_processing_state', '=', 'On')
+    .where('membership_rule', 'is not', null)
+    .where('group_types', 'like', '%"DynamicMembership"%')
+    .execute();
+  return rows.map(toGroup);
+}
+
+/** Which of `groupIds` the object is a direct member of. */
+export async function memberOfAmong(
+  db: Executor,
+  tenantId: string,
+  memberId: string,
+  groupIds: readonly string[],
+): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('group_id', 'in', [...groupIds])
+    .execute();
+  return new Set(rows.map((r) => r.group_id));
+}
+
+/** Every direct member of a group (a rule's recomputation compares them with the rule's result). */
+export async function listDirectMembers(db: Executor, tenantId: string, groupId: string): Promise<ObjectRef[]> {
+  const rows = await db
+    .selectFrom('group_members')
+    .select(['member_id', 'member_type'])
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .execute();
+  return rows.map((r) => ({ id: r.member_id, type: r.member_type === 'group' ? 'group' : 'user' }));
+}
+
 /** Ids of the users who own the group. */
 export async function listOwnerIds(db: Executor, tenantId: string, groupId: string): Promise<string[]> {
   return (await ownerIds(tenantId, groupId)(db).execute()).map((r) => r.id);

@@ -10,6 +10,7 @@ import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
+import type { DynamicMembershipService } from './dynamic-membership.service.js';
 import type { GroupReferences } from './group-references.js';
 import {
   canonicalGroupTypes,
@@ -47,6 +48,7 @@ export interface GroupsDeps {
   policies: Pick<PoliciesService, 'groupSettings'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   references: GroupReferences;
+  dynamic: Pick<DynamicMembershipService, 'parse' | 'lockForRecompute' | 'recomputeGroup'>;
 }
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
@@ -163,12 +165,13 @@ export class GroupsService {
           : decision.reason,
       );
     }
-    if (body.onPremisesSyncEnabled !== undefined && body.onPremisesSyncEnabled !== null) {
-      if (!(await this.deps.access.allows(ctx, 'group.createSynced'))) {
-        throw denied(
-          'onPremisesSyncEnabled is read-only: only automation clients with Directory.ReadWrite.All can create groups synced from another directory.',
-        );
-      }
+    // Graph: read-only. A synced group comes only from its source directory, never from an API caller.
+    if (body.onPremisesSyncEnabled !== undefined && body.onPremisesSyncEnabled !== null && caller.kind !== 'system') {
+      throw invalid(
+        'property_read_only',
+        'Property onPremisesSyncEnabled is read-only: it is set only when a group is provisioned from another directory.',
+        'onPremisesSyncEnabled',
+      );
     }
     if (body.isAssignableToRole === true && !(await this.deps.access.allows(ctx, 'role.assign'))) {
       throw denied('Only a Global Administrator or Privileged Role Administrator can create role-assignable groups.');
@@ -202,12 +205,15 @@ export class GroupsService {
     validateGroupShape(group);
     // A synced group is created by its sync source, which may bind its members; a dynamic one never.
     if (members.length > 0 && isDynamic(group)) throw new DomainError('group_dynamic_membership');
+    if (isDynamic(group)) this.deps.dynamic.parse(group.membershipRule ?? '');
 
     const creatorId = caller.kind === 'user' ? caller.userId : null;
     // Entra: a member user "becomes owner of groups it creates"; administrators do not.
     const creatorBecomesOwner = caller.kind === 'user' && caller.userType === 'Member' && !isGroupAdmin(caller);
     const refs = this.deps.references;
+    const computes = isDynamic(group) && group.membershipRuleProcessingState === 'On';
     await this.deps.db.transaction().execute(async (trx) => {
+      if (computes) await this.deps.dynamic.lockForRecompute(trx, tenantId);
       if (unified && (await unifiedMailNicknameTaken(trx, tenantId, group.mailNickname))) {
         throw new DomainError('group_mail_nickname_conflict', undefined, { target: 'mailNickname' });
       }
@@ -232,6 +238,7 @@ export class GroupsService {
       }
       for (const ref of owners) await refs.addOwner(trx, ctx, group, ref, now);
       for (const ref of members) await refs.addMember(trx, ctx, group, ref, now);
+      if (computes) await this.deps.dynamic.recomputeGroup(trx, ctx, group);
       if (within) await within(trx, group);
     });
     return group;
@@ -267,11 +274,19 @@ export class GroupsService {
       }
     }
     validateGroupShape(updated);
-    if (members.length > 0) refuseManualMembership(updated);
+    if (members.length > 0) refuseManualMembership(updated, ctx.caller);
+    const ruleChanged = isDynamic(updated) && (!isDynamic(existing) || updated.membershipRule !== existing.membershipRule);
+    if (ruleChanged) this.deps.dynamic.parse(updated.membershipRule ?? '');
+    // Setting a rule, converting to dynamic or resuming processing recomputes the members from the rule.
+    const recompute =
+      isDynamic(updated) &&
+      updated.membershipRuleProcessingState === 'On' &&
+      (ruleChanged || existing.membershipRuleProcessingState !== 'On');
     const changes = diffGroups(existing, updated);
 
     if (changes.length === 0 && members.length === 0 && owners.length === 0) return;
     await this.deps.db.transaction().execute(async (trx) => {
+      if (recompute) await this.deps.dynamic.lockForRecompute(trx, tenantId);
       if (!(await lockGroup(trx, tenantId, existing.id))) throw notFound(id);
       if (
         isUnified(updated) &&
@@ -292,6 +307,7 @@ export class GroupsService {
       const now = this.deps.clock.now().toISOString();
       for (const ref of owners) await refs.addOwner(trx, ctx, updated, ref, now);
       for (const ref of members) await refs.addMember(trx, ctx, updated, ref, now);
+      if (recompute) await this.deps.dynamic.recomputeGroup(trx, ctx, updated);
     });
   }
 
@@ -303,7 +319,7 @@ export class GroupsService {
     const refs = this.deps.references;
     const g = await refs.load(ctx, id);
     await this.deps.access.require(ctx, 'group.delete', await refs.facts(ctx, g.id));
-    if (isSynced(g) && !(await this.deps.access.allows(ctx, 'group.createSynced'))) throw new DomainError('group_synced');
+    if (isSynced(g) && ctx.caller.kind !== 'system') throw new DomainError('group_synced');
     return g;
   }
 

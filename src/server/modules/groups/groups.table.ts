@@ -14,7 +14,7 @@ export interface GroupsTable {
   on_premises_sync_enabled: number | null;
   visibility: string | null;
   is_assignable_to_role: number;
-  /** 'open' | 'ownerApproval' | 'closed' (migration 0007). */
+  /** 'open' | 'ownerApproval' | 'closed' (migration 0008). */
   join_policy: string;
   created_by_user_id: string | null;
   created_date_time: string;

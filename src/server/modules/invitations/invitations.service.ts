@@ -13,6 +13,7 @@ import { sha256 } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { Access } from '../access/access.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
+import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { RolesService } from '../roles/roles.service.js';
@@ -37,9 +38,11 @@ export interface InvitationsDeps {
   newId: IdGenerator;
   audit: AuditService;
   access: Access;
-  policies: Pick<PoliciesService, 'invitationDomainDecision'>;
+  policies: Pick<PoliciesService, 'invitationDomainDecision' | 'invitationRedirectDecision'>;
   users: Pick<UsersService, 'findUser' | 'findUserByEmail' | 'findUsersByIds' | 'getUser' | 'insertInvitedUser' | 'saveUser'>;
   groupMembers: Pick<GroupMembersService, 'isDirectMember' | 'addMemberInTransaction'>;
+  /** A new or reset guest joins the dynamic groups whose rule it satisfies (e.g. all guests). */
+  dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser'>;
   roles: Pick<RolesService, 'roleIdsOf'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   unsubscribes: Pick<UnsubscribeService, 'unsubscribeUrl'>;
@@ -81,6 +84,8 @@ function newGuest(id: string, at: string, email: string, tenant: Tenant, body: I
     jobTitle: null,
     companyName: null,
     preferredLanguage: body.invitedUserMessageInfo?.messageLanguage ?? null,
+    country: null,
+    city: null,
   };
 }
 
@@ -144,6 +149,12 @@ export class InvitationsService {
   private async checkDomain(tenantId: string, email: string): Promise<void> {
     const d = await this.deps.policies.invitationDomainDecision(tenantId, email);
     if (!d.allowed) throw invalid('invitation_domain_blocked', d.reason, 'invitedUserEmailAddress');
+  }
+
+  /** The redirect URL must be allowed by the tenant's `allowedRedirectHosts` (Portico's own URL always is). */
+  private async checkRedirect(tenantId: string, url: string): Promise<void> {
+    const d = await this.deps.policies.invitationRedirectDecision(tenantId, url, this.deps.config.publicUrl);
+    if (!d.allowed) throw invalid('invitation_redirect_not_allowed', d.reason, 'inviteRedirectUrl');
   }
 
   /** Per-tenant throttle on invitations (Graph: 150 requests per 5 seconds per tenant). */
@@ -235,7 +246,7 @@ export class InvitationsService {
     body: InvitationBody,
     email: string,
     at: string,
-  ): Promise<{ user: User; status: Invitation['status']; reset: boolean }> {
+  ): Promise<{ user: User; status: Invitation['status']; reset: boolean; internal: boolean }> {
     if (body.resetRedemption && body.invitedUser) {
       // Authorized by invite() before the transaction.
       const user = await this.deps.users.findUser(tenant.id, body.invitedUser.id.toLowerCase(), trx);
@@ -245,9 +256,13 @@ export class InvitationsService {
         throw new DomainError('user_mail_conflict', `The address ${email} already belongs to another user in this directory.`);
       }
       await revokeInvitationsOfUser(trx, tenant.id, user.id);
+      // An account that was never invited (an internal member) becomes a B2B account: from now on it
+      // signs in with the new external address only (entra-behaviour.md §1.5, "Invite internal users"),
+      // so its password stops working.
+      const internal = user.creationType !== 'Invitation';
       const reset = resetGuest(user, email, at);
-      await this.deps.users.saveUser(trx, tenant.id, reset);
-      return { user: reset, status: 'PendingAcceptance', reset: true };
+      await this.deps.users.saveUser(trx, tenant.id, reset, { clearPassword: internal });
+      return { user: reset, status: 'PendingAcceptance', reset: true, internal };
     }
     const existing = await this.deps.users.findUserByEmail(tenant.id, email, trx);
     if (existing) {
@@ -255,12 +270,13 @@ export class InvitationsService {
         user: existing,
         status: existing.externalUserState !== 'PendingAcceptance' ? 'Completed' : 'PendingAcceptance',
         reset: false,
+        internal: false,
       };
     }
     const user = newGuest(this.deps.newId(), at, email, tenant, body);
     await this.deps.users.insertInvitedUser(trx, tenant.id, user);
     if (inviterUserId) await addSponsor(trx, tenant.id, user.id, inviterUserId, at);
-    return { user, status: 'PendingAcceptance', reset: false };
+    return { user, status: 'PendingAcceptance', reset: false, internal: false };
   }
 
   /**
@@ -277,7 +293,8 @@ export class InvitationsService {
     return this.deps.db.transaction().execute(async (trx) => {
       const at = this.now();
       const inviter = await this.inviterInfo(ctx, trx);
-      const { user, status, reset } = await this.guestFor(trx, inviter.userId, tenant, body, email, at);
+      const { user, status, reset, internal } = await this.guestFor(trx, inviter.userId, tenant, body, email, at);
+      await this.deps.dynamicMembership.reevaluateUser(trx, ctx, user);
       const ticket = randomSecret(32);
       const row: InvitationRow = {
         id: this.deps.newId(),
@@ -308,7 +325,11 @@ export class InvitationsService {
         await this.deps.groupMembers.addMemberInTransaction(trx, ctx, opts.group, user.id);
       }
       await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: reset ? 'Invite external user with reset invitation status' : 'Invite external user',
+        activityDisplayName: internal
+          ? 'Invite internal user to B2B collaboration'
+          : reset
+            ? 'Invite external user with reset invitation status'
+            : 'Invite external user',
         category: 'UserManagement',
         loggedByService: 'Invited Users',
         operationType: reset ? 'Update' : 'Add',
@@ -348,6 +369,7 @@ export class InvitationsService {
     const tenant = await this.deps.tenants.getTenant(ctx.caller.tenantId);
     await this.authorizeInvite(ctx, tenant, body, opts);
     await this.checkDomain(tenant.id, body.invitedUserEmailAddress);
+    await this.checkRedirect(tenant.id, body.inviteRedirectUrl);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.inviteOnce(ctx, tenant, body, opts);

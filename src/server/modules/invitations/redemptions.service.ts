@@ -1,9 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../contracts/users.js';
+import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
 import { sha256 } from '../../platform/passwords.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
+import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { Tenant, TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
@@ -22,15 +25,23 @@ export interface RedemptionContext {
   inviterName: string;
   inviterEmail: string | null;
   welcomeMessage: string | null;
+  /**
+   * Where the guest goes after redeeming: the invitation's `inviteRedirectUrl` while the tenant's
+   * `allowedRedirectHosts` still allow it, else My Apps.
+   */
+  destination: string;
 }
 
 export interface RedemptionsDeps {
   db: Executor;
+  config: Pick<Config, 'publicUrl'>;
   clock: Clock;
   audit: AuditService;
-  policies: Pick<PoliciesService, 'invitationDomainDecision'>;
+  policies: Pick<PoliciesService, 'invitationDomainDecision' | 'invitationRedirectDecision'>;
   users: Pick<UsersService, 'findUser' | 'markGuestAccepted'>;
   tenants: Pick<TenantsService, 'findTenant'>;
+  /** The redeemed guest's dynamic groups are re-evaluated in the redemption's transaction. */
+  dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser'>;
 }
 
 const sameHash = (a: string, b: string) => {
@@ -65,6 +76,9 @@ export class RedemptionsService {
     const user = tenant && (await this.deps.users.findUser(tenant.id, row.user_id));
     if (!tenant || !user) return undefined;
     const inviter = row.invited_by_user_id ? await this.deps.users.findUser(tenant.id, row.invited_by_user_id) : undefined;
+    const { publicUrl } = this.deps.config;
+    // The redirect host was allowed when the invitation was sent; the tenant may have narrowed the list since.
+    const redirect = await this.deps.policies.invitationRedirectDecision(tenant.id, row.invite_redirect_url, publicUrl);
     return {
       tenant,
       invitation: row,
@@ -72,6 +86,7 @@ export class RedemptionsService {
       inviterName: inviter?.displayName ?? (row.invited_by_app_id ? tenant.displayName : 'An administrator'),
       inviterEmail: inviter?.mail ?? null,
       welcomeMessage: row.message_body,
+      destination: redirect.allowed ? row.invite_redirect_url : `${publicUrl}/myapps`,
     };
   }
 
@@ -109,31 +124,29 @@ export class RedemptionsService {
       };
       if (!(await this.deps.users.markGuestAccepted(trx, tenantId, accepted, at))) return false;
       await completeInvitationsOfUser(trx, tenantId, user.id, at);
-      await this.deps.audit.record(
-        trx,
-        {
-          caller: {
-            kind: 'user',
-            tenantId,
-            userId: user.id,
-            userType: user.userType,
-            displayName: user.displayName,
-            userPrincipalName: user.userPrincipalName,
-            roles: new Set(),
-          },
-          correlationId: r.invitation.id,
+      const ctx: OperationContext = {
+        caller: {
+          kind: 'user',
+          tenantId,
+          userId: user.id,
+          userType: user.userType,
+          displayName: user.displayName,
+          userPrincipalName: user.userPrincipalName,
+          roles: new Set(),
         },
-        {
-          activityDisplayName: 'Redeem external user invite',
-          category: 'UserManagement',
-          loggedByService: 'Invited Users',
-          operationType: 'Update',
-          targetResources: [
-            userTarget(user, [{ displayName: 'externalUserState', oldValue: '"PendingAcceptance"', newValue: '"Accepted"' }]),
-          ],
-          additionalDetails: [{ key: 'invitationId', value: r.invitation.id }],
-        },
-      );
+        correlationId: r.invitation.id,
+      };
+      await this.deps.dynamicMembership.reevaluateUser(trx, ctx, accepted);
+      await this.deps.audit.record(trx, ctx, {
+        activityDisplayName: 'Redeem external user invite',
+        category: 'UserManagement',
+        loggedByService: 'Invited Users',
+        operationType: 'Update',
+        targetResources: [
+          userTarget(user, [{ displayName: 'externalUserState', oldValue: '"PendingAcceptance"', newValue: '"Accepted"' }]),
+        ],
+        additionalDetails: [{ key: 'invitationId', value: r.invitation.id }],
+      });
       return true;
     });
   }

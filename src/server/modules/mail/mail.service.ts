@@ -78,9 +78,14 @@ export function devMailboxMailer(db: Executor, logger: MailLogger, deps: { clock
     async send(mail) {
       const p = mail.payload;
       const stored = await insertDevMessage(db, deps, mail);
+      const to = p.to.map(bareAddress);
+      const links = extractLinks(p.text);
+      // Development only: the passcode is in the stored message anyway, and reading it here is the point.
+      const passcode = mail.kind === 'otp' ? /verification code: (\d{4,10})/.exec(p.text)?.[1] : undefined;
+      const what = [passcode ? `passcode ${passcode}` : undefined, links[0] ? `open ${links[0]}` : undefined].filter(Boolean);
       logger.info(
-        { devMailbox: true, id: stored.id, to: p.to.map(bareAddress), subject: p.subject, links: extractLinks(p.text) },
-        'Dev mailbox: message stored, not sent (PORTICO_SMTP_URL is not set); open the links to continue',
+        { devMailbox: true, id: stored.id, to, subject: p.subject, links, ...(passcode ? { passcode } : {}) },
+        `Dev mailbox: "${p.subject}" to ${to.join(', ')}${what.length ? ` — ${what.join(' — ')}` : ''} (not sent: PORTICO_SMTP_URL is not set)`,
       );
     },
     close() {},

@@ -79,6 +79,32 @@ export function domainDecision(setting: DomainSetting, email: string): { allowed
   };
 }
 
+/**
+ * Whether an invitation may send the guest to `url` after redemption: Portico's own origin always;
+ * otherwise any host when the list is empty (Graph), else a listed host (`*.contoso.com` covers
+ * the sub-domains of contoso.com). The message says why not.
+ */
+function redirectDecision(
+  allowedHosts: readonly string[],
+  url: string,
+  ownOrigin: string,
+): { allowed: true } | { allowed: false; reason: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { allowed: false, reason: 'The redirect URL is not a valid URL.' };
+  }
+  if (parsed.origin === new URL(ownOrigin).origin || allowedHosts.length === 0) return { allowed: true };
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+  const listed = allowedHosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
+  if (listed) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `The redirect URL's host '${host}' is not one of the hosts your organization allows invitations to redirect to.`,
+  };
+}
+
 const AUTHZ = 'authorizationPolicy';
 const B2B = 'b2bManagementPolicy';
 const GROUPS = 'groupManagementPolicy';
@@ -176,11 +202,12 @@ export class PoliciesService {
   }
 
   private async readB2b(db: Executor, tenantId: string): Promise<B2bManagementPolicy> {
-    const stored = await findPolicyDocument<{ displayName?: string; description?: string; invitationDomains?: DomainSetting }>(
-      db,
-      tenantId,
-      B2B,
-    );
+    const stored = await findPolicyDocument<{
+      displayName?: string;
+      description?: string;
+      invitationDomains?: DomainSetting;
+      allowedRedirectHosts?: string[];
+    }>(db, tenantId, B2B);
     const invitationDomains = stored?.invitationDomains ?? { mode: 'allowAll' as const, domains: [] };
     return {
       id: 'default',
@@ -189,12 +216,21 @@ export class PoliciesService {
       isOrganizationDefault: true,
       definition: [toDefinition(invitationDomains)],
       invitationDomains,
+      allowedRedirectHosts: stored?.allowedRedirectHosts ?? [],
     };
   }
 
   /** Internal: is inviting this address allowed by the collaboration restrictions? */
   async invitationDomainDecision(tenantId: string, email: string, db: Executor = this.deps.db) {
     return domainDecision((await this.readB2b(db, tenantId)).invitationDomains, email);
+  }
+
+  /**
+   * Internal: may an invitation redirect to `url` after redemption (`allowedRedirectHosts`;
+   * `ownOrigin`, Portico's public URL, always may)?
+   */
+  async invitationRedirectDecision(tenantId: string, url: string, ownOrigin: string, db: Executor = this.deps.db) {
+    return redirectDecision((await this.readB2b(db, tenantId)).allowedRedirectHosts, url, ownOrigin);
   }
 
   /** The facts the authorization module needs. No authorization: internal use by services. */
@@ -220,8 +256,9 @@ export class PoliciesService {
 
   /**
    * PATCH /policies/b2bManagementPolicies/default with `definition` (Graph form) or
-   * `invitationDomains` (Portico form). Switching list type discards the other list, as in Entra.
-   * Global Administrators; one transaction with "Update policy".
+   * `invitationDomains` (Portico form), and/or `allowedRedirectHosts` (Portico extension).
+   * Switching list type discards the other list, as in Entra. Global Administrators; one
+   * transaction with "Update policy".
    */
   async updateB2bManagementPolicy(ctx: OperationContext, patch: B2bPolicyPatch): Promise<void> {
     const tenantId = ctx.caller.tenantId;
@@ -241,6 +278,7 @@ export class PoliciesService {
         displayName: patch.displayName ?? before.displayName,
         description: patch.description ?? before.description,
         invitationDomains: domains ?? before.invitationDomains,
+        allowedRedirectHosts: patch.allowedRedirectHosts ?? before.allowedRedirectHosts,
       };
       if (JSON.stringify(after).length > 25_000) throw invalid('b2b_policy_too_large');
       await savePolicyDocument(trx, tenantId, B2B, after, this.now());
@@ -253,7 +291,13 @@ export class PoliciesService {
             id: 'b2bManagementPolicy',
             displayName: after.displayName,
             type: 'Policy',
-            modifiedProperties: diff(before.invitationDomains, after.invitationDomains),
+            modifiedProperties: [
+              ...diff(before.invitationDomains, after.invitationDomains),
+              ...diff(
+                { allowedRedirectHosts: before.allowedRedirectHosts },
+                { allowedRedirectHosts: after.allowedRedirectHosts },
+              ),
+            ],
           },
         ],
       });

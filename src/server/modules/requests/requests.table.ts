@@ -1,4 +1,4 @@
-/** Requests for access to an application (My Apps → Request new apps), migration 0007. */
+/** Requests for access to an application (My Apps → Request new apps), migration 0008. */
 export interface AppAccessRequestsTable {
   id: string;
   tenant_id: string;
@@ -21,7 +21,7 @@ export interface AppAccessRequestsTable {
   decision_reason: string | null;
 }
 
-/** Requests to join a group (My Groups → Join group / Request to join), migration 0007. */
+/** Requests to join a group (My Groups → Join group / Request to join), migration 0008. */
 export interface GroupJoinRequestsTable {
   id: string;
   tenant_id: string;

@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Executor } from '../../db/index.js';
 import type { TenantsTable } from './tenants.table.js';
 
@@ -74,6 +75,16 @@ export async function updateTenant(
  * tenant-wide invariants such as "at least one Global Administrator" across concurrent
  * transactions on PostgreSQL; SQLite serialises writers already.
  */
+/**
+ * Takes a shared lock on the tenant row for the rest of `trx` (PostgreSQL `for share`): many such
+ * transactions run together, but not alongside one that holds `lockTenantRow`. SQLite serialises
+ * writers already.
+ */
+export async function shareLockTenantRow(trx: Executor, id: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await trx.selectFrom('tenants').select('id').where('id', '=', id).forShare().execute();
+}
+
 export async function lockTenantRow(trx: Executor, id: string): Promise<void> {
   await trx
     .updateTable('tenants')

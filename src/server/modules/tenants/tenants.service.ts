@@ -5,7 +5,15 @@ import type { Clock } from '../../domain/clock.js';
 import { notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { KeyStore } from '../../platform/keys.js';
-import { findDefaultTenant, findTenant, insertTenant, lockTenantRow, type Tenant, updateTenant } from './tenants.repository.js';
+import {
+  findDefaultTenant,
+  findTenant,
+  insertTenant,
+  lockTenantRow,
+  shareLockTenantRow,
+  type Tenant,
+  updateTenant,
+} from './tenants.repository.js';
 
 export type { Tenant } from './tenants.repository.js';
 
@@ -98,5 +106,13 @@ export class TenantsService {
   /** Serialises a tenant-wide invariant check for the rest of the transaction `trx`. */
   lockTenant(trx: Executor, id: string): Promise<void> {
     return lockTenantRow(trx, id);
+  }
+
+  /**
+   * A shared hold on the tenant for the rest of `trx`: transactions holding it run together, but
+   * not alongside one that took `lockTenant` (dynamic groups: user changes vs. a rule's recomputation).
+   */
+  shareLockTenant(trx: Executor, id: string): Promise<void> {
+    return shareLockTenantRow(trx, id);
   }
 }

@@ -50,5 +50,7 @@ export const usersResource: ResourceSpec = {
     jobTitle: { type: 'string', column: 'job_title', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
     companyName: { type: 'string', column: 'company_name', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
     preferredLanguage: { type: 'string', column: 'preferred_language', filter: ['eq', 'ne'] },
+    country: { type: 'string', column: 'country', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
+    city: { type: 'string', column: 'city', filter: ['eq', 'ne', 'in', 'startswith', 'not'], ci: true },
   },
 };

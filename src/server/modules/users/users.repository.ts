@@ -25,6 +25,8 @@ export const toUser = (r: UsersTable): User => ({
   jobTitle: r.job_title,
   companyName: r.company_name,
   preferredLanguage: r.preferred_language,
+  country: r.country,
+  city: r.city,
 });
 
 export const toRow = (tenantId: string, u: User, passwordHash: string | null): UsersTable => ({
@@ -48,6 +50,8 @@ export const toRow = (tenantId: string, u: User, passwordHash: string | null): U
   job_title: u.jobTitle,
   company_name: u.companyName,
   preferred_language: u.preferredLanguage,
+  country: u.country,
+  city: u.city,
   password_hash: passwordHash,
   created_date_time: u.createdDateTime,
 });
@@ -72,6 +76,19 @@ export async function getUser(db: Executor, tenantId: string, id: string): Promi
   const u = await findUserByIdOrUpn(db, tenantId, id);
   if (!u) throw notFound(id);
   return u;
+}
+
+/** Up to `limit` users of the tenant with ids after `afterId`, in id order (batched scans). */
+export async function listUsersAfter(
+  db: Executor,
+  tenantId: string,
+  afterId: string | undefined,
+  limit: number,
+): Promise<User[]> {
+  let q = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+  if (afterId !== undefined) q = q.where('id', '>', afterId);
+  const rows = await q.orderBy('id').limit(limit).execute();
+  return rows.map(toUser);
 }
 
 export async function findUsersByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<User[]> {

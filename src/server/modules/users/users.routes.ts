@@ -10,7 +10,7 @@ const idParam = z.object({ id: z.string().min(1).max(256) });
 
 export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { users } = app.portico.services;
+  const { users, directory } = app.portico.services;
 
   app.get('/users', { schema: { tags: ['users'], summary: 'List users' } }, async (req, reply) => {
     const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
@@ -18,7 +18,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   });
 
   app.post('/users', { schema: { tags: ['users'], summary: 'Create user', body: createUserBody } }, async (req, reply) => {
-    const user = await users.createUser(req.ctx, req.body);
+    const user = await directory.createUser(req.ctx, req.body);
     return sendEntity(req, reply, 'users/$entity', user, undefined, 201);
   });
 
@@ -40,13 +40,13 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     '/users/:id',
     { schema: { tags: ['users'], summary: 'Update user', params: idParam, body: updateUserBody } },
     async (req, reply) => {
-      await users.updateUser(req.ctx, req.params.id, req.body);
+      await directory.updateUser(req.ctx, req.params.id, req.body);
       return reply.status(204).send();
     },
   );
 
   app.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete user', params: idParam } }, async (req, reply) => {
-    await app.portico.services.directory.deleteUser(req.ctx, req.params.id);
+    await directory.deleteUser(req.ctx, req.params.id);
     return reply.status(204).send();
   });
 }

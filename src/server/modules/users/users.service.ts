@@ -24,6 +24,7 @@ import {
   getUser,
   insertUser,
   listUsers,
+  listUsersAfter,
   markGuestAccepted,
   updateUserRow,
 } from './users.repository.js';
@@ -84,6 +85,8 @@ function newUser(id: string, now: string, body: CreateUserBody): User {
     jobTitle: body.jobTitle ?? null,
     companyName: body.companyName ?? null,
     preferredLanguage: body.preferredLanguage ?? null,
+    country: body.country ?? null,
+    city: body.city ?? null,
   };
 }
 
@@ -174,6 +177,10 @@ export class UsersService {
   findUsersByIds(tenantId: string, ids: readonly string[], db: Executor = this.deps.db): Promise<User[]> {
     return findUsersByIds(db, tenantId, ids);
   }
+  /** Up to `limit` users with ids after `afterId`, in id order: a tenant-wide scan in batches. */
+  listUsersAfter(tenantId: string, afterId: string | undefined, limit: number, db: Executor = this.deps.db): Promise<User[]> {
+    return listUsersAfter(db, tenantId, afterId, limit);
+  }
   findUserForSignIn(tenantId: string, login: string) {
     return findUserForSignIn(this.deps.db, tenantId, login);
   }
@@ -191,7 +198,8 @@ export class UsersService {
 
   /**
    * Validates a POST /users body for `ctx` (User and Global Administrators) and builds the user
-   * with its password hash; `insertNewUser` stores it inside the caller's transaction.
+   * with its password hash; `insertNewUser` stores it inside the caller's transaction (POST /users
+   * is the directory module's `createUser`: the new user joins the dynamic groups it matches).
    */
   async prepareNewUser(ctx: OperationContext, body: CreateUserBody): Promise<{ user: User; passwordHash: string }> {
     await this.deps.access.require(ctx, 'user.create');
@@ -218,17 +226,16 @@ export class UsersService {
   }
 
   /**
-   * POST /users: creates a member (or guest, when userType says so) with a password. User and
-   * Global Administrators. One transaction with its "Add user" audit record.
+   * PATCH /users/{id}. Audits "Update user" (+ "Disable account"/"Enable account"), one transaction.
+   * `alsoInTransaction` runs inside it with the changed user: the directory module keeps what
+   * depends on the user's properties (dynamic group membership) current atomically.
    */
-  async createUser(ctx: OperationContext, body: CreateUserBody): Promise<User> {
-    const prepared = await this.prepareNewUser(ctx, body);
-    await this.deps.db.transaction().execute((trx) => this.insertNewUser(trx, ctx, prepared));
-    return prepared.user;
-  }
-
-  /** PATCH /users/{id}. Audits "Update user" (+ "Disable account"/"Enable account"), one transaction. */
-  async updateUser(ctx: OperationContext, key: string, body: UpdateUserBody): Promise<void> {
+  async updateUser(
+    ctx: OperationContext,
+    key: string,
+    body: UpdateUserBody,
+    alsoInTransaction?: (trx: Executor, updated: User) => Promise<void>,
+  ): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const { user: existing, facts } = await this.loadForChange(ctx, key, actionsFor(body));
     if (body.userPrincipalName?.includes(GUEST_UPN_MARK) && body.userPrincipalName !== existing.userPrincipalName) {
@@ -264,6 +271,7 @@ export class UsersService {
             targetResources: [userTarget(updated)],
           });
         }
+        await alsoInTransaction?.(trx, updated);
       });
     } catch (err) {
       throw conflict(err) ?? err;
@@ -303,9 +311,13 @@ export class UsersService {
     }
   }
 
-  /** Internal: writes a changed user object (invitations: reset redemption, state changes). */
-  saveUser(trx: Executor, tenantId: string, user: User): Promise<void> {
-    return updateUserRow(trx, tenantId, user, undefined);
+  /**
+   * Internal: writes a changed user object (invitations: reset redemption, state changes). With
+   * `clearPassword` the account can no longer sign in with a password (an internal member
+   * converted to B2B signs in with the external identity only).
+   */
+  saveUser(trx: Executor, tenantId: string, user: User, opts: { clearPassword?: boolean } = {}): Promise<void> {
+    return updateUserRow(trx, tenantId, user, opts.clearPassword ? null : undefined);
   }
 
   /** Internal: PendingAcceptance → Accepted as one guarded statement (false if not pending). */

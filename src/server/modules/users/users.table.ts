@@ -19,6 +19,8 @@ export interface UsersTable {
   job_title: string | null;
   company_name: string | null;
   preferred_language: string | null;
+  country: string | null;
+  city: string | null;
   password_hash: string | null;
   created_date_time: string;
 }

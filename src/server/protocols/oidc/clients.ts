@@ -5,6 +5,7 @@ import type { TenantServicePrincipal } from '../../modules/applications/sign-on.
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { appClientMetadata } from './app-clients.js';
 import { REDEEM_CLIENT_ID, SPA_CLIENT_ID } from './constants.js';
+import { myAppsClientMetadata } from './myapps-client.js';
 import { samlClientMetadata } from './saml-client.js';
 
 /** Who the token issuer's clients are: Portico's own, automation clients, enterprise applications. */
@@ -79,7 +80,7 @@ export function createClientDirectory(deps: ClientDirectoryDeps) {
         redirect_uris: [`${config.publicUrl}/redeem/complete`],
         id_token_signed_response_alg: alg,
       };
-      return [spa, redeem, samlClientMetadata(config.publicUrl, alg)];
+      return [spa, redeem, samlClientMetadata(config.publicUrl, alg), myAppsClientMetadata(config.publicUrl, alg)];
     },
 
     /**

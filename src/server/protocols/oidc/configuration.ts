@@ -7,6 +7,7 @@ import { esc, page, supportDetails } from '../../http/pages.js';
 import type { AuthorizeSignOn } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { KeyStore } from '../../platform/keys.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { graphResource } from '../../platform/urls.js';
 import { KyselyOidcAdapter } from './adapter.js';
 import { APP_CLIENT_MARKER, APP_SECTOR_PREFIX, isAppClient, pairwiseSubject } from './app-clients.js';
@@ -33,6 +34,8 @@ export interface ProviderDeps {
   clients: ClientDirectory;
   findUser(tenantId: string, id: string): Promise<User | undefined>;
   authorizeSignOn: AuthorizeSignOn;
+  /** Counts token endpoint answers (metrics). */
+  metrics?: Pick<Metrics, 'tokenRequest'>;
   /** Instance secrets: cookie signing key, key of the pairwise subjects of applications. */
   secrets: { cookieKey: string; pairwiseKey: string };
 }

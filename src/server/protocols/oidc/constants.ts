@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { issuerUrl } from '../../platform/urls.js';
+import { MYAPPS_CLIENT_ID } from './myapps-client.js';
 import { SAML_CLIENT_ID } from './saml-client.js';
 
 /** Names, routes and small pure helpers of the token issuer, shared by its parts. */
@@ -25,7 +26,12 @@ export const OTP_SESSION_TTL_SECONDS = 24 * 3600;
 export const GRAPH_DELEGATED_SCOPES = ['User.Read', 'Directory.AccessAsUser.All'] as const;
 
 /** Portico's own clients: consent is implicit, so their grants follow what they request. */
-export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set([SPA_CLIENT_ID, REDEEM_CLIENT_ID, SAML_CLIENT_ID]);
+export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set([
+  SPA_CLIENT_ID,
+  REDEEM_CLIENT_ID,
+  SAML_CLIENT_ID,
+  MYAPPS_CLIENT_ID,
+]);
 
 /**
  * Name of the prompt that stops a user who may not use an application (assignment required and not

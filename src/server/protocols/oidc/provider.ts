@@ -35,5 +35,13 @@ async function buildProvider(deps: ProviderDeps, tenant: Tenant): Promise<Provid
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     deps.log.error({ err, path: ctx.path, tenantId: tenant.id }, 'oidc-provider server error');
   });
+  const grantType = (ctx: KoaContextWithOIDC) => {
+    const g = ctx.oidc?.params?.grant_type;
+    return typeof g === 'string' && g.length <= 64 ? g : 'unknown';
+  };
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => deps.metrics?.tokenRequest(grantType(ctx), 'issued'));
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, err: { error?: string }) =>
+    deps.metrics?.tokenRequest(grantType(ctx), typeof err.error === 'string' ? err.error : 'server_error'),
+  );
   return provider;
 }

@@ -31,7 +31,7 @@ export interface RedemptionRoutesDeps {
  * (protocols/oidc/guest-signin.ts), so a redeemed guest ends with a real provider session.
  * GET /redeem/complete checks the state, redeems the code in process (the code is single-use and
  * short-lived; redeeming it here keeps nothing usable lying around) and sends the guest to the
- * invitation's `inviteRedirectUrl` (else My Apps).
+ * invitation's `inviteRedirectUrl` while the tenant's allowed redirect hosts allow it (else My Apps).
  */
 export function redemptionRoutes(deps: RedemptionRoutesDeps) {
   const { config, redemptions, redeemCookie } = deps;
@@ -72,7 +72,7 @@ export function redemptionRoutes(deps: RedemptionRoutesDeps) {
           req.log.warn({ tenantId: tenant.id }, 'redemption: code exchange failed');
           return invalid(reply);
         }
-        const destination = r?.invitation.invite_redirect_url ?? `${config.publicUrl}/myapps`;
+        const destination = r?.destination ?? `${config.publicUrl}/myapps`;
         return reply.header('cache-control', 'no-store').redirect(destination, 303);
       },
     );

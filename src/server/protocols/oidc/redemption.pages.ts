@@ -52,7 +52,19 @@ ${r.welcomeMessage ? `<p class="muted">Message from ${e(r.inviterName)}:</p><blo
       ? `You should only accept if you trust ${e(org)}. Read <a href="${e(privacy)}" rel="noopener noreferrer" target="_blank">${e(org)}'s privacy statement</a>.`
       : `${e(org)} has not provided a link to its privacy statement for you to review.`
   }</p>
+${destinationLine(r.destination)}
 ${form(f, 'accept', '', 'Accept')}`;
+}
+
+/** "After you accept, you will go to <host>": the guest sees where the invitation leads before accepting. */
+function destinationLine(destination: string): string {
+  let host: string;
+  try {
+    host = new URL(destination).host;
+  } catch {
+    return '';
+  }
+  return `<p data-testid="redeem-destination">After you accept, you will go to <strong>${e(host)}</strong>.</p>`;
 }
 
 /** "We'll send a code to j•••@contoso.com" → Send code. */

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServicePrincipal } from '../../../contracts/applications.js';
+import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { SamlStatusError } from './errors.js';
+import { verifyPostSignature, verifyRedirectSignature } from './request-signature.js';
 import { BINDINGS, STATUS } from './response.js';
 import { decodeMessage, hasDtdOrEntity, type ParsedAuthnRequest, parseAuthnRequest, validateSamlXml } from './xml.js';
 
@@ -21,6 +23,7 @@ export interface AuthnRequestDeps {
   /** True when the application already answered this request id. */
   isAnswered(tenantId: string, spId: string, requestId: string): Promise<boolean>;
   log: FastifyBaseLogger;
+  clock: Clock;
 }
 
 const invalid = (message: string) => new DomainError('saml_request_invalid', message);
@@ -31,7 +34,7 @@ async function readRequest(
   tenant: Tenant,
   binding: 'redirect' | 'post',
   params: Record<string, unknown>,
-): Promise<{ request: ParsedAuthnRequest; relayState: string | undefined }> {
+): Promise<{ request: ParsedAuthnRequest; relayState: string | undefined; xml: string }> {
   const encoded = params.SAMLRequest;
   if (typeof encoded !== 'string' || encoded === '') {
     throw invalid('The request has no SAMLRequest: start the sign-in from the application.');
@@ -55,7 +58,46 @@ async function readRequest(
   }
   const request = parseAuthnRequest(xml);
   if (!request) throw invalid('The SAML request is not an AuthnRequest.');
-  return { request, relayState };
+  return { request, relayState, xml };
+}
+
+/**
+ * Entra's "Require verification certificates": an application that requires signed requests gets
+ * none answered unless the signature verifies with one of its unexpired verification certificates
+ * (HTTP-Redirect: `SigAlg`/`Signature` over the raw query; HTTP-POST: the enveloped XML signature).
+ * Refusals are HTML pages: such a request is not trustworthy enough to answer at its ACS.
+ */
+function checkSignature(
+  deps: AuthnRequestDeps,
+  tenant: Tenant,
+  sp: ServicePrincipal,
+  message: { binding: 'redirect' | 'post'; xml: string; rawQuery: string },
+): void {
+  const { requireSignedRequests, verificationCertificates } = sp.samlSettings;
+  if (!requireSignedRequests) return;
+  const now = deps.clock.now();
+  const certificates = verificationCertificates.filter((c) => new Date(c.endDateTime) > now).map((c) => c.certificate);
+  const check =
+    message.binding === 'redirect'
+      ? verifyRedirectSignature(message.rawQuery, certificates)
+      : verifyPostSignature(message.xml, certificates);
+  if (check.ok) return;
+  deps.log.warn(
+    { tenantId: tenant.id, appId: sp.appId, binding: message.binding, detail: check.detail },
+    'saml: AuthnRequest signature refused',
+  );
+  if (check.reason === 'unsigned') {
+    throw new DomainError(
+      'saml_request_unsigned',
+      `${sp.displayName} requires signed sign-in requests, and this request is not signed. Start again from the application; if this persists, its administrator must configure request signing.`,
+    );
+  }
+  throw new DomainError(
+    'saml_request_signature_invalid',
+    certificates.length === 0
+      ? `The request verification certificates of ${sp.displayName} have expired: its administrator must upload a current one.`
+      : `The signature of this sign-in request could not be verified with the verification certificates of ${sp.displayName}.`,
+  );
 }
 
 /** The ACS of the request: the one it names when registered, else the application's first reply URL. */
@@ -82,17 +124,20 @@ function acsOf(sp: ServicePrincipal, request: ParsedAuthnRequest): string {
 
 /**
  * Accepts an AuthnRequest (HTTP-Redirect or HTTP-POST binding) for the tenant's SSO endpoint.
- * Until the issuer and the ACS are known to belong to an application, refusals are HTML pages
- * (DomainError); after that, refusals about the application are answered at its ACS with a SAML
- * status (SamlStatusError). A request id answered before is refused (replay). Read-only.
+ * Until the issuer and the ACS are known to belong to an application (and, when it requires
+ * signed requests, the signature verified), refusals are HTML pages (DomainError); after that,
+ * refusals about the application are answered at its ACS with a SAML status (SamlStatusError).
+ * A request id answered before is refused (replay). `rawQuery` is the request's query string as
+ * received (the HTTP-Redirect signature covers it). Read-only.
  */
 export async function acceptAuthnRequest(
   deps: AuthnRequestDeps,
   tenant: Tenant,
   binding: 'redirect' | 'post',
   params: Record<string, unknown>,
+  rawQuery = '',
 ): Promise<AcceptedAuthnRequest> {
-  const { request, relayState } = await readRequest(deps, tenant, binding, params);
+  const { request, relayState, xml } = await readRequest(deps, tenant, binding, params);
   const sp = await deps.findByServicePrincipalName(tenant.id, request.issuer);
   if (!sp) {
     throw new DomainError(
@@ -100,6 +145,7 @@ export async function acceptAuthnRequest(
       `Application with identifier '${request.issuer}' was not found in the directory '${tenant.displayName}'. The administrator may not have added it, or it was sent to the wrong tenant.`,
     );
   }
+  checkSignature(deps, tenant, sp, { binding, xml, rawQuery });
   if (request.protocolBinding !== undefined && request.protocolBinding !== BINDINGS.post) {
     throw invalid('Responses are sent with the HTTP-POST binding only.');
   }

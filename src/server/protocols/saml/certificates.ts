@@ -1,4 +1,4 @@
-import './reflect-metadata.js';
+import '../../platform/reflect-metadata.js';
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { Executor } from '../../db/index.js';

@@ -50,12 +50,12 @@ export interface SamlDeps {
   redeemCode(tenant: Tenant, r: OwnCodeRedemption): Promise<SignedInAccount | undefined>;
 }
 
-/** What `/myapps/signin/{appId}` passes when it already resolved the application (and the user). */
+/** What `/myapps/signin/{appId}` passes once the user signed in and may use the application. */
 export interface SignOnTarget {
   tenant: Tenant;
   servicePrincipal: ServicePrincipal;
-  /** The signed-in user when the caller knows it (skips the sign-in round trip); else undefined. */
-  userId: string | undefined;
+  /** The signed-in user (My Apps has checked `authorizeSignOn`; the issuer checks it again). */
+  userId: string;
 }
 
 /**
@@ -85,6 +85,7 @@ export function createSamlIdp(deps: SamlDeps) {
     findByServicePrincipalName: deps.applications.findByServicePrincipalName,
     isAnswered: deps.requestIds.isAnswered,
     log: deps.log,
+    clock,
   };
 
   return {
@@ -104,7 +105,9 @@ export function createSamlIdp(deps: SamlDeps) {
      */
     async receiveAuthnRequest(req: FastifyRequest, reply: FastifyReply, tenant: Tenant, binding: 'redirect' | 'post') {
       const params = ((binding === 'redirect' ? req.query : req.body) ?? {}) as Record<string, unknown>;
-      const accepted = await acceptAuthnRequest(requests, tenant, binding, params);
+      const url = req.raw.url ?? '';
+      const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+      const accepted = await acceptAuthnRequest(requests, tenant, binding, params, rawQuery);
       const { request, sp, acs, relayState } = accepted;
       return signIn.begin(reply, tenant, {
         sp: sp.id,
@@ -157,10 +160,10 @@ export function createSamlIdp(deps: SamlDeps) {
     },
 
     /**
-     * Direct sign-on link (`/myapps/signin/{appId}`) of a SAML application: SP-initiated (a
-     * redirect to the app's `loginUrl`) when one is configured, IdP-initiated otherwise (a Response
-     * to the first reply URL with `samlSingleSignOnSettings.relayState`, after the user signs in,
-     * or at once for a known `userId`). Answers the request itself.
+     * Direct sign-on link (`/myapps/signin/{appId}`) of a SAML application, for a signed-in user:
+     * SP-initiated (a redirect to the app's `loginUrl`) when one is configured, IdP-initiated
+     * otherwise (a Response to the first reply URL with `samlSingleSignOnSettings.relayState`).
+     * Answers the request itself.
      */
     async startSignOn(_req: FastifyRequest, reply: FastifyReply, target: SignOnTarget) {
       const { tenant, servicePrincipal: sp, userId } = target;
@@ -178,8 +181,7 @@ export function createSamlIdp(deps: SamlDeps) {
       const rs = sp.samlSingleSignOnSettings.relayState ?? undefined;
       const aud = sp.servicePrincipalNames.find((n) => n.toLowerCase() !== sp.appId.toLowerCase()) ?? sp.appId;
       const p = { sp: sp.id, aud, acs, ...(rs ? { rs } : {}) };
-      if (userId !== undefined) return issuer.issue(reply, tenant, p, userId, clock.now());
-      return signIn.begin(reply, tenant, p);
+      return issuer.issue(reply, tenant, p, userId, clock.now());
     },
 
     /** Renders a SamlStatusError as a SAML Response at its ACS (the SAML surface's error handler). */

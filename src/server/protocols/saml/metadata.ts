@@ -29,6 +29,7 @@ export function createMetadataPublisher(deps: {
         ssoUrl: deps.entityId(tenant),
         certificate,
         id: `_${certificate.keyId.replace(/-/g, '')}`,
+        wantAuthnRequestsSigned: found.sp?.samlSettings.requireSignedRequests === true,
       });
     },
 

@@ -234,10 +234,17 @@ export function buildErrorResponse(i: {
 }
 
 /** IdP metadata: entity id, signing certificate, NameID formats, SSO endpoint (Redirect and POST). */
-export function buildMetadata(i: { idpEntityId: string; ssoUrl: string; certificate: SigningCertificate; id: string }): string {
+export function buildMetadata(i: {
+  idpEntityId: string;
+  ssoUrl: string;
+  certificate: SigningCertificate;
+  id: string;
+  /** The application requires signed AuthnRequests (samlSettings.requireSignedRequests). */
+  wantAuthnRequestsSigned: boolean;
+}): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <EntityDescriptor xmlns="${NS.metadata}" ID="${x(i.id)}" entityID="${x(i.idpEntityId)}">
-  <IDPSSODescriptor protocolSupportEnumeration="${NS.protocol}" WantAuthnRequestsSigned="false">
+  <IDPSSODescriptor protocolSupportEnumeration="${NS.protocol}" WantAuthnRequestsSigned="${i.wantAuthnRequestsSigned}">
     <KeyDescriptor use="signing">
       <KeyInfo xmlns="${NS.dsig}"><X509Data><X509Certificate>${i.certificate.certificateBase64}</X509Certificate></X509Data></KeyInfo>
     </KeyDescriptor>

@@ -1,8 +1,22 @@
-import { Anchor, Button, Group, Modal, Paper, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  FileInput,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import type { SamlAttributeSource, SamlSettings } from '../../../contracts/applications';
-import { samlAttributeSources } from '../../../contracts/applications';
+import type { SamlAttributeSource, SamlSettings, SamlVerificationCertificate } from '../../../contracts/applications';
+import { SAML_VERIFICATION_CERTIFICATES_MAX, samlAttributeSources } from '../../../contracts/applications';
 import { graph, type PasswordCredential, type ServicePrincipal } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { browserEnv, discover } from '../../auth/oidc';
@@ -295,7 +309,143 @@ function SamlSettingsPanel({ app, onChanged }: { app: ServicePrincipal; onChange
         </Async>
         <Certificates app={app} onChanged={onChanged} />
       </Paper>
+      <RequestVerification app={app} onChanged={onChanged} />
     </Stack>
+  );
+}
+
+/** A certificate file as the API accepts it: PEM text as is, a binary (DER) file in base64. */
+async function certificateText(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  if (text.includes('-----BEGIN CERTIFICATE-----') || /^[A-Za-z0-9+/=\s]+$/.test(text)) return text;
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/**
+ * Entra's "Verification certificates (optional)": require that the application signs its
+ * AuthnRequests, and the certificates that verify them (public certificates only).
+ */
+function RequestVerification({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
+  const settings = app.samlSettings;
+  const [required, setRequired] = useState(settings.requireSignedRequests);
+  const [kept, setKept] = useState<SamlVerificationCertificate[]>(settings.verificationCertificates);
+  const [added, setAdded] = useState<{ name: string; value: string }[]>([]);
+  const [problem, setProblem] = useState<string>();
+  const save = useAction();
+  const count = kept.length + added.length;
+  const dirty =
+    required !== settings.requireSignedRequests || added.length > 0 || kept.length !== settings.verificationCertificates.length;
+
+  const upload = async (file: File | null) => {
+    setProblem(undefined);
+    if (!file) return;
+    if (count >= SAML_VERIFICATION_CERTIFICATES_MAX) {
+      setProblem(`An application can have at most ${SAML_VERIFICATION_CERTIFICATES_MAX} verification certificates.`);
+      return;
+    }
+    const value = await certificateText(file);
+    setAdded((a) => [...a, { name: file.name, value }]);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (required && count === 0) {
+      setProblem('Upload the certificate the application signs its requests with before requiring signed requests.');
+      return;
+    }
+    const saved = await save.run(() =>
+      graph.updateServicePrincipal(app.id, {
+        samlSettings: {
+          requireSignedRequests: required,
+          verificationCertificates: [...kept.map((c) => c.certificate), ...added.map((a) => a.value)],
+        },
+      }),
+    );
+    if (!saved) return;
+    setAdded([]);
+    notifications.show({ color: 'green', message: 'Verification certificates saved.' });
+    onChanged();
+  };
+
+  return (
+    <FormCard label="Verification certificates" onSubmit={submit}>
+      <Title order={2} fz="md">
+        Verification certificates (optional)
+      </Title>
+      <Text size="sm" c="dimmed">
+        Sign-in requests (AuthnRequests) signed by the application are verified with these certificates.
+        Identity-provider-initiated sign-ins from My Apps are not requests and are not affected.
+      </Text>
+      <Switch
+        label="Require verification certificates"
+        description="Refuse sign-in requests that are not signed with one of the certificates below (RSA with SHA-256 or stronger)."
+        checked={required}
+        onChange={(e) => {
+          setRequired(e.currentTarget.checked);
+          setProblem(undefined);
+        }}
+        data-testid="require-signed-requests"
+      />
+      {count === 0 ? (
+        <Text size="sm" c="dimmed">
+          No verification certificate.
+        </Text>
+      ) : (
+        <DataTable
+          columns={['Subject', 'Thumbprint', 'Expires', '']}
+          minWidth={0}
+          striped={false}
+          testId="verification-certificates"
+        >
+          {kept.map((c) => (
+            <Table.Tr key={c.thumbprint}>
+              <Table.Td>{c.subject}</Table.Td>
+              <Table.Td ff="monospace" fz="xs">
+                {c.thumbprint}
+              </Table.Td>
+              <Table.Td>{formatDateTime(c.endDateTime)}</Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => setKept((k) => k.filter((x) => x.thumbprint !== c.thumbprint))}
+                >
+                  Remove
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+          {added.map((a, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: positional rows
+            <Table.Tr key={`new-${i}`}>
+              <Table.Td>{a.name} (checked when you save)</Table.Td>
+              <Table.Td />
+              <Table.Td />
+              <Table.Td>
+                <Button size="xs" variant="subtle" color="red" onClick={() => setAdded((x) => x.filter((_, j) => j !== i))}>
+                  Remove
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
+      )}
+      <FileInput
+        label="Upload certificate"
+        description="The application's public signing certificate: .cer, .crt or .pem (PEM or DER)."
+        accept=".cer,.crt,.pem,application/x-x509-ca-cert,application/x-pem-file"
+        value={null}
+        onChange={upload}
+        clearable={false}
+        data-testid="upload-verification-certificate"
+      />
+      <FieldProblem problem={problem} />
+      <FormActions error={save.error} busy={save.busy} submitLabel="Save verification settings" disabled={!dirty} />
+    </FormCard>
   );
 }
 

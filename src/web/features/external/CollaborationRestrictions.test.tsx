@@ -10,7 +10,7 @@ afterEach(() => {
   session.set(undefined);
 });
 
-const handlers = (invitationDomains: { mode: string; domains: string[] }) => ({
+const handlers = (invitationDomains: { mode: string; domains: string[] }, allowedRedirectHosts: string[] = []) => ({
   ...profileHandlers([ROLE_IDS.globalAdministrator]),
   'GET /v1.0/policies/authorizationPolicy': {
     body: {
@@ -20,7 +20,7 @@ const handlers = (invitationDomains: { mode: string; domains: string[] }) => ({
     },
   },
   'GET /v1.0/policies/b2bManagementPolicies/default': {
-    body: { id: 'default', displayName: 'B2B', definition: [], invitationDomains },
+    body: { id: 'default', displayName: 'B2B', definition: [], invitationDomains, allowedRedirectHosts },
   },
   'PATCH /v1.0/policies/b2bManagementPolicies/default': { status: 204 },
 });
@@ -60,5 +60,42 @@ describe('External collaboration settings → Collaboration restrictions', () =>
     await waitFor(() => expect(screen.getByText(/Not a domain name: not_a_domain/)).toBeTruthy());
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+  });
+
+  it('saves the allowed redirect hosts typed one per line, normalized, after confirmation', async () => {
+    const calls = fakeApi(handlers({ mode: 'allowAll', domains: [] }));
+    const user = userEvent.setup();
+    renderAt('/admin/external-collaboration');
+    const box = await screen.findByRole('textbox', { name: /Allowed redirect hosts/ });
+    expect(screen.getByText('Invitations may redirect to any address.')).toBeTruthy();
+    await user.type(box, 'Apps.Contoso.com{Enter}*.partner.example{Enter}apps.contoso.com');
+    await user.click(screen.getByRole('button', { name: 'Save redirect hosts' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('only redirect guests to 2 hosts');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await screen.findByText('Invitation redirect URLs saved.');
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ allowedRedirectHosts: ['apps.contoso.com', '*.partner.example'] });
+  });
+
+  it('refuses entries that are not host names, and clearing the list allows any address again', async () => {
+    const calls = fakeApi(handlers({ mode: 'allowAll', domains: [] }, ['apps.contoso.com']));
+    const user = userEvent.setup();
+    renderAt('/admin/external-collaboration');
+    const box = await screen.findByRole('textbox', { name: /Allowed redirect hosts/ });
+    expect((box as HTMLTextAreaElement).value).toBe('apps.contoso.com');
+    await user.type(box, '{Enter}https://evil.example/x');
+    await user.click(screen.getByRole('button', { name: 'Save redirect hosts' }));
+    await waitFor(() => expect(screen.getByText(/Not a host name: https:\/\/evil.example\/x/)).toBeTruthy());
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+
+    await user.clear(box);
+    await user.click(screen.getByRole('button', { name: 'Save redirect hosts' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('any address');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await screen.findByText('Invitation redirect URLs saved.');
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ allowedRedirectHosts: [] });
   });
 });

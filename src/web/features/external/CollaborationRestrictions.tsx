@@ -1,7 +1,7 @@
 import { Alert, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import type { InvitationDomains } from '../../../contracts/policies';
+import { type InvitationDomains, REDIRECT_HOSTS_MAX, redirectHostPattern } from '../../../contracts/policies';
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
@@ -25,13 +25,116 @@ const textsOf = (d: InvitationDomains): Record<'allowList' | 'denyList', string>
   denyList: d.mode === 'denyList' ? d.domains.join('\n') : '',
 });
 
-/** External collaboration settings → Collaboration restrictions (the domain allow or deny list). */
+/**
+ * External collaboration settings → Collaboration restrictions (the domain allow or deny list) and
+ * the hosts invitations may redirect to (Portico extension).
+ */
 export function CollaborationRestrictions() {
   const policy = useLoad(() => graph.b2bManagementPolicy(), []);
   return (
-    <SettingsSection id="h-restrictions" title="Collaboration restrictions">
-      <Async state={policy}>{(p) => <RestrictionsForm policy={p} onSaved={policy.setData} />}</Async>
-    </SettingsSection>
+    <>
+      <SettingsSection id="h-restrictions" title="Collaboration restrictions">
+        <Async state={policy}>{(p) => <RestrictionsForm policy={p} onSaved={policy.setData} />}</Async>
+      </SettingsSection>
+      <SettingsSection id="h-redirect-hosts" title="Invitation redirect URLs">
+        <Async state={policy}>{(p) => <RedirectHostsForm policy={p} onSaved={policy.setData} />}</Async>
+      </SettingsSection>
+    </>
+  );
+}
+
+/** One host pattern per line (or separated by spaces, commas, semicolons): the valid ones normalized, the others as typed. */
+function parseRedirectHosts(text: string): { hosts: string[]; invalid: string[] } {
+  const hosts: string[] = [];
+  const invalid: string[] = [];
+  for (const raw of text.split(/[\s,;]+/)) {
+    if (!raw) continue;
+    const h = redirectHostPattern(raw);
+    if (h === undefined) invalid.push(raw);
+    else if (!hosts.includes(h)) hosts.push(h);
+  }
+  return { hosts, invalid };
+}
+
+/** Where invitations may send guests after redemption: empty = anywhere (Graph's default). */
+function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; onSaved: (p: B2bManagementPolicy) => void }) {
+  const confirm = useConfirm();
+  const saved = policy.allowedRedirectHosts ?? [];
+  const [text, setText] = useState(saved.join('\n'));
+  const [fieldError, setFieldError] = useState<string>();
+  const save = useAction();
+  const parsed = parseRedirectHosts(text);
+  const dirty = parsed.hosts.join('\n') !== saved.join('\n') || parsed.invalid.length > 0;
+
+  const submit = async () => {
+    if (parsed.invalid.length) {
+      setFieldError(
+        `Not a host name: ${parsed.invalid.join(', ')}. Enter names such as apps.contoso.com or *.contoso.com, one per line.`,
+      );
+      return;
+    }
+    if (parsed.hosts.length > REDIRECT_HOSTS_MAX) {
+      setFieldError(`Enter at most ${REDIRECT_HOSTS_MAX} hosts.`);
+      return;
+    }
+    const n = parsed.hosts.length;
+    const ok = await confirm({
+      title: 'Save invitation redirect URLs',
+      message:
+        n === 0
+          ? 'Invitations can redirect guests to any address after they accept.'
+          : `New invitations can only redirect guests to ${n} host${n === 1 ? '' : 's'} (and to this portal). Pending invitations to other hosts take their guests to My Apps instead.`,
+      confirmLabel: 'Save',
+    });
+    if (ok && (await save.run(() => graph.updateAllowedRedirectHosts(parsed.hosts)))) {
+      onSaved({ ...policy, allowedRedirectHosts: parsed.hosts });
+      setText(parsed.hosts.join('\n'));
+      notifications.show({ color: 'green', message: 'Invitation redirect URLs saved.' });
+    }
+  };
+
+  return (
+    <Stack>
+      <Textarea
+        label="Allowed redirect hosts"
+        description="Where an invitation may send the guest after they accept. One host per line, such as apps.contoso.com; *.contoso.com allows its sub-domains. Empty: any address. This portal is always allowed."
+        value={text}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          setFieldError(undefined);
+        }}
+        error={fieldError}
+        autosize
+        minRows={3}
+        maxRows={14}
+        data-testid="redirect-hosts"
+        spellCheck={false}
+      />
+      <Text size="xs" c="dimmed" role="status">
+        {parsed.hosts.length === 0
+          ? 'Invitations may redirect to any address.'
+          : `${parsed.hosts.length} host${parsed.hosts.length === 1 ? '' : 's'}`}
+        {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
+      </Text>
+      <FormActions
+        error={save.error}
+        busy={save.busy}
+        submitLabel="Save redirect hosts"
+        onSubmit={submit}
+        disabled={!dirty}
+        testId="save-redirect-hosts"
+      >
+        <UnsavedChanges
+          dirty={dirty}
+          busy={save.busy}
+          discardLabel="Undo changes"
+          onDiscard={() => {
+            setText(saved.join('\n'));
+            setFieldError(undefined);
+          }}
+        />
+      </FormActions>
+    </Stack>
   );
 }
 

@@ -49,7 +49,21 @@ function Overview({ group: g }: { group: GroupT }) {
           ['Group type', groupTypeLabel(g)],
           ['Membership type', membershipTypeLabel(g)],
           ...(isDynamicGroup(g)
-            ? ([['Dynamic membership rule', <Code key="r">{g.membershipRule}</Code>]] as [string, React.ReactNode][])
+            ? ([
+                ['Dynamic membership rule', <Code key="r">{g.membershipRule}</Code>],
+                [
+                  'Rule processing',
+                  g.membershipRuleProcessingState === 'Paused' ? (
+                    <Badge key="p" color="yellow" variant="light">
+                      Paused: membership is frozen
+                    </Badge>
+                  ) : (
+                    <Badge key="p" color="green" variant="light">
+                      On
+                    </Badge>
+                  ),
+                ],
+              ] as [string, React.ReactNode][])
             : []),
           ['Object ID', g.id],
           ['Mail nickname', g.mailNickname],
