@@ -62,5 +62,10 @@ test.describe('accessibility (axe-core)', () => {
     await page.getByTestId('groups-i-own').getByRole('link', { name: group.displayName }).click();
     await expect(page.getByTestId('members-table')).toBeVisible();
     await expectNoSeriousViolations(page, 'portal group page');
+
+    await page.goto('/myapps/request');
+    await expect(page.getByRole('heading', { level: 1, name: 'Request new apps' })).toBeVisible();
+    await expect(page.getByTestId('my-app-requests-table').or(page.getByTestId('empty-state').first())).toBeVisible();
+    await expectNoSeriousViolations(page, 'request new apps');
   });
 });

@@ -58,7 +58,7 @@ test('an admin connects a SAML and an OIDC app; an assigned member signs in to b
     expect(samlAppId).not.toBe('');
     await sp.configure(metadataUrl);
     await shot(admin, 'admin-app-sso');
-    await apps.requireAssignment();
+    await apps.expectAssignmentRequired();
     await apps.assignGroup(group.displayName);
   });
 
@@ -70,7 +70,7 @@ test('an admin connects a SAML and an OIDC app; an assigned member signs in to b
     const issuer = await apps.value('oidc-issuer');
     const clientSecret = await apps.newClientSecret('e2e relying party');
     await rp.configure({ issuer, clientId, clientSecret });
-    await apps.requireAssignment();
+    await apps.expectAssignmentRequired();
     await apps.assignGroup(group.displayName);
   });
 

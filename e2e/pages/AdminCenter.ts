@@ -251,17 +251,39 @@ export class ApplicationsPages extends AdminCenter {
     await expect(this.page.getByText('SAML configuration saved.')).toBeVisible();
   }
 
-  /** Properties → Assignment required? on → Save. */
-  async requireAssignment(): Promise<void> {
+  /**
+   * Properties → Assignment required? is already on (new applications require assignment), with
+   * no "open to the whole organization" notice → Overview says Yes.
+   */
+  async expectAssignmentRequired(): Promise<void> {
     await this.tab('Properties');
     const form = this.page.getByRole('form', { name: 'Application properties' });
-    const toggle = form.getByRole('switch', { name: 'Assignment required?' });
-    await toggle.check();
-    await expect(toggle).toBeChecked();
-    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(form.getByRole('switch', { name: 'Assignment required?' })).toBeChecked();
+    await expect(this.page.getByTestId('assignment-not-required')).toHaveCount(0);
     await this.tab('Overview');
     const property = this.page.getByText('Assignment required', { exact: true }).locator('..');
     await expect(property.locator('dd')).toHaveText('Yes');
+  }
+
+  /**
+   * Self-service → allow requests, require approval, pick `approver`, Create a new group
+   * `groupName` (owned by the approver, assigned at once) → Save.
+   */
+  async setUpSelfService(v: { approverSearch: string; approver: string; groupName: string }): Promise<void> {
+    await this.tab('Self-service');
+    const form = this.page.getByRole('form', { name: 'Self-service' });
+    await form.getByRole('switch', { name: 'Allow users to request access to this application?' }).check();
+    await form.getByRole('switch', { name: 'Require approval before granting access to this application?' }).check();
+    await form.getByTestId('self-service-approvers').fill(v.approverSearch);
+    const box = form.getByRole('checkbox', { name: v.approver });
+    await box.check();
+    await expect(box).toBeChecked();
+    await form.getByTestId('new-self-service-group').click();
+    await form.getByRole('textbox', { name: 'New group name' }).fill(v.groupName);
+    await form.getByTestId('create-self-service-group').click();
+    await expect(this.page.getByText(new RegExp(`${v.groupName} was created`))).toBeVisible();
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(this.page.getByText('Self-service settings saved.')).toBeVisible();
   }
 
   /** Users and groups → Add user/group → Groups → pick `group` → Assign. */

@@ -346,6 +346,74 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The template does not support these settings.',
   },
+  // Self-service requests (apps: My Apps → Request new apps; groups: My Groups → Join / Request to join).
+  app_access_request_disabled: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This application does not take access requests: self-service access is off.',
+  },
+  app_access_request_already_assigned: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'You already have access to this application.',
+  },
+  app_access_request_duplicate: {
+    status: 409,
+    graphCode: 'Conflict',
+    message: 'You already have a pending request for this application.',
+  },
+  app_access_request_not_pending: {
+    status: 409,
+    graphCode: 'Conflict',
+    message: 'This request is no longer pending: it was already decided or canceled.',
+  },
+  app_access_request_outdated: {
+    status: 409,
+    graphCode: 'Conflict',
+    message:
+      "The application's self-service settings changed since this request was made, so it can no longer be granted. The requester can request access again.",
+  },
+  app_access_request_self_decision: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'You cannot approve or deny your own request.',
+  },
+  group_join_policy_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Only assigned groups can be joined: the join policy of a dynamic or synced group is always closed.',
+  },
+  group_join_request_closed: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This group does not take join requests: its owners add members.',
+  },
+  group_join_request_already_member: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'You are already a member of this group.',
+  },
+  group_join_request_duplicate: {
+    status: 409,
+    graphCode: 'Conflict',
+    message: 'You already have a pending request to join this group.',
+  },
+  group_join_request_not_pending: {
+    status: 409,
+    graphCode: 'Conflict',
+    message: 'This request is no longer pending: it was already decided or canceled.',
+  },
+  group_join_request_outdated: {
+    status: 409,
+    graphCode: 'Conflict',
+    message:
+      'The group changed since this request was made (its members now come from a rule or another directory), so it can no longer be approved.',
+  },
+  group_join_request_self_decision: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message: 'You cannot approve or reject your own request.',
+  },
   internal_error: {
     status: 500,
     graphCode: 'InternalServerError',

@@ -5,6 +5,15 @@ import type { User } from './users.js';
 export type GroupVisibility = 'Public' | 'Private' | 'Hiddenmembership';
 export type MembershipRuleProcessingState = 'On' | 'Paused';
 
+/**
+ * Portico extension (Graph has no such property; entra-behaviour.md §6.5–§6.6): how people join
+ * the group in My Groups. `open`: anyone in the organization joins at once (Entra's Public);
+ * `ownerApproval`: a request that an owner approves or rejects (Entra's Private); `closed`: no
+ * requests, owners add members. Dynamic and synced groups are always `closed`.
+ */
+export type GroupJoinPolicy = 'open' | 'ownerApproval' | 'closed';
+export const groupJoinPolicies = ['open', 'ownerApproval', 'closed'] as const;
+
 /** The Graph `group` resource as Portico returns it (entra-behaviour.md §6.1). */
 export interface Group {
   id: string;
@@ -20,6 +29,8 @@ export interface Group {
   onPremisesSyncEnabled: boolean | null;
   visibility: GroupVisibility | null;
   isAssignableToRole: boolean;
+  /** Portico extension: see GroupJoinPolicy. */
+  joinPolicy: GroupJoinPolicy;
   createdDateTime: string;
 }
 
@@ -53,6 +64,7 @@ const visibility = z.enum(['Public', 'Private', 'Hiddenmembership'], {
 });
 const processingState = z.enum(['On', 'Paused'], { error: "must be 'On' or 'Paused'" });
 const groupTypes = z.array(z.string().max(64)).max(4);
+const joinPolicy = z.enum(groupJoinPolicies, { error: "must be 'open', 'ownerApproval' or 'closed'" });
 const membershipRule = z.string().min(1, 'must not be empty').max(3072, 'must be at most 3072 characters').nullable();
 
 export const createGroupBody = z
@@ -70,6 +82,7 @@ export const createGroupBody = z
     visibility: visibility.nullable().optional(),
     isAssignableToRole: z.boolean().optional(),
     onPremisesSyncEnabled: z.boolean().nullable().optional(),
+    joinPolicy: joinPolicy.optional(),
     'owners@odata.bind': bindList.optional(),
     'members@odata.bind': bindList.optional(),
   })
@@ -90,6 +103,7 @@ export const updateGroupBody = z
     // Accepted so that the service can refuse them with a message that says why.
     isAssignableToRole: z.boolean().optional(),
     onPremisesSyncEnabled: z.boolean().nullable().optional(),
+    joinPolicy: joinPolicy.optional(),
     'members@odata.bind': bindList.optional(),
     'owners@odata.bind': bindList.optional(),
   })

@@ -57,6 +57,10 @@ import { OrganizationService } from './modules/organization/organization.service
 import { policiesRoutes } from './modules/policies/policies.routes.js';
 import { PoliciesService } from './modules/policies/policies.service.js';
 import { createRedemptionService } from './modules/redemption/redemption.service.js';
+import { AppAccessRequestsService } from './modules/requests/app-access-requests.service.js';
+import { GroupJoinRequestsService } from './modules/requests/group-join-requests.service.js';
+import { requestsRoutes } from './modules/requests/requests.routes.js';
+import { RequestsService } from './modules/requests/requests.service.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
@@ -197,6 +201,10 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     limiter: platform.limiters.invitations,
   });
   const redemptions = new RedemptionsService({ db, config, clock, audit, policies, users, tenants, dynamicMembership });
+  const requestDeps = { db, config, clock, newId, audit, access, users, groups, groupMembers, tenants };
+  const appAccessRequests = new AppAccessRequestsService({ ...requestDeps, applications });
+  const groupJoinRequests = new GroupJoinRequestsService({ ...requestDeps, references: groupReferences, policies });
+  const requests = new RequestsService({ appAccessRequests, groupJoinRequests });
   const directory = new DirectoryService({
     db,
     config,
@@ -211,6 +219,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     dynamicMembership,
     applications,
     invitations,
+    requests,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
   for (const s of [
@@ -231,6 +240,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
     bindMethods(s);
   }
+  for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
   return {
     keys,
     revokedGrants,
@@ -252,6 +262,9 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       invitations,
       redemptions,
       unsubscribes,
+      appAccessRequests,
+      groupJoinRequests,
+      requests,
       directory,
       redemption: createRedemptionService({
         db,
@@ -552,6 +565,7 @@ async function registerSurfaces(
         await api.register(applicationsRoutes);
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
+        await api.register(requestsRoutes);
       });
     },
     { prefix: '/v1.0' },

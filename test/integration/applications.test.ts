@@ -74,7 +74,8 @@ describe('POST /servicePrincipals and GET by id', () => {
       logoutUrl: null,
       replyUrls: ['https://wiki.example.com/callback'],
       preferredSingleSignOnMode: 'oidc',
-      appRoleAssignmentRequired: false,
+      // Portico's safe default (Entra's is false): only assigned users and groups get in.
+      appRoleAssignmentRequired: true,
       appRoles: [],
       tags: [],
       accountEnabled: true,
@@ -347,7 +348,8 @@ describe('PATCH and DELETE /servicePrincipals/{id}', () => {
       displayName: 'Renamed',
       tags: ['Team', 'HideApp'],
       servicePrincipalNames: ['urn:renamed'],
-      appRoleAssignmentRequired: true,
+      // New applications require assignment (the default); turning it off is a change.
+      appRoleAssignmentRequired: false,
       samlSingleSignOnSettings: { relayState: 'rs' },
     });
     expect(res.statusCode).toBe(204);
@@ -357,7 +359,7 @@ describe('PATCH and DELETE /servicePrincipals/{id}', () => {
       appDisplayName: 'Renamed',
       tags: ['Team', 'HideApp'],
       servicePrincipalNames: [sp.appId, 'urn:renamed'],
-      appRoleAssignmentRequired: true,
+      appRoleAssignmentRequired: false,
       samlSingleSignOnSettings: { relayState: 'rs' },
       appId: sp.appId,
     });

@@ -41,6 +41,14 @@ interface Fixtures {
   auditId: string;
   /** An enterprise application owned by the groupOwner column's user, with one app role. */
   spId: string;
+  /** An application of the groupOwner column's user that takes access requests with approval. */
+  ssAppId: string;
+  /** A pending request for ssAppId, made by a user who is none of the columns. */
+  appRequestId: string;
+  /** A group of the groupOwner column's user that needs an owner's approval to join. */
+  joinGroupId: string;
+  /** A pending request to join joinGroupId, made by a user who is none of the columns. */
+  joinRequestId: string;
 }
 
 interface Row {
@@ -98,6 +106,26 @@ const newApp = async () => {
   return id;
 };
 const assignment = (principalId: string, resourceId: string) => ({ principalId, resourceId, appRoleId: APP_ROLE });
+
+/** A pending access request for the self-service app, by a fresh user. */
+const newAppRequest = async (f: Fixtures) => {
+  const { token } = await t.createUser();
+  const res = await t.call('POST', `/v1.0/servicePrincipals/${f.ssAppId}/accessRequests`, {
+    token,
+    body: { justification: 'Matrix' },
+  });
+  if (res.statusCode !== 201) throw new Error(`fixture access request: ${res.statusCode} ${res.body}`);
+  return res.json().id as string;
+};
+/** A pending join request, by a fresh user (self-service group management on for that moment only). */
+const newJoinRequest = async (f: Fixtures) => {
+  const { token } = await t.createUser();
+  await admin('PATCH', '/policies/groupManagementPolicy', { selfServiceGroupManagementEnabled: true });
+  const res = await t.call('POST', `/v1.0/groups/${f.joinGroupId}/joinRequests`, { token, body: { justification: 'Matrix' } });
+  await admin('PATCH', '/policies/groupManagementPolicy', { selfServiceGroupManagementEnabled: false });
+  if (res.statusCode !== 201) throw new Error(`fixture join request: ${res.statusCode} ${res.body}`);
+  return res.json().id as string;
+};
 
 //                                                   GA UA GrA GI AA CAA HD PRA mem own guest | app: none read all
 const ROWS: Row[] = [
@@ -535,6 +563,121 @@ const ROWS: Row[] = [
     url: () => '/policies/b2bManagementPolicies/default',
     body: () => ({ invitationDomains: { mode: 'allowAll' } }),
   },
+
+  // self-service requests ("own" = owner of the application and of the group; requests, approvals
+  // and leaving are acts of a person: applications are refused). Self-service group management is
+  // off (the default), so only group administrators join groups or decide join requests here.
+  {
+    route: 'POST /servicePrincipals/:id/selfServiceGroup',
+    ok: 201,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: newApp,
+    url: (_f, id) => `/servicePrincipals/${id}/selfServiceGroup`,
+    body: () => ({ displayName: `Self-service ${next()}` }),
+  },
+  {
+    route: 'GET /me/requestableApps',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N B B B',
+    url: () => '/me/requestableApps',
+  },
+  { route: 'GET /me/appAccessRequests', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/appAccessRequests' },
+  {
+    route: 'POST /servicePrincipals/:id/accessRequests',
+    ok: 201,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N N N',
+    url: (f) => `/servicePrincipals/${f.ssAppId}/accessRequests`,
+    body: () => ({ justification: 'I need it for the matrix' }),
+  },
+  {
+    route: 'GET /servicePrincipals/:id/accessRequests',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N N',
+    url: (f) => `/servicePrincipals/${f.ssAppId}/accessRequests`,
+  },
+  {
+    route: 'GET /appAccessRequests/:id',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N N',
+    url: (f) => `/appAccessRequests/${f.appRequestId}`,
+  },
+  {
+    route: 'POST /appAccessRequests/:id/approve',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N N',
+    setup: newAppRequest,
+    url: (_f, id) => `/appAccessRequests/${id}/approve`,
+    body: () => ({ reason: 'Fine' }),
+  },
+  {
+    route: 'POST /appAccessRequests/:id/deny',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N N',
+    setup: newAppRequest,
+    url: (_f, id) => `/appAccessRequests/${id}/deny`,
+    body: () => ({ reason: 'Not now' }),
+  },
+  {
+    // Only the requester cancels (integration tests show that); everyone else is refused.
+    route: 'POST /appAccessRequests/:id/cancel',
+    ok: 200,
+    expect: 'N N N N N N N N N N N N N N',
+    url: (f) => `/appAccessRequests/${f.appRequestId}/cancel`,
+  },
+  { route: 'GET /me/groupJoinRequests', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/groupJoinRequests' },
+  {
+    route: 'POST /groups/:id/joinRequests',
+    ok: 201,
+    expect: 'Y Y Y N N N N N N N N N N N',
+    url: (f) => `/groups/${f.joinGroupId}/joinRequests`,
+    body: () => ({ justification: 'Matrix' }),
+  },
+  {
+    route: 'GET /groups/:id/joinRequests',
+    ok: 200,
+    expect: 'Y Y Y N N N N N N Y N N N N',
+    url: (f) => `/groups/${f.joinGroupId}/joinRequests`,
+  },
+  {
+    route: 'GET /groupJoinRequests/:id',
+    ok: 200,
+    expect: 'Y Y Y N N N N N N Y N N N N',
+    url: (f) => `/groupJoinRequests/${f.joinRequestId}`,
+  },
+  {
+    route: 'POST /groupJoinRequests/:id/approve',
+    ok: 200,
+    expect: 'Y Y Y N N N N N N N N N N N',
+    setup: newJoinRequest,
+    url: (_f, id) => `/groupJoinRequests/${id}/approve`,
+  },
+  {
+    route: 'POST /groupJoinRequests/:id/reject',
+    ok: 200,
+    expect: 'Y Y Y N N N N N N N N N N N',
+    setup: newJoinRequest,
+    url: (_f, id) => `/groupJoinRequests/${id}/reject`,
+    body: () => ({ reason: 'No' }),
+  },
+  {
+    route: 'POST /groupJoinRequests/:id/cancel',
+    ok: 200,
+    expect: 'N N N N N N N N N N N N N N',
+    url: (f) => `/groupJoinRequests/${f.joinRequestId}/cancel`,
+  },
+  { route: 'GET /me/pendingApprovals', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/pendingApprovals' },
+  {
+    route: 'GET /me/pendingApprovals/appAccessRequests',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
+    url: () => '/me/pendingApprovals/appAccessRequests',
+  },
+  {
+    route: 'GET /me/pendingApprovals/groupJoinRequests',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
+    url: () => '/me/pendingApprovals/groupJoinRequests',
+  },
 ];
 
 /** `METHOD /path` for every route registered under /v1.0 (from Fastify's route tree; HEAD is implicit). */
@@ -579,6 +722,13 @@ beforeAll(async () => {
   const roleAssignment = (await admin('GET', `${RM}/roleAssignments?$filter=principalId eq '${t.admin.user.id}'`)).json()
     .value[0];
   const audit = (await admin('GET', '/auditLogs/directoryAudits?$top=1')).json().value[0];
+  const ssGroupId = await newGroup();
+  const ssAppId = await newApp();
+  await admin('PATCH', `/servicePrincipals/${ssAppId}`, {
+    selfServiceAccess: { enabled: true, groupId: ssGroupId, requireApproval: true, approverIds: [await newUser()] },
+  });
+  const joinGroupId = await newGroup();
+  await admin('PATCH', `/groups/${joinGroupId}`, { joinPolicy: 'ownerApproval' });
   fx = {
     userId: await newUser(),
     groupId: await newGroup(),
@@ -587,7 +737,13 @@ beforeAll(async () => {
     roleAssignmentId: roleAssignment.id,
     auditId: audit.id,
     spId: await newApp(),
+    ssAppId,
+    appRequestId: '',
+    joinGroupId,
+    joinRequestId: '',
   };
+  fx.appRequestId = await newAppRequest(fx);
+  fx.joinRequestId = await newJoinRequest(fx);
 }, 60_000);
 
 afterAll(async () => {

@@ -56,6 +56,8 @@ const MATRIX = {
   'group.delete': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageMembers': /*              */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageOwners': /*               */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  // Leaving: the service allows it for the caller's own membership only.
+  'group.leave': /*                      */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  Y  Y',
   'role.read': /*                        */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'role.assign': /*                      */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
   'authorizationPolicy.read': /*         */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
@@ -77,6 +79,12 @@ const MATRIX = {
   'application.read': /*                 */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'application.manage': /*               */ 'Y  N  N   N  Y  Y   N  N   N   Y   N    N  N  N',
   'application.assign': /*               */ 'Y  Y  N   N  Y  Y   N  N   N   Y   N    N  N  N',
+  // Self-service requests: restricted guests cannot ask; "own" = owner of the app or group
+  // (approvers of an application are checked below).
+  'appAccessRequest.create': /*          */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
+  'appAccessRequest.decide': /*          */ 'Y  N  N   N  Y  Y   N  N   N   Y   N    N  N  N',
+  'groupJoinRequest.create': /*          */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
+  'groupJoinRequest.decide': /*          */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
 } as const satisfies Record<Action, string>;
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
@@ -111,6 +119,8 @@ const APP_GRANTS = {
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  // Acts of a person in My Apps and My Groups: never granted to applications.
+  'group.leave': [],
   'role.read': [
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
@@ -154,6 +164,10 @@ const APP_GRANTS = {
   ],
   'application.manage': ['Application.ReadWrite.All'],
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
+  'appAccessRequest.create': [],
+  'appAccessRequest.decide': [],
+  'groupJoinRequest.create': [],
+  'groupJoinRequest.decide': [],
 } as const satisfies Record<Action, readonly ApplicationPermission[]>;
 
 const TENANT = '00000000-0000-7000-8000-0000000000aa';
@@ -292,6 +306,27 @@ describe('authorize(): decisions that depend on policy and target facts', () => 
     expect(authorize(guest, 'group.update', restricted, { isOwner: true }).allowed).toBe(true);
     expect(authorize(member, 'role.assign', basePolicy, { isOwner: true }).allowed).toBe(false);
     expect(authorize(member, 'user.update', basePolicy, { isSelf: true }).allowed).toBe(false);
+  });
+
+  it("an application's approvers decide its access requests, whatever their user type; being an approver grants nothing else", () => {
+    for (const who of [member, guest]) {
+      expect(authorize(who, 'appAccessRequest.decide', basePolicy, { isApprover: true }).allowed).toBe(true);
+      expect(authorize(who, 'application.manage', basePolicy, { isApprover: true }).allowed).toBe(false);
+      expect(authorize(who, 'application.assign', basePolicy, { isApprover: true }).allowed).toBe(false);
+      expect(authorize(who, 'groupJoinRequest.decide', basePolicy, { isApprover: true }).allowed).toBe(false);
+    }
+    const d = authorize(member, 'appAccessRequest.decide', basePolicy);
+    expect(d).toEqual({ allowed: false, reason: expect.stringContaining('approvers and owners'), code: 'authorization_denied' });
+  });
+
+  it('guests request and join as their access level allows: restricted guests cannot', () => {
+    for (const action of ['appAccessRequest.create', 'groupJoinRequest.create'] as const) {
+      expect(authorize(guest, action, basePolicy).allowed).toBe(true);
+      expect(authorize(guest, action, { ...basePolicy, guestUserRoleId: GuestRoleIds.member }).allowed).toBe(true);
+      expect(authorize(guest, action, restricted).allowed).toBe(false);
+      // An owner who is a restricted guest still decides the requests of their own group.
+      expect(authorize(guest, 'groupJoinRequest.decide', restricted, { isOwner: true }).allowed).toBe(true);
+    }
   });
 
   it('holding several roles grants the union', () => {

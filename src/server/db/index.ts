@@ -22,6 +22,7 @@ import * as m0005 from './migrations/0005_saml.js';
 import * as m0006 from './migrations/0006_read_models.js';
 import * as m0007 from './migrations/0007_dynamic_groups.js';
 import * as m0008 from './migrations/0008_sign_in_revocation.js';
+import * as m0009 from './migrations/0009_self_service.js';
 import * as m0011 from './migrations/0011_scim.js';
 import type { DB } from './types.js';
 
@@ -102,6 +103,7 @@ const migrations: Record<string, Migration> = {
   '0006_read_models': m0006,
   '0007_dynamic_groups': m0007,
   '0008_sign_in_revocation': m0008,
+  '0009_self_service': m0009,
   '0011_scim': m0011,
 };
 

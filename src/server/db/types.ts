@@ -10,6 +10,7 @@ import type { InvitationsTables } from '../modules/invitations/invitations.table
 import type { MailTables } from '../modules/mail/mail.table.js';
 import type { PoliciesTables } from '../modules/policies/policies.table.js';
 import type { RedemptionTables } from '../modules/redemption/redemption.table.js';
+import type { RequestsTables } from '../modules/requests/requests.table.js';
 import type { RolesTables } from '../modules/roles/roles.table.js';
 import type { TenantsTables } from '../modules/tenants/tenants.table.js';
 import type { UsersTables } from '../modules/users/users.table.js';
@@ -31,4 +32,5 @@ export interface DB
     RedemptionTables,
     MailTables,
     ApplicationsTables,
+    RequestsTables,
     SamlTables {}

@@ -62,6 +62,8 @@ export type Action =
   | 'group.delete'
   | 'group.manageMembers'
   | 'group.manageOwners'
+  /** Remove oneself from a group's members (My Groups → Leave group). */
+  | 'group.leave'
   | 'role.read'
   | 'role.assign'
   | 'authorizationPolicy.read'
@@ -84,7 +86,15 @@ export type Action =
   /** Create, update, delete, credentials and owners of an application (owners: their own app). */
   | 'application.manage'
   /** App role assignments (users and groups to an application). */
-  | 'application.assign';
+  | 'application.assign'
+  /** Self-service requests (entra-behaviour.md §6.6, §7.4): ask for access to an application. */
+  | 'appAccessRequest.create'
+  /** See an application's access requests and approve or deny them (approvers, owners, app admins). */
+  | 'appAccessRequest.decide'
+  /** Join a group or ask to join it (My Groups). */
+  | 'groupJoinRequest.create'
+  /** See a group's join requests and approve or reject them (owners, group admins). */
+  | 'groupJoinRequest.decide';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
@@ -94,6 +104,8 @@ export interface TargetFacts {
   isOwner?: boolean;
   /** The caller is a member of the target group (guests with limited access can read those). */
   isMember?: boolean;
+  /** The caller is one of the target application's self-service approvers. */
+  isApprover?: boolean;
   /**
    * Directory roles the target user holds: who may touch a user's credentials and sign-in identity
    * depends on them (CREDENTIAL_TARGETS). Undefined when the action has no user target.
@@ -157,6 +169,8 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  // Leaving, requesting and deciding are acts of a person (My Apps, My Groups): no application permission.
+  'group.leave': [],
   'role.read': [
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
@@ -200,6 +214,10 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   // Graph does not let Directory.ReadWrite.All manage application credentials: only this one.
   'application.manage': ['Application.ReadWrite.All'],
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
+  'appAccessRequest.create': [],
+  'appAccessRequest.decide': [],
+  'groupJoinRequest.create': [],
+  'groupJoinRequest.decide': [],
 };
 
 /**
@@ -294,6 +312,9 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'group.manageOwners':
       if (has(caller, ...GROUP_ADMINS)) return ALLOW;
       return target.isOwner ? ALLOW : deny();
+    case 'group.leave':
+      // Anyone may take themselves out of a group (the service only allows it for the caller's own membership).
+      return ALLOW;
     case 'role.read':
       return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'role.assign':
@@ -347,6 +368,18 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
         : deny(
             'Only Application, Cloud Application and User Administrators and the owners of an application can assign users and groups to it.',
           );
+    // Self-service requests: guests as their access level allows (restricted guests see nothing to request).
+    case 'appAccessRequest.create':
+    case 'groupJoinRequest.create':
+      return restricted ? deny('Guests with restricted access cannot request access to applications or groups.') : ALLOW;
+    case 'appAccessRequest.decide':
+      if (has(caller, ...APP_ADMINS) || target.isOwner || target.isApprover) return ALLOW;
+      return deny(
+        'Only the approvers and owners of an application (and application administrators) can see and decide its access requests.',
+      );
+    case 'groupJoinRequest.decide':
+      if (has(caller, ...GROUP_ADMINS) || target.isOwner) return ALLOW;
+      return deny('Only the owners of a group (and group administrators) can see and decide its join requests.');
   }
 }
 

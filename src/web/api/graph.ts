@@ -31,6 +31,17 @@ import type {
   GroupManagementPolicyPatch,
   InvitationDomains,
 } from '../../contracts/policies';
+import type {
+  AppAccessRequest,
+  ApproveRequestBody,
+  CreateAppAccessRequestBody,
+  CreateGroupJoinRequestBody,
+  CreateSelfServiceGroupBody,
+  DenyRequestBody,
+  GroupJoinRequest,
+  PendingApprovals,
+  RequestableApp,
+} from '../../contracts/requests';
 import type { CreateRoleAssignmentBody, UnifiedRoleAssignment, UnifiedRoleDefinition } from '../../contracts/roles';
 import type { CreateUserBody, UpdateUserBody, User } from '../../contracts/users';
 import { api, type Collection, withQuery } from './client';
@@ -39,6 +50,7 @@ import { quote } from './odata';
 export type { AllowInvitesFrom, InvitationDomainsMode } from '../../contracts/policies';
 export { GUEST_ROLE_IDS } from '../../contracts/policies';
 export type {
+  AppAccessRequest,
   ApplicationTemplate,
   AppRoleAssignment,
   AuthorizationPolicy,
@@ -47,6 +59,7 @@ export type {
   DirectoryAudit,
   DirectoryObject,
   Group,
+  GroupJoinRequest,
   GroupManagementPolicy,
   Invitation,
   InvitationBody,
@@ -55,6 +68,8 @@ export type {
   Organization,
   OutboxEntry,
   PasswordCredential,
+  PendingApprovals,
+  RequestableApp,
   ServicePrincipal,
   UnifiedRoleAssignment,
   UnifiedRoleDefinition,
@@ -142,6 +157,7 @@ export const graph = {
   deleteGroup: (id: string) => api.delete(`/groups/${enc(id)}`),
   groupMembersUrl: (id: string) => `/groups/${enc(id)}/members?$top=50`,
   groupOwnersUrl: (id: string) => `/groups/${enc(id)}/owners?$top=50`,
+  groupOwners: (id: string) => api.get<Collection<DirectoryObject>>(`/groups/${enc(id)}/owners?$top=100`),
   addMember: (groupId: string, objectId: string) =>
     api.post(`/groups/${enc(groupId)}/members/$ref`, directoryObjectRef(objectId)),
   removeMember: (groupId: string, objectId: string) => api.delete(`/groups/${enc(groupId)}/members/${enc(objectId)}/$ref`),
@@ -225,4 +241,53 @@ export const graph = {
     } satisfies AppRoleAssignmentBody),
   removeAppAssignment: (resourceId: string, assignmentId: string) =>
     api.delete(`/servicePrincipals/${enc(resourceId)}/appRoleAssignedTo/${enc(assignmentId)}`),
+  groupAppAssignments: (groupId: string) =>
+    api.get<Collection<AppRoleAssignment>>(`/groups/${enc(groupId)}/appRoleAssignments?$top=100`),
+  createSelfServiceGroup: (id: string, body: CreateSelfServiceGroupBody) =>
+    api.post<Group>(`/servicePrincipals/${enc(id)}/selfServiceGroup`, body),
+
+  // Self-service requests (Portico's own resources): My Apps → Request new apps, My Groups → Join
+  /** The catalogue of requestable applications; with a search term it needs `eventual` (usePaged sends it). */
+  requestableAppsUrl: (search: string | undefined, top = 24) =>
+    withQuery('/me/requestableApps', { $search: search, $top: top, $orderby: search ? undefined : 'displayName' }),
+  /** An application by its appId (the "Request access" link of the no-access page names one). */
+  servicePrincipalByAppId: (appId: string) => api.get<ServicePrincipal>(`/servicePrincipals(appId='${enc(appId)}')`),
+  requestAppAccess: (spId: string, justification: string) =>
+    api.post<AppAccessRequest>(`/servicePrincipals/${enc(spId)}/accessRequests`, {
+      justification,
+    } satisfies CreateAppAccessRequestBody),
+  myAppAccessRequestsUrl: (top = 20) => withQuery('/me/appAccessRequests', { $top: top }),
+  appAccessRequestsUrl: (spId: string, status: string | undefined, top = 20) =>
+    withQuery(`/servicePrincipals/${enc(spId)}/accessRequests`, {
+      $filter: status ? `status eq ${quote(status)}` : undefined,
+      $top: top,
+    }),
+  approveAppAccessRequest: (id: string, reason: string | null) =>
+    api.post<AppAccessRequest>(`/appAccessRequests/${enc(id)}/approve`, { reason } satisfies ApproveRequestBody),
+  denyAppAccessRequest: (id: string, reason: string) =>
+    api.post<AppAccessRequest>(`/appAccessRequests/${enc(id)}/deny`, { reason } satisfies DenyRequestBody),
+  cancelAppAccessRequest: (id: string) => api.post<AppAccessRequest>(`/appAccessRequests/${enc(id)}/cancel`, {}),
+  pendingApprovals: (signal?: AbortSignal) => api.get<PendingApprovals>('/me/pendingApprovals', { signal }),
+
+  /** Groups people may join or ask to join (their join policy is not closed), by name or search. */
+  joinableGroupsUrl: (search: string | undefined, top = 20) =>
+    listUrl('/groups', { search, filter: "joinPolicy ne 'closed'", top }),
+  joinGroup: (groupId: string, justification: string | null) =>
+    api.post<GroupJoinRequest>(`/groups/${enc(groupId)}/joinRequests`, { justification } satisfies CreateGroupJoinRequestBody),
+  myGroupJoinRequestsUrl: (top = 20) => withQuery('/me/groupJoinRequests', { $top: top }),
+  /** The signed-in user's pending join requests (to mark the groups they wait for). */
+  myPendingJoinRequests: async (signal?: AbortSignal): Promise<GroupJoinRequest[]> =>
+    (
+      await api.get<Collection<GroupJoinRequest>>(
+        withQuery('/me/groupJoinRequests', { $filter: "status eq 'pending'", $top: 999 }),
+        { signal },
+      )
+    ).value,
+  /** Pending join requests for the groups the signed-in user owns. */
+  groupJoinApprovalsUrl: (top = 20) => withQuery('/me/pendingApprovals/groupJoinRequests', { $top: top }),
+  approveGroupJoinRequest: (id: string, reason: string | null) =>
+    api.post<GroupJoinRequest>(`/groupJoinRequests/${enc(id)}/approve`, { reason } satisfies ApproveRequestBody),
+  rejectGroupJoinRequest: (id: string, reason: string) =>
+    api.post<GroupJoinRequest>(`/groupJoinRequests/${enc(id)}/reject`, { reason } satisfies DenyRequestBody),
+  cancelGroupJoinRequest: (id: string) => api.post<GroupJoinRequest>(`/groupJoinRequests/${enc(id)}/cancel`, {}),
 };

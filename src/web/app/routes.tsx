@@ -7,6 +7,7 @@ import { MyApps } from '../features/portal/MyApps';
 import { MyGroupDetail } from '../features/portal/MyGroupDetail';
 import { MyGroups } from '../features/portal/MyGroups';
 import { PortalLayout } from '../features/portal/PortalLayout';
+import { RequestNewApps } from '../features/requests/RequestNewApps';
 import { NotFound } from './NotFound';
 import { RouteError } from './RouteError';
 
@@ -74,6 +75,7 @@ export const routes: RouteObject[] = [
         errorElement: <RouteError />,
         children: [
           { path: '/myapps', element: <MyApps /> },
+          { path: '/myapps/request', element: <RequestNewApps /> },
           { path: '/myapps/manage/:id', element: <ManageMyApp /> },
           { path: '/mygroups', element: <MyGroups /> },
           { path: '/mygroups/:id', element: <MyGroupDetail /> },

@@ -1,34 +1,22 @@
-import {
-  type AppRole,
-  type AppRoleAssignment,
-  type AppRoleAssignmentBody,
-  DEFAULT_APP_ROLE_ID,
-  type PrincipalType,
-  type ServicePrincipal,
+import type {
+  AppRoleAssignment,
+  AppRoleAssignmentBody,
+  PrincipalType,
+  ServicePrincipal,
 } from '../../../contracts/applications.js';
-import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { DomainError, invalid, notFound } from '../../domain/errors.js';
+import { invalid, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
-import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
-import { groupTarget } from '../groups/group-rules.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { UsersService } from '../users/users.service.js';
-import { spProps, spTarget } from './application-rules.js';
-import {
-  type AssignmentScope,
-  assignmentExists,
-  deleteAssignment,
-  findAssignment,
-  insertAssignment,
-  listAssignments,
-  lockServicePrincipal,
-} from './applications.repository.js';
-import type { ApplicationsService, ResolvedPrincipal } from './applications.service.js';
+import { type AssignmentScope, findAssignment, listAssignments, lockServicePrincipal } from './applications.repository.js';
+import type { ApplicationsService } from './applications.service.js';
+import { type AuditedPrincipal, assignableRole, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
 
 export interface AppRoleAssignmentsDeps {
@@ -44,42 +32,6 @@ export interface AppRoleAssignmentsDeps {
 }
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
-type AuditedPrincipal = ResolvedPrincipal | { type: PrincipalType; id: string };
-
-/** Entra's audit record for an assignment of a user or a group (entra-behaviour.md §9.2). */
-function assignmentAudit(
-  kind: 'add' | 'remove',
-  sp: ServicePrincipal,
-  principal: AuditedPrincipal,
-  role: AppRole | undefined,
-  a: AppRoleAssignment,
-) {
-  const props: ModifiedProperty[] = [
-    { displayName: 'AppRole.Id', oldValue: null, newValue: JSON.stringify(a.appRoleId) },
-    { displayName: 'AppRole.Value', oldValue: null, newValue: JSON.stringify(role?.value ?? null) },
-    { displayName: 'AppRole.DisplayName', oldValue: null, newValue: JSON.stringify(role?.displayName ?? 'Default Access') },
-    { displayName: 'AppRoleAssignment.CreatedDateTime', oldValue: null, newValue: JSON.stringify(a.createdDateTime) },
-    ...spProps(sp),
-  ];
-  const isUser = principal.type === 'User';
-  const principalTarget: TargetResource =
-    'user' in principal
-      ? userTarget(principal.user, props)
-      : 'group' in principal
-        ? groupTarget(principal.group, props)
-        : { id: principal.id, displayName: a.principalDisplayName, type: principal.type, modifiedProperties: props };
-  const activity = {
-    add: isUser ? 'Add app role assignment grant to user' : 'Add app role assignment to group',
-    remove: isUser ? 'Remove app role assignment from user' : 'Remove app role assignment from group',
-  };
-  return {
-    activityDisplayName: activity[kind],
-    // Entra files these under the principal's category (entra-behaviour.md §9.2).
-    category: isUser ? 'UserManagement' : 'GroupManagement',
-    operationType: kind === 'add' ? ('Assign' as const) : ('Unassign' as const),
-    targetResources: [principalTarget, spTarget(sp)],
-  };
-}
 
 /**
  * Who is assigned to which application (app role assignments of users and groups): Application,
@@ -129,46 +81,11 @@ export class AppRoleAssignmentsService {
     const tenantId = ctx.caller.tenantId;
     const sp = await this.resolveTarget(ctx, body, via);
     const principal = await this.deps.applications.resolvePrincipal(tenantId, body.principalId);
-    const appRoleId = body.appRoleId;
-    const role = sp.appRoles.find((r) => r.id === appRoleId);
-    if (appRoleId !== DEFAULT_APP_ROLE_ID && (!role || !role.isEnabled || !role.allowedMemberTypes.includes('User'))) {
-      throw invalid(
-        'app_role_not_found',
-        `Permission being assigned was not found on application '${sp.appId}': appRoleId '${appRoleId}' is not an enabled app role of ${sp.displayName} that users and groups can be assigned to.`,
-        'appRoleId',
-      );
-    }
-    const a: AppRoleAssignment = {
-      id: this.deps.newId(),
-      appRoleId,
-      createdDateTime: this.deps.clock.now().toISOString(),
-      deletedDateTime: null,
-      principalDisplayName: principal.type === 'User' ? principal.user.displayName : principal.group.displayName,
-      principalId: body.principalId,
-      principalType: principal.type,
-      resourceDisplayName: sp.displayName,
-      resourceId: sp.id,
-    };
-    const exists = () => new DomainError('app_role_assignment_exists');
-    await this.deps.db.transaction().execute(async (trx) => {
+    assignableRole(sp, body.appRoleId);
+    return this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockServicePrincipal(trx, tenantId, sp.id))) throw notFound(sp.id);
-      if (await assignmentExists(trx, sp.id, a.principalId, appRoleId)) throw exists();
-      try {
-        await insertAssignment(trx, {
-          id: a.id,
-          tenant_id: tenantId,
-          resource_id: sp.id,
-          principal_id: a.principalId,
-          principal_type: a.principalType,
-          app_role_id: appRoleId,
-          created_date_time: a.createdDateTime,
-        });
-      } catch (err) {
-        throw asUniqueViolation(err) ? exists() : err;
-      }
-      await this.deps.audit.record(trx, ctx, assignmentAudit('add', sp, principal, role, a));
+      return insertAssignmentIn(this.deps, trx, ctx, sp, principal, body.appRoleId);
     });
-    return a;
   }
 
   /** GET /servicePrincipals/{id}/appRoleAssignedTo: who is assigned to the application. */
@@ -198,7 +115,7 @@ export class AppRoleAssignmentsService {
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockServicePrincipal(trx, tenantId, sp.id))) throw notFound(key);
       const a = await findAssignment(trx, tenantId, assignmentId);
-      if (!a || a.resourceId !== sp.id || !(await deleteAssignment(trx, tenantId, sp.id, a.id))) throw notFound(assignmentId);
+      if (!a || a.resourceId !== sp.id) throw notFound(assignmentId);
       const user = a.principalType === 'User' ? await this.deps.users.findUser(tenantId, a.principalId, trx) : undefined;
       const group = a.principalType === 'Group' ? await this.deps.groups.findGroup(tenantId, a.principalId, trx) : undefined;
       const principal: AuditedPrincipal = user
@@ -206,8 +123,7 @@ export class AppRoleAssignmentsService {
         : group
           ? { type: 'Group', group }
           : { type: a.principalType, id: a.principalId };
-      const role = sp.appRoles.find((r) => r.id === a.appRoleId);
-      await this.deps.audit.record(trx, ctx, assignmentAudit('remove', sp, principal, role, a));
+      await removeAssignmentIn(this.deps, trx, ctx, sp, a, principal);
     });
   }
 

@@ -229,7 +229,7 @@ export function templateDefaults(
   return out;
 }
 
-/** A new application's defaults (Entra: a custom app with no SSO configured yet). */
+/** A new application's defaults (a custom app with no SSO configured yet). */
 export function newServicePrincipal(
   id: string,
   appId: string,
@@ -249,7 +249,9 @@ export function newServicePrincipal(
     logoutUrl: null,
     replyUrls: [],
     preferredSingleSignOnMode: null,
-    appRoleAssignmentRequired: false,
+    // Portico's safe default (Entra's is false): a new application is open only to the users and
+    // groups assigned to it, not to the whole organization (and every guest invited into it).
+    appRoleAssignmentRequired: true,
     appRoles: [],
     tags: [],
     accountEnabled: true,

@@ -9,7 +9,7 @@ import type {
   SelfServiceAccess,
   ServicePrincipal,
 } from '../../../contracts/applications.js';
-import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications.js';
+import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
@@ -438,6 +438,22 @@ export async function findAssignment(db: Executor, tenantId: string, id: string)
   return r && toAssignment(r);
 }
 
+/** The assignment of one principal with one role to an application, if any. */
+export async function findAssignmentOf(
+  db: Executor,
+  tenantId: string,
+  resourceId: string,
+  principalId: string,
+  appRoleId: string,
+): Promise<AppRoleAssignment | undefined> {
+  const r = (await assignmentsView(db, tenantId, { resourceId })
+    .where('principal_id', '=', principalId)
+    .where('app_role_id', '=', appRoleId)
+    .selectAll()
+    .executeTakeFirst()) as AssignmentRow | undefined;
+  return r && toAssignment(r);
+}
+
 export async function assignmentExists(
   db: Executor,
   resourceId: string,
@@ -539,4 +555,41 @@ export async function assignedServicePrincipalIds(
     .where('a.principal_id', 'in', principalIds)
     .execute();
   return rows.map((r) => r.resource_id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Self-service access (entra-behaviour.md §7.4)
+
+// `selfServiceAccess` is stored as JSON written by JSON.stringify (compact, `"enabled":true`); the
+// LIKE narrows the scan and the parsed value decides (as in deleteReferencesTo).
+const SELF_SERVICE_ON = '%"enabled":true%';
+
+/**
+ * One page of the applications people may request in My Apps: self-service on, enabled, not
+ * hidden (HideApp), by display name unless `q` orders otherwise; `q`'s $search/$filter apply.
+ */
+export async function listSelfServiceApps(db: Executor, tenantId: string, q: ODataQuery): Promise<Page<ServicePrincipal>> {
+  const base = db
+    .selectFrom('service_principals')
+    .where('service_principals.tenant_id', '=', tenantId)
+    .where('self_service_access', 'like', SELF_SERVICE_ON)
+    .where('account_enabled', '=', 1);
+  const { rows, ...page } = await queryPage<ServicePrincipalsTable>(base, (b) => b.selectAll(), servicePrincipalsResource, q);
+  const items = rows.map(toStored).filter((sp) => sp.selfServiceAccess.enabled && !sp.tags.includes(HIDE_APP_TAG));
+  return { ...page, items: await withCredentials(db, items) };
+}
+
+/** Applications whose self-service approvers include the user. */
+export async function servicePrincipalsApprovedBy(db: Executor, tenantId: string, userId: string): Promise<ServicePrincipal[]> {
+  // Ids are GUIDs (no LIKE metacharacters); the parsed settings decide.
+  const rows = await db
+    .selectFrom('service_principals')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('self_service_access', 'like', `%${userId}%`)
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute();
+  const sps = rows.map(toStored).filter((sp) => sp.selfServiceAccess.approverIds.includes(userId));
+  return withCredentials(db, sps);
 }

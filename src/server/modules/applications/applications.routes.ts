@@ -10,6 +10,7 @@ import {
   updateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
+import { createSelfServiceGroupBody } from '../../../contracts/requests.js';
 import { objectKey } from '../../../contracts/users.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
@@ -102,6 +103,23 @@ function servicePrincipalRoutes(app: GraphApp): void {
     async (req, reply) => {
       await applications.deleteServicePrincipal(req.ctx, req.params.id);
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/servicePrincipals/:id/selfServiceGroup',
+    {
+      schema: {
+        tags,
+        summary:
+          "Create the application's self-service group (an Assigned security group owned by its approvers) and assign it (Portico extension)",
+        params: idParam,
+        body: createSelfServiceGroupBody,
+      },
+    },
+    async (req, reply) => {
+      const group = await app.portico.services.directory.createSelfServiceGroup(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, 'groups/$entity', group, undefined, 201);
     },
   );
 }

@@ -7,6 +7,7 @@ import {
   type InstantiateTemplateBody,
   type KeyCredential,
   SERVICE_PRINCIPAL_LIMITS,
+  type SelfServiceAccess,
   type ServicePrincipal,
   type UpdateServicePrincipalBody,
 } from '../../../contracts/applications.js';
@@ -14,6 +15,7 @@ import type { Group } from '../../../contracts/groups.js';
 import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
+import type { TargetFacts } from '../../domain/authorization.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
@@ -22,6 +24,7 @@ import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
+import { isDynamic, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { UsersService } from '../users/users.service.js';
 import {
@@ -39,23 +42,28 @@ import {
 } from './application-rules.js';
 import {
   assignedServicePrincipalIds,
+  assignmentExists,
   assignmentsForUser,
   deleteReferencesTo,
   deleteServicePrincipalRow,
+  findAssignmentOf,
   findServicePrincipal,
   findServicePrincipalByAppId,
   findServicePrincipalByName,
   findServicePrincipalsByIds,
   insertServicePrincipal,
+  listSelfServiceApps,
   listServicePrincipals,
   lockServicePrincipal,
   namesTaken,
   ownedServicePrincipalIds,
   type StoredServicePrincipal,
+  servicePrincipalsApprovedBy,
   updateKeyCredentials,
   updateServicePrincipalRow,
   validSecretHashes,
 } from './applications.repository.js';
+import { type AuditedPrincipal, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import { applicationTemplates, findApplicationTemplate } from './gallery.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
 import { checkNewCertificates } from './verification-certificates.js';
@@ -96,6 +104,9 @@ const mapUnique = (err: unknown): unknown => {
 
 const selfServiceInvalid = (message: string, target: string) => invalid('self_service_access_invalid', message, target);
 
+/** The role self-service users get through the group: the chosen one, else default access. */
+const selfServiceRole = (s: SelfServiceAccess): string => s.appRoleId ?? DEFAULT_APP_ROLE_ID;
+
 /**
  * Enterprise applications (service principals): the objects, the gallery, and the reads single
  * sign-on and My Apps need. Owners, credentials and assignments have their own services.
@@ -112,8 +123,11 @@ export class ApplicationsService {
     throw notFound(id);
   }
 
-  /** The self-service settings must name a group, approvers and a role that exist. */
-  private async validateSelfService(tenantId: string, sp: StoredServicePrincipal): Promise<void> {
+  /**
+   * The self-service settings must name an Assigned group (its members are added by hand when
+   * requests are granted: not dynamic, not synced), approvers and a role that exist.
+   */
+  private async validateSelfService(tenantId: string, sp: StoredServicePrincipal, db: Executor): Promise<void> {
     const s = sp.selfServiceAccess;
     s.approverIds = dedupe(s.approverIds);
     if (s.enabled && s.groupId === null) {
@@ -128,11 +142,20 @@ export class ApplicationsService {
         'selfServiceAccess.approverIds',
       );
     }
-    if (s.groupId !== null && !(await this.deps.groups.findGroup(tenantId, s.groupId))) {
-      throw selfServiceInvalid(`selfServiceAccess.groupId: group '${s.groupId}' does not exist.`, 'selfServiceAccess.groupId');
+    if (s.groupId !== null) {
+      const group = await this.deps.groups.findGroup(tenantId, s.groupId, db);
+      if (!group) {
+        throw selfServiceInvalid(`selfServiceAccess.groupId: group '${s.groupId}' does not exist.`, 'selfServiceAccess.groupId');
+      }
+      if (isDynamic(group) || isSynced(group)) {
+        throw selfServiceInvalid(
+          `selfServiceAccess.groupId: '${group.displayName}' is ${isDynamic(group) ? 'a dynamic group' : 'synced from another directory'}: people who get access are added to this group, so choose an assigned group.`,
+          'selfServiceAccess.groupId',
+        );
+      }
     }
     if (s.approverIds.length > 0) {
-      const found = new Set((await this.deps.users.findUsersByIds(tenantId, s.approverIds)).map((u) => u.id));
+      const found = new Set((await this.deps.users.findUsersByIds(tenantId, s.approverIds, db)).map((u) => u.id));
       const missing = s.approverIds.filter((id) => !found.has(id));
       if (missing.length > 0) {
         throw selfServiceInvalid(
@@ -144,10 +167,10 @@ export class ApplicationsService {
     if (
       s.appRoleId !== null &&
       s.appRoleId !== DEFAULT_APP_ROLE_ID &&
-      !sp.appRoles.some((r) => r.id === s.appRoleId && r.isEnabled)
+      !sp.appRoles.some((r) => r.id === s.appRoleId && r.isEnabled && r.allowedMemberTypes.includes('User'))
     ) {
       throw selfServiceInvalid(
-        `selfServiceAccess.appRoleId: '${s.appRoleId}' is not an enabled app role of this application.`,
+        `selfServiceAccess.appRoleId: '${s.appRoleId}' is not an enabled app role of this application that users can be assigned to.`,
         'selfServiceAccess.appRoleId',
       );
     }
@@ -157,7 +180,12 @@ export class ApplicationsService {
    * Normalises and validates a complete service principal (create, and the merged result of a
    * PATCH): appId among the names, unique role ids/values, self-service references that exist.
    */
-  private async validate(tenantId: string, sp: StoredServicePrincipal, before: StoredServicePrincipal | undefined) {
+  private async validate(
+    tenantId: string,
+    sp: StoredServicePrincipal,
+    before: StoredServicePrincipal | undefined,
+    db: Executor = this.deps.db,
+  ) {
     sp.replyUrls = dedupe(sp.replyUrls);
     sp.tags = dedupe(sp.tags);
     sp.servicePrincipalNames = dedupeCi([sp.appId, ...sp.servicePrincipalNames]);
@@ -170,7 +198,46 @@ export class ApplicationsService {
       before?.samlSettings.verificationCertificates ?? [],
       this.deps.clock.now(),
     );
-    await this.validateSelfService(tenantId, sp);
+    await this.validateSelfService(tenantId, sp, db);
+  }
+
+  /**
+   * The self-service group belongs to its application: inside the transaction that saves the
+   * settings, the group is assigned to the app with the self-service role (default access when
+   * none). When the group or the role changes, the previous self-service assignment moves; when
+   * the group is cleared, its assignment stays (removed, if wanted, under Users and groups).
+   */
+  private async syncSelfServiceAssignment(
+    trx: Executor,
+    ctx: OperationContext,
+    sp: ServicePrincipal,
+    before: SelfServiceAccess | undefined,
+  ): Promise<void> {
+    const after = sp.selfServiceAccess;
+    if (after.groupId === null) return;
+    const tenantId = ctx.caller.tenantId;
+    if (before?.groupId && (before.groupId !== after.groupId || selfServiceRole(before) !== selfServiceRole(after))) {
+      const old = await findAssignmentOf(trx, tenantId, sp.id, before.groupId, selfServiceRole(before));
+      const oldGroup = await this.deps.groups.findGroup(tenantId, before.groupId, trx);
+      const principal: AuditedPrincipal = oldGroup ? { type: 'Group', group: oldGroup } : { type: 'Group', id: before.groupId };
+      if (old) await removeAssignmentIn(this.deps, trx, ctx, sp, old, principal);
+    }
+    await this.ensureSelfServiceAssignment(trx, ctx, sp);
+  }
+
+  /**
+   * Internal, inside the caller's transaction (saving the settings; granting a request): the
+   * application's self-service group holds its self-service role, assigning it when it does not.
+   * The caller has authorized and locked the application.
+   */
+  async ensureSelfServiceAssignment(trx: Executor, ctx: OperationContext, sp: ServicePrincipal): Promise<void> {
+    const s = sp.selfServiceAccess;
+    if (s.groupId === null) return;
+    const role = selfServiceRole(s);
+    if (await assignmentExists(trx, sp.id, s.groupId, role)) return;
+    const group = await this.deps.groups.findGroup(ctx.caller.tenantId, s.groupId, trx);
+    if (!group) throw notFound(s.groupId);
+    await insertAssignmentIn(this.deps, trx, ctx, sp, { type: 'Group', group }, role);
   }
 
   /** GET /servicePrincipals. Members and administrators enumerate; guests cannot. */
@@ -238,6 +305,7 @@ export class ApplicationsService {
           ]),
         ],
       });
+      await this.syncSelfServiceAssignment(trx, ctx, { ...sp, passwordCredentials: [] }, undefined);
     });
     return { ...sp, passwordCredentials: [] };
   }
@@ -273,20 +341,31 @@ export class ApplicationsService {
 
   /**
    * PATCH /servicePrincipals/{id}: administrators and the app's owners. Validates the merged
-   * result; one transaction with "Update service principal" listing the changed properties.
+   * result; one transaction with "Update service principal" listing the changed properties, and
+   * the assignment of the self-service group when the settings name one.
    */
   async updateServicePrincipal(ctx: OperationContext, key: string, body: UpdateServicePrincipalBody): Promise<void> {
+    const loaded = await this.deps.loader.loadFor(ctx, key, 'application.manage');
+    await this.deps.db.transaction().execute((trx) => this.updateInTransaction(trx, ctx, loaded.id, body));
+  }
+
+  /**
+   * Internal: applies a PATCH inside the caller's transaction `trx` to an application the caller
+   * has loaded with `application.manage` (the directory module creates a self-service group and
+   * sets it in one transaction). Locks the application and re-reads it first.
+   */
+  async updateInTransaction(trx: Executor, ctx: OperationContext, id: string, body: UpdateServicePrincipalBody): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const existing = await this.deps.loader.loadFor(ctx, key, 'application.manage');
-    const { passwordCredentials: _p, ...before } = existing;
+    if (!(await lockServicePrincipal(trx, tenantId, id))) throw notFound(id);
+    const existing = await findServicePrincipal(trx, tenantId, id);
+    if (!existing) throw notFound(id);
+    const { passwordCredentials, ...before } = existing;
     const updated: StoredServicePrincipal = structuredClone(before);
     applyServicePrincipalPatch(updated, body);
-    await this.validate(tenantId, updated, before);
+    await this.validate(tenantId, updated, before, trx);
     const changes = diffServicePrincipals(before, updated);
-    if (changes.length === 0) return;
-    const namesChanged = JSON.stringify(before.servicePrincipalNames) !== JSON.stringify(updated.servicePrincipalNames);
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await lockServicePrincipal(trx, tenantId, existing.id))) throw notFound(key);
+    if (changes.length > 0) {
+      const namesChanged = JSON.stringify(before.servicePrincipalNames) !== JSON.stringify(updated.servicePrincipalNames);
       if (namesChanged) {
         const taken = await namesTaken(trx, tenantId, updated.servicePrincipalNames, existing.id);
         if (taken.length > 0) throw nameConflict(taken);
@@ -302,7 +381,10 @@ export class ApplicationsService {
         operationType: 'Update',
         targetResources: [spTarget(updated, changes)],
       });
-    });
+    }
+    if (body.selfServiceAccess !== undefined) {
+      await this.syncSelfServiceAssignment(trx, ctx, { ...updated, passwordCredentials }, before.selfServiceAccess);
+    }
   }
 
   /** DELETE /servicePrincipals/{id}: with its owners, secrets and assignments, in one transaction with "Remove service principal". */
@@ -425,6 +507,57 @@ export class ApplicationsService {
     const ids = await assignedServicePrincipalIds(this.deps.db, tenantId, await this.principalsOf(tenantId, userId));
     const sps = await findServicePrincipalsByIds(this.deps.db, tenantId, ids);
     return sps.filter((sp) => sp.accountEnabled && !sp.tags.includes(HIDE_APP_TAG));
+  }
+
+  /** One page of the applications people may request (My Apps → Request new apps). */
+  listRequestableApps(tenantId: string, q: ODataQuery): Promise<Page<ServicePrincipal>> {
+    return listSelfServiceApps(this.deps.db, tenantId, q);
+  }
+
+  /** Ids of every application the user is assigned to, directly or through a direct group membership. */
+  async assignedAppIdsOf(tenantId: string, userId: string): Promise<Set<string>> {
+    return new Set(await assignedServicePrincipalIds(this.deps.db, tenantId, await this.principalsOf(tenantId, userId)));
+  }
+
+  /**
+   * The applications whose access requests the user decides: those that take requests and name the
+   * user as an approver, or that the user owns; with which of the two the user is.
+   */
+  async appsDecidedBy(
+    tenantId: string,
+    userId: string,
+  ): Promise<{ sp: ServicePrincipal; isOwner: boolean; isApprover: boolean }[]> {
+    const approved = await servicePrincipalsApprovedBy(this.deps.db, tenantId, userId);
+    const ownedIds = new Set(await ownedServicePrincipalIds(this.deps.db, tenantId, userId));
+    const owned = await findServicePrincipalsByIds(
+      this.deps.db,
+      tenantId,
+      [...ownedIds].filter((id) => !approved.some((sp) => sp.id === id)),
+    );
+    return [...approved, ...owned]
+      .filter((sp) => sp.selfServiceAccess.enabled)
+      .map((sp) => ({ sp, isOwner: ownedIds.has(sp.id), isApprover: sp.selfServiceAccess.approverIds.includes(userId) }))
+      .sort(
+        (a, b) =>
+          a.sp.displayName.localeCompare(b.sp.displayName, 'en', { sensitivity: 'base' }) || a.sp.id.localeCompare(b.sp.id),
+      );
+  }
+
+  /** The facts that decide who sees and decides an application's access requests: owner, approver. */
+  async selfServiceFacts(ctx: OperationContext, sp: ServicePrincipal): Promise<TargetFacts> {
+    const c = ctx.caller;
+    if (c.kind !== 'user') return {};
+    const { isOwner } = await this.deps.loader.facts(ctx, sp.id);
+    return { isOwner: isOwner === true, isApprover: sp.selfServiceAccess.approverIds.includes(c.userId) };
+  }
+
+  /**
+   * Internal, inside the caller's transaction (granting an access request): takes the
+   * application's lock and reads its current settings, or undefined when it was deleted.
+   */
+  async lockForGrant(trx: Executor, tenantId: string, id: string): Promise<ServicePrincipal | undefined> {
+    if (!(await lockServicePrincipal(trx, tenantId, id))) return undefined;
+    return findServicePrincipal(trx, tenantId, id);
   }
 
   /** Applications the user owns ("Manage your application" in My Apps). */

@@ -1,4 +1,6 @@
+import type { Group } from '../../../contracts/groups.js';
 import type { Invitation } from '../../../contracts/invitations.js';
+import type { CreateSelfServiceGroupBody } from '../../../contracts/requests.js';
 import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
@@ -15,6 +17,7 @@ import type { GroupMembersService } from '../groups/group-members.service.js';
 import { groupTarget } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { InvitationsService } from '../invitations/invitations.service.js';
+import type { RequestsService } from '../requests/requests.service.js';
 import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
 import type { ProvisioningAttributes, UsersService } from '../users/users.service.js';
 
@@ -38,9 +41,14 @@ export interface DirectoryDeps {
   groups: GroupsService;
   groupMembers: GroupMembersService;
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser' | 'holdForUserChange'>;
-  applications: Pick<ApplicationsService, 'removePrincipalReferences'>;
+  applications: Pick<ApplicationsService, 'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction'>;
   invitations: Pick<InvitationsService, 'inviteToGroup'>;
+  requests: Pick<RequestsService, 'removePrincipalReferences'>;
 }
+
+/** A mail nickname for a generated group: the ASCII letters and digits of its name and a unique suffix. */
+const nicknameFor = (displayName: string, unique: string): string =>
+  `${displayName.replace(/[^A-Za-z0-9]/g, '').slice(0, 40) || 'group'}-${unique.replace(/-/g, '').slice(-8)}`;
 
 /**
  * Use cases that span features, so that no feature depends on another that depends back on it:
@@ -96,6 +104,7 @@ export class DirectoryService {
       await this.deps.dynamicMembership.holdForUserChange(trx, tenantId);
       await this.deps.groups.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.applications.removePrincipalReferences(trx, tenantId, user.id);
+      await this.deps.requests.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.roles.removeAllOf(trx, tenantId, user.id);
       await this.deps.users.deleteUserRow(trx, tenantId, user.id);
       await this.deps.audit.record(trx, ctx, {
@@ -116,6 +125,7 @@ export class DirectoryService {
     const g = await this.deps.groups.loadForDelete(ctx, id);
     await this.deps.db.transaction().execute(async (trx) => {
       await this.deps.applications.removePrincipalReferences(trx, tenantId, g.id);
+      await this.deps.requests.removePrincipalReferences(trx, tenantId, g.id);
       await this.deps.groups.deleteGroupRow(trx, tenantId, g.id);
       await this.deps.audit.record(trx, ctx, {
         activityDisplayName: 'Delete group',
@@ -124,6 +134,36 @@ export class DirectoryService {
         targetResources: [groupTarget(g)],
       });
     });
+  }
+
+  /**
+   * POST /servicePrincipals/{id}/selfServiceGroup (Portico extension; Entra's legacy self-service
+   * flow created the group it was given the name of): an Assigned security group, not joinable
+   * (access goes through the application's requests), owned by the application's approvers (those
+   * in the body, which are saved too, else the saved ones), made the application's self-service
+   * group — and so assigned to it — in the same transaction.
+   * Needs the right to manage the application and to create groups.
+   */
+  async createSelfServiceGroup(ctx: OperationContext, key: string, body: CreateSelfServiceGroupBody): Promise<Group> {
+    const sp = await this.deps.applications.loadForManage(ctx, key);
+    const approverIds = [...new Set(body.approverIds ?? sp.selfServiceAccess.approverIds)];
+    return this.deps.groups.createGroup(
+      ctx,
+      {
+        displayName: body.displayName,
+        description: body.description ?? `People who have access to ${sp.displayName} through self-service.`,
+        mailNickname: nicknameFor(body.displayName, this.deps.newId()),
+        mailEnabled: false,
+        securityEnabled: true,
+        joinPolicy: 'closed',
+        'owners@odata.bind': approverIds,
+      },
+      {},
+      (trx, group) =>
+        this.deps.applications.updateInTransaction(trx, ctx, sp.id, {
+          selfServiceAccess: { groupId: group.id, ...(body.approverIds ? { approverIds } : {}) },
+        }),
+    );
   }
 
   /**

@@ -28,6 +28,8 @@ import {
   isOwner,
   listDirectoryObjects,
   listGroups,
+  listOwnedGroupIds,
+  listOwnerIds,
   lockGroup,
   memberOfIds,
   ownedGroupIds,
@@ -62,6 +64,13 @@ export class GroupMembersService {
   private async loadFor(ctx: OperationContext, id: string, action: 'group.manageMembers' | 'group.manageOwners'): Promise<Group> {
     const g = await this.deps.references.load(ctx, id);
     await this.deps.access.require(ctx, action, await this.deps.references.facts(ctx, g.id));
+    return g;
+  }
+
+  /** Loads a group the calling user is leaving. */
+  private async loadForLeave(ctx: OperationContext, id: string): Promise<Group> {
+    const g = await this.deps.references.load(ctx, id);
+    await this.deps.access.require(ctx, 'group.leave', await this.deps.references.facts(ctx, g.id));
     return g;
   }
 
@@ -136,6 +145,16 @@ export class GroupMembersService {
     return directGroupIds(db, tenantId, memberId);
   }
 
+  /** Internal: the users who own the group (join requests are sent to them). */
+  ownerIdsOf(tenantId: string, groupId: string, db: Executor = this.deps.db): Promise<string[]> {
+    return listOwnerIds(db, tenantId, groupId);
+  }
+
+  /** Internal: the groups the user owns. */
+  ownedGroupIdsOf(tenantId: string, userId: string, db: Executor = this.deps.db): Promise<string[]> {
+    return listOwnedGroupIds(db, tenantId, userId);
+  }
+
   /** Internal: is the user a direct member of the group? */
   isDirectMember(tenantId: string, groupId: string, userId: string, db: Executor = this.deps.db): Promise<boolean> {
     return isDirectMember(db, tenantId, groupId, userId);
@@ -152,10 +171,15 @@ export class GroupMembersService {
     });
   }
 
-  /** DELETE /groups/{id}/members/{memberId}/$ref. 404 when not a member. */
+  /**
+   * DELETE /groups/{id}/members/{memberId}/$ref. 404 when not a member. Owners and group
+   * administrators remove anyone; every user may remove themselves (My Groups → Leave group).
+   */
   async removeMember(ctx: OperationContext, id: string, memberId: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const g = await this.loadFor(ctx, id, 'group.manageMembers');
+    const mid = memberId.toLowerCase();
+    const leaving = ctx.caller.kind === 'user' && ctx.caller.userId === mid;
+    const g = leaving ? await this.loadForLeave(ctx, id) : await this.loadFor(ctx, id, 'group.manageMembers');
     refuseManualMembership(g, ctx.caller);
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockGroup(trx, tenantId, g.id))) throw notFound(id);

@@ -1,4 +1,4 @@
-import { type DirectoryObject, type Group, MAX_BIND_REFERENCES } from '../../../contracts/groups.js';
+import { type DirectoryObject, type Group, type GroupJoinPolicy, MAX_BIND_REFERENCES } from '../../../contracts/groups.js';
 import type { User } from '../../../contracts/users.js';
 import type { Caller } from '../../domain/authorization.js';
 import { DomainError, invalid } from '../../domain/errors.js';
@@ -89,9 +89,27 @@ function validateKind(g: Group): void {
   }
 }
 
+/**
+ * The join policy a new group gets when none is given: Entra's defaults for groups created through
+ * the API or the admin centre (entra-behaviour.md §6.5): a Microsoft 365 group is open when Public
+ * and needs an owner's approval otherwise; a security group is not joinable; nor are dynamic or
+ * synced groups, whose members come from elsewhere.
+ */
+export function defaultJoinPolicy(g: Pick<Group, 'groupTypes' | 'visibility' | 'onPremisesSyncEnabled'>): GroupJoinPolicy {
+  if (isDynamic(g) || g.onPremisesSyncEnabled === true || !isUnified(g)) return 'closed';
+  return g.visibility === 'Public' ? 'open' : 'ownerApproval';
+}
+
 /** Rules that hold for every stored group, checked on create and on the merged result of a PATCH. */
 export function validateGroupShape(g: Group): void {
   validateKind(g);
+  if ((isDynamic(g) || isSynced(g)) && g.joinPolicy !== 'closed') {
+    throw invalid(
+      'group_join_policy_invalid',
+      `The join policy of a ${isDynamic(g) ? 'dynamic group (its members come from its rule)' : 'synced group (its members come from the directory it is synced from)'} is always 'closed'.`,
+      'joinPolicy',
+    );
+  }
   if (isDynamic(g) && !g.membershipRule) {
     throw invalid(
       'group_membership_rule_invalid',

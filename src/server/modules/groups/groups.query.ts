@@ -33,6 +33,12 @@ export const groupsResource: ResourceSpec = {
       filter: ['eq', 'ne', 'in', 'not'],
     },
     isAssignableToRole: { type: 'boolean', column: 'is_assignable_to_role', filter: ['eq', 'ne', 'not'] },
+    joinPolicy: {
+      type: 'enum',
+      column: 'join_policy',
+      values: ['open', 'ownerApproval', 'closed'],
+      filter: ['eq', 'ne', 'in', 'not'],
+    },
     createdDateTime: {
       type: 'datetime',
       column: 'created_date_time',

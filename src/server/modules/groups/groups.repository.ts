@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { Group, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
+import type { Group, GroupJoinPolicy, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
 import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
@@ -19,6 +19,7 @@ export const toGroup = (r: GroupsTable): Group => ({
   onPremisesSyncEnabled: r.on_premises_sync_enabled === null ? null : r.on_premises_sync_enabled === 1,
   visibility: r.visibility as GroupVisibility | null,
   isAssignableToRole: r.is_assignable_to_role === 1,
+  joinPolicy: r.join_policy as GroupJoinPolicy,
   createdDateTime: r.created_date_time,
 });
 
@@ -38,6 +39,7 @@ export const toRow = (tenantId: string, g: Group, createdByUserId: string | null
   on_premises_sync_enabled: g.onPremisesSyncEnabled === null ? null : g.onPremisesSyncEnabled ? 1 : 0,
   visibility: g.visibility,
   is_assignable_to_role: g.isAssignableToRole ? 1 : 0,
+  join_policy: g.joinPolicy,
   created_by_user_id: createdByUserId,
   created_date_time: g.createdDateTime,
 });
@@ -403,4 +405,14 @@ export async function listDirectMembers(db: Executor, tenantId: string, groupId:
     .where('group_id', '=', groupId)
     .execute();
   return rows.map((r) => ({ id: r.member_id, type: r.member_type === 'group' ? 'group' : 'user' }));
+}
+
+/** Ids of the users who own the group. */
+export async function listOwnerIds(db: Executor, tenantId: string, groupId: string): Promise<string[]> {
+  return (await ownerIds(tenantId, groupId)(db).execute()).map((r) => r.id);
+}
+
+/** Ids of the groups the user owns. */
+export async function listOwnedGroupIds(db: Executor, tenantId: string, ownerId: string): Promise<string[]> {
+  return (await ownedGroupIds(tenantId, ownerId)(db).execute()).map((r) => r.id);
 }

@@ -16,6 +16,7 @@ import {
   canonicalGroupTypes,
   checkBindCount,
   DYNAMIC,
+  defaultJoinPolicy,
   diffGroups,
   groupTarget,
   isDynamic,
@@ -71,6 +72,8 @@ export interface GroupProvisioning {
 function newGroup(id: string, now: string, body: CreateGroupBody, groupTypes: string[], tenantDomain: string): Group {
   const unified = groupTypes.includes(UNIFIED);
   const dynamic = groupTypes.includes(DYNAMIC);
+  const visibility = body.visibility ?? (unified ? 'Public' : 'Private');
+  const onPremisesSyncEnabled = body.onPremisesSyncEnabled ?? null;
   return {
     id,
     displayName: body.displayName,
@@ -82,9 +85,10 @@ function newGroup(id: string, now: string, body: CreateGroupBody, groupTypes: st
     groupTypes,
     membershipRule: body.membershipRule ?? null,
     membershipRuleProcessingState: dynamic ? (body.membershipRuleProcessingState ?? 'On') : null,
-    onPremisesSyncEnabled: body.onPremisesSyncEnabled ?? null,
-    visibility: body.visibility ?? (unified ? 'Public' : 'Private'),
+    onPremisesSyncEnabled,
+    visibility,
     isAssignableToRole: body.isAssignableToRole ?? false,
+    joinPolicy: body.joinPolicy ?? defaultJoinPolicy({ groupTypes, visibility, onPremisesSyncEnabled }),
     createdDateTime: now,
   };
 }
@@ -114,6 +118,7 @@ function applyGroupPatch(existing: Group, props: Omit<UpdateGroupBody, 'members@
   if (props.securityEnabled !== undefined) updated.securityEnabled = props.securityEnabled;
   if (props.visibility !== undefined) updated.visibility = props.visibility;
   if (props.membershipRule !== undefined) updated.membershipRule = props.membershipRule;
+  if (props.joinPolicy !== undefined) updated.joinPolicy = props.joinPolicy;
   if (props.groupTypes !== undefined) {
     updated.groupTypes = canonicalGroupTypes(props.groupTypes);
     if (isUnified(updated) !== isUnified(existing)) {
@@ -124,6 +129,8 @@ function applyGroupPatch(existing: Group, props: Omit<UpdateGroupBody, 'members@
       );
     }
   }
+  // A group that becomes dynamic can no longer be joined (its rule decides its members).
+  if (isDynamic(updated) && !isDynamic(existing) && props.joinPolicy === undefined) updated.joinPolicy = 'closed';
   if (isDynamic(updated)) {
     updated.membershipRuleProcessingState = props.membershipRuleProcessingState ?? existing.membershipRuleProcessingState ?? 'On';
   } else {
@@ -201,8 +208,16 @@ export class GroupsService {
    * POST /groups. Validates Graph's rules, creates the group with its bound owners and members
    * (all-or-nothing, at most 20) in one transaction with "Add group" / "Add owner to group" /
    * "Add member to group" audit records. A non-admin member who creates a group becomes an owner.
+   * `extra`: what SCIM provisions beyond Graph's properties (externalId, members by id). `within`
+   * runs last in the same transaction (the directory module: a group created for an application's
+   * self-service settings is set there atomically).
    */
-  async createGroup(ctx: OperationContext, body: CreateGroupBody, extra: GroupProvisioning = {}): Promise<Group> {
+  async createGroup(
+    ctx: OperationContext,
+    body: CreateGroupBody,
+    extra: GroupProvisioning = {},
+    within?: (trx: Executor, group: Group) => Promise<void>,
+  ): Promise<Group> {
     const { caller } = ctx;
     const tenantId = caller.tenantId;
     const groupTypes = canonicalGroupTypes(body.groupTypes ?? []);
@@ -256,6 +271,7 @@ export class GroupsService {
       for (const ref of members) await refs.addMember(trx, ctx, group, ref, now);
       for (const ref of extra.addMembers ?? []) await refs.addMember(trx, ctx, group, ref, now);
       if (computes) await this.deps.dynamic.recomputeGroup(trx, ctx, group);
+      if (within) await within(trx, group);
     });
     return group;
   }

@@ -14,6 +14,8 @@ export interface GroupsTable {
   on_premises_sync_enabled: number | null;
   visibility: string | null;
   is_assignable_to_role: number;
+  /** 'open' | 'ownerApproval' | 'closed' (migration 0008). */
+  join_policy: string;
   created_by_user_id: string | null;
   created_date_time: string;
   /** SCIM externalId (migration 0011); written only by setExternalId, never by the Graph row mapping. */

@@ -1,28 +1,62 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Tabs, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
 import { PageHeader } from '../../components/PageHeader';
 import { type PeopleChoice, PeoplePicker, type Settle } from '../../components/PeoplePicker';
 import { Async } from '../../components/States';
+import { AppRequestsPanel } from '../requests/AppRequestsPanel';
+import { CountBadge } from '../requests/RequestsUi';
+import { pendingForApp } from '../requests/requestLogic';
 import { AssignmentsList } from './Assignments';
 import { ownerAssignRole, planInvite } from './appLogic';
 
-/** My Apps → Manage your application (for the app's owners): its users and + Add members. */
+/**
+ * My Apps → Manage your application, for the app's owners (its users and + Add members) and its
+ * approvers (Requests: approve or deny; `?view=requests` opens them).
+ */
 export function ManageMyApp() {
   const { id = '' } = useParams();
-  const app = useLoad(() => graph.servicePrincipal(id), [id]);
-  const title = app.data ? `Manage ${app.data.displayName}` : 'Manage your application';
+  const data = useLoad(async () => {
+    const [app, approvals] = await Promise.all([graph.servicePrincipal(id), graph.pendingApprovals().catch(() => undefined)]);
+    return { app, approvals };
+  }, [id]);
+  const title = data.data ? `Manage ${data.data.app.displayName}` : 'Manage your application';
   return (
     <Stack>
       <PageHeader
         title={title}
-        crumbs={[{ label: 'My Apps', to: '/myapps' }, { label: app.data?.displayName ?? 'Application' }]}
+        crumbs={[{ label: 'My Apps', to: '/myapps' }, { label: data.data?.app.displayName ?? 'Application' }]}
       />
-      <Async state={app}>{(sp) => <AppUsers app={sp} />}</Async>
+      <Async state={data}>
+        {({ app, approvals }) => <ManageTabs app={app} pending={pendingForApp(approvals, app.id)} onDecided={data.reload} />}
+      </Async>
     </Stack>
+  );
+}
+
+/** Users, and Requests for those who decide the app's requests (`pending` is undefined for others). */
+function ManageTabs({ app, pending, onDecided }: { app: ServicePrincipal; pending: number | undefined; onDecided: () => void }) {
+  const [params, setParams] = useSearchParams();
+  if (pending === undefined && !app.selfServiceAccess.enabled) return <AppUsers app={app} />;
+  const view = params.get('view') === 'requests' ? 'requests' : 'users';
+  return (
+    <Tabs value={view} onChange={(v) => setParams(v === 'requests' ? { view: 'requests' } : {}, { replace: true })}>
+      <Tabs.List aria-label="Manage">
+        <Tabs.Tab value="users">Users</Tabs.Tab>
+        <Tabs.Tab value="requests" rightSection={<CountBadge count={pending ?? 0} label="requests to decide" />}>
+          Requests
+        </Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="users" pt="md">
+        {view === 'users' && <AppUsers app={app} />}
+      </Tabs.Panel>
+      <Tabs.Panel value="requests" pt="md">
+        {view === 'requests' && <AppRequestsPanel app={app} onDecided={onDecided} />}
+      </Tabs.Panel>
+    </Tabs>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Button, Switch, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Switch, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -72,8 +72,15 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
         label="Assignment required?"
         checked={required}
         onChange={(e) => setRequired(e.currentTarget.checked)}
-        description="When on, only users and groups assigned to the application can sign in."
+        description="Yes: only the users and groups assigned to the application (under Users and groups, including its self-service group) can sign in. No: everyone in your organization can sign in — every guest invited into it too; only assigned users see it in My Apps."
+        data-testid="assignment-required"
       />
+      {!required && (
+        <Alert color="yellow" variant="light" title="Open to the whole organization" data-testid="assignment-not-required">
+          With assignment not required, anyone in your organization, guests included, can sign in to {a.displayName}. Turn it on
+          to limit the application to the people and groups you assign.
+        </Alert>
+      )}
       <Switch
         label="Visible to users?"
         checked={visible}

@@ -1,4 +1,4 @@
-import { Switch, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Switch, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { SERVICE_PRINCIPAL_LIMITS } from '../../../contracts/applications';
@@ -28,8 +28,9 @@ async function loadPicked(app: ServicePrincipal): Promise<{ group: Picked[]; app
 }
 
 /**
- * Self-service: whether users may request access from My Apps, the group they join, approval and
- * approvers (≤ 10), and the role. Stored on the application (`selfServiceAccess`).
+ * Self-service: whether users may request access from My Apps, the group they join (assigned to
+ * the application when saved; or created here, owned by the approvers), approval and approvers
+ * (≤ 10), and the role. Stored on the application (`selfServiceAccess`).
  */
 export function SelfServiceBlade({ app, onSaved }: { app: ServicePrincipal; onSaved: () => void }) {
   const picked = useLoad(() => loadPicked(app), [app]);
@@ -85,12 +86,16 @@ function SelfServiceForm({
       <DirectoryPicker
         kind="groups"
         label="To which group should assigned users be added?"
-        texts={{ description: 'Users who get access join this group; assign the group to the application.' }}
+        texts={{
+          description:
+            'Users who get access join this group. Saving assigns the group to the application (Users and groups), with the role below.',
+        }}
         value={group}
         onChange={setGroup}
         max={1}
         testId="self-service-group"
       />
+      <NewSelfServiceGroup app={app} approverIds={approvers.map((a) => a.id)} onCreated={(g) => setGroup([g])} />
       <Switch
         label="Require approval before granting access to this application?"
         checked={requireApproval}
@@ -107,9 +112,83 @@ function SelfServiceForm({
       />
       <RoleSelect app={app} label="To which role should users be assigned in this application?" value={role} onChange={setRole} />
       <Text size="xs" c="dimmed">
-        Requests and approvals themselves arrive in a later version; these settings are kept now.
+        People find the application in My Apps → Request new apps. Approvers (and the application's owners) decide in My Apps →
+        Manage your application → Requests, and are told of each request by e-mail.
       </Text>
+      {enabled && !app.appRoleAssignmentRequired && (
+        <Alert color="yellow" variant="light" data-testid="self-service-open-app">
+          Assignment required is No on this application's Properties: everyone in the organization can already sign in to it.
+          Requests still add people to the group and to their My Apps.
+        </Alert>
+      )}
       <FormActions error={save.error} busy={save.busy} />
     </FormCard>
+  );
+}
+
+/**
+ * "Create a new group" (Entra's legacy flow created the group it was given the name of): an
+ * Assigned security group owned by the approvers chosen above (saved with it), made the
+ * application's self-service group and assigned to it at once.
+ */
+function NewSelfServiceGroup({
+  app,
+  approverIds,
+  onCreated,
+}: {
+  app: ServicePrincipal;
+  approverIds: string[];
+  onCreated: (g: Picked) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(`${app.displayName} users`);
+  const create = useAction();
+  if (!open) {
+    return (
+      <Anchor
+        component="button"
+        type="button"
+        size="sm"
+        onClick={() => setOpen(true)}
+        style={{ alignSelf: 'flex-start' }}
+        data-testid="new-self-service-group"
+      >
+        Create a new group
+      </Anchor>
+    );
+  }
+  const submit = async () => {
+    if (!name.trim()) return create.setError('Enter a name for the new group.');
+    let made: Picked | undefined;
+    const ok = await create.run(async () => {
+      const g = await graph.createSelfServiceGroup(app.id, { displayName: name.trim(), approverIds });
+      made = { id: g.id, displayName: g.displayName, kind: 'Group', subtitle: 'Security group' };
+    });
+    if (!ok || !made) return;
+    notifications.show({
+      color: 'green',
+      message: `${made.displayName} was created, owned by the approvers, and assigned to ${app.displayName}.`,
+    });
+    onCreated(made);
+    setOpen(false);
+  };
+  return (
+    <Group align="flex-end" wrap="wrap">
+      <TextInput
+        label="New group name"
+        description="An assigned security group, created and assigned at once; the approvers chosen below become its owners (and are saved)."
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        maxLength={256}
+        w={{ base: '100%', sm: 360 }}
+        error={create.error}
+      />
+      <Button variant="default" onClick={submit} loading={create.busy} data-testid="create-self-service-group">
+        Create group
+      </Button>
+      <Button variant="subtle" onClick={() => setOpen(false)}>
+        Cancel
+      </Button>
+    </Group>
   );
 }

@@ -1,13 +1,17 @@
 import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
-import { Link } from 'react-router';
+import { type ReactNode, useState } from 'react';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import type { MyApp } from '../../../contracts/myapps';
-import { graph } from '../../api/graph';
+import { graph, type PendingApprovals } from '../../api/graph';
 import { useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
-import { filterApps, initialOf } from './myAppsFilter';
+import { PendingApprovalsCard } from '../requests/PendingApprovalsCard';
+import { CountBadge } from '../requests/RequestsUi';
+import { pendingForApp } from '../requests/requestLogic';
+import { AppLogo } from './AppLogo';
+import { filterApps } from './myAppsFilter';
 
 function GroupsIcon() {
   return (
@@ -17,22 +21,6 @@ function GroupsIcon() {
       <circle cx="23" cy="14" r="4" fill="#4a90e2" />
       <path d="M6 27c0-4 3-7 7-7s7 3 7 7z" fill="#1c6fd1" />
       <path d="M16 27c0-4 3-7 7-7s7 3 7 7z" fill="#4a90e2" />
-    </svg>
-  );
-}
-
-/** The app's logo, or its initial when it has none (or the logo cannot be loaded). */
-function AppLogo({ app }: { app: MyApp }) {
-  const [failed, setFailed] = useState(false);
-  if (app.logoUrl && !failed) {
-    return <img src={app.logoUrl} alt="" width={36} height={36} style={{ borderRadius: 8 }} onError={() => setFailed(true)} />;
-  }
-  return (
-    <svg width="36" height="36" viewBox="0 0 36 36" aria-hidden="true" focusable="false">
-      <rect width="36" height="36" rx="8" fill="#1c6fd1" />
-      <text x="18" y="24" textAnchor="middle" fontSize="18" fontWeight="600" fill="#fff">
-        {initialOf(app.displayName)}
-      </text>
     </svg>
   );
 }
@@ -73,7 +61,26 @@ function AppTile({ app }: { app: MyApp }) {
   );
 }
 
-function AppsList() {
+/** "Manage your application" under a tile: for its owners and approvers, with the pending requests. */
+function ManageLink({ app, pending }: { app: MyApp; pending: number | undefined }) {
+  if (!app.isOwner && pending === undefined) return null;
+  return (
+    <Group gap={6} mt={4}>
+      <Anchor
+        component={Link}
+        to={`/myapps/manage/${app.id}${pending ? '?view=requests' : ''}`}
+        size="sm"
+        aria-label={`Manage your application ${app.displayName}`}
+        data-testid="manage-app"
+      >
+        Manage your application
+      </Anchor>
+      <CountBadge count={pending ?? 0} label="requests to decide" />
+    </Group>
+  );
+}
+
+function AppsList({ approvals }: { approvals: PendingApprovals | undefined }) {
   const apps = useLoad((signal) => graph.myApps(signal), []);
   const [query, setQuery] = useState('');
   if (apps.error && !apps.loading) return <ErrorNotice error={apps.error} onRetry={apps.reload} />;
@@ -85,8 +92,11 @@ function AppsList() {
         title="No apps are assigned to you yet"
         description={
           <>
-            When an administrator or an app owner gives you access to an application, it appears here. Meanwhile you can manage
-            your{' '}
+            When an administrator or an app owner gives you access to an application, it appears here. You can also{' '}
+            <Anchor component={Link} to="/myapps/request">
+              request new apps
+            </Anchor>{' '}
+            or manage your{' '}
             <Anchor component={Link} to="/mygroups">
               groups
             </Anchor>
@@ -116,17 +126,7 @@ function AppsList() {
           {shown.map((a) => (
             <li key={a.id}>
               <AppTile app={a} />
-              {a.isOwner && (
-                <Anchor
-                  component={Link}
-                  to={`/myapps/manage/${a.id}`}
-                  size="sm"
-                  aria-label={`Manage your application ${a.displayName}`}
-                  data-testid="manage-app"
-                >
-                  Manage your application
-                </Anchor>
-              )}
+              <ManageLink app={a} pending={pendingForApp(approvals, a.id)} />
             </li>
           ))}
         </SimpleGrid>
@@ -135,39 +135,89 @@ function AppsList() {
   );
 }
 
-/** My Apps: the Groups entry and a tile for each application assigned to (or owned by) the user. */
+/** A card of the top row (Groups, Request new apps): a link with an icon, a title and a line. */
+function EntryCard({
+  to,
+  title,
+  line,
+  icon,
+  testId,
+}: {
+  to: string;
+  title: string;
+  line: string;
+  icon: ReactNode;
+  testId: string;
+}) {
+  return (
+    <Card
+      withBorder
+      padding="md"
+      component={Link}
+      to={to}
+      aria-label={title}
+      data-testid={testId}
+      style={{ textDecoration: 'none' }}
+    >
+      <Group wrap="nowrap">
+        {icon}
+        <div>
+          <Text fw={600} c="dark">
+            {title}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {line}
+          </Text>
+        </div>
+      </Group>
+    </Card>
+  );
+}
+
+function PlusIcon() {
+  return (
+    <svg width="36" height="36" viewBox="0 0 36 36" aria-hidden="true" focusable="false">
+      <rect width="36" height="36" rx="8" fill="#e7f0fb" />
+      <path d="M18 10v16M10 18h16" stroke="#1c6fd1" strokeWidth="3" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+/**
+ * My Apps: Groups, Request new apps, what waits for the user's decision (approvers and owners),
+ * and a tile for each application assigned to (or owned by) the user. `?request=<appId>` (the
+ * no-access page's "Request access") leads to that application's request.
+ */
 export function MyApps() {
   const { me } = useProfile();
+  const [params] = useSearchParams();
+  const approvals = useLoad((signal) => graph.pendingApprovals(signal).catch(() => undefined), []);
+  const requested = params.get('request');
+  if (requested) return <Navigate to={`/myapps/request?app=${encodeURIComponent(requested)}`} replace />;
   return (
     <Stack>
       <PageHeader title="My Apps" description={me.data ? `Signed in as ${me.data.displayName}` : undefined} />
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-        <Card
-          withBorder
-          padding="md"
-          component={Link}
+        <EntryCard
           to="/mygroups"
-          aria-label="Groups"
-          data-testid="groups-tile"
-          style={{ textDecoration: 'none' }}
-        >
-          <Group wrap="nowrap">
-            <GroupsIcon />
-            <div>
-              <Text fw={600} c="dark">
-                Groups
-              </Text>
-              <Text size="sm" c="dimmed">
-                Groups you own and groups you're in
-              </Text>
-            </div>
-          </Group>
-        </Card>
+          title="Groups"
+          line="Groups you own and groups you're in"
+          icon={<GroupsIcon />}
+          testId="groups-tile"
+        />
+        <EntryCard
+          to="/myapps/request"
+          title="Request new apps"
+          line="Ask for access to an application"
+          icon={<PlusIcon />}
+          testId="request-new-apps"
+        />
+        <PendingApprovalsCard approvals={approvals.data} />
       </SimpleGrid>
       <Title order={2} fz="lg" mt="md">
         Apps
       </Title>
-      <AppsList />
+      <AppsList approvals={approvals.data} />
     </Stack>
   );
 }

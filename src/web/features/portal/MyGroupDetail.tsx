@@ -1,8 +1,24 @@
-import { ActionIcon, Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Code,
+  Group,
+  List,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import type { GroupJoinPolicy } from '../../../contracts/groups';
 import {
+  type AppRoleAssignment,
   type DirectoryObject,
   type Group as GroupT,
   graph,
@@ -10,7 +26,7 @@ import {
   isDynamicGroup,
   membershipTypeLabel,
 } from '../../api/graph';
-import { useLoad, usePaged } from '../../api/hooks';
+import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { PagedTable, RemoveButton } from '../../components/DataTable';
@@ -18,17 +34,56 @@ import { PageHeader } from '../../components/PageHeader';
 import { Async, ErrorAlert } from '../../components/States';
 import { objectKind, objectSubtitle } from '../groups/Relationship';
 import { addedMessage } from '../invitations/invitationLogic';
+import { JoinPolicyChoice } from '../requests/GroupRequestViews';
+import { JoinAction } from '../requests/JoinGroup';
+import { joinPolicyLabel } from '../requests/requestLogic';
 import { AddMembersDialog } from './AddMembersDialog';
 
-/** A group in My Groups: its members; owners of Assigned groups add (+) and remove members. */
+/** What a group page shows besides the group: the caller's relation to it and what it is tied to. */
+interface GroupPageData {
+  group: GroupT;
+  isOwner: boolean;
+  isMember: boolean;
+  /** The caller's pending request to join it. */
+  pending: boolean;
+  owners: DirectoryObject[] | undefined;
+  /** The applications it gives access to (undefined when the caller may not see them). */
+  apps: AppRoleAssignment[] | undefined;
+  selfService: boolean;
+}
+
+async function loadGroupPage(id: string): Promise<GroupPageData> {
+  const optional = <T,>(p: Promise<T>) => p.catch(() => undefined);
+  const [group, owned, memberOf, owners, apps, pending, policy] = await Promise.all([
+    graph.group(id),
+    graph.myOwnedObjects(999),
+    graph.myMemberOf(999),
+    optional(graph.groupOwners(id)),
+    optional(graph.groupAppAssignments(id)),
+    optional(graph.myPendingJoinRequests()),
+    optional(graph.groupManagementPolicy()),
+  ]);
+  return {
+    group,
+    isOwner: owned.value.some((o) => o.id === id),
+    isMember: memberOf.value.some((o) => o.id === id),
+    pending: (pending ?? []).some((r) => r.groupId === id),
+    owners: owners?.value,
+    apps: apps?.value,
+    selfService: policy?.selfServiceGroupManagementEnabled === true,
+  };
+}
+
+/**
+ * A group in My Groups: what it is (owners, the applications it gives access to, a dynamic
+ * group's rule, how people join), its members; owners of Assigned groups add (+) and remove
+ * members and choose how people join; others join or ask to join; members leave.
+ */
 export function MyGroupDetail() {
   const { id = '' } = useParams();
   const { me } = useProfile();
   const myId = me.data?.id;
-  const data = useLoad(async () => {
-    const [group, owned, memberOf] = await Promise.all([graph.group(id), graph.myOwnedObjects(999), graph.myMemberOf(999)]);
-    return { group, isOwner: owned.value.some((o) => o.id === id), isMember: memberOf.value.some((o) => o.id === id) };
-  }, [id, myId]);
+  const data = useLoad(() => loadGroupPage(id), [id, myId]);
   const title = data.data?.group.displayName ?? 'Group';
   return (
     <Stack>
@@ -37,12 +92,117 @@ export function MyGroupDetail() {
         crumbs={[{ label: 'My Apps', to: '/myapps' }, { label: 'Groups', to: '/mygroups' }, { label: title }]}
         description={data.data?.group.description}
       />
-      <Async state={data}>{(d) => <GroupPage {...d} myId={myId ?? ''} />}</Async>
+      <Async state={data}>{(d) => <GroupPage data={d} myId={myId ?? ''} onChanged={data.reload} />}</Async>
     </Stack>
   );
 }
 
-function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner: boolean; isMember: boolean; myId: string }) {
+/** Distinct names of the applications a group's assignments point at. */
+const appNames = (apps: AppRoleAssignment[]): string[] => [...new Set(apps.map((a) => a.resourceDisplayName))].sort();
+
+function AboutGroup({ data, onChanged }: { data: GroupPageData; onChanged: () => void }) {
+  const { group, owners, apps } = data;
+  const dynamic = isDynamicGroup(group);
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2 }}>
+      <Paper withBorder p="md" component="section" aria-labelledby="owners-title">
+        <Title order={2} fz="md" id="owners-title" mb={6}>
+          Owners
+        </Title>
+        {owners === undefined ? (
+          <Text size="sm" c="dimmed">
+            The owners of this group aren't shown to you.
+          </Text>
+        ) : owners.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            This group has no owner.
+          </Text>
+        ) : (
+          <List size="sm" data-testid="group-owners">
+            {owners.map((o) => (
+              <List.Item key={o.id}>
+                {o.displayName}
+                {objectSubtitle(o) ? <Text span size="xs" c="dimmed">{` · ${objectSubtitle(o)}`}</Text> : null}
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-labelledby="apps-title">
+        <Title order={2} fz="md" id="apps-title" mb={6}>
+          Access to applications
+        </Title>
+        {apps === undefined ? (
+          <Text size="sm" c="dimmed">
+            The applications of this group aren't shown to you.
+          </Text>
+        ) : apps.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            Members get no application through this group.
+          </Text>
+        ) : (
+          <List size="sm" data-testid="group-apps">
+            {appNames(apps).map((n) => (
+              <List.Item key={n}>{n}</List.Item>
+            ))}
+          </List>
+        )}
+      </Paper>
+      {dynamic && (
+        <Paper withBorder p="md" component="section" aria-labelledby="rule-title">
+          <Title order={2} fz="md" id="rule-title" mb={6}>
+            Membership rule
+          </Title>
+          <Code block data-testid="membership-rule">
+            {group.membershipRule}
+          </Code>
+          <Text size="xs" c="dimmed" mt={4}>
+            {group.membershipRuleProcessingState === 'Paused'
+              ? 'Processing is paused.'
+              : 'Members are kept up to date by this rule.'}
+          </Text>
+        </Paper>
+      )}
+      {!dynamic && !group.onPremisesSyncEnabled && <JoinPolicyCard data={data} onChanged={onChanged} />}
+    </SimpleGrid>
+  );
+}
+
+/** How people join: its value, and for owners the choice. */
+function JoinPolicyCard({ data, onChanged }: { data: GroupPageData; onChanged: () => void }) {
+  const { group, isOwner } = data;
+  const [policy, setPolicy] = useState<GroupJoinPolicy>(group.joinPolicy);
+  const save = useAction();
+  const submit = async () => {
+    if (await save.run(() => graph.updateGroup(group.id, { joinPolicy: policy }))) {
+      notifications.show({ color: 'green', message: `Membership requests: ${joinPolicyLabel(policy)}.` });
+      onChanged();
+    }
+  };
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="join-title">
+      <Title order={2} fz="md" id="join-title" mb={6}>
+        Joining
+      </Title>
+      {isOwner ? (
+        <Stack gap="xs">
+          <JoinPolicyChoice value={policy} onChange={setPolicy} />
+          <ErrorAlert error={save.error} onClose={save.clearError} />
+          <Group>
+            <Button size="xs" onClick={submit} loading={save.busy} disabled={policy === group.joinPolicy}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <Text size="sm">Membership requests: {joinPolicyLabel(group.joinPolicy)}</Text>
+      )}
+    </Paper>
+  );
+}
+
+function GroupPage({ data, myId, onChanged }: { data: GroupPageData; myId: string; onChanged: () => void }) {
+  const { group, isOwner, isMember } = data;
   const navigate = useNavigate();
   const paged = usePaged<DirectoryObject>(graph.groupMembersUrl(group.id));
   const [adding, setAdding] = useState(false);
@@ -85,10 +245,22 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
               </Badge>
             )}
           </Group>
-          {isMember && (
-            <Button variant="default" color="red" onClick={leave} disabled={dynamic}>
+          {isMember ? (
+            <Button variant="default" color="red" onClick={leave} disabled={dynamic || group.onPremisesSyncEnabled === true}>
               Leave group
             </Button>
+          ) : (
+            data.selfService && (
+              <JoinAction
+                group={group}
+                isMember={false}
+                pending={data.pending}
+                onJoined={() => {
+                  onChanged();
+                  paged.reload();
+                }}
+              />
+            )
           )}
         </Group>
         {dynamic && (
@@ -97,6 +269,7 @@ function GroupPage({ group, isOwner, isMember, myId }: { group: GroupT; isOwner:
           </Text>
         )}
       </Paper>
+      <AboutGroup data={data} onChanged={onChanged} />
       <ErrorAlert error={change.error} onClose={change.clearError} />
       <Group justify="space-between">
         <Title order={2} fz="lg">

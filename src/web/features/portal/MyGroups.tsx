@@ -1,4 +1,6 @@
-import { Alert, Badge, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { type DirectoryObject, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
 import { type Loaded, useLoad } from '../../api/hooks';
@@ -6,6 +8,8 @@ import { isAdminRoleSet, useProfile } from '../../app/profile';
 import { DataTable, LinkCell } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { DiscoverGroups, JoinApprovals, MyJoinRequests, NewMyGroupDialog } from '../requests/GroupRequestViews';
+import { CountBadge } from '../requests/RequestsUi';
 
 const groupsOnly = (items: DirectoryObject[]): GroupT[] =>
   items.filter(
@@ -47,9 +51,18 @@ function GroupTable({ title, state, empty, testId }: { title: string; state: Loa
   );
 }
 
-/** My Groups: "Groups I own" and "Groups I'm in". */
+const VIEWS = ['groups', 'discover', 'requests', 'approvals'] as const;
+type View = (typeof VIEWS)[number];
+
+/**
+ * My Groups: "Groups I own" and "Groups I'm in"; with self-service group management on, Discover
+ * (join or request to join), My requests, and Approvals for owners; New group when the
+ * organization lets users create security groups. `?view=` selects a tab.
+ */
 export function MyGroups() {
-  const { roles } = useProfile();
+  const { me, roles } = useProfile();
+  const [params, setParams] = useSearchParams();
+  const [creating, setCreating] = useState(false);
   const owned = useLoad(async () => groupsOnly((await graph.myOwnedObjects()).value), []);
   const member = useLoad(async () => groupsOnly((await graph.myMemberOf()).value), []);
   const policy = useLoad(async () => {
@@ -59,29 +72,96 @@ export function MyGroups() {
       return undefined; // not readable for some guests; the lists below still say what they can
     }
   }, []);
-  const restrictedByPolicy = policy.data?.restrictGroupsFeaturesInMyGroups === true && !isAdminRoleSet(roles.data ?? []);
+  const approvals = useLoad((signal) => graph.pendingApprovals(signal).catch(() => undefined), []);
+  const admin = isAdminRoleSet(roles.data ?? []);
+  const restrictedByPolicy = policy.data?.restrictGroupsFeaturesInMyGroups === true && !admin;
   const forbidden = [owned.error, member.error].some((e) => e instanceof ApiError && e.status === 403);
+  const selfService = policy.data?.selfServiceGroupManagementEnabled === true;
+  const ownsGroups = (owned.data?.length ?? 0) > 0;
+  const canCreate = me.data?.userType === 'Member' && (policy.data?.usersCanCreateSecurityGroups === true || admin);
+  const requested = params.get('view') as View | null;
+  const view: View = requested && VIEWS.includes(requested) ? requested : 'groups';
+  const reloadLists = () => {
+    member.reload();
+    approvals.reload();
+  };
 
-  return (
-    <Stack>
-      <PageHeader title="Groups" crumbs={[{ label: 'My Apps', to: '/myapps' }, { label: 'Groups' }]} />
-      {restrictedByPolicy ? (
+  const header = (
+    <PageHeader
+      title="Groups"
+      crumbs={[{ label: 'My Apps', to: '/myapps' }, { label: 'Groups' }]}
+      actions={
+        canCreate && !restrictedByPolicy ? (
+          <Button onClick={() => setCreating(true)} data-testid="new-my-group">
+            New group
+          </Button>
+        ) : undefined
+      }
+    />
+  );
+  if (restrictedByPolicy) {
+    return (
+      <Stack>
+        {header}
         <Empty
           title="Groups are turned off"
           description="Your organization doesn't let people manage groups here. Ask an administrator if you need a change in a group."
         />
-      ) : forbidden ? (
+      </Stack>
+    );
+  }
+  if (forbidden) {
+    return (
+      <Stack>
+        {header}
         <Alert color="gray" variant="light" title="Groups aren't available to you">
           Your organization limits what guests can see, so your groups can't be shown here.
         </Alert>
-      ) : policy.loading && !policy.data ? (
+      </Stack>
+    );
+  }
+  return (
+    <Stack>
+      {header}
+      {policy.loading && !policy.data ? (
         <Loading />
       ) : (
-        <>
-          <GroupTable title="Groups I own" state={owned} empty="You don't own any groups." testId="groups-i-own" />
-          <GroupTable title="Groups I'm in" state={member} empty="You're not a member of any group." testId="groups-im-in" />
-        </>
+        <Tabs
+          value={view}
+          onChange={(v) => setParams(v && v !== 'groups' ? { view: v } : {}, { replace: true })}
+          keepMounted={false}
+        >
+          <Tabs.List aria-label="My Groups">
+            <Tabs.Tab value="groups">My groups</Tabs.Tab>
+            {selfService && <Tabs.Tab value="discover">Discover</Tabs.Tab>}
+            {selfService && <Tabs.Tab value="requests">My requests</Tabs.Tab>}
+            {selfService && ownsGroups && (
+              <Tabs.Tab
+                value="approvals"
+                rightSection={<CountBadge count={approvals.data?.groupJoinRequests ?? 0} label="requests to decide" />}
+              >
+                Approvals
+              </Tabs.Tab>
+            )}
+          </Tabs.List>
+          <Tabs.Panel value="groups" pt="md">
+            <Stack>
+              <GroupTable title="Groups I own" state={owned} empty="You don't own any groups." testId="groups-i-own" />
+              <GroupTable title="Groups I'm in" state={member} empty="You're not a member of any group." testId="groups-im-in" />
+            </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="discover" pt="md">
+            <DiscoverGroups memberOf={new Set((member.data ?? []).map((g) => g.id))} onJoined={reloadLists} />
+          </Tabs.Panel>
+          <Tabs.Panel value="requests" pt="md">
+            <MyJoinRequests />
+          </Tabs.Panel>
+          <Tabs.Panel value="approvals" pt="md">
+            <JoinApprovals onDecided={approvals.reload} />
+          </Tabs.Panel>
+        </Tabs>
       )}
+      <NewMyGroupDialog opened={creating} onClose={() => setCreating(false)} />
     </Stack>
   );
 }

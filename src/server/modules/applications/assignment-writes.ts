@@ -1,0 +1,137 @@
+import {
+  type AppRole,
+  type AppRoleAssignment,
+  DEFAULT_APP_ROLE_ID,
+  type PrincipalType,
+  type ServicePrincipal,
+} from '../../../contracts/applications.js';
+import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
+import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
+import { DomainError, invalid, notFound } from '../../domain/errors.js';
+import type { IdGenerator } from '../../domain/ids.js';
+import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
+import { groupTarget } from '../groups/group-rules.js';
+import { spProps, spTarget } from './application-rules.js';
+import { assignmentExists, deleteAssignment, insertAssignment } from './applications.repository.js';
+import type { ResolvedPrincipal } from './applications.service.js';
+
+/**
+ * Writing app role assignments inside a caller's transaction, with Entra's audit records: shared
+ * by the assignment endpoints (AppRoleAssignmentsService) and the self-service group of an
+ * application (ApplicationsService), which assigns that group when it is chosen.
+ */
+
+export interface AssignmentWriteDeps {
+  clock: Clock;
+  newId: IdGenerator;
+  audit: AuditService;
+}
+
+export type AuditedPrincipal = ResolvedPrincipal | { type: PrincipalType; id: string };
+
+/** Entra's audit record for an assignment of a user or a group (entra-behaviour.md §9.2). */
+function assignmentAudit(
+  kind: 'add' | 'remove',
+  sp: ServicePrincipal,
+  principal: AuditedPrincipal,
+  role: AppRole | undefined,
+  a: AppRoleAssignment,
+) {
+  const props: ModifiedProperty[] = [
+    { displayName: 'AppRole.Id', oldValue: null, newValue: JSON.stringify(a.appRoleId) },
+    { displayName: 'AppRole.Value', oldValue: null, newValue: JSON.stringify(role?.value ?? null) },
+    { displayName: 'AppRole.DisplayName', oldValue: null, newValue: JSON.stringify(role?.displayName ?? 'Default Access') },
+    { displayName: 'AppRoleAssignment.CreatedDateTime', oldValue: null, newValue: JSON.stringify(a.createdDateTime) },
+    ...spProps(sp),
+  ];
+  const isUser = principal.type === 'User';
+  const principalTarget: TargetResource =
+    'user' in principal
+      ? userTarget(principal.user, props)
+      : 'group' in principal
+        ? groupTarget(principal.group, props)
+        : { id: principal.id, displayName: a.principalDisplayName, type: principal.type, modifiedProperties: props };
+  const activity = {
+    add: isUser ? 'Add app role assignment grant to user' : 'Add app role assignment to group',
+    remove: isUser ? 'Remove app role assignment from user' : 'Remove app role assignment from group',
+  };
+  return {
+    activityDisplayName: activity[kind],
+    // Entra files these under the principal's category (entra-behaviour.md §9.2).
+    category: isUser ? 'UserManagement' : 'GroupManagement',
+    operationType: kind === 'add' ? ('Assign' as const) : ('Unassign' as const),
+    targetResources: [principalTarget, spTarget(sp)],
+  };
+}
+
+/** The role `appRoleId` names: default access, or an enabled role of the app that users and groups can hold. */
+export function assignableRole(sp: ServicePrincipal, appRoleId: string): AppRole | undefined {
+  const role = sp.appRoles.find((r) => r.id === appRoleId);
+  if (appRoleId !== DEFAULT_APP_ROLE_ID && (!role || !role.isEnabled || !role.allowedMemberTypes.includes('User'))) {
+    throw invalid(
+      'app_role_not_found',
+      `Permission being assigned was not found on application '${sp.appId}': appRoleId '${appRoleId}' is not an enabled app role of ${sp.displayName} that users and groups can be assigned to.`,
+      'appRoleId',
+    );
+  }
+  return role;
+}
+
+/**
+ * Assigns `principal` to the application with `appRoleId` inside `trx`, with its audit record.
+ * The caller has authorized and locked the application. 400 when the assignment exists.
+ */
+export async function insertAssignmentIn(
+  deps: AssignmentWriteDeps,
+  trx: Executor,
+  ctx: OperationContext,
+  sp: ServicePrincipal,
+  principal: ResolvedPrincipal,
+  appRoleId: string,
+): Promise<AppRoleAssignment> {
+  const role = assignableRole(sp, appRoleId);
+  const a: AppRoleAssignment = {
+    id: deps.newId(),
+    appRoleId,
+    createdDateTime: deps.clock.now().toISOString(),
+    deletedDateTime: null,
+    principalDisplayName: principal.type === 'User' ? principal.user.displayName : principal.group.displayName,
+    principalId: principal.type === 'User' ? principal.user.id : principal.group.id,
+    principalType: principal.type,
+    resourceDisplayName: sp.displayName,
+    resourceId: sp.id,
+  };
+  const exists = () => new DomainError('app_role_assignment_exists');
+  if (await assignmentExists(trx, sp.id, a.principalId, appRoleId)) throw exists();
+  try {
+    await insertAssignment(trx, {
+      id: a.id,
+      tenant_id: ctx.caller.tenantId,
+      resource_id: sp.id,
+      principal_id: a.principalId,
+      principal_type: a.principalType,
+      app_role_id: appRoleId,
+      created_date_time: a.createdDateTime,
+    });
+  } catch (err) {
+    throw asUniqueViolation(err) ? exists() : err;
+  }
+  await deps.audit.record(trx, ctx, assignmentAudit('add', sp, principal, role, a));
+  return a;
+}
+
+/** Removes an assignment of the application inside `trx`, with its audit record; 404 when it is gone. */
+export async function removeAssignmentIn(
+  deps: AssignmentWriteDeps,
+  trx: Executor,
+  ctx: OperationContext,
+  sp: ServicePrincipal,
+  a: AppRoleAssignment,
+  principal: AuditedPrincipal,
+): Promise<void> {
+  if (!(await deleteAssignment(trx, ctx.caller.tenantId, sp.id, a.id))) throw notFound(a.id);
+  const role = sp.appRoles.find((r) => r.id === a.appRoleId);
+  await deps.audit.record(trx, ctx, assignmentAudit('remove', sp, principal, role, a));
+}

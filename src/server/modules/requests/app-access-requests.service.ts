@@ -1,0 +1,428 @@
+import { DEFAULT_APP_ROLE_ID, type ServicePrincipal } from '../../../contracts/applications.js';
+import type { Group } from '../../../contracts/groups.js';
+import type {
+  AppAccessRequest,
+  CreateAppAccessRequestBody,
+  PendingApprovalTarget,
+  RequestableApp,
+} from '../../../contracts/requests.js';
+import type { User } from '../../../contracts/users.js';
+import type { Config } from '../../config/index.js';
+import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
+import type { Caller } from '../../domain/authorization.js';
+import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
+import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
+import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import type { ODataQuery } from '../../odata/query.js';
+import type { Access } from '../access/access.js';
+import { spTarget } from '../applications/application-rules.js';
+import type { ApplicationsService } from '../applications/applications.service.js';
+import { type AuditEntry, type AuditService, userTarget } from '../audit/audit.service.js';
+import type { GroupMembersService } from '../groups/group-members.service.js';
+import { isDynamic, isSynced } from '../groups/group-rules.js';
+import type { GroupsService } from '../groups/groups.service.js';
+import type { TenantsService } from '../tenants/tenants.service.js';
+import type { UsersService } from '../users/users.service.js';
+import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
+import {
+  countPendingAppRequests,
+  decideAppRequest,
+  findAppRequest,
+  insertAppRequest,
+  listAppRequests,
+  pendingAppRequestExists,
+  pendingAppRequestIds,
+} from './requests.repository.js';
+
+export interface AppAccessRequestsDeps {
+  db: Executor;
+  config: Pick<Config, 'publicUrl' | 'mailFrom'>;
+  clock: Clock;
+  newId: IdGenerator;
+  audit: AuditService;
+  access: Access;
+  users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
+  groups: Pick<GroupsService, 'findGroup'>;
+  groupMembers: Pick<GroupMembersService, 'addMemberInTransaction' | 'isDirectMember'>;
+  applications: Pick<
+    ApplicationsService,
+    | 'getServicePrincipal'
+    | 'findServicePrincipal'
+    | 'listRequestableApps'
+    | 'assignedAppIdsOf'
+    | 'appsDecidedBy'
+    | 'selfServiceFacts'
+    | 'lockForGrant'
+    | 'ensureSelfServiceAssignment'
+    | 'accessOf'
+  >;
+  tenants: Pick<TenantsService, 'getTenant'>;
+}
+
+type Page<T> = { items: T[]; skiptoken?: string };
+type UserCaller = Extract<Caller, { kind: 'user' }>;
+
+const CATEGORY = 'ApplicationManagement';
+const SERVICE = 'MyApps';
+
+/** Requests are made and decided by people signed in to the portal. */
+function personOf(ctx: OperationContext): UserCaller {
+  const c = ctx.caller;
+  if (c.kind !== 'user') throw invalid('me_requires_delegated_token', 'Access requests are made and decided by signed-in users.');
+  return c;
+}
+
+const notPending = () => new DomainError('app_access_request_not_pending');
+
+/** Why a pending request can no longer be granted as it was made, if it cannot. */
+function outdatedReason(
+  r: AppAccessRequest,
+  sp: ServicePrincipal | undefined,
+  group: Group | undefined,
+  requester: User | undefined,
+): string | undefined {
+  if (!sp) return 'The application was deleted.';
+  const s = sp.selfServiceAccess;
+  if (!s.enabled || !sp.accountEnabled) return `Self-service access to ${sp.displayName} was turned off.`;
+  if (s.groupId !== r.groupId) return `The self-service group of ${sp.displayName} changed since the request was made.`;
+  if (!group) return 'The self-service group of the application was deleted.';
+  if (isDynamic(group) || isSynced(group)) return `The group ${group.displayName} no longer takes members by hand.`;
+  if (!requester) return 'The requester no longer exists.';
+  return undefined;
+}
+
+/**
+ * Self-service application access (entra-behaviour.md §7.4, §8.2): My Apps → Request new apps.
+ * Without approval a request is granted at once; with approval, any one of the application's
+ * approvers (or its owners, or an application administrator) approves or denies it. Granting
+ * adds the requester to the application's self-service group, whose assignment carries the
+ * chosen role, in the same transaction as the decision and its audit record.
+ */
+export class AppAccessRequestsService {
+  constructor(private readonly deps: AppAccessRequestsDeps) {}
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  private myAppsUrl(path = ''): string {
+    return `${this.deps.config.publicUrl}/myapps${path}`;
+  }
+
+  private audit(trx: Executor, ctx: OperationContext, activity: string, r: AppAccessRequest, extra: Partial<AuditEntry> = {}) {
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: activity,
+      category: CATEGORY,
+      loggedByService: SERVICE,
+      operationType: 'Update',
+      targetResources: [
+        spTarget({ id: r.servicePrincipalId, displayName: r.appDisplayName }),
+        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
+      ],
+      additionalDetails: [
+        { key: 'RequestId', value: r.id },
+        { key: 'Justification', value: r.justification },
+        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
+      ],
+      ...extra,
+    });
+  }
+
+  /** Adds the requester to the self-service group and makes sure the group holds the app's self-service role. */
+  private async grant(trx: Executor, ctx: OperationContext, sp: ServicePrincipal, group: Group, requesterId: string) {
+    const tenantId = ctx.caller.tenantId;
+    if (!(await this.deps.groupMembers.isDirectMember(tenantId, group.id, requesterId, trx))) {
+      await this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requesterId);
+    }
+    await this.deps.applications.ensureSelfServiceAssignment(trx, ctx, sp);
+  }
+
+  /**
+   * GET /me/requestableApps: the applications the signed-in user may request (self-service on,
+   * enabled, not hidden), with whether they already have access or a pending request. Discovery
+   * follows the guest access level: guests who may not list applications get 403 (they can still
+   * request an application they have the link of).
+   */
+  async listRequestableApps(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<RequestableApp>> {
+    await this.deps.access.require(ctx, 'appAccessRequest.create');
+    await this.deps.access.require(ctx, 'application.list');
+    const tenantId = ctx.caller.tenantId;
+    const page = await this.deps.applications.listRequestableApps(tenantId, q);
+    const assigned = await this.deps.applications.assignedAppIdsOf(tenantId, userId);
+    const pending = await pendingAppRequestIds(
+      this.deps.db,
+      tenantId,
+      userId,
+      page.items.map((sp) => sp.id),
+    );
+    return {
+      ...(page.skiptoken ? { skiptoken: page.skiptoken } : {}),
+      items: page.items.map((sp) => ({
+        id: sp.id,
+        appId: sp.appId,
+        displayName: sp.displayName,
+        description: sp.description,
+        logoUrl: sp.info.logoUrl,
+        requireApproval: sp.selfServiceAccess.requireApproval,
+        hasAccess: assigned.has(sp.id),
+        pendingRequestId: pending.get(sp.id) ?? null,
+      })),
+    };
+  }
+
+  /**
+   * POST /servicePrincipals/{id}/accessRequests: the signed-in user asks for access with a business
+   * justification. Without approval: granted at once (the app appears in My Apps). With approval:
+   * pending, and each approver with an e-mail address is notified through the outbox. One
+   * transaction with "Request access to an application"; a second pending request is refused.
+   */
+  async createRequest(ctx: OperationContext, key: string, body: CreateAppAccessRequestBody): Promise<AppAccessRequest> {
+    await this.deps.access.require(ctx, 'appAccessRequest.create');
+    const caller = personOf(ctx);
+    const tenantId = caller.tenantId;
+    const sp = await this.deps.applications.getServicePrincipal(ctx, key);
+    const disabled = () =>
+      new DomainError(
+        'app_access_request_disabled',
+        `${sp.displayName} does not take access requests: self-service access is off.`,
+      );
+    if (!sp.selfServiceAccess.enabled || !sp.accountEnabled) throw disabled();
+    if ((await this.deps.applications.accessOf(tenantId, sp.id, caller.userId)).assigned) {
+      throw new DomainError('app_access_request_already_assigned', `You already have access to ${sp.displayName}.`);
+    }
+    const duplicate = () =>
+      new DomainError('app_access_request_duplicate', `You already have a pending request for ${sp.displayName}.`);
+    if (await pendingAppRequestExists(this.deps.db, tenantId, sp.id, caller.userId)) throw duplicate();
+    const requester = await this.deps.users.findUser(tenantId, caller.userId);
+    if (!requester) throw notFound(caller.userId);
+    const tenant = await this.deps.tenants.getTenant(tenantId);
+
+    return this.deps.db.transaction().execute(async (trx) => {
+      // The settings as they are under the application's lock decide.
+      const current = await this.deps.applications.lockForGrant(trx, tenantId, sp.id);
+      const s = current?.selfServiceAccess;
+      if (!current || !s?.enabled || s.groupId === null) throw disabled();
+      const group = await this.deps.groups.findGroup(tenantId, s.groupId, trx);
+      if (!group || isDynamic(group) || isSynced(group)) throw disabled();
+      const now = this.now();
+      const request: AppAccessRequest = {
+        id: this.deps.newId(),
+        status: s.requireApproval ? 'pending' : 'approved',
+        servicePrincipalId: current.id,
+        appId: current.appId,
+        appDisplayName: current.displayName,
+        requesterId: requester.id,
+        requesterDisplayName: requester.displayName,
+        requesterUserPrincipalName: requester.userPrincipalName,
+        justification: body.justification,
+        groupId: s.groupId,
+        appRoleId: s.appRoleId ?? DEFAULT_APP_ROLE_ID,
+        requireApproval: s.requireApproval,
+        createdDateTime: now,
+        decidedById: null,
+        decidedByDisplayName: null,
+        decidedDateTime: s.requireApproval ? null : now,
+        decisionReason: null,
+      };
+      try {
+        await insertAppRequest(trx, tenantId, request);
+      } catch (err) {
+        throw asUniqueViolation(err) ? duplicate() : err;
+      }
+      await this.audit(trx, ctx, 'Request access to an application', request, {
+        operationType: 'Add',
+        additionalDetails: [
+          { key: 'RequestId', value: request.id },
+          { key: 'Justification', value: request.justification },
+          { key: 'ApprovalRequired', value: String(s.requireApproval) },
+        ],
+      });
+      if (!s.requireApproval) {
+        await this.grant(trx, ctx, current, group, requester.id);
+        return request;
+      }
+      const approvers = await this.deps.users.findUsersByIds(tenantId, s.approverIds, trx);
+      const mail = renderAppRequestToApprover({
+        organizationName: tenant.displayName,
+        requesterName: requester.displayName,
+        requesterLogin: requester.mail ?? requester.userPrincipalName,
+        appName: current.displayName,
+        justification: request.justification,
+        reviewUrl: this.myAppsUrl(`/manage/${current.id}?view=requests`),
+      });
+      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessRequest', approvers, mail, {
+        'X-Portico-Request-Id': request.id,
+      });
+      return request;
+    });
+  }
+
+  /**
+   * Loads a request for the caller: its requester and those who decide it see it; anyone else
+   * gets 403 (404 when there is no such request). Applications never see requests.
+   */
+  private async loadVisible(ctx: OperationContext, id: string) {
+    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'appAccessRequest.decide');
+    const request = isGuid(id) ? await findAppRequest(this.deps.db, ctx.caller.tenantId, id) : undefined;
+    if (!request) throw notFound(id);
+    const sp = await this.deps.applications.findServicePrincipal(ctx.caller.tenantId, request.servicePrincipalId);
+    const facts = sp ? await this.deps.applications.selfServiceFacts(ctx, sp) : {};
+    const decision = await this.deps.access.decide(ctx, 'appAccessRequest.decide', facts);
+    const mine = ctx.caller.kind === 'user' && ctx.caller.userId === request.requesterId;
+    if (!mine && !decision.allowed) throw new DomainError(decision.code, decision.reason);
+    return { request, decision, mine };
+  }
+
+  /** A request the caller is about to approve or deny: they may decide it, it is not their own, it is pending. */
+  private async loadForDecision(ctx: OperationContext, id: string): Promise<{ request: AppAccessRequest; decider: UserCaller }> {
+    const { request, decision, mine } = await this.loadVisible(ctx, id);
+    const decider = personOf(ctx);
+    if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
+    if (mine) throw new DomainError('app_access_request_self_decision');
+    if (request.status !== 'pending') throw notPending();
+    return { request, decider };
+  }
+
+  /** GET /appAccessRequests/{id}. */
+  async getRequest(ctx: OperationContext, id: string): Promise<AppAccessRequest> {
+    return (await this.loadVisible(ctx, id)).request;
+  }
+
+  /**
+   * POST /appAccessRequests/{id}/approve: adds the requester to the self-service group (and makes
+   * sure the group holds the role) in one transaction with the decision, "Approve a pending request
+   * to access an application" and the mail to the requester. When the application or its group
+   * changed since the request was made, the request is marked failed instead and 409 is answered.
+   */
+  async approve(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
+    const { request, decider } = await this.loadForDecision(ctx, id);
+    const tenantId = decider.tenantId;
+    const tenant = await this.deps.tenants.getTenant(tenantId);
+    const outcome = await this.deps.db.transaction().execute(async (trx) => {
+      const sp = await this.deps.applications.lockForGrant(trx, tenantId, request.servicePrincipalId);
+      const groupId = sp?.selfServiceAccess.groupId;
+      const group = groupId ? await this.deps.groups.findGroup(tenantId, groupId, trx) : undefined;
+      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
+      const problem = outdatedReason(request, sp, group, requester);
+      const decided = await decideAppRequest(trx, tenantId, request.id, {
+        status: problem ? 'failed' : 'approved',
+        decidedById: decider.userId,
+        decidedByDisplayName: decider.displayName,
+        decidedDateTime: this.now(),
+        decisionReason: problem ?? reason,
+      });
+      if (!decided) throw notPending();
+      const activity = 'Approve a pending request to access an application';
+      if (problem || !sp || !group || !requester) {
+        await this.audit(trx, ctx, activity, decided, { result: 'failure', resultReason: problem ?? '' });
+        return { failed: problem ?? '' };
+      }
+      await this.grant(trx, ctx, sp, group, requester.id);
+      await this.audit(trx, ctx, activity, decided);
+      const mail = renderAppRequestDecision({
+        approved: true,
+        appName: sp.displayName,
+        deciderName: decider.displayName,
+        reason,
+        myAppsUrl: this.myAppsUrl(),
+      });
+      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessDecision', [requester], mail, {
+        'X-Portico-Request-Id': request.id,
+      });
+      return { approved: decided };
+    });
+    if ('failed' in outcome) {
+      throw new DomainError(
+        'app_access_request_outdated',
+        `${outcome.failed} The request can no longer be granted and is marked as failed; ${request.requesterDisplayName} can request access again.`,
+      );
+    }
+    return outcome.approved;
+  }
+
+  /** POST /appAccessRequests/{id}/deny: with a reason; "Deny a pending request to access an application" and mail to the requester. */
+  async deny(ctx: OperationContext, id: string, reason: string): Promise<AppAccessRequest> {
+    const { request, decider } = await this.loadForDecision(ctx, id);
+    const tenantId = decider.tenantId;
+    const tenant = await this.deps.tenants.getTenant(tenantId);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const decided = await decideAppRequest(trx, tenantId, request.id, {
+        status: 'denied',
+        decidedById: decider.userId,
+        decidedByDisplayName: decider.displayName,
+        decidedDateTime: this.now(),
+        decisionReason: reason,
+      });
+      if (!decided) throw notPending();
+      await this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
+      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
+      const mail = renderAppRequestDecision({
+        approved: false,
+        appName: request.appDisplayName,
+        deciderName: decider.displayName,
+        reason,
+        myAppsUrl: this.myAppsUrl(),
+      });
+      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessDecision', requester ? [requester] : [], mail, {
+        'X-Portico-Request-Id': request.id,
+      });
+      return decided;
+    });
+  }
+
+  /** POST /appAccessRequests/{id}/cancel: the requester withdraws a pending request. */
+  async cancel(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
+    const { request, mine } = await this.loadVisible(ctx, id);
+    const caller = personOf(ctx);
+    if (!mine) throw denied('Only the person who made a request can cancel it; approvers deny it instead.');
+    if (request.status !== 'pending') throw notPending();
+    return this.deps.db.transaction().execute(async (trx) => {
+      const decided = await decideAppRequest(trx, caller.tenantId, request.id, {
+        status: 'canceled',
+        decidedById: caller.userId,
+        decidedByDisplayName: caller.displayName,
+        decidedDateTime: this.now(),
+        decisionReason: reason,
+      });
+      if (!decided) throw notPending();
+      await this.audit(trx, ctx, 'Cancel a pending request to access an application', decided);
+      return decided;
+    });
+  }
+
+  /** GET /me/appAccessRequests: the signed-in user's requests, newest first. */
+  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
+    return listAppRequests(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
+  }
+
+  /** GET /servicePrincipals/{id}/accessRequests: an application's requests, for those who decide them. */
+  async listForApp(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
+    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'appAccessRequest.decide');
+    const sp = await this.deps.applications.getServicePrincipal(ctx, key);
+    await this.deps.access.require(ctx, 'appAccessRequest.decide', await this.deps.applications.selfServiceFacts(ctx, sp));
+    return listAppRequests(this.deps.db, ctx.caller.tenantId, { servicePrincipalId: sp.id }, q);
+  }
+
+  /** GET /me/pendingApprovals/appAccessRequests: pending requests for the apps the user approves for or owns. */
+  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
+    const tenantId = ctx.caller.tenantId;
+    const apps = await this.deps.applications.appsDecidedBy(tenantId, userId);
+    const scope = { pendingFor: apps.map((a) => a.sp.id), exceptRequesterId: userId };
+    return listAppRequests(this.deps.db, tenantId, scope, q);
+  }
+
+  /** The applications the user decides requests for, with their pending counts (My Apps' badge). */
+  async pendingFor(ctx: OperationContext, userId: string): Promise<PendingApprovalTarget[]> {
+    const tenantId = ctx.caller.tenantId;
+    const apps = await this.deps.applications.appsDecidedBy(tenantId, userId);
+    const counts = await countPendingAppRequests(
+      this.deps.db,
+      tenantId,
+      apps.map((a) => a.sp.id),
+      userId,
+    );
+    return apps.map(({ sp }) => ({ id: sp.id, displayName: sp.displayName, pendingCount: counts.get(sp.id) ?? 0 }));
+  }
+}

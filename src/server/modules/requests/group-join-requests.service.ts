@@ -1,0 +1,387 @@
+import type { Group } from '../../../contracts/groups.js';
+import type { CreateGroupJoinRequestBody, GroupJoinRequest, PendingApprovalTarget } from '../../../contracts/requests.js';
+import type { Config } from '../../config/index.js';
+import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
+import type { Caller } from '../../domain/authorization.js';
+import type { Clock } from '../../domain/clock.js';
+import type { OperationContext } from '../../domain/context.js';
+import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
+import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import type { ODataQuery } from '../../odata/query.js';
+import type { Access } from '../access/access.js';
+import { type AuditEntry, type AuditService, userTarget } from '../audit/audit.service.js';
+import type { GroupMembersService } from '../groups/group-members.service.js';
+import type { GroupReferences } from '../groups/group-references.js';
+import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-rules.js';
+import type { GroupsService } from '../groups/groups.service.js';
+import type { PoliciesService } from '../policies/policies.service.js';
+import type { TenantsService } from '../tenants/tenants.service.js';
+import type { UsersService } from '../users/users.service.js';
+import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
+import {
+  countPendingJoinRequests,
+  decideJoinRequest,
+  findJoinRequest,
+  insertJoinRequest,
+  listJoinRequests,
+  pendingJoinRequestExists,
+} from './requests.repository.js';
+
+export interface GroupJoinRequestsDeps {
+  db: Executor;
+  config: Pick<Config, 'publicUrl' | 'mailFrom'>;
+  clock: Clock;
+  newId: IdGenerator;
+  audit: AuditService;
+  access: Access;
+  users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
+  groups: Pick<GroupsService, 'getGroup' | 'findGroup'>;
+  references: Pick<GroupReferences, 'facts'>;
+  groupMembers: Pick<GroupMembersService, 'addMemberInTransaction' | 'isDirectMember' | 'ownerIdsOf' | 'ownedGroupIdsOf'>;
+  policies: Pick<PoliciesService, 'groupSettings'>;
+  tenants: Pick<TenantsService, 'getTenant'>;
+}
+
+type Page<T> = { items: T[]; skiptoken?: string };
+type UserCaller = Extract<Caller, { kind: 'user' }>;
+
+const CATEGORY = 'GroupManagement';
+const SERVICE = 'Self-service Group Management';
+
+function personOf(ctx: OperationContext): UserCaller {
+  const c = ctx.caller;
+  if (c.kind !== 'user') throw invalid('me_requires_delegated_token', 'Join requests are made and decided by signed-in users.');
+  return c;
+}
+
+const notPending = () => new DomainError('group_join_request_not_pending');
+
+/** Members of dynamic groups come from their rule, of synced groups from their source: nobody joins them. */
+function refuseJoin(g: Group): void {
+  if (isDynamic(g)) {
+    throw new DomainError(
+      'group_dynamic_membership',
+      `You cannot join ${g.displayName}: the members of a dynamic group come from its membership rule.`,
+    );
+  }
+  if (isSynced(g)) {
+    throw new DomainError(
+      'group_synced',
+      `You cannot join ${g.displayName}: its members are managed in the directory it is synced from.`,
+    );
+  }
+}
+
+/**
+ * Self-service group membership (entra-behaviour.md §6.4–§6.6): My Groups → Join group (open
+ * groups: a member at once) or Request to join (owner approval: any one owner, or a group
+ * administrator, approves or rejects). Only while "Owners can manage group membership requests in
+ * My Groups" is on. Approving adds the member in the same transaction as the decision.
+ */
+export class GroupJoinRequestsService {
+  constructor(private readonly deps: GroupJoinRequestsDeps) {}
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  private audit(
+    trx: Executor,
+    ctx: OperationContext,
+    activity: string,
+    r: GroupJoinRequest,
+    group: Group | undefined,
+    extra: Partial<AuditEntry> = {},
+  ) {
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: activity,
+      category: CATEGORY,
+      loggedByService: SERVICE,
+      operationType: 'Update',
+      targetResources: [
+        group ? groupTarget(group) : { id: r.groupId, displayName: r.groupDisplayName, type: 'Group', modifiedProperties: [] },
+        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
+      ],
+      additionalDetails: [
+        { key: 'RequestId', value: r.id },
+        ...(r.justification ? [{ key: 'Justification', value: r.justification }] : []),
+        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
+      ],
+      ...extra,
+    });
+  }
+
+  /**
+   * The tenant's self-service switches: "Restrict user ability to access groups features" keeps
+   * non-administrators out; "Owners can manage group membership requests" must be on.
+   */
+  private async requireSelfService(ctx: OperationContext, what: 'join' | 'decide'): Promise<void> {
+    if (isGroupAdmin(ctx.caller)) return;
+    const settings = await this.deps.policies.groupSettings(ctx.caller.tenantId);
+    if (settings.restrictGroupsFeaturesInMyGroups) throw new DomainError('my_groups_restricted');
+    if (!settings.selfServiceGroupManagementEnabled) {
+      throw new DomainError(
+        'my_groups_management_disabled',
+        what === 'join'
+          ? 'Joining groups in My Groups is turned off in this organization: the setting "Owners can manage group membership requests in My Groups" is off. Ask a group owner to add you.'
+          : 'Group owners cannot manage membership requests in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
+      );
+    }
+  }
+
+  /**
+   * POST /groups/{id}/joinRequests: an open group is joined at once ("Add member to group"; the
+   * request is stored as approved); a group that needs an owner's approval gets a pending request
+   * ("Request to join a group"), and its owners are notified through the outbox; a closed group
+   * refuses. Guests join as their access level allows; nobody joins a dynamic or synced group.
+   */
+  async createRequest(ctx: OperationContext, groupId: string, body: CreateGroupJoinRequestBody): Promise<GroupJoinRequest> {
+    await this.deps.access.require(ctx, 'groupJoinRequest.create');
+    const caller = personOf(ctx);
+    const tenantId = caller.tenantId;
+    const group = await this.deps.groups.getGroup(ctx, groupId);
+    await this.requireSelfService(ctx, 'join');
+    refuseJoin(group);
+    if (group.joinPolicy === 'closed') {
+      throw new DomainError(
+        'group_join_request_closed',
+        `${group.displayName} does not take join requests: its owners add members.`,
+      );
+    }
+    if (await this.deps.groupMembers.isDirectMember(tenantId, group.id, caller.userId)) {
+      throw new DomainError('group_join_request_already_member', `You are already a member of ${group.displayName}.`);
+    }
+    const duplicate = () =>
+      new DomainError('group_join_request_duplicate', `You already have a pending request to join ${group.displayName}.`);
+    if (await pendingJoinRequestExists(this.deps.db, tenantId, group.id, caller.userId)) throw duplicate();
+    const owners = group.joinPolicy === 'ownerApproval' ? await this.deps.groupMembers.ownerIdsOf(tenantId, group.id) : [];
+    if (group.joinPolicy === 'ownerApproval' && owners.length === 0) {
+      throw new DomainError(
+        'group_join_request_closed',
+        `${group.displayName} has no owner to approve requests: ask an administrator to add you.`,
+      );
+    }
+    const requester = await this.deps.users.findUser(tenantId, caller.userId);
+    if (!requester) throw notFound(caller.userId);
+    const open = group.joinPolicy === 'open';
+    const now = this.now();
+    const request: GroupJoinRequest = {
+      id: this.deps.newId(),
+      status: open ? 'approved' : 'pending',
+      groupId: group.id,
+      groupDisplayName: group.displayName,
+      requesterId: requester.id,
+      requesterDisplayName: requester.displayName,
+      requesterUserPrincipalName: requester.userPrincipalName,
+      justification: body.justification?.trim() || null,
+      createdDateTime: now,
+      decidedById: null,
+      decidedByDisplayName: null,
+      decidedDateTime: open ? now : null,
+      decisionReason: null,
+    };
+    const tenant = await this.deps.tenants.getTenant(tenantId);
+    await this.deps.db.transaction().execute(async (trx) => {
+      try {
+        await insertJoinRequest(trx, tenantId, request);
+      } catch (err) {
+        throw asUniqueViolation(err) ? duplicate() : err;
+      }
+      // Entra: joining an open group is simply "Add member to group".
+      if (open) return this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requester.id);
+      await this.audit(trx, ctx, 'Request to join a group', request, group, { operationType: 'Add' });
+      const mail = renderJoinRequestToOwner({
+        organizationName: tenant.displayName,
+        requesterName: requester.displayName,
+        requesterLogin: requester.mail ?? requester.userPrincipalName,
+        groupName: group.displayName,
+        justification: request.justification,
+        reviewUrl: `${this.deps.config.publicUrl}/mygroups?view=approvals`,
+      });
+      const ownerUsers = await this.deps.users.findUsersByIds(tenantId, owners, trx);
+      const sent = await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinRequest', ownerUsers, mail, {
+        'X-Portico-Request-Id': request.id,
+      });
+      if (sent > 0) {
+        await this.audit(trx, ctx, 'ApprovalNotification_Create', request, group, {
+          operationType: 'Add',
+          additionalDetails: [
+            { key: 'RequestId', value: request.id },
+            { key: 'Recipients', value: String(sent) },
+          ],
+        });
+      }
+    });
+    return request;
+  }
+
+  /** Its requester and those who decide it (the group's owners, group administrators) see a request; others get 403. */
+  private async loadVisible(ctx: OperationContext, id: string) {
+    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'groupJoinRequest.decide');
+    const request = isGuid(id) ? await findJoinRequest(this.deps.db, ctx.caller.tenantId, id) : undefined;
+    if (!request) throw notFound(id);
+    const decision = await this.deps.access.decide(
+      ctx,
+      'groupJoinRequest.decide',
+      await this.deps.references.facts(ctx, request.groupId),
+    );
+    const mine = ctx.caller.kind === 'user' && ctx.caller.userId === request.requesterId;
+    if (!mine && !decision.allowed) throw new DomainError(decision.code, decision.reason);
+    return { request, decision, mine };
+  }
+
+  private async loadForDecision(ctx: OperationContext, id: string): Promise<{ request: GroupJoinRequest; decider: UserCaller }> {
+    const { request, decision, mine } = await this.loadVisible(ctx, id);
+    const decider = personOf(ctx);
+    if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
+    if (mine) throw new DomainError('group_join_request_self_decision');
+    await this.requireSelfService(ctx, 'decide');
+    if (request.status !== 'pending') throw notPending();
+    return { request, decider };
+  }
+
+  /** GET /groupJoinRequests/{id}. */
+  async getRequest(ctx: OperationContext, id: string): Promise<GroupJoinRequest> {
+    return (await this.loadVisible(ctx, id)).request;
+  }
+
+  /**
+   * POST /groupJoinRequests/{id}/approve: adds the requester as a member in one transaction with
+   * "Approve a pending request to join a group" and the mail to the requester. When the group can
+   * no longer take members by hand (it became dynamic or synced), the request is marked failed and
+   * 409 is answered.
+   */
+  async approve(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
+    const { request, decider } = await this.loadForDecision(ctx, id);
+    const tenantId = decider.tenantId;
+    const group = await this.deps.groups.findGroup(tenantId, request.groupId);
+    if (!group) throw notFound(request.groupId);
+    const problem =
+      isDynamic(group) || isSynced(group)
+        ? `${group.displayName} no longer takes members by hand: its members now come from ${isDynamic(group) ? 'a membership rule' : 'the directory it is synced from'}.`
+        : undefined;
+    const tenant = await this.deps.tenants.getTenant(tenantId);
+    const decided = await this.deps.db.transaction().execute(async (trx) => {
+      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
+      const failure = problem ?? (requester ? undefined : 'The requester no longer exists.');
+      const d = await decideJoinRequest(trx, tenantId, request.id, {
+        status: failure ? 'failed' : 'approved',
+        decidedById: decider.userId,
+        decidedByDisplayName: decider.displayName,
+        decidedDateTime: this.now(),
+        decisionReason: failure ?? reason,
+      });
+      if (!d) throw notPending();
+      const activity = 'Approve a pending request to join a group';
+      if (failure || !requester) {
+        await this.audit(trx, ctx, activity, d, group, { result: 'failure', resultReason: failure ?? '' });
+        return { failed: failure ?? '' };
+      }
+      if (!(await this.deps.groupMembers.isDirectMember(tenantId, group.id, requester.id, trx))) {
+        await this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requester.id);
+      }
+      await this.audit(trx, ctx, activity, d, group);
+      const mail = renderJoinRequestDecision({
+        approved: true,
+        groupName: group.displayName,
+        deciderName: decider.displayName,
+        reason,
+        groupUrl: `${this.deps.config.publicUrl}/mygroups/${group.id}`,
+      });
+      await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinDecision', [requester], mail, {
+        'X-Portico-Request-Id': request.id,
+      });
+      return { approved: d };
+    });
+    if ('failed' in decided) {
+      throw new DomainError(
+        'group_join_request_outdated',
+        `${decided.failed} The request can no longer be approved and is marked as failed.`,
+      );
+    }
+    return decided.approved;
+  }
+
+  /** POST /groupJoinRequests/{id}/reject: with a reason; "Reject a pending request to join a group" and mail to the requester. */
+  async reject(ctx: OperationContext, id: string, reason: string): Promise<GroupJoinRequest> {
+    const { request, decider } = await this.loadForDecision(ctx, id);
+    const tenantId = decider.tenantId;
+    const group = await this.deps.groups.findGroup(tenantId, request.groupId);
+    const tenant = await this.deps.tenants.getTenant(tenantId);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const d = await decideJoinRequest(trx, tenantId, request.id, {
+        status: 'rejected',
+        decidedById: decider.userId,
+        decidedByDisplayName: decider.displayName,
+        decidedDateTime: this.now(),
+        decisionReason: reason,
+      });
+      if (!d) throw notPending();
+      await this.audit(trx, ctx, 'Reject a pending request to join a group', d, group);
+      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
+      const mail = renderJoinRequestDecision({
+        approved: false,
+        groupName: request.groupDisplayName,
+        deciderName: decider.displayName,
+        reason,
+        groupUrl: `${this.deps.config.publicUrl}/mygroups`,
+      });
+      await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinDecision', requester ? [requester] : [], mail, {
+        'X-Portico-Request-Id': request.id,
+      });
+      return d;
+    });
+  }
+
+  /** POST /groupJoinRequests/{id}/cancel: the requester withdraws a pending request. */
+  async cancel(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
+    const { request, mine } = await this.loadVisible(ctx, id);
+    const caller = personOf(ctx);
+    if (!mine) throw denied('Only the person who made a request can cancel it; owners reject it instead.');
+    if (request.status !== 'pending') throw notPending();
+    const group = await this.deps.groups.findGroup(caller.tenantId, request.groupId);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const d = await decideJoinRequest(trx, caller.tenantId, request.id, {
+        status: 'canceled',
+        decidedById: caller.userId,
+        decidedByDisplayName: caller.displayName,
+        decidedDateTime: this.now(),
+        decisionReason: reason,
+      });
+      if (!d) throw notPending();
+      await this.audit(trx, ctx, 'Cancel a pending request to join a group', d, group);
+      return d;
+    });
+  }
+
+  /** GET /me/groupJoinRequests: the signed-in user's requests, newest first. */
+  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
+    return listJoinRequests(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
+  }
+
+  /** GET /groups/{id}/joinRequests: a group's requests, for its owners and group administrators. */
+  async listForGroup(ctx: OperationContext, groupId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
+    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'groupJoinRequest.decide');
+    const group = await this.deps.groups.getGroup(ctx, groupId);
+    await this.deps.access.require(ctx, 'groupJoinRequest.decide', await this.deps.references.facts(ctx, group.id));
+    return listJoinRequests(this.deps.db, ctx.caller.tenantId, { groupId: group.id }, q);
+  }
+
+  /** GET /me/pendingApprovals/groupJoinRequests: pending requests to the groups the user owns. */
+  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
+    const tenantId = ctx.caller.tenantId;
+    const owned = await this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
+    return listJoinRequests(this.deps.db, tenantId, { pendingFor: owned, exceptRequesterId: userId }, q);
+  }
+
+  /** The owned groups with pending join requests, and how many (My Apps' badge, My Groups' Approvals). */
+  async pendingFor(ctx: OperationContext, userId: string): Promise<PendingApprovalTarget[]> {
+    const tenantId = ctx.caller.tenantId;
+    const owned = await this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
+    const counts = await countPendingJoinRequests(this.deps.db, tenantId, owned, userId);
+    return counts
+      .map((c) => ({ id: c.groupId, displayName: c.groupDisplayName, pendingCount: c.n }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+  }
+}
