@@ -27,6 +27,24 @@ export const PARTIAL: Record<string, string> = {
     'Enterprise applications are created as service principals directly (Portico extension: `applicationTemplateId`).',
 };
 
+/**
+ * Portico's own resources under /v1.0 (Graph has no public equivalent): listed, and marked as
+ * extensions so nobody mistakes them for Graph's.
+ */
+export const EXTENSIONS: readonly RegExp[] = [
+  /\/appAccessRequests\b/,
+  /\/accessRequests\b/,
+  /\/groupJoinRequests\b/,
+  /\/joinRequests\b/,
+  /\/requestableApps\b/,
+  /\/pendingApprovals\b/,
+  /\/devMailbox\//,
+  /\/groupManagementPolicy\b/,
+  /\/selfServiceGroup\b/,
+  /\/applicationTemplates\/\{id\}\/instantiate$/,
+  /\/members\/add$/,
+];
+
 /** Graph endpoints that scripts and tools commonly call and Portico does not serve (with why). */
 export const NOT_SUPPORTED: Record<string, string> = {
   'GET /v1.0/users/{id}/photo/$value': 'No profile photos.',
@@ -62,13 +80,14 @@ export function renderCompatibility(paths: OpenApiPaths, clients: string): strin
         .map((x) => `\`${x.name}\``)
         .join(' ');
       const note = PARTIAL[key];
+      const extension = EXTENSIONS.some((re) => re.test(p));
       rows.push({
         key,
         path: p,
         method: m.toUpperCase(),
         summary: op.summary ?? '',
         options,
-        status: note ? `partial: ${note}` : 'supported',
+        status: `${note ? `partial: ${note}` : 'supported'}${extension ? ' (Portico extension)' : ''}`,
       });
     }
   }
@@ -92,7 +111,7 @@ export function renderCompatibility(paths: OpenApiPaths, clients: string): strin
     'and which commonly used ones it does not. Shapes, property names, status codes and error envelopes follow',
     'Graph (see [api.md](api.md) for the details and [errors.md](errors.md) for the error codes).',
     '',
-    `**${rows.length} operations** in ${byArea.size} areas; ${rows.filter((r) => r.status !== 'supported').length} partial; ${Object.keys(NOT_SUPPORTED).length} common Graph endpoints not supported.`,
+    `**${rows.length} operations** in ${byArea.size} areas (${rows.filter((r) => r.status.endsWith('(Portico extension)')).length} of them Portico extensions, marked so); ${rows.filter((r) => r.status.startsWith('partial')).length} partial; ${Object.keys(NOT_SUPPORTED).length} common Graph endpoints not supported.`,
     '',
     '## Graph endpoints',
     '',
