@@ -26,7 +26,7 @@ import type { GroupsService } from '../groups/groups.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
-import { appRequests, insertAppRequest } from './requests.repository.js';
+import { appRequests, decisionBy, insertAppRequest } from './requests.repository.js';
 
 export interface AppAccessRequestsDeps {
   db: Executor;
@@ -298,13 +298,12 @@ export class AppAccessRequestsService {
       const group = groupId ? await this.deps.groups.findGroup(tenantId, groupId, trx) : undefined;
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
       const problem = outdatedReason(request, sp, group, requester);
-      const decided = await appRequests.decide(trx, tenantId, request.id, {
-        status: problem ? 'failed' : 'approved',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: problem ?? reason,
-      });
+      const decided = await appRequests.decide(
+        trx,
+        tenantId,
+        request.id,
+        decisionBy(decider, problem ? 'failed' : 'approved', problem ?? reason, this.now()),
+      );
       if (!decided) throw notPending();
       const activity = 'Approve a pending request to access an application';
       if (problem || !sp || !group || !requester) {
@@ -340,13 +339,7 @@ export class AppAccessRequestsService {
     const tenantId = decider.tenantId;
     const tenant = await this.deps.tenants.getTenant(tenantId);
     return this.deps.db.transaction().execute(async (trx) => {
-      const decided = await appRequests.decide(trx, tenantId, request.id, {
-        status: 'denied',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const decided = await appRequests.decide(trx, tenantId, request.id, decisionBy(decider, 'denied', reason, this.now()));
       if (!decided) throw notPending();
       await this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
@@ -371,13 +364,12 @@ export class AppAccessRequestsService {
     if (!mine) throw denied('Only the person who made a request can cancel it; approvers deny it instead.');
     if (request.status !== 'pending') throw notPending();
     return this.deps.db.transaction().execute(async (trx) => {
-      const decided = await appRequests.decide(trx, caller.tenantId, request.id, {
-        status: 'canceled',
-        decidedById: caller.userId,
-        decidedByDisplayName: caller.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const decided = await appRequests.decide(
+        trx,
+        caller.tenantId,
+        request.id,
+        decisionBy(caller, 'canceled', reason, this.now()),
+      );
       if (!decided) throw notPending();
       await this.audit(trx, ctx, 'Cancel a pending request to access an application', decided);
       return decided;

@@ -19,7 +19,7 @@ import type { PoliciesService } from '../policies/policies.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
-import { countPendingJoinRequests, insertJoinRequest, joinRequests } from './requests.repository.js';
+import { countPendingJoinRequests, decisionBy, insertJoinRequest, joinRequests } from './requests.repository.js';
 
 export interface GroupJoinRequestsDeps {
   db: Executor;
@@ -258,13 +258,12 @@ export class GroupJoinRequestsService {
     const decided = await this.deps.db.transaction().execute(async (trx) => {
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
       const failure = problem ?? (requester ? undefined : 'The requester no longer exists.');
-      const d = await joinRequests.decide(trx, tenantId, request.id, {
-        status: failure ? 'failed' : 'approved',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: failure ?? reason,
-      });
+      const d = await joinRequests.decide(
+        trx,
+        tenantId,
+        request.id,
+        decisionBy(decider, failure ? 'failed' : 'approved', failure ?? reason, this.now()),
+      );
       if (!d) throw notPending();
       const activity = 'Approve a pending request to join a group';
       if (failure || !requester) {
@@ -303,13 +302,7 @@ export class GroupJoinRequestsService {
     const group = await this.deps.groups.findGroup(tenantId, request.groupId);
     const tenant = await this.deps.tenants.getTenant(tenantId);
     return this.deps.db.transaction().execute(async (trx) => {
-      const d = await joinRequests.decide(trx, tenantId, request.id, {
-        status: 'rejected',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const d = await joinRequests.decide(trx, tenantId, request.id, decisionBy(decider, 'rejected', reason, this.now()));
       if (!d) throw notPending();
       await this.audit(trx, ctx, 'Reject a pending request to join a group', d, group);
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
@@ -335,13 +328,7 @@ export class GroupJoinRequestsService {
     if (request.status !== 'pending') throw notPending();
     const group = await this.deps.groups.findGroup(caller.tenantId, request.groupId);
     return this.deps.db.transaction().execute(async (trx) => {
-      const d = await joinRequests.decide(trx, caller.tenantId, request.id, {
-        status: 'canceled',
-        decidedById: caller.userId,
-        decidedByDisplayName: caller.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const d = await joinRequests.decide(trx, caller.tenantId, request.id, decisionBy(caller, 'canceled', reason, this.now()));
       if (!d) throw notPending();
       await this.audit(trx, ctx, 'Cancel a pending request to join a group', d, group);
       return d;

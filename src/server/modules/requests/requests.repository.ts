@@ -21,6 +21,20 @@ export interface Decision<S extends string> {
   decisionReason: string | null;
 }
 
+/** The decision `who` records now on a pending request (approval, denial, rejection or cancellation). */
+export const decisionBy = <S extends string>(
+  who: { userId: string; displayName: string },
+  status: S,
+  reason: string | null,
+  at: string,
+): Decision<S> => ({
+  status,
+  decidedById: who.userId,
+  decidedByDisplayName: who.displayName,
+  decidedDateTime: at,
+  decisionReason: reason,
+});
+
 const decisionColumns = <S extends string>(d: Decision<S>) => ({
   status: d.status,
   decided_by_id: d.decidedById,
