@@ -132,6 +132,20 @@ export async function insertUser(db: Executor, tenantId: string, u: User, passwo
     .execute();
 }
 
+/** Bulk load (`portico seed`): the users in one multi-row statement; the caller batches and wraps in a transaction. */
+export async function insertUsers(
+  db: Executor,
+  tenantId: string,
+  users: readonly User[],
+  passwordHash: string | null,
+): Promise<void> {
+  if (users.length === 0) return;
+  await db
+    .insertInto('users')
+    .values(users.map((u) => toRow(tenantId, u, passwordHash)))
+    .execute();
+}
+
 export async function updateUserRow(
   db: Executor,
   tenantId: string,
