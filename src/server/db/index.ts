@@ -23,6 +23,7 @@ import * as m0006 from './migrations/0006_read_models.js';
 import * as m0007 from './migrations/0007_dynamic_groups.js';
 import * as m0008 from './migrations/0008_sign_in_revocation.js';
 import * as m0009 from './migrations/0009_self_service.js';
+import * as m0010 from './migrations/0010_addresses.js';
 import * as m0011 from './migrations/0011_scim.js';
 import type { DB } from './types.js';
 
@@ -132,6 +133,7 @@ const migrations: Record<string, Migration> = {
   '0007_dynamic_groups': m0007,
   '0008_sign_in_revocation': m0008,
   '0009_self_service': m0009,
+  '0010_addresses': m0010,
   '0011_scim': m0011,
 };
 
@@ -153,6 +155,8 @@ async function migratorFor(db: Kysely<DB>): Promise<Migrator> {
   return new Migrator({
     db,
     provider: new StaticProvider(),
+    // Numbers are handed out to parallel branches: one may land after a higher number was applied.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
