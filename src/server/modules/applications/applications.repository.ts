@@ -180,6 +180,28 @@ export async function insertServicePrincipal(db: Executor, tenantId: string, sp:
   await replaceNames(db, tenantId, sp.id, sp.servicePrincipalNames);
 }
 
+/** Bulk load (`portico seed`): service principals in one multi-row statement; the caller batches. */
+export async function insertServicePrincipals(
+  db: Executor,
+  tenantId: string,
+  sps: readonly StoredServicePrincipal[],
+): Promise<void> {
+  if (sps.length === 0) return;
+  await db
+    .insertInto('service_principals')
+    .values(sps.map((sp) => toRow(tenantId, sp)))
+    .execute();
+}
+
+/** Bulk load (`portico seed`): assignment rows in one multi-row statement; the caller batches. */
+export async function insertAssignments(db: Executor, rows: readonly AppRoleAssignmentsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('app_role_assignments')
+    .values([...rows])
+    .execute();
+}
+
 export async function updateServicePrincipalRow(
   db: Executor,
   tenantId: string,

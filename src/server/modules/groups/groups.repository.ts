@@ -327,6 +327,37 @@ export async function insertMember(db: Executor, tenantId: string, groupId: stri
     .execute();
 }
 
+/** Bulk load (`portico seed`): groups in one multi-row statement; the caller batches. */
+export async function insertGroups(db: Executor, tenantId: string, groups: readonly Group[]): Promise<void> {
+  if (groups.length === 0) return;
+  await db
+    .insertInto('groups')
+    .values(groups.map((g) => toRow(tenantId, g, null)))
+    .execute();
+}
+
+/** Bulk load (`portico seed`): memberships in one multi-row statement; the caller batches. */
+export async function insertMembers(
+  db: Executor,
+  tenantId: string,
+  members: readonly { groupId: string; member: ObjectRef }[],
+  now: string,
+): Promise<void> {
+  if (members.length === 0) return;
+  await db
+    .insertInto('group_members')
+    .values(
+      members.map((m) => ({
+        tenant_id: tenantId,
+        group_id: m.groupId,
+        member_id: m.member.id,
+        member_type: m.member.type,
+        created_date_time: now,
+      })),
+    )
+    .execute();
+}
+
 export async function insertOwner(db: Executor, tenantId: string, groupId: string, ownerId: string, now: string): Promise<void> {
   await db
     .insertInto('group_owners')

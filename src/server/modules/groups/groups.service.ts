@@ -35,8 +35,11 @@ import {
   findGroup,
   findGroupExternalIds,
   insertGroup,
+  insertGroups,
+  insertMembers,
   listGroups,
   lockGroup,
+  type ObjectRef,
   setGroupExternalId,
   unifiedMailNicknameTaken,
   updateGroupRow,
@@ -145,6 +148,16 @@ function applyGroupPatch(existing: Group, props: Omit<UpdateGroupBody, 'members@
 /** Groups: the group objects themselves (membership is GroupMembersService, deletion the directory module). */
 export class GroupsService {
   constructor(private readonly deps: GroupsDeps) {}
+
+  /** Bulk load for `portico seed`: groups as given, in the caller's executor; no authorization, checks or audit. */
+  importGroups(db: Executor, tenantId: string, groups: readonly Group[]): Promise<void> {
+    return insertGroups(db, tenantId, groups);
+  }
+
+  /** Bulk load for `portico seed`: direct memberships as given (no cycle check, no audit). */
+  importMembers(db: Executor, tenantId: string, members: readonly { groupId: string; member: ObjectRef }[], now: string) {
+    return insertMembers(db, tenantId, members, now);
+  }
 
   /** GET /groups. Members and admins enumerate; limited and restricted guests cannot. */
   async listGroups(ctx: OperationContext, q: ODataQuery): Promise<Page<Group>> {

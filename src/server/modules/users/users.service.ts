@@ -25,6 +25,7 @@ import {
   findUsersByIds,
   getUser,
   insertUser,
+  insertUsers,
   listUsers,
   listUsersAfter,
   markGuestAccepted,
@@ -158,6 +159,15 @@ export interface ProvisioningAttributes {
 /** Users: the directory's people (members and guests). Deletion is the directory module's use case. */
 export class UsersService {
   constructor(private readonly deps: UsersDeps) {}
+
+  /**
+   * Bulk load for `portico seed` (benchmarks, trials): inserts the users as given, in the caller's
+   * executor, all with one password hash. No authorization, validation or audit: never reachable
+   * from an API.
+   */
+  importUsers(db: Executor, tenantId: string, users: readonly User[], passwordHash: string | null): Promise<void> {
+    return insertUsers(db, tenantId, users, passwordHash);
+  }
 
   /** Facts about a target user for the authorization policy (self, privileged roles). */
   async targetFacts(ctx: OperationContext, user: Pick<User, 'id'>): Promise<TargetFacts & { roleIds: string[] }> {
