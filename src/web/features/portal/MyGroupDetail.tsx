@@ -202,7 +202,7 @@ function JoinPolicyCard({ data, onChanged }: { data: GroupPageData; onChanged: (
 }
 
 /** The seed's note, word for word (Portico's server refuses with the same sentence). */
-export const NO_GUESTS_IN_CLOSED_GROUPS =
+const NO_GUESTS_IN_CLOSED_GROUPS =
   'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.';
 
 /**
