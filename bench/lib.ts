@@ -82,6 +82,26 @@ export function request(
   });
 }
 
+/**
+ * Starts a server on a free port of the range. Outgoing connections take ephemeral ports that may
+ * fall in the range too, so a port found free can be gone a moment later: retried on EADDRINUSE.
+ */
+export async function startOnFreePort(
+  name: string,
+  args: string[],
+  envFor: (port: number) => Record<string, string>,
+  readyPath?: string,
+): Promise<Server> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await startServer(name, args, { port, env: envFor(port), ...(readyPath ? { readyPath } : {}) });
+    } catch (e) {
+      if (attempt >= 5 || !String(e).includes('EADDRINUSE')) throw e;
+    }
+  }
+}
+
 /** Starts a server process and waits (bounded) until `readyPath` answers 200. */
 export async function startServer(
   name: string,

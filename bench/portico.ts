@@ -5,11 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort, request, type Server, startServer } from './lib.js';
+import { request, type Server, startOnFreePort } from './lib.js';
 
 const run = promisify(execFile);
 export const ROOT = path.resolve(import.meta.dirname, '..');
-const MAIN = path.join(ROOT, 'dist/server/main.js');
+// BENCH_PORTICO_MAIN: another build's dist/server/main.js (e.g. a checkout of an older commit, for before/after figures).
+const MAIN = process.env.BENCH_PORTICO_MAIN
+  ? path.resolve(process.env.BENCH_PORTICO_MAIN)
+  : path.join(ROOT, 'dist/server/main.js');
 const CACHE = path.join(ROOT, 'bench/.cache');
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const PASSWORD = 'Bench-Pass-123';
@@ -39,6 +42,7 @@ export interface Store {
 
 /** Builds dist/ when it is missing or older than the sources (the benchmark runs what `portico serve` runs). */
 export async function ensureBuilt(log: (s: string) => void): Promise<void> {
+  if (process.env.BENCH_PORTICO_MAIN) return;
   const newest = (dir: string): number => {
     let t = 0;
     for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
@@ -170,19 +174,15 @@ export async function emptyStore(dialect: Dialect): Promise<Store> {
 
 /** Starts `portico serve` on a store, loopback only, logging warnings only, without the outbox worker. */
 export async function startPortico(store: Store, name: string): Promise<Server> {
-  const port = await freePort();
-  return startServer(name, [MAIN, 'serve'], {
-    port,
-    env: {
-      ...store.env,
-      PORT: String(port),
-      PORTICO_HOST: '127.0.0.1',
-      PORTICO_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PORTICO_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      PORTICO_OUTBOX_WORKER: 'off',
-      PORTICO_INVITATION_RATE_LIMIT: '999999/1',
-    },
-  });
+  return startOnFreePort(name, [MAIN, 'serve'], (port) => ({
+    ...store.env,
+    PORT: String(port),
+    PORTICO_HOST: '127.0.0.1',
+    PORTICO_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PORTICO_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    PORTICO_OUTBOX_WORKER: 'off',
+    PORTICO_INVITATION_RATE_LIMIT: '999999/1',
+  }));
 }
 
 export interface AppCredentials {

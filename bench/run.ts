@@ -15,14 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  freePort,
   type Latency,
   latency,
   load,
   median,
   request,
   type Server,
-  startServer,
+  startOnFreePort,
   type Throughput,
   withEventLoopDelay,
 } from './lib.js';
@@ -257,8 +256,7 @@ async function prepare(dialect: Dialect): Promise<Env> {
 }
 
 async function baselineServer(name: string, file: string, env: Record<string, string> = {}, readyPath = '/healthz') {
-  const port = await freePort();
-  return startServer(name, [path.join(ROOT, 'bench/baselines', file)], { port, env: { ...env, PORT: String(port) }, readyPath });
+  return startOnFreePort(name, [path.join(ROOT, 'bench/baselines', file)], (port) => ({ ...env, PORT: String(port) }), readyPath);
 }
 
 async function tokenRows(e: Env): Promise<void> {

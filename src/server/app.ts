@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { DestinationStream } from 'pino';
 import { MAX_UPN_LENGTH } from '../contracts/users.js';
 import type { Config } from './config/index.js';
-import { createDb, type Database, migrateToLatest } from './db/index.js';
+import { createDb, type Database, migrateToLatest, refreshStatistics } from './db/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
@@ -398,6 +398,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       outboxWorker.start();
     });
   }
+  keepStatisticsCurrent(app, database);
   // onClose hooks run last-added first: this one stops the worker before the database closes.
   app.addHook('onClose', async () => {
     await outboxWorker.stop();
@@ -433,6 +434,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);
   return app;
+}
+
+const STATISTICS_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The planner's statistics (ANALYZE / PRAGMA optimize): once right after the start, off the start
+ * path, then hourly. Without them a large SQLite file plans the membership queries as scans.
+ */
+function keepStatisticsCurrent(app: FastifyInstance, database: Database): void {
+  let closing = false;
+  const refresh = () => {
+    if (closing) return;
+    refreshStatistics(database).catch((err: unknown) => {
+      if (!closing) app.log.warn({ err }, 'refreshing the database statistics failed');
+    });
+  };
+  let first: NodeJS.Timeout | undefined;
+  let every: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    first = setTimeout(refresh, 1000).unref();
+    every = setInterval(refresh, STATISTICS_EVERY_MS).unref();
+  });
+  app.addHook('onClose', async () => {
+    closing = true;
+    clearTimeout(first);
+    clearInterval(every);
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ export const servicePrincipalsResource: ResourceSpec = {
     id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
     appId: { type: 'guid', column: 'app_id', filter: ['eq', 'ne', 'in', 'not'] },
     appDisplayName: { type: 'string', column: 'display_name', filter: STR, ci: true },
-    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true },
+    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true, notNull: true },
     description: { type: 'string', column: 'description', filter: STR, ci: true },
     notes: { type: 'string' },
     homepage: { type: 'string', column: 'homepage', filter: ['eq', 'ne', 'startswith'], ci: true },
@@ -61,7 +61,7 @@ export const appRoleAssignmentsResource: ResourceSpec = {
     principalDisplayName: { type: 'string', column: 'principal_display_name', filter: STR, ci: true, orderable: true },
     principalId: { type: 'guid', column: 'principal_id', filter: ['eq', 'ne', 'in', 'not'] },
     principalType: { type: 'enum', column: 'principal_type', values: ['User', 'Group'], filter: ['eq', 'ne', 'in', 'not'] },
-    resourceDisplayName: { type: 'string', column: 'resource_display_name', filter: STR, ci: true, orderable: true },
+    resourceDisplayName: { type: 'string', column: 'resource_display_name', filter: STR, ci: true, orderable: true, notNull: true },
     resourceId: { type: 'guid', column: 'resource_id', filter: ['eq', 'ne', 'in', 'not'] },
   },
 };
