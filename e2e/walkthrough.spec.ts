@@ -62,15 +62,20 @@ const DYNAMIC_REFUSAL =
 const WELCOME = 'Hi Gina, welcome! Your expense reports go through the Expenses app from now on.';
 
 let shots = 0;
-/** The next numbered screenshot of the walkthrough: docs/walkthrough/NN-name.png (the visible window). */
-async function shot(page: Page, name: string): Promise<void> {
+/**
+ * The next numbered screenshot of the walkthrough, docs/walkthrough/NN-name.png: the whole page, or
+ * only the window while a dialog is open (its backdrop covers the window, not the page).
+ */
+async function shot(page: Page, name: string, opts: { dialog?: boolean } = {}): Promise<void> {
   shots++;
   const focused = page.locator('*:focus');
   if (await focused.count()) await focused.first().blur();
   await page.mouse.move(0, 0);
+  // Full-page shots start at the top; fixed headers otherwise appear where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({
     path: path.join(WALKTHROUGH, `${String(shots).padStart(2, '0')}-${name}.png`),
-    fullPage: true,
+    fullPage: !opts.dialog,
     animations: 'disabled',
     style: '.mantine-Notifications-root { display: none !important; }',
   });
@@ -86,6 +91,17 @@ async function person(name: string): Promise<SeededUser> {
 async function stranger(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await browser.newContext({ baseURL: e2e.baseUrl, viewport: { width: 1280, height: 800 } });
   return { page: await context.newPage(), close: () => context.close() };
+}
+
+/**
+ * Opens a page of the portal in a browser that is signed in already: the SPA signs in again
+ * silently (a round trip through the sign-in service), so wait for it to be back, signed in, at
+ * `to` before touching anything.
+ */
+async function reopen(page: Page, to: string): Promise<void> {
+  await page.goto(to);
+  await expect(new SignInPage(page).userMenu).toBeVisible({ timeout: 20_000 });
+  await page.waitForURL((u) => u.pathname === to);
 }
 
 const firstName = (u: SeededUser) => u.displayName.split(' ')[0] ?? u.displayName;
@@ -217,7 +233,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
     await expect(ownerPage.getByTestId('group-apps')).toContainText(appName);
     await shot(ownerPage, 'owner-group');
     const dialog = await portal.startGuestInvitation(guestAddress, WELCOME);
-    await shot(ownerPage, 'owner-add-members');
+    await shot(ownerPage, 'owner-add-members', { dialog: true });
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(dialog).toBeHidden();
     await expect(portal.member(guestAddress).getByTestId('invitation-pending')).toHaveText('Invitation pending');
@@ -271,7 +287,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
   expect(invited).toMatchObject({ userType: 'Guest', externalUserState: 'Accepted' });
 
   await test.step('6a. The owner lets people ask to join, with the owner approving', async () => {
-    await ownerPage.goto(`/mygroups/${group.id}`);
+    await reopen(ownerPage, `/mygroups/${group.id}`);
     await ownerPage
       .getByTestId('join-policy')
       .getByRole('radio', { name: /^Owner approval/ })
@@ -296,7 +312,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
   });
 
   await test.step('6c. The owner approves in My Groups → Approvals; the member has the app', async () => {
-    await ownerPage.goto('/myapps');
+    await reopen(ownerPage, '/myapps');
     const self = new SelfServicePortal(ownerPage);
     await self.approvals.getByRole('link', { name: /Requests to join your groups \(1\)/ }).click();
     const row = self.row('join-approvals-table', member.displayName);
@@ -320,7 +336,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
   });
 
   await test.step('7b. The approver: the badge in My Apps → Manage your application → Requests → Approve', async () => {
-    await ownerPage.goto('/myapps');
+    await reopen(ownerPage, '/myapps');
     const self = new SelfServicePortal(ownerPage);
     await expect(self.approvals.getByTestId('pending-approvals-count')).toHaveText('1');
     await self.approvals.getByRole('link', { name: `${appName} (1)` }).click();
@@ -348,16 +364,16 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
     // An Assigned group of the owner's that an administrator turns into a dynamic one (all guests)
     // while the owner's Add members dialog is open: the server refuses with the seed's sentence.
     const reviewers = await createGroup('Expenses reviewers', { owners: [owner.id] });
-    await ownerPage.goto(`/mygroups/${reviewers.id}`);
+    await reopen(ownerPage, `/mygroups/${reviewers.id}`);
     await expect(ownerPage.getByRole('heading', { level: 1, name: reviewers.displayName })).toBeVisible();
     const dialog = await portal.startGuestInvitation(externalAddress('Ivan'));
     await makeDynamic(reviewers.id, 'user.userType -eq "Guest"');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(dialog.getByTestId('error-notice')).toHaveText(DYNAMIC_REFUSAL);
-    await shot(ownerPage, 'dynamic-group-refused');
+    await shot(ownerPage, 'dynamic-group-refused', { dialog: true });
     // Reopened, the page says the same before anyone types an address: there is no + any more.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await ownerPage.reload();
+    await reopen(ownerPage, `/mygroups/${reviewers.id}`);
     await expect(ownerPage.getByTestId('membership-rule')).toHaveText('user.userType -eq "Guest"');
     await expect(ownerPage.getByTestId('closed-membership')).toContainText(DYNAMIC_REFUSAL);
     await expect(ownerPage.getByTestId('add-members')).toHaveCount(0);
@@ -375,7 +391,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(dialog.getByTestId('error-notice')).toContainText('Only users with the Guest Inviter role can invite guests');
     await expect(dialog.getByTestId('selected-invitee')).toContainText(address);
-    await shot(page, 'owner-without-guest-inviter-refused');
+    await shot(page, 'owner-without-guest-inviter-refused', { dialog: true });
     expect(await usersWithMail(address)).toEqual([]);
   });
 });
