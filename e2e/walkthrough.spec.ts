@@ -61,20 +61,21 @@ const DYNAMIC_REFUSAL =
   'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.';
 const WELCOME = 'Hi Gina, welcome! Your expense reports go through the Expenses app from now on.';
 
-let shots = 0;
+const taken: string[] = [];
 /**
  * The next numbered screenshot of the walkthrough, docs/walkthrough/NN-name.png: the whole page, or
  * only the window while a dialog is open (its backdrop covers the window, not the page).
  */
 async function shot(page: Page, name: string, opts: { dialog?: boolean } = {}): Promise<void> {
-  shots++;
+  const file = `${String(taken.length + 1).padStart(2, '0')}-${name}.png`;
+  taken.push(file);
   const focused = page.locator('*:focus');
   if (await focused.count()) await focused.first().blur();
   await page.mouse.move(0, 0);
   // Full-page shots start at the top; fixed headers otherwise appear where the page was scrolled to.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({
-    path: path.join(WALKTHROUGH, `${String(shots).padStart(2, '0')}-${name}.png`),
+    path: path.join(WALKTHROUGH, file),
     fullPage: !opts.dialog,
     animations: 'disabled',
     style: '.mantine-Notifications-root { display: none !important; }',
@@ -203,6 +204,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
   await test.step('3c. Users and groups: the self-service group is in the list; Add user → the owner → Assign', async () => {
     await apps.tab('Users and groups');
     await expect(apps.assignments.getByRole('row').filter({ hasText: groupName })).toBeVisible();
+    await shot(admin, 'admin-app-users-and-groups');
     await admin.getByRole('button', { name: 'Add user/group' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Add Assignment' });
     await dialog.getByRole('radiogroup', { name: 'Assign' }).getByText('Users', { exact: true }).click();
@@ -213,12 +215,13 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
     await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
     await expect(dialog).toBeHidden();
     await expect(apps.assignments.getByRole('row').filter({ hasText: owner.displayName })).toBeVisible();
-    await shot(admin, 'admin-app-users-and-groups');
+    await shot(admin, 'admin-app-owner-assigned');
   });
 
   await test.step('3d. The owner gets the Guest Inviter role (only Guest Inviters invite guests)', async () => {
     await center.go('Roles and administrators');
     await new RolesPages(admin).assign('Guest Inviter', firstName(owner), owner.displayName);
+    await shot(admin, 'admin-guest-inviter');
   });
 
   const ownerPage = await signIn('/myapps', owner);
@@ -294,6 +297,7 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
       .check();
     await ownerPage.getByRole('region', { name: 'Joining' }).getByRole('button', { name: 'Save' }).click();
     await expect(ownerPage.getByText('Membership requests: Owner approval.')).toBeVisible();
+    await shot(ownerPage, 'owner-joining-owner-approval');
   });
 
   await test.step('6b. A member: My Groups → Discover → Request to join, with a reason', async () => {
@@ -394,4 +398,9 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
     await shot(page, 'owner-without-guest-inviter-refused', { dialog: true });
     expect(await usersWithMail(address)).toEqual([]);
   });
+
+  // docs/walkthrough.md shows every picture taken here, in this order, and no other.
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'walkthrough.md'), 'utf8');
+  const shown = [...doc.matchAll(/\]\(walkthrough\/([^)]+\.png)\)/g)].map((m) => m[1]);
+  expect(shown).toEqual(taken);
 });
