@@ -107,6 +107,32 @@ export interface MountDeps {
   tenants: TenantDirectory;
   providers: OidcProviders;
   clients: ClientDirectory;
+  /**
+   * After a confirmed sign-out ended the browser session `sessionUid`: where the browser goes
+   * instead of `location` (oidc-provider's post-logout redirect), e.g. through the SAML single
+   * logout of the session's applications, which ends at `location`. Undefined keeps `location`.
+   */
+  afterSignOut?(tenantId: string, sessionUid: string, location: string): Promise<string | undefined>;
+}
+
+/**
+ * The sign-out confirmation ended the session (a 303 to the post-logout URI): when `afterSignOut`
+ * names another stop (SAML applications to log out of), the browser goes there first.
+ */
+function continueAfterSignOut(
+  tenant: Tenant,
+  afterSignOut: NonNullable<MountDeps['afterSignOut']>,
+): Parameters<Provider['use']>[0] {
+  return async (ctx, next) => {
+    await next();
+    const oidc = ctx.oidc as { route?: string; params?: { logout?: unknown }; session?: { uid?: string } } | undefined;
+    if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return;
+    const uid = oidc.session?.uid;
+    const location = ctx.response.get('location');
+    if (!uid || !location) return;
+    const to = await afterSignOut(tenant.id, uid, location);
+    if (to) ctx.redirect(to);
+  };
 }
 
 /**
@@ -119,10 +145,11 @@ export interface MountDeps {
 export function mountProvider(deps: MountDeps) {
   const { config, tenants, providers, clients } = deps;
   const callbacks = new WeakMap<Provider, Handler>();
-  const callbackOf = (p: Provider): Handler => {
+  const callbackOf = (p: Provider, tenant: Tenant): Handler => {
     let cb = callbacks.get(p);
     if (!cb) {
       p.use(unknownRouteAsOAuthError);
+      if (deps.afterSignOut) p.use(continueAfterSignOut(tenant, deps.afterSignOut));
       cb = p.callback() as unknown as Handler;
       callbacks.set(p, cb);
     }
@@ -154,7 +181,7 @@ export function mountProvider(deps: MountDeps) {
     const crid = req.headers['client-request-id'];
     if (typeof crid === 'string' && crid.length <= 128) reply.raw.setHeader('client-request-id', crid);
     reply.hijack();
-    await callbackOf(provider)(incoming, reply.raw);
+    await callbackOf(provider, tenant)(incoming, reply.raw);
   };
 
   return async (scope: FastifyInstance): Promise<void> => {
