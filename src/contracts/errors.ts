@@ -523,6 +523,11 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The application asked for a sign-in without user interaction, but nobody is signed in.',
   },
+  saml_logout_response_unexpected: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This SAML logout response answers no logout request Portico sent, or was already received.',
+  },
 
   // ---------------------------------------------------------------------------------------------
   // SCIM 2.0 provisioning (/scim/v2): refusals of the protocol itself. The SCIM surface renders every

@@ -88,6 +88,7 @@ import {
   createCertificateStore,
   createRequestIdStore,
   createSamlIdp,
+  createSamlSessionStore,
   type SamlIdp,
   samlGraphRoutes,
   samlRoutes,
@@ -489,7 +490,10 @@ function createProtocols(p: {
     accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
     findUser: (tenantId, id) => users.findUser(tenantId, id),
   });
+  // SAML sessions first: the token issuer's sign-out continues through them (single logout).
+  const samlSessions = createSamlSessionStore(database.db, p.clock, config);
   const oidc = createOidc({
+    afterSignOut: (tenantId, sessionUid, location) => samlSessions.afterSignOut(tenantId, sessionUid, location),
     config,
     db: database.db,
     keys: p.keys,
@@ -528,6 +532,9 @@ function createProtocols(p: {
     applications,
     authorizeSignOn,
     redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
+    sessions: samlSessions,
+    endBrowserSession: (tenant, uid) => oidc.endBrowserSession(tenant, uid),
+    browserSession: (tenant, req, reply) => oidc.browserSession(tenant, req, reply),
   });
   // Direct sign-on links opened without a session sign in first (the portico-myapps client).
   const myAppsSignIn = createMyAppsSignIn({

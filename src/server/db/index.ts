@@ -25,6 +25,7 @@ import * as m0008 from './migrations/0008_sign_in_revocation.js';
 import * as m0009 from './migrations/0009_self_service.js';
 import * as m0010 from './migrations/0010_addresses.js';
 import * as m0011 from './migrations/0011_scim.js';
+import * as m0016 from './migrations/0016_saml_logout.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -135,6 +136,7 @@ const migrations: Record<string, Migration> = {
   '0009_self_service': m0009,
   '0010_addresses': m0010,
   '0011_scim': m0011,
+  '0016_saml_logout': m0016,
 };
 
 class StaticProvider implements MigrationProvider {
