@@ -419,6 +419,12 @@ export const errorCatalogue = {
     graphCode: 'InternalServerError',
     message: 'An unexpected error occurred. The request id identifies it in the server log.',
   },
+  database_unavailable: {
+    status: 503,
+    graphCode: 'serviceNotAvailable',
+    message:
+      'The service is temporarily unavailable: its database cannot be reached. Retry after the period given in the Retry-After header.',
+  },
 
   // ---------------------------------------------------------------------------------------------
   // Protocols and surfaces: HTTP-level failures, single sign-on refusals, SAML request errors.

@@ -22,6 +22,8 @@ Commands:
                                           the demo SAML app "Expenses" with self-service) and serve it;
                                           prints the sign-in details (new passwords on every run)
   migrate                                 Apply pending database migrations and exit
+  backup <file>                           Online backup of the embedded SQLite database into a new file
+                                          (consistent while Portico runs); PostgreSQL: use pg_dump
   admin create --email E --password P [--display-name N]
                                           Create a member holding Global Administrator in the default tenant
   client create --name N --permissions P1,P2,...
@@ -70,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       return EXIT_OK;
     }
     if (command === undefined) throw new UsageError('No command given.');
-    const known = ['serve', 'demo', 'migrate', 'admin', 'client', 'dev-cert', 'seed'];
+    const known = ['serve', 'demo', 'migrate', 'backup', 'admin', 'client', 'dev-cert', 'seed'];
     if (!known.includes(command)) throw new UsageError(`Unknown command '${command}'.`);
 
     // Validate the invocation before touching configuration or the database.
@@ -132,6 +134,12 @@ function parseCommand(command: string, args: string[]): Runner {
     case 'dev-cert':
       parse(args, {});
       return devCert;
+    case 'backup': {
+      const [file, ...extra] = args;
+      if (!file || file.startsWith('-')) throw new UsageError('Missing the backup file name: portico backup <file>.');
+      parse(extra, {});
+      return (config, p) => backup(config, p, file);
+    }
     case 'admin': {
       const [sub, ...flags] = args;
       if (sub !== 'create') throw new UsageError(sub ? `Unknown admin command '${sub}'.` : 'Missing admin command (create).');
@@ -285,6 +293,19 @@ const migrate: Runner = async (config, p) => {
     await database.destroy();
   }
 };
+
+async function backup(config: Config, p: Printer, file: string): Promise<number> {
+  if (config.database.kind !== 'sqlite') {
+    p.eprintln('portico: backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see docs/operations.md):');
+    p.eprintln('  pg_dump --format=custom --file=portico.dump "$DATABASE_URL"');
+    return EXIT_FAILURE;
+  }
+  const { backupSqlite } = await import('./db/backup.js');
+  const started = Date.now();
+  const r = await backupSqlite(config.database.file, file);
+  p.println(`Backed up ${config.database.file} to ${r.file} (${r.bytes} bytes, ${r.pages} pages, ${Date.now() - started} ms).`);
+  return EXIT_OK;
+}
 
 async function createAdmin(
   config: Config,

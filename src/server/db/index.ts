@@ -81,10 +81,19 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
   const pool = new pg.Pool({
     connectionString: config.database.url,
     max: opts.pgPoolMax ?? 10,
+    // A database that does not answer fails the request (503, http/errors.ts) instead of queueing it forever.
+    connectionTimeoutMillis: 5_000,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  // A client that loses its connection while checked out (between the statements of a transaction)
+  // emits 'error' with no pool listener attached: without this one, Node would treat it as an
+  // uncaught exception and the process would die when the database restarts. The client's next
+  // statement fails instead (answered 503, http/errors.ts) and the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
