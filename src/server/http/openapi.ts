@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.js';
+import { bodyTypeOf } from './odata-type.js';
 
 type OpenApiObject = Record<string, unknown> & {
   paths?: Record<string, Record<string, Record<string, unknown>>>;
@@ -172,6 +173,20 @@ const ENTITY_PARAMS = [odataParam('$select', 'Comma-separated properties to retu
 /** GET paths under /v1.0 that return one object although their last segment is not an id. */
 const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+)$/;
 
+/** Request bodies under /v1.0 may name their entity type (http/odata-type.ts). */
+function documentODataType(schema: Record<string, unknown>, type: string | undefined): void {
+  const body = schema.body as { type?: string; properties?: Record<string, unknown> } | undefined;
+  if (body?.type !== 'object' || body.properties === undefined) return;
+  body.properties = {
+    '@odata.type': {
+      type: 'string',
+      description: 'Optional OData type annotation (Graph SDKs send it); checked, then ignored.',
+      ...(type === undefined ? {} : { enum: [`#microsoft.graph.${type}`] }),
+    },
+    ...body.properties,
+  };
+}
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /**
@@ -224,6 +239,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
         schema.summary = `${doc.url} (not part of the Graph API)`;
       }
       if (doc.url.startsWith('/v1.0') && schema.security === undefined) schema.security = [{ bearerAuth: [] }];
+      if (doc.url.startsWith('/v1.0')) documentODataType(schema, bodyTypeOf(doc.schema?.body));
       return { schema, url: out.url } as ReturnType<typeof jsonSchemaTransform>;
     },
     transformObject: (doc) => {
