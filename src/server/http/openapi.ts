@@ -169,6 +169,12 @@ const COLLECTION_PARAMS = [
     schema: { type: 'string', enum: ['eventual'] },
   },
 ];
+/** `…/$count` segments: the number of items matching `$filter`/`$search`, as text/plain. */
+const COUNT_PARAMS = COLLECTION_PARAMS.filter((p) => ['$filter', '$search', 'ConsistencyLevel'].includes(p.name)).map((p) =>
+  p.name === 'ConsistencyLevel'
+    ? { ...p, required: true, description: 'eventual (Graph requires it for $count on directory objects).' }
+    : p,
+);
 const ENTITY_PARAMS = [odataParam('$select', 'Comma-separated properties to return. Example: id,displayName')];
 /** GET paths under /v1.0 that return one object although their last segment is not an id. */
 const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+)$/;
@@ -271,7 +277,8 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
           if (path.startsWith('/v1.0') && method === 'get' && !path.startsWith('/v1.0/devMailbox')) {
             const params = (op.parameters ?? []) as { name: string }[];
             const isEntity = /\}$/.test(path) || SINGLETON.test(path);
-            for (const p of isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS) {
+            const forPath = path.endsWith('/$count') ? COUNT_PARAMS : isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS;
+            for (const p of forPath) {
               if (!params.some((x) => x.name === p.name)) params.push(p);
             }
             op.parameters = params;
