@@ -563,6 +563,12 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'A bulkId reference names no resource created earlier in this bulk request, or the references are circular.',
   },
+  // --- Graph protocol (request shape, paths, versions) ---
+  odata_type_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: "The '@odata.type' of the request body does not name the resource's type or a type derived from it.",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

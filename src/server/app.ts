@@ -14,6 +14,7 @@ import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { guardInput } from './http/input-guard.js';
+import { acceptODataTypes } from './http/odata-type.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   clientErrorHandler,
@@ -589,6 +590,8 @@ async function registerSurfaces(
         api.addHook('onRequest', async (req) => {
           req.ctx = await authenticateRequest(req);
         });
+        // `@odata.type` in request bodies: checked against the route's entity type, then removed.
+        acceptODataTypes(api);
         await api.register(usersRoutes);
         await api.register(mailRoutes);
         await api.register(groupsRoutes);

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.js';
+import { bodyTypeOf } from './odata-type.js';
 
 type OpenApiObject = Record<string, unknown> & {
   paths?: Record<string, Record<string, Record<string, unknown>>>;
@@ -168,9 +169,29 @@ const COLLECTION_PARAMS = [
     schema: { type: 'string', enum: ['eventual'] },
   },
 ];
+/** `…/$count` segments: the number of items matching `$filter`/`$search`, as text/plain. */
+const COUNT_PARAMS = COLLECTION_PARAMS.filter((p) => ['$filter', '$search', 'ConsistencyLevel'].includes(p.name)).map((p) =>
+  p.name === 'ConsistencyLevel'
+    ? { ...p, required: true, description: 'eventual (Graph requires it for $count on directory objects).' }
+    : p,
+);
 const ENTITY_PARAMS = [odataParam('$select', 'Comma-separated properties to return. Example: id,displayName')];
 /** GET paths under /v1.0 that return one object although their last segment is not an id. */
 const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+)$/;
+
+/** Request bodies under /v1.0 may name their entity type (http/odata-type.ts). */
+function documentODataType(schema: Record<string, unknown>, type: string | undefined): void {
+  const body = schema.body as { type?: string; properties?: Record<string, unknown> } | undefined;
+  if (body?.type !== 'object' || body.properties === undefined) return;
+  body.properties = {
+    '@odata.type': {
+      type: 'string',
+      description: 'Optional OData type annotation (Graph SDKs send it); checked, then ignored.',
+      ...(type === undefined ? {} : { enum: [`#microsoft.graph.${type}`] }),
+    },
+    ...body.properties,
+  };
+}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -224,6 +245,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
         schema.summary = `${doc.url} (not part of the Graph API)`;
       }
       if (doc.url.startsWith('/v1.0') && schema.security === undefined) schema.security = [{ bearerAuth: [] }];
+      if (doc.url.startsWith('/v1.0')) documentODataType(schema, bodyTypeOf(doc.schema?.body));
       return { schema, url: out.url } as ReturnType<typeof jsonSchemaTransform>;
     },
     transformObject: (doc) => {
@@ -255,7 +277,8 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
           if (path.startsWith('/v1.0') && method === 'get' && !path.startsWith('/v1.0/devMailbox')) {
             const params = (op.parameters ?? []) as { name: string }[];
             const isEntity = /\}$/.test(path) || SINGLETON.test(path);
-            for (const p of isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS) {
+            const forPath = path.endsWith('/$count') ? COUNT_PARAMS : isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS;
+            for (const p of forPath) {
               if (!params.some((x) => x.name === p.name)) params.push(p);
             }
             op.parameters = params;

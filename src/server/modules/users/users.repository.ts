@@ -1,3 +1,4 @@
+import type { SelectQueryBuilder } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
@@ -185,15 +186,19 @@ export async function deleteUserRow(db: Executor, tenantId: string, id: string):
   await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
+/** A subquery selecting user ids (one column named `id`), e.g. a group's members. */
+export type UserIdSource = (db: Executor) => SelectQueryBuilder<any, any, { id: string }>;
+
 export async function listUsers(
   db: Executor,
   tenantId: string,
   q: ODataQuery,
-  restrictToIds?: readonly string[],
+  restrictToIds?: readonly string[] | UserIdSource,
   spec: ResourceSpec = usersResource,
 ): Promise<{ items: User[]; skiptoken?: string; count?: number }> {
   let base = db.selectFrom('users').where('users.tenant_id', '=', tenantId);
-  if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
+  if (typeof restrictToIds === 'function') base = base.where('users.id', 'in', restrictToIds(db));
+  else if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
   const { rows, ...page } = await queryPage<UsersTable>(base, (b) => b.selectAll('users'), spec, q);
   return { ...page, items: rows.map(toUser) };
 }

@@ -31,6 +31,7 @@ import {
   markGuestAccepted,
   setExternalId,
   setSignInSessionsValidFrom,
+  type UserIdSource,
   updateUserRow,
 } from './users.repository.js';
 
@@ -179,6 +180,14 @@ export class UsersService {
   async listUsers(ctx: OperationContext, q: ODataQuery) {
     await this.deps.access.require(ctx, 'user.list');
     return listUsers(this.deps.db, ctx.caller.tenantId, q);
+  }
+
+  /**
+   * Internal: a page of the users among `ids` (a relationship's subquery), queried as the users
+   * collection. The caller has authorized reading the relationship.
+   */
+  listUsersAmong(tenantId: string, ids: UserIdSource, q: ODataQuery) {
+    return listUsers(this.deps.db, tenantId, q, ids);
   }
 
   /** SCIM listing: GET /users' authorization, filtered with the provisioning description (externalId, SCIM operators). */
