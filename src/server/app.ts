@@ -34,6 +34,8 @@ import { type AuthorizeSignOn, createAuthorizeSignOn } from './modules/applicati
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
+import { accessExplanationRoutes } from './modules/directory/access-explanation.routes.js';
+import { AccessExplanationService } from './modules/directory/access-explanation.service.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
 import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
@@ -241,13 +243,17 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     bindMethods(s);
   }
   for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
+  const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
+  const { auditLog, authorizeSignOn, accessExplanations } = createAccessDecisions(readers);
   return {
     keys,
     revokedGrants,
+    authorizeSignOn,
     services: {
       devMailbox: bindMethods(new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined })),
       audit,
-      auditLog: bindMethods(new AuditLogService({ db, access })),
+      auditLog,
+      accessExplanations,
       policies,
       tenants,
       users,
@@ -276,6 +282,32 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       }),
     },
   };
+}
+
+/**
+ * The one sign-in decision (OIDC, SAML, My Apps links) and the access explanations whose verdict
+ * it is: one instance of the rule, shared.
+ */
+function createAccessDecisions(
+  deps: Omit<
+    ConstructorParameters<typeof AccessExplanationService>[0],
+    'authorizeSignOn' | 'applications' | 'users' | 'auditLog'
+  > & {
+    db: Database['db'];
+    applications: ApplicationsService;
+    users: UsersService;
+  },
+) {
+  const { applications, users } = deps;
+  const auditLog = bindMethods(new AuditLogService({ db: deps.db, access: deps.access }));
+  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
+    findByAppId: (appId) => applications.findByAppId(appId),
+    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
+    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
+    findUser: (tenantId, id) => users.findUser(tenantId, id),
+  });
+  const accessExplanations = bindMethods(new AccessExplanationService({ ...deps, auditLog, authorizeSignOn }));
+  return { auditLog, authorizeSignOn, accessExplanations };
 }
 
 export type Services = ReturnType<typeof createServices>['services'];
@@ -319,7 +351,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
   const platform = await createPlatform(database, clock);
-  const { keys, revokedGrants, services } = createServices(database, config, clock, newId, platform);
+  const { keys, revokedGrants, authorizeSignOn, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
@@ -416,6 +448,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     defaultTenant,
     platform,
     metrics,
+    authorizeSignOn,
   });
 
   useDefaultErrors(app);
@@ -451,16 +484,11 @@ function createProtocols(p: {
   defaultTenant: Tenant;
   platform: Platform;
   metrics: Metrics;
+  authorizeSignOn: AuthorizeSignOn;
 }) {
-  const { config, database, services, platform } = p;
+  const { config, database, services, platform, authorizeSignOn } = p;
   const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
-  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
-    findByAppId: (appId) => applications.findByAppId(appId),
-    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
-    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
-    findUser: (tenantId, id) => users.findUser(tenantId, id),
-  });
   const oidc = createOidc({
     config,
     db: database.db,
@@ -566,6 +594,7 @@ async function registerSurfaces(
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
+        await api.register(accessExplanationRoutes);
       });
     },
     { prefix: '/v1.0' },
