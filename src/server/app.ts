@@ -35,6 +35,8 @@ import { type AuthorizeSignOn, createAuthorizeSignOn } from './modules/applicati
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
+import { accessExplanationRoutes } from './modules/directory/access-explanation.routes.js';
+import { AccessExplanationService } from './modules/directory/access-explanation.service.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
 import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
@@ -243,13 +245,17 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     bindMethods(s);
   }
   for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
+  const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
+  const { auditLog, authorizeSignOn, accessExplanations } = createAccessDecisions(readers);
   return {
     keys,
     revokedGrants,
+    authorizeSignOn,
     services: {
       devMailbox: bindMethods(new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined })),
       audit,
-      auditLog: bindMethods(new AuditLogService({ db, access })),
+      auditLog,
+      accessExplanations,
       policies,
       tenants,
       users,
@@ -278,6 +284,32 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       }),
     },
   };
+}
+
+/**
+ * The one sign-in decision (OIDC, SAML, My Apps links) and the access explanations whose verdict
+ * it is: one instance of the rule, shared.
+ */
+function createAccessDecisions(
+  deps: Omit<
+    ConstructorParameters<typeof AccessExplanationService>[0],
+    'authorizeSignOn' | 'applications' | 'users' | 'auditLog'
+  > & {
+    db: Database['db'];
+    applications: ApplicationsService;
+    users: UsersService;
+  },
+) {
+  const { applications, users } = deps;
+  const auditLog = bindMethods(new AuditLogService({ db: deps.db, access: deps.access }));
+  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
+    findByAppId: (appId) => applications.findByAppId(appId),
+    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
+    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
+    findUser: (tenantId, id) => users.findUser(tenantId, id),
+  });
+  const accessExplanations = bindMethods(new AccessExplanationService({ ...deps, auditLog, authorizeSignOn }));
+  return { auditLog, authorizeSignOn, accessExplanations };
 }
 
 export type Services = ReturnType<typeof createServices>['services'];
@@ -321,7 +353,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
   const platform = await createPlatform(database, clock);
-  const { keys, revokedGrants, services } = createServices(database, config, clock, newId, platform);
+  const { keys, revokedGrants, authorizeSignOn, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
@@ -419,6 +451,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     defaultTenant,
     platform,
     metrics,
+    authorizeSignOn,
   });
 
   useDefaultErrors(app);
@@ -481,16 +514,11 @@ function createProtocols(p: {
   defaultTenant: Tenant;
   platform: Platform;
   metrics: Metrics;
+  authorizeSignOn: AuthorizeSignOn;
 }) {
-  const { config, database, services, platform } = p;
+  const { config, database, services, platform, authorizeSignOn } = p;
   const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
-  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
-    findByAppId: (appId) => applications.findByAppId(appId),
-    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
-    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
-    findUser: (tenantId, id) => users.findUser(tenantId, id),
-  });
   // SAML sessions first: the token issuer's sign-out continues through them (single logout).
   const samlSessions = createSamlSessionStore(database.db, p.clock, config);
   const oidc = createOidc({
@@ -604,6 +632,7 @@ async function registerSurfaces(
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
+        await api.register(accessExplanationRoutes);
       });
     },
     { prefix: '/v1.0' },

@@ -493,6 +493,19 @@ const ROWS: Row[] = [
   { route: 'GET /me/appRoleAssignments', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/appRoleAssignments' },
   { route: 'GET /me/myApps', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/myApps' },
   {
+    // Why does this user have access? The user, the app's owners and the assigning administrators.
+    route: "GET /servicePrincipals/:id/accessExplanation(userId=':userId([^/']+)')",
+    ok: 200,
+    expect: 'Y Y N N Y Y N N N Y N N Y Y',
+    url: (f) => `/servicePrincipals/${f.spId}/accessExplanation(userId='${f.userId}')`,
+  },
+  {
+    route: "GET /me/accessExplanation(servicePrincipalId=':servicePrincipalId([^/']+)')",
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
+    url: (f) => `/me/accessExplanation(servicePrincipalId='${f.spId}')`,
+  },
+  {
     route: 'GET /groups/:id/appRoleAssignments',
     ok: 200,
     expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',

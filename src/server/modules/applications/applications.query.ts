@@ -61,7 +61,14 @@ export const appRoleAssignmentsResource: ResourceSpec = {
     principalDisplayName: { type: 'string', column: 'principal_display_name', filter: STR, ci: true, orderable: true },
     principalId: { type: 'guid', column: 'principal_id', filter: ['eq', 'ne', 'in', 'not'] },
     principalType: { type: 'enum', column: 'principal_type', values: ['User', 'Group'], filter: ['eq', 'ne', 'in', 'not'] },
-    resourceDisplayName: { type: 'string', column: 'resource_display_name', filter: STR, ci: true, orderable: true, notNull: true },
+    resourceDisplayName: {
+      type: 'string',
+      column: 'resource_display_name',
+      filter: STR,
+      ci: true,
+      orderable: true,
+      notNull: true,
+    },
     resourceId: { type: 'guid', column: 'resource_id', filter: ['eq', 'ne', 'in', 'not'] },
   },
 };

@@ -548,10 +548,10 @@ export async function assignmentsForUser(
   tenantId: string,
   resourceId: string,
   principalIds: readonly string[],
-): Promise<{ appRoleId: string; principalId: string; principalType: PrincipalType }[]> {
+): Promise<{ appRoleId: string; principalId: string; principalType: PrincipalType; createdDateTime: string }[]> {
   const rows = await db
     .selectFrom('app_role_assignments as a')
-    .select(['a.app_role_id', 'a.principal_id', 'a.principal_type'])
+    .select(['a.app_role_id', 'a.principal_id', 'a.principal_type', 'a.created_date_time'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.resource_id', '=', resourceId)
     .where('a.principal_id', 'in', principalIds)
@@ -560,6 +560,7 @@ export async function assignmentsForUser(
     appRoleId: r.app_role_id,
     principalId: r.principal_id,
     principalType: r.principal_type as PrincipalType,
+    createdDateTime: r.created_date_time,
   }));
 }
 

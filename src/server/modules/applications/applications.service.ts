@@ -528,6 +528,16 @@ export class ApplicationsService {
     };
   }
 
+  /**
+   * Internal: the application's assignments held by any of `principalIds` (a user and groups), with
+   * when each was made. One query; no authorization (the caller decides).
+   */
+  assignmentsOfPrincipals(tenantId: string, servicePrincipalId: string, principalIds: readonly string[]) {
+    return principalIds.length
+      ? assignmentsForUser(this.deps.db, tenantId, servicePrincipalId, principalIds)
+      : Promise.resolve([]);
+  }
+
   /** True when the user is assigned to the application (by appId) directly or through a direct group membership. */
   async isUserAssigned(tenantId: string, appId: string, userId: string): Promise<boolean> {
     if (!isGuid(appId)) return false;

@@ -32,7 +32,9 @@ import {
   listOwnedGroupIds,
   listOwnerIds,
   lockGroup,
+  type MembershipEdge,
   memberOfIds,
+  membershipEdgesAbove,
   ownedGroupIds,
   ownerIds,
   transitiveMemberIds,
@@ -168,6 +170,14 @@ export class GroupMembersService {
   /** Internal: the groups an object is a DIRECT member of (what passes app assignments on, in Entra). */
   directGroupIdsOf(tenantId: string, memberId: string, db: Executor = this.deps.db): Promise<string[]> {
     return directGroupIds(db, tenantId, memberId);
+  }
+
+  /**
+   * Internal: every direct membership above the object (its own, its groups', and so on up), with
+   * when each began: the group graph "Why does this person have access?" walks. One query.
+   */
+  membershipEdgesAbove(tenantId: string, objectId: string, db: Executor = this.deps.db): Promise<MembershipEdge[]> {
+    return membershipEdgesAbove(db, tenantId, objectId);
   }
 
   /** Internal: the users who own the group (join requests are sent to them). */

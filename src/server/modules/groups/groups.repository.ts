@@ -442,3 +442,38 @@ export async function listOwnerIds(db: Executor, tenantId: string, groupId: stri
 export async function listOwnedGroupIds(db: Executor, tenantId: string, ownerId: string): Promise<string[]> {
   return (await ownedGroupIds(tenantId, ownerId)(db).execute()).map((r) => r.id);
 }
+
+/** A direct membership: `memberId` is a member of `groupId` since `createdDateTime`. */
+export interface MembershipEdge {
+  groupId: string;
+  memberId: string;
+  createdDateTime: string;
+}
+
+/**
+ * Every direct membership above an object: its own, those of the groups it is in, and so on up
+ * (the graph behind transitiveMemberOf, with its edges). One recursive query.
+ */
+export async function membershipEdgesAbove(db: Executor, tenantId: string, objectId: string): Promise<MembershipEdge[]> {
+  const rows = await db
+    .withRecursive('anc(id)', (qb) =>
+      qb
+        .selectFrom('group_members')
+        .select('group_id as id')
+        .where('tenant_id', '=', tenantId)
+        .where('member_id', '=', objectId)
+        .union(
+          qb
+            .selectFrom('group_members as gm')
+            .innerJoin('anc', 'anc.id', 'gm.member_id')
+            .select('gm.group_id as id')
+            .where('gm.tenant_id', '=', tenantId),
+        ),
+    )
+    .selectFrom('group_members as e')
+    .select(['e.group_id', 'e.member_id', 'e.created_date_time'])
+    .where('e.tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('e.member_id', '=', objectId), eb('e.member_id', 'in', eb.selectFrom('anc').select('anc.id'))]))
+    .execute();
+  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, createdDateTime: r.created_date_time }));
+}

@@ -34,6 +34,7 @@ import {
   deleteReferencesTo,
   findGroup,
   findGroupExternalIds,
+  findGroupsByIds,
   insertGroup,
   insertGroups,
   insertMembers,
@@ -186,6 +187,11 @@ export class GroupsService {
   /** Internal lookup (no authorization). */
   findGroup(tenantId: string, id: string, db: Executor = this.deps.db): Promise<Group | undefined> {
     return findGroup(db, tenantId, id);
+  }
+
+  /** Internal lookup of several groups (no authorization). */
+  findGroupsByIds(tenantId: string, ids: readonly string[], db: Executor = this.deps.db): Promise<Group[]> {
+    return findGroupsByIds(db, tenantId, ids);
   }
 
   /** Who may create this group: the security-group switch, or for Microsoft 365 groups their own switch. */
