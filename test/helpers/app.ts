@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { importJWK, type JWK, SignJWT } from 'jose';
-import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import type { CreateGroupBody, Group } from '../../src/contracts/groups.js';
 import type { User } from '../../src/contracts/users.js';
@@ -16,6 +15,7 @@ import { systemContext } from '../../src/server/domain/context.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
 import type { Tenant } from '../../src/server/modules/tenants/tenants.service.js';
 import { graphResource, issuerUrl } from '../../src/server/platform/urls.js';
+import { dropPgSchema, pgTarget } from './pg-target.js';
 
 /** The dialect this vitest project runs on (set per project in vitest.config.ts). */
 export const dialect = (process.env.PORTICO_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
@@ -76,22 +76,30 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${ran
  * PostgreSQL schema (dropped on close). No mocks: the same composition root as `portico serve`.
  */
 export async function buildTestApp(
-  opts: { clock?: Clock; env?: Record<string, string>; storage?: TestStorage; logDestination?: DestinationStream } = {},
+  opts: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    storage?: TestStorage;
+    logDestination?: DestinationStream;
+    /** Rewrites the PostgreSQL URL the app connects with (resilience tests put a relay in between). */
+    pgUrl?: (url: string) => string;
+  } = {},
 ): Promise<TestApp> {
   const dir = opts.storage?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-test-'));
-  const pgUrl = process.env.PORTICO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const schema = opts.storage?.schema ?? `t_${unique()}`;
+  // Directly with a search_path option, or through PgBouncer by a role of the schema's name (pg-target.ts).
+  const pgTo = dialect === 'postgres' ? await pgTarget(schema) : undefined;
   const env: Record<string, string> = {
     PORTICO_DATA_DIR: dir,
     PORTICO_PUBLIC_URL: 'http://localhost:8080',
     PORTICO_LOG_LEVEL: process.env.PORTICO_TEST_LOG_LEVEL ?? 'silent',
     PORTICO_TENANT_DOMAIN: 'contoso.test',
     PORTICO_TENANT_NAME: 'Contoso',
-    ...(dialect === 'postgres' ? { DATABASE_URL: pgUrl } : {}),
+    ...(pgTo ? { DATABASE_URL: opts.pgUrl ? opts.pgUrl(pgTo.url) : pgTo.url } : {}),
     ...opts.env,
   };
   const config = loadConfig(env, dir);
-  const database = await createDb(config, dialect === 'postgres' ? { pgSchema: schema, pgPoolMax: 5 } : {});
+  const database = await createDb(config, pgTo ? { ...(pgTo.pgSchema ? { pgSchema: pgTo.pgSchema } : {}), pgPoolMax: 5 } : {});
   const app = await buildApp({
     config,
     database,
@@ -171,12 +179,7 @@ export async function buildTestApp(
       await app.close();
       await database.destroy();
       if (closeOpts.keepStorage) return;
-      if (dialect === 'postgres') {
-        const c = new pg.Client({ connectionString: pgUrl });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-      }
+      if (dialect === 'postgres') await dropPgSchema(schema);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/server/main.js';
 import { dialect } from '../helpers/app.js';
 import { freePort } from '../helpers/oidc.js';
+import { dropPgSchema, pgTarget } from '../helpers/pg-target.js';
 
-const pgUrl = process.env.PORTICO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const schema = `cli_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -34,23 +33,18 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-cli-'));
   env = { PORTICO_DATA_DIR: dir, PORTICO_LOG_LEVEL: 'silent', PORT: '18080', PORTICO_PUBLIC_URL: 'http://localhost:18080' };
   if (dialect === 'postgres') {
-    // The CLI opens DATABASE_URL as given: point it at a schema of its own through libpq options.
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-    const url = new URL(pgUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
+    // The CLI opens DATABASE_URL as given: point it at a schema of its own through libpq options
+    // (or, behind PgBouncer, through a login role whose search_path is that schema).
+    const target = await pgTarget(schema);
+    const url = new URL(target.url);
+    if (target.pgSchema) url.searchParams.set('options', `-c search_path=${target.pgSchema}`);
     env.DATABASE_URL = url.href;
   }
 });
 
 afterAll(async () => {
   if (dialect === 'postgres') {
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`drop schema if exists ${schema} cascade`);
-    await c.end();
+    await dropPgSchema(schema);
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -6,6 +6,7 @@ import { createMailer, type Mailer, type MailLogger } from '../../src/server/pla
 import { enqueueMail, type MailMessage } from '../../src/server/platform/outbox.js';
 import { backoffDelayMs, createOutboxWorker } from '../../src/server/platform/outbox-worker.js';
 import { buildTestApp, dialect, type TestApp } from '../helpers/app.js';
+import { pgTarget } from '../helpers/pg-target.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 // The transactional outbox against a real SMTP server (smtp-server on 127.0.0.1), on both
@@ -328,7 +329,8 @@ describe('outbox worker robustness', () => {
 
   it(`two workers on separate connections drain 100 messages concurrently, each delivered exactly once (${dialect})`, async () => {
     const enqueued = await enqueueCommitted(100);
-    const second = await createDb(t.config, dialect === 'postgres' ? { pgSchema: t.storage.schema, pgPoolMax: 5 } : {});
+    const target = dialect === 'postgres' ? await pgTarget(t.storage.schema) : undefined;
+    const second = await createDb(t.config, target?.pgSchema ? { pgSchema: target.pgSchema, pgPoolMax: 5 } : { pgPoolMax: 5 });
     try {
       const mailerA = createMailer(t.config, silent);
       const mailerB = createMailer(t.config, silent);

@@ -37,3 +37,39 @@ export function isRefusedText(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return code === '22021' || code === '22P05';
 }
+
+/** SQLSTATEs of a lost or refused connection: class 08, server shutting down or starting, no slots. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** Socket errors of a database that cannot be reached. */
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** What `pg` throws, without a code, when a connection dies or cannot be made in time. */
+const UNAVAILABLE_PG_MESSAGES =
+  /^(?:Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout)/;
+
+/**
+ * True when the database cannot be reached right now (PostgreSQL restarting, a dropped connection,
+ * a network cut, no free connection slot; SQLite locked by another process past the busy timeout).
+ * The surfaces answer 503 with Retry-After (`database_unavailable`): the request may simply be
+ * repeated, and the pool reconnects by itself once the database is back.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown };
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (code !== undefined) {
+    if (code.startsWith('08') && code.length === 5) return true;
+    if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
+    if (code === 'SQLITE_BUSY') return true;
+  }
+  if (typeof e.message === 'string' && UNAVAILABLE_PG_MESSAGES.test(e.message)) return true;
+  // Node reports a failed connection to several addresses as an AggregateError of socket errors.
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => isDatabaseUnavailable(x));
+}

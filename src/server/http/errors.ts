@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { type ErrorCode, errorCatalogue, type GraphErrorBody } from '../../contracts/errors.js';
-import { isRefusedText } from '../db/errors.js';
+import { isDatabaseUnavailable, isRefusedText } from '../db/errors.js';
 import { DomainError } from '../domain/errors.js';
 
 /**
@@ -25,6 +25,9 @@ export interface ClassifiedError {
 }
 
 export const newRequestId = (): string => randomUUID();
+
+/** Seconds a client should wait before retrying when the database is unreachable. */
+const DATABASE_RETRY_AFTER = '5';
 
 /** A catalogue entry with its default or a specific message. */
 export function catalogued(code: ErrorCode, message?: string, expected = true): ClassifiedError {
@@ -79,6 +82,9 @@ export function classifyError(err: unknown): ClassifiedError {
   if (err instanceof ZodError) return catalogued('request_invalid', `Invalid request: ${zodMessage(err.issues)}`);
   // Text the database refused (a NUL the input guard did not see): the request's fault, not ours.
   if (isRefusedText(err)) return catalogued('request_text_invalid');
+  // The database is unreachable for now: a 503 the client may retry, not an unexpected 500.
+  if (isDatabaseUnavailable(err))
+    return { ...catalogued('database_unavailable'), headers: { 'retry-after': DATABASE_RETRY_AFTER } };
   const fe = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
   if (typeof err === 'object' && err !== null) {
     if (fe.code === 'FST_ERR_VALIDATION' || Array.isArray(fe.validation)) return validationError(fe);

@@ -20,7 +20,9 @@ export async function tenantById(tenants: TenantDirectory, id: unknown): Promise
  */
 export async function tenantOfRoute(tenants: TenantDirectory, req: FastifyRequest): Promise<Tenant | undefined> {
   const id = (req.params as { tenantId?: string }).tenantId;
-  if (id === undefined) return tenants.defaultTenant;
+  // Read through the (bounded) cache, not the object captured at start: another instance may have
+  // changed the organization since.
+  if (id === undefined) return (await tenants.findTenant(tenants.defaultTenant.id)) ?? tenants.defaultTenant;
   const t = await tenantById(tenants, id);
   return t && !t.isDefault ? t : undefined;
 }

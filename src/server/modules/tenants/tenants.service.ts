@@ -24,9 +24,16 @@ export interface TenantsDeps {
   keys: KeyStore;
 }
 
-/** Tenants (directories): creation with their signing key, lookups (cached per process), updates. */
+/**
+ * How long a process may answer from its tenant cache. Other processes (scale-out) change tenants
+ * in the shared database without telling this one, so a cached tenant is re-read after this long:
+ * an organization change reaches every instance within it (docs/operations.md).
+ */
+export const TENANT_CACHE_TTL_MS = 5_000;
+
+/** Tenants (directories): creation with their signing key, lookups (cached per process, bounded), updates. */
 export class TenantsService {
-  private readonly cache = new Map<string, Tenant>();
+  private readonly cache = new Map<string, { tenant: Tenant; until: number }>();
 
   constructor(private readonly deps: TenantsDeps) {}
 
@@ -72,13 +79,15 @@ export class TenantsService {
     return t;
   }
 
-  /** Tenants change rarely; a short per-process cache keeps token verification cheap. */
+  /** Tenants change rarely; a short per-process cache (TENANT_CACHE_TTL_MS) keeps token verification cheap. */
   async findTenant(id: string): Promise<Tenant | undefined> {
     const hit = this.cache.get(id);
-    if (hit) return hit;
-    const t = await findTenant(this.deps.db, id);
-    if (t) this.cache.set(id, t);
-    return t;
+    if (hit && hit.until > this.deps.clock.now().getTime()) return hit.tenant;
+    return this.loadTenant(id);
+  }
+
+  private remember(t: Tenant): void {
+    this.cache.set(t.id, { tenant: t, until: this.deps.clock.now().getTime() + TENANT_CACHE_TTL_MS });
   }
 
   /**
@@ -88,7 +97,7 @@ export class TenantsService {
    */
   async loadTenant(id: string): Promise<Tenant | undefined> {
     const t = await findTenant(this.deps.db, id);
-    if (t) this.cache.set(id, t);
+    if (t) this.remember(t);
     else this.cache.delete(id);
     return t;
   }
