@@ -28,13 +28,19 @@ const bob = {
   userType: 'Guest',
 };
 
-function api(groupTypes: string[], owned: boolean, extra: object = {}) {
-  let members = [{ ...ME, '@odata.type': '#microsoft.graph.user' }];
+function api(groupTypes: string[], owned: boolean, extra: object = {}, opts: { member?: boolean; selfService?: boolean } = {}) {
+  const me = { ...ME, '@odata.type': '#microsoft.graph.user' };
+  let members = opts.member === false ? [] : [me];
   return fakeApi({
     ...profileHandlers([]),
     'GET /v1.0/groups/g1': { body: group(groupTypes, extra) },
     'GET /v1.0/me/ownedObjects': { body: { value: owned ? [asGroup(group(groupTypes, extra))] : [] } },
-    'GET /v1.0/me/memberOf': { body: { value: [asGroup(group(groupTypes, extra))] } },
+    'GET /v1.0/me/memberOf': () => ({
+      body: { value: members.some((m) => m.id === ME.id) ? [asGroup(group(groupTypes, extra))] : [] },
+    }),
+    'GET /v1.0/policies/groupManagementPolicy': {
+      body: { selfServiceGroupManagementEnabled: opts.selfService === true },
+    },
     'GET /v1.0/groups/g1/members': () => ({ body: { value: members } }),
     'GET /v1.0/users': { body: { value: [bob] } },
     'POST /v1.0/groups/g1/members/add': (call) => {
@@ -52,7 +58,9 @@ function api(groupTypes: string[], owned: boolean, extra: object = {}) {
         };
       }
       const user = body.userId
-        ? bob
+        ? body.userId === ME.id
+          ? me
+          : bob
         : {
             ...bob,
             id: 'carol',
@@ -163,6 +171,27 @@ describe('My Groups: a group page', () => {
     const note = await screen.findByTestId('closed-membership');
     expect(note.textContent).toMatch(/decided by a rule/);
     expect(note.textContent).not.toContain('guest');
+  });
+
+  it('lets an owner who is not a member add themselves, without a request for another owner to approve', async () => {
+    const calls = api([], true, { joinPolicy: 'ownerApproval' }, { member: false, selfService: true });
+    const user = userEvent.setup();
+    renderAt('/mygroups/g1');
+    await user.click(await screen.findByRole('button', { name: 'Add me as a member' }));
+    expect(screen.queryByRole('button', { name: /Request to join/ })).toBeNull();
+    await screen.findByRole('button', { name: 'Leave group' });
+    expect(within(screen.getByTestId('members-table')).getByText('Ada Admin')).toBeTruthy();
+    const add = calls.find((c) => c.method === 'POST');
+    expect(add?.path).toBe('/v1.0/groups/g1/members/add');
+    expect(add?.body).toEqual({ userId: ME.id });
+    expect(calls.some((c) => c.path.includes('joinRequests') && c.method === 'POST')).toBe(false);
+  });
+
+  it('offers someone who neither owns nor belongs to the group a request to join', async () => {
+    api([], false, { joinPolicy: 'ownerApproval' }, { member: false, selfService: true });
+    renderAt('/mygroups/g1');
+    expect(await screen.findByRole('button', { name: /Request to join/ })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Add me as a member' })).toBeNull();
   });
 
   it('lets a member who is not an owner see members and leave, but not add', async () => {

@@ -220,6 +220,28 @@ function ClosedMembershipNote({ dynamic, isOwner }: { dynamic: boolean; isOwner:
   );
 }
 
+/**
+ * An owner who is not a member joins by adding themselves, as they add anyone else with +: no
+ * request that another owner would have to approve.
+ */
+function AddMeButton({ group, myId, onAdded }: { group: GroupT; myId: string; onAdded: () => void }) {
+  const add = useAction();
+  const submit = async () => {
+    if (await add.run(() => graph.myGroupsAdd(group.id, { userId: myId }))) {
+      notifications.show({ color: 'green', message: `You joined ${group.displayName}.` });
+      onAdded();
+    }
+  };
+  return (
+    <Stack gap={4} align="flex-end">
+      <Button size="xs" variant="default" onClick={submit} loading={add.busy} data-testid="add-me">
+        Add me as a member
+      </Button>
+      <ErrorAlert error={add.error} onClose={add.clearError} />
+    </Stack>
+  );
+}
+
 function GroupPage({ data, myId, onChanged }: { data: GroupPageData; myId: string; onChanged: () => void }) {
   const { group, isOwner, isMember } = data;
   const navigate = useNavigate();
@@ -268,6 +290,15 @@ function GroupPage({ data, myId, onChanged }: { data: GroupPageData; myId: strin
             <Button variant="default" color="red" onClick={leave} disabled={dynamic || group.onPremisesSyncEnabled === true}>
               Leave group
             </Button>
+          ) : canManage && data.selfService ? (
+            <AddMeButton
+              group={group}
+              myId={myId}
+              onAdded={() => {
+                onChanged();
+                paged.reload();
+              }}
+            />
           ) : (
             data.selfService && (
               <JoinAction
