@@ -44,6 +44,7 @@ export const EXTENSIONS: readonly RegExp[] = [
   /\/applicationTemplates\/\{id\}\/instantiate$/,
   /\/members\/add$/,
   /\/accessExplanation\(/,
+  /\/members\/addOptions$/,
 ];
 
 /** Graph endpoints that scripts and tools commonly call and Portico does not serve (with why). */

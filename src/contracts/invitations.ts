@@ -117,3 +117,28 @@ export interface MyGroupsAddResult {
   user: User;
   invitation?: Invitation;
 }
+
+/** Someone who can help a person who may not invite guests: they invite, or they can grant the right. */
+export interface InviteHelper {
+  id: string;
+  displayName: string;
+  mail: string | null;
+  /** The directory role that lets them help ("Guest Inviter", "User Administrator", "Global Administrator"). */
+  role: string;
+}
+
+/**
+ * Answer of `GET /groups/{id}/members/addOptions` (Portico extension): what My Groups' "Add
+ * members" will allow the signed-in user, asked before they type: adding people from the
+ * directory, inviting guests by e-mail, and — when not — why, and whom to ask.
+ */
+export interface MyGroupsAddOptions {
+  canAddMembers: boolean;
+  addMembersBlockedReason: string | null;
+  canInviteGuests: boolean;
+  inviteGuestsBlockedReason: string | null;
+  /** Catalogue code of the refusal (`invitation_setting_denied`, `authorization_denied`, `group_dynamic_membership`…). */
+  inviteGuestsBlockedCode: string | null;
+  /** When guests cannot be invited: people who can invite them, or change the setting (at most 5). */
+  whoCanHelp: InviteHelper[];
+}

@@ -1,5 +1,7 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessExplanation, AccessPath } from '../../src/contracts/access-explanation.js';
+import { buildApp } from '../../src/server/app.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
 import { buildTestApp, dialect, type TestApp } from '../helpers/app.js';
 import { selfService } from '../helpers/self-service.js';
@@ -309,4 +311,60 @@ describe(`access explanation: who may ask (${dialect})`, () => {
     // An application token has no "me".
     expect((await s.call(reader, 'GET', `/me/accessExplanation(servicePrincipalId='${sp.id}')`)).statusCode).toBe(400);
   });
+});
+
+describe(`access explanation: bounded queries (${dialect})`, () => {
+  it('asks the database the same number of times for 1 group as for 30 groups, nested or not', async () => {
+    // A second app over the same database, whose every statement is counted.
+    let statements = 0;
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const counted = await buildApp({
+      config: t.config,
+      database: { ...t.database, db: t.database.db.withPlugin(counter), destroy: async () => {} },
+      migrate: false,
+    });
+    try {
+      const count = async (spId: string, userId: string) => {
+        statements = 0;
+        const res = await counted.inject({
+          method: 'GET',
+          url: `/v1.0${url(spId, userId)}`,
+          headers: { authorization: `Bearer ${t.admin.token}` },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        return { statements, paths: (res.json() as AccessExplanation).paths.length };
+      };
+      const scenario = async (groups: number) => {
+        const sp = await s.app();
+        const { user } = await t.createUser();
+        await assign(sp.id, user.id);
+        let below = user.id;
+        for (let i = 0; i < groups; i++) {
+          const g = await s.group();
+          await addMember(g.id, i % 2 === 0 ? user.id : below);
+          await assign(sp.id, g.id);
+          below = g.id;
+        }
+        return count(sp.id, user.id);
+      };
+      await scenario(1); // warms what the app loads once (signing keys, tenant)
+      const small = await scenario(1);
+      const large = await scenario(30);
+      expect(large.paths).toBeGreaterThan(small.paths + 20);
+      expect(large.statements).toBe(small.statements);
+      // The figure in docs/api.md (19, authentication included).
+      expect(small.statements).toBeLessThanOrEqual(19);
+      console.log(
+        `access explanation: ${small.statements} statements for ${small.paths} path(s), ${large.statements} for ${large.paths}`,
+      );
+    } finally {
+      await counted.close();
+    }
+  }, 120_000);
 });

@@ -570,6 +570,13 @@ const ROWS: Row[] = [
   },
   { route: 'GET /users/:id/sponsors', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y', url: (f) => `/users/${f.userId}/sponsors` },
   {
+    // Asked before typing in My Groups' Add members: answers for anyone who may read the group.
+    route: 'GET /groups/:id/members/addOptions',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/groups/${f.groupId}/members/addOptions`,
+  },
+  {
     // My Groups: non-admin owners need the self-service setting, which is off by default.
     route: 'POST /groups/:id/members/add',
     ok: 200,

@@ -2,6 +2,7 @@
  * Typed calls of the /v1.0 endpoints the SPA uses. Every request and response shape comes from
  * src/contracts, the one definition the server implements; nothing here declares a wire type.
  */
+import type { AccessExplanation } from '../../contracts/access-explanation';
 import type {
   AddPasswordBody,
   ApplicationTemplate,
@@ -18,7 +19,13 @@ import type { DirectoryAudit } from '../../contracts/audit';
 import type { AddTokenSigningCertificateBody, SelfSignedCertificate } from '../../contracts/certificates';
 import type { ODataRef } from '../../contracts/common';
 import type { CreateGroupBody, DirectoryObject, Group, UpdateGroupBody } from '../../contracts/groups';
-import type { Invitation, InvitationBody, MyGroupsAddBody, MyGroupsAddResult } from '../../contracts/invitations';
+import type {
+  Invitation,
+  InvitationBody,
+  MyGroupsAddBody,
+  MyGroupsAddOptions,
+  MyGroupsAddResult,
+} from '../../contracts/invitations';
 import type { DevMailboxMessage, OutboxEntry } from '../../contracts/mail';
 import type { MyApp } from '../../contracts/myapps';
 import type { Organization, UpdateOrganizationBody } from '../../contracts/organization';
@@ -50,6 +57,7 @@ import { quote } from './odata';
 export type { AllowInvitesFrom, InvitationDomainsMode } from '../../contracts/policies';
 export { GUEST_ROLE_IDS } from '../../contracts/policies';
 export type {
+  AccessExplanation,
   AppAccessRequest,
   ApplicationTemplate,
   AppRoleAssignment,
@@ -64,6 +72,7 @@ export type {
   Invitation,
   InvitationBody,
   MyApp,
+  MyGroupsAddOptions,
   MyGroupsAddResult,
   Organization,
   OutboxEntry,
@@ -193,6 +202,15 @@ export const graph = {
   invite: (body: InvitationBody) => api.post<Invitation>('/invitations', body),
   myGroupsAdd: (groupId: string, body: MyGroupsAddBody) =>
     api.post<MyGroupsAddResult>(`/groups/${enc(groupId)}/members/add`, body),
+  /** What Add members will allow the signed-in user (asked when the dialog opens). */
+  myGroupsAddOptions: (groupId: string, signal?: AbortSignal) =>
+    api.get<MyGroupsAddOptions>(`/groups/${enc(groupId)}/members/addOptions`, { signal }),
+
+  // Why does this person have access? (Graph function-call syntax)
+  accessExplanation: (spId: string, userId: string, signal?: AbortSignal) =>
+    api.get<AccessExplanation>(`/servicePrincipals/${enc(spId)}/accessExplanation(userId='${enc(userId)}')`, { signal }),
+  myAccessExplanation: (spId: string, signal?: AbortSignal) =>
+    api.get<AccessExplanation>(`/me/accessExplanation(servicePrincipalId='${enc(spId)}')`, { signal }),
   resendInvitation: (userId: string) => api.post<Invitation>(`/users/${enc(userId)}/resendInvitation`, {}),
   sponsors: (userId: string) => api.get<Collection<User>>(`/users/${enc(userId)}/sponsors`),
   b2bManagementPolicy: () => api.get<B2bManagementPolicy>('/policies/b2bManagementPolicies/default'),

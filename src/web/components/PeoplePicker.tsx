@@ -1,5 +1,5 @@
 import { Modal, Stack } from '@mantine/core';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useAction } from '../api/hooks';
 import { DirectoryPicker, type Picked, type PickerTexts, WelcomeMessage } from './DirectoryPicker';
 import { DialogActions } from './Forms';
@@ -32,6 +32,8 @@ export interface PeoplePickerProps {
   invite?: { tag: string; explanation?: string; welcomeDescription: string };
   /** Called with the choice; a thrown error is shown in the dialog, which then stays open. */
   onSubmit: (choice: PeopleChoice, settle: Settle) => Promise<void>;
+  /** Shown above the search, before anyone types (e.g. why guests cannot be invited, and whom to ask). */
+  notice?: ReactNode;
 }
 
 /**
@@ -55,6 +57,7 @@ function PeoplePickerForm({
   texts,
   invite,
   onSubmit,
+  notice,
 }: Omit<PeoplePickerProps, 'opened' | 'title'>) {
   const [people, setPeople] = useState<Picked[]>([]);
   const [invitees, setInvitees] = useState<string[]>([]);
@@ -70,6 +73,7 @@ function PeoplePickerForm({
   };
   return (
     <Stack gap="sm">
+      {notice}
       <DirectoryPicker
         kind="users"
         inDialog

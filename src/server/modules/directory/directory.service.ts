@@ -1,12 +1,12 @@
 import type { Group } from '../../../contracts/groups.js';
-import type { Invitation } from '../../../contracts/invitations.js';
+import type { Invitation, MyGroupsAddOptions } from '../../../contracts/invitations.js';
 import type { CreateSelfServiceGroupBody } from '../../../contracts/requests.js';
 import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { invalid, notFound } from '../../domain/errors.js';
+import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import { findRoleDefinition, type RoleDefinition, RoleIds } from '../../domain/roles.js';
 import type { Access } from '../access/access.js';
@@ -42,7 +42,7 @@ export interface DirectoryDeps {
   groupMembers: GroupMembersService;
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser' | 'holdForUserChange'>;
   applications: Pick<ApplicationsService, 'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction'>;
-  invitations: Pick<InvitationsService, 'inviteToGroup'>;
+  invitations: Pick<InvitationsService, 'inviteToGroup' | 'inviteCapability'>;
   requests: Pick<RequestsService, 'removePrincipalReferences'>;
 }
 
@@ -254,6 +254,37 @@ export class DirectoryService {
    * is invited as a guest (same checks as POST /invitations, the e-mail carries the welcome
    * message) and added to the group in the same transaction; an existing user is simply added.
    */
+  /**
+   * GET /groups/{id}/members/addOptions: what "Add members" will allow the caller, asked when the
+   * dialog opens — the same checks as the add itself (owner, group kind, self-service settings,
+   * who may invite), answered as reasons instead of refusals, with whom to ask. Needs `group.read`.
+   */
+  async myGroupsAddOptions(ctx: OperationContext, groupId: string): Promise<MyGroupsAddOptions> {
+    const group = await this.deps.groups.getGroup(ctx, groupId);
+    const refusal = async (check: () => Promise<unknown>): Promise<DomainError | undefined> => {
+      try {
+        await check();
+        return undefined;
+      } catch (err) {
+        if (err instanceof DomainError) return err;
+        throw err;
+      }
+    };
+    const members = this.deps.groupMembers;
+    const add = await refusal(() => members.prepareMyGroupsAdd(ctx, group.id, { forGuest: false }));
+    const guests = add ?? (await refusal(() => members.prepareMyGroupsAdd(ctx, group.id, { forGuest: true })));
+    const capability = guests ? undefined : await this.deps.invitations.inviteCapability(ctx);
+    const invite = capability?.decision;
+    return {
+      canAddMembers: add === undefined,
+      addMembersBlockedReason: add?.message ?? null,
+      canInviteGuests: guests === undefined && invite?.allowed === true,
+      inviteGuestsBlockedReason: guests?.message ?? (invite && !invite.allowed ? invite.reason : null),
+      inviteGuestsBlockedCode: guests?.code ?? (invite && !invite.allowed ? invite.code : null),
+      whoCanHelp: capability?.whoCanHelp ?? [],
+    };
+  }
+
   async addToGroupFromMyGroups(
     ctx: OperationContext,
     groupId: string,

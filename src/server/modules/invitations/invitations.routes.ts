@@ -41,6 +41,25 @@ export async function invitationsRoutes(fastify: FastifyInstance): Promise<void>
       sendEntity(req, reply, 'invitations/$entity', await invitations.createInvitation(req.ctx, req.body), undefined, 201),
   );
 
+  app.get(
+    '/groups/:id/members/addOptions',
+    {
+      schema: {
+        tags: ['groups'],
+        summary:
+          'My Groups: what "Add members" allows the signed-in user — adding people, inviting guests — and if not, why and whom to ask (Portico extension)',
+        params: idParam,
+      },
+    },
+    async (req, reply) => {
+      const options = await app.portico.services.directory.myGroupsAddOptions(req.ctx, req.params.id);
+      return reply.status(200).send({
+        '@odata.context': `${app.portico.config.publicUrl}/v1.0/$metadata#microsoft.portico.myGroupsAddOptions`,
+        ...options,
+      });
+    },
+  );
+
   app.post(
     '/groups/:id/members/add',
     {

@@ -1,13 +1,15 @@
 import type { Group } from '../../../contracts/groups.js';
-import type { Invitation, InvitationBody } from '../../../contracts/invitations.js';
+import type { Invitation, InvitationBody, InviteHelper } from '../../../contracts/invitations.js';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import { isTransient } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
+import { type Decision, inviteDenials } from '../../domain/authorization.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { type IdGenerator, randomSecret } from '../../domain/ids.js';
+import { RoleIds } from '../../domain/roles.js';
 import { enqueueMail } from '../../platform/outbox.js';
 import { sha256 } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
@@ -43,7 +45,7 @@ export interface InvitationsDeps {
   groupMembers: Pick<GroupMembersService, 'isDirectMember' | 'addMemberInTransaction'>;
   /** A new or reset guest joins the dynamic groups whose rule it satisfies (e.g. all guests). */
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser'>;
-  roles: Pick<RolesService, 'roleIdsOf'>;
+  roles: Pick<RolesService, 'roleIdsOf' | 'holdersOf'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   unsubscribes: Pick<UnsubscribeService, 'unsubscribeUrl'>;
   limiter: RateLimiter;
@@ -57,6 +59,17 @@ interface InviteOptions {
 }
 
 const MAX_ATTEMPTS = 4;
+
+/** Refusals of an invitation that are audited as failures: who may invite, and the domain lists. */
+const DENIALS: ReadonlySet<string> = new Set(['authorization_denied', 'invitation_setting_denied', 'invitation_domain_blocked']);
+
+/** Roles whose holders can invite guests whatever the member setting (or, for Global Administrators, change it). */
+const HELPER_ROLES = [
+  { id: RoleIds.guestInviter, name: 'Guest Inviter' },
+  { id: RoleIds.userAdministrator, name: 'User Administrator' },
+  { id: RoleIds.globalAdministrator, name: 'Global Administrator' },
+];
+const MAX_HELPERS = 5;
 
 /** `john@contoso.com` → `john_contoso.com#EXT#@<tenant domain>` (entra-behaviour.md §2). */
 export const guestUserPrincipalName = (email: string, tenantDomain: string): string =>
@@ -364,11 +377,40 @@ export class InvitationsService {
     if (body.invitedUserType === 'Member') await this.deps.access.require(ctx, 'user.inviteMember');
   }
 
+  /**
+   * A refused invitation (who may invite, collaboration restrictions) leaves a failure record in
+   * the audit log, in its own transaction: the invitation itself never started.
+   */
+  private async recordDenied(ctx: OperationContext, body: InvitationBody, opts: InviteOptions, err: DomainError): Promise<void> {
+    const email = body.invitedUserEmailAddress.trim();
+    await this.deps.db.transaction().execute((trx) =>
+      this.deps.audit.record(trx, ctx, {
+        activityDisplayName: body.resetRedemption ? 'Invite external user with reset invitation status' : 'Invite external user',
+        category: 'UserManagement',
+        loggedByService: 'Invited Users',
+        operationType: body.resetRedemption ? 'Update' : 'Add',
+        result: 'failure',
+        resultReason: err.message,
+        targetResources: [{ id: email.toLowerCase(), displayName: email, type: 'Other', modifiedProperties: [] }],
+        additionalDetails: [
+          { key: 'invitedUserEmailAddress', value: email },
+          { key: 'errorCode', value: err.code },
+          ...(opts.group ? [{ key: 'groupId', value: opts.group.id }] : []),
+        ],
+      }),
+    );
+  }
+
   /** Runs the invitation transaction, retrying when a concurrent invite of the same address won the insert. */
   private async invite(ctx: OperationContext, body: InvitationBody, opts: InviteOptions = {}): Promise<Invitation> {
     const tenant = await this.deps.tenants.getTenant(ctx.caller.tenantId);
-    await this.authorizeInvite(ctx, tenant, body, opts);
-    await this.checkDomain(tenant.id, body.invitedUserEmailAddress);
+    try {
+      await this.authorizeInvite(ctx, tenant, body, opts);
+      await this.checkDomain(tenant.id, body.invitedUserEmailAddress);
+    } catch (err) {
+      if (err instanceof DomainError && DENIALS.has(err.code)) await this.recordDenied(ctx, body, opts, err);
+      throw err;
+    }
     await this.checkRedirect(tenant.id, body.inviteRedirectUrl);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -429,6 +471,37 @@ export class InvitationsService {
       },
       { resend: true },
     );
+  }
+
+  /**
+   * Whether the caller may invite guests (the same decision POST /invitations takes), and when not,
+   * who can help: holders of Guest Inviter, User Administrator or Global Administrator (only Global
+   * Administrators when invitations are off for everyone: they can change the setting).
+   */
+  async inviteCapability(ctx: OperationContext): Promise<{ decision: Decision; whoCanHelp: InviteHelper[] }> {
+    const decision = await this.deps.access.decide(ctx, 'user.invite');
+    if (decision.allowed) return { decision, whoCanHelp: [] };
+    const tenantId = ctx.caller.tenantId;
+    const roles =
+      decision.reason === inviteDenials.none ? HELPER_ROLES.filter((r) => r.id === RoleIds.globalAdministrator) : HELPER_ROLES;
+    const lists = await Promise.all(roles.map((r) => this.deps.roles.holdersOf(tenantId, r.id)));
+    const holders = new Map(roles.map((r, i) => [r.id, lists[i] ?? []]));
+    const ids = [...new Set(roles.flatMap((r) => holders.get(r.id) ?? []))];
+    const self = ctx.caller.kind === 'user' ? ctx.caller.userId : undefined;
+    const users = new Map(
+      (await this.deps.users.findUsersByIds(tenantId, ids))
+        .filter((u) => u.accountEnabled && u.id !== self)
+        .map((u) => [u.id, u]),
+    );
+    const whoCanHelp: InviteHelper[] = [];
+    for (const role of roles) {
+      for (const id of holders.get(role.id) ?? []) {
+        const u = users.get(id);
+        if (!u || whoCanHelp.some((h) => h.id === id) || whoCanHelp.length >= MAX_HELPERS) continue;
+        whoCanHelp.push({ id: u.id, displayName: u.displayName, mail: u.mail, role: role.name });
+      }
+    }
+    return { decision, whoCanHelp };
   }
 
   /** Internal (no authorization): the user's latest invitation that was not revoked, if any. */

@@ -5,6 +5,7 @@ import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/
 import { useAction, usePaged } from '../../api/hooks';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { DialogActions } from '../../components/Forms';
+import { AccessExplanationPanel } from './AccessExplanation';
 import { AssignmentsList } from './Assignments';
 import { assignableRoles } from './appLogic';
 import { RoleSelect } from './RoleSelect';
@@ -13,11 +14,15 @@ import { RoleSelect } from './RoleSelect';
 export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
   const paged = usePaged<AppRoleAssignment>(graph.appRoleAssignedToUrl(app.id));
   const [adding, setAdding] = useState(false);
+  const [checking, setChecking] = useState(false);
 
   return (
     <Stack>
       <Group>
         <Button onClick={() => setAdding(true)}>Add user/group</Button>
+        <Button variant="default" onClick={() => setChecking(true)}>
+          Why does a user have access?
+        </Button>
       </Group>
       {!app.appRoleAssignmentRequired && (
         <Text size="sm" c="dimmed">
@@ -40,6 +45,9 @@ export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
         })}
         removedMessage="Assignment removed."
       />
+      <Modal opened={checking} onClose={() => setChecking(false)} title="Why does this user have access?" size="lg">
+        {checking && <WhyUserHasAccess app={app} />}
+      </Modal>
       <Modal opened={adding} onClose={() => setAdding(false)} title="Add Assignment" size="lg">
         <AssignForm
           app={app}
@@ -48,6 +56,18 @@ export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
           onAssigned={paged.reload}
         />
       </Modal>
+    </Stack>
+  );
+}
+
+/** Pick a user, see every path from them to the application (assigned or not), in plain words. */
+function WhyUserHasAccess({ app }: { app: ServicePrincipal }) {
+  const [picked, setPicked] = useState<Picked[]>([]);
+  const user = picked[0];
+  return (
+    <Stack gap="sm">
+      <DirectoryPicker kind="users" label="User" value={picked} onChange={setPicked} max={1} inDialog />
+      {user && <AccessExplanationPanel key={user.id} servicePrincipalId={app.id} userId={user.id} />}
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import type { MyApp } from '../../../contracts/myapps';
@@ -7,6 +7,7 @@ import { useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { PageHeader } from '../../components/PageHeader';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { AccessExplanationPanel } from '../applications/AccessExplanation';
 import { PendingApprovalsCard } from '../requests/PendingApprovalsCard';
 import { CountBadge } from '../requests/RequestsUi';
 import { pendingForApp } from '../requests/requestLogic';
@@ -80,6 +81,27 @@ function ManageLink({ app, pending }: { app: MyApp; pending: number | undefined 
   );
 }
 
+/** "Why do I have access?" under a tile: the paths from the signed-in user to the app, in a dialog. */
+function WhyAccess({ app }: { app: MyApp }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button
+        variant="subtle"
+        size="compact-sm"
+        onClick={() => setOpen(true)}
+        aria-label={`Why do I have access to ${app.displayName}?`}
+        data-testid="why-access"
+      >
+        Why do I have access?
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Why do I have access to ${app.displayName}?`} size="lg">
+        {open && <AccessExplanationPanel servicePrincipalId={app.id} />}
+      </Modal>
+    </>
+  );
+}
+
 function AppsList({ approvals }: { approvals: PendingApprovals | undefined }) {
   const apps = useLoad((signal) => graph.myApps(signal), []);
   const [query, setQuery] = useState('');
@@ -127,6 +149,7 @@ function AppsList({ approvals }: { approvals: PendingApprovals | undefined }) {
             <li key={a.id}>
               <AppTile app={a} />
               <ManageLink app={a} pending={pendingForApp(approvals, a.id)} />
+              <WhyAccess app={a} />
             </li>
           ))}
         </SimpleGrid>
