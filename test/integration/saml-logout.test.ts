@@ -190,6 +190,23 @@ describe('SAML single logout', () => {
     expect(await asksForSignIn(b, spSilent)).toBe(true);
   });
 
+  it('includes applications opened IdP-initiated from My Apps in the browser session', async () => {
+    const a = await logoutApp();
+    const tile = await logoutApp();
+    const spA = (await serviceProvider(base, tid, a)).saml;
+    const spTile = (await serviceProvider(base, tid, tile)).saml;
+    spTile.options.validateInResponseTo = ValidateInResponseTo.ifPresent;
+    const b = browser();
+    const profileA = await signIn(b, spA);
+    const launched = await open(b, base, `${base}/myapps/signin/${tile.appId}`);
+    const { profile: tileProfile } = await spTile.validatePostResponseAsync({
+      SAMLResponse: formFields(launched.html).fields.SAMLResponse ?? '',
+    });
+    const toTile = redirectTo(await open(b, base, await spA.getLogoutUrlAsync(profileA, '', {})), tile.logoutUrl);
+    const atTile = await spTile.validateRedirectAsync(toTile.query, toTile.rawQuery);
+    expect(atTile.profile?.sessionIndex).toBe(tileProfile?.sessionIndex);
+  });
+
   it("IdP-initiated: Portico's sign-out sends the SAML application a LogoutRequest, then finishes the sign-out", async () => {
     const app = await logoutApp();
     const { saml } = await serviceProvider(base, tid, app);
