@@ -172,6 +172,41 @@ describe('SAML single logout', () => {
     expect(await asksForSignIn(b, saml)).toBe(true);
   });
 
+  it('answers Success/PartialLogout when another application of the session has no logout URL to tell', async () => {
+    const a = await logoutApp();
+    const silent = await createSamlApp(t, {});
+    await assign(t, silent.id, member.user.id);
+    const spA = (await serviceProvider(base, tid, a)).saml;
+    const spSilent = (await serviceProvider(base, tid, silent)).saml;
+    const b = browser();
+    const profileA = await signIn(b, spA);
+    await signIn(b, spSilent);
+    const toA = redirectTo(await open(b, base, await spA.getLogoutUrlAsync(profileA, '', {})), a.logoutUrl);
+    expect(statusOf(inflate(toA.query.SAMLResponse ?? ''))).toEqual([
+      SUCCESS,
+      'urn:oasis:names:tc:SAML:2.0:status:PartialLogout',
+    ]);
+    expect((await spA.validateRedirectAsync(toA.query, toA.rawQuery)).loggedOut).toBe(true);
+    expect(await asksForSignIn(b, spSilent)).toBe(true);
+  });
+
+  it('includes applications opened IdP-initiated from My Apps in the browser session', async () => {
+    const a = await logoutApp();
+    const tile = await logoutApp();
+    const spA = (await serviceProvider(base, tid, a)).saml;
+    const spTile = (await serviceProvider(base, tid, tile)).saml;
+    spTile.options.validateInResponseTo = ValidateInResponseTo.ifPresent;
+    const b = browser();
+    const profileA = await signIn(b, spA);
+    const launched = await open(b, base, `${base}/myapps/signin/${tile.appId}`);
+    const { profile: tileProfile } = await spTile.validatePostResponseAsync({
+      SAMLResponse: formFields(launched.html).fields.SAMLResponse ?? '',
+    });
+    const toTile = redirectTo(await open(b, base, await spA.getLogoutUrlAsync(profileA, '', {})), tile.logoutUrl);
+    const atTile = await spTile.validateRedirectAsync(toTile.query, toTile.rawQuery);
+    expect(atTile.profile?.sessionIndex).toBe(tileProfile?.sessionIndex);
+  });
+
   it("IdP-initiated: Portico's sign-out sends the SAML application a LogoutRequest, then finishes the sign-out", async () => {
     const app = await logoutApp();
     const { saml } = await serviceProvider(base, tid, app);

@@ -128,7 +128,10 @@ async function continueLogout(deps: LogoutDeps, reply: FastifyReply, tenant: Ten
     const sp = await deps.findServicePrincipal(tenant.id, s.service_principal_id);
     if (!sp?.logoutUrl) {
       // Nothing to tell it with: its own session may outlive this logout.
-      if (await deps.sessions.end(s.session_index, logout.id, null)) await deps.sessions.markPartial(logout.id);
+      if (await deps.sessions.end(s.session_index, logout.id, null)) {
+        await deps.sessions.markPartial(logout.id);
+        logout.partial = 1;
+      }
       continue;
     }
     const { id, xml } = buildLogoutRequest({

@@ -112,3 +112,23 @@ describe('Single sign-on blade (SAML): verification certificates', () => {
     });
   });
 });
+
+describe('Single sign-on blade (SAML): single logout', () => {
+  it("shows the IdP's logout URL and saves the application's Logout Url, refusing one that is not a URL", async () => {
+    const calls = setup();
+    expect(await screen.findByTestId('saml-logout-url')).toBeTruthy();
+    const card = await screen.findByRole('form', { name: 'Basic SAML Configuration' });
+    const field = within(card).getByLabelText(/Logout Url/);
+    await userEvent.click(field);
+    await userEvent.paste('not a url');
+    await userEvent.click(within(card).getByRole('button', { name: /Save/ }));
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+    await userEvent.clear(field);
+    await userEvent.paste('https://wiki.example.com/saml/slo');
+    await userEvent.click(within(card).getByRole('button', { name: /Save/ }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    expect((calls.find((c) => c.method === 'PATCH')?.body as { logoutUrl?: unknown }).logoutUrl).toBe(
+      'https://wiki.example.com/saml/slo',
+    );
+  });
+});

@@ -295,6 +295,7 @@ function SamlSettingsPanel({ app, onChanged }: { app: ServicePrincipal; onChange
                 <CopyField label="App Federation Metadata Url" value={urls.metadataUrl} testId="saml-metadata-url" />
                 <CopyField label="Login URL (single sign-on service)" value={urls.samlEndpoint} testId="saml-login-url" />
                 <CopyField label="Identity provider identifier (entity id)" value={urls.samlEndpoint} />
+                <CopyField label="Logout URL (single logout service)" value={urls.samlEndpoint} testId="saml-logout-url" />
                 <Group gap="md">
                   <Anchor href={urls.metadataUrl} download data-testid="download-metadata">
                     Download Federation Metadata XML
@@ -531,6 +532,7 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
       />
       <TextInput
         label="Logout Url"
+        description="The application's single logout service: Portico sends it LogoutRequests when the user signs out, and answers its LogoutRequests there (optional)."
         value={logoutUrl}
         onChange={(e) => setLogoutUrl(e.currentTarget.value)}
         error={tried ? logoutProblem : undefined}
