@@ -24,7 +24,6 @@ const LOGOUT_TTL_MS = 15 * 60_000;
 /** Where the browser continues a logout started by Portico's own sign-out (`?id=` names it). */
 export const LOGOUT_CONTINUE_PATH = '/saml2/logout';
 
-type SamlSession = SamlSessionsTable;
 export type SamlLogout = SamlLogoutsTable;
 
 /**
