@@ -26,7 +26,8 @@ export default async (): Promise<UserConfig> => {
     test: {
       pool: 'forks' as const,
       projects: [
-        { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+        // Unit tests are quick alone; the timeout is for a machine busy with other work.
+        { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
         // The SPA's component and logic tests, in jsdom (src/web).
         {
           extends: true,
