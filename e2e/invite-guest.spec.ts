@@ -149,17 +149,22 @@ test('an owner invites a guest from My Groups; the guest accepts with a one-time
 });
 
 test.describe('refusals in the Add members dialog', () => {
-  test('an owner without Guest Inviter cannot invite under the default guest invite setting', async ({ signIn }) => {
+  test('an owner without Guest Inviter is told before typing, with whom to ask, and offered no invitation', async ({
+    signIn,
+  }) => {
     const { owner, group } = await ownerWithGroup('Nora Owner', false);
     const address = externalAddress('Hank');
     const page = await signIn(`/mygroups/${group.id}`, owner);
     await expect(page.getByRole('heading', { level: 1, name: group.displayName })).toBeVisible();
-    const dialog = await new Portal(page).startGuestInvitation(address, 'Welcome!');
-    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    // Refused inside the dialog, which stays open with the choice kept.
-    await expect(dialog.getByTestId('error-notice')).toContainText('Only users with the Guest Inviter role can invite guests');
-    await expect(dialog.getByTestId('selected-invitee')).toContainText(address);
-    await expect(dialog.getByTestId('error-notice')).not.toContainText('{');
+    await page.getByTestId('add-members').click();
+    const dialog = page.getByRole('dialog', { name: 'Add members' });
+    // Issue 10 §6: the portal asks before it offers.
+    await expect(dialog.getByText('You can add people from your organization, but not invite guests')).toBeVisible();
+    await expect(dialog).toContainText('Only users with the Guest Inviter role can invite guests');
+    await expect(dialog.getByRole('list', { name: 'People who can help' })).toBeVisible();
+    await dialog.getByTestId('people-search').fill(address);
+    await expect(dialog.getByText(/you can't invite guests here/)).toBeVisible();
+    await expect(dialog.getByTestId('invite-guest-option')).toHaveCount(0);
     expect(await usersWithMail(address)).toEqual([]);
   });
 

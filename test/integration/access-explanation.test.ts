@@ -351,9 +351,9 @@ describe(`access explanation: bounded queries (${dialect})`, () => {
           await assign(sp.id, g.id);
           below = g.id;
         }
-        // The fewer of two runs: a cache refresh (tenant, revoked grants) may land in either, not both.
-        const [a, b] = [await count(sp.id, user.id), await count(sp.id, user.id)];
-        return a.statements <= b.statements ? a : b;
+        // Caches that expire (tenant policy) can only add statements: the least of three calls is the cost.
+        const runs = [await count(sp.id, user.id), await count(sp.id, user.id), await count(sp.id, user.id)];
+        return { paths: runs[0]?.paths ?? 0, statements: Math.min(...runs.map((r) => r.statements)) };
       };
       await scenario(1); // warms what the app loads once (signing keys, tenant)
       const small = await scenario(1);
