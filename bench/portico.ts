@@ -14,7 +14,7 @@ const MAIN = process.env.BENCH_PORTICO_MAIN
   ? path.resolve(process.env.BENCH_PORTICO_MAIN)
   : path.join(ROOT, 'dist/server/main.js');
 const CACHE = path.join(ROOT, 'bench/.cache');
-export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const PASSWORD = 'Bench-Pass-123';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -205,8 +205,6 @@ export async function createClient(store: Store): Promise<AppCredentials> {
 
 export const basicAuth = (c: AppCredentials) =>
   `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64')}`;
-
-export const TOKEN_FORM = 'grant_type=client_credentials&scope=User.Read.All';
 
 export async function appToken(server: Server, c: AppCredentials): Promise<string> {
   const r = await request(`${server.url}/oauth2/v2.0/token`, {

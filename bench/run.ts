@@ -67,7 +67,7 @@ const opts = {
   large: Number(argv.large ?? (smoke ? 1000 : 20000)),
   small: Number(argv.small ?? (smoke ? 100 : 1000)),
   dialects: (argv.db ?? (smoke ? 'both' : 'both')) === 'both' ? (['sqlite', 'postgres'] as Dialect[]) : [argv.db as Dialect],
-  rows: argv.rows ? argv.rows.split(',').map((s) => s.trim().toUpperCase()) : undefined,
+  rows: argv.rows ? argv.rows.split(',').map((s) => s.trim().toLowerCase()) : undefined,
   fresh: argv.fresh === true,
   deadline: Date.now() + Number(argv['max-minutes'] ?? (smoke ? 4 : 45)) * 60_000,
   out: argv.out ?? path.join(ROOT, 'bench/results.json'),
@@ -99,8 +99,11 @@ interface RowResult {
 }
 
 const results: RowResult[] = [];
-const wanted = (id: string) =>
-  !opts.rows || opts.rows.some((r) => id === r || id.startsWith(`${r}-`) || (r.length > 2 && id.startsWith(r)));
+// `--rows P3` is P3 only, `--rows P3c` both P3c rows, `--rows p3b` P3b (case-insensitive).
+const wanted = (id: string) => {
+  const l = id.toLowerCase();
+  return !opts.rows || opts.rows.some((r) => l === r || l.startsWith(`${r}-`));
+};
 
 /** One measured side of a row: its value and, for Portico, the event-loop delay meanwhile. */
 type Side = () => Promise<{ value: number; eldP99ms?: number; failures?: number }>;

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/server/config/index.js';
+import { createDb } from '../../src/server/db/index.js';
 import { runCli } from '../../src/server/main.js';
 import { dialect } from '../helpers/app.js';
 import { freePort } from '../helpers/oidc.js';
@@ -100,6 +104,38 @@ describe('portico CLI', () => {
     const unknown = await cli('client', 'create', '--name', 'X', '--permissions', 'Mail.Send.Everything');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('Unknown permission(s): Mail.Send.Everything');
+  });
+
+  it('seed bulk-loads the asked-for tenant, reports its time as JSON, and refuses bad sizes', async () => {
+    const res = await cli(
+      'seed',
+      '--users',
+      '40',
+      '--groups',
+      '8',
+      '--memberships',
+      '300',
+      '--apps',
+      '4',
+      '--password',
+      'Seed-Pass-123',
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { users: number; groups: number; memberships: number; apps: number; seconds: number };
+    expect(out).toMatchObject({ users: 40, groups: 8, memberships: 300, apps: 4 });
+    expect(out.seconds).toBeGreaterThanOrEqual(0);
+    expect(res.stderr).toContain('seed: 40 users, 8 groups, 300 memberships, 4 apps');
+    const database = await createDb(loadConfig(env, dir));
+    try {
+      const count = async (table: 'group_members' | 'service_principals' | 'app_role_assignments') =>
+        Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]?.n);
+      expect(await count('group_members')).toBe(300);
+      expect(await count('service_principals')).toBe(4);
+      expect(await count('app_role_assignments')).toBeGreaterThanOrEqual(4);
+    } finally {
+      await database.destroy();
+    }
+    expect((await cli('seed', '--users', 'many')).code).toBe(2);
   });
 
   it('prints usage and exits 2 on unknown commands, bad or missing flags', async () => {

@@ -40,6 +40,21 @@ const outboxTo = async (email: string) =>
   );
 
 describe(`POST /v1.0/invitations (${dialect})`, () => {
+  it('finds the user who lists the address among otherMails (any case), and stops when the address is removed', async () => {
+    const other = address('personal.example');
+    const { user } = await t.createUser({ displayName: 'Olga Other' });
+    const patch = (otherMails: string[]) =>
+      t.call('PATCH', `/v1.0/users/${user.id}`, { token: t.admin.token, body: { otherMails } });
+    expect((await patch([other])).statusCode).toBe(204);
+    const found = await invite(t.admin.token, basic(other.toUpperCase()));
+    expect(found.statusCode).toBe(201);
+    expect(found.json()).toMatchObject({ invitedUser: { id: user.id }, status: 'Completed' });
+    expect((await patch([])).statusCode).toBe(204);
+    const fresh = await invite(t.admin.token, basic(other));
+    expect(fresh.statusCode).toBe(201);
+    expect(fresh.json().invitedUser.id).not.toBe(user.id);
+  });
+
   it('creates a pending guest, the invitation, a hashed ticket and the audit record in one go', async () => {
     const email = address();
     const res = await invite(

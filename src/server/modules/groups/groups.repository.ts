@@ -232,13 +232,25 @@ interface ObjectRow {
  * (ordered by id, or by displayName/createdDateTime with `$orderby`). Returns references in page
  * order; the service loads the full objects.
  */
+/** Up to this many ids are read first and bound as a list (see listDirectoryObjects). */
+const MATERIALIZE_IDS = 1000;
+
 export async function listDirectoryObjects(
   db: Executor,
   tenantId: string,
   ids: IdSource,
   q: ODataQuery,
 ): Promise<{ items: ObjectRef[]; skiptoken?: string; count?: number }> {
-  const base = db.selectFrom('directory_objects').where('tenant_id', '=', tenantId).where('id', 'in', ids(db));
+  // Usually few ids (a user's groups, a group's members): read them first and page over a literal
+  // list, which both dialects answer with primary-key lookups. As a subquery, PostgreSQL misjudges
+  // a recursive CTE's size and merge-joins the whole tenant's users in id order.
+  const idRows = await ids(db)
+    .limit(MATERIALIZE_IDS + 1)
+    .execute();
+  const base = db
+    .selectFrom('directory_objects')
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', idRows.length > MATERIALIZE_IDS ? ids(db) : idRows.length ? idRows.map((r) => r.id) : ['']);
   const { rows, ...page } = await queryPage<ObjectRow>(
     base,
     (b) => b.select(['id', 'display_name', 'mail', 'created_date_time', 'object_type']),
