@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './domain/clock.js';
 import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
+import { batchRoutes } from './http/batch.js';
 import { newRequestId } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { guardInput } from './http/input-guard.js';
@@ -566,6 +567,7 @@ async function registerSurfaces(
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
+        await api.register(batchRoutes);
       });
     },
     { prefix: '/v1.0' },

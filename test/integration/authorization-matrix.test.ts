@@ -678,6 +678,15 @@ const ROWS: Row[] = [
     expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
     url: () => '/me/pendingApprovals/groupJoinRequests',
   },
+
+  // JSON batching: anyone with a token; each request inside is authorized on its own (batch.test.ts)
+  {
+    route: 'POST /$batch',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y Y Y Y',
+    url: () => '/$batch',
+    body: () => ({ requests: [{ id: '1', method: 'GET', url: '/organization' }] }),
+  },
 ];
 
 /** `METHOD /path` for every route registered under /v1.0 (from Fastify's route tree; HEAD is implicit). */
