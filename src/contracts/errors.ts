@@ -448,6 +448,16 @@ export const errorCatalogue = {
     message:
       'The request in the batch is invalid: it needs a relative URL under /v1.0 and one of GET, POST, PATCH, PUT or DELETE; batches cannot be nested.',
   },
+  deleted_item_restore_conflict: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The object cannot be restored: another object now has the same value for property userPrincipalName or mail.',
+  },
+  delta_token_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'The $deltatoken or $skiptoken is not valid for this delta query: start again without it.',
+  },
   batch_failed_dependency: {
     status: 424,
     graphCode: 'FailedDependency',

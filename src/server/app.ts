@@ -34,7 +34,11 @@ import { ServicePrincipalLoader } from './modules/applications/service-principal
 import { type AuthorizeSignOn, createAuthorizeSignOn } from './modules/applications/sign-on.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
+import { DirectoryChangesService } from './modules/audit/changes.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
+import { DELETED_ITEM_RETENTION_DAYS, DeletedItemsService } from './modules/directory/deleted-items.service.js';
+import { DeltaService } from './modules/directory/delta.service.js';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
 import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
@@ -206,6 +210,8 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const appAccessRequests = new AppAccessRequestsService({ ...requestDeps, applications });
   const groupJoinRequests = new GroupJoinRequestsService({ ...requestDeps, references: groupReferences, policies });
   const requests = new RequestsService({ appAccessRequests, groupJoinRequests });
+  const directoryChanges = bindMethods(new DirectoryChangesService({ db }));
+  const deletedItems = new DeletedItemsService({ db, clock, audit, access, users, groups, applications, dynamicMembership });
   const directory = new DirectoryService({
     db,
     config,
@@ -221,6 +227,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     applications,
     invitations,
     requests,
+    deletedItems,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
   for (const s of [
@@ -241,7 +248,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
     bindMethods(s);
   }
-  for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
+  for (const s of [appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
   return {
     keys,
     revokedGrants,
@@ -267,6 +274,9 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       groupJoinRequests,
       requests,
       directory,
+      deletedItems,
+      directoryChanges,
+      delta: bindMethods(new DeltaService({ db, access, users, groups, groupMembers, changes: directoryChanges })),
       redemption: createRedemptionService({
         db,
         config,
@@ -399,6 +409,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       outboxWorker.start();
     });
   }
+  if (config.outboxWorker) scheduleDirectoryPurge(app, services, clock);
   // onClose hooks run last-added first: this one stops the worker before the database closes.
   app.addHook('onClose', async () => {
     await outboxWorker.stop();
@@ -434,6 +445,39 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The React SPA (portal and admin center), built into dist/web.
   await webRoutes(app);
   return app;
+}
+
+/**
+ * Deleted users and groups are purged 30 days after deletion, and the delta change log with them:
+ * hourly, in the processes that run background work (PORTICO_OUTBOX_WORKER=on).
+ */
+function scheduleDirectoryPurge(app: FastifyInstance, services: Services, clock: Clock): void {
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const purge = async () => {
+    try {
+      const purged = await services.deletedItems.purgeExpired();
+      const before = new Date(clock.now().getTime() - DELETED_ITEM_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+      await services.directoryChanges.purgeBefore(before);
+      if (purged > 0) app.log.info({ purged }, 'purged deleted directory objects');
+    } catch (err) {
+      app.log.warn({ err }, 'purge of deleted directory objects failed; retrying in an hour');
+    }
+  };
+  app.addHook('onReady', async () => {
+    purgeTimer = setInterval(
+      () => {
+        running = purge();
+      },
+      60 * 60 * 1000,
+    );
+    purgeTimer.unref();
+    running = purge();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(purgeTimer);
+    await running;
+  });
 }
 
 /**
@@ -568,6 +612,7 @@ async function registerSurfaces(
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
         await api.register(batchRoutes);
+        await api.register(directoryRoutes);
       });
     },
     { prefix: '/v1.0' },

@@ -5,6 +5,7 @@
 import type { ApplicationsTables } from '../modules/applications/applications.table.js';
 import type { AuditTables } from '../modules/audit/audit.table.js';
 import type { ClientsTables } from '../modules/clients/clients.table.js';
+import type { DirectoryTables } from '../modules/directory/directory.table.js';
 import type { GroupsTables } from '../modules/groups/groups.table.js';
 import type { InvitationsTables } from '../modules/invitations/invitations.table.js';
 import type { MailTables } from '../modules/mail/mail.table.js';
@@ -33,4 +34,5 @@ export interface DB
     MailTables,
     ApplicationsTables,
     RequestsTables,
-    SamlTables {}
+    SamlTables,
+    DirectoryTables {}

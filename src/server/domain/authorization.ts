@@ -54,12 +54,16 @@ export type Action =
   /** POST /users/{id}/revokeSignInSessions (administrators, by the credential table) and /me/revokeSignInSessions (anyone). */
   | 'user.revokeSessions'
   | 'user.delete'
+  /** Deleted users (directory/deletedItems): list and read; restore and hard delete need user.delete. */
+  | 'user.readDeleted'
   | 'group.list'
   | 'group.read'
   | 'group.readMembers'
   | 'group.create'
   | 'group.update'
   | 'group.delete'
+  /** Deleted groups (directory/deletedItems): list and read; restore and hard delete need group.delete. */
+  | 'group.readDeleted'
   | 'group.manageMembers'
   | 'group.manageOwners'
   /** Remove oneself from a group's members (My Groups → Leave group). */
@@ -147,6 +151,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.readDeleted': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.read': [
     'Group.Read.All',
@@ -167,6 +172,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'group.create': ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.update': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.readDeleted': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   // Leaving, requesting and deciding are acts of a person (My Apps, My Groups): no application permission.
@@ -293,6 +299,11 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'user.delete':
     case 'user.manageInvitation':
       return credentialDecision(caller, action, target);
+    // Deleted objects are an administrators' view (Entra admin center → Deleted users / groups).
+    case 'user.readDeleted':
+      return has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
+    case 'group.readDeleted':
+      return has(caller, ...DIRECTORY_READERS) || target.isOwner ? ALLOW : deny();
     case 'group.list':
       return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'group.read':

@@ -34,13 +34,20 @@ import {
   deleteReferencesTo,
   findGroup,
   findGroupExternalIds,
+  findGroupsByIds,
+  type GroupReferenceSnapshot,
   insertGroup,
   listGroups,
   lockGroup,
+  restoreGroupRows,
   setGroupExternalId,
+  snapshotGroupRows,
+  snapshotReferencesTo,
   unifiedMailNicknameTaken,
   updateGroupRow,
 } from './groups.repository.js';
+
+export type { GroupReferenceSnapshot } from './groups.repository.js';
 
 export interface GroupsDeps {
   db: Executor;
@@ -171,6 +178,11 @@ export class GroupsService {
   }
 
   /** Internal lookup (no authorization). */
+  /** Internal (the caller authorizes): groups by id, for delta queries. */
+  findGroupsByIds(tenantId: string, ids: readonly string[]): Promise<Group[]> {
+    return findGroupsByIds(this.deps.db, tenantId, ids);
+  }
+
   findGroup(tenantId: string, id: string, db: Executor = this.deps.db): Promise<Group | undefined> {
     return findGroup(db, tenantId, id);
   }
@@ -377,5 +389,28 @@ export class GroupsService {
   /** Internal, inside a deletion transaction: removes a deleted principal from every group's members and owners. */
   removePrincipalReferences(trx: Executor, tenantId: string, principalId: string): Promise<void> {
     return deleteReferencesTo(trx, tenantId, principalId);
+  }
+
+  /** Internal, inside a soft-delete transaction: the group's row, members, owners and memberships, kept for restore. */
+  snapshotGroup(trx: Executor, tenantId: string, id: string): Promise<GroupReferenceSnapshot> {
+    return snapshotGroupRows(trx, tenantId, id);
+  }
+
+  /** Internal, inside a soft-delete transaction: a principal's memberships and group ownerships, kept for restore. */
+  snapshotPrincipalReferences(trx: Executor, tenantId: string, principalId: string): Promise<GroupReferenceSnapshot> {
+    return snapshotReferencesTo(trx, tenantId, principalId);
+  }
+
+  /**
+   * Internal, inside a restore transaction: puts a snapshot back (the group row, if it has one, and
+   * the memberships and ownerships whose both ends exist). Returns the memberships restored.
+   */
+  async restoreSnapshot(
+    trx: Executor,
+    tenantId: string,
+    snapshot: GroupReferenceSnapshot,
+  ): Promise<{ groupId: string; memberId: string; memberType: string }[]> {
+    const rows = await restoreGroupRows(trx, tenantId, snapshot);
+    return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, memberType: r.member_type }));
   }
 }
