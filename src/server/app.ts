@@ -68,6 +68,8 @@ import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { RequestsService } from './modules/requests/requests.service.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { RolesService } from './modules/roles/roles.service.js';
+import { signInsRoutes } from './modules/signins/signins.routes.js';
+import { SignInLogService, type SignInRecorder } from './modules/signins/signins.service.js';
 import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -275,6 +277,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       requests,
       directory,
       deletedItems,
+      signIns: bindMethods(new SignInLogService({ db, clock, newId, access })),
       directoryChanges,
       delta: bindMethods(new DeltaService({ db, access, users, groups, groupMembers, changes: directoryChanges })),
       redemption: createRedemptionService({
@@ -506,8 +509,23 @@ function createProtocols(p: {
     accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
     findUser: (tenantId, id) => users.findUser(tenantId, id),
   });
+  // The sign-in log port: every attempt is counted (metrics) and recorded (auditLogs/signIns); a
+  // failure to record never fails the sign-in itself.
+  const signIns: SignInRecorder = {
+    async record(e) {
+      p.metrics.signIn(
+        e.errorCode === 0 ? 'success' : e.errorCode === 50053 ? 'locked' : e.errorCode === 50057 ? 'blocked' : 'failure',
+      );
+      try {
+        await services.signIns.record(e);
+      } catch (err) {
+        p.app.log.warn({ err, tenantId: e.tenantId }, 'could not record a sign-in');
+      }
+    },
+  };
   const oidc = createOidc({
     config,
+    signIns,
     db: database.db,
     keys: p.keys,
     log: p.app.log,
@@ -531,6 +549,7 @@ function createProtocols(p: {
       redeemCookie: redemption.cookie,
       limiter: platform.limiters.signIn,
       csrfKey: platform.secrets.signInCsrfKey,
+      signIns,
     },
   });
   const saml = createSamlIdp({
@@ -613,6 +632,7 @@ async function registerSurfaces(
         await api.register(requestsRoutes);
         await api.register(batchRoutes);
         await api.register(directoryRoutes);
+        await api.register(signInsRoutes);
       });
     },
     { prefix: '/v1.0' },

@@ -726,6 +726,14 @@ const ROWS: Row[] = [
   },
   { route: 'GET /users/delta', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/users/delta?$deltatoken=latest' },
   { route: 'GET /groups/delta', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/groups/delta?$deltatoken=latest' },
+  // sign-in log (Entra's report readers; apps: AuditLog.Read.All)
+  { route: 'GET /auditLogs/signIns', ok: 200, expect: 'Y Y Y N Y Y Y Y N N N N N Y', url: () => '/auditLogs/signIns?$top=5' },
+  {
+    route: 'GET /auditLogs/signIns/:id',
+    ok: 404,
+    expect: 'Y Y Y N Y Y Y Y N N N N N Y',
+    url: () => '/auditLogs/signIns/00000000-0000-7000-8000-000000000000',
+  },
 ];
 
 /** `METHOD /path` for every route registered under /v1.0 (from Fastify's route tree; HEAD is implicit). */

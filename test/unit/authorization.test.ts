@@ -69,6 +69,7 @@ const MATRIX = {
   'organization.read': /*                */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  Y  Y',
   'organization.update': /*              */ 'Y  N  N   N  N  N   N  N   N   N   N    N  N  N',
   'audit.read': /*                       */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
+  'signIn.read': /*                      */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
   'devMailbox.read': /*                  */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
   // Under the default guest invite setting (adminsAndGuestInviters); other settings are tested below.
   'user.invite': /*                      */ 'Y  Y  N   Y  N  N   N  N   N   N   N    N  N  N',
@@ -145,6 +146,7 @@ const APP_GRANTS = {
   ],
   'organization.update': ['Organization.ReadWrite.All'],
   'audit.read': ['AuditLog.Read.All'],
+  'signIn.read': ['AuditLog.Read.All'],
   // Portico extension for operators: never granted to applications.
   'devMailbox.read': [],
   'user.invite': ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],

@@ -13,6 +13,7 @@ import type { PoliciesTables } from '../modules/policies/policies.table.js';
 import type { RedemptionTables } from '../modules/redemption/redemption.table.js';
 import type { RequestsTables } from '../modules/requests/requests.table.js';
 import type { RolesTables } from '../modules/roles/roles.table.js';
+import type { SignInsTables } from '../modules/signins/signins.table.js';
 import type { TenantsTables } from '../modules/tenants/tenants.table.js';
 import type { UsersTables } from '../modules/users/users.table.js';
 import type { PlatformTables } from '../platform/platform.table.js';
@@ -35,4 +36,5 @@ export interface DB
     ApplicationsTables,
     RequestsTables,
     SamlTables,
-    DirectoryTables {}
+    DirectoryTables,
+    SignInsTables {}

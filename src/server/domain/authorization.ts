@@ -77,6 +77,8 @@ export type Action =
   | 'organization.read'
   | 'organization.update'
   | 'audit.read'
+  /** The sign-in log (auditLogs/signIns): Entra's report readers. */
+  | 'signIn.read'
   /** Portico extension: the development mailbox and the outbox delivery status. */
   | 'devMailbox.read'
   | 'user.invite'
@@ -197,6 +199,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   ],
   'organization.update': ['Organization.ReadWrite.All'],
   'audit.read': ['AuditLog.Read.All'],
+  'signIn.read': ['AuditLog.Read.All'],
   'devMailbox.read': [],
   'user.invite': ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.inviteMember': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -254,6 +257,12 @@ const ALL_ADMINS = [
 /** Administrators and Directory Readers read the directory whatever the guest/member defaults are. */
 const DIRECTORY_READERS = [...ALL_ADMINS, R.directoryReaders];
 const AUDIT_READERS = [...ALL_ADMINS, R.reportsReader];
+/**
+ * Entra's readers of the sign-in log: Reports Reader and the administrators whose roles include
+ * reading reports. (Security Reader, Global Reader and Security Administrator read it in Entra
+ * too; Portico does not define those roles yet — add them here when it does.)
+ */
+const SIGN_IN_READERS = AUDIT_READERS;
 const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdministrator];
 const APP_ADMINS = [R.globalAdministrator, R.applicationAdministrator, R.cloudApplicationAdministrator];
 
@@ -343,6 +352,8 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return has(caller, R.globalAdministrator) ? ALLOW : deny();
     case 'audit.read':
       return has(caller, ...AUDIT_READERS) ? ALLOW : deny();
+    case 'signIn.read':
+      return has(caller, ...SIGN_IN_READERS) ? ALLOW : deny();
     case 'user.invite':
       return inviteDecision(caller, policy.allowInvitesFrom);
     case 'user.inviteMember':
