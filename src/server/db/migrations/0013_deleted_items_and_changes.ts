@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('deleted_directory_objects')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('object_type', 'text', (c) => c.notNull())
     .addColumn('display_name', 'text')
@@ -35,7 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('directory_changes')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('object_type', 'text', (c) => c.notNull())
     .addColumn('object_id', 'text', (c) => c.notNull())
@@ -55,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('directory_change_counters')
-    .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('seq', 'integer', (c) => c.notNull())
     .execute();
 }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('sign_ins')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('created_date_time', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text')
