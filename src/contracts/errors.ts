@@ -427,6 +427,50 @@ export const errorCatalogue = {
   },
 
   // ---------------------------------------------------------------------------------------------
+  // JSON batching (POST /v1.0/$batch), entra-behaviour: Graph's json-batching concept page.
+  batch_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'Invalid batch payload format: expected {"requests":[{"id","method","url",…}]}.',
+  },
+  batch_too_many_requests: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'The number of requests in the batch exceeds the limit of 20.',
+  },
+  batch_duplicate_id: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'Each request in the batch needs a unique id (ids are compared case-insensitively).',
+  },
+  batch_dependency_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'A dependsOn entry names a request that is not in the batch, or the dependencies form a cycle.',
+  },
+  batch_request_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message:
+      'The request in the batch is invalid: it needs a relative URL under /v1.0 and one of GET, POST, PATCH, PUT or DELETE; batches cannot be nested.',
+  },
+  deleted_item_restore_conflict: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The object cannot be restored: another object now has the same value for property userPrincipalName or mail.',
+  },
+  delta_token_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'The $deltatoken or $skiptoken is not valid for this delta query: start again without it.',
+  },
+  batch_failed_dependency: {
+    status: 424,
+    graphCode: 'FailedDependency',
+    message: 'The request was not run because a request it depends on failed.',
+  },
+
+  // ---------------------------------------------------------------------------------------------
   // Protocols and surfaces: HTTP-level failures, single sign-on refusals, SAML request errors.
   // (HTML pages and SAML status responses render these too; `status` is their HTTP status.)
   request_body_malformed: {

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './domain/clock.js';
 import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
 import { authenticateRequest } from './http/authenticate.js';
+import { batchRoutes } from './http/batch.js';
 import { newRequestId } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { guardInput } from './http/input-guard.js';
@@ -34,9 +35,13 @@ import { ServicePrincipalLoader } from './modules/applications/service-principal
 import { type AuthorizeSignOn, createAuthorizeSignOn } from './modules/applications/sign-on.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
+import { DirectoryChangesService } from './modules/audit/changes.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
 import { accessExplanationRoutes } from './modules/directory/access-explanation.routes.js';
 import { AccessExplanationService } from './modules/directory/access-explanation.service.js';
+import { DELETED_ITEM_RETENTION_DAYS, DeletedItemsService } from './modules/directory/deleted-items.service.js';
+import { DeltaService } from './modules/directory/delta.service.js';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
 import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
@@ -66,6 +71,8 @@ import { requestsRoutes } from './modules/requests/requests.routes.js';
 import { RequestsService } from './modules/requests/requests.service.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { RolesService } from './modules/roles/roles.service.js';
+import { signInsRoutes } from './modules/signins/signins.routes.js';
+import { SignInLogService, type SignInRecorder } from './modules/signins/signins.service.js';
 import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -209,6 +216,8 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const appAccessRequests = new AppAccessRequestsService({ ...requestDeps, applications });
   const groupJoinRequests = new GroupJoinRequestsService({ ...requestDeps, references: groupReferences, policies });
   const requests = new RequestsService({ appAccessRequests, groupJoinRequests });
+  const directoryChanges = bindMethods(new DirectoryChangesService({ db }));
+  const deletedItems = new DeletedItemsService({ db, clock, audit, access, users, groups, applications, dynamicMembership });
   const directory = new DirectoryService({
     db,
     config,
@@ -224,6 +233,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     applications,
     invitations,
     requests,
+    deletedItems,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
   for (const s of [
@@ -244,9 +254,9 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
     bindMethods(s);
   }
-  for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
   const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
   const { auditLog, authorizeSignOn, accessExplanations } = createAccessDecisions(readers);
+  for (const s of [appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
   return {
     keys,
     revokedGrants,
@@ -274,6 +284,10 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       groupJoinRequests,
       requests,
       directory,
+      deletedItems,
+      signIns: bindMethods(new SignInLogService({ db, clock, newId, access })),
+      directoryChanges,
+      delta: bindMethods(new DeltaService({ db, access, users, groups, groupMembers, changes: directoryChanges })),
       redemption: createRedemptionService({
         db,
         config,
@@ -433,6 +447,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
   keepStatisticsCurrent(app, database);
+  if (config.outboxWorker) scheduleDirectoryPurge(app, services, clock);
   // onClose hooks run last-added first: this one stops the worker before the database closes.
   app.addHook('onClose', async () => {
     await outboxWorker.stop();
@@ -499,6 +514,39 @@ function keepStatisticsCurrent(app: FastifyInstance, database: Database): void {
 }
 
 /**
+ * Deleted users and groups are purged 30 days after deletion, and the delta change log with them:
+ * hourly, in the processes that run background work (PORTICO_OUTBOX_WORKER=on).
+ */
+function scheduleDirectoryPurge(app: FastifyInstance, services: Services, clock: Clock): void {
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const purge = async () => {
+    try {
+      const purged = await services.deletedItems.purgeExpired();
+      const before = new Date(clock.now().getTime() - DELETED_ITEM_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+      await services.directoryChanges.purgeBefore(before);
+      if (purged > 0) app.log.info({ purged }, 'purged deleted directory objects');
+    } catch (err) {
+      app.log.warn({ err }, 'purge of deleted directory objects failed; retrying in an hour');
+    }
+  };
+  app.addHook('onReady', async () => {
+    purgeTimer = setInterval(
+      () => {
+        running = purge();
+      },
+      60 * 60 * 1000,
+    );
+    purgeTimer.unref();
+    running = purge();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(purgeTimer);
+    await running;
+  });
+}
+
+/**
  * The protocol adapters, built from typed dependencies: the single sign-on decision, the token
  * issuer (OIDC) and the SAML IdP. They reach the features only through what is passed here.
  */
@@ -521,9 +569,24 @@ function createProtocols(p: {
   const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
   // SAML sessions first: the token issuer's sign-out continues through them (single logout).
   const samlSessions = createSamlSessionStore(database.db, p.clock, config);
+  // The sign-in log port: every attempt is counted (metrics) and recorded (auditLogs/signIns); a
+  // failure to record never fails the sign-in itself.
+  const signIns: SignInRecorder = {
+    async record(e) {
+      p.metrics.signIn(
+        e.errorCode === 0 ? 'success' : e.errorCode === 50053 ? 'locked' : e.errorCode === 50057 ? 'blocked' : 'failure',
+      );
+      try {
+        await services.signIns.record(e);
+      } catch (err) {
+        p.app.log.warn({ err, tenantId: e.tenantId }, 'could not record a sign-in');
+      }
+    },
+  };
   const oidc = createOidc({
     afterSignOut: (tenantId, sessionUid, location) => samlSessions.afterSignOut(tenantId, sessionUid, location),
     config,
+    signIns,
     db: database.db,
     keys: p.keys,
     log: p.app.log,
@@ -547,6 +610,7 @@ function createProtocols(p: {
       redeemCookie: redemption.cookie,
       limiter: platform.limiters.signIn,
       csrfKey: platform.secrets.signInCsrfKey,
+      signIns,
     },
   });
   const saml = createSamlIdp({
@@ -633,6 +697,9 @@ async function registerSurfaces(
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
         await api.register(accessExplanationRoutes);
+        await api.register(batchRoutes);
+        await api.register(directoryRoutes);
+        await api.register(signInsRoutes);
       });
     },
     { prefix: '/v1.0' },

@@ -99,6 +99,12 @@ async function admin(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, b
   return res;
 }
 const newUser = async () => (await t.createUser()).user.id;
+/** A user deleted a moment ago (soft delete: under directory/deletedItems). */
+const deletedUser = async () => {
+  const id = await newUser();
+  await admin('DELETE', `/users/${id}`);
+  return id;
+};
 const newGroup = async () =>
   (
     await admin('POST', '/groups', {
@@ -721,6 +727,56 @@ const ROWS: Row[] = [
     ok: 200,
     expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
     url: () => '/me/pendingApprovals/groupJoinRequests',
+  },
+
+  // JSON batching: anyone with a token; each request inside is authorized on its own (batch.test.ts)
+  {
+    route: 'POST /$batch',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y Y Y Y',
+    url: () => '/$batch',
+    body: () => ({ requests: [{ id: '1', method: 'GET', url: '/organization' }] }),
+  },
+
+  // soft delete (directory/deletedItems) and delta queries
+  ...(['user', 'group'] as const).map(
+    (kind): Row => ({
+      route: `GET /directory/deletedItems/microsoft.graph.${kind}`,
+      ok: 200,
+      expect: 'Y Y Y N Y Y Y Y N N N N Y Y',
+      url: () => `/directory/deletedItems/microsoft.graph.${kind}`,
+    }),
+  ),
+  {
+    route: 'GET /directory/deletedItems/:id',
+    ok: 200,
+    expect: 'Y Y Y N Y Y Y Y N N N N Y Y',
+    setup: deletedUser,
+    url: (_f, id) => `/directory/deletedItems/${id}`,
+  },
+  {
+    route: 'POST /directory/deletedItems/:id/restore',
+    ok: 200,
+    expect: 'Y Y N N N N N N N N N N N Y',
+    setup: deletedUser,
+    url: (_f, id) => `/directory/deletedItems/${id}/restore`,
+  },
+  {
+    route: 'DELETE /directory/deletedItems/:id',
+    ok: 204,
+    expect: 'Y Y N N N N N N N N N N N Y',
+    setup: deletedUser,
+    url: (_f, id) => `/directory/deletedItems/${id}`,
+  },
+  { route: 'GET /users/delta', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/users/delta?$deltatoken=latest' },
+  { route: 'GET /groups/delta', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/groups/delta?$deltatoken=latest' },
+  // sign-in log (Entra's report readers; apps: AuditLog.Read.All)
+  { route: 'GET /auditLogs/signIns', ok: 200, expect: 'Y Y Y N Y Y Y Y N N N N N Y', url: () => '/auditLogs/signIns?$top=5' },
+  {
+    route: 'GET /auditLogs/signIns/:id',
+    ok: 404,
+    expect: 'Y Y Y N Y Y Y Y N N N N N Y',
+    url: () => '/auditLogs/signIns/00000000-0000-7000-8000-000000000000',
   },
 ];
 

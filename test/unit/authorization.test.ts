@@ -48,12 +48,14 @@ const MATRIX = {
   // Anyone may revoke their own sessions (/me/revokeSignInSessions).
   'user.revokeSessions': /*              */ 'Y  Y  N   N  N  N   Y  N   N   N   Y    N  N  N',
   'user.delete': /*                      */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
+  'user.readDeleted': /*                 */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
   'group.list': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'group.read': /*                       */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'group.readMembers': /*                */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'group.create': /*                     */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  N',
   'group.update': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.delete': /*                     */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  'group.readDeleted': /*                */ 'Y  Y  Y   N  Y  Y   Y  Y   N   Y   N    N  N  N',
   'group.manageMembers': /*              */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'group.manageOwners': /*               */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   // Leaving: the service allows it for the caller's own membership only.
@@ -67,6 +69,7 @@ const MATRIX = {
   'organization.read': /*                */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  Y  Y',
   'organization.update': /*              */ 'Y  N  N   N  N  N   N  N   N   N   N    N  N  N',
   'audit.read': /*                       */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
+  'signIn.read': /*                      */ 'Y  Y  Y   N  Y  Y   Y  Y   N   N   N    N  N  N',
   'devMailbox.read': /*                  */ 'Y  Y  N   N  N  N   N  N   N   N   N    N  N  N',
   // Under the default guest invite setting (adminsAndGuestInviters); other settings are tested below.
   'user.invite': /*                      */ 'Y  Y  N   Y  N  N   N  N   N   N   N    N  N  N',
@@ -99,6 +102,7 @@ const APP_GRANTS = {
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.readDeleted': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.read': [
     'Group.Read.All',
@@ -119,6 +123,7 @@ const APP_GRANTS = {
   'group.create': ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.update': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.readDeleted': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   // Acts of a person in My Apps and My Groups: never granted to applications.
@@ -143,6 +148,7 @@ const APP_GRANTS = {
   ],
   'organization.update': ['Organization.ReadWrite.All'],
   'audit.read': ['AuditLog.Read.All'],
+  'signIn.read': ['AuditLog.Read.All'],
   // Portico extension for operators: never granted to applications.
   'devMailbox.read': [],
   'user.invite': ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],

@@ -25,6 +25,8 @@ import * as m0008 from './migrations/0008_sign_in_revocation.js';
 import * as m0009 from './migrations/0009_self_service.js';
 import * as m0010 from './migrations/0010_addresses.js';
 import * as m0011 from './migrations/0011_scim.js';
+import * as m0013 from './migrations/0013_deleted_items_and_changes.js';
+import * as m0014 from './migrations/0014_sign_ins.js';
 import * as m0016 from './migrations/0016_saml_logout.js';
 import type { DB } from './types.js';
 
@@ -145,6 +147,8 @@ const migrations: Record<string, Migration> = {
   '0009_self_service': m0009,
   '0010_addresses': m0010,
   '0011_scim': m0011,
+  '0013_deleted_items_and_changes': m0013,
+  '0014_sign_ins': m0014,
   '0016_saml_logout': m0016,
 };
 

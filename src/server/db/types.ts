@@ -5,6 +5,7 @@
 import type { ApplicationsTables } from '../modules/applications/applications.table.js';
 import type { AuditTables } from '../modules/audit/audit.table.js';
 import type { ClientsTables } from '../modules/clients/clients.table.js';
+import type { DirectoryTables } from '../modules/directory/directory.table.js';
 import type { GroupsTables } from '../modules/groups/groups.table.js';
 import type { InvitationsTables } from '../modules/invitations/invitations.table.js';
 import type { MailTables } from '../modules/mail/mail.table.js';
@@ -12,6 +13,7 @@ import type { PoliciesTables } from '../modules/policies/policies.table.js';
 import type { RedemptionTables } from '../modules/redemption/redemption.table.js';
 import type { RequestsTables } from '../modules/requests/requests.table.js';
 import type { RolesTables } from '../modules/roles/roles.table.js';
+import type { SignInsTables } from '../modules/signins/signins.table.js';
 import type { TenantsTables } from '../modules/tenants/tenants.table.js';
 import type { UsersTables } from '../modules/users/users.table.js';
 import type { PlatformTables } from '../platform/platform.table.js';
@@ -33,4 +35,6 @@ export interface DB
     MailTables,
     ApplicationsTables,
     RequestsTables,
-    SamlTables {}
+    SamlTables,
+    DirectoryTables,
+    SignInsTables {}

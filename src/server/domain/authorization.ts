@@ -54,12 +54,16 @@ export type Action =
   /** POST /users/{id}/revokeSignInSessions (administrators, by the credential table) and /me/revokeSignInSessions (anyone). */
   | 'user.revokeSessions'
   | 'user.delete'
+  /** Deleted users (directory/deletedItems): list and read; restore and hard delete need user.delete. */
+  | 'user.readDeleted'
   | 'group.list'
   | 'group.read'
   | 'group.readMembers'
   | 'group.create'
   | 'group.update'
   | 'group.delete'
+  /** Deleted groups (directory/deletedItems): list and read; restore and hard delete need group.delete. */
+  | 'group.readDeleted'
   | 'group.manageMembers'
   | 'group.manageOwners'
   /** Remove oneself from a group's members (My Groups → Leave group). */
@@ -73,6 +77,8 @@ export type Action =
   | 'organization.read'
   | 'organization.update'
   | 'audit.read'
+  /** The sign-in log (auditLogs/signIns): Entra's report readers. */
+  | 'signIn.read'
   /** Portico extension: the development mailbox and the outbox delivery status. */
   | 'devMailbox.read'
   | 'user.invite'
@@ -153,6 +159,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'user.resetPassword': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.revokeSessions': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'user.readDeleted': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.read': [
     'Group.Read.All',
@@ -173,6 +180,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'group.create': ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.update': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'group.readDeleted': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.manageMembers': ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.manageOwners': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   // Leaving, requesting and deciding are acts of a person (My Apps, My Groups): no application permission.
@@ -197,6 +205,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   ],
   'organization.update': ['Organization.ReadWrite.All'],
   'audit.read': ['AuditLog.Read.All'],
+  'signIn.read': ['AuditLog.Read.All'],
   'devMailbox.read': [],
   'user.invite': ['User.Invite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.inviteMember': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -261,6 +270,12 @@ const ALL_ADMINS = [
 /** Administrators and Directory Readers read the directory whatever the guest/member defaults are. */
 const DIRECTORY_READERS = [...ALL_ADMINS, R.directoryReaders];
 const AUDIT_READERS = [...ALL_ADMINS, R.reportsReader];
+/**
+ * Entra's readers of the sign-in log: Reports Reader and the administrators whose roles include
+ * reading reports. (Security Reader, Global Reader and Security Administrator read it in Entra
+ * too; Portico does not define those roles yet — add them here when it does.)
+ */
+const SIGN_IN_READERS = AUDIT_READERS;
 const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdministrator];
 const APP_ADMINS = [R.globalAdministrator, R.applicationAdministrator, R.cloudApplicationAdministrator];
 
@@ -306,6 +321,11 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'user.delete':
     case 'user.manageInvitation':
       return credentialDecision(caller, action, target);
+    // Deleted objects are an administrators' view (Entra admin center → Deleted users / groups).
+    case 'user.readDeleted':
+      return has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
+    case 'group.readDeleted':
+      return has(caller, ...DIRECTORY_READERS) || target.isOwner ? ALLOW : deny();
     case 'group.list':
       return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'group.read':
@@ -345,6 +365,8 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       return has(caller, R.globalAdministrator) ? ALLOW : deny();
     case 'audit.read':
       return has(caller, ...AUDIT_READERS) ? ALLOW : deny();
+    case 'signIn.read':
+      return has(caller, ...SIGN_IN_READERS) ? ALLOW : deny();
     case 'user.invite':
       return inviteDecision(caller, policy.allowInvitesFrom);
     case 'user.inviteMember':

@@ -13,7 +13,12 @@ import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applicat
 import type { Executor } from '../../db/index.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
-import type { AppRoleAssignmentsTable, ServicePrincipalPasswordsTable, ServicePrincipalsTable } from './applications.table.js';
+import type {
+  AppRoleAssignmentsTable,
+  ServicePrincipalOwnersTable,
+  ServicePrincipalPasswordsTable,
+  ServicePrincipalsTable,
+} from './applications.table.js';
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
 
@@ -615,4 +620,55 @@ export async function servicePrincipalsApprovedBy(db: Executor, tenantId: string
     .execute();
   const sps = rows.map(toStored).filter((sp) => sp.selfServiceAccess.approverIds.includes(userId));
   return withCredentials(db, sps);
+}
+
+/** What soft delete keeps of a principal's app role assignments and application ownerships, for restore. */
+export interface PrincipalApplicationSnapshot {
+  assignments: AppRoleAssignmentsTable[];
+  owners: ServicePrincipalOwnersTable[];
+}
+
+export async function snapshotReferencesTo(
+  db: Executor,
+  tenantId: string,
+  principalId: string,
+): Promise<PrincipalApplicationSnapshot> {
+  const assignments = await db
+    .selectFrom('app_role_assignments')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('principal_id', '=', principalId)
+    .execute();
+  const owners = await db
+    .selectFrom('service_principal_owners')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('owner_id', '=', principalId)
+    .execute();
+  return { assignments, owners };
+}
+
+/** Restore: the assignments and ownerships whose application still exists. */
+export async function restoreReferences(db: Executor, tenantId: string, s: PrincipalApplicationSnapshot): Promise<void> {
+  const spIds = [...new Set([...s.assignments.map((a) => a.resource_id), ...s.owners.map((o) => o.service_principal_id)])];
+  if (spIds.length === 0) return;
+  const live = new Set(
+    (
+      await db.selectFrom('service_principals').select('id').where('tenant_id', '=', tenantId).where('id', 'in', spIds).execute()
+    ).map((r) => r.id),
+  );
+  const assignments = s.assignments.filter((a) => live.has(a.resource_id));
+  const owners = s.owners.filter((o) => live.has(o.service_principal_id));
+  if (assignments.length) {
+    await db
+      .insertInto('app_role_assignments')
+      .values(assignments.map((a) => ({ ...a, tenant_id: tenantId })))
+      .execute();
+  }
+  if (owners.length) {
+    await db
+      .insertInto('service_principal_owners')
+      .values(owners.map((o) => ({ ...o, tenant_id: tenantId })))
+      .execute();
+  }
 }

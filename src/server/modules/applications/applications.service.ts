@@ -59,12 +59,18 @@ import {
   lockServicePrincipal,
   namesTaken,
   ownedServicePrincipalIds,
+  type PrincipalApplicationSnapshot,
+  restoreReferences,
   type StoredServicePrincipal,
   servicePrincipalsApprovedBy,
+  snapshotReferencesTo,
   updateKeyCredentials,
   updateServicePrincipalRow,
   validSecretHashes,
 } from './applications.repository.js';
+
+export type { PrincipalApplicationSnapshot } from './applications.repository.js';
+
 import { type AuditedPrincipal, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import { applicationTemplates, findApplicationTemplate } from './gallery.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
@@ -481,6 +487,16 @@ export class ApplicationsService {
   /** Internal, inside a deletion transaction: a deleted user or group loses its assignments, ownerships and approver roles. */
   removePrincipalReferences(trx: Executor, tenantId: string, principalId: string): Promise<void> {
     return deleteReferencesTo(trx, tenantId, principalId);
+  }
+
+  /** Internal, inside a soft-delete transaction: a principal's app role assignments and app ownerships, kept for restore. */
+  snapshotPrincipalReferences(trx: Executor, tenantId: string, principalId: string): Promise<PrincipalApplicationSnapshot> {
+    return snapshotReferencesTo(trx, tenantId, principalId);
+  }
+
+  /** Internal, inside a restore transaction: the kept assignments and ownerships whose application still exists. */
+  restorePrincipalReferences(trx: Executor, tenantId: string, snapshot: PrincipalApplicationSnapshot): Promise<void> {
+    return restoreReferences(trx, tenantId, snapshot);
   }
 
   // -----------------------------------------------------------------------------------------

@@ -18,7 +18,36 @@ import {
   type TargetResource,
 } from './audit.repository.js';
 
+import { type ChangeInput, insertChanges } from './changes.repository.js';
+
 export type { DirectoryAudit, ModifiedProperty, TargetResource } from './audit.repository.js';
+export type { ChangeInput } from './changes.repository.js';
+
+const MEMBERSHIP_CHANGES: Record<string, 'added' | 'removed'> = {
+  'Add member to group': 'added',
+  'Remove member from group': 'removed',
+};
+
+/**
+ * The users and groups an audited change touched, for the delta change log: a membership change
+ * (targets: the group, then the member) is a change of the group's members; otherwise every user
+ * and group target changed.
+ */
+export function changesOf(entry: Pick<AuditEntry, 'activityDisplayName' | 'targetResources'>): ChangeInput[] {
+  const membership = MEMBERSHIP_CHANGES[entry.activityDisplayName];
+  const [group, member] = entry.targetResources;
+  if (membership && group?.type === 'Group' && member) {
+    const memberType = member.type === 'Group' ? 'group' : 'user';
+    return [{ objectType: 'group', objectId: group.id, memberId: member.id, memberType, memberChange: membership }];
+  }
+  return entry.targetResources.flatMap((t): ChangeInput[] =>
+    t.type === 'User'
+      ? [{ objectType: 'user', objectId: t.id }]
+      : t.type === 'Group'
+        ? [{ objectType: 'group', objectId: t.id }]
+        : [],
+  );
+}
 
 /** The audit target for a user (id, name, UPN), the most common target. */
 export const userTarget = (
@@ -93,6 +122,18 @@ export class AuditService {
       targetResources: entry.targetResources,
       additionalDetails: entry.additionalDetails ?? [],
     });
+    if (entry.result === undefined || entry.result === 'success') {
+      await this.recordChanges(db, ctx.caller.tenantId, changesOf(entry));
+    }
+  }
+
+  /**
+   * Appends changes of users and groups to the delta change log, in the caller's transaction. Every
+   * audited change does this itself; call it for changes that have no audit record of their own
+   * (the memberships a deleted or restored object leaves or rejoins).
+   */
+  recordChanges(db: Executor, tenantId: string, changes: readonly ChangeInput[]): Promise<void> {
+    return insertChanges(db, tenantId, changes, this.deps.clock.now().toISOString(), this.deps.newId);
   }
 }
 

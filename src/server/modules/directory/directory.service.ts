@@ -20,6 +20,7 @@ import type { InvitationsService } from '../invitations/invitations.service.js';
 import type { RequestsService } from '../requests/requests.service.js';
 import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
 import type { ProvisioningAttributes, UsersService } from '../users/users.service.js';
+import type { DeletedItemsService } from './deleted-items.service.js';
 
 /** What My Groups' "Add members" sends when the person is not picked from the directory. */
 export interface MyGroupsInvite {
@@ -44,6 +45,7 @@ export interface DirectoryDeps {
   applications: Pick<ApplicationsService, 'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction'>;
   invitations: Pick<InvitationsService, 'inviteToGroup' | 'inviteCapability'>;
   requests: Pick<RequestsService, 'removePrincipalReferences'>;
+  deletedItems: Pick<DeletedItemsService, 'keepDeletedUser' | 'keepDeletedGroup'>;
 }
 
 /** A mail nickname for a generated group: the ASCII letters and digits of its name and a unique suffix. */
@@ -89,8 +91,9 @@ export class DirectoryService {
   }
 
   /**
-   * DELETE /users/{id}: removes the user and, in the same transaction, every reference other
-   * features hold (memberships, ownerships, role and app role assignments). The last Global
+   * DELETE /users/{id}: soft delete (directory/deletedItems, restorable for 30 days): removes the
+   * user and, in the same transaction, every reference other features hold (memberships,
+   * ownerships, role and app role assignments), keeping a snapshot for restore. The last Global
    * Administrator cannot be deleted, nor can callers delete themselves.
    */
   async deleteUser(ctx: OperationContext, key: string): Promise<void> {
@@ -102,6 +105,7 @@ export class DirectoryService {
         await this.deps.users.requireAnotherEnabledGlobalAdministrator(trx, tenantId, user.id, 'deleted');
       }
       await this.deps.dynamicMembership.holdForUserChange(trx, tenantId);
+      await this.deps.deletedItems.keepDeletedUser(trx, tenantId, user, facts.roleIds);
       await this.deps.groups.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.applications.removePrincipalReferences(trx, tenantId, user.id);
       await this.deps.requests.removePrincipalReferences(trx, tenantId, user.id);
@@ -117,13 +121,15 @@ export class DirectoryService {
   }
 
   /**
-   * DELETE /groups/{id}: the group, its member/owner rows, its memberships in other groups and its
-   * app role assignments, in one transaction with "Delete group".
+   * DELETE /groups/{id}: soft delete (restorable for 30 days): the group, its member/owner rows,
+   * its memberships in other groups and its app role assignments, kept as a snapshot and removed
+   * in one transaction with "Delete group".
    */
   async deleteGroup(ctx: OperationContext, id: string): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const g = await this.deps.groups.loadForDelete(ctx, id);
     await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.deletedItems.keepDeletedGroup(trx, tenantId, g);
       await this.deps.applications.removePrincipalReferences(trx, tenantId, g.id);
       await this.deps.requests.removePrincipalReferences(trx, tenantId, g.id);
       await this.deps.groups.deleteGroupRow(trx, tenantId, g.id);

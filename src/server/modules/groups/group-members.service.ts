@@ -27,6 +27,7 @@ import {
   type IdSource,
   isDirectMember,
   isOwner,
+  listDirectMembersOf,
   listDirectoryObjects,
   listGroups,
   listOwnedGroupIds,
@@ -165,6 +166,14 @@ export class GroupMembersService {
   async addMemberInTransaction(trx: Executor, ctx: OperationContext, group: Group, userId: string): Promise<void> {
     if (!(await lockGroup(trx, ctx.caller.tenantId, group.id))) throw notFound(group.id);
     await this.deps.references.addMember(trx, ctx, group, userId, this.now());
+  }
+
+  /** Internal (the caller authorizes): the direct members of these groups, for delta queries. */
+  directMembersOf(
+    tenantId: string,
+    groupIds: readonly string[],
+  ): Promise<{ groupId: string; memberId: string; memberType: string }[]> {
+    return listDirectMembersOf(this.deps.db, tenantId, groupIds);
   }
 
   /** Internal: the groups an object is a DIRECT member of (what passes app assignments on, in Entra). */

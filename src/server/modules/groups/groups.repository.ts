@@ -3,7 +3,7 @@ import type { Group, GroupJoinPolicy, GroupVisibility, MembershipRuleProcessingS
 import type { Executor } from '../../db/index.js';
 import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
-import type { GroupsTable } from './groups.table.js';
+import type { GroupMembersTable, GroupOwnersTable, GroupsTable } from './groups.table.js';
 
 export const toGroup = (r: GroupsTable): Group => ({
   id: r.id,
@@ -488,4 +488,103 @@ export async function membershipEdgesAbove(db: Executor, tenantId: string, objec
     .where((eb) => eb.or([eb('e.member_id', '=', objectId), eb('e.member_id', 'in', eb.selectFrom('anc').select('anc.id'))]))
     .execute();
   return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, createdDateTime: r.created_date_time }));
+}
+
+/** What soft delete keeps of a group or of a member's place in groups, for restore. */
+export interface GroupReferenceSnapshot {
+  group?: GroupsTable;
+  members: GroupMembersTable[];
+  owners: GroupOwnersTable[];
+}
+
+/** The group's row, its members and owners, and its own memberships (soft delete of a group). */
+export async function snapshotGroupRows(db: Executor, tenantId: string, id: string): Promise<GroupReferenceSnapshot> {
+  const group = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  const members = await db
+    .selectFrom('group_members')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('group_id', '=', id), eb('member_id', '=', id)]))
+    .execute();
+  const owners = await db
+    .selectFrom('group_owners')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', id)
+    .execute();
+  return { ...(group ? { group } : {}), members, owners };
+}
+
+/** A principal's memberships and ownerships (soft delete of a user). */
+export async function snapshotReferencesTo(db: Executor, tenantId: string, objectId: string): Promise<GroupReferenceSnapshot> {
+  const members = await db
+    .selectFrom('group_members')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', objectId)
+    .execute();
+  const owners = await db
+    .selectFrom('group_owners')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('owner_id', '=', objectId)
+    .execute();
+  return { members, owners };
+}
+
+/**
+ * Restore: the group row (if any), then the membership and ownership rows whose both ends exist
+ * now (a member or group deleted meanwhile is left out). Returns the memberships put back.
+ */
+export async function restoreGroupRows(db: Executor, tenantId: string, s: GroupReferenceSnapshot): Promise<GroupMembersTable[]> {
+  if (s.group)
+    await db
+      .insertInto('groups')
+      .values({ ...s.group, tenant_id: tenantId })
+      .execute();
+  const ids = [
+    ...new Set([...s.members.flatMap((m) => [m.group_id, m.member_id]), ...s.owners.flatMap((o) => [o.group_id, o.owner_id])]),
+  ];
+  if (ids.length === 0) return [];
+  const live = new Set(
+    (
+      await db.selectFrom('directory_objects').select('id').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute()
+    ).map((r) => r.id),
+  );
+  const members = s.members.filter((m) => live.has(m.group_id) && live.has(m.member_id));
+  const owners = s.owners.filter((o) => live.has(o.group_id) && (o.owner_type !== 'user' || live.has(o.owner_id)));
+  if (members.length)
+    await db
+      .insertInto('group_members')
+      .values(members.map((m) => ({ ...m, tenant_id: tenantId })))
+      .execute();
+  if (owners.length)
+    await db
+      .insertInto('group_owners')
+      .values(owners.map((o) => ({ ...o, tenant_id: tenantId })))
+      .execute();
+  return members;
+}
+
+/** The direct members of these groups (delta queries' members@delta), by group then member. */
+export async function listDirectMembersOf(
+  db: Executor,
+  tenantId: string,
+  groupIds: readonly string[],
+): Promise<{ groupId: string; memberId: string; memberType: string }[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('group_members')
+    .select(['group_id', 'member_id', 'member_type'])
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', 'in', [...groupIds])
+    .orderBy('group_id')
+    .orderBy('member_id')
+    .execute();
+  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, memberType: r.member_type }));
 }

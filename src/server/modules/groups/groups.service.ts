@@ -35,16 +35,22 @@ import {
   findGroup,
   findGroupExternalIds,
   findGroupsByIds,
+  type GroupReferenceSnapshot,
   insertGroup,
   insertGroups,
   insertMembers,
   listGroups,
   lockGroup,
   type ObjectRef,
+  restoreGroupRows,
   setGroupExternalId,
+  snapshotGroupRows,
+  snapshotReferencesTo,
   unifiedMailNicknameTaken,
   updateGroupRow,
 } from './groups.repository.js';
+
+export type { GroupReferenceSnapshot } from './groups.repository.js';
 
 export interface GroupsDeps {
   db: Executor;
@@ -189,7 +195,7 @@ export class GroupsService {
     return findGroup(db, tenantId, id);
   }
 
-  /** Internal lookup of several groups (no authorization). */
+  /** Internal lookup of several groups (no authorization; delta queries, explanations). */
   findGroupsByIds(tenantId: string, ids: readonly string[], db: Executor = this.deps.db): Promise<Group[]> {
     return findGroupsByIds(db, tenantId, ids);
   }
@@ -396,5 +402,28 @@ export class GroupsService {
   /** Internal, inside a deletion transaction: removes a deleted principal from every group's members and owners. */
   removePrincipalReferences(trx: Executor, tenantId: string, principalId: string): Promise<void> {
     return deleteReferencesTo(trx, tenantId, principalId);
+  }
+
+  /** Internal, inside a soft-delete transaction: the group's row, members, owners and memberships, kept for restore. */
+  snapshotGroup(trx: Executor, tenantId: string, id: string): Promise<GroupReferenceSnapshot> {
+    return snapshotGroupRows(trx, tenantId, id);
+  }
+
+  /** Internal, inside a soft-delete transaction: a principal's memberships and group ownerships, kept for restore. */
+  snapshotPrincipalReferences(trx: Executor, tenantId: string, principalId: string): Promise<GroupReferenceSnapshot> {
+    return snapshotReferencesTo(trx, tenantId, principalId);
+  }
+
+  /**
+   * Internal, inside a restore transaction: puts a snapshot back (the group row, if it has one, and
+   * the memberships and ownerships whose both ends exist). Returns the memberships restored.
+   */
+  async restoreSnapshot(
+    trx: Executor,
+    tenantId: string,
+    snapshot: GroupReferenceSnapshot,
+  ): Promise<{ groupId: string; memberId: string; memberType: string }[]> {
+    const rows = await restoreGroupRows(trx, tenantId, snapshot);
+    return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, memberType: r.member_type }));
   }
 }

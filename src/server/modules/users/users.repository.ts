@@ -288,3 +288,15 @@ export async function findExternalIds(db: Executor, tenantId: string, ids: reado
 export async function setExternalId(db: Executor, tenantId: string, id: string, externalId: string | null): Promise<void> {
   await db.updateTable('users').set({ external_id: externalId }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
+
+/** Soft delete: the user's row as stored (restored as is by `insertUserRowSnapshot`). */
+export async function selectUserRowSnapshot(db: Executor, tenantId: string, id: string): Promise<UsersTable | undefined> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Restore: puts a snapshot row back (a unique violation means its UPN or mail was taken meanwhile). */
+export async function insertUserRowSnapshot(db: Executor, tenantId: string, row: UsersTable): Promise<User> {
+  const values = { ...row, tenant_id: tenantId };
+  await db.insertInto('users').values(values).execute();
+  return toUser(values);
+}

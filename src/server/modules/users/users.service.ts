@@ -25,15 +25,21 @@ import {
   findUsersByIds,
   getUser,
   insertUser,
+  insertUserRowSnapshot,
   insertUsers,
   listUsers,
   listUsersAfter,
   markGuestAccepted,
+  selectUserRowSnapshot,
   setExternalId,
   setSignInSessionsValidFrom,
   type UserIdSource,
   updateUserRow,
 } from './users.repository.js';
+import type { UsersTable } from './users.table.js';
+
+/** A user's stored row, as soft delete keeps it (opaque to other features). */
+export type UserRowSnapshot = UsersTable;
 
 /**
  * What the token issuer holds for a user: browser sessions, grants, authorization codes and
@@ -413,6 +419,16 @@ export class UsersService {
   /** Internal, inside the deletion transaction of the directory module: removes the user row. */
   deleteUserRow(trx: Executor, tenantId: string, id: string): Promise<void> {
     return deleteUserRow(trx, tenantId, id);
+  }
+
+  /** Internal, inside a soft-delete transaction: the user's stored row, kept for restore. */
+  snapshotUserRow(trx: Executor, tenantId: string, id: string): Promise<UserRowSnapshot | undefined> {
+    return selectUserRowSnapshot(trx, tenantId, id);
+  }
+
+  /** Internal, inside a restore transaction: puts the kept row back (unique violation: UPN or mail taken). */
+  restoreUserRow(trx: Executor, tenantId: string, row: UserRowSnapshot): Promise<User> {
+    return insertUserRowSnapshot(trx, tenantId, row);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Executor } from '../../db/index.js';
 import { usableAccount } from '../../domain/sessions.js';
 import { esc, page, supportDetails } from '../../http/pages.js';
 import type { AuthorizeSignOn, SignOnDecision } from '../../modules/applications/sign-on.js';
+import type { SignInRecorder } from '../../modules/signins/signins.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { KeyStore } from '../../platform/keys.js';
 import type { Metrics } from '../../platform/metrics.js';
@@ -38,6 +39,8 @@ export interface ProviderDeps {
   authorizeSignOn: AuthorizeSignOn;
   /** Counts token endpoint answers (metrics). */
   metrics?: Pick<Metrics, 'tokenRequest'>;
+  /** The sign-in log: client-credentials grants (application sign-ins) are reported to it. */
+  signIns?: SignInRecorder;
   /** Where revoked grants are recorded (their JWT access tokens are refused at /v1.0). */
   revokedGrants: Pick<RevokedGrants, 'revokeNow'>;
   /** Instance secrets: cookie signing key, key of the pairwise subjects of applications. */

@@ -8,6 +8,7 @@ import { messagePage, sendPage } from '../../http/pages.js';
 import type { RedemptionContext, RedemptionsService } from '../../modules/invitations/redemptions.service.js';
 import { maskEmail, type OtpBinding, type OtpService } from '../../modules/redemption/otp.service.js';
 import { REDEEM_COOKIE, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
+import { SignInErrors, type SignInRecorder } from '../../modules/signins/signins.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
@@ -57,6 +58,36 @@ export interface GuestSignInDeps {
   clock: Clock;
   /** The sign-in CSRF key (also signs the "code verified" proof). */
   csrfKey: string;
+  /** The sign-in log (auditLogs/signIns): every password and passcode attempt is reported. */
+  signIns?: SignInRecorder;
+}
+
+/**
+ * Reports an interactive sign-in attempt of this interaction to the sign-in log: the application
+ * is the interaction's client, `outcome` Entra's error code (0 = success).
+ */
+export async function reportSignIn(
+  s: Step,
+  user: User | undefined,
+  outcome: { errorCode: number; failureReason?: string },
+  method: 'Password' | 'Email OTP',
+  appDisplayName: string | null = null,
+): Promise<void> {
+  const clientId = s.interaction.params.client_id;
+  await s.deps.signIns?.record({
+    tenantId: s.tenant.id,
+    userId: user?.id ?? null,
+    userPrincipalName: user?.userPrincipalName ?? (s.login || null),
+    userDisplayName: user?.displayName ?? null,
+    appId: typeof clientId === 'string' ? clientId : null,
+    appDisplayName,
+    ipAddress: s.req.ip,
+    clientAppUsed: 'Browser',
+    isInteractive: true,
+    authenticationMethod: method,
+    correlationId: String(s.req.id),
+    ...outcome,
+  });
 }
 
 /** The guest an interaction is about, and what the code is for. */
@@ -181,7 +212,11 @@ const tooManyCodes = (s: Step, retryAfterSeconds: number) => {
 /** The code proved the mailbox: a pending invitation asks for consent; an accepted guest is signed in. */
 async function afterCode(s: Step, subject: Subject) {
   // A disabled account still stays out (as after a right password).
-  if (!subject.user.accountEnabled) return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);
+  if (!subject.user.accountEnabled) {
+    await reportSignIn(s, subject.user, SignInErrors.disabled, 'Email OTP');
+    return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);
+  }
+  await reportSignIn(s, subject.user, { errorCode: 0 }, 'Email OTP');
   if (subject.kind === 'signin') {
     return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
   }
@@ -276,6 +311,7 @@ export async function submitRedeemStep(s: Step, step: string, body: Record<strin
     const reason = await blockedReason(s, subject);
     if (reason) return blockedPage(s, reason);
     const v = await s.deps.otp.verifyCode(subject.binding, code);
+    if (v.status !== 'ok') await reportSignIn(s, subject.user, SignInErrors.invalidCode, 'Email OTP');
     switch (v.status) {
       case 'incorrect':
         return enterCodePage(s, subject, 401, REDEMPTION_MESSAGES.incorrect(v.remaining));
@@ -332,7 +368,10 @@ async function verifyTypedCode(s: Step, subject: Subject | undefined, body: Reco
   const code = typeof body.code === 'string' ? body.code : '';
   if (!code.trim()) return codeSentPage(s, 400, REDEMPTION_MESSAGES.enterCode);
   const v = subject ? await s.deps.otp.verifyCode(subject.binding, code) : undefined;
-  if (!subject || v?.status !== 'ok') return codeSentPage(s, 401, REDEMPTION_MESSAGES.codeFailed);
+  if (!subject || v?.status !== 'ok') {
+    await reportSignIn(s, subject?.user, SignInErrors.invalidCode, 'Email OTP');
+    return codeSentPage(s, 401, REDEMPTION_MESSAGES.codeFailed);
+  }
   return afterCode(s, subject);
 }
 

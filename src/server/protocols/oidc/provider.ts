@@ -1,4 +1,5 @@
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import { SignInErrors } from '../../modules/signins/signins.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { issuerUrl } from '../../platform/urls.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
@@ -39,9 +40,41 @@ async function buildProvider(deps: ProviderDeps, tenant: Tenant): Promise<Provid
     const g = ctx.oidc?.params?.grant_type;
     return typeof g === 'string' && g.length <= 64 ? g : 'unknown';
   };
-  provider.on('grant.success', (ctx: KoaContextWithOIDC) => deps.metrics?.tokenRequest(grantType(ctx), 'issued'));
-  provider.on('grant.error', (ctx: KoaContextWithOIDC, err: { error?: string }) =>
-    deps.metrics?.tokenRequest(grantType(ctx), typeof err.error === 'string' ? err.error : 'server_error'),
-  );
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    deps.metrics?.tokenRequest(grantType(ctx), 'issued');
+    reportAppSignIn(deps, tenant, ctx, undefined);
+  });
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, err: { error?: string }) => {
+    deps.metrics?.tokenRequest(grantType(ctx), typeof err.error === 'string' ? err.error : 'server_error');
+    reportAppSignIn(deps, tenant, ctx, err);
+  });
   return provider;
+}
+
+/**
+ * Application sign-ins (client credentials) for the sign-in log, success or failure: the event
+ * handlers of oidc-provider are synchronous, so the report runs on and logs its own failure.
+ */
+function reportAppSignIn(deps: ProviderDeps, tenant: Tenant, ctx: KoaContextWithOIDC, err: { error?: string } | undefined): void {
+  if (!deps.signIns || ctx.oidc?.params?.grant_type !== 'client_credentials') return;
+  const client = ctx.oidc.client;
+  const clientId = client?.clientId ?? (typeof ctx.oidc.params.client_id === 'string' ? ctx.oidc.params.client_id : null);
+  const failure =
+    err === undefined
+      ? { errorCode: 0 }
+      : err.error === 'invalid_client'
+        ? SignInErrors.invalidClient
+        : { errorCode: 70000, failureReason: `The request was refused: ${String(err.error ?? 'server_error')}.` };
+  deps.signIns
+    .record({
+      tenantId: tenant.id,
+      appId: clientId ? clientId.slice(0, 256) : null,
+      appDisplayName: client?.clientName ? String(client.clientName) : null,
+      ipAddress: ctx.ip,
+      clientAppUsed: 'Other clients',
+      isInteractive: false,
+      authenticationMethod: 'Client secret',
+      ...failure,
+    })
+    .catch((e: unknown) => deps.log.warn({ err: e, tenantId: tenant.id }, 'could not record an application sign-in'));
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../domain/clock.js';
 import { sendNoAccessPage } from '../../http/no-access.page.js';
 import { esc, messagePage, sendPage } from '../../http/pages.js';
 import type { TenantServicePrincipal } from '../../modules/applications/sign-on.js';
+import { SignInErrors } from '../../modules/signins/signins.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import { verifyPassword } from '../../platform/passwords.js';
@@ -14,6 +15,7 @@ import { APP_ACCESS_PROMPT, issuerPath } from './constants.js';
 import {
   type GuestSignInDeps,
   isRedeemInteraction,
+  reportSignIn,
   type Step,
   showRedeem,
   submitCodeStep,
@@ -189,7 +191,8 @@ export async function submitSignIn(
   if (CODE_STEPS.has(step)) return submitCodeStep(s, step as 'send' | 'verify' | 'accept', body);
   if (step !== 'password' && !password) return credentialsForm(reply, 200, options());
   if (!password) return credentialsForm(reply, 400, options('Enter your user name and password.'));
-  return checkPassword(deps, s, login, password, (status, error) => credentialsForm(reply, status, options(error)));
+  const appName = client?.clientName ? String(client.clientName) : null;
+  return checkPassword(deps, s, { login, password, appName }, (status, error) => credentialsForm(reply, status, options(error)));
 }
 
 /**
@@ -200,10 +203,10 @@ export async function submitSignIn(
 async function checkPassword(
   deps: SignInDeps,
   s: Step,
-  login: string,
-  password: string,
+  attempt: { login: string; password: string; appName: string | null },
   form: (status: number, error: string) => ReturnType<typeof credentialsForm>,
 ) {
+  const { login, password, appName } = attempt;
   const { tenant, req, reply } = s;
   const limits = deps.config.signInMaxFailures;
   // Failures count against the account, whatever spelling of it was typed (UPN or mail, any case);
@@ -221,6 +224,7 @@ async function checkPassword(
   if (blockedUntil) {
     const seconds = Math.max(1, Math.ceil((blockedUntil.getTime() - deps.clock.now().getTime()) / 1000));
     reply.header('retry-after', String(seconds));
+    await reportSignIn(s, found?.user, SignInErrors.locked, 'Password', appName);
     return messagePage(reply, 429, 'Too many attempts', SIGNIN_MESSAGES.tooMany(Math.ceil(seconds / 60)));
   }
 
@@ -228,10 +232,15 @@ async function checkPassword(
   if (!found || !ok) {
     await Promise.all([deps.limiter.hit(accountKey, limits.windowSeconds), deps.limiter.hit(ipKey, limits.windowSeconds)]);
     req.log.info({ tenantId: tenant.id }, 'sign-in failed: incorrect user name or password');
+    await reportSignIn(s, found?.user, SignInErrors.invalidCredentials, 'Password', appName);
     return form(401, SIGNIN_MESSAGES.incorrect);
   }
-  if (!found.user.accountEnabled) return messagePage(reply, 403, 'Account locked', SIGNIN_MESSAGES.disabled);
+  if (!found.user.accountEnabled) {
+    await reportSignIn(s, found.user, SignInErrors.disabled, 'Password', appName);
+    return messagePage(reply, 403, 'Account locked', SIGNIN_MESSAGES.disabled);
+  }
   await deps.limiter.reset(accountKey);
+  await reportSignIn(s, found.user, { errorCode: 0 }, 'Password', appName);
   return finishLogin(s.provider, deps.config, s.interaction, req, reply, found.user.id, ['pwd']);
 }
 
