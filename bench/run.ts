@@ -242,20 +242,30 @@ async function prepare(dialect: Dialect): Promise<Env> {
   const baselineStore = await emptyStore(dialect);
   const small = await seededStore(dialect, seedSpecFor(opts.small), { fresh: opts.fresh, log });
   const large = await seededStore(dialect, seedSpecFor(opts.large), { fresh: opts.fresh, log });
+  const started: Server[] = [];
   const side = async (store: Store, name: string) => {
     const creds = await createClient(store);
     const server = await startPortico(store, name);
+    started.push(server);
     return { store, server, creds, token: await appToken(server, creds) };
   };
-  // The baseline store gets Portico's schema and default tenant (the client registration migrates and creates it).
-  await createClient(baselineStore);
-  return {
-    dialect,
-    empty: await side(empty, `portico-empty-${dialect}`),
-    small: await side(small, `portico-small-${dialect}`),
-    large: await side(large, `portico-large-${dialect}`),
-    baselineStore,
-  };
+  try {
+    // The baseline store gets Portico's schema and default tenant (the client registration migrates and creates it).
+    await createClient(baselineStore);
+    return {
+      dialect,
+      empty: await side(empty, `portico-empty-${dialect}`),
+      small: await side(small, `portico-small-${dialect}`),
+      large: await side(large, `portico-large-${dialect}`),
+      baselineStore,
+    };
+  } catch (e) {
+    // Nothing started here may outlive a failed setup (the run would never exit).
+    for (const s of started) await s.stop().catch(() => {});
+    await empty.dispose();
+    await baselineStore.dispose();
+    throw e;
+  }
 }
 
 async function baselineServer(name: string, file: string, env: Record<string, string> = {}, readyPath = '/healthz') {
