@@ -18,10 +18,12 @@ const config: KnipConfig = {
   entry: [
     'src/web/**/*.test.{ts,tsx}',
     'scripts/*.{mjs,ts}',
+    // npm run bench starts the baselines as separate processes.
+    'bench/baselines/*.mjs',
     // The migrator loads each migration's up/down by contract (db/index.ts), not by name.
     'src/server/db/migrations/*.ts',
   ],
-  project: ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.{mjs,ts}', 'bin/**/*.js', '*.config.ts'],
+  project: ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.{mjs,ts}', 'bench/**/*.ts', 'bin/**/*.js', '*.config.ts'],
   // An export that its own file uses is not dead code (only a wider surface than needed); report what nothing uses.
   ignoreExportsUsedInFile: true,
   // `duplicates` is a machine tool scripts/arch-report.ts calls when present, not an npm package.

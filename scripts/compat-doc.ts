@@ -43,6 +43,7 @@ export const EXTENSIONS: readonly RegExp[] = [
   /\/selfServiceGroup\b/,
   /\/applicationTemplates\/\{id\}\/instantiate$/,
   /\/members\/add$/,
+  /\/accessExplanation\(/,
 ];
 
 /** Graph endpoints that scripts and tools commonly call and Portico does not serve (with why). */

@@ -529,6 +529,11 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The application asked for a sign-in without user interaction, but nobody is signed in.',
   },
+  saml_logout_response_unexpected: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'This SAML logout response answers no logout request Portico sent, or was already received.',
+  },
 
   // ---------------------------------------------------------------------------------------------
   // SCIM 2.0 provisioning (/scim/v2): refusals of the protocol itself. The SCIM surface renders every
@@ -557,6 +562,12 @@ export const errorCatalogue = {
     status: 409,
     graphCode: 'Request_BadRequest',
     message: 'A bulkId reference names no resource created earlier in this bulk request, or the references are circular.',
+  },
+  // --- Graph protocol (request shape, paths, versions) ---
+  odata_type_invalid: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: "The '@odata.type' of the request body does not name the resource's type or a type derived from it.",
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { DestinationStream } from 'pino';
 import { MAX_UPN_LENGTH } from '../contracts/users.js';
 import type { Config } from './config/index.js';
-import { createDb, type Database, migrateToLatest } from './db/index.js';
+import { createDb, type Database, migrateToLatest, refreshStatistics } from './db/index.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { OperationContext } from './domain/context.js';
 import { type IdGenerator, uuidv7 } from './domain/ids.js';
@@ -14,6 +14,7 @@ import { authenticateRequest } from './http/authenticate.js';
 import { newRequestId } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { guardInput } from './http/input-guard.js';
+import { acceptODataTypes } from './http/odata-type.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   clientErrorHandler,
@@ -34,6 +35,8 @@ import { type AuthorizeSignOn, createAuthorizeSignOn } from './modules/applicati
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuditLogService, AuditService } from './modules/audit/audit.service.js';
 import { ClientsService } from './modules/clients/clients.service.js';
+import { accessExplanationRoutes } from './modules/directory/access-explanation.routes.js';
+import { AccessExplanationService } from './modules/directory/access-explanation.service.js';
 import { DirectoryService } from './modules/directory/directory.service.js';
 import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
@@ -88,6 +91,7 @@ import {
   createCertificateStore,
   createRequestIdStore,
   createSamlIdp,
+  createSamlSessionStore,
   type SamlIdp,
   samlGraphRoutes,
   samlRoutes,
@@ -241,13 +245,17 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     bindMethods(s);
   }
   for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
+  const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
+  const { auditLog, authorizeSignOn, accessExplanations } = createAccessDecisions(readers);
   return {
     keys,
     revokedGrants,
+    authorizeSignOn,
     services: {
       devMailbox: bindMethods(new DevMailboxService({ db, clock, newId, access, smtpConfigured: config.smtpUrl !== undefined })),
       audit,
-      auditLog: bindMethods(new AuditLogService({ db, access })),
+      auditLog,
+      accessExplanations,
       policies,
       tenants,
       users,
@@ -276,6 +284,32 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       }),
     },
   };
+}
+
+/**
+ * The one sign-in decision (OIDC, SAML, My Apps links) and the access explanations whose verdict
+ * it is: one instance of the rule, shared.
+ */
+function createAccessDecisions(
+  deps: Omit<
+    ConstructorParameters<typeof AccessExplanationService>[0],
+    'authorizeSignOn' | 'applications' | 'users' | 'auditLog'
+  > & {
+    db: Database['db'];
+    applications: ApplicationsService;
+    users: UsersService;
+  },
+) {
+  const { applications, users } = deps;
+  const auditLog = bindMethods(new AuditLogService({ db: deps.db, access: deps.access }));
+  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
+    findByAppId: (appId) => applications.findByAppId(appId),
+    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
+    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
+    findUser: (tenantId, id) => users.findUser(tenantId, id),
+  });
+  const accessExplanations = bindMethods(new AccessExplanationService({ ...deps, auditLog, authorizeSignOn }));
+  return { auditLog, authorizeSignOn, accessExplanations };
 }
 
 export type Services = ReturnType<typeof createServices>['services'];
@@ -319,7 +353,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const database = opts.database ?? (await createDb(config));
   if (opts.migrate !== false) await migrateToLatest(database.db);
   const platform = await createPlatform(database, clock);
-  const { keys, revokedGrants, services } = createServices(database, config, clock, newId, platform);
+  const { keys, revokedGrants, authorizeSignOn, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
 
   // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
@@ -398,6 +432,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       outboxWorker.start();
     });
   }
+  keepStatisticsCurrent(app, database);
   // onClose hooks run last-added first: this one stops the worker before the database closes.
   app.addHook('onClose', async () => {
     await outboxWorker.stop();
@@ -416,6 +451,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     defaultTenant,
     platform,
     metrics,
+    authorizeSignOn,
   });
 
   useDefaultErrors(app);
@@ -435,6 +471,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+const STATISTICS_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The planner's statistics (ANALYZE / PRAGMA optimize): once right after the start, off the start
+ * path, then hourly. Without them a large SQLite file plans the membership queries as scans.
+ */
+function keepStatisticsCurrent(app: FastifyInstance, database: Database): void {
+  let closing = false;
+  const refresh = () => {
+    if (closing) return;
+    refreshStatistics(database).catch((err: unknown) => {
+      if (!closing) app.log.warn({ err }, 'refreshing the database statistics failed');
+    });
+  };
+  let first: NodeJS.Timeout | undefined;
+  let every: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    first = setTimeout(refresh, 1000).unref();
+    every = setInterval(refresh, STATISTICS_EVERY_MS).unref();
+  });
+  app.addHook('onClose', async () => {
+    closing = true;
+    clearTimeout(first);
+    clearInterval(every);
+  });
+}
+
 /**
  * The protocol adapters, built from typed dependencies: the single sign-on decision, the token
  * issuer (OIDC) and the SAML IdP. They reach the features only through what is passed here.
@@ -451,17 +514,15 @@ function createProtocols(p: {
   defaultTenant: Tenant;
   platform: Platform;
   metrics: Metrics;
+  authorizeSignOn: AuthorizeSignOn;
 }) {
-  const { config, database, services, platform } = p;
+  const { config, database, services, platform, authorizeSignOn } = p;
   const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
-  const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
-    findByAppId: (appId) => applications.findByAppId(appId),
-    findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),
-    accessOf: (tenantId, spId, userId) => applications.accessOf(tenantId, spId, userId),
-    findUser: (tenantId, id) => users.findUser(tenantId, id),
-  });
+  // SAML sessions first: the token issuer's sign-out continues through them (single logout).
+  const samlSessions = createSamlSessionStore(database.db, p.clock, config);
   const oidc = createOidc({
+    afterSignOut: (tenantId, sessionUid, location) => samlSessions.afterSignOut(tenantId, sessionUid, location),
     config,
     db: database.db,
     keys: p.keys,
@@ -500,6 +561,9 @@ function createProtocols(p: {
     applications,
     authorizeSignOn,
     redeemCode: (tenant, r) => oidc.redeemOwnCode(tenant, r),
+    sessions: samlSessions,
+    endBrowserSession: (tenant, uid) => oidc.endBrowserSession(tenant, uid),
+    browserSession: (tenant, req, reply) => oidc.browserSession(tenant, req, reply),
   });
   // Direct sign-on links opened without a session sign in first (the portico-myapps client).
   const myAppsSignIn = createMyAppsSignIn({
@@ -554,6 +618,8 @@ async function registerSurfaces(
         api.addHook('onRequest', async (req) => {
           req.ctx = await authenticateRequest(req);
         });
+        // `@odata.type` in request bodies: checked against the route's entity type, then removed.
+        acceptODataTypes(api);
         await api.register(usersRoutes);
         await api.register(mailRoutes);
         await api.register(groupsRoutes);
@@ -566,6 +632,7 @@ async function registerSurfaces(
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
+        await api.register(accessExplanationRoutes);
       });
     },
     { prefix: '/v1.0' },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -5,11 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { createUserBody } from '../contracts/users.js';
 import { type Config, ConfigError, loadConfig } from './config/index.js';
-import { createDb, migrateToLatest } from './db/index.js';
+import { createDb, migrateToLatest, refreshStatistics } from './db/index.js';
 import { systemContext } from './domain/context.js';
 import { DomainError } from './domain/errors.js';
 import { applicationPermissions } from './domain/permissions.js';
 import { RoleIds } from './domain/roles.js';
+import type { SeedSize } from './modules/directory/seed.js';
 import { issuerUrl } from './platform/urls.js';
 
 export const USAGE = `Usage: portico <command> [options]
@@ -27,6 +29,10 @@ Commands:
   client create --name N --permissions P1,P2,...
                                           Register an automation client (client-credentials grant);
                                           prints {"clientId","clientSecret","tokenEndpoint"} once
+  seed [--users N] [--groups N] [--memberships N] [--apps N] [--password P]
+                                          Bulk-load a large test tenant into the default tenant (benchmarks,
+                                          trials; defaults 100000 users, 10000 groups, 1000000 memberships,
+                                          1000 apps); progress on stderr, a JSON summary on stdout
   dev-cert                                Write a local CA and an https certificate for localhost into the
                                           data directory and print the settings that use them (development)
   help                                    Show this help
@@ -66,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       return EXIT_OK;
     }
     if (command === undefined) throw new UsageError('No command given.');
-    const known = ['serve', 'demo', 'migrate', 'backup', 'admin', 'client', 'dev-cert'];
+    const known = ['serve', 'demo', 'migrate', 'backup', 'admin', 'client', 'dev-cert', 'seed'];
     if (!known.includes(command)) throw new UsageError(`Unknown command '${command}'.`);
 
     // Validate the invocation before touching configuration or the database.
@@ -154,9 +160,71 @@ function parseCommand(command: string, args: string[]): Runner {
       if (!permissions.length) throw new UsageError('--permissions needs at least one permission.');
       return (config, p) => createClient(config, p, { name: String(v.name), permissions });
     }
+    case 'seed':
+      return parseSeed(args);
     default:
       throw new UsageError(`Unknown command '${command}'.`);
   }
+}
+
+const SEED_DEFAULTS = { users: 100_000, groups: 10_000, memberships: 1_000_000, apps: 1_000 } as const;
+
+function parseSeed(args: string[]): Runner {
+  const v = parse(args, {
+    users: { type: 'string' },
+    groups: { type: 'string' },
+    memberships: { type: 'string' },
+    apps: { type: 'string' },
+    password: { type: 'string' },
+  });
+  const count = (name: keyof typeof SEED_DEFAULTS): number => {
+    const raw = v[name];
+    if (raw === undefined) return SEED_DEFAULTS[name];
+    if (!/^\d{1,8}$/.test(raw)) throw new UsageError(`--${name} must be a whole number.`);
+    return Number(raw);
+  };
+  const size = { users: count('users'), groups: count('groups'), memberships: count('memberships'), apps: count('apps') };
+  const password = v.password ?? `Seed-${randomBytes(9).toString('base64url')}-9a`;
+  return (config, p) => seed(config, p, size, password);
+}
+
+/** A one-line progress bar on stderr (rewritten in place on a terminal, a line per phase otherwise). */
+function progressBar(p: Printer): (phase: string, done: number, total: number) => void {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  return (phase, done, total) => {
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    if (tty) {
+      const filled = Math.round(pct / 5);
+      process.stderr.write(`\r${phase.padEnd(12)} [${'#'.repeat(filled)}${' '.repeat(20 - filled)}] ${pct}% ${done}/${total}`);
+      if (done >= total) process.stderr.write('\n');
+    } else {
+      const mark = `${phase} ${Math.floor(pct / 25) * 25}`;
+      if (mark !== last) p.eprintln(`seed: ${phase} ${done}/${total}`);
+      last = mark;
+    }
+  };
+}
+
+async function seed(config: Config, p: Printer, size: SeedSize, password: string) {
+  const { seedTenant } = await import('./modules/directory/seed.js');
+  return withApp({ ...config, outboxWorker: false }, async (app) => {
+    const { services, defaultTenant, database, clock, newId } = app.portico;
+    const result = await seedTenant(
+      { db: database.db, clock, newId, users: services.users, groups: services.groups, applications: services.applications },
+      defaultTenant,
+      size,
+      { password, progress: progressBar(p) },
+    );
+    const analyzeStart = performance.now();
+    await refreshStatistics(database, { full: true });
+    const analyzeSeconds = Math.round((performance.now() - analyzeStart) / 100) / 10;
+    p.eprintln(
+      `seed: ${result.users} users, ${result.groups} groups, ${result.memberships} memberships, ${result.apps} apps in ${result.seconds} s (+ ${analyzeSeconds} s ANALYZE)`,
+    );
+    p.println(JSON.stringify({ ...result, analyzeSeconds, tenantId: defaultTenant.id }));
+    return EXIT_OK;
+  });
 }
 
 const describeData = (location: string, config: Config) =>

@@ -56,9 +56,14 @@ export async function idpMetadata(base: string, tenantId: string, appId: string)
   const xml = await res.text();
   const cert = /<X509Certificate>([^<]+)<\/X509Certificate>/.exec(xml)?.[1];
   const entityId = /entityID="([^"]+)"/.exec(xml)?.[1];
-  const sso = /Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="([^"]+)"/.exec(xml)?.[1];
+  const sso = /<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="([^"]+)"/.exec(
+    xml,
+  )?.[1];
+  const slo = /<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="([^"]+)"/.exec(
+    xml,
+  )?.[1];
   if (!cert || !entityId || !sso) throw new Error(`incomplete metadata:\n${xml}`);
-  return { xml, cert, entityId, sso };
+  return { xml, cert, entityId, sso, slo };
 }
 
 /**
@@ -79,6 +84,8 @@ export async function serviceProvider(
   const md = await idpMetadata(base, tenantId, app.appId);
   const saml = new SAML({
     entryPoint: md.sso,
+    // Single logout: the IdP's SingleLogoutService (the same URL as SSO, as in Entra).
+    logoutUrl: md.slo ?? md.sso,
     issuer: app.entityId,
     callbackUrl: app.acs,
     audience: app.entityId,

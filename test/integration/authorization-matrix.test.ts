@@ -60,10 +60,26 @@ interface Row {
   /** Builds the request; `fresh` is what `setup` returned for this call. */
   url: (f: Fixtures, fresh: string) => string;
   body?: (f: Fixtures, fresh: string) => unknown;
+  /** Request headers (e.g. `ConsistencyLevel: eventual` for `$count` segments). */
+  headers?: Record<string, string>;
   /** Prepares what one call consumes (a fresh user to delete, a membership to remove…). */
   setup?: (f: Fixtures) => Promise<string>;
   /** Undoes an allowed write so that the next column starts from the same state. */
   cleanup?: (f: Fixtures, fresh: string) => Promise<void>;
+}
+
+/**
+ * A collection row with the variants every collection route registers (http/collections.ts): its
+ * `$count` segment and, for each type cast, the cast and its `$count` — all authorized alike.
+ */
+const EVENTUAL = { consistencylevel: 'eventual' };
+function collectionRows(row: Row, casts: readonly string[] = []): Row[] {
+  const path = row.route.slice('GET '.length);
+  const variants = ['', ...casts.map((c) => `/microsoft.graph.${c}`)];
+  return variants.flatMap((v): Row[] => [
+    ...(v === '' ? [row] : [{ ...row, route: `GET ${path}${v}`, url: (f: Fixtures, x: string) => `${row.url(f, x)}${v}` }]),
+    { ...row, route: `GET ${path}${v}/$count`, url: (f, x) => `${row.url(f, x)}${v}/$count`, headers: EVENTUAL },
+  ]);
 }
 
 let t: TestApp;
@@ -130,7 +146,7 @@ const newJoinRequest = async (f: Fixtures) => {
 //                                                   GA UA GrA GI AA CAA HD PRA mem own guest | app: none read all
 const ROWS: Row[] = [
   // users
-  { route: 'GET /users', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/users' },
+  ...collectionRows({ route: 'GET /users', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/users' }),
   {
     route: 'POST /users',
     ok: 201,
@@ -181,12 +197,17 @@ const ROWS: Row[] = [
     },
   },
   ...(['memberOf', 'transitiveMemberOf', 'ownedObjects'] as const).flatMap((rel): Row[] => [
-    { route: `GET /users/:id/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: (f) => `/users/${f.userId}/${rel}` },
-    { route: `GET /me/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => `/me/${rel}` },
+    ...collectionRows(
+      { route: `GET /users/:id/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: (f) => `/users/${f.userId}/${rel}` },
+      ['group'],
+    ),
+    ...collectionRows({ route: `GET /me/${rel}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => `/me/${rel}` }, [
+      'group',
+    ]),
   ]),
 
   // groups
-  { route: 'GET /groups', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/groups' },
+  ...collectionRows({ route: 'GET /groups', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/groups' }),
   {
     route: 'POST /groups',
     ok: 201,
@@ -212,13 +233,16 @@ const ROWS: Row[] = [
     setup: newGroup,
     url: (_f, id) => `/groups/${id}`,
   },
-  ...(['members', 'transitiveMembers', 'owners'] as const).map(
-    (rel): Row => ({
-      route: `GET /groups/:id/${rel}`,
-      ok: 200,
-      expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
-      url: (f) => `/groups/${f.groupId}/${rel}`,
-    }),
+  ...(['members', 'transitiveMembers', 'owners'] as const).flatMap((rel): Row[] =>
+    collectionRows(
+      {
+        route: `GET /groups/:id/${rel}`,
+        ok: 200,
+        expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+        url: (f) => `/groups/${f.groupId}/${rel}`,
+      },
+      rel === 'owners' ? ['user'] : ['user', 'group'],
+    ),
   ),
   {
     route: 'POST /groups/:id/members/$ref',
@@ -468,6 +492,19 @@ const ROWS: Row[] = [
   },
   { route: 'GET /me/appRoleAssignments', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/appRoleAssignments' },
   { route: 'GET /me/myApps', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => '/me/myApps' },
+  {
+    // Why does this user have access? The user, the app's owners and the assigning administrators.
+    route: "GET /servicePrincipals/:id/accessExplanation(userId=':userId([^/']+)')",
+    ok: 200,
+    expect: 'Y Y N N Y Y N N N Y N N Y Y',
+    url: (f) => `/servicePrincipals/${f.spId}/accessExplanation(userId='${f.userId}')`,
+  },
+  {
+    route: "GET /me/accessExplanation(servicePrincipalId=':servicePrincipalId([^/']+)')",
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B',
+    url: (f) => `/me/accessExplanation(servicePrincipalId='${f.spId}')`,
+  },
   {
     route: 'GET /groups/:id/appRoleAssignments',
     ok: 200,
@@ -770,6 +807,7 @@ describe('authorization matrix: every /v1.0 endpoint × every kind of caller', (
       const res = await t.call(method, `/v1.0${row.url(fx, fresh)}`, {
         token: tokens[column],
         ...(body === undefined ? {} : { body }),
+        ...(row.headers ? { headers: row.headers } : {}),
       });
       const cell = cells[i];
       const want = cell === 'Y' ? row.ok : cell === 'B' ? 400 : 403;

@@ -83,6 +83,8 @@ const MATRIX = {
   // (approvers of an application are checked below).
   'appAccessRequest.create': /*          */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'appAccessRequest.decide': /*          */ 'Y  N  N   N  Y  Y   N  N   N   Y   N    N  N  N',
+  // "Why does this person have access?": the person, the app's owners, those who assign.
+  'application.explainAccess': /*        */ 'Y  Y  N   N  Y  Y   N  N   N   Y   Y    N  N  N',
   'groupJoinRequest.create': /*          */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'groupJoinRequest.decide': /*          */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
 } as const satisfies Record<Action, string>;
@@ -164,6 +166,13 @@ const APP_GRANTS = {
   ],
   'application.manage': ['Application.ReadWrite.All'],
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
+  'application.explainAccess': [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   'appAccessRequest.create': [],
   'appAccessRequest.decide': [],
   'groupJoinRequest.create': [],

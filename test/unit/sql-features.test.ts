@@ -38,6 +38,7 @@ const detectors: Detector[] = [
   { feature: 'NULLS FIRST / NULLS LAST', scope: 'all', pattern: /\bnulls\s+(?:first|last)\b/i },
   { feature: 'DISTINCT ON', scope: 'all', pattern: /\.distinctOn\(|\bdistinct\s+on\b/i },
   { feature: 'LATERAL joins', scope: 'all', pattern: /\blateral\b/i },
+  { feature: 'ANALYZE (planner statistics)', scope: 'all', pattern: /sql`\s*analyze\b/i },
   { feature: 'Explicit isolation level', scope: 'all', pattern: /\.setIsolationLevel\(|\bisolation\s+level\b/i },
   { feature: 'Advisory locks (migration lock only)', scope: 'all', pattern: /\bpg_(?:try_)?advisory/i },
   { feature: 'LISTEN / NOTIFY', scope: 'all', pattern: /\bpg_notify\b|\b(?:listen|notify)\s+[a-z_]+\s*;?\s*[`'"]/i },

@@ -23,7 +23,9 @@ import * as m0006 from './migrations/0006_read_models.js';
 import * as m0007 from './migrations/0007_dynamic_groups.js';
 import * as m0008 from './migrations/0008_sign_in_revocation.js';
 import * as m0009 from './migrations/0009_self_service.js';
+import * as m0010 from './migrations/0010_addresses.js';
 import * as m0011 from './migrations/0011_scim.js';
+import * as m0016 from './migrations/0016_saml_logout.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -103,6 +105,34 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
   };
 }
 
+/**
+ * Keeps the query planner's statistics current (without them a large SQLite file plans the
+ * recursive membership queries as scans). SQLite: `PRAGMA optimize`, which analyzes only tables
+ * whose size changed a lot, with a row limit per index so it stays quick on millions of rows
+ * (`full`: plain ANALYZE, after a bulk load). PostgreSQL: ANALYZE of this schema's tables (autovacuum
+ * also does it, late after bulk loads); sampling keeps it to seconds.
+ */
+export async function refreshStatistics(
+  database: Pick<Database, 'db' | 'dialect'>,
+  opts: { full?: boolean } = {},
+): Promise<void> {
+  if (database.dialect === 'sqlite') {
+    if (opts.full) {
+      await sql`analyze`.execute(database.db);
+      return;
+    }
+    await sql`pragma analysis_limit = 1000`.execute(database.db);
+    await sql.raw('pragma optimize = 0x10002').execute(database.db);
+    return;
+  }
+  // Only this schema's tables: one server often holds several installations (or test schemas).
+  const tables = await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = current_schema()`.execute(
+    database.db,
+  );
+  if (tables.rows.length === 0) return;
+  await sql`analyze ${sql.join(tables.rows.map((r) => sql.id(r.t)))}`.execute(database.db);
+}
+
 const migrations: Record<string, Migration> = {
   '0001_directory': m0001,
   '0002_mail': m0002,
@@ -113,7 +143,9 @@ const migrations: Record<string, Migration> = {
   '0007_dynamic_groups': m0007,
   '0008_sign_in_revocation': m0008,
   '0009_self_service': m0009,
+  '0010_addresses': m0010,
   '0011_scim': m0011,
+  '0016_saml_logout': m0016,
 };
 
 /** Key of the migration lock (Kysely's own, so older builds and this one exclude each other). */
@@ -163,6 +195,8 @@ async function migratorFor(db: Kysely<DB>, disableTransactions = false): Promise
     db,
     provider: new StaticProvider(),
     disableTransactions,
+    // Numbers are handed out to parallel branches: one may land after a higher number was applied.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }

@@ -87,6 +87,12 @@ export type Action =
   | 'application.manage'
   /** App role assignments (users and groups to an application). */
   | 'application.assign'
+  /**
+   * "Why does this person have access?" (Portico extension): the paths from a user to an
+   * application with who made each link. The user themselves, the application's owners, and the
+   * administrators who assign users to applications.
+   */
+  | 'application.explainAccess'
   /** Self-service requests (entra-behaviour.md §6.6, §7.4): ask for access to an application. */
   | 'appAccessRequest.create'
   /** See an application's access requests and approve or deny them (approvers, owners, app admins). */
@@ -214,6 +220,13 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   // Graph does not let Directory.ReadWrite.All manage application credentials: only this one.
   'application.manage': ['Application.ReadWrite.All'],
   'application.assign': ['AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All'],
+  'application.explainAccess': [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   'appAccessRequest.create': [],
   'appAccessRequest.decide': [],
   'groupJoinRequest.create': [],
@@ -368,6 +381,11 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
         : deny(
             'Only Application, Cloud Application and User Administrators and the owners of an application can assign users and groups to it.',
           );
+    case 'application.explainAccess':
+      if (target.isSelf || target.isOwner || has(caller, ...APP_ADMINS, R.userAdministrator)) return ALLOW;
+      return deny(
+        "Only the user themselves, the application's owners and the administrators who assign users to applications can see why a user has access.",
+      );
     // Self-service requests: guests as their access level allows (restricted guests see nothing to request).
     case 'appAccessRequest.create':
     case 'groupJoinRequest.create':

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Config } from '../config/index.js';
+import { bodyTypeOf } from './odata-type.js';
 
 type OpenApiObject = Record<string, unknown> & {
   paths?: Record<string, Record<string, Record<string, unknown>>>;
@@ -168,9 +169,29 @@ const COLLECTION_PARAMS = [
     schema: { type: 'string', enum: ['eventual'] },
   },
 ];
+/** `…/$count` segments: the number of items matching `$filter`/`$search`, as text/plain. */
+const COUNT_PARAMS = COLLECTION_PARAMS.filter((p) => ['$filter', '$search', 'ConsistencyLevel'].includes(p.name)).map((p) =>
+  p.name === 'ConsistencyLevel'
+    ? { ...p, required: true, description: 'eventual (Graph requires it for $count on directory objects).' }
+    : p,
+);
 const ENTITY_PARAMS = [odataParam('$select', 'Comma-separated properties to return. Example: id,displayName')];
 /** GET paths under /v1.0 that return one object although their last segment is not an id. */
 const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+)$/;
+
+/** Request bodies under /v1.0 may name their entity type (http/odata-type.ts). */
+function documentODataType(schema: Record<string, unknown>, type: string | undefined): void {
+  const body = schema.body as { type?: string; properties?: Record<string, unknown> } | undefined;
+  if (body?.type !== 'object' || body.properties === undefined) return;
+  body.properties = {
+    '@odata.type': {
+      type: 'string',
+      description: 'Optional OData type annotation (Graph SDKs send it); checked, then ignored.',
+      ...(type === undefined ? {} : { enum: [`#microsoft.graph.${type}`] }),
+    },
+    ...body.properties,
+  };
+}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -178,6 +199,31 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
  * Registers @fastify/swagger in dynamic mode (it records routes through `onRoute`, so this must run
  * BEFORE any route is registered) and serves the document at `GET /openapi.json` (public).
  */
+/** A route of a Graph function with parameters: `name(param=':param(regex)')`. */
+const GRAPH_FUNCTION = /\(\w+=':\w+\(/;
+const GRAPH_PATH = 'x-graph-path';
+
+/** `/a/:id/f(p=':p([^/']+)')` → `/a/{id}/f(p='{p}')`. */
+export const graphFunctionPath = (url: string): string =>
+  url.replace(/:([A-Za-z0-9_]+)\([^)]*\)/g, '{$1}').replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** Moves the operations of Graph function routes to their Graph path (see `transform`). */
+function renameGraphFunctionPaths(obj: OpenApiObject): void {
+  const paths = obj.paths ?? {};
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const target = (op as Record<string, unknown> | null)?.[GRAPH_PATH];
+      if (typeof target !== 'string' || target === path) continue;
+      const o = op as { parameters?: { name: string; in: string }[] } & Record<string, unknown>;
+      delete o[GRAPH_PATH];
+      if (o.parameters) o.parameters = o.parameters.filter((p) => !(p.in === 'path' && /^regexp\d+$/.test(p.name)));
+      paths[target] = { ...(paths[target] ?? {}), [method]: o };
+      delete (item as Record<string, unknown>)[method];
+    }
+    if (Object.keys(item).length === 0) delete paths[path];
+  }
+}
+
 export async function registerOpenApi(app: FastifyInstance, config: Pick<Config, 'publicUrl'>): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -224,6 +270,10 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
         schema.summary = `${doc.url} (not part of the Graph API)`;
       }
       if (doc.url.startsWith('/v1.0') && schema.security === undefined) schema.security = [{ bearerAuth: [] }];
+      if (doc.url.startsWith('/v1.0')) documentODataType(schema, bodyTypeOf(doc.schema?.body));
+      // Graph function calls, name(param='{param}'): the route's parameter carries a regular
+      // expression, which the generator would render as {regexpN}; keep Graph's path instead.
+      if (GRAPH_FUNCTION.test(doc.url)) schema[GRAPH_PATH] = graphFunctionPath(doc.url);
       return { schema, url: out.url } as ReturnType<typeof jsonSchemaTransform>;
     },
     transformObject: (doc) => {
@@ -234,6 +284,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
         GraphError: graphError,
         GroupManagementPolicy: groupManagementPolicy,
       };
+      renameGraphFunctionPaths(obj);
       for (const [path, item] of Object.entries(obj.paths ?? {})) {
         for (const [method, op] of Object.entries(item)) {
           if (!METHODS.includes(method) || typeof op !== 'object' || op === null) continue;
@@ -252,10 +303,12 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
             }
           }
           if (declared.length) op.parameters = declared;
-          if (path.startsWith('/v1.0') && method === 'get' && !path.startsWith('/v1.0/devMailbox')) {
+          // Graph functions (paths ending in a call) take their parameters in the path, no OData options.
+          if (path.startsWith('/v1.0') && method === 'get' && !path.startsWith('/v1.0/devMailbox') && !path.endsWith(')')) {
             const params = (op.parameters ?? []) as { name: string }[];
             const isEntity = /\}$/.test(path) || SINGLETON.test(path);
-            for (const p of isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS) {
+            const forPath = path.endsWith('/$count') ? COUNT_PARAMS : isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS;
+            for (const p of forPath) {
               if (!params.some((x) => x.name === p.name)) params.push(p);
             }
             op.parameters = params;

@@ -47,6 +47,11 @@ export interface PropSpec {
   /** For enum: allowed values (compare case-insensitively, store canonical). */
   values?: readonly string[];
   orderable?: boolean;
+  /**
+   * The column is NOT NULL: `$orderby` sorts and pages on the bare column (an index on
+   * (tenant_id, column, id) serves the order and the keyset) instead of coalesce(column, '').
+   */
+  notNull?: boolean;
 }
 
 /**
@@ -76,6 +81,8 @@ export interface ODataOrderBy {
   property: string;
   column: string;
   direction: 'asc' | 'desc';
+  /** From the property's `notNull`. */
+  notNull?: boolean;
 }
 
 /**
@@ -552,6 +559,7 @@ export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSp
       property: found[0],
       column: found[1].column as string,
       direction: m[2]?.toLowerCase() === 'desc' ? 'desc' : 'asc',
+      ...(found[1].notNull ? { notNull: true } : {}),
     };
   }
 
@@ -600,8 +608,10 @@ export function compileODataWhere(spec: ResourceSpec, q: Pick<ODataQuery, 'filte
 // Applying to a query
 
 // NULL sort values sort as '' so that SQLite (NULLs first ascending) and PostgreSQL (NULLs last
-// ascending) agree, and so the keyset comparison below never meets a NULL.
-const sortKey = (o: ODataOrderBy): Expression<string> => sql<string>`coalesce(${sql.ref(o.column)}, '')`;
+// ascending) agree, and so the keyset comparison below never meets a NULL. A NOT NULL column is
+// used bare, so that its index can serve the order.
+const sortKey = (o: ODataOrderBy): Expression<string> =>
+  o.notNull ? sql<string>`${sql.ref(o.column)}` : sql<string>`coalesce(${sql.ref(o.column)}, '')`;
 
 /** Adds the `$filter`/`$search` condition only: reuse it for `$count` queries. */
 export function applyODataWhere<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, spec: ResourceSpec, q: ODataQuery): QB {
@@ -622,7 +632,12 @@ export function applyODataQuery<QB extends SelectQueryBuilder<any, any, any>>(qb
     } else {
       const k = sortKey(q.orderBy);
       const v = q.after.v ?? '';
-      out = out.where(sql<SqlBool>`(${k} ${cmp} ${v} or (${k} = ${v} and ${id} ${cmp} ${lastId}))`);
+      // A row-value comparison (both dialects) is one index range; the OR form is not.
+      out = out.where(
+        q.orderBy.notNull
+          ? sql<SqlBool>`(${k}, ${id}) ${cmp} (${v}, ${lastId})`
+          : sql<SqlBool>`(${k} ${cmp} ${v} or (${k} = ${v} and ${id} ${cmp} ${lastId}))`,
+      );
     }
   }
   if (q.orderBy !== undefined) out = out.orderBy(sortKey(q.orderBy), dir);

@@ -180,6 +180,28 @@ export async function insertServicePrincipal(db: Executor, tenantId: string, sp:
   await replaceNames(db, tenantId, sp.id, sp.servicePrincipalNames);
 }
 
+/** Bulk load (`portico seed`): service principals in one multi-row statement; the caller batches. */
+export async function insertServicePrincipals(
+  db: Executor,
+  tenantId: string,
+  sps: readonly StoredServicePrincipal[],
+): Promise<void> {
+  if (sps.length === 0) return;
+  await db
+    .insertInto('service_principals')
+    .values(sps.map((sp) => toRow(tenantId, sp)))
+    .execute();
+}
+
+/** Bulk load (`portico seed`): assignment rows in one multi-row statement; the caller batches. */
+export async function insertAssignments(db: Executor, rows: readonly AppRoleAssignmentsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('app_role_assignments')
+    .values([...rows])
+    .execute();
+}
+
 export async function updateServicePrincipalRow(
   db: Executor,
   tenantId: string,
@@ -526,10 +548,10 @@ export async function assignmentsForUser(
   tenantId: string,
   resourceId: string,
   principalIds: readonly string[],
-): Promise<{ appRoleId: string; principalId: string; principalType: PrincipalType }[]> {
+): Promise<{ appRoleId: string; principalId: string; principalType: PrincipalType; createdDateTime: string }[]> {
   const rows = await db
     .selectFrom('app_role_assignments as a')
-    .select(['a.app_role_id', 'a.principal_id', 'a.principal_type'])
+    .select(['a.app_role_id', 'a.principal_id', 'a.principal_type', 'a.created_date_time'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.resource_id', '=', resourceId)
     .where('a.principal_id', 'in', principalIds)
@@ -538,6 +560,7 @@ export async function assignmentsForUser(
     appRoleId: r.app_role_id,
     principalId: r.principal_id,
     principalType: r.principal_type as PrincipalType,
+    createdDateTime: r.created_date_time,
   }));
 }
 

@@ -51,7 +51,9 @@ import {
   findServicePrincipalByAppId,
   findServicePrincipalByName,
   findServicePrincipalsByIds,
+  insertAssignments,
   insertServicePrincipal,
+  insertServicePrincipals,
   listSelfServiceApps,
   listServicePrincipals,
   lockServicePrincipal,
@@ -113,6 +115,41 @@ const selfServiceRole = (s: SelfServiceAccess): string => s.appRoleId ?? DEFAULT
  */
 export class ApplicationsService {
   constructor(private readonly deps: ApplicationsDeps) {}
+
+  /** Bulk load for `portico seed`: new custom applications (Portico's defaults), in the caller's executor; no checks or audit. */
+  importApplications(
+    db: Executor,
+    tenantId: string,
+    apps: readonly { id: string; appId: string; displayName: string; homepage: string }[],
+    now: string,
+  ): Promise<void> {
+    return insertServicePrincipals(
+      db,
+      tenantId,
+      apps.map((a) => ({ ...newServicePrincipal(a.id, a.appId, a.displayName, now, null), homepage: a.homepage })),
+    );
+  }
+
+  /** Bulk load for `portico seed`: assignments of an app role to groups (no checks, no audit). */
+  importGroupAssignments(
+    db: Executor,
+    tenantId: string,
+    rows: readonly { id: string; resourceId: string; groupId: string; appRoleId: string }[],
+    now: string,
+  ): Promise<void> {
+    return insertAssignments(
+      db,
+      rows.map((r) => ({
+        id: r.id,
+        tenant_id: tenantId,
+        resource_id: r.resourceId,
+        principal_id: r.groupId,
+        principal_type: 'Group',
+        app_role_id: r.appRoleId,
+        created_date_time: now,
+      })),
+    );
+  }
 
   /** Resolves a principal id to a user or a group of the tenant, or 404. */
   async resolvePrincipal(tenantId: string, id: string, db: Executor = this.deps.db): Promise<ResolvedPrincipal> {
@@ -489,6 +526,16 @@ export class ApplicationsService {
       roleValues: dedupe(appRoleIds.flatMap((id) => sp.appRoles.filter((r) => r.id === id && r.isEnabled).map((r) => r.value))),
       groupIds: dedupe(rows.filter((r) => r.principalType === 'Group').map((r) => r.principalId)),
     };
+  }
+
+  /**
+   * Internal: the application's assignments held by any of `principalIds` (a user and groups), with
+   * when each was made. One query; no authorization (the caller decides).
+   */
+  assignmentsOfPrincipals(tenantId: string, servicePrincipalId: string, principalIds: readonly string[]) {
+    return principalIds.length
+      ? assignmentsForUser(this.deps.db, tenantId, servicePrincipalId, principalIds)
+      : Promise.resolve([]);
   }
 
   /** True when the user is assigned to the application (by appId) directly or through a direct group membership. */

@@ -175,3 +175,58 @@ export async function changeStamps(
     .execute();
   return new Map(rows.map((r) => [r.target_id, { lastModified: r.changed ?? null, changes: Number(r.n) }]));
 }
+
+/**
+ * For each pair (a, b): the successful records of one of `activities` naming both a and b as
+ * targets (e.g. "Add member to group" for a member and its group), newest first. One query,
+ * bounded by the pairs' own history; keyed `${a} ${b}`.
+ */
+export async function auditsBetween(
+  db: Executor,
+  tenantId: string,
+  activities: readonly string[],
+  pairs: readonly { a: string; b: string }[],
+): Promise<Map<string, DirectoryAudit[]>> {
+  if (pairs.length === 0 || activities.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('directory_audits as d')
+    .innerJoin('directory_audit_targets as ta', 'ta.audit_id', 'd.id')
+    .innerJoin('directory_audit_targets as tb', 'tb.audit_id', 'd.id')
+    .selectAll('d')
+    .select(['ta.target_id as pair_a', 'tb.target_id as pair_b'])
+    .where('d.tenant_id', '=', tenantId)
+    .where('ta.tenant_id', '=', tenantId)
+    .where('d.activity_display_name', 'in', [...activities])
+    .where('d.result', '=', 'success')
+    .where((eb) => eb.or(pairs.map((p) => eb.and([eb('ta.target_id', '=', p.a), eb('tb.target_id', '=', p.b)]))))
+    .orderBy('d.activity_date_time', 'desc')
+    .orderBy('d.id', 'desc')
+    .execute();
+  const out = new Map<string, DirectoryAudit[]>();
+  for (const r of rows) {
+    const k = `${r.pair_a} ${r.pair_b}`;
+    out.set(k, [...(out.get(k) ?? []), toDirectoryAudit(r)]);
+  }
+  return out;
+}
+
+/** The successful records of `activities` written by the requests (correlation ids) given: what else those requests did. */
+export async function auditsOfCorrelations(
+  db: Executor,
+  tenantId: string,
+  correlationIds: readonly string[],
+  activities: readonly string[],
+): Promise<DirectoryAudit[]> {
+  if (correlationIds.length === 0 || activities.length === 0) return [];
+  const rows = await db
+    .selectFrom('directory_audits')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('correlation_id', 'in', [...new Set(correlationIds)])
+    .where('activity_display_name', 'in', [...activities])
+    .where('result', '=', 'success')
+    .orderBy('activity_date_time')
+    .orderBy('id')
+    .execute();
+  return rows.map(toDirectoryAudit);
+}

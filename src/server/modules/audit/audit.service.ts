@@ -6,6 +6,8 @@ import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import {
+  auditsBetween,
+  auditsOfCorrelations,
   changeStamps,
   type DirectoryAudit,
   findDirectoryAudit,
@@ -123,6 +125,23 @@ export class AuditLogService {
     ids: readonly string[],
   ): Promise<Map<string, { lastModified: string | null; changes: number }>> {
     return changeStamps(this.deps.db, tenantId, ids);
+  }
+
+  /**
+   * Internal (no authorization: the caller has authorized reading what it explains): per pair
+   * (a, b), the successful records of `activities` naming both, newest first; keyed `${a} ${b}`.
+   */
+  between(
+    tenantId: string,
+    activities: readonly string[],
+    pairs: readonly { a: string; b: string }[],
+  ): Promise<Map<string, DirectoryAudit[]>> {
+    return auditsBetween(this.deps.db, tenantId, activities, pairs);
+  }
+
+  /** Internal: the successful records of `activities` that the given requests (correlation ids) wrote. */
+  ofCorrelations(tenantId: string, correlationIds: readonly string[], activities: readonly string[]): Promise<DirectoryAudit[]> {
+    return auditsOfCorrelations(this.deps.db, tenantId, correlationIds, activities);
   }
 
   async getDirectoryAudit(ctx: OperationContext, id: string): Promise<DirectoryAudit> {

@@ -1,4 +1,5 @@
 import type { DirectoryObject, Group } from '../../../contracts/groups.js';
+import type { User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
@@ -31,12 +32,21 @@ import {
   listOwnedGroupIds,
   listOwnerIds,
   lockGroup,
+  type MembershipEdge,
   memberOfIds,
+  membershipEdgesAbove,
   ownedGroupIds,
   ownerIds,
   transitiveMemberIds,
   transitiveMemberOfIds,
 } from './groups.repository.js';
+
+const relationshipIds = (tenantId: string, groupId: string, rel: Relationship): IdSource =>
+  rel === 'members'
+    ? directMemberIds(tenantId, groupId)
+    : rel === 'transitiveMembers'
+      ? transitiveMemberIds(tenantId, groupId)
+      : ownerIds(tenantId, groupId);
 
 export interface GroupMembersDeps {
   db: Executor;
@@ -44,7 +54,7 @@ export interface GroupMembersDeps {
   audit: AuditService;
   access: Access;
   policies: Pick<PoliciesService, 'groupSettings'>;
-  users: Pick<UsersService, 'findUser' | 'getUser'>;
+  users: Pick<UsersService, 'findUser' | 'getUser' | 'listUsersAmong'>;
   references: GroupReferences;
 }
 
@@ -77,6 +87,30 @@ export class GroupMembersService {
   /** GET /groups/{id}/members | transitiveMembers | owners as directoryObjects. */
   async listRelationship(ctx: OperationContext, id: string, rel: Relationship, q: ODataQuery): Promise<Page<DirectoryObject>> {
     const tenantId = ctx.caller.tenantId;
+    const g = await this.readableRelationshipOf(ctx, id, rel);
+    const page = await listDirectoryObjects(this.deps.db, tenantId, relationshipIds(tenantId, g.id, rel), q);
+    return { ...page, items: await this.deps.references.loadObjects(tenantId, page.items) };
+  }
+
+  /**
+   * The same with a type cast (`/members/microsoft.graph.user`): only the users or only the groups,
+   * queried (`$filter`, `$select`, `$orderby`) as the users or groups collection.
+   */
+  async listRelationshipOfType(
+    ctx: OperationContext,
+    id: string,
+    rel: Relationship,
+    q: ODataQuery,
+    type: 'user' | 'group',
+  ): Promise<Page<User> | Page<Group>> {
+    const tenantId = ctx.caller.tenantId;
+    const g = await this.readableRelationshipOf(ctx, id, rel);
+    const ids = relationshipIds(tenantId, g.id, rel);
+    return type === 'user' ? this.deps.users.listUsersAmong(tenantId, ids, q) : listGroups(this.deps.db, tenantId, q, ids);
+  }
+
+  /** Loads a group whose members (or owners) the caller may list; hidden memberships stay hidden. */
+  private async readableRelationshipOf(ctx: OperationContext, id: string, rel: Relationship): Promise<Group> {
     const g = await this.deps.references.load(ctx, id);
     const f = await this.deps.references.facts(ctx, g.id);
     await this.deps.access.require(ctx, 'group.readMembers', f);
@@ -89,14 +123,7 @@ export class GroupMembersService {
     ) {
       throw denied('The membership of this group is hidden: only its owners, its members and administrators can list it.');
     }
-    const ids: IdSource =
-      rel === 'members'
-        ? directMemberIds(tenantId, g.id)
-        : rel === 'transitiveMembers'
-          ? transitiveMemberIds(tenantId, g.id)
-          : ownerIds(tenantId, g.id);
-    const page = await listDirectoryObjects(this.deps.db, tenantId, ids, q);
-    return { ...page, items: await this.deps.references.loadObjects(tenantId, page.items) };
+    return g;
   }
 
   /**
@@ -143,6 +170,14 @@ export class GroupMembersService {
   /** Internal: the groups an object is a DIRECT member of (what passes app assignments on, in Entra). */
   directGroupIdsOf(tenantId: string, memberId: string, db: Executor = this.deps.db): Promise<string[]> {
     return directGroupIds(db, tenantId, memberId);
+  }
+
+  /**
+   * Internal: every direct membership above the object (its own, its groups', and so on up), with
+   * when each began: the group graph "Why does this person have access?" walks. One query.
+   */
+  membershipEdgesAbove(tenantId: string, objectId: string, db: Executor = this.deps.db): Promise<MembershipEdge[]> {
+    return membershipEdgesAbove(db, tenantId, objectId);
   }
 
   /** Internal: the users who own the group (join requests are sent to them). */

@@ -11,7 +11,7 @@ export const groupsResource: ResourceSpec = {
   searchable: ['displayName', 'description', 'mailNickname', 'mail'],
   properties: {
     id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
-    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true },
+    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true, notNull: true },
     description: { type: 'string', column: 'description', filter: STR, ci: true },
     mailNickname: { type: 'string', column: 'mail_nickname', filter: STR, ci: true },
     mail: { type: 'string', column: 'mail', filter: STR, ci: true },
@@ -64,7 +64,7 @@ export const directoryObjectsResource: ResourceSpec = {
       ]),
     ),
     id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
-    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true },
+    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true, notNull: true },
     mail: { type: 'string', column: 'mail', filter: STR, ci: true },
     createdDateTime: {
       type: 'datetime',

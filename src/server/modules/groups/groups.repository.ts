@@ -160,7 +160,14 @@ export const directMemberIds =
   (db) =>
     db.selectFrom('group_members').select('member_id as id').where('tenant_id', '=', tenantId).where('group_id', '=', groupId);
 
-/** Members of the group and, recursively, of its member groups. UNION (not ALL) ends cycles. */
+/**
+ * Members of the group and, recursively, of its member groups. UNION (not ALL) ends cycles, so the
+ * work is bounded by the tenant's memberships. The recursive step has no tenant condition on
+ * purpose: memberships never cross tenants (the anchor is tenant-bound), and with one SQLite
+ * planned the step as an automatic index over the whole tenant's memberships, rebuilt per step
+ * (seconds on 1M memberships), instead of a lookup in the (group_id, member_id) / (member_id,
+ * group_id) indexes.
+ */
 export const transitiveMemberIds =
   (tenantId: string, groupId: string): IdSource =>
   (db) =>
@@ -171,13 +178,7 @@ export const transitiveMemberIds =
           .select('member_id as id')
           .where('tenant_id', '=', tenantId)
           .where('group_id', '=', groupId)
-          .union(
-            qb
-              .selectFrom('group_members as gm')
-              .innerJoin('tm', 'tm.id', 'gm.group_id')
-              .select('gm.member_id as id')
-              .where('gm.tenant_id', '=', tenantId),
-          ),
+          .union(qb.selectFrom('group_members as gm').innerJoin('tm', 'tm.id', 'gm.group_id').select('gm.member_id as id')),
       )
       .selectFrom('tm')
       .select('tm.id');
@@ -192,7 +193,7 @@ export const memberOfIds =
   (db) =>
     db.selectFrom('group_members').select('group_id as id').where('tenant_id', '=', tenantId).where('member_id', '=', objectId);
 
-/** Groups the object belongs to directly or through nested groups. */
+/** Groups the object belongs to directly or through nested groups (bounded and indexed as `transitiveMemberIds`). */
 export const transitiveMemberOfIds =
   (tenantId: string, objectId: string): IdSource =>
   (db) =>
@@ -203,13 +204,7 @@ export const transitiveMemberOfIds =
           .select('group_id as id')
           .where('tenant_id', '=', tenantId)
           .where('member_id', '=', objectId)
-          .union(
-            qb
-              .selectFrom('group_members as gm')
-              .innerJoin('anc', 'anc.id', 'gm.member_id')
-              .select('gm.group_id as id')
-              .where('gm.tenant_id', '=', tenantId),
-          ),
+          .union(qb.selectFrom('group_members as gm').innerJoin('anc', 'anc.id', 'gm.member_id').select('gm.group_id as id')),
       )
       .selectFrom('anc')
       .select('anc.id');
@@ -327,6 +322,37 @@ export async function insertMember(db: Executor, tenantId: string, groupId: stri
     .execute();
 }
 
+/** Bulk load (`portico seed`): groups in one multi-row statement; the caller batches. */
+export async function insertGroups(db: Executor, tenantId: string, groups: readonly Group[]): Promise<void> {
+  if (groups.length === 0) return;
+  await db
+    .insertInto('groups')
+    .values(groups.map((g) => toRow(tenantId, g, null)))
+    .execute();
+}
+
+/** Bulk load (`portico seed`): memberships in one multi-row statement; the caller batches. */
+export async function insertMembers(
+  db: Executor,
+  tenantId: string,
+  members: readonly { groupId: string; member: ObjectRef }[],
+  now: string,
+): Promise<void> {
+  if (members.length === 0) return;
+  await db
+    .insertInto('group_members')
+    .values(
+      members.map((m) => ({
+        tenant_id: tenantId,
+        group_id: m.groupId,
+        member_id: m.member.id,
+        member_type: m.member.type,
+        created_date_time: now,
+      })),
+    )
+    .execute();
+}
+
 export async function insertOwner(db: Executor, tenantId: string, groupId: string, ownerId: string, now: string): Promise<void> {
   await db
     .insertInto('group_owners')
@@ -415,4 +441,39 @@ export async function listOwnerIds(db: Executor, tenantId: string, groupId: stri
 /** Ids of the groups the user owns. */
 export async function listOwnedGroupIds(db: Executor, tenantId: string, ownerId: string): Promise<string[]> {
   return (await ownedGroupIds(tenantId, ownerId)(db).execute()).map((r) => r.id);
+}
+
+/** A direct membership: `memberId` is a member of `groupId` since `createdDateTime`. */
+export interface MembershipEdge {
+  groupId: string;
+  memberId: string;
+  createdDateTime: string;
+}
+
+/**
+ * Every direct membership above an object: its own, those of the groups it is in, and so on up
+ * (the graph behind transitiveMemberOf, with its edges). One recursive query.
+ */
+export async function membershipEdgesAbove(db: Executor, tenantId: string, objectId: string): Promise<MembershipEdge[]> {
+  const rows = await db
+    .withRecursive('anc(id)', (qb) =>
+      qb
+        .selectFrom('group_members')
+        .select('group_id as id')
+        .where('tenant_id', '=', tenantId)
+        .where('member_id', '=', objectId)
+        .union(
+          qb
+            .selectFrom('group_members as gm')
+            .innerJoin('anc', 'anc.id', 'gm.member_id')
+            .select('gm.group_id as id')
+            .where('gm.tenant_id', '=', tenantId),
+        ),
+    )
+    .selectFrom('group_members as e')
+    .select(['e.group_id', 'e.member_id', 'e.created_date_time'])
+    .where('e.tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('e.member_id', '=', objectId), eb('e.member_id', 'in', eb.selectFrom('anc').select('anc.id'))]))
+    .execute();
+  return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, createdDateTime: r.created_date_time }));
 }

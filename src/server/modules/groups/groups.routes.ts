@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { odataRef } from '../../../contracts/common.js';
-import { createGroupBody, type DirectoryObject, updateGroupBody } from '../../../contracts/groups.js';
+import { createGroupBody, updateGroupBody } from '../../../contracts/groups.js';
 import { objectKey } from '../../../contracts/users.js';
+import { type CastType, type CollectionPage, registerCollection, sendDirectoryObjects } from '../../http/collections.js';
 import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
+import { usersResource } from '../users/users.query.js';
 import type { Relationship, UserRelationship } from './group-members.service.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
 
@@ -19,24 +21,17 @@ const ownerParams = z.object({ id: key, ownerId: key });
 const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
   parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
 
-/** directoryObject collections: `$select` applies to the object, `@odata.type` always stays. */
-function sendObjects(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  page: { items: DirectoryObject[]; skiptoken?: string; count?: number },
-  q: ODataQuery,
-): FastifyReply {
-  const items = page.items.map((o) => ({ '@odata.type': o['@odata.type'], ...selectFields(o, q) }));
-  return sendCollection(req, reply, 'directoryObjects', { ...page, items }, { ...q, select: undefined });
-}
-
 export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { groups, groupMembers, directory } = app.portico.services;
 
-  app.get('/groups', { schema: { tags: ['groups'], summary: 'List groups' } }, async (req, reply) => {
-    const q = parse(req, groupsResource);
-    return sendCollection(req, reply, 'groups', await groups.listGroups(req.ctx, q), q);
+  registerCollection(app, {
+    path: '/groups',
+    tags: ['groups'],
+    summary: 'List groups',
+    spec: () => groupsResource,
+    fragment: () => 'groups',
+    list: (req, q) => groups.listGroups(req.ctx, q),
   });
 
   app.post('/groups', { schema: { tags: ['groups'], summary: 'Create group', body: createGroupBody } }, async (req, reply) => {
@@ -76,9 +71,22 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     ['owners', 'List owners of a group'],
   ];
   for (const [rel, summary] of relationships) {
-    app.get(`/groups/:id/${rel}`, { schema: { tags: ['groups'], summary, params: idParam } }, async (req, reply) => {
-      const q = parse(req, directoryObjectsResource);
-      return sendObjects(req, reply, await groupMembers.listRelationship(req.ctx, req.params.id, rel, q), q);
+    registerCollection(app, {
+      path: `/groups/:id/${rel}`,
+      tags: ['groups'],
+      summary,
+      params: idParam,
+      casts: rel === 'owners' ? ['user'] : ['user', 'group'],
+      spec: (cast) => (cast === 'user' ? usersResource : cast === 'group' ? groupsResource : directoryObjectsResource),
+      fragment: (cast) => (cast === 'user' ? 'users' : cast === 'group' ? 'groups' : 'directoryObjects'),
+      list: (req, q, cast) =>
+        cast === 'user' || cast === 'group'
+          ? groupMembers.listRelationshipOfType(req.ctx, req.params.id, rel, q, cast)
+          : groupMembers.listRelationship(req.ctx, req.params.id, rel, q),
+      send: (req, reply, page, q, fragment) =>
+        fragment === 'directoryObjects'
+          ? sendDirectoryObjects(req, reply, page, q)
+          : sendCollection(req, reply, fragment, page, q),
     });
   }
 
@@ -125,13 +133,27 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     ['ownedObjects', 'Directory objects the user owns'],
   ];
   for (const [rel, summary] of userRelationships) {
-    app.get(`/users/:id/${rel}`, { schema: { tags: ['users'], summary, params: userParam } }, async (req, reply) => {
-      const q = parse(req, groupsResource);
-      return sendObjects(req, reply, await groupMembers.listUserRelationship(req.ctx, req.params.id, rel, q), q);
+    const common = {
+      tags: ['users'],
+      casts: ['group'] as const,
+      spec: () => groupsResource,
+      fragment: (cast: CastType | undefined) => (cast === 'group' ? 'groups' : 'directoryObjects'),
+      send: (req: FastifyRequest, reply: FastifyReply, page: CollectionPage, q: ODataQuery, fragment: string) =>
+        fragment === 'groups' ? sendCollection(req, reply, fragment, page, q) : sendDirectoryObjects(req, reply, page, q),
+    };
+    // Every member of these collections is a group, so the cast to microsoft.graph.group only drops `@odata.type`.
+    registerCollection(app, {
+      ...common,
+      path: `/users/:id/${rel}`,
+      summary,
+      params: userParam,
+      list: (req, q) => groupMembers.listUserRelationship(req.ctx, req.params.id, rel, q),
     });
-    app.get(`/me/${rel}`, { schema: { tags: ['users'], summary: `${summary} (signed-in user)` } }, async (req, reply) => {
-      const q = parse(req, groupsResource);
-      return sendObjects(req, reply, await groupMembers.listUserRelationship(req.ctx, meId(req), rel, q), q);
+    registerCollection(app, {
+      ...common,
+      path: `/me/${rel}`,
+      summary: `${summary} (signed-in user)`,
+      list: (req, q) => groupMembers.listUserRelationship(req.ctx, meId(req), rel, q),
     });
   }
 }

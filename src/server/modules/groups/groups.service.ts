@@ -34,9 +34,13 @@ import {
   deleteReferencesTo,
   findGroup,
   findGroupExternalIds,
+  findGroupsByIds,
   insertGroup,
+  insertGroups,
+  insertMembers,
   listGroups,
   lockGroup,
+  type ObjectRef,
   setGroupExternalId,
   unifiedMailNicknameTaken,
   updateGroupRow,
@@ -146,6 +150,16 @@ function applyGroupPatch(existing: Group, props: Omit<UpdateGroupBody, 'members@
 export class GroupsService {
   constructor(private readonly deps: GroupsDeps) {}
 
+  /** Bulk load for `portico seed`: groups as given, in the caller's executor; no authorization, checks or audit. */
+  importGroups(db: Executor, tenantId: string, groups: readonly Group[]): Promise<void> {
+    return insertGroups(db, tenantId, groups);
+  }
+
+  /** Bulk load for `portico seed`: direct memberships as given (no cycle check, no audit). */
+  importMembers(db: Executor, tenantId: string, members: readonly { groupId: string; member: ObjectRef }[], now: string) {
+    return insertMembers(db, tenantId, members, now);
+  }
+
   /** GET /groups. Members and admins enumerate; limited and restricted guests cannot. */
   async listGroups(ctx: OperationContext, q: ODataQuery): Promise<Page<Group>> {
     await this.deps.access.require(ctx, 'group.list');
@@ -173,6 +187,11 @@ export class GroupsService {
   /** Internal lookup (no authorization). */
   findGroup(tenantId: string, id: string, db: Executor = this.deps.db): Promise<Group | undefined> {
     return findGroup(db, tenantId, id);
+  }
+
+  /** Internal lookup of several groups (no authorization). */
+  findGroupsByIds(tenantId: string, ids: readonly string[], db: Executor = this.deps.db): Promise<Group[]> {
+    return findGroupsByIds(db, tenantId, ids);
   }
 
   /** Who may create this group: the security-group switch, or for Microsoft 365 groups their own switch. */

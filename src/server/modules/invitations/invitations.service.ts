@@ -431,6 +431,34 @@ export class InvitationsService {
     );
   }
 
+  /** Internal (no authorization): the user's latest invitation that was not revoked, if any. */
+  async latestInvitationOf(
+    tenantId: string,
+    userId: string,
+  ): Promise<
+    | {
+        id: string;
+        createdDateTime: string;
+        invitedByUserId: string | null;
+        invitedByAppId: string | null;
+        status: InvitationRow['status'];
+        redeemedDateTime: string | null;
+      }
+    | undefined
+  > {
+    const row = await findLatestInvitationOfUser(this.deps.db, tenantId, userId);
+    return (
+      row && {
+        id: row.id,
+        createdDateTime: row.created_date_time,
+        invitedByUserId: row.invited_by_user_id,
+        invitedByAppId: row.invited_by_app_id,
+        status: row.status,
+        redeemedDateTime: row.redeemed_date_time,
+      }
+    );
+  }
+
   /** GET /users/{id}/sponsors. */
   async listSponsors(ctx: OperationContext, userId: string): Promise<User[]> {
     const user = await this.deps.users.getUser(ctx, userId);

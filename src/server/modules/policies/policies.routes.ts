@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { authorizationPolicyPatch, b2bPolicyPatch, groupManagementPolicyPatch } from '../../../contracts/policies.js';
 import { notFound } from '../../domain/errors.js';
 import { sendEntity } from '../../http/graph.js';
+import { declareBodyType } from '../../http/odata-type.js';
 
 // Graph clients (and the SDKs) often send the entity type along with a PATCH; accept and ignore it.
 const odataType = { '@odata.type': z.string().max(256).optional() };
 const authorizationPolicyBody = authorizationPolicyPatch.extend(odataType).strict();
 const groupManagementPolicyBody = groupManagementPolicyPatch.extend(odataType).strict();
+declareBodyType(authorizationPolicyBody, 'authorizationPolicy');
 
 const withoutODataType = <T extends { '@odata.type'?: string | undefined }>(body: T): Omit<T, '@odata.type'> => {
   const { '@odata.type': _ignored, ...rest } = body;

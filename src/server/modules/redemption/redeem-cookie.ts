@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../domain/clock.js';
+import { createSignedCodec } from '../../platform/signed-value.js';
 
 /** Name of the cookie that carries a redemption across the authorization request. */
 export const REDEEM_COOKIE = 'portico_redeem';
@@ -25,33 +25,14 @@ export interface RedeemState {
  * Signed (HMAC-SHA256), HttpOnly, SameSite=Lax cookie value: `base64url(json).signature`.
  * Tampered, foreign or expired values decode to undefined.
  */
-export function createRedeemCookieCodec(key: string, clock: Clock) {
-  const sign = (body: string) => createHmac('sha256', key).update(`redeem-cookie:${body}`).digest('base64url');
-  return {
-    encode(v: Omit<RedeemState, 'exp'>): string {
-      const exp = Math.floor(clock.now().getTime() / 1000) + REDEEM_COOKIE_TTL_SECONDS;
-      const body = Buffer.from(JSON.stringify({ ...v, exp })).toString('base64url');
-      return `${body}.${sign(body)}`;
-    },
-    decode(raw: string | undefined): RedeemState | undefined {
-      if (!raw || raw.length > 2048) return undefined;
-      const dot = raw.indexOf('.');
-      if (dot < 1) return undefined;
-      const body = raw.slice(0, dot);
-      const sig = Buffer.from(raw.slice(dot + 1));
-      const expected = Buffer.from(sign(body));
-      if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return undefined;
-      try {
-        const v = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<RedeemState>;
-        const strings = [v.tid, v.iid, v.ticket, v.verifier, v.state];
-        if (!strings.every((s) => typeof s === 'string' && s.length > 0) || typeof v.exp !== 'number') return undefined;
-        if (v.exp <= Math.floor(clock.now().getTime() / 1000)) return undefined;
-        return v as RedeemState;
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
+export const createRedeemCookieCodec = (key: string, clock: Clock) =>
+  createSignedCodec<RedeemState>({
+    key,
+    purpose: 'redeem-cookie',
+    clock,
+    ttlSeconds: REDEEM_COOKIE_TTL_SECONDS,
+    maxLength: 2048,
+    required: ['tid', 'iid', 'ticket', 'verifier', 'state'],
+  });
 
 export type RedeemCookieCodec = ReturnType<typeof createRedeemCookieCodec>;

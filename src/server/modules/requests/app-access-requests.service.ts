@@ -26,15 +26,7 @@ import type { GroupsService } from '../groups/groups.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
-import {
-  countPendingAppRequests,
-  decideAppRequest,
-  findAppRequest,
-  insertAppRequest,
-  listAppRequests,
-  pendingAppRequestExists,
-  pendingAppRequestIds,
-} from './requests.repository.js';
+import { appRequests, decisionBy, insertAppRequest } from './requests.repository.js';
 
 export interface AppAccessRequestsDeps {
   db: Executor;
@@ -151,7 +143,7 @@ export class AppAccessRequestsService {
     const tenantId = ctx.caller.tenantId;
     const page = await this.deps.applications.listRequestableApps(tenantId, q);
     const assigned = await this.deps.applications.assignedAppIdsOf(tenantId, userId);
-    const pending = await pendingAppRequestIds(
+    const pending = await appRequests.pendingIds(
       this.deps.db,
       tenantId,
       userId,
@@ -194,7 +186,7 @@ export class AppAccessRequestsService {
     }
     const duplicate = () =>
       new DomainError('app_access_request_duplicate', `You already have a pending request for ${sp.displayName}.`);
-    if (await pendingAppRequestExists(this.deps.db, tenantId, sp.id, caller.userId)) throw duplicate();
+    if (await appRequests.pendingExists(this.deps.db, tenantId, sp.id, caller.userId)) throw duplicate();
     const requester = await this.deps.users.findUser(tenantId, caller.userId);
     if (!requester) throw notFound(caller.userId);
     const tenant = await this.deps.tenants.getTenant(tenantId);
@@ -265,7 +257,7 @@ export class AppAccessRequestsService {
    */
   private async loadVisible(ctx: OperationContext, id: string) {
     if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'appAccessRequest.decide');
-    const request = isGuid(id) ? await findAppRequest(this.deps.db, ctx.caller.tenantId, id) : undefined;
+    const request = isGuid(id) ? await appRequests.find(this.deps.db, ctx.caller.tenantId, id) : undefined;
     if (!request) throw notFound(id);
     const sp = await this.deps.applications.findServicePrincipal(ctx.caller.tenantId, request.servicePrincipalId);
     const facts = sp ? await this.deps.applications.selfServiceFacts(ctx, sp) : {};
@@ -306,13 +298,12 @@ export class AppAccessRequestsService {
       const group = groupId ? await this.deps.groups.findGroup(tenantId, groupId, trx) : undefined;
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
       const problem = outdatedReason(request, sp, group, requester);
-      const decided = await decideAppRequest(trx, tenantId, request.id, {
-        status: problem ? 'failed' : 'approved',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: problem ?? reason,
-      });
+      const decided = await appRequests.decide(
+        trx,
+        tenantId,
+        request.id,
+        decisionBy(decider, problem ? 'failed' : 'approved', problem ?? reason, this.now()),
+      );
       if (!decided) throw notPending();
       const activity = 'Approve a pending request to access an application';
       if (problem || !sp || !group || !requester) {
@@ -348,13 +339,7 @@ export class AppAccessRequestsService {
     const tenantId = decider.tenantId;
     const tenant = await this.deps.tenants.getTenant(tenantId);
     return this.deps.db.transaction().execute(async (trx) => {
-      const decided = await decideAppRequest(trx, tenantId, request.id, {
-        status: 'denied',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const decided = await appRequests.decide(trx, tenantId, request.id, decisionBy(decider, 'denied', reason, this.now()));
       if (!decided) throw notPending();
       await this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
@@ -379,13 +364,12 @@ export class AppAccessRequestsService {
     if (!mine) throw denied('Only the person who made a request can cancel it; approvers deny it instead.');
     if (request.status !== 'pending') throw notPending();
     return this.deps.db.transaction().execute(async (trx) => {
-      const decided = await decideAppRequest(trx, caller.tenantId, request.id, {
-        status: 'canceled',
-        decidedById: caller.userId,
-        decidedByDisplayName: caller.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const decided = await appRequests.decide(
+        trx,
+        caller.tenantId,
+        request.id,
+        decisionBy(caller, 'canceled', reason, this.now()),
+      );
       if (!decided) throw notPending();
       await this.audit(trx, ctx, 'Cancel a pending request to access an application', decided);
       return decided;
@@ -394,7 +378,7 @@ export class AppAccessRequestsService {
 
   /** GET /me/appAccessRequests: the signed-in user's requests, newest first. */
   listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    return listAppRequests(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
+    return appRequests.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
   }
 
   /** GET /servicePrincipals/{id}/accessRequests: an application's requests, for those who decide them. */
@@ -402,7 +386,7 @@ export class AppAccessRequestsService {
     if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'appAccessRequest.decide');
     const sp = await this.deps.applications.getServicePrincipal(ctx, key);
     await this.deps.access.require(ctx, 'appAccessRequest.decide', await this.deps.applications.selfServiceFacts(ctx, sp));
-    return listAppRequests(this.deps.db, ctx.caller.tenantId, { servicePrincipalId: sp.id }, q);
+    return appRequests.list(this.deps.db, ctx.caller.tenantId, { targetId: sp.id }, q);
   }
 
   /** GET /me/pendingApprovals/appAccessRequests: pending requests for the apps the user approves for or owns. */
@@ -410,14 +394,14 @@ export class AppAccessRequestsService {
     const tenantId = ctx.caller.tenantId;
     const apps = await this.deps.applications.appsDecidedBy(tenantId, userId);
     const scope = { pendingFor: apps.map((a) => a.sp.id), exceptRequesterId: userId };
-    return listAppRequests(this.deps.db, tenantId, scope, q);
+    return appRequests.list(this.deps.db, tenantId, scope, q);
   }
 
   /** The applications the user decides requests for, with their pending counts (My Apps' badge). */
   async pendingFor(ctx: OperationContext, userId: string): Promise<PendingApprovalTarget[]> {
     const tenantId = ctx.caller.tenantId;
     const apps = await this.deps.applications.appsDecidedBy(tenantId, userId);
-    const counts = await countPendingAppRequests(
+    const counts = await appRequests.countPending(
       this.deps.db,
       tenantId,
       apps.map((a) => a.sp.id),

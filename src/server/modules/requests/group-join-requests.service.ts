@@ -19,14 +19,7 @@ import type { PoliciesService } from '../policies/policies.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
-import {
-  countPendingJoinRequests,
-  decideJoinRequest,
-  findJoinRequest,
-  insertJoinRequest,
-  listJoinRequests,
-  pendingJoinRequestExists,
-} from './requests.repository.js';
+import { countPendingJoinRequests, decisionBy, insertJoinRequest, joinRequests } from './requests.repository.js';
 
 export interface GroupJoinRequestsDeps {
   db: Executor;
@@ -154,7 +147,7 @@ export class GroupJoinRequestsService {
     }
     const duplicate = () =>
       new DomainError('group_join_request_duplicate', `You already have a pending request to join ${group.displayName}.`);
-    if (await pendingJoinRequestExists(this.deps.db, tenantId, group.id, caller.userId)) throw duplicate();
+    if (await joinRequests.pendingExists(this.deps.db, tenantId, group.id, caller.userId)) throw duplicate();
     const owners = group.joinPolicy === 'ownerApproval' ? await this.deps.groupMembers.ownerIdsOf(tenantId, group.id) : [];
     if (group.joinPolicy === 'ownerApproval' && owners.length === 0) {
       throw new DomainError(
@@ -219,7 +212,7 @@ export class GroupJoinRequestsService {
   /** Its requester and those who decide it (the group's owners, group administrators) see a request; others get 403. */
   private async loadVisible(ctx: OperationContext, id: string) {
     if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'groupJoinRequest.decide');
-    const request = isGuid(id) ? await findJoinRequest(this.deps.db, ctx.caller.tenantId, id) : undefined;
+    const request = isGuid(id) ? await joinRequests.find(this.deps.db, ctx.caller.tenantId, id) : undefined;
     if (!request) throw notFound(id);
     const decision = await this.deps.access.decide(
       ctx,
@@ -265,13 +258,12 @@ export class GroupJoinRequestsService {
     const decided = await this.deps.db.transaction().execute(async (trx) => {
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
       const failure = problem ?? (requester ? undefined : 'The requester no longer exists.');
-      const d = await decideJoinRequest(trx, tenantId, request.id, {
-        status: failure ? 'failed' : 'approved',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: failure ?? reason,
-      });
+      const d = await joinRequests.decide(
+        trx,
+        tenantId,
+        request.id,
+        decisionBy(decider, failure ? 'failed' : 'approved', failure ?? reason, this.now()),
+      );
       if (!d) throw notPending();
       const activity = 'Approve a pending request to join a group';
       if (failure || !requester) {
@@ -310,13 +302,7 @@ export class GroupJoinRequestsService {
     const group = await this.deps.groups.findGroup(tenantId, request.groupId);
     const tenant = await this.deps.tenants.getTenant(tenantId);
     return this.deps.db.transaction().execute(async (trx) => {
-      const d = await decideJoinRequest(trx, tenantId, request.id, {
-        status: 'rejected',
-        decidedById: decider.userId,
-        decidedByDisplayName: decider.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const d = await joinRequests.decide(trx, tenantId, request.id, decisionBy(decider, 'rejected', reason, this.now()));
       if (!d) throw notPending();
       await this.audit(trx, ctx, 'Reject a pending request to join a group', d, group);
       const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
@@ -342,13 +328,7 @@ export class GroupJoinRequestsService {
     if (request.status !== 'pending') throw notPending();
     const group = await this.deps.groups.findGroup(caller.tenantId, request.groupId);
     return this.deps.db.transaction().execute(async (trx) => {
-      const d = await decideJoinRequest(trx, caller.tenantId, request.id, {
-        status: 'canceled',
-        decidedById: caller.userId,
-        decidedByDisplayName: caller.displayName,
-        decidedDateTime: this.now(),
-        decisionReason: reason,
-      });
+      const d = await joinRequests.decide(trx, caller.tenantId, request.id, decisionBy(caller, 'canceled', reason, this.now()));
       if (!d) throw notPending();
       await this.audit(trx, ctx, 'Cancel a pending request to join a group', d, group);
       return d;
@@ -357,7 +337,7 @@ export class GroupJoinRequestsService {
 
   /** GET /me/groupJoinRequests: the signed-in user's requests, newest first. */
   listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    return listJoinRequests(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
+    return joinRequests.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
   }
 
   /** GET /groups/{id}/joinRequests: a group's requests, for its owners and group administrators. */
@@ -365,14 +345,14 @@ export class GroupJoinRequestsService {
     if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'groupJoinRequest.decide');
     const group = await this.deps.groups.getGroup(ctx, groupId);
     await this.deps.access.require(ctx, 'groupJoinRequest.decide', await this.deps.references.facts(ctx, group.id));
-    return listJoinRequests(this.deps.db, ctx.caller.tenantId, { groupId: group.id }, q);
+    return joinRequests.list(this.deps.db, ctx.caller.tenantId, { targetId: group.id }, q);
   }
 
   /** GET /me/pendingApprovals/groupJoinRequests: pending requests to the groups the user owns. */
   async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
     const tenantId = ctx.caller.tenantId;
     const owned = await this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
-    return listJoinRequests(this.deps.db, tenantId, { pendingFor: owned, exceptRequesterId: userId }, q);
+    return joinRequests.list(this.deps.db, tenantId, { pendingFor: owned, exceptRequesterId: userId }, q);
   }
 
   /** The owned groups with pending join requests, and how many (My Apps' badge, My Groups' Approvals). */

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type {
   AppAccessRequest,
   AppAccessRequestStatus,
@@ -5,7 +6,7 @@ import type {
   GroupJoinRequestStatus,
 } from '../../../contracts/requests.js';
 import type { Executor } from '../../db/index.js';
-import { type ODataQuery, pageNewestFirst } from '../../odata/query.js';
+import { type ODataQuery, pageNewestFirst, type ResourceSpec } from '../../odata/query.js';
 import { appAccessRequestsResource, groupJoinRequestsResource } from './requests.query.js';
 import type { AppAccessRequestsTable, GroupJoinRequestsTable } from './requests.table.js';
 
@@ -20,6 +21,20 @@ export interface Decision<S extends string> {
   decisionReason: string | null;
 }
 
+/** The decision `who` records now on a pending request (approval, denial, rejection or cancellation). */
+export const decisionBy = <S extends string>(
+  who: { userId: string; displayName: string },
+  status: S,
+  reason: string | null,
+  at: string,
+): Decision<S> => ({
+  status,
+  decidedById: who.userId,
+  decidedByDisplayName: who.displayName,
+  decidedDateTime: at,
+  decisionReason: reason,
+});
+
 const decisionColumns = <S extends string>(d: Decision<S>) => ({
   status: d.status,
   decided_by_id: d.decidedById,
@@ -27,6 +42,127 @@ const decisionColumns = <S extends string>(d: Decision<S>) => ({
   decided_date_time: d.decidedDateTime,
   decision_reason: d.decisionReason,
 });
+
+/** Columns both request tables share; `target` names the column of what is requested (app or group). */
+interface RequestRow {
+  id: string;
+  tenant_id: string;
+  requester_id: string;
+  status: string;
+  created_date_time: string;
+  service_principal_id: string;
+  group_id: string;
+}
+/** The two request tables seen through their common columns (each store uses only its own target column). */
+type RequestDb = Kysely<Record<string, RequestRow>>;
+type Target = 'service_principal_id' | 'group_id';
+
+/** What someone's requests are listed by: their own, one target's, or those awaiting a decider. */
+export type RequestScope =
+  | { requesterId: string }
+  | { targetId: string }
+  /** Pending requests for these targets that someone other than `exceptRequesterId` made. */
+  | { pendingFor: readonly string[]; exceptRequesterId: string };
+
+/**
+ * The queries app access requests and group join requests share: one table per kind, the same
+ * life cycle (pending → decided), the same listings. `target` is the requested object's column.
+ */
+function requestStore<T extends { id: string; created_date_time: string }, M, S extends string>(
+  table: string,
+  target: Target,
+  resource: ResourceSpec,
+  toModel: (row: T) => M,
+) {
+  const from = (db: Executor) => (db as unknown as RequestDb).selectFrom(table);
+  const map = (r: unknown) => toModel(r as T);
+  return {
+    async find(db: Executor, tenantId: string, id: string): Promise<M | undefined> {
+      const r = await from(db)
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id.toLowerCase())
+        .executeTakeFirst();
+      return r && map(r);
+    },
+
+    async pendingExists(db: Executor, tenantId: string, targetId: string, requesterId: string): Promise<boolean> {
+      const r = await from(db)
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where(target, '=', targetId)
+        .where('requester_id', '=', requesterId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
+    /** The guarded transition out of `pending`: the updated request, or undefined when it was no longer pending. */
+    async decide(db: Executor, tenantId: string, id: string, d: Decision<S>): Promise<M | undefined> {
+      const r = await (db as unknown as RequestDb)
+        .updateTable(table)
+        .set(decisionColumns(d))
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+      return r && map(r);
+    },
+
+    /** Newest first, keyset-paged, with `q`'s $filter / $search. */
+    async list(db: Executor, tenantId: string, scope: RequestScope, q: ODataQuery): Promise<Page<M>> {
+      let base = from(db).selectAll().where('tenant_id', '=', tenantId);
+      if ('requesterId' in scope) base = base.where('requester_id', '=', scope.requesterId);
+      else if ('targetId' in scope) base = base.where(target, '=', scope.targetId);
+      else {
+        if (scope.pendingFor.length === 0) return { items: [] };
+        base = base
+          .where(target, 'in', [...scope.pendingFor])
+          .where('status', '=', 'pending')
+          .where('requester_id', '<>', scope.exceptRequesterId);
+      }
+      return pageNewestFirst<T, M>(base, resource, 'created_date_time', q, (r) => r.created_date_time, toModel);
+    },
+
+    /** Pending requests per target (made by someone other than `exceptRequesterId`). */
+    async countPending(
+      db: Executor,
+      tenantId: string,
+      targetIds: readonly string[],
+      exceptRequesterId: string,
+    ): Promise<Map<string, number>> {
+      if (targetIds.length === 0) return new Map();
+      const rows = await from(db)
+        .select([target, (eb) => eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where(target, 'in', [...targetIds])
+        .where('status', '=', 'pending')
+        .where('requester_id', '<>', exceptRequesterId)
+        .groupBy(target)
+        .execute();
+      return new Map(rows.map((r) => [(r as Record<Target, string>)[target], Number(r.n)]));
+    },
+
+    /** The requester's pending request id per target, among `targetIds`. */
+    async pendingIds(
+      db: Executor,
+      tenantId: string,
+      requesterId: string,
+      targetIds: readonly string[],
+    ): Promise<Map<string, string>> {
+      if (targetIds.length === 0) return new Map();
+      const rows = await from(db)
+        .select(['id', target])
+        .where('tenant_id', '=', tenantId)
+        .where('requester_id', '=', requesterId)
+        .where(target, 'in', [...targetIds])
+        .where('status', '=', 'pending')
+        .execute();
+      return new Map(rows.map((r) => [(r as Record<Target, string>)[target], r.id]));
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // App access requests
@@ -77,122 +213,13 @@ export async function insertAppRequest(db: Executor, tenantId: string, a: AppAcc
     .execute();
 }
 
-export async function findAppRequest(db: Executor, tenantId: string, id: string): Promise<AppAccessRequest | undefined> {
-  const r = await db
-    .selectFrom('app_access_requests')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id.toLowerCase())
-    .executeTakeFirst();
-  return r && toAppRequest(r);
-}
-
-export async function pendingAppRequestExists(
-  db: Executor,
-  tenantId: string,
-  servicePrincipalId: string,
-  requesterId: string,
-): Promise<boolean> {
-  const r = await db
-    .selectFrom('app_access_requests')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', servicePrincipalId)
-    .where('requester_id', '=', requesterId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return r !== undefined;
-}
-
-/** The guarded transition out of `pending`: the updated request, or undefined when it was no longer pending. */
-export async function decideAppRequest(
-  db: Executor,
-  tenantId: string,
-  id: string,
-  d: Decision<AppAccessRequestStatus>,
-): Promise<AppAccessRequest | undefined> {
-  const r = await db
-    .updateTable('app_access_requests')
-    .set(decisionColumns(d))
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .executeTakeFirst();
-  return r && toAppRequest(r);
-}
-
-export type AppRequestScope =
-  | { requesterId: string }
-  | { servicePrincipalId: string }
-  /** Pending requests for these applications that someone other than `exceptRequesterId` made. */
-  | { pendingFor: readonly string[]; exceptRequesterId: string };
-
-/** Newest first, keyset-paged, with `q`'s $filter / $search. */
-export async function listAppRequests(
-  db: Executor,
-  tenantId: string,
-  scope: AppRequestScope,
-  q: ODataQuery,
-): Promise<Page<AppAccessRequest>> {
-  let base = db.selectFrom('app_access_requests').selectAll().where('tenant_id', '=', tenantId);
-  if ('requesterId' in scope) base = base.where('requester_id', '=', scope.requesterId);
-  else if ('servicePrincipalId' in scope) base = base.where('service_principal_id', '=', scope.servicePrincipalId);
-  else {
-    if (scope.pendingFor.length === 0) return { items: [] };
-    base = base
-      .where('service_principal_id', 'in', [...scope.pendingFor])
-      .where('status', '=', 'pending')
-      .where('requester_id', '<>', scope.exceptRequesterId);
-  }
-  return pageNewestFirst<AppAccessRequestsTable, AppAccessRequest>(
-    base,
-    appAccessRequestsResource,
-    'created_date_time',
-    q,
-    (r) => r.created_date_time,
-    toAppRequest,
-  );
-}
-
-/** Pending requests per application (made by someone other than `exceptRequesterId`). */
-export async function countPendingAppRequests(
-  db: Executor,
-  tenantId: string,
-  servicePrincipalIds: readonly string[],
-  exceptRequesterId: string,
-): Promise<Map<string, number>> {
-  if (servicePrincipalIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('app_access_requests')
-    .select(['service_principal_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', 'in', [...servicePrincipalIds])
-    .where('status', '=', 'pending')
-    .where('requester_id', '<>', exceptRequesterId)
-    .groupBy('service_principal_id')
-    .execute();
-  return new Map(rows.map((r) => [r.service_principal_id, Number(r.n)]));
-}
-
-/** The requester's pending request per application, among `servicePrincipalIds`. */
-export async function pendingAppRequestIds(
-  db: Executor,
-  tenantId: string,
-  requesterId: string,
-  servicePrincipalIds: readonly string[],
-): Promise<Map<string, string>> {
-  if (servicePrincipalIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('app_access_requests')
-    .select(['id', 'service_principal_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('requester_id', '=', requesterId)
-    .where('service_principal_id', 'in', [...servicePrincipalIds])
-    .where('status', '=', 'pending')
-    .execute();
-  return new Map(rows.map((r) => [r.service_principal_id, r.id]));
-}
+/** App access requests: the store both request kinds share, over `app_access_requests`. */
+export const appRequests = requestStore<AppAccessRequestsTable, AppAccessRequest, AppAccessRequestStatus>(
+  'app_access_requests',
+  'service_principal_id',
+  appAccessRequestsResource,
+  toAppRequest,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Group join requests
@@ -235,85 +262,15 @@ export async function insertJoinRequest(db: Executor, tenantId: string, j: Group
     .execute();
 }
 
-export async function findJoinRequest(db: Executor, tenantId: string, id: string): Promise<GroupJoinRequest | undefined> {
-  const r = await db
-    .selectFrom('group_join_requests')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id.toLowerCase())
-    .executeTakeFirst();
-  return r && toJoinRequest(r);
-}
+/** Join requests: the store both request kinds share, over `group_join_requests`. */
+export const joinRequests = requestStore<GroupJoinRequestsTable, GroupJoinRequest, GroupJoinRequestStatus>(
+  'group_join_requests',
+  'group_id',
+  groupJoinRequestsResource,
+  toJoinRequest,
+);
 
-export async function pendingJoinRequestExists(
-  db: Executor,
-  tenantId: string,
-  groupId: string,
-  requesterId: string,
-): Promise<boolean> {
-  const r = await db
-    .selectFrom('group_join_requests')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('group_id', '=', groupId)
-    .where('requester_id', '=', requesterId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return r !== undefined;
-}
-
-/** The guarded transition out of `pending`: the updated request, or undefined when it was no longer pending. */
-export async function decideJoinRequest(
-  db: Executor,
-  tenantId: string,
-  id: string,
-  d: Decision<GroupJoinRequestStatus>,
-): Promise<GroupJoinRequest | undefined> {
-  const r = await db
-    .updateTable('group_join_requests')
-    .set(decisionColumns(d))
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .executeTakeFirst();
-  return r && toJoinRequest(r);
-}
-
-export type JoinRequestScope =
-  | { requesterId: string }
-  | { groupId: string }
-  /** Pending requests to these groups that someone other than `exceptRequesterId` made. */
-  | { pendingFor: readonly string[]; exceptRequesterId: string };
-
-/** Newest first, keyset-paged, with `q`'s $filter / $search. */
-export async function listJoinRequests(
-  db: Executor,
-  tenantId: string,
-  scope: JoinRequestScope,
-  q: ODataQuery,
-): Promise<Page<GroupJoinRequest>> {
-  let base = db.selectFrom('group_join_requests').selectAll().where('tenant_id', '=', tenantId);
-  if ('requesterId' in scope) base = base.where('requester_id', '=', scope.requesterId);
-  else if ('groupId' in scope) base = base.where('group_id', '=', scope.groupId);
-  else {
-    if (scope.pendingFor.length === 0) return { items: [] };
-    base = base
-      .where('group_id', 'in', [...scope.pendingFor])
-      .where('status', '=', 'pending')
-      .where('requester_id', '<>', scope.exceptRequesterId);
-  }
-  return pageNewestFirst<GroupJoinRequestsTable, GroupJoinRequest>(
-    base,
-    groupJoinRequestsResource,
-    'created_date_time',
-    q,
-    (r) => r.created_date_time,
-    toJoinRequest,
-  );
-}
-
-/** Pending join requests per group (made by someone other than `exceptRequesterId`). */
+/** Pending join requests per group (made by someone other than `exceptRequesterId`), with the group's name. */
 export async function countPendingJoinRequests(
   db: Executor,
   tenantId: string,

@@ -7,6 +7,7 @@ import {
   createGroupJoinRequestBody,
   denyRequestBody,
 } from '../../../contracts/requests.js';
+import type { OperationContext } from '../../domain/context.js';
 import { type GraphApp, meId, odataContext, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
 import { servicePrincipalsResource } from '../applications/applications.query.js';
@@ -91,41 +92,16 @@ function appAccessRoutes(app: GraphApp): void {
     },
   );
 
-  app.get(
-    '/appAccessRequests/:id',
-    { schema: { tags: APP_TAGS, summary: 'Get an access request (its requester and those who decide it)', params: idParam } },
-    async (req, reply) => sendEntity(req, reply, APP_ENTITY, await appAccessRequests.getRequest(req.ctx, req.params.id)),
-  );
-
-  app.post(
-    '/appAccessRequests/:id/approve',
-    {
-      schema: {
-        tags: APP_TAGS,
-        summary: 'Approve a pending access request: the requester joins the self-service group',
-        params: idParam,
-        body: approveRequestBody,
-      },
-    },
-    async (req, reply) =>
-      sendEntity(req, reply, APP_ENTITY, await appAccessRequests.approve(req.ctx, req.params.id, req.body?.reason ?? null)),
-  );
-
-  app.post(
-    '/appAccessRequests/:id/deny',
-    {
-      schema: { tags: APP_TAGS, summary: 'Deny a pending access request, with a reason', params: idParam, body: denyRequestBody },
-    },
-    async (req, reply) =>
-      sendEntity(req, reply, APP_ENTITY, await appAccessRequests.deny(req.ctx, req.params.id, req.body.reason)),
-  );
-
-  app.post(
-    '/appAccessRequests/:id/cancel',
-    { schema: { tags: APP_TAGS, summary: 'Cancel your pending access request', params: idParam, body: approveRequestBody } },
-    async (req, reply) =>
-      sendEntity(req, reply, APP_ENTITY, await appAccessRequests.cancel(req.ctx, req.params.id, req.body?.reason ?? null)),
-  );
+  lifecycleRoutes(app, {
+    collection: 'appAccessRequests',
+    tags: APP_TAGS,
+    noun: 'access request',
+    article: 'an',
+    approveSummary: 'Approve a pending access request: the requester joins the self-service group',
+    refusal: 'deny',
+    service: appAccessRequests,
+    refuse: (ctx, id, reason) => appAccessRequests.deny(ctx, id, reason),
+  });
 }
 
 /** Group membership: join, request to join, and the decisions. */
@@ -171,45 +147,61 @@ function groupJoinRoutes(app: GraphApp): void {
     },
   );
 
+  lifecycleRoutes(app, {
+    collection: 'groupJoinRequests',
+    tags: GROUP_TAGS,
+    noun: 'join request',
+    article: 'a',
+    approveSummary: 'Approve a pending join request: the requester becomes a member',
+    refusal: 'reject',
+    service: groupJoinRequests,
+    refuse: (ctx, id, reason) => groupJoinRequests.reject(ctx, id, reason),
+  });
+}
+
+/** The life cycle both kinds of request share. */
+interface RequestLifecycle<R> {
+  getRequest(ctx: OperationContext, id: string): Promise<R>;
+  approve(ctx: OperationContext, id: string, reason: string | null): Promise<R>;
+  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<R>;
+}
+
+/** `GET /{collection}/{id}`, and `POST …/approve`, `…/deny` (or `…/reject`) and `…/cancel`. */
+function lifecycleRoutes<R extends object>(
+  app: GraphApp,
+  o: {
+    collection: string;
+    tags: string[];
+    noun: string;
+    article: 'a' | 'an';
+    approveSummary: string;
+    refusal: 'deny' | 'reject';
+    service: RequestLifecycle<R>;
+    refuse: (ctx: OperationContext, id: string, reason: string) => Promise<R>;
+  },
+): void {
+  const entity = `${o.collection}/$entity`;
+  const { tags, noun, service } = o;
   app.get(
-    '/groupJoinRequests/:id',
-    { schema: { tags: GROUP_TAGS, summary: 'Get a join request (its requester and those who decide it)', params: idParam } },
-    async (req, reply) => sendEntity(req, reply, GROUP_ENTITY, await groupJoinRequests.getRequest(req.ctx, req.params.id)),
+    `/${o.collection}/:id`,
+    { schema: { tags, summary: `Get ${o.article} ${noun} (its requester and those who decide it)`, params: idParam } },
+    async (req, reply) => sendEntity(req, reply, entity, await service.getRequest(req.ctx, req.params.id)),
   );
-
   app.post(
-    '/groupJoinRequests/:id/approve',
-    {
-      schema: {
-        tags: GROUP_TAGS,
-        summary: 'Approve a pending join request: the requester becomes a member',
-        params: idParam,
-        body: approveRequestBody,
-      },
-    },
-    async (req, reply) =>
-      sendEntity(req, reply, GROUP_ENTITY, await groupJoinRequests.approve(req.ctx, req.params.id, req.body?.reason ?? null)),
+    `/${o.collection}/:id/approve`,
+    { schema: { tags, summary: o.approveSummary, params: idParam, body: approveRequestBody } },
+    async (req, reply) => sendEntity(req, reply, entity, await service.approve(req.ctx, req.params.id, req.body?.reason ?? null)),
   );
-
+  const verb = o.refusal === 'deny' ? 'Deny' : 'Reject';
   app.post(
-    '/groupJoinRequests/:id/reject',
-    {
-      schema: {
-        tags: GROUP_TAGS,
-        summary: 'Reject a pending join request, with a reason',
-        params: idParam,
-        body: denyRequestBody,
-      },
-    },
-    async (req, reply) =>
-      sendEntity(req, reply, GROUP_ENTITY, await groupJoinRequests.reject(req.ctx, req.params.id, req.body.reason)),
+    `/${o.collection}/:id/${o.refusal}`,
+    { schema: { tags, summary: `${verb} a pending ${noun}, with a reason`, params: idParam, body: denyRequestBody } },
+    async (req, reply) => sendEntity(req, reply, entity, await o.refuse(req.ctx, req.params.id, req.body.reason)),
   );
-
   app.post(
-    '/groupJoinRequests/:id/cancel',
-    { schema: { tags: GROUP_TAGS, summary: 'Cancel your pending join request', params: idParam, body: approveRequestBody } },
-    async (req, reply) =>
-      sendEntity(req, reply, GROUP_ENTITY, await groupJoinRequests.cancel(req.ctx, req.params.id, req.body?.reason ?? null)),
+    `/${o.collection}/:id/cancel`,
+    { schema: { tags, summary: `Cancel your pending ${noun}`, params: idParam, body: approveRequestBody } },
+    async (req, reply) => sendEntity(req, reply, entity, await service.cancel(req.ctx, req.params.id, req.body?.reason ?? null)),
   );
 }
 

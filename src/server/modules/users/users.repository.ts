@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
 import { notFound } from '../../domain/errors.js';
-import { escapeLike, type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
+import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 import type { UsersTable } from './users.table.js';
 
@@ -130,6 +130,38 @@ export async function insertUser(db: Executor, tenantId: string, u: User, passwo
     .insertInto('users')
     .values(toRow(tenantId, u, passwordHash))
     .execute();
+  await insertOtherMails(db, tenantId, [u]);
+}
+
+/** The address rows of users' otherMails (lower-cased, duplicates within a user dropped). */
+async function insertOtherMails(
+  db: Executor,
+  tenantId: string,
+  users: readonly Pick<User, 'id' | 'otherMails'>[],
+): Promise<void> {
+  const rows = users.flatMap((u) =>
+    [...new Set(u.otherMails.map((m) => m.trim().toLowerCase()).filter(Boolean))].map((address_lower) => ({
+      tenant_id: tenantId,
+      address_lower,
+      user_id: u.id,
+    })),
+  );
+  if (rows.length) await db.insertInto('user_other_mails').values(rows).execute();
+}
+
+/** Bulk load (`portico seed`): the users in one multi-row statement; the caller batches and wraps in a transaction. */
+export async function insertUsers(
+  db: Executor,
+  tenantId: string,
+  users: readonly User[],
+  passwordHash: string | null,
+): Promise<void> {
+  if (users.length === 0) return;
+  await db
+    .insertInto('users')
+    .values(users.map((u) => toRow(tenantId, u, passwordHash)))
+    .execute();
+  await insertOtherMails(db, tenantId, users);
 }
 
 export async function updateUserRow(
@@ -145,21 +177,28 @@ export async function updateUserRow(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', u.id)
     .execute();
+  await db.deleteFrom('user_other_mails').where('tenant_id', '=', tenantId).where('user_id', '=', u.id).execute();
+  await insertOtherMails(db, tenantId, [u]);
 }
 
 export async function deleteUserRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('user_other_mails').where('tenant_id', '=', tenantId).where('user_id', '=', id).execute();
   await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
+
+/** A subquery selecting user ids (one column named `id`), e.g. a group's members. */
+export type UserIdSource = (db: Executor) => SelectQueryBuilder<any, any, { id: string }>;
 
 export async function listUsers(
   db: Executor,
   tenantId: string,
   q: ODataQuery,
-  restrictToIds?: readonly string[],
+  restrictToIds?: readonly string[] | UserIdSource,
   spec: ResourceSpec = usersResource,
 ): Promise<{ items: User[]; skiptoken?: string; count?: number }> {
   let base = db.selectFrom('users').where('users.tenant_id', '=', tenantId);
-  if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
+  if (typeof restrictToIds === 'function') base = base.where('users.id', 'in', restrictToIds(db));
+  else if (restrictToIds) base = base.where('users.id', 'in', restrictToIds.length ? [...restrictToIds] : ['']);
   const { rows, ...page } = await queryPage<UsersTable>(base, (b) => b.selectAll('users'), spec, q);
   return { ...page, items: rows.map(toUser) };
 }
@@ -167,7 +206,8 @@ export async function listUsers(
 /** Finds the user an address belongs to: mail, userPrincipalName or otherMails (case-insensitive). */
 export async function findUserByEmail(db: Executor, tenantId: string, email: string): Promise<User | undefined> {
   const l = email.trim().toLowerCase();
-  const json = JSON.stringify(l);
+  // Each alternative is an index lookup (users_mail_uq, users_upn_uq, user_other_mails_pk), never a
+  // scan of the tenant: this runs inside the invitation transaction.
   const r = await db
     .selectFrom('users')
     .selectAll()
@@ -176,8 +216,11 @@ export async function findUserByEmail(db: Executor, tenantId: string, email: str
       eb.or([
         eb('mail_lower', '=', l),
         eb('upn_lower', '=', l),
-        // otherMails is a JSON array written by JSON.stringify: match one whole element.
-        sql<boolean>`lower(other_mails) like ${`%${escapeLike(json)}%`} escape '\\'`,
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('user_other_mails').select('user_id').where('tenant_id', '=', tenantId).where('address_lower', '=', l),
+        ),
       ]),
     )
     .orderBy('created_date_time')

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createUserBody, objectKey, updateUserBody } from '../../../contracts/users.js';
-import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { registerCollection } from '../../http/collections.js';
+import { meId, odataOptions, sendEntity } from '../../http/graph.js';
 import { parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 
@@ -12,9 +13,13 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { users, directory } = app.portico.services;
 
-  app.get('/users', { schema: { tags: ['users'], summary: 'List users' } }, async (req, reply) => {
-    const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
-    return sendCollection(req, reply, 'users', await users.listUsers(req.ctx, q), q);
+  registerCollection(app, {
+    path: '/users',
+    tags: ['users'],
+    summary: 'List users',
+    spec: () => usersResource,
+    fragment: () => 'users',
+    list: (req, q) => users.listUsers(req.ctx, q),
   });
 
   app.post('/users', { schema: { tags: ['users'], summary: 'Create user', body: createUserBody } }, async (req, reply) => {

@@ -25,11 +25,13 @@ import {
   findUsersByIds,
   getUser,
   insertUser,
+  insertUsers,
   listUsers,
   listUsersAfter,
   markGuestAccepted,
   setExternalId,
   setSignInSessionsValidFrom,
+  type UserIdSource,
   updateUserRow,
 } from './users.repository.js';
 
@@ -159,6 +161,15 @@ export interface ProvisioningAttributes {
 export class UsersService {
   constructor(private readonly deps: UsersDeps) {}
 
+  /**
+   * Bulk load for `portico seed` (benchmarks, trials): inserts the users as given, in the caller's
+   * executor, all with one password hash. No authorization, validation or audit: never reachable
+   * from an API.
+   */
+  importUsers(db: Executor, tenantId: string, users: readonly User[], passwordHash: string | null): Promise<void> {
+    return insertUsers(db, tenantId, users, passwordHash);
+  }
+
   /** Facts about a target user for the authorization policy (self, privileged roles). */
   async targetFacts(ctx: OperationContext, user: Pick<User, 'id'>): Promise<TargetFacts & { roleIds: string[] }> {
     const roleIds = await this.deps.roles.roleIdsOf(ctx.caller.tenantId, user.id);
@@ -169,6 +180,14 @@ export class UsersService {
   async listUsers(ctx: OperationContext, q: ODataQuery) {
     await this.deps.access.require(ctx, 'user.list');
     return listUsers(this.deps.db, ctx.caller.tenantId, q);
+  }
+
+  /**
+   * Internal: a page of the users among `ids` (a relationship's subquery), queried as the users
+   * collection. The caller has authorized reading the relationship.
+   */
+  listUsersAmong(tenantId: string, ids: UserIdSource, q: ODataQuery) {
+    return listUsers(this.deps.db, tenantId, q, ids);
   }
 
   /** SCIM listing: GET /users' authorization, filtered with the provisioning description (externalId, SCIM operators). */

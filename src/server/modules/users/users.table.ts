@@ -29,7 +29,15 @@ export interface UsersTable {
   external_id?: string | null;
 }
 
+/** A user's otherMails, lower-cased, one row each (migration 0010): the index behind address lookups. */
+export interface UserOtherMailsTable {
+  tenant_id: string;
+  address_lower: string;
+  user_id: string;
+}
+
 /** Tables owned by this unit; only its repository queries them (db/types.ts assembles the database type). */
 export interface UsersTables {
   users: UsersTable;
+  user_other_mails: UserOtherMailsTable;
 }

@@ -7,6 +7,8 @@ export interface SignedInAccount {
   accountId: string;
   /** When the user authenticated (the session's login time). */
   authTime: Date;
+  /** The browser session (oidc-provider session uid) the code was issued in, when known. */
+  sessionUid?: string;
 }
 
 export interface OwnCodeRedemption {
@@ -54,5 +56,6 @@ export async function redeemOwnCode(provider: Provider, r: OwnCodeRedemption): P
     await code.consume();
   }
   const authTime = typeof code.authTime === 'number' ? new Date(code.authTime * 1000) : new Date();
-  return { accountId, authTime };
+  const sessionUid = (code as { sessionUid?: unknown }).sessionUid;
+  return { accountId, authTime, ...(typeof sessionUid === 'string' ? { sessionUid } : {}) };
 }

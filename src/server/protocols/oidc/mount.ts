@@ -14,6 +14,14 @@ import type { OidcProviders } from './provider.js';
 /** Paths (relative to a tenant's issuer) answered by oidc-provider itself. */
 const PROVIDER_PATHS = ['/.well-known/openid-configuration', '/oauth2/v2.0/*', '/discovery/v2.0/keys', '/oidc/userinfo'];
 
+const OPENID_CONFIGURATION = '/.well-known/openid-configuration';
+/**
+ * RFC 8414 authorization server metadata: the OpenID discovery document itself (every RFC 8414
+ * field in it has the same meaning), at `{issuer}/.well-known/oauth-authorization-server` and, for
+ * an issuer with a path, at the RFC's path-inserted form `/.well-known/oauth-authorization-server/{tenantId}`.
+ */
+const OAUTH_METADATA = '/.well-known/oauth-authorization-server';
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** Where the sign-out confirmation form posts (oidc-provider's `end_session_confirm`). */
@@ -107,6 +115,32 @@ export interface MountDeps {
   tenants: TenantDirectory;
   providers: OidcProviders;
   clients: ClientDirectory;
+  /**
+   * After a confirmed sign-out ended the browser session `sessionUid`: where the browser goes
+   * instead of `location` (oidc-provider's post-logout redirect), e.g. through the SAML single
+   * logout of the session's applications, which ends at `location`. Undefined keeps `location`.
+   */
+  afterSignOut?(tenantId: string, sessionUid: string, location: string): Promise<string | undefined>;
+}
+
+/**
+ * The sign-out confirmation ended the session (a 303 to the post-logout URI): when `afterSignOut`
+ * names another stop (SAML applications to log out of), the browser goes there first.
+ */
+function continueAfterSignOut(
+  tenant: Tenant,
+  afterSignOut: NonNullable<MountDeps['afterSignOut']>,
+): Parameters<Provider['use']>[0] {
+  return async (ctx, next) => {
+    await next();
+    const oidc = ctx.oidc as { route?: string; params?: { logout?: unknown }; session?: { uid?: string } } | undefined;
+    if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return;
+    const uid = oidc.session?.uid;
+    const location = ctx.response.get('location');
+    if (!uid || !location) return;
+    const to = await afterSignOut(tenant.id, uid, location);
+    if (to) ctx.redirect(to);
+  };
 }
 
 /**
@@ -119,10 +153,11 @@ export interface MountDeps {
 export function mountProvider(deps: MountDeps) {
   const { config, tenants, providers, clients } = deps;
   const callbacks = new WeakMap<Provider, Handler>();
-  const callbackOf = (p: Provider): Handler => {
+  const callbackOf = (p: Provider, tenant: Tenant): Handler => {
     let cb = callbacks.get(p);
     if (!cb) {
       p.use(unknownRouteAsOAuthError);
+      if (deps.afterSignOut) p.use(continueAfterSignOut(tenant, deps.afterSignOut));
       cb = p.callback() as unknown as Handler;
       callbacks.set(p, cb);
     }
@@ -136,7 +171,10 @@ export function mountProvider(deps: MountDeps) {
     if (!url.startsWith(`${prefix}/`)) return reply.callNotFound();
     // Present the request to oidc-provider as mounted at the issuer's path: `url` relative to the
     // issuer, `originalUrl` the full path (oidc-provider derives its mount path from the two).
-    const rest = entraCompatibleAuthorizationRequest(url.slice(prefix.length), graphResource(config));
+    let rest = entraCompatibleAuthorizationRequest(url.slice(prefix.length), graphResource(config));
+    if (rest === OAUTH_METADATA || rest.startsWith(`${OAUTH_METADATA}?`)) {
+      rest = `${OPENID_CONFIGURATION}${rest.slice(OAUTH_METADATA.length)}`;
+    }
     requireHttps(config, req, rest);
     req.raw.url = rest;
     (req.raw as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath(config, tenant)}${rest}`;
@@ -154,14 +192,26 @@ export function mountProvider(deps: MountDeps) {
     const crid = req.headers['client-request-id'];
     if (typeof crid === 'string' && crid.length <= 128) reply.raw.setHeader('client-request-id', crid);
     reply.hijack();
-    await callbackOf(provider)(incoming, reply.raw);
+    await callbackOf(provider, tenant)(incoming, reply.raw);
   };
 
   return async (scope: FastifyInstance): Promise<void> => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+    // RFC 8414's path-inserted form for a tenant's issuer (`{publicUrl}/{tenantId}`).
+    scope.get(
+      `${OAUTH_METADATA}/:tenantId`,
+      { schema: { tags: ['oauth2'], summary: 'OAuth 2.0 authorization server metadata of a tenant (RFC 8414)' } },
+      async (req, reply) => {
+        const tenant = await tenantOfRoute(tenants, req);
+        if (!tenant) return reply.callNotFound();
+        const url = req.raw.url ?? '';
+        req.raw.url = `${tenantPrefix(tenant)}${OAUTH_METADATA}${url.includes('?') ? url.slice(url.indexOf('?')) : ''}`;
+        return handle(req, reply, tenant);
+      },
+    );
     for (const prefix of ['', '/:tenantId']) {
-      for (const path of PROVIDER_PATHS) {
+      for (const path of [...PROVIDER_PATHS, OAUTH_METADATA]) {
         scope.route({
           method: ['GET', 'POST', 'OPTIONS'],
           url: `${prefix}${path}`,

@@ -1,8 +1,9 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import { createSignedCodec } from '../../platform/signed-value.js';
 import { issuerUrl } from '../../platform/urls.js';
 import type { OwnCodeRedemption, SignedInAccount } from './code-exchange.js';
 import { OIDC_ROUTES } from './constants.js';
@@ -23,34 +24,16 @@ interface PendingLaunch {
 const TTL_SECONDS = 15 * 60;
 const cookieName = (state: string) => `portico_launch_${state}`;
 
-/** Signed (HMAC-SHA256) `base64url(json).signature`; tampered or expired values decode to undefined. */
-function pendingCodec(key: string, clock: Clock) {
-  const sign = (body: string) => createHmac('sha256', key).update(`myapps-launch:${body}`).digest('base64url');
-  const nowS = () => Math.floor(clock.now().getTime() / 1000);
-  return {
-    encode(v: Omit<PendingLaunch, 'exp'>): string {
-      const body = Buffer.from(JSON.stringify({ ...v, exp: nowS() + TTL_SECONDS })).toString('base64url');
-      return `${body}.${sign(body)}`;
-    },
-    decode(raw: string | undefined): PendingLaunch | undefined {
-      if (!raw || raw.length > 2048) return undefined;
-      const dot = raw.indexOf('.');
-      if (dot < 1) return undefined;
-      const body = raw.slice(0, dot);
-      const sig = Buffer.from(raw.slice(dot + 1));
-      const expected = Buffer.from(sign(body));
-      if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return undefined;
-      try {
-        const v = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<PendingLaunch>;
-        if (![v.tid, v.app, v.v, v.s].every((x) => typeof x === 'string' && x.length > 0)) return undefined;
-        if (typeof v.exp !== 'number' || v.exp <= nowS()) return undefined;
-        return v as PendingLaunch;
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
+/** The flow's signed cookie value; tampered or expired values decode to undefined. */
+const pendingCodec = (key: string, clock: Clock) =>
+  createSignedCodec<PendingLaunch>({
+    key,
+    purpose: 'myapps-launch',
+    clock,
+    ttlSeconds: TTL_SECONDS,
+    maxLength: 2048,
+    required: ['tid', 'app', 'v', 's'],
+  });
 
 /** What the sign-in round trip of the direct sign-on links needs, passed by the composition root. */
 export interface MyAppsSignInDeps {

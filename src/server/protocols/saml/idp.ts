@@ -13,11 +13,15 @@ import { acceptAuthnRequest } from './authn-request.js';
 import type { CertificateStore } from './certificates.js';
 import { SamlStatusError } from './errors.js';
 import { createIssuer } from './issue.js';
+import { continueSignOut, type LogoutDeps, readLogoutMessage, receiveLogoutRequest, receiveLogoutResponse } from './logout.js';
+import { messageKind } from './logout-messages.js';
 import { createMetadataPublisher } from './metadata.js';
 import type { RequestIdStore } from './request-ids.js';
 import { STATUS } from './response.js';
+import type { SamlSessionStore } from './sessions.js';
 import { createSamlSignIn } from './sign-in.js';
 import { addTokenSigningCertificate, type TokenSigningCertificateRequest } from './token-signing.js';
+import { decodeMessage } from './xml.js';
 
 /** What the SAML IdP needs, handed over by the composition root. */
 export interface SamlDeps {
@@ -48,6 +52,12 @@ export interface SamlDeps {
   authorizeSignOn: AuthorizeSignOn;
   /** Redeems the code of the `portico-saml` client's authorization request (the OIDC adapter). */
   redeemCode(tenant: Tenant, r: OwnCodeRedemption): Promise<SignedInAccount | undefined>;
+  /** SAML sessions and logouts in progress (sessions.ts). */
+  sessions: SamlSessionStore;
+  /** Ends a Portico browser session (the OIDC adapter): single logout started by an application. */
+  endBrowserSession(tenant: Tenant, browserSession: string): Promise<void>;
+  /** The browser's signed-in Portico session (uid), for IdP-initiated sign-on from My Apps. */
+  browserSession(tenant: Tenant, req: FastifyRequest, reply: FastifyReply): Promise<string | undefined>;
 }
 
 /** What `/myapps/signin/{appId}` passes once the user signed in and may use the application. */
@@ -56,6 +66,52 @@ export interface SignOnTarget {
   servicePrincipal: ServicePrincipal;
   /** The signed-in user (My Apps has checked `authorizeSignOn`; the issuer checks it again). */
   userId: string;
+  /** The user's Portico browser session (oidc-provider session uid), when known: single logout. */
+  browserSession?: string | undefined;
+}
+
+/** What single logout (logout.ts) needs, from the IdP's dependencies. */
+function logoutDepsOf(deps: SamlDeps, entityId: (tenant: Pick<Tenant, 'id'>) => string): LogoutDeps {
+  return {
+    clock: deps.clock,
+    log: deps.log,
+    sessions: deps.sessions,
+    certificates: deps.certificates,
+    entityId,
+    findByServicePrincipalName: deps.applications.findByServicePrincipalName,
+    findServicePrincipal: deps.applications.findServicePrincipal,
+    findTenant: deps.tenants.findTenant,
+    markAnswered: deps.requestIds.markAnswered,
+    endBrowserSession: deps.endBrowserSession,
+  };
+}
+
+/**
+ * Dispatches a message of the SSO/SLO endpoint: an application's LogoutResponse, a LogoutRequest,
+ * or else an AuthnRequest (`authn`). Answers the request itself.
+ */
+async function receiveMessage(
+  logout: LogoutDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  tenant: Tenant,
+  binding: 'redirect' | 'post',
+  authn: (params: Record<string, unknown>, rawQuery: string) => Promise<unknown>,
+) {
+  const params = ((binding === 'redirect' ? req.query : req.body) ?? {}) as Record<string, unknown>;
+  const url = req.raw.url ?? '';
+  const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  if (params.SAMLResponse !== undefined && params.SAMLRequest === undefined) {
+    const m = await readLogoutMessage(logout.log, binding, params, 'SAMLResponse', rawQuery);
+    return receiveLogoutResponse(logout, reply, tenant, m);
+  }
+  const encoded = params.SAMLRequest;
+  const peek = typeof encoded === 'string' ? decodeMessage(encoded, binding) : undefined;
+  if (peek !== undefined && messageKind(peek) === 'LogoutRequest') {
+    const m = await readLogoutMessage(logout.log, binding, params, 'SAMLRequest', rawQuery);
+    return receiveLogoutRequest(logout, reply, tenant, m);
+  }
+  return authn(params, rawQuery);
 }
 
 /**
@@ -78,7 +134,9 @@ export function createSamlIdp(deps: SamlDeps) {
     authorizeSignOn: deps.authorizeSignOn,
     entityId,
     consumeRequestId: deps.requestIds.markAnswered,
+    recordSession: deps.sessions.record,
   });
+  const logout = logoutDepsOf(deps, entityId);
 
   const published = createMetadataPublisher({ certificates, entityId, findByAppId: deps.applications.findByAppId });
   const requests = {
@@ -99,14 +157,27 @@ export function createSamlIdp(deps: SamlDeps) {
     /** The signing certificate (PEM) with a file name; undefined for an unknown app. Read-only. */
     certificateFile: published.certificateFile,
 
+    /** The SSO and single logout endpoint (one URL, as Entra's): see receiveMessage. */
+    receive(req: FastifyRequest, reply: FastifyReply, tenant: Tenant, binding: 'redirect' | 'post') {
+      return receiveMessage(logout, req, reply, tenant, binding, (params, rawQuery) =>
+        this.receiveAuthnRequest(reply, tenant, binding, params, rawQuery),
+      );
+    },
+
+    /** `GET /saml2/logout?id=`: Portico's sign-out continues through the SAML applications of the browser session. */
+    continueSignOut: (reply: FastifyReply, id: string) => continueSignOut(logout, reply, id),
+
     /**
      * The SSO endpoint: accepts an AuthnRequest (acceptAuthnRequest) and starts the user's sign-in.
      * No state changes besides the pending sign-in cookie.
      */
-    async receiveAuthnRequest(req: FastifyRequest, reply: FastifyReply, tenant: Tenant, binding: 'redirect' | 'post') {
-      const params = ((binding === 'redirect' ? req.query : req.body) ?? {}) as Record<string, unknown>;
-      const url = req.raw.url ?? '';
-      const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+    async receiveAuthnRequest(
+      reply: FastifyReply,
+      tenant: Tenant,
+      binding: 'redirect' | 'post',
+      params: Record<string, unknown>,
+      rawQuery: string,
+    ) {
       const accepted = await acceptAuthnRequest(requests, tenant, binding, params, rawQuery);
       const { request, sp, acs, relayState } = accepted;
       return signIn.begin(reply, tenant, {
@@ -156,7 +227,7 @@ export function createSamlIdp(deps: SamlDeps) {
         req.log.warn({ tenantId: tenant.id }, 'saml: code exchange failed');
         throw new DomainError('sign_in_incomplete');
       }
-      return issuer.issue(reply, tenant, p, account.accountId, account.authTime);
+      return issuer.issue(reply, tenant, p, account.accountId, account.authTime, account.sessionUid);
     },
 
     /**
@@ -165,7 +236,7 @@ export function createSamlIdp(deps: SamlDeps) {
      * otherwise (a Response to the first reply URL with `samlSingleSignOnSettings.relayState`).
      * Answers the request itself.
      */
-    async startSignOn(_req: FastifyRequest, reply: FastifyReply, target: SignOnTarget) {
+    async startSignOn(req: FastifyRequest, reply: FastifyReply, target: SignOnTarget) {
       const { tenant, servicePrincipal: sp, userId } = target;
       if (!sp.accountEnabled)
         throw new DomainError('sign_on_application_disabled', `${sp.displayName} is disabled. Contact your administrator.`);
@@ -181,7 +252,8 @@ export function createSamlIdp(deps: SamlDeps) {
       const rs = sp.samlSingleSignOnSettings.relayState ?? undefined;
       const aud = sp.servicePrincipalNames.find((n) => n.toLowerCase() !== sp.appId.toLowerCase()) ?? sp.appId;
       const p = { sp: sp.id, aud, acs, ...(rs ? { rs } : {}) };
-      return issuer.issue(reply, tenant, p, userId, clock.now());
+      const browserSession = target.browserSession ?? (await deps.browserSession(tenant, req, reply));
+      return issuer.issue(reply, tenant, p, userId, clock.now(), browserSession);
     },
 
     /** Renders a SamlStatusError as a SAML Response at its ACS (the SAML surface's error handler). */

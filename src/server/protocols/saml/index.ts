@@ -5,3 +5,4 @@ export { samlGraphRoutes } from './graph.routes.js';
 export { createSamlIdp, type SamlIdp } from './idp.js';
 export { createRequestIdStore } from './request-ids.js';
 export { samlRoutes } from './routes.js';
+export { createSamlSessionStore, type SamlSessionStore } from './sessions.js';

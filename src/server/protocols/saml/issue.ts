@@ -12,7 +12,8 @@ import type { CertificateStore } from './certificates.js';
 import { type SamlReplyTo, SamlStatusError } from './errors.js';
 import type { PendingSignIn } from './pending.js';
 import { sendSamlPost } from './post.js';
-import { buildErrorResponse, buildResponse, STATUS } from './response.js';
+import { buildErrorResponse, buildResponse, NAME_ID_FORMATS, STATUS } from './response.js';
+import type { SamlSessionStore } from './sessions.js';
 
 /** What the IdP answers at an ACS: an assertion for an authorized user, or a SAML status. */
 export interface IssueDeps {
@@ -25,6 +26,8 @@ export interface IssueDeps {
   entityId(tenant: Pick<Tenant, 'id'>): string;
   /** Records the AuthnRequest id as answered: false when it already was. */
   consumeRequestId(tenantId: string, spId: string, requestId: string): Promise<boolean>;
+  /** Records the SAML session of an issued assertion (single logout). */
+  recordSession: SamlSessionStore['record'];
 }
 
 /** The request a Response answers (from the pending sign-in or an IdP-initiated start). */
@@ -79,15 +82,28 @@ export function createIssuer(deps: IssueDeps) {
   return {
     /**
      * Issues the signed Response for a signed-in user after `authorizeSignOn` allowed it, and
-     * answers each AuthnRequest id once (the id is recorded before the Response is sent).
+     * answers each AuthnRequest id once (the id is recorded before the Response is sent). The
+     * assertion's NameID and SessionIndex are recorded with the browser session, for single logout.
      */
-    async issue(reply: FastifyReply, tenant: Tenant, p: ResponseTarget, userId: string, authTime: Date) {
+    async issue(reply: FastifyReply, tenant: Tenant, p: ResponseTarget, userId: string, authTime: Date, browserSession?: string) {
       const d = await deps.authorizeSignOn(tenant.id, { servicePrincipalId: p.sp }, userId);
       if (!d.allowed) return refuse(reply, tenant, p, d);
       const { app: sp, user } = d;
       if (p.rid !== undefined && !(await deps.consumeRequestId(tenant.id, sp.id, p.rid))) {
         throw new DomainError('saml_request_replayed');
       }
+      const nameId = nameIdOf(sp, user);
+      const sessionIndex = `_${randomBytes(16).toString('hex')}`;
+      await deps.recordSession({
+        tenantId: tenant.id,
+        servicePrincipalId: sp.id,
+        userId: user.id,
+        nameId,
+        nameIdFormat: NAME_ID_FORMATS[sp.samlSettings.nameIdFormat],
+        spEntityId: p.aud,
+        sessionIndex,
+        browserSession,
+      });
       const { xml } = buildResponse({
         idpEntityId: deps.entityId(tenant),
         spEntityId: p.aud,
@@ -95,12 +111,12 @@ export function createIssuer(deps: IssueDeps) {
         inResponseTo: p.rid,
         tenantId: tenant.id,
         user,
-        nameId: nameIdOf(sp, user),
+        nameId,
         settings: sp.samlSettings,
         groupIds: d.groupIds,
         roleValues: d.roleValues,
         authnInstant: authTime,
-        sessionIndex: `_${randomBytes(16).toString('hex')}`,
+        sessionIndex,
         now: deps.clock.now(),
         certificate: await deps.certificates.signingCertificate(tenant, sp.id),
       });

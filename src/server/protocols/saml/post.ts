@@ -5,16 +5,23 @@ import { esc, page } from '../../http/pages.js';
 export const POST_SCRIPT = "'use strict';var f=document.getElementById('saml-post');if(f){f.submit();}\n";
 
 /**
- * The HTML page that posts a SAML Response to the ACS (HTTP-POST binding): a same-origin script
+ * The HTML page that posts a SAML message (HTTP-POST binding): a Response to the ACS, or a logout message: a same-origin script
  * submits the form; without script the user presses Continue.
  */
 export function sendSamlPost(
   reply: FastifyReply,
-  p: { heading: string; acs: string; samlResponseXml: string; relayState: string | undefined },
+  p: {
+    heading: string;
+    acs: string;
+    samlResponseXml: string;
+    relayState: string | undefined;
+    /** The form field: a Response or LogoutResponse (default), or a LogoutRequest. */
+    field?: 'SAMLResponse' | 'SAMLRequest';
+  },
 ) {
   const samlResponse = Buffer.from(p.samlResponseXml, 'utf8').toString('base64');
   const fields =
-    `<input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
+    `<input type="hidden" name="${p.field ?? 'SAMLResponse'}" value="${esc(samlResponse)}">` +
     (p.relayState ? `<input type="hidden" name="RelayState" value="${esc(p.relayState)}">` : '');
   const body = `<h1>${esc(p.heading)}</h1>
 <form id="saml-post" method="post" action="${esc(p.acs)}">${fields}

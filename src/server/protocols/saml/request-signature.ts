@@ -58,7 +58,11 @@ const decodeComponent = (raw: string): string | undefined => {
  * `SAMLRequest=…[&RelayState=…]&SigAlg=…` exactly as the values appear, still URL-encoded, in the
  * request's query string — so the raw query is read, not the parsed one.
  */
-export function verifyRedirectSignature(rawQuery: string, certificates: readonly string[]): SignatureCheck {
+export function verifyRedirectSignature(
+  rawQuery: string,
+  certificates: readonly string[],
+  field: 'SAMLRequest' | 'SAMLResponse' = 'SAMLRequest',
+): SignatureCheck {
   const raw = new Map<string, string[]>();
   for (const pair of rawQuery.split('&')) {
     if (!pair) continue;
@@ -69,10 +73,10 @@ export function verifyRedirectSignature(rawQuery: string, certificates: readonly
   }
   const one = (name: string) => raw.get(name)?.[0];
   if (!raw.has('Signature') && !raw.has('SigAlg')) return { ok: false, reason: 'unsigned', detail: 'no Signature parameter' };
-  for (const name of ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature']) {
+  for (const name of [field, 'RelayState', 'SigAlg', 'Signature']) {
     if ((raw.get(name)?.length ?? 0) > 1) return invalid(`${name} appears more than once`);
   }
-  const request = one('SAMLRequest');
+  const request = one(field);
   const sigAlgRaw = one('SigAlg');
   const signatureRaw = one('Signature');
   if (request === undefined || sigAlgRaw === undefined || !signatureRaw) return invalid('SigAlg or Signature is missing');
@@ -80,7 +84,7 @@ export function verifyRedirectSignature(rawQuery: string, certificates: readonly
   if (!digest) return invalid('the signature algorithm is not allowed (RSA with SHA-256 or stronger)');
   const relayState = one('RelayState');
   const signed = Buffer.from(
-    `SAMLRequest=${request}${relayState === undefined ? '' : `&RelayState=${relayState}`}&SigAlg=${sigAlgRaw}`,
+    `${field}=${request}${relayState === undefined ? '' : `&RelayState=${relayState}`}&SigAlg=${sigAlgRaw}`,
     'utf8',
   );
   const signature = Buffer.from(decodeComponent(signatureRaw) ?? '', 'base64');
@@ -128,27 +132,31 @@ function checkWithKey(xml: string, signature: Element, rootId: string, key: KeyO
 }
 
 /**
- * HTTP-POST binding: one enveloped XML signature, a child of the AuthnRequest, whose single
- * reference is the AuthnRequest itself (`#ID`). Any other Signature in the document, a reference
+ * HTTP-POST binding: one enveloped XML signature, a child of the message (AuthnRequest,
+ * LogoutRequest, LogoutResponse), whose single reference is the message itself (`#ID`). Any other Signature in the document, a reference
  * to something else, or a weak algorithm is refused (no signature wrapping); xml-crypto refuses
  * documents where the ID names more than one element.
  */
-export function verifyPostSignature(xml: string, certificates: readonly string[]): SignatureCheck {
+export function verifyPostSignature(
+  xml: string,
+  certificates: readonly string[],
+  rootName: 'AuthnRequest' | 'LogoutRequest' | 'LogoutResponse' = 'AuthnRequest',
+): SignatureCheck {
   let root: Element | null;
   try {
     root = new DOMParser({ errorHandler: () => undefined }).parseFromString(xml, 'text/xml').documentElement;
   } catch {
     return invalid('the request cannot be parsed');
   }
-  if (!root || root.localName !== 'AuthnRequest' || root.namespaceURI !== PROTOCOL_NS) return invalid('not an AuthnRequest');
+  if (!root || root.localName !== rootName || root.namespaceURI !== PROTOCOL_NS) return invalid(`not a ${rootName}`);
   const signatures = signatureElements(root);
   if (signatures.length === 0) return { ok: false, reason: 'unsigned', detail: 'no XML signature' };
   const [signature] = signatures;
   if (signatures.length > 1 || !signature || signature.parentNode !== root) {
-    return invalid('the request must carry exactly one signature, on the AuthnRequest itself');
+    return invalid(`the message must carry exactly one signature, on the ${rootName} itself`);
   }
   const rootId = root.getAttribute('ID') ?? '';
-  if (!rootId) return invalid('the AuthnRequest has no ID');
+  if (!rootId) return invalid(`the ${rootName} has no ID`);
   for (const key of keysOf(certificates)) {
     if (checkWithKey(xml, signature, rootId, key)) return { ok: true };
   }

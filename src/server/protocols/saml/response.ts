@@ -233,7 +233,10 @@ export function buildErrorResponse(i: {
   return sign(xml, i.certificate, { assertion: false, message: true });
 }
 
-/** IdP metadata: entity id, signing certificate, NameID formats, SSO endpoint (Redirect and POST). */
+/**
+ * IdP metadata: entity id, signing certificate, single logout and SSO endpoints (Redirect and POST;
+ * one URL, as Entra's) and NameID formats, in the schema's element order.
+ */
 export function buildMetadata(i: {
   idpEntityId: string;
   ssoUrl: string;
@@ -248,6 +251,8 @@ export function buildMetadata(i: {
     <KeyDescriptor use="signing">
       <KeyInfo xmlns="${NS.dsig}"><X509Data><X509Certificate>${i.certificate.certificateBase64}</X509Certificate></X509Data></KeyInfo>
     </KeyDescriptor>
+    <SingleLogoutService Binding="${BINDINGS.redirect}" Location="${x(i.ssoUrl)}"/>
+    <SingleLogoutService Binding="${BINDINGS.post}" Location="${x(i.ssoUrl)}"/>
 ${Object.values(NAME_ID_FORMATS)
   .map((f) => `    <NameIDFormat>${f}</NameIDFormat>`)
   .join('\n')}

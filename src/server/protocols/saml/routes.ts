@@ -7,14 +7,17 @@ import { SAML_COMPLETE_PATH } from '../oidc/saml-client.js';
 import { SamlStatusError } from './errors.js';
 import type { SamlIdp } from './idp.js';
 import { POST_SCRIPT } from './post.js';
+import { LOGOUT_CONTINUE_PATH } from './sessions.js';
 
 /**
  * Routes of the SAML 2.0 IdP (protocols/saml/idp.ts), all tenants addressed by id:
  *
  * - `GET /{tenantId}/federationmetadata/2007-06/federationmetadata.xml?appid={appId}`: IdP metadata
  *   (Entra's URL form) with the certificate that signs for that application;
- * - `GET|POST /{tenantId}/saml2`: the single sign-on endpoint (HTTP-Redirect and HTTP-POST
- *   AuthnRequests). The same URL is the IdP's entity id (Issuer);
+ * - `GET|POST /{tenantId}/saml2`: the single sign-on and single logout endpoint (HTTP-Redirect
+ *   and HTTP-POST AuthnRequests, LogoutRequests and LogoutResponses). The same URL is the IdP's
+ *   entity id (Issuer);
+ * - `GET /saml2/logout?id=`: where Portico's sign-out continues through the SAML applications;
  * - `GET /{tenantId}/saml2/certificate[?appid=]`: the signing certificate as PEM;
  * - `GET /saml2/complete`: end of the browser's sign-in, where the Response is issued.
  *
@@ -37,7 +40,7 @@ export function samlRoutes(idp: SamlIdp, tenants: TenantDirectory) {
   const unknownApp = () => new DomainError('resource_not_found', "This application doesn't exist in the directory.");
 
   const sso = async (req: FastifyRequest, reply: FastifyReply) =>
-    idp.receiveAuthnRequest(req, reply, await tenantOf(req), req.method === 'GET' ? 'redirect' : 'post');
+    idp.receive(req, reply, await tenantOf(req), req.method === 'GET' ? 'redirect' : 'post');
 
   return async (scope: FastifyInstance): Promise<void> => {
     usePageErrors(scope, {
@@ -72,8 +75,25 @@ export function samlRoutes(idp: SamlIdp, tenants: TenantDirectory) {
       reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(POST_SCRIPT),
     );
 
-    scope.get('/:tenantId/saml2', schema('SAML single sign-on endpoint (HTTP-Redirect AuthnRequest)'), sso);
-    scope.post('/:tenantId/saml2', schema('SAML single sign-on endpoint (HTTP-POST AuthnRequest)'), sso);
+    scope.get(
+      '/:tenantId/saml2',
+      schema('SAML single sign-on and single logout endpoint (HTTP-Redirect AuthnRequest, LogoutRequest, LogoutResponse)'),
+      sso,
+    );
+    scope.post(
+      '/:tenantId/saml2',
+      schema('SAML single sign-on and single logout endpoint (HTTP-POST AuthnRequest, LogoutRequest, LogoutResponse)'),
+      sso,
+    );
+
+    scope.get(
+      LOGOUT_CONTINUE_PATH,
+      schema('Single logout of the SAML applications after a Portico sign-out'),
+      async (req, reply) => {
+        const id = (req.query as Record<string, unknown>).id;
+        return idp.continueSignOut(reply, typeof id === 'string' ? id : '');
+      },
+    );
 
     scope.get(SAML_COMPLETE_PATH, schema('End of the sign-in of a SAML request: posts the Response'), async (req, reply) =>
       idp.completeSignIn(req, reply),

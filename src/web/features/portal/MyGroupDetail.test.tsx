@@ -9,13 +9,14 @@ afterEach(() => {
   session.set(undefined);
 });
 
-const group = (groupTypes: string[]) => ({
+const group = (groupTypes: string[], extra: object = {}) => ({
   id: 'g1',
   displayName: 'App Guests',
   description: 'Partner app',
   groupTypes,
   membershipRule: groupTypes.length ? '(user.userType -eq "Guest")' : null,
   onPremisesSyncEnabled: null,
+  ...extra,
 });
 const asGroup = (g: object) => ({ '@odata.type': '#microsoft.graph.group', ...g });
 const bob = {
@@ -27,13 +28,13 @@ const bob = {
   userType: 'Guest',
 };
 
-function api(groupTypes: string[], owned: boolean) {
+function api(groupTypes: string[], owned: boolean, extra: object = {}) {
   let members = [{ ...ME, '@odata.type': '#microsoft.graph.user' }];
   return fakeApi({
     ...profileHandlers([]),
-    'GET /v1.0/groups/g1': { body: group(groupTypes) },
-    'GET /v1.0/me/ownedObjects': { body: { value: owned ? [asGroup(group(groupTypes))] : [] } },
-    'GET /v1.0/me/memberOf': { body: { value: [asGroup(group(groupTypes))] } },
+    'GET /v1.0/groups/g1': { body: group(groupTypes, extra) },
+    'GET /v1.0/me/ownedObjects': { body: { value: owned ? [asGroup(group(groupTypes, extra))] : [] } },
+    'GET /v1.0/me/memberOf': { body: { value: [asGroup(group(groupTypes, extra))] } },
     'GET /v1.0/groups/g1/members': () => ({ body: { value: members } }),
     'GET /v1.0/users': { body: { value: [bob] } },
     'POST /v1.0/groups/g1/members/add': (call) => {
@@ -141,6 +142,27 @@ describe('My Groups: a group page', () => {
     renderAt('/mygroups/g1');
     await screen.findByText(/decided by a rule/);
     expect(screen.queryByRole('button', { name: 'Add members' })).toBeNull();
+    // The owner reads the seed's note before typing an address.
+    expect(screen.getByTestId('closed-membership').textContent).toContain(
+      'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.',
+    );
+  });
+
+  it('offers no + on a group synced from on-premises Active Directory, and says why', async () => {
+    api([], true, { onPremisesSyncEnabled: true });
+    renderAt('/mygroups/g1');
+    const note = await screen.findByTestId('closed-membership');
+    expect(note.textContent).toMatch(/synced with on-premises Active Directory, so its members are managed there/);
+    expect(note.textContent).toContain('You cannot add guest users to a dynamic group');
+    expect(screen.queryByRole('button', { name: 'Add members' })).toBeNull();
+  });
+
+  it('says nothing about guests to a member of a dynamic group who does not own it', async () => {
+    api(['DynamicMembership'], false);
+    renderAt('/mygroups/g1');
+    const note = await screen.findByTestId('closed-membership');
+    expect(note.textContent).toMatch(/decided by a rule/);
+    expect(note.textContent).not.toContain('guest');
   });
 
   it('lets a member who is not an owner see members and leave, but not add', async () => {

@@ -201,6 +201,25 @@ function JoinPolicyCard({ data, onChanged }: { data: GroupPageData; onChanged: (
   );
 }
 
+/** The seed's note, word for word (Portico's server refuses with the same sentence). */
+const NO_GUESTS_IN_CLOSED_GROUPS =
+  'You cannot add guest users to a dynamic group or to a group that is synced with on-premises Active Directory.';
+
+/**
+ * Why a dynamic or synced group has no + (and no Leave group): said before anyone types an
+ * address. Owners, who would invite guests here, also read the seed's note about guests.
+ */
+function ClosedMembershipNote({ dynamic, isOwner }: { dynamic: boolean; isOwner: boolean }) {
+  return (
+    <Text size="sm" c="dimmed" mt="sm" data-testid="closed-membership">
+      {dynamic
+        ? "Membership of this group is decided by a rule, so members can't be added, removed or leave by hand."
+        : "This group is synced with on-premises Active Directory, so its members are managed there and can't be added, removed or leave here."}
+      {isOwner && ` ${NO_GUESTS_IN_CLOSED_GROUPS}`}
+    </Text>
+  );
+}
+
 function GroupPage({ data, myId, onChanged }: { data: GroupPageData; myId: string; onChanged: () => void }) {
   const { group, isOwner, isMember } = data;
   const navigate = useNavigate();
@@ -263,11 +282,7 @@ function GroupPage({ data, myId, onChanged }: { data: GroupPageData; myId: strin
             )
           )}
         </Group>
-        {dynamic && (
-          <Text size="sm" c="dimmed" mt="sm">
-            Membership of this group is decided by a rule, so members can't be added, removed or leave by hand.
-          </Text>
-        )}
+        {(dynamic || group.onPremisesSyncEnabled === true) && <ClosedMembershipNote dynamic={dynamic} isOwner={isOwner} />}
       </Paper>
       <AboutGroup data={data} onChanged={onChanged} />
       <ErrorAlert error={change.error} onClose={change.clearError} />

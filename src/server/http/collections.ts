@@ -1,0 +1,99 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
+import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../odata/query.js';
+import { type GraphApp, odataOptions, sendCollection } from './graph.js';
+
+/**
+ * Graph collection routes with their OData path segments, declared once per collection:
+ *
+ * - `GET {path}`: the collection (query options per its resource description);
+ * - `GET {path}/$count`: the number of items as `text/plain` (with `$filter`/`$search`), which Graph
+ *   only answers with `ConsistencyLevel: eventual` on directory objects;
+ * - `GET {path}/microsoft.graph.{type}` and `…/{type}/$count` for each type cast the collection
+ *   supports: only the objects of that type, shaped and queried as that type's own collection.
+ *
+ * Every variant is a registered route (OpenAPI, authorization matrix and docs/compatibility.md list
+ * it) calling the same use case, so authorization is the collection's own.
+ */
+
+/** Derived types a directoryObject collection can be cast to (`/members/microsoft.graph.user`). */
+export type CastType = 'user' | 'group' | 'servicePrincipal';
+
+/** A page of items in the shape the route sends. */
+export type CollectionPage = { items: object[]; skiptoken?: string; count?: number };
+
+export interface CollectionDef<Params> {
+  /** Route path, e.g. `/groups/:id/members`. */
+  path: string;
+  tags: string[];
+  summary: string;
+  params?: ZodType<Params>;
+  /** Casts served under the path; the uncast collection is always served. */
+  casts?: readonly CastType[];
+  /** The resource description of the collection, or of the cast's target type. */
+  spec: (cast: CastType | undefined) => ResourceSpec;
+  /** `@odata.context` fragment of the collection, or of the cast. */
+  fragment: (cast: CastType | undefined) => string;
+  /** The use case: a page of the (cast) collection. Authorizes as the collection does. */
+  list: (req: FastifyRequest<{ Params: Params }>, q: ODataQuery, cast: CastType | undefined) => Promise<CollectionPage>;
+  /** Sends a page (default: `sendCollection`); directoryObject collections keep `@odata.type`. */
+  send?: (req: FastifyRequest, reply: FastifyReply, page: CollectionPage, q: ODataQuery, fragment: string) => FastifyReply;
+}
+
+const CAST_NAME: Record<CastType, string> = {
+  user: 'microsoft.graph.user',
+  group: 'microsoft.graph.group',
+  servicePrincipal: 'microsoft.graph.servicePrincipal',
+};
+
+/** The options a `$count` segment honours (`$filter`, `$search`); the others do not apply to a number. */
+function countQuery(req: FastifyRequest, spec: ResourceSpec): ODataQuery {
+  const raw = req.query as Record<string, unknown>;
+  const kept = Object.fromEntries(
+    Object.entries(raw).filter(([k]) => ['$filter', '$search'].includes(k.toLowerCase()) || !k.startsWith('$')),
+  );
+  // `$count=true` carries Graph's ConsistencyLevel rule: the segment asks for the same number.
+  const q = parseODataQuery({ ...kept, $count: 'true' }, spec, odataOptions(req));
+  return { ...q, top: 1, select: undefined };
+}
+
+/** Sends a count the way Graph does: the bare number as text. */
+export function sendCount(reply: FastifyReply, n: number): FastifyReply {
+  return reply.type('text/plain; charset=utf-8').send(String(n));
+}
+
+/** Registers a collection with its `$count` segment and its type casts (each with `$count`). */
+export function registerCollection<Params>(app: GraphApp, def: CollectionDef<Params>): void {
+  const send = def.send ?? ((req, reply, page, q, fragment) => sendCollection(req, reply, fragment, page, q));
+  for (const cast of [undefined, ...(def.casts ?? [])]) {
+    const path = cast === undefined ? def.path : `${def.path}/${CAST_NAME[cast]}`;
+    const spec = def.spec(cast);
+    const what = cast === undefined ? def.summary : `${def.summary}: only ${CAST_NAME[cast]} objects (type cast)`;
+    const schema = { tags: def.tags, ...(def.params ? { params: def.params } : {}) };
+    app.get(path, { schema: { ...schema, summary: what } }, async (req, reply) => {
+      const r = req as unknown as FastifyRequest<{ Params: Params }>;
+      const q = parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
+      return send(req, reply, await def.list(r, q, cast), q, def.fragment(cast));
+    });
+    app.get(`${path}/$count`, { schema: { ...schema, summary: `Count — ${what}` } }, async (req, reply) => {
+      const r = req as unknown as FastifyRequest<{ Params: Params }>;
+      const page = await def.list(r, countQuery(req, spec), cast);
+      return sendCount(reply, page.count ?? 0);
+    });
+  }
+}
+
+/** directoryObject collections: `$select` applies to the object, `@odata.type` always stays. */
+export function sendDirectoryObjects(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  page: CollectionPage,
+  q: ODataQuery,
+  fragment = 'directoryObjects',
+): FastifyReply {
+  const items = page.items.map((o) => ({
+    '@odata.type': (o as { '@odata.type'?: string })['@odata.type'],
+    ...selectFields(o, q),
+  }));
+  return sendCollection(req, reply, fragment, { ...page, items }, { ...q, select: undefined });
+}
