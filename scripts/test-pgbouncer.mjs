@@ -176,6 +176,8 @@ for (const { rolname } of rows) {
 await c.end();
 
 const summaryPath = path.join(root, '.tmp', 'test-summary.txt');
-const summary = fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8').trim() : '0 passed, 1 failed';
+let summary = fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8').trim() : '0 passed, 1 failed';
+// A run that failed without counting a failure (a crash, a stage error) still fails the leg.
+if (code !== 0 && /\b0 failed\b/.test(summary)) summary = summary.replace(/\b0 failed\b/, '1 failed');
 console.log(`pgbouncer leg: finished in ${((Date.now() - started) / 1000).toFixed(1)} s (${rows.length} test roles dropped)`);
 finish(summary, code === 0 ? 0 : 1);

@@ -27,10 +27,13 @@ export interface PgTarget {
 export async function pgTarget(schema: string): Promise<PgTarget> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const bouncer = pgBouncerUrl();
-  if (!bouncer) return { url: directPgUrl(), pgSchema: schema };
   const c = new pg.Client({ connectionString: directPgUrl() });
   await c.connect();
   try {
+    if (!bouncer) {
+      await c.query(`create schema if not exists ${schema}`);
+      return { url: directPgUrl(), pgSchema: schema };
+    }
     // Superuser so tests may do what the migrations and test helpers do; a test machine only.
     await c.query(
       `do $$ begin if not exists (select 1 from pg_roles where rolname = '${schema}') then create role ${schema} login superuser; end if; end $$`,

@@ -56,7 +56,7 @@ afterAll(async () => {
 describe('portico CLI', () => {
   it('migrate applies the migrations once and names the database', async () => {
     const first = await cli('migrate');
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Applied migration 0001_directory');
     expect(first.stdout).toContain(dialect === 'sqlite' ? `${path.join(dir, 'portico.db')} (SQLite)` : '(PostgreSQL)');
     const again = await cli('migrate');

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -232,6 +233,42 @@ describe(`resilience (${dialect})`, () => {
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
     expect((await rowsOf(t, 'smtp.')).mails.every((m) => m.status === 'sent')).toBe(true);
   }, 90_000);
+
+  it.skipIf(dialect !== 'sqlite')(
+    'SQLite locked by another process past the busy timeout: a clean 503 with Retry-After, then writes go on',
+    async () => {
+      const t = await buildTestApp({ env: { PORTICO_OUTBOX_WORKER: 'off', ...HIGH_LIMIT } });
+      cleanups.push(() => t.close());
+      if (t.config.database.kind !== 'sqlite') throw new Error('expected SQLite');
+      // Another process (a maintenance script, a stuck tool) holds the write lock.
+      const other = new SqliteDatabase(t.config.database.file);
+      cleanups.push(async () => {
+        if (other.inTransaction) other.exec('rollback');
+        other.close();
+      });
+      other.exec('begin exclusive');
+      const refused = await t.call('POST', '/v1.0/invitations', {
+        token: t.admin.token,
+        body: invitationBody('locked.1@fabrikam.example'),
+      });
+      expect(refused.statusCode, refused.body).toBe(503);
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expect((refused.json() as { error: { code: string; details: { code: string }[] } }).error).toMatchObject({
+        code: 'serviceNotAvailable',
+        details: [{ code: 'database_unavailable' }],
+      });
+      // Reads still work meanwhile (WAL); once the lock is gone, the same request succeeds.
+      expect((await t.call('GET', '/v1.0/me', { token: t.admin.token })).statusCode).toBe(200);
+      other.exec('commit');
+      const accepted = await t.call('POST', '/v1.0/invitations', {
+        token: t.admin.token,
+        body: invitationBody('locked.1@fabrikam.example'),
+      });
+      expect(accepted.statusCode, accepted.body).toBe(201);
+      expectWhole(await rowsOf(t, 'locked.'));
+    },
+    60_000,
+  );
 
   it.skipIf(dialect !== 'postgres')(
     'PostgreSQL connection lost under load: clean 503s in the Graph envelope with Retry-After, recovery without a restart',

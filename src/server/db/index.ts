@@ -97,7 +97,7 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PorticoPostgresDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',
@@ -152,6 +152,34 @@ const migrations: Record<string, Migration> = {
   '0016_saml_logout': m0016,
 };
 
+/** Key of the migration lock (Kysely's own, so older builds and this one exclude each other). */
+const MIGRATION_LOCK_KEY = BigInt('3853314791062309107');
+
+/**
+ * PostgreSQL as Kysely knows it, except for the migration lock. Kysely takes a session-level
+ * advisory lock (`pg_advisory_lock`) and releases it in statements of their own around the
+ * migration transaction. Behind PgBouncer in transaction pooling mode those statements run on
+ * whichever server connection is free: the unlock misses, the lock stays on a pooled connection,
+ * and the next process to migrate waits until that connection closes (up to an hour). Here the lock
+ * is transaction-scoped (`pg_advisory_xact_lock`), taken inside the one transaction that applies the
+ * migrations (`migrateToLatest`), so its commit or rollback releases it on whatever connection ran it.
+ */
+class MigrationPostgresAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(db);
+  }
+
+  override async releaseMigrationLock(): Promise<void> {
+    // Released with the transaction.
+  }
+}
+
+class PorticoPostgresDialect extends PostgresDialect {
+  override createAdapter(): PostgresAdapter {
+    return new MigrationPostgresAdapter();
+  }
+}
+
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
@@ -162,7 +190,7 @@ class StaticProvider implements MigrationProvider {
  * Kysely's migrator, told which schema holds its tables: with several schemas on one server
  * (tests, or two installations) it would otherwise look in every schema and find another's.
  */
-async function migratorFor(db: Kysely<DB>): Promise<Migrator> {
+async function migratorFor(db: Kysely<DB>, disableTransactions = false): Promise<Migrator> {
   const schema =
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
@@ -170,17 +198,39 @@ async function migratorFor(db: Kysely<DB>): Promise<Migrator> {
   return new Migrator({
     db,
     provider: new StaticProvider(),
+    disableTransactions,
     // Numbers are handed out to parallel branches: one may land after a higher number was applied.
     allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
 
-/** Applies pending migrations; safe to call from several processes (Kysely takes a lock). */
+/**
+ * Applies pending migrations; safe to call from several processes at once. On PostgreSQL they run in
+ * one transaction that first takes the migration lock (transaction-scoped, see
+ * MigrationPostgresAdapter): all pending migrations apply, or none, and the lock never outlives it.
+ */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await (await migratorFor(db)).migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const run = async (on: Kysely<DB>, disableTransactions: boolean) => {
+    const { error, results } = await (await migratorFor(on, disableTransactions)).migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return run(db, false);
+  // Kysely cannot run its migrator inside a Transaction object, so the transaction is opened on one
+  // pinned connection by hand and Kysely's own is turned off.
+  return db.connection().execute(async (conn) => {
+    await sql`begin`.execute(conn);
+    try {
+      await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+      const applied = await run(conn, true);
+      await sql`commit`.execute(conn);
+      return applied;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 /** Migrations this build knows and the database has not applied (readiness: none may be left). */
