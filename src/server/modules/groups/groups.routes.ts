@@ -14,7 +14,7 @@ import {
   sendDirectoryObjects,
 } from '../../http/collections.js';
 import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
+import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import type { Relationship, UserRelationship } from './group-members.service.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
@@ -25,9 +25,6 @@ const idParam = z.object({ id: key });
 const userParam = z.object({ id: objectKey });
 const memberParams = z.object({ id: key, memberId: key });
 const ownerParams = z.object({ id: key, ownerId: key });
-
-const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
-  parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
 
 export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
