@@ -241,3 +241,85 @@ describe('$count segments and type casts', () => {
     }
   });
 });
+
+describe('$expand', () => {
+  it('expands members and owners of a page of groups (≤ 20 each, nested $select, @odata.type kept)', async () => {
+    const { group, inner, users } = await groupWithMembers();
+    const page = await admin(
+      'GET',
+      `/groups?$filter=id in ('${group.id}','${inner.id}')&$select=id,displayName&$expand=members($select=id,displayName),owners`,
+    );
+    expect(page.statusCode, page.body).toBe(200);
+    const byId = new Map(page.json().value.map((g: { id: string }) => [g.id, g]));
+    const outer = byId.get(group.id) as Record<string, unknown>;
+    expect(Object.keys(outer).sort()).toEqual(['displayName', 'id', 'members', 'owners']);
+    expect(outer.members).toEqual(
+      expect.arrayContaining([
+        { '@odata.type': '#microsoft.graph.user', id: users.a.id, displayName: 'Alba Member' },
+        { '@odata.type': '#microsoft.graph.group', id: inner.id, displayName: inner.displayName },
+      ]),
+    );
+    expect(outer.members).toHaveLength(3);
+    expect((outer.owners as { id: string; userPrincipalName: string }[]).map((o) => o.userPrincipalName)).toEqual([
+      users.owner.userPrincipalName,
+    ]);
+    expect((byId.get(inner.id) as { members: { id: string }[] }).members.map((m) => m.id)).toEqual([users.c.id]);
+
+    const one = await admin('GET', `/groups/${inner.id}?$expand=memberOf($select=id)`);
+    expect(one.json().memberOf).toEqual([{ '@odata.type': '#microsoft.graph.group', id: group.id }]);
+  });
+
+  it('caps each expanded relationship at 20 objects', async () => {
+    const people = [];
+    for (let i = 0; i < 23; i++) people.push((await t.createUser({ displayName: `Crowd ${String(i).padStart(2, '0')}` })).user);
+    const g = (await admin('POST', '/groups', newGroupBody())).json();
+    for (const p of people) {
+      const r = await admin('POST', `/groups/${g.id}/members/$ref`, {
+        '@odata.id': `https://graph.microsoft.com/v1.0/users/${p.id}`,
+      });
+      expect(r.statusCode).toBe(204);
+    }
+    const res = await admin('GET', `/groups/${g.id}?$expand=members($select=id)`);
+    expect(res.json().members).toHaveLength(20);
+    expect((await admin('GET', `/groups/${g.id}/members/$count`, undefined, { ConsistencyLevel: 'eventual' })).body).toBe('23');
+  });
+
+  it('expands memberOf and appRoleAssignments on users, and on /me', async () => {
+    const { group, users } = await groupWithMembers();
+    const sp = (await admin('POST', '/servicePrincipals', { displayName: `Expand App ${uniq()}` })).json();
+    const assigned = await admin('POST', `/users/${users.a.id}/appRoleAssignments`, {
+      principalId: users.a.id,
+      resourceId: sp.id,
+      appRoleId: '00000000-0000-0000-0000-000000000000',
+    });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+    const list = await admin(
+      'GET',
+      `/users?$filter=id in ('${users.a.id}','${users.b.id}')&$select=id&$expand=memberOf($select=id,displayName),appRoleAssignments`,
+    );
+    expect(list.statusCode, list.body).toBe(200);
+    const a = list.json().value.find((u: { id: string }) => u.id === users.a.id);
+    expect(a.memberOf).toEqual([{ '@odata.type': '#microsoft.graph.group', id: group.id, displayName: group.displayName }]);
+    expect(a.appRoleAssignments).toMatchObject([{ resourceId: sp.id, principalId: users.a.id }]);
+    const b = list.json().value.find((u: { id: string }) => u.id === users.b.id);
+    expect(b.appRoleAssignments).toEqual([]);
+
+    const me = await t.call('GET', '/v1.0/me?$select=id&$expand=memberOf', { token: await t.tokenFor(users.a.id) });
+    expect(me.statusCode, me.body).toBe(200);
+    expect(me.json().memberOf.map((g: { id: string }) => g.id)).toEqual([group.id]);
+  });
+
+  it('refuses what Graph refuses: unknown relationships, nested $expand, options other than $select', async () => {
+    for (const [query, message] of [
+      ['$expand=manager2', /Unsupported property 'manager2' in \$expand for users/],
+      ['$expand=memberOf($expand=members)', /Only one level of \$expand/],
+      ['$expand=memberOf($top=5)', /not supported inside \$expand/],
+      ['$expand=memberOf($select=nope)', /Unsupported property 'nope'/],
+    ] as const) {
+      const res = await admin('GET', `/users?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.message).toMatch(message);
+    }
+    expect((await admin('GET', '/servicePrincipals?$expand=owners')).statusCode).toBe(400);
+  });
+});

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
+import type { OperationContext } from '../domain/context.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../odata/query.js';
 import { type GraphApp, odataOptions, sendCollection } from './graph.js';
 
@@ -36,8 +37,50 @@ export interface CollectionDef<Params> {
   fragment: (cast: CastType | undefined) => string;
   /** The use case: a page of the (cast) collection. Authorizes as the collection does. */
   list: (req: FastifyRequest<{ Params: Params }>, q: ODataQuery, cast: CastType | undefined) => Promise<CollectionPage>;
+  /** Relationships the collection can `$expand` (one level, ≤ 20 objects each, one batch per page). */
+  expand?: Record<string, Expander>;
   /** Sends a page (default: `sendCollection`); directoryObject collections keep `@odata.type`. */
   send?: (req: FastifyRequest, reply: FastifyReply, page: CollectionPage, q: ODataQuery, fragment: string) => FastifyReply;
+}
+
+/**
+ * One `$expand`able relationship: what it holds (for a nested `$select`) and how to load it for
+ * every parent of a page at once (keyed by parent id; the use case authorizes and caps at 20).
+ */
+export interface Expander {
+  spec: ResourceSpec;
+  load: (ctx: OperationContext, parents: readonly object[]) => Promise<Map<string, object[]>>;
+}
+
+/** The `expandable` parse option for a set of expanders. */
+export const expandableOf = (expanders: Record<string, Expander> | undefined): Record<string, ResourceSpec> | undefined =>
+  expanders && Object.fromEntries(Object.entries(expanders).map(([k, e]) => [k, e.spec]));
+
+/**
+ * Inlines the relationships `q.expand` names into `items` (a page, or one entity): one load per
+ * relationship for all items, a nested `$select` applied (directory objects keep `@odata.type`).
+ */
+export async function attachExpansions<T extends object>(
+  req: FastifyRequest,
+  items: T[],
+  q: ODataQuery,
+  expanders: Record<string, Expander> | undefined,
+): Promise<T[]> {
+  if (!q.expand?.length || !expanders || items.length === 0) return items;
+  const out = items.map((i) => ({ ...i }) as Record<string, unknown>);
+  for (const e of q.expand) {
+    const expander = expanders[e.property];
+    if (!expander) continue;
+    const related = await expander.load(req.ctx, items);
+    for (const item of out) {
+      const list = related.get(item.id as string) ?? [];
+      item[e.property] = list.map((o) => {
+        const type = (o as { '@odata.type'?: string })['@odata.type'];
+        return { ...(type ? { '@odata.type': type } : {}), ...selectFields(o, { select: e.select }) };
+      });
+    }
+  }
+  return out as T[];
 }
 
 const CAST_NAME: Record<CastType, string> = {
@@ -70,10 +113,18 @@ export function registerCollection<Params>(app: GraphApp, def: CollectionDef<Par
     const spec = def.spec(cast);
     const what = cast === undefined ? def.summary : `${def.summary}: only ${CAST_NAME[cast]} objects (type cast)`;
     const schema = { tags: def.tags, ...(def.params ? { params: def.params } : {}) };
+    // Casts list another type's objects: they expand nothing.
+    const expanders = cast === undefined ? def.expand : undefined;
+    const expandable = expandableOf(expanders);
     app.get(path, { schema: { ...schema, summary: what } }, async (req, reply) => {
       const r = req as unknown as FastifyRequest<{ Params: Params }>;
-      const q = parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
-      return send(req, reply, await def.list(r, q, cast), q, def.fragment(cast));
+      const q = parseODataQuery(req.query as Record<string, unknown>, spec, {
+        ...odataOptions(req),
+        ...(expandable ? { expandable } : {}),
+      });
+      const page = await def.list(r, q, cast);
+      const items = await attachExpansions(req, page.items, q, expanders);
+      return send(req, reply, { ...page, items }, q, def.fragment(cast));
     });
     app.get(`${path}/$count`, { schema: { ...schema, summary: `Count — ${what}` } }, async (req, reply) => {
       const r = req as unknown as FastifyRequest<{ Params: Params }>;

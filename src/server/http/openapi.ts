@@ -176,6 +176,13 @@ const COUNT_PARAMS = COLLECTION_PARAMS.filter((p) => ['$filter', '$search', 'Con
     : p,
 );
 const ENTITY_PARAMS = [odataParam('$select', 'Comma-separated properties to return. Example: id,displayName')];
+/** Users and groups (collections and entities) take `$expand` (http/collections.ts). */
+const EXPANDABLE = /^\/v1\.0\/(users|groups)(\/\{id\})?$|^\/v1\.0\/me$/;
+const EXPAND_PARAM = odataParam(
+  '$expand',
+  'One level: memberOf, appRoleAssignments (users and groups), members, owners (groups); at most 20 objects each, ' +
+    'nested $select allowed, e.g. members($select=id,displayName). Pages hold at most 100 items with $expand.',
+);
 /** GET paths under /v1.0 that return one object although their last segment is not an id. */
 const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+)$/;
 
@@ -308,7 +315,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
             const params = (op.parameters ?? []) as { name: string }[];
             const isEntity = /\}$/.test(path) || SINGLETON.test(path);
             const forPath = path.endsWith('/$count') ? COUNT_PARAMS : isEntity ? ENTITY_PARAMS : COLLECTION_PARAMS;
-            for (const p of forPath) {
+            for (const p of [...forPath, ...(EXPANDABLE.test(path) ? [EXPAND_PARAM] : [])]) {
               if (!params.some((x) => x.name === p.name)) params.push(p);
             }
             op.parameters = params;

@@ -104,13 +104,28 @@ export interface ODataQuery {
   count: boolean;
   /** Rows to skip before the page (index-based paging of adapters such as SCIM's startIndex; Graph pages by $skiptoken). */
   skip?: number;
+  /** Parsed `$expand`: relationships to inline (one level), each with an optional nested `$select`. */
+  expand?: ExpandItem[];
 }
+
+export interface ExpandItem {
+  /** Canonical name of the relationship (`members`, `memberOf`…). */
+  property: string;
+  /** Canonical property names of the nested `$select`, or undefined for all. */
+  select: string[] | undefined;
+}
+
+/** Graph returns at most 20 expanded objects per relationship and at most 100 parents per page with `$expand`. */
+export const MAX_EXPANDED_ITEMS = 20;
+export const MAX_TOP_WITH_EXPAND = 100;
 
 export interface ParseOptions {
   /** Whether the endpoint supports `$count` (default true). */
   allowCount?: boolean;
   /** Value of the `ConsistencyLevel` request header. */
   consistencyLevel?: string;
+  /** Relationships the endpoint can `$expand`, with the description of what they hold (for a nested `$select`). */
+  expandable?: Record<string, ResourceSpec>;
 }
 
 export const DEFAULT_TOP = 100;
@@ -502,6 +517,66 @@ function decodeSkipToken(token: string, orderBy: ODataOrderBy | undefined): { v:
 const KNOWN = new Set(['$filter', '$select', '$top', '$skiptoken', '$orderby', '$count', '$search', '$expand']);
 const ORDERABLE_TYPES: readonly PropType[] = ['string', 'datetime', 'guid', 'enum'];
 
+/** Splits on commas outside parentheses. */
+function splitTopLevel(input: string, sep: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === sep && depth === 0) {
+      parts.push(input.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(input.slice(start));
+  return parts;
+}
+
+const propertyList = (raw: string, spec: ResourceSpec, where: string): string[] => {
+  const out: string[] = [];
+  for (const part of raw.split(',')) {
+    const name = part.trim();
+    const found = name === '' ? undefined : findProperty(spec, name);
+    if (found === undefined) throw invalid(`Unsupported property '${name}' in ${where} for ${spec.name}.`);
+    if (!out.includes(found[0])) out.push(found[0]);
+  }
+  return out;
+};
+
+/**
+ * `$expand=members` or `members($select=id,displayName)`, comma-separated: one level (Graph's limit
+ * on directory objects), `$select` the only nested option.
+ */
+function parseExpand(raw: string, spec: ResourceSpec, expandable: Record<string, ResourceSpec> = {}): ExpandItem[] {
+  const names = Object.keys(expandable);
+  if (names.length === 0) throw invalid(`Query option '$expand' is not supported for ${spec.name}.`);
+  const items: ExpandItem[] = [];
+  for (const part of splitTopLevel(raw, ',')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([\s\S]*)\))?\s*$/.exec(part);
+    if (m === null) throw invalid(`Invalid $expand '${raw}': expected relationship names, e.g. members($select=id,displayName).`);
+    const key = caseInsensitiveKey(expandable, m[1] as string);
+    if (key === undefined) {
+      throw invalid(`Unsupported property '${m[1]}' in $expand for ${spec.name}; it can expand ${names.join(', ')}.`);
+    }
+    let select: string[] | undefined;
+    for (const option of m[2] === undefined ? [] : splitTopLevel(m[2], ';')) {
+      const o = /^\s*(\$[A-Za-z]+)\s*=([\s\S]*)$/.exec(option);
+      const name = o?.[1]?.toLowerCase();
+      if (name === '$expand') throw invalid('Only one level of $expand is supported.');
+      if (name !== '$select' || o === null) {
+        throw invalid(`Query option '${o?.[1] ?? option.trim()}' is not supported inside $expand (only $select is).`);
+      }
+      select = propertyList(o[2] ?? '', expandable[key] as ResourceSpec, `$select of $expand=${key}`);
+    }
+    if (items.some((i) => i.property === key)) throw invalid(`Relationship '${key}' is expanded more than once.`);
+    items.push({ property: key, select });
+  }
+  return items;
+}
+
 /** Validates the `$`-options of a request and compiles `$filter`/`$search`. Non-`$` params are ignored. */
 export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSpec, opts: ParseOptions = {}): ODataQuery {
   const options = new Map<string, string>();
@@ -517,7 +592,8 @@ export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSp
   }
   const eventual = opts.consistencyLevel?.trim().toLowerCase() === 'eventual';
 
-  if (options.has('$expand')) throw invalid(`Query option '$expand' is not supported for ${spec.name}.`);
+  const expandRaw = options.get('$expand');
+  const expand = expandRaw === undefined ? undefined : parseExpand(expandRaw, spec, opts.expandable);
 
   let select: string[] | undefined;
   const selectRaw = options.get('$select');
@@ -588,7 +664,8 @@ export function parseODataQuery(query: Record<string, unknown>, spec: ResourceSp
   const tokenRaw = options.get('$skiptoken');
   const after = tokenRaw === undefined ? undefined : decodeSkipToken(tokenRaw, orderBy);
 
-  const q: ODataQuery = { filter, search, select, top, orderBy, after, count };
+  if (expand !== undefined) top = Math.min(top, MAX_TOP_WITH_EXPAND);
+  const q: ODataQuery = { filter, search, select, top, orderBy, after, count, ...(expand ? { expand } : {}) };
   // The property and operator checks live in the compiler: run it once here so an unsupported
   // query is refused before authorization or I/O; the owning repository compiles it for real.
   compileODataWhere(spec, q);
@@ -660,10 +737,11 @@ export function pageResult<T>(
 }
 
 /** Keeps only the `$select`ed keys (plus `id`), or returns the object unchanged without `$select`. */
-export function selectFields<T extends object>(obj: T, q: Pick<ODataQuery, 'select'>): Partial<T> {
+export function selectFields<T extends object>(obj: T, q: Pick<ODataQuery, 'select'> & { expand?: ExpandItem[] }): Partial<T> {
   if (q.select === undefined) return obj;
   const out: Partial<T> = {};
-  for (const key of ['id', ...q.select]) {
+  // Expanded relationships stay beside the selected properties (Graph: `$select=id&$expand=members`).
+  for (const key of ['id', ...q.select, ...(q.expand ?? []).map((e) => e.property)]) {
     if (key in obj) (out as Record<string, unknown>)[key] = (obj as Record<string, unknown>)[key];
   }
   return out;

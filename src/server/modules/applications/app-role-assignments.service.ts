@@ -9,12 +9,19 @@ import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
-import type { ODataQuery } from '../../odata/query.js';
+import { MAX_EXPANDED_ITEMS, type ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { UsersService } from '../users/users.service.js';
-import { type AssignmentScope, findAssignment, listAssignments, lockServicePrincipal } from './applications.repository.js';
+import { appRoleAssignmentsResource } from './applications.query.js';
+import {
+  type AssignmentScope,
+  assignmentsPerPrincipal,
+  findAssignment,
+  listAssignments,
+  lockServicePrincipal,
+} from './applications.repository.js';
 import type { ApplicationsService } from './applications.service.js';
 import { type AuditedPrincipal, assignableRole, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
@@ -133,6 +140,31 @@ export class AppRoleAssignmentsService {
     const self = ctx.caller.kind === 'user' && ctx.caller.userId === user.id;
     if (!self) await this.deps.access.require(ctx, 'application.list');
     return listAssignments(this.deps.db, ctx.caller.tenantId, { principalId: user.id }, q);
+  }
+
+  /** `$expand=appRoleAssignments` on users and groups: the spec of a nested `$select` and the batch loader. */
+  readonly assignmentsExpansion = {
+    spec: appRoleAssignmentsResource,
+    load: (ctx: OperationContext, parents: readonly object[]) =>
+      this.expandAssignments(
+        ctx,
+        parents.map((p) => (p as { id: string }).id),
+      ),
+  };
+
+  /**
+   * `$expand=appRoleAssignments` on users or groups: up to 20 each, for the whole page in one query.
+   * Anyone reads their own; others need the right to list applications (as the collection routes).
+   */
+  async expandAssignments(ctx: OperationContext, principalIds: readonly string[]): Promise<Map<string, AppRoleAssignment[]>> {
+    const c = ctx.caller;
+    if (!(c.kind === 'user' && principalIds.every((id) => id === c.userId)))
+      await this.deps.access.require(ctx, 'application.list');
+    const out = new Map<string, AppRoleAssignment[]>();
+    for (const a of await assignmentsPerPrincipal(this.deps.db, c.tenantId, principalIds, MAX_EXPANDED_ITEMS)) {
+      out.set(a.principalId, [...(out.get(a.principalId) ?? []), a]);
+    }
+    return out;
   }
 
   /** GET /groups/{id}/appRoleAssignments. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type {
   AppRole,
   AppRoleAssignment,
@@ -671,4 +672,28 @@ export async function restoreReferences(db: Executor, tenantId: string, s: Princ
       .values(owners.map((o) => ({ ...o, tenant_id: tenantId })))
       .execute();
   }
+}
+
+/** Up to `limit` assignments of each principal (ordered by id), for a page of users or groups at once (`$expand`). */
+export async function assignmentsPerPrincipal(
+  db: Executor,
+  tenantId: string,
+  principalIds: readonly string[],
+  limit: number,
+): Promise<AppRoleAssignment[]> {
+  if (principalIds.length === 0) return [];
+  const inner = db
+    .selectFrom('app_role_assignment_details')
+    .selectAll()
+    .select(sql<number>`row_number() over (partition by principal_id order by id)`.as('rn'))
+    .where('tenant_id', '=', tenantId)
+    .where('principal_id', 'in', [...principalIds]);
+  const rows = await db
+    .selectFrom(inner.as('x'))
+    .selectAll()
+    .where('x.rn', '<=', limit)
+    .orderBy('x.principal_id')
+    .orderBy('x.id')
+    .execute();
+  return (rows as unknown as AssignmentRow[]).map(toAssignment);
 }

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, notFound } from '../../domain/errors.js';
-import type { ODataQuery } from '../../odata/query.js';
+import { MAX_EXPANDED_ITEMS, type ODataQuery, type ResourceSpec } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
@@ -19,6 +19,7 @@ import {
   objectTarget,
   refuseManualMembership,
 } from './group-rules.js';
+import { directoryObjectsResource, groupsResource } from './groups.query.js';
 import {
   countOwners,
   deleteOwner,
@@ -34,10 +35,13 @@ import {
   listOwnerIds,
   lockGroup,
   type MembershipEdge,
+  memberOfAmong,
   memberOfIds,
   membershipEdgesAbove,
   ownedGroupIds,
   ownerIds,
+  type RelatedRef,
+  relatedPerParent,
   transitiveMemberIds,
   transitiveMemberOfIds,
 } from './groups.repository.js';
@@ -64,8 +68,29 @@ export type Relationship = 'members' | 'transitiveMembers' | 'owners';
 export type UserRelationship = 'memberOf' | 'transitiveMemberOf' | 'ownedObjects';
 
 /** Group membership and ownership: the `$ref` endpoints, the relationship lists and My Groups' add. */
+/** A relationship `$expand` can inline: what it holds (a nested `$select`) and its batch loader. */
+export interface Expansion {
+  spec: ResourceSpec;
+  load: (ctx: OperationContext, parents: readonly object[]) => Promise<Map<string, DirectoryObject[]>>;
+}
+
+const idsOf = (parents: readonly object[]) => parents.map((p) => (p as { id: string }).id);
+
 export class GroupMembersService {
   constructor(private readonly deps: GroupMembersDeps) {}
+
+  /** `$expand`able relationships of groups (members, owners, memberOf) and users (memberOf). */
+  readonly expansions = {
+    members: {
+      spec: directoryObjectsResource,
+      load: (ctx, parents) => this.expandRelationship(ctx, parents as Pick<Group, 'id' | 'visibility'>[], 'members'),
+    },
+    owners: {
+      spec: directoryObjectsResource,
+      load: (ctx, parents) => this.expandRelationship(ctx, parents as Pick<Group, 'id' | 'visibility'>[], 'owners'),
+    },
+    memberOf: { spec: groupsResource, load: (ctx, parents) => this.expandMemberOf(ctx, idsOf(parents)) },
+  } satisfies Record<string, Expansion>;
 
   private now(): string {
     return this.deps.clock.now().toISOString();
@@ -125,6 +150,56 @@ export class GroupMembersService {
       throw denied('The membership of this group is hidden: only its owners, its members and administrators can list it.');
     }
     return g;
+  }
+
+  /**
+   * `$expand=members|owners` on groups (a page, or one): up to 20 objects per group, loaded for the
+   * whole page in a fixed number of queries. Needs the right to read members; a group with hidden
+   * membership is expanded only for its owners, members and administrators (others see none).
+   */
+  async expandRelationship(
+    ctx: OperationContext,
+    groups: readonly Pick<Group, 'id' | 'visibility'>[],
+    rel: 'members' | 'owners',
+  ): Promise<Map<string, DirectoryObject[]>> {
+    await this.deps.access.require(ctx, 'group.readMembers');
+    const tenantId = ctx.caller.tenantId;
+    const c = ctx.caller;
+    const hidden = rel === 'members' ? groups.filter((g) => g.visibility === 'Hiddenmembership').map((g) => g.id) : [];
+    let shown = new Set(groups.map((g) => g.id));
+    if (hidden.length > 0 && !(c.kind === 'app' || c.kind === 'system' || isGroupAdmin(c))) {
+      const own =
+        c.kind === 'user'
+          ? new Set([
+              ...(await memberOfAmong(this.deps.db, tenantId, c.userId, hidden)),
+              ...(await listOwnedGroupIds(this.deps.db, tenantId, c.userId)),
+            ])
+          : new Set<string>();
+      shown = new Set([...shown].filter((id) => !hidden.includes(id) || own.has(id)));
+    }
+    return this.loadRelated(tenantId, await relatedPerParent(this.deps.db, tenantId, rel, [...shown], MAX_EXPANDED_ITEMS));
+  }
+
+  /**
+   * `$expand=memberOf` on users or groups: up to 20 groups each, for the whole page at once. Anyone
+   * reads their own; others need the right to list groups (as GET /users/{id}/memberOf).
+   */
+  async expandMemberOf(ctx: OperationContext, objectIds: readonly string[]): Promise<Map<string, DirectoryObject[]>> {
+    const c = ctx.caller;
+    if (!(c.kind === 'user' && objectIds.every((id) => id === c.userId))) await this.deps.access.require(ctx, 'group.list');
+    const tenantId = c.tenantId;
+    return this.loadRelated(tenantId, await relatedPerParent(this.deps.db, tenantId, 'memberOf', objectIds, MAX_EXPANDED_ITEMS));
+  }
+
+  private async loadRelated(tenantId: string, refs: RelatedRef[]): Promise<Map<string, DirectoryObject[]>> {
+    const unique = [...new Map(refs.map((r) => [r.id, r])).values()];
+    const objects = new Map((await this.deps.references.loadObjects(tenantId, unique)).map((o) => [o.id, o]));
+    const out = new Map<string, DirectoryObject[]>();
+    for (const r of refs) {
+      const o = objects.get(r.id);
+      if (o) out.set(r.parentId, [...(out.get(r.parentId) ?? []), o]);
+    }
+    return out;
   }
 
   /**

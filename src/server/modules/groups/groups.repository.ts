@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Group, GroupJoinPolicy, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
 import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
@@ -587,4 +587,58 @@ export async function listDirectMembersOf(
     .orderBy('member_id')
     .execute();
   return rows.map((r) => ({ groupId: r.group_id, memberId: r.member_id, memberType: r.member_type }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// `$expand`: the first related objects of every parent of a page, in one query
+
+type RelatedRow = { parent_id: string; id: string; type: string; rn: number };
+
+/** A related object of a parent (a page item), for `$expand`. */
+export interface RelatedRef extends ObjectRef {
+  parentId: string;
+}
+
+/**
+ * Up to `limit` related objects per parent (ordered by id), for all `parentIds` at once: members or
+ * owners of groups, or the groups objects are members of (`memberOf`). One statement for the page;
+ * `row_number()` (SQLite ≥ 3.25, PostgreSQL) keeps the per-parent cap in SQL.
+ */
+export async function relatedPerParent(
+  db: Executor,
+  tenantId: string,
+  rel: 'members' | 'owners' | 'memberOf',
+  parentIds: readonly string[],
+  limit: number,
+): Promise<RelatedRef[]> {
+  if (parentIds.length === 0) return [];
+  const ids = [...parentIds];
+  const rn = (parent: string, child: string) =>
+    sql<number>`row_number() over (partition by ${sql.ref(parent)} order by ${sql.ref(child)})`.as('rn');
+  const inner: SelectQueryBuilder<any, any, RelatedRow> =
+    rel === 'owners'
+      ? db
+          .selectFrom('group_owners')
+          .select(['group_id as parent_id', 'owner_id as id', 'owner_type as type', rn('group_id', 'owner_id')])
+          .where('tenant_id', '=', tenantId)
+          .where('group_id', 'in', ids)
+      : rel === 'members'
+        ? db
+            .selectFrom('group_members')
+            .select(['group_id as parent_id', 'member_id as id', 'member_type as type', rn('group_id', 'member_id')])
+            .where('tenant_id', '=', tenantId)
+            .where('group_id', 'in', ids)
+        : db
+            .selectFrom('group_members')
+            .select(['member_id as parent_id', 'group_id as id', sql<string>`'group'`.as('type'), rn('member_id', 'group_id')])
+            .where('tenant_id', '=', tenantId)
+            .where('member_id', 'in', ids);
+  const rows = (await db
+    .selectFrom(inner.as('x'))
+    .select(['x.parent_id', 'x.id', 'x.type'])
+    .where('x.rn', '<=', limit)
+    .orderBy('x.parent_id')
+    .orderBy('x.id')
+    .execute()) as RelatedRow[];
+  return rows.map((r) => ({ parentId: r.parent_id, id: r.id, type: r.type === 'group' ? 'group' : 'user' }));
 }

@@ -2,11 +2,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { odataRef } from '../../../contracts/common.js';
-import { createGroupBody, updateGroupBody } from '../../../contracts/groups.js';
+import { createGroupBody, type Group, updateGroupBody } from '../../../contracts/groups.js';
 import { objectKey } from '../../../contracts/users.js';
-import { type CastType, type CollectionPage, registerCollection, sendDirectoryObjects } from '../../http/collections.js';
+import {
+  attachExpansions,
+  type CastType,
+  type CollectionPage,
+  type Expander,
+  expandableOf,
+  registerCollection,
+  sendDirectoryObjects,
+} from '../../http/collections.js';
 import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
+import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import type { Relationship, UserRelationship } from './group-members.service.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
@@ -18,12 +26,14 @@ const userParam = z.object({ id: objectKey });
 const memberParams = z.object({ id: key, memberId: key });
 const ownerParams = z.object({ id: key, ownerId: key });
 
-const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
-  parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
-
 export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { groups, groupMembers, directory } = app.portico.services;
+  const { groups, groupMembers, directory, appRoleAssignments } = app.portico.services;
+  // `$expand` on groups: members and owners (≤ 20 each), the groups they belong to, their app role assignments.
+  const expand: Record<string, Expander> = {
+    ...groupMembers.expansions,
+    appRoleAssignments: appRoleAssignments.assignmentsExpansion,
+  };
 
   registerCollection(app, {
     path: '/groups',
@@ -32,6 +42,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     spec: () => groupsResource,
     fragment: () => 'groups',
     list: (req, q) => groups.listGroups(req.ctx, q),
+    expand,
   });
 
   app.post('/groups', { schema: { tags: ['groups'], summary: 'Create group', body: createGroupBody } }, async (req, reply) => {
@@ -40,8 +51,12 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
   });
 
   app.get('/groups/:id', { schema: { tags: ['groups'], summary: 'Get group', params: idParam } }, async (req, reply) => {
-    const q = parse(req, groupsResource);
-    return sendEntity(req, reply, 'groups/$entity', await groups.getGroup(req.ctx, req.params.id), q);
+    const q = parseODataQuery(req.query as Record<string, unknown>, groupsResource, {
+      ...odataOptions(req),
+      expandable: expandableOf(expand) ?? {},
+    });
+    const [group] = await attachExpansions(req, [await groups.getGroup(req.ctx, req.params.id)], q, expand);
+    return sendEntity(req, reply, 'groups/$entity', group as Group, q);
   });
 
   app.patch(

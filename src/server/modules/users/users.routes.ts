@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createUserBody, objectKey, updateUserBody } from '../../../contracts/users.js';
-import { registerCollection } from '../../http/collections.js';
+import { attachExpansions, type Expander, expandableOf, registerCollection } from '../../http/collections.js';
 import { meId, odataOptions, sendEntity } from '../../http/graph.js';
 import { parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
@@ -11,7 +11,22 @@ const idParam = z.object({ id: objectKey });
 
 export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { users, directory } = app.portico.services;
+  const { users, directory, groupMembers, appRoleAssignments } = app.portico.services;
+  // `$expand` on users: the groups they are direct members of, their app role assignments.
+  const expand: Record<string, Expander> = {
+    memberOf: groupMembers.expansions.memberOf,
+    appRoleAssignments: appRoleAssignments.assignmentsExpansion,
+  };
+  const parseEntity = (req: FastifyRequest) =>
+    parseODataQuery(req.query as Record<string, unknown>, usersResource, {
+      ...odataOptions(req),
+      expandable: expandableOf(expand) ?? {},
+    });
+  const sendUser = async (req: FastifyRequest, reply: FastifyReply, key: string) => {
+    const q = parseEntity(req);
+    const [user] = await attachExpansions(req, [await users.getUser(req.ctx, key)], q, expand);
+    return sendEntity(req, reply, 'users/$entity', user as object, q);
+  };
 
   registerCollection(app, {
     path: '/users',
@@ -20,6 +35,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     spec: () => usersResource,
     fragment: () => 'users',
     list: (req, q) => users.listUsers(req.ctx, q),
+    expand,
   });
 
   app.post('/users', { schema: { tags: ['users'], summary: 'Create user', body: createUserBody } }, async (req, reply) => {
@@ -27,18 +43,14 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     return sendEntity(req, reply, 'users/$entity', user, undefined, 201);
   });
 
-  app.get('/me', { schema: { tags: ['users'], summary: 'Get the signed-in user' } }, async (req, reply) => {
-    const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
-    return sendEntity(req, reply, 'users/$entity', await users.getUser(req.ctx, meId(req)), q);
-  });
+  app.get('/me', { schema: { tags: ['users'], summary: 'Get the signed-in user' } }, async (req, reply) =>
+    sendUser(req, reply, meId(req)),
+  );
 
   app.get(
     '/users/:id',
     { schema: { tags: ['users'], summary: 'Get user by id or userPrincipalName', params: idParam } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, usersResource, odataOptions(req));
-      return sendEntity(req, reply, 'users/$entity', await users.getUser(req.ctx, req.params.id), q);
-    },
+    async (req, reply) => sendUser(req, reply, req.params.id),
   );
 
   app.patch(
