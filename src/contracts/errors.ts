@@ -552,6 +552,11 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'A bulkId reference names no resource created earlier in this bulk request, or the references are circular.',
   },
+  tenant_not_found: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Tenant not found. Check to make sure you have the correct tenant ID or domain.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

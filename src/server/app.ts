@@ -454,7 +454,11 @@ function createProtocols(p: {
 }) {
   const { config, database, services, platform } = p;
   const { applications, users, clients, redemptions, redemption } = services;
-  const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
+  const tenants: TenantDirectory = {
+    defaultTenant: p.defaultTenant,
+    findTenant: (id) => services.tenants.findTenant(id),
+    findTenantByDomain: (domain) => services.tenants.findTenantByDomain(domain),
+  };
   const authorizeSignOn: AuthorizeSignOn = createAuthorizeSignOn({
     findByAppId: (appId) => applications.findByAppId(appId),
     findServicePrincipal: (tenantId, id) => applications.findServicePrincipal(tenantId, id),

@@ -214,6 +214,43 @@ const renderError: Configuration['renderError'] = async (ctx, out) => {
   );
 };
 
+/** Graph scopes of a token's `scope` (OIDC scopes left out): Entra's `scp`. */
+const graphScopesOf = (scope: unknown): string =>
+  String(scope ?? '')
+    .split(' ')
+    .filter((s) => s && !['openid', 'profile', 'email', 'offline_access'].includes(s))
+    .join(' ');
+
+/**
+ * Entra v2 access token claims, read by http/authenticate.ts and by clients: `ver`, `tid`, `azp`
+ * and `appid` (the client), `idtyp`; app tokens carry their application permissions in `roles`,
+ * delegated tokens the user's `oid`, the delegated permissions in `scp`, the session (`sid`) and
+ * when the user authenticated (`auth_time`). `grant_id` lets /v1.0 refuse the access tokens of a
+ * revoked grant (revocations.ts).
+ */
+function entraTokenClaims(clients: ClientDirectory, tenant: Tenant): Configuration['extraTokenClaims'] {
+  return async (ctx, token) => {
+    const clientId = String(token.clientId);
+    const common = { ver: '2.0', tid: tenant.id, azp: clientId, appid: clientId };
+    if (token.kind === 'ClientCredentials') {
+      return { ...common, idtyp: 'app', roles: await clients.permissionsOf(tenant, clientId) };
+    }
+    const entities = ctx?.oidc?.entities as { AuthorizationCode?: { authTime?: number }; RefreshToken?: { authTime?: number } };
+    const authTime = entities?.AuthorizationCode?.authTime ?? entities?.RefreshToken?.authTime;
+    const scp = graphScopesOf(token.scope);
+    const sid = (token as { sid?: unknown }).sid;
+    return {
+      ...common,
+      idtyp: 'user',
+      oid: token.accountId,
+      ...(scp ? { scp } : {}),
+      ...(typeof sid === 'string' ? { sid } : {}),
+      ...(typeof authTime === 'number' ? { auth_time: authTime } : {}),
+      ...(token.grantId ? { grant_id: token.grantId } : {}),
+    };
+  };
+}
+
 /** The configuration of one tenant's provider. */
 export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unknown[], alg: Alg): Configuration {
   const { config, clients, secrets } = deps;
@@ -240,6 +277,14 @@ export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unk
       email: ['email', 'email_verified'],
     },
     conformIdTokenClaims: false,
+    // Entra's additions to the metadata document (MSAL and @azure/identity ignore what they do not
+    // know). No device_authorization_endpoint: the device code flow is not offered.
+    discovery: {
+      claim_types_supported: ['normal'],
+      cloud_instance_name: new URL(config.publicUrl).host,
+      msgraph_host: new URL(config.publicUrl).host,
+      tenant_region_scope: null,
+    },
     cookies: cookiesOf(config, tenant, secrets.cookieKey),
     // Public clients (the SPA, the redeem flow, applications without a secret) must use PKCE;
     // confidential applications may (many server-side apps don't).
@@ -254,12 +299,7 @@ export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unk
     },
     // Entra-shaped claims read by http/authenticate.ts; `grant_id` lets /v1.0 refuse the access
     // tokens of a revoked grant (revocations.ts).
-    extraTokenClaims: async (_ctx, token) => {
-      if (token.kind === 'ClientCredentials') {
-        return { tid: tenant.id, idtyp: 'app', roles: await clients.permissionsOf(tenant, String(token.clientId)) };
-      }
-      return { tid: tenant.id, idtyp: 'user', oid: token.accountId, ...(token.grantId ? { grant_id: token.grantId } : {}) };
-    },
+    extraTokenClaims: entraTokenClaims(clients, tenant),
     findAccount: findAccountOf(deps, tenant),
     loadExistingGrant: loadExistingGrantOf(graphResource(config)),
     interactions: {

@@ -2,17 +2,56 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from '../../config/index.js';
+import { correlationIdOf, entraErrorBody } from '../../domain/entra-errors.js';
 import { DomainError } from '../../domain/errors.js';
-import { type TenantDirectory, tenantOfRoute } from '../../http/tenant.js';
+import { printable } from '../../domain/text.js';
+import { type TenantDirectory, tenantOfAuthority } from '../../http/tenant.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { graphResource } from '../../platform/urls.js';
 import { checkedProviderRequest } from './client-auth.js';
 import type { ClientDirectory } from './clients.js';
-import { CLIENT_AUTH_ROUTES, GRAPH_DELEGATED_SCOPES, issuerPath, OIDC_ROUTES, tenantPrefix } from './constants.js';
+import { CLIENT_AUTH_ROUTES, GRAPH_DELEGATED_SCOPES, issuerPath, OIDC_ROUTES } from './constants.js';
 import type { OidcProviders } from './provider.js';
 
 /** Paths (relative to a tenant's issuer) answered by oidc-provider itself. */
 const PROVIDER_PATHS = ['/.well-known/openid-configuration', '/oauth2/v2.0/*', '/discovery/v2.0/keys', '/oidc/userinfo'];
+
+/** Path of the public URL (empty when Portico is served at the root of its host). */
+const basePath = (config: Pick<Config, 'publicUrl'>): string => new URL(config.publicUrl).pathname.replace(/\/+$/, '');
+
+/** Where MSAL and `@azure/identity` look for a tenant's metadata (`{authority}/v2.0/.well-known/…`). */
+const ENTRA_DISCOVERY_PATH = '/v2.0/.well-known/openid-configuration';
+
+/** The provider's own path for a path in Entra's form (only discovery differs). */
+const fromEntraPath = (rest: string): string => (rest.startsWith(ENTRA_DISCOVERY_PATH) ? rest.slice('/v2.0'.length) : rest);
+
+/** Entra's answer for an authority that names no tenant (AADSTS90002), rendered by the surface. */
+const unknownTenant = (segment: string) =>
+  new DomainError(
+    'tenant_not_found',
+    `Tenant '${printable(segment).slice(0, 100)}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+  );
+
+/**
+ * Entra's instance discovery (`/common/discovery/instance?api-version=1.1&authorization_endpoint=…`),
+ * which MSAL reads to learn which hosts are aliases of an authority. Portico is one host.
+ */
+function instanceDiscovery(config: Config, query: Record<string, unknown>) {
+  const host = new URL(config.publicUrl).host;
+  const authorize = typeof query.authorization_endpoint === 'string' ? query.authorization_endpoint : '';
+  let tenantSegment = 'common';
+  try {
+    const u = new URL(authorize);
+    if (u.host === host) tenantSegment = u.pathname.split('/')[1] || 'common';
+  } catch {
+    // no or a foreign authorization endpoint: describe the instance itself
+  }
+  return {
+    tenant_discovery_endpoint: `${config.publicUrl}/${tenantSegment}${ENTRA_DISCOVERY_PATH}`,
+    'api-version': '1.1',
+    metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+  };
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -79,8 +118,36 @@ function requireHttps(config: Config, req: FastifyRequest, path: string): void {
 const unknownRouteAsOAuthError: Parameters<Provider['use']>[0] = async (ctx, next) => {
   await next();
   if (ctx.status !== 404 || ctx.body !== undefined) return;
+  if (ctx.path === OIDC_ROUTES.device_authorization) {
+    // Named in Entra's layout, but the device authorization grant is not offered (discovery lists
+    // no device_authorization_endpoint): say so rather than "unrecognized route".
+    ctx.body = {
+      error: 'invalid_request',
+      error_description: 'The device authorization grant (device code flow) is not supported by this server.',
+    };
+    ctx.status = 400;
+    return;
+  }
   ctx.body = { error: 'invalid_request', error_description: 'unrecognized route or not allowed method' };
   ctx.status = 404;
+};
+
+/**
+ * oidc-provider's JSON errors in Entra's shape (domain/entra-errors.ts): AADSTS code, trace and
+ * correlation ids. The trace id is the request id the mount put on the response.
+ */
+const entraShapedErrors: Parameters<Provider['use']>[0] = async (ctx, next) => {
+  await next();
+  const body: unknown = ctx.body;
+  if (ctx.status < 400 || typeof body !== 'object' || body === null || Buffer.isBuffer(body)) return;
+  const b = body as { error?: unknown; error_description?: unknown };
+  if (typeof b.error !== 'string') return;
+  const traceId = String(ctx.response.get('request-id') || '');
+  const { error_description: description, ...rest } = b;
+  ctx.body = entraErrorBody(
+    { ...rest, error: b.error, ...(typeof description === 'string' ? { error_description: description } : {}) },
+    { traceId, correlationId: correlationIdOf(ctx.get('client-request-id'), traceId), now: new Date() },
+  );
 };
 
 /**
@@ -122,6 +189,7 @@ export function mountProvider(deps: MountDeps) {
   const callbackOf = (p: Provider): Handler => {
     let cb = callbacks.get(p);
     if (!cb) {
+      p.use(entraShapedErrors);
       p.use(unknownRouteAsOAuthError);
       cb = p.callback() as unknown as Handler;
       callbacks.set(p, cb);
@@ -129,17 +197,25 @@ export function mountProvider(deps: MountDeps) {
     return cb;
   };
 
-  const handle = async (req: FastifyRequest, reply: FastifyReply, tenant: Tenant) => {
+  /**
+   * Hands a request to the tenant's provider. `prefix` is the authority part of the path as the
+   * client wrote it ('' for the default tenant at the root, else `/{tenant id | domain | common}`);
+   * the provider sees the request as if it came to the tenant's issuer path.
+   */
+  const handle = async (req: FastifyRequest, reply: FastifyReply, tenant: Tenant, prefix: string) => {
     const provider = await providers.forTenant(tenant);
-    const prefix = tenantPrefix(tenant);
     const url = req.raw.url ?? '/';
     if (!url.startsWith(`${prefix}/`)) return reply.callNotFound();
     // Present the request to oidc-provider as mounted at the issuer's path: `url` relative to the
     // issuer, `originalUrl` the full path (oidc-provider derives its mount path from the two).
-    const rest = entraCompatibleAuthorizationRequest(url.slice(prefix.length), graphResource(config));
+    const rest = entraCompatibleAuthorizationRequest(fromEntraPath(url.slice(prefix.length)), graphResource(config));
     requireHttps(config, req, rest);
     req.raw.url = rest;
-    (req.raw as IncomingMessage & { originalUrl?: string }).originalUrl = `${issuerPath(config, tenant)}${rest}`;
+    // Addressed by an authority segment, the endpoints the provider names (discovery, resume
+    // URLs) are under `/{tenant id}` — the default tenant's too: MSAL puts the authority's tenant
+    // in place of the first path segment of every endpoint it discovered.
+    const mountPath = prefix === '' ? issuerPath(config, tenant) : `${basePath(config)}/${tenant.id}`;
+    (req.raw as IncomingMessage & { originalUrl?: string }).originalUrl = `${mountPath}${rest}`;
     const incoming = await checkedProviderRequest(
       req.raw,
       CLIENT_AUTH_ROUTES.has(rest.split('?')[0] ?? '')
@@ -160,18 +236,37 @@ export function mountProvider(deps: MountDeps) {
   return async (scope: FastifyInstance): Promise<void> => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
-    for (const prefix of ['', '/:tenantId']) {
-      for (const path of PROVIDER_PATHS) {
-        scope.route({
-          method: ['GET', 'POST', 'OPTIONS'],
-          url: `${prefix}${path}`,
-          schema: { tags: ['oauth2'], summary: `OpenID Connect / OAuth 2.0 (${path}), served by oidc-provider` },
-          handler: async (req, reply) => {
-            const tenant = await tenantOfRoute(tenants, req);
-            return tenant ? handle(req, reply, tenant) : reply.callNotFound();
-          },
-        });
-      }
+    for (const path of PROVIDER_PATHS) {
+      scope.route({
+        method: ['GET', 'POST', 'OPTIONS'],
+        url: path,
+        schema: { tags: ['oauth2'], summary: `OpenID Connect / OAuth 2.0 (${path}), served by oidc-provider` },
+        handler: (req, reply) => handle(req, reply, tenants.defaultTenant, ''),
+      });
     }
+    // Entra's authority form: /{tenant id | verified domain | common | organizations}/…
+    for (const path of [...PROVIDER_PATHS, ENTRA_DISCOVERY_PATH]) {
+      scope.route({
+        method: ['GET', 'POST', 'OPTIONS'],
+        url: `/:tenantId${path}`,
+        schema: { tags: ['oauth2'], summary: `OpenID Connect / OAuth 2.0 (${path}), served by oidc-provider` },
+        handler: async (req, reply) => {
+          const segment = (req.params as { tenantId: string }).tenantId;
+          const tenant = await tenantOfAuthority(tenants, segment);
+          if (!tenant) throw unknownTenant(segment);
+          const url = req.raw.url ?? '/';
+          return handle(req, reply, tenant, url.slice(0, url.indexOf('/', 1)));
+        },
+      });
+    }
+    scope.get(
+      '/:tenantId/discovery/instance',
+      { schema: { tags: ['oauth2'], summary: "Instance discovery (MSAL's cloud discovery metadata)" } },
+      async (req) => {
+        const segment = (req.params as { tenantId: string }).tenantId;
+        if (!(await tenantOfAuthority(tenants, segment))) throw unknownTenant(segment);
+        return instanceDiscovery(config, req.query as Record<string, unknown>);
+      },
+    );
   };
 }
