@@ -54,6 +54,8 @@ import {
 } from './modules/myapps/myapps.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { OrganizationService } from './modules/organization/organization.service.js';
+import { permissionGrantsRoutes } from './modules/permission-grants/permission-grants.routes.js';
+import { PermissionGrantsService } from './modules/permission-grants/permission-grants.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
 import { PoliciesService } from './modules/policies/policies.service.js';
 import { createRedemptionService } from './modules/redemption/redemption.service.js';
@@ -241,6 +243,9 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     bindMethods(s);
   }
   for (const s of [appAccessRequests, groupJoinRequests, requests]) bindMethods(s);
+  const permissionGrants = bindMethods(
+    new PermissionGrantsService({ db, clock, newId, access, audit, applications, users, policies }),
+  );
   return {
     keys,
     revokedGrants,
@@ -266,6 +271,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       groupJoinRequests,
       requests,
       directory,
+      permissionGrants,
       redemption: createRedemptionService({
         db,
         config,
@@ -476,6 +482,7 @@ function createProtocols(p: {
     authorizeSignOn,
     metrics: p.metrics,
     revokedGrants: p.revokedGrants,
+    permissions: services.permissionGrants,
     secrets: {
       cookieKey: platform.secrets.oidcCookieKey,
       pairwiseKey: platform.secrets.pairwiseKey,
@@ -490,6 +497,7 @@ function createProtocols(p: {
       redeemCookie: redemption.cookie,
       limiter: platform.limiters.signIn,
       csrfKey: platform.secrets.signInCsrfKey,
+      permissions: services.permissionGrants,
     },
   });
   const saml = createSamlIdp({
@@ -570,6 +578,7 @@ async function registerSurfaces(
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);
+        await api.register(permissionGrantsRoutes);
       });
     },
     { prefix: '/v1.0' },

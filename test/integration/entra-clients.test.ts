@@ -46,6 +46,119 @@ function runClient(script: string, env: Record<string, string>): Promise<Record<
   });
 }
 
+/**
+ * Runs a two-step client script: it prints the sign-in URL, `browse` plays the user in a browser
+ * and returns the URL the browser ended at, which goes to the script's stdin; resolves with the
+ * script's last JSON line.
+ */
+function runInteractive(
+  script: string,
+  env: Record<string, string>,
+  browse: (authUrl: string) => Promise<string>,
+): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../clients', script)], {
+    env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: caFile, PORTICO_URL: base, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let asked = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const first = stdout.split('\n')[0];
+      if (!asked && stdout.includes('\n') && first) {
+        asked = true;
+        const { authUrl } = JSON.parse(first) as { authUrl: string };
+        browse(authUrl).then(
+          (to) => child.stdin.end(`${to}\n`),
+          (err: unknown) => {
+            child.kill('SIGKILL');
+            reject(err);
+          },
+        );
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        reject(new Error(`${script} exited ${code}: ${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+/**
+ * A browser on Portico's pages, through `app.inject` (the test process does not trust the dev CA;
+ * the client libraries, in their own processes, do): follows redirects on Portico's host, keeps
+ * cookies, signs in with a password and answers the consent page.
+ */
+function browser() {
+  const cookies = new Map<string, string>();
+  const host = new URL(base).host;
+  const go = async (url: string, form?: Record<string, string>) => {
+    const u = new URL(url, base);
+    const res = await t.app.inject({
+      method: form ? 'POST' : 'GET',
+      url: `${u.pathname}${u.search}`,
+      headers: {
+        host,
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
+    });
+    const set = res.headers['set-cookie'];
+    for (const c of Array.isArray(set) ? set : set ? [set] : []) {
+      const [pair = ''] = c.split(';');
+      const i = pair.indexOf('=');
+      cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return res;
+  };
+  /** Follows redirects while they stay on Portico; returns the last response and where it ended. */
+  const follow = async (url: string, form?: Record<string, string>) => {
+    let res = await go(url, form);
+    let at = new URL(url, base).href;
+    for (let i = 0; i < 10 && res.statusCode >= 300 && res.statusCode < 400; i++) {
+      const next = new URL(String(res.headers.location), at);
+      at = next.href;
+      if (next.host !== host) break;
+      res = await go(at);
+    }
+    return { res, at };
+  };
+  const formOf = (html: string) => {
+    const first = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+    const action = first?.[1] ?? '';
+    const fields: Record<string, string> = {};
+    for (const m of (first?.[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      fields[m[1] ?? ''] = m[2] ?? '';
+    return { action: action.replace(/&amp;/g, '&'), fields };
+  };
+  return {
+    follow,
+    /** Signs in on the sign-in page at `page` (identify, then password). */
+    async signIn(page: { res: { body: string }; at: string }, login: string, password: string) {
+      const first = formOf(page.res.body);
+      const second = await go(first.action, { ...first.fields, login });
+      const pwd = formOf(second.body);
+      return follow(pwd.action, { ...pwd.fields, login, password });
+    },
+    async consent(page: { res: { body: string }; at: string }, decision: 'accept' | 'cancel') {
+      const f = formOf(page.res.body);
+      return follow(f.action, { ...f.fields, decision });
+    },
+  };
+}
+
 /** GET over https trusting the dev CA. */
 const getJson = (url: string) =>
   new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
@@ -215,3 +328,142 @@ describe('real clients over https', () => {
     expect(String((bad.error as { errorNo?: unknown }).errorNo)).toBe('7000215');
   });
 });
+
+describe('delegated Microsoft Graph permissions (third-party application)', () => {
+  const PASSWORD = 'Correct-Horse-9';
+
+  /** A public OIDC application (no secret: PKCE) that anybody may sign in to. */
+  async function publicApp() {
+    const redirect = `https://app-${Date.now().toString(36)}.example/callback`;
+    const res = await t.call('POST', '/v1.0/servicePrincipals', {
+      token: t.admin.token,
+      body: {
+        displayName: 'Contoso Viewer',
+        preferredSingleSignOnMode: 'oidc',
+        replyUrls: [redirect],
+        appRoleAssignmentRequired: false,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return { sp: res.json() as { id: string; appId: string }, redirect };
+  }
+
+  const setUserConsent = async (policies: string[]) => {
+    const res = await t.call('PATCH', '/v1.0/policies/authorizationPolicy', {
+      token: t.admin.token,
+      body: { defaultUserRolePermissions: { permissionGrantPoliciesAssigned: policies } },
+    });
+    expect(res.statusCode, res.body).toBe(204);
+  };
+
+  it('MSAL PublicClientApplication (auth code + PKCE) gets User.Read after consent: /me works, /users is refused', async () => {
+    const { sp, redirect } = await publicApp();
+    const { user } = await t.createUser({ displayName: 'Pat Public' });
+    const env = { AUTHORITY: `${base}/${t.tenant.id}`, CLIENT_ID: sp.appId, REDIRECT_URI: redirect, SCOPES: 'User.Read' };
+
+    // Users may not consent by default (permissionGrantPoliciesAssigned is empty): admin approval.
+    let blocked = '';
+    const refused = await runInteractive('msal-public-pkce.mjs', env, async (authUrl) => {
+      const b = browser();
+      const page = await b.signIn(await b.follow(authUrl), user.userPrincipalName, PASSWORD);
+      blocked = `${page.res.statusCode} ${page.res.body}`;
+      return `${redirect}?error=access_denied`;
+    });
+    expect(blocked).toMatch(/^403 /);
+    expect(blocked).toContain('Need admin approval');
+    expect(refused.error).toBeDefined();
+
+    // Low-risk user consent allowed: the consent page lists User.Read; accepting finishes the flow.
+    await setUserConsent(['ManagePermissionGrantsForSelf.microsoft-user-default-low']);
+    let consentPage = '';
+    const out = await runInteractive('msal-public-pkce.mjs', env, async (authUrl) => {
+      const b = browser();
+      const page = await b.signIn(await b.follow(authUrl), user.userPrincipalName, PASSWORD);
+      consentPage = page.res.body;
+      const done = await b.consent(page, 'accept');
+      return done.at;
+    });
+    expect(consentPage).toContain('Permissions requested');
+    expect(consentPage).toContain('User.Read');
+    expect(out.error).toBeUndefined();
+    const { payload } = decodeJwt(String(out.token));
+    expect(payload).toMatchObject({ ver: '2.0', scp: 'User.Read', idtyp: 'user', oid: user.id, tid: t.tenant.id, azp: sp.appId });
+    expect(out.me).toMatchObject({ status: 200, body: { id: user.id, displayName: 'Pat Public' } });
+    expect((out.users as { status: number }).status).toBe(403);
+    // Refresh (offline_access, which MSAL always asks for) keeps the scopes.
+    expect(out.refreshedScp).toBe('User.Read');
+
+    // The consent is a Graph oauth2PermissionGrant of the user.
+    const grants = await t.call('GET', `/v1.0/oauth2PermissionGrants?$filter=clientId eq '${sp.id}'`, { token: t.admin.token });
+    expect(grants.json().value).toMatchObject([
+      { clientId: sp.id, consentType: 'Principal', principalId: user.id, scope: expect.stringContaining('User.Read') },
+    ]);
+    await setUserConsent([]);
+  });
+
+  it("an admin grants User.ReadBasic.All to everyone (oauth2PermissionGrants): no consent page, /users opens, a user's own rights still apply", async () => {
+    const { sp, redirect } = await publicApp();
+    const { user } = await t.createUser({ displayName: 'Quinn Member' });
+    const graphSp = await t.call('POST', '/v1.0/oauth2PermissionGrants', {
+      token: t.admin.token,
+      body: {
+        clientId: sp.id,
+        consentType: 'AllPrincipals',
+        resourceId: '00000000-0000-0000-0000-000000000000',
+        scope: 'User.Read',
+      },
+    });
+    expect(graphSp.statusCode).toBe(400);
+    const resourceId = /\(([0-9a-f-]{36})\)/.exec(graphSp.json().error.message)?.[1] ?? '';
+    const granted = await t.call('POST', '/v1.0/oauth2PermissionGrants', {
+      token: t.admin.token,
+      body: {
+        clientId: sp.id,
+        consentType: 'AllPrincipals',
+        resourceId,
+        scope: 'User.Read https://graph.microsoft.com/User.ReadBasic.All'.replace('https://graph.microsoft.com/', ''),
+      },
+    });
+    expect(granted.statusCode, granted.body).toBe(201);
+    const member = await t.call('POST', '/v1.0/oauth2PermissionGrants', {
+      token: (await t.createUser()).token,
+      body: { clientId: sp.id, consentType: 'AllPrincipals', resourceId, scope: 'User.Read' },
+    });
+    expect(member.statusCode).toBe(403);
+
+    const env = {
+      AUTHORITY: `${base}/${t.tenant.initialDomain}`,
+      CLIENT_ID: sp.appId,
+      REDIRECT_URI: redirect,
+      SCOPES: 'https://graph.microsoft.com/.default',
+    };
+    let sawConsent = false;
+    const out = await runInteractive('msal-public-pkce.mjs', env, async (authUrl) => {
+      const b = browser();
+      const page = await b.signIn(await b.follow(authUrl), user.userPrincipalName, PASSWORD);
+      sawConsent = page.res.body.includes('Permissions requested');
+      return page.at;
+    });
+    expect(sawConsent).toBe(false);
+    expect(out.error).toBeUndefined();
+    expect(
+      String(decodeJwt(String(out.token)).payload.scp)
+        .split(' ')
+        .sort(),
+    ).toEqual(['User.Read', 'User.ReadBasic.All']);
+    expect((out.users as { status: number }).status).toBe(200);
+    // Creating a user needs User.ReadWrite.All and an administrator: refused.
+    const create = await fetchWith(String(out.token), 'POST', '/v1.0/users', {
+      accountEnabled: true,
+      displayName: 'Nope',
+      mailNickname: 'nope',
+      userPrincipalName: `nope.${Date.now()}@${t.tenant.initialDomain}`,
+      passwordProfile: { password: 'Correct-Horse-9' },
+    });
+    expect(create.statusCode).toBe(403);
+    expect(create.json().error.message).toContain('delegated permissions (scp)');
+  });
+});
+
+const fetchWith = (token: string, method: 'GET' | 'POST', url: string, body?: unknown) =>
+  t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body ? { payload: body as object } : {}) });

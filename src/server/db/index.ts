@@ -24,6 +24,7 @@ import * as m0007 from './migrations/0007_dynamic_groups.js';
 import * as m0008 from './migrations/0008_sign_in_revocation.js';
 import * as m0009 from './migrations/0009_self_service.js';
 import * as m0011 from './migrations/0011_scim.js';
+import * as m0017 from './migrations/0017_oauth2_permission_grants.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -105,6 +106,7 @@ const migrations: Record<string, Migration> = {
   '0008_sign_in_revocation': m0008,
   '0009_self_service': m0009,
   '0011_scim': m0011,
+  '0017_oauth2_permission_grants': m0017,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -56,7 +56,7 @@ export function createOidc(deps: OidcDeps): Oidc {
   });
   const providers = createOidcProviders({ ...deps, clients });
   const signIn = signInRoutes({ ...deps.signIn, config: deps.config, tenants: deps.tenants, providers });
-  const mount = mountProvider({ config: deps.config, tenants: deps.tenants, providers, clients });
+  const mount = mountProvider({ config: deps.config, tenants: deps.tenants, providers, clients, permissions: deps.permissions });
 
   return {
     forTenant: (tenant) => providers.forTenant(tenant),

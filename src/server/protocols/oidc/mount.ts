@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type * as querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import { correlationIdOf, entraErrorBody } from '../../domain/entra-errors.js';
 import { DomainError } from '../../domain/errors.js';
+import { canonicalGraphScope } from '../../domain/graph-permissions.js';
 import { printable } from '../../domain/text.js';
 import { type TenantDirectory, tenantOfAuthority } from '../../http/tenant.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { graphResource } from '../../platform/urls.js';
 import { checkedProviderRequest } from './client-auth.js';
 import type { ClientDirectory } from './clients.js';
-import { CLIENT_AUTH_ROUTES, GRAPH_DELEGATED_SCOPES, issuerPath, OIDC_ROUTES } from './constants.js';
+import { CLIENT_AUTH_ROUTES, FIRST_PARTY_CLIENT_IDS, GRAPH_DELEGATED_SCOPES, issuerPath, OIDC_ROUTES } from './constants.js';
 import type { OidcProviders } from './provider.js';
 
 /** Paths (relative to a tenant's issuer) answered by oidc-provider itself. */
@@ -60,34 +62,75 @@ const END_SESSION_CONFIRM = `${OIDC_ROUTES.end_session}/confirm`;
 
 /**
  * Makes authorization requests written for Entra work unchanged:
- * - `<resource>/.default` ("everything this app may have") expands to the Graph delegated scopes, so
- *   the grant and the token's `scope` name them (oidc-provider would ignore the unknown value);
+ * - Graph permissions in any of Graph's spellings (`User.Read`,
+ *   `https://graph.microsoft.com/User.Read`, `<Portico>/v1.0/User.Read`) become the permission name;
+ * - `<resource>/.default` ("everything this app may have") expands to the Graph delegated
+ *   permissions of the client (`defaultScopes`), so the grant and the token's `scope` name them
+ *   (oidc-provider would ignore the unknown value);
  * - `offline_access` gets a refresh token without the client adding `prompt=consent`, which
- *   oidc-provider (following OIDC Core) requires; Portico's clients are first-party and consent is
- *   implicit, so the extra consent step completes without any page.
+ *   oidc-provider (following OIDC Core) requires; consent is decided by Portico (implicit for its
+ *   own clients, oauth2PermissionGrants and the consent page for applications), so the extra
+ *   consent step only shows a page when a permission is not consented yet.
  * (Client credentials need neither: app tokens carry their permissions in `roles`.)
  */
-export function entraCompatibleAuthorizationRequest(pathAndQuery: string, graph: string): string {
+export async function entraCompatibleAuthorizationRequest(
+  pathAndQuery: string,
+  graph: string,
+  defaultScopes: (clientId: string) => Promise<readonly string[]>,
+): Promise<string> {
   const q = pathAndQuery.indexOf('?');
   if (q < 0 || pathAndQuery.slice(0, q) !== OIDC_ROUTES.authorization) return pathAndQuery;
   const params = new URLSearchParams(pathAndQuery.slice(q + 1));
+  if (!(await entraAuthorizationParams(params, graph, defaultScopes))) return pathAndQuery;
+  return `${pathAndQuery.slice(0, q)}?${params.toString()}`;
+}
+
+/** The rewrite of entraCompatibleAuthorizationRequest on parameters (query or PAR body); false when nothing changed. */
+async function entraAuthorizationParams(
+  params: URLSearchParams,
+  graph: string,
+  defaultScopes: (clientId: string) => Promise<readonly string[]>,
+): Promise<boolean> {
   const scope = params.get('scope');
-  if (!scope) return pathAndQuery;
-  const isDefault = (s: string) => s === '.default' || s === `${graph}/.default`;
-  const parts = [
-    ...new Set(
-      scope
-        .split(' ')
-        .filter(Boolean)
-        .flatMap((s) => (isDefault(s) ? [...GRAPH_DELEGATED_SCOPES] : [s])),
-    ),
-  ];
-  params.set('scope', parts.join(' '));
+  if (!scope) return false;
+  const parts: string[] = [];
+  for (const s of scope.split(' ').filter(Boolean)) {
+    const canonical = canonicalGraphScope(s, graph);
+    if (canonical === '.default') parts.push(...(await defaultScopes(params.get('client_id') ?? '')));
+    else parts.push(canonical ?? s);
+  }
+  const unique = [...new Set(parts)];
+  params.set('scope', unique.join(' '));
   const prompt = (params.get('prompt') ?? '').split(' ').filter(Boolean);
-  if (parts.includes('offline_access') && !prompt.includes('none') && !prompt.includes('consent')) {
+  if (unique.includes('offline_access') && !prompt.includes('none') && !prompt.includes('consent')) {
     params.set('prompt', [...prompt, 'consent'].join(' '));
   }
-  return `${pathAndQuery.slice(0, q)}?${params.toString()}`;
+  return true;
+}
+
+/**
+ * Form parameters of the token and PAR endpoints in Entra's spellings: a PAR body is an
+ * authorization request; at the token endpoint, Graph scope names become canonical and
+ * `.default` on a refresh means "what was granted" (no `scope` parameter).
+ */
+async function entraFormParams(
+  path: string,
+  body: querystring.ParsedUrlQuery,
+  graph: string,
+  defaultScopes: (clientId: string) => Promise<readonly string[]>,
+): Promise<querystring.ParsedUrlQuery | undefined> {
+  if (typeof body.scope !== 'string') return undefined;
+  const params = new URLSearchParams(body as Record<string, string>);
+  if (path === OIDC_ROUTES.pushed_authorization_request) {
+    return (await entraAuthorizationParams(params, graph, defaultScopes)) ? Object.fromEntries(params) : undefined;
+  }
+  if (path !== OIDC_ROUTES.token || body.grant_type !== 'refresh_token') return undefined;
+  const scopes = body.scope
+    .split(' ')
+    .filter(Boolean)
+    .map((s) => canonicalGraphScope(s, graph) ?? s);
+  const { scope: _scope, ...rest } = body;
+  return scopes.includes('.default') ? rest : { ...rest, scope: [...new Set(scopes)].join(' ') };
 }
 
 /**
@@ -171,6 +214,7 @@ async function revokeEverythingOnSignOut(provider: Provider, req: FastifyRequest
 
 export interface MountDeps {
   config: Config;
+  permissions: { consentedScopes(tenantId: string, appId: string, userId: string | undefined): Promise<string[]> };
   tenants: TenantDirectory;
   providers: OidcProviders;
   clients: ClientDirectory;
@@ -208,7 +252,16 @@ export function mountProvider(deps: MountDeps) {
     if (!url.startsWith(`${prefix}/`)) return reply.callNotFound();
     // Present the request to oidc-provider as mounted at the issuer's path: `url` relative to the
     // issuer, `originalUrl` the full path (oidc-provider derives its mount path from the two).
-    const rest = entraCompatibleAuthorizationRequest(fromEntraPath(url.slice(prefix.length)), graphResource(config));
+    // An application's `.default`: what an admin granted it, and User.Read (sign-in and profile).
+    const defaultScopes = async (clientId: string): Promise<readonly string[]> =>
+      FIRST_PARTY_CLIENT_IDS.has(clientId)
+        ? GRAPH_DELEGATED_SCOPES
+        : ['User.Read', ...(await deps.permissions.consentedScopes(tenant.id, clientId, undefined))];
+    const rest = await entraCompatibleAuthorizationRequest(
+      fromEntraPath(url.slice(prefix.length)),
+      graphResource(config),
+      defaultScopes,
+    );
     requireHttps(config, req, rest);
     req.raw.url = rest;
     // Addressed by an authority segment, the endpoints the provider names (discovery, resume
@@ -216,11 +269,13 @@ export function mountProvider(deps: MountDeps) {
     // in place of the first path segment of every endpoint it discovered.
     const mountPath = prefix === '' ? issuerPath(config, tenant) : `${basePath(config)}/${tenant.id}`;
     (req.raw as IncomingMessage & { originalUrl?: string }).originalUrl = `${mountPath}${rest}`;
+    const path = rest.split('?')[0] ?? '';
     const incoming = await checkedProviderRequest(
       req.raw,
-      CLIENT_AUTH_ROUTES.has(rest.split('?')[0] ?? '')
+      CLIENT_AUTH_ROUTES.has(path)
         ? { verify: (clientId, secret) => clients.verifySecret(tenant, clientId, secret), marker: clients.secretMarker }
         : undefined,
+      (body) => entraFormParams(path, body, graphResource(config), defaultScopes),
     );
     if (req.raw.method === 'POST' && rest.split('?')[0] === END_SESSION_CONFIRM) {
       await revokeEverythingOnSignOut(provider, req, reply);
