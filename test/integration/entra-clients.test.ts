@@ -329,6 +329,29 @@ describe('real clients over https', () => {
   });
 });
 
+describe('Kiota Graph SDK (@microsoft/msgraph-sdk + -users) with @azure/identity', () => {
+  it('lists users and creates one (the SDK sends @odata.type)', async () => {
+    const { client, clientSecret } = await automationClient(['User.ReadWrite.All']);
+    const upn = `kiota.${Date.now().toString(36)}@${t.tenant.initialDomain}`;
+    const out = await runClient('kiota-users.mjs', {
+      TENANT_ID: t.tenant.id,
+      CLIENT_ID: client.clientId,
+      CLIENT_SECRET: clientSecret,
+      NEW_UPN: upn,
+    });
+    expect(out.listError).toBeUndefined();
+    expect(out.users).toContain('Ada Admin');
+    // `@odata.type` in request bodies is accepted by the graph-read work (issue 12 item 3); until it
+    // is merged, Portico refuses the body as having an unknown key, and this records which it is.
+    if (out.createError) {
+      expect(out.createError).toMatchObject({ status: 400, message: 'Invalid body: Unrecognized key: "@odata.type"' });
+    } else {
+      const created = await t.call('GET', `/v1.0/users/${String(out.createdId)}`, { token: t.admin.token });
+      expect(created.json()).toMatchObject({ userPrincipalName: upn, displayName: 'Created with Kiota' });
+    }
+  });
+});
+
 describe('delegated Microsoft Graph permissions (third-party application)', () => {
   const PASSWORD = 'Correct-Horse-9';
 
