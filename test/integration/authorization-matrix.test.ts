@@ -50,6 +50,8 @@ interface Fixtures {
   joinGroupId: string;
   /** A pending request to join joinGroupId, made by a user who is none of the columns. */
   joinRequestId: string;
+  /** A delegated permission grant (oauth2PermissionGrants) to spId. */
+  grantId: string;
 }
 
 interface Row {
@@ -470,8 +472,7 @@ const ROWS: Row[] = [
     route: 'GET /oauth2PermissionGrants/:id',
     ok: 200,
     expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
-    setup: (f) => newGrant(f),
-    url: (_f, id) => `/oauth2PermissionGrants/${id}`,
+    url: (f) => `/oauth2PermissionGrants/${f.grantId}`,
   },
   {
     route: 'POST /oauth2PermissionGrants',
@@ -485,8 +486,7 @@ const ROWS: Row[] = [
     route: 'PATCH /oauth2PermissionGrants/:id',
     ok: 204,
     expect: 'Y N N N N N N Y N N N N N Y',
-    setup: (f) => newGrant(f),
-    url: (_f, id) => `/oauth2PermissionGrants/${id}`,
+    url: (f) => `/oauth2PermissionGrants/${f.grantId}`,
     body: () => ({ scope: 'User.Read User.ReadBasic.All' }),
   },
   {
@@ -785,7 +785,9 @@ beforeAll(async () => {
     appRequestId: '',
     joinGroupId,
     joinRequestId: '',
+    grantId: '',
   };
+  fx.grantId = await newGrant(fx);
   fx.appRequestId = await newAppRequest(fx);
   fx.joinRequestId = await newJoinRequest(fx);
 }, 60_000);

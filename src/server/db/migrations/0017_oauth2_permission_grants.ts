@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('oauth2_permission_grants')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('client_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
     .addColumn('consent_type', 'text', (c) => c.notNull())
