@@ -607,6 +607,37 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'A bulkId reference names no resource created earlier in this bulk request, or the references are circular.',
   },
+  tenant_not_found: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'Tenant not found. Check to make sure you have the correct tenant ID or domain.',
+  },
+  permission_grant_scope_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The scope names a permission that is not a Microsoft Graph delegated permission this service implements.',
+  },
+  permission_grant_client_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'clientId is not a service principal of this tenant.',
+  },
+  permission_grant_resource_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "resourceId must be the object id of this tenant's Microsoft Graph service principal.",
+  },
+  permission_grant_principal_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'consentType Principal needs the principalId of a user of this tenant; AllPrincipals takes none.',
+  },
+  permission_grant_exists: {
+    status: 409,
+    graphCode: 'Request_MultipleObjectsWithSameKeyValue',
+    message:
+      'Permission entry already exists: this application already has a grant for this principal. Update its scope instead.',
+  },
   // --- Graph protocol (request shape, paths, versions) ---
   odata_type_invalid: {
     status: 400,

@@ -62,6 +62,8 @@ import {
 } from './modules/myapps/myapps.routes.js';
 import { organizationRoutes } from './modules/organization/organization.routes.js';
 import { OrganizationService } from './modules/organization/organization.service.js';
+import { permissionGrantsRoutes } from './modules/permission-grants/permission-grants.routes.js';
+import { PermissionGrantsService } from './modules/permission-grants/permission-grants.service.js';
 import { policiesRoutes } from './modules/policies/policies.routes.js';
 import { PoliciesService } from './modules/policies/policies.service.js';
 import { createRedemptionService } from './modules/redemption/redemption.service.js';
@@ -257,6 +259,9 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
   const { auditLog, authorizeSignOn, accessExplanations } = createAccessDecisions(readers);
   for (const s of [appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
+  const permissionGrants = bindMethods(
+    new PermissionGrantsService({ db, clock, newId, access, audit, applications, users, policies }),
+  );
   return {
     keys,
     revokedGrants,
@@ -288,6 +293,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       signIns: bindMethods(new SignInLogService({ db, clock, newId, access })),
       directoryChanges,
       delta: bindMethods(new DeltaService({ db, access, users, groups, groupMembers, changes: directoryChanges })),
+      permissionGrants,
       redemption: createRedemptionService({
         db,
         config,
@@ -566,7 +572,11 @@ function createProtocols(p: {
 }) {
   const { config, database, services, platform, authorizeSignOn } = p;
   const { applications, users, clients, redemptions, redemption } = services;
-  const tenants: TenantDirectory = { defaultTenant: p.defaultTenant, findTenant: (id) => services.tenants.findTenant(id) };
+  const tenants: TenantDirectory = {
+    defaultTenant: p.defaultTenant,
+    findTenant: (id) => services.tenants.findTenant(id),
+    findTenantByDomain: (domain) => services.tenants.findTenantByDomain(domain),
+  };
   // SAML sessions first: the token issuer's sign-out continues through them (single logout).
   const samlSessions = createSamlSessionStore(database.db, p.clock, config);
   // The sign-in log port: every attempt is counted (metrics) and recorded (auditLogs/signIns); a
@@ -596,6 +606,7 @@ function createProtocols(p: {
     authorizeSignOn,
     metrics: p.metrics,
     revokedGrants: p.revokedGrants,
+    permissions: services.permissionGrants,
     secrets: {
       cookieKey: platform.secrets.oidcCookieKey,
       pairwiseKey: platform.secrets.pairwiseKey,
@@ -611,6 +622,7 @@ function createProtocols(p: {
       limiter: platform.limiters.signIn,
       csrfKey: platform.secrets.signInCsrfKey,
       signIns,
+      permissions: services.permissionGrants,
     },
   });
   const saml = createSamlIdp({
@@ -700,6 +712,7 @@ async function registerSurfaces(
         await api.register(batchRoutes);
         await api.register(directoryRoutes);
         await api.register(signInsRoutes);
+        await api.register(permissionGrantsRoutes);
       });
     },
     { prefix: '/v1.0' },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphServicePrincipalId } from '../../src/server/domain/graph-permissions.js';
 import { applicationPermissions } from '../../src/server/domain/permissions.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -49,6 +50,8 @@ interface Fixtures {
   joinGroupId: string;
   /** A pending request to join joinGroupId, made by a user who is none of the columns. */
   joinRequestId: string;
+  /** A delegated permission grant (oauth2PermissionGrants) to spId. */
+  grantId: string;
 }
 
 interface Row {
@@ -128,6 +131,17 @@ const newApp = async () => {
   return id;
 };
 const assignment = (principalId: string, resourceId: string) => ({ principalId, resourceId, appRoleId: APP_ROLE });
+
+/** A user's delegated permission grant to the fixture application (one per fresh user). */
+const grantBody = (f: Fixtures, principalId: string) => ({
+  clientId: f.spId,
+  consentType: 'Principal',
+  principalId,
+  resourceId: graphServicePrincipalId(t.tenant.id),
+  scope: 'User.Read',
+});
+const newGrant = async (f: Fixtures) =>
+  (await admin('POST', '/oauth2PermissionGrants', grantBody(f, await newUser()))).json().id as string;
 
 /** A pending access request for the self-service app, by a fresh user. */
 const newAppRequest = async (f: Fixtures) => {
@@ -481,6 +495,36 @@ const ROWS: Row[] = [
       (await admin('POST', `/servicePrincipals/${f.spId}/appRoleAssignedTo`, assignment(await newUser(), f.spId))).json()
         .id as string,
     url: (f, id) => `/servicePrincipals/${f.spId}/appRoleAssignedTo/${id}`,
+  },
+  // delegated permission grants (oauth2PermissionGrants: admin consent to Graph permissions)
+  { route: 'GET /oauth2PermissionGrants', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/oauth2PermissionGrants' },
+  {
+    route: 'GET /oauth2PermissionGrants/:id',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: (f) => `/oauth2PermissionGrants/${f.grantId}`,
+  },
+  {
+    route: 'POST /oauth2PermissionGrants',
+    ok: 201,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    setup: () => newUser(),
+    url: () => '/oauth2PermissionGrants',
+    body: (f, userId) => grantBody(f, userId),
+  },
+  {
+    route: 'PATCH /oauth2PermissionGrants/:id',
+    ok: 204,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    url: (f) => `/oauth2PermissionGrants/${f.grantId}`,
+    body: () => ({ scope: 'User.Read User.ReadBasic.All' }),
+  },
+  {
+    route: 'DELETE /oauth2PermissionGrants/:id',
+    ok: 204,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    setup: (f) => newGrant(f),
+    url: (_f, id) => `/oauth2PermissionGrants/${id}`,
   },
   {
     route: 'GET /users/:id/appRoleAssignments',
@@ -841,7 +885,9 @@ beforeAll(async () => {
     appRequestId: '',
     joinGroupId,
     joinRequestId: '',
+    grantId: '',
   };
+  fx.grantId = await newGrant(fx);
   fx.appRequestId = await newAppRequest(fx);
   fx.joinRequestId = await newJoinRequest(fx);
 }, 60_000);

@@ -59,9 +59,10 @@ describe('discovery and keys', () => {
     expect(keys.keys.map((k) => k.kid)).toEqual([otherKey?.kid]);
   });
 
-  it('answers 404 for an unknown tenant', async () => {
+  it('answers an unknown tenant as Entra does (400 invalid_tenant, AADSTS90002)', async () => {
     const res = await fetch(`${base}/00000000-0000-4000-8000-000000000000/.well-known/openid-configuration`);
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_tenant', error_codes: [90002] });
   });
 });
 

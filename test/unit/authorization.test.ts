@@ -90,6 +90,8 @@ const MATRIX = {
   'application.explainAccess': /*        */ 'Y  Y  N   N  Y  Y   N  N   N   Y   Y    N  N  N',
   'groupJoinRequest.create': /*          */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    Y  N  Y',
   'groupJoinRequest.decide': /*          */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
+  'permissionGrant.read': /*             */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
+  'permissionGrant.manage': /*           */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
 } as const satisfies Record<Action, string>;
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
@@ -183,6 +185,14 @@ const APP_GRANTS = {
   'appAccessRequest.decide': [],
   'groupJoinRequest.create': [],
   'groupJoinRequest.decide': [],
+  'permissionGrant.read': [
+    'DelegatedPermissionGrant.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+  ],
+  'permissionGrant.manage': ['DelegatedPermissionGrant.ReadWrite.All'],
 } as const satisfies Record<Action, readonly ApplicationPermission[]>;
 
 const TENANT = '00000000-0000-7000-8000-0000000000aa';
@@ -497,5 +507,34 @@ describe("authorize(): who may act on another user's credentials and sign-in ide
       expect(authorize(writer, action, basePolicy, { targetRoles: new Set() }).allowed).toBe(true);
       expect(authorize(writer, action, basePolicy, { targetRoles: new Set([R.guestInviter]) }).allowed).toBe(false);
     }
+  });
+});
+
+describe("delegated tokens: the scopes and the user's own rights, both", () => {
+  const withScopes = (c: Caller, ...scopes: string[]): Caller => ({ ...c, scopes: new Set(scopes) }) as Caller;
+
+  it('User.Read reads the signed-in user (and the organization), nothing else', () => {
+    const c = withScopes(user([RoleIds.globalAdministrator]), 'User.Read');
+    expect(authorize(c, 'user.read', basePolicy, { isSelf: true }).allowed).toBe(true);
+    expect(authorize(c, 'organization.read', basePolicy).allowed).toBe(true);
+    expect(authorize(c, 'user.read', basePolicy, { isSelf: false }).allowed).toBe(false);
+    expect(authorize(c, 'user.list', basePolicy).allowed).toBe(false);
+    expect(authorize(c, 'user.create', basePolicy).allowed).toBe(false);
+    expect(authorize(c, 'user.update', basePolicy, { isSelf: true }).allowed).toBe(false);
+  });
+
+  it('a scope never widens what the user may do', () => {
+    const member = withScopes(user(), 'User.ReadWrite.All', 'Directory.AccessAsUser.All');
+    expect(authorize(member, 'user.create', basePolicy).allowed).toBe(false);
+    expect(authorize(member, 'user.list', basePolicy).allowed).toBe(true);
+    const admin = withScopes(user([RoleIds.userAdministrator]), 'User.ReadWrite.All');
+    expect(authorize(admin, 'user.create', basePolicy).allowed).toBe(true);
+    expect(authorize(admin, 'group.create', basePolicy).allowed).toBe(false);
+  });
+
+  it('a token without scp (Portico itself) keeps the full user rights; an empty scp allows nothing', () => {
+    expect(authorize(user([RoleIds.userAdministrator]), 'user.create', basePolicy).allowed).toBe(true);
+    const none = withScopes(user([RoleIds.globalAdministrator]));
+    expect(authorize(none, 'user.read', basePolicy, { isSelf: true }).allowed).toBe(false);
   });
 });

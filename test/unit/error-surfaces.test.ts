@@ -102,13 +102,15 @@ describe('surfaces', () => {
     expect(denied.body).toContain('Your account is disabled. Contact your administrator.');
   });
 
-  it('OAuth: RFC 6749 JSON', async () => {
+  it("OAuth: RFC 6749 JSON in Entra's shape", async () => {
     const res = await app.inject({ method: 'GET', url: '/oauth/boom' });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({
-      error: 'server_error',
-      error_description: 'An unexpected error occurred. The request id identifies it in the server log.',
-    });
+    const body = res.json();
+    expect(body).toMatchObject({ error: 'server_error', error_codes: [90000] });
+    expect(body.trace_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.error_description).toMatch(
+      /^AADSTS90000: An unexpected error occurred. The request id identifies it in the server log.\r\nTrace ID: /,
+    );
   });
 
   it('router failures before any route (frameworkErrors) answer a Graph envelope', async () => {

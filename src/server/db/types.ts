@@ -9,6 +9,7 @@ import type { DirectoryTables } from '../modules/directory/directory.table.js';
 import type { GroupsTables } from '../modules/groups/groups.table.js';
 import type { InvitationsTables } from '../modules/invitations/invitations.table.js';
 import type { MailTables } from '../modules/mail/mail.table.js';
+import type { PermissionGrantsTables } from '../modules/permission-grants/permission-grants.table.js';
 import type { PoliciesTables } from '../modules/policies/policies.table.js';
 import type { RedemptionTables } from '../modules/redemption/redemption.table.js';
 import type { RequestsTables } from '../modules/requests/requests.table.js';
@@ -26,6 +27,7 @@ export interface DB
     GroupsTables,
     RolesTables,
     PoliciesTables,
+    PermissionGrantsTables,
     AuditTables,
     ClientsTables,
     PlatformTables,

@@ -19,6 +19,11 @@ export type Caller =
       userPrincipalName: string;
       /** Role template ids held by the user (directory scope "/"). */
       roles: ReadonlySet<string>;
+      /**
+       * Delegated permissions of the token (`scp`): the application acts for the user within
+       * these only. Undefined for Portico's own sessions (full user rights).
+       */
+      scopes?: ReadonlySet<string>;
     }
   | {
       kind: 'app';
@@ -106,7 +111,11 @@ export type Action =
   /** Join a group or ask to join it (My Groups). */
   | 'groupJoinRequest.create'
   /** See a group's join requests and approve or reject them (owners, group admins). */
-  | 'groupJoinRequest.decide';
+  | 'groupJoinRequest.decide'
+  /** oauth2PermissionGrants: read the delegated permissions granted to applications. */
+  | 'permissionGrant.read'
+  /** oauth2PermissionGrants: grant (admin consent), change and revoke delegated permissions. */
+  | 'permissionGrant.manage';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
@@ -240,6 +249,14 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'appAccessRequest.decide': [],
   'groupJoinRequest.create': [],
   'groupJoinRequest.decide': [],
+  'permissionGrant.read': [
+    'DelegatedPermissionGrant.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+  ],
+  'permissionGrant.manage': ['DelegatedPermissionGrant.ReadWrite.All'],
 };
 
 /**
@@ -254,6 +271,28 @@ const PROVISIONING_UPLOAD_ACTIONS: readonly Action[] = [
   'user.updateSensitive',
 ];
 for (const action of PROVISIONING_UPLOAD_ACTIONS) appRules[action].push('SynchronizationData-User.Upload');
+
+/**
+ * Delegated permissions (`scp`) that allow each action: Graph's delegated permissions carry the
+ * names of the application ones (User.Read.All, Group.ReadWrite.All…), plus the user-scoped ones:
+ * User.Read (the user's own profile and basic company information), User.ReadWrite (own profile),
+ * User.ReadBasic.All (other users' basic profiles), Directory.AccessAsUser.All (all the user can
+ * do). Acts of a person (leaving a group, requests) need GroupMember.ReadWrite.All /
+ * Group.ReadWrite.All or Directory.AccessAsUser.All.
+ */
+function delegatedScopesFor(action: Action, target: TargetFacts): Set<string> {
+  const out = new Set<string>(appRules[action].filter((p) => p !== 'SynchronizationData-User.Upload'));
+  if (action === 'user.read' && target.isSelf) for (const p of ['User.Read', 'User.ReadWrite']) out.add(p);
+  if (action === 'user.update' && target.isSelf) out.add('User.ReadWrite');
+  if (action === 'user.read' || action === 'user.list') out.add('User.ReadBasic.All');
+  if (action === 'organization.read') out.add('User.Read');
+  if (action === 'group.leave') for (const p of ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All']) out.add(p);
+  out.add('Directory.AccessAsUser.All');
+  return out;
+}
+
+const delegatedAllows = (scopes: ReadonlySet<string>, action: Action, target: TargetFacts): boolean =>
+  [...delegatedScopesFor(action, target)].some((p) => scopes.has(p));
 
 const ALL_ADMINS = [
   R.globalAdministrator,
@@ -285,6 +324,14 @@ const APP_ADMINS = [R.globalAdministrator, R.applicationAdministrator, R.cloudAp
  */
 export function authorize(caller: Caller, action: Action, policy: PolicyFacts, target: TargetFacts = {}): Decision {
   if (caller.kind === 'system') return ALLOW;
+  // A delegated token: both the application's scopes and the user's own rights must allow it.
+  if (caller.kind === 'user' && caller.scopes && !delegatedAllows(caller.scopes, action, target)) {
+    return deny(
+      `The application's delegated permissions (scp) do not allow this operation. It needs one of: ${[
+        ...delegatedScopesFor(action, target),
+      ].join(', ')}.`,
+    );
+  }
   if (caller.kind === 'app') {
     if (appRules[action].length === 0) return deny('This operation is not available to applications: sign in as a user.');
     // Graph: an application's User.ReadWrite.All does not reach administrators' credentials.
@@ -420,6 +467,13 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'groupJoinRequest.decide':
       if (has(caller, ...GROUP_ADMINS) || target.isOwner) return ALLOW;
       return deny('Only the owners of a group (and group administrators) can see and decide its join requests.');
+    case 'permissionGrant.read':
+      return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
+    case 'permissionGrant.manage':
+      // Admin consent to Microsoft Graph permissions: Entra reserves it to these two roles.
+      return has(caller, R.globalAdministrator, R.privilegedRoleAdministrator)
+        ? ALLOW
+        : deny('Only Global Administrators and Privileged Role Administrators can grant consent to Microsoft Graph permissions.');
   }
 }
 

@@ -20,6 +20,7 @@ export const applicationPermissions = [
   'Application.Read.All',
   'Application.ReadWrite.All',
   'AppRoleAssignment.ReadWrite.All',
+  'DelegatedPermissionGrant.ReadWrite.All',
   /** Entra's API-driven inbound provisioning: create, read and update members (SCIM /Users), never delete. */
   'SynchronizationData-User.Upload',
 ] as const;

@@ -11,7 +11,7 @@ const unauthenticated = (message?: string) => new DomainError('authentication_re
 /**
  * Verifies the bearer access token of a /v1.0 request and resolves the caller. Accepts JWT access
  * tokens issued by Portico's token endpoint for the Graph resource: delegated (user) tokens act
- * with the user's current roles; application tokens with the permissions in their `roles` claim
+ * with the user's current roles, within the delegated permissions in `scp`; application tokens with the permissions in their `roles` claim
  * (the client must still exist). Disabled or deleted users are refused, and so are revoked
  * delegated tokens: issued before the user's sign-in sessions were revoked
  * (`signInSessionsValidFromDateTime`, on the user row this reads anyway) or under a revoked grant
@@ -75,6 +75,9 @@ export async function authenticateRequest(req: FastifyRequest): Promise<Operatio
       displayName: user.displayName,
       userPrincipalName: user.userPrincipalName,
       roles: new Set(await services.roles.roleIdsOf(tenant.id, user.id)),
+      // Delegated permissions: every token of the token endpoint names them in `scp` (Portico's
+      // own clients hold Directory.AccessAsUser.All: all the user may do).
+      ...(typeof payload.scp === 'string' ? { scopes: new Set(payload.scp.split(' ').filter(Boolean)) } : {}),
     };
   }
   return { caller, correlationId: String(req.id), ipAddress: req.ip };

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { correlationIdOf, entraErrorBody } from '../domain/entra-errors.js';
 import { DomainError } from '../domain/errors.js';
 import {
   type ClassifiedError,
@@ -62,6 +63,7 @@ export function usePageErrors(scope: FastifyInstance, opts: { notFound?: boolean
 
 /** RFC 6749 §5.2 `error` value for a catalogue entry rendered on the OAuth surface. */
 const oauthError = (c: ClassifiedError): string => {
+  if (c.code === 'tenant_not_found') return 'invalid_tenant';
   if (c.status >= 500) return c.status === 503 ? 'temporarily_unavailable' : 'server_error';
   if (c.status === 401) return 'invalid_client';
   return 'invalid_request';
@@ -80,7 +82,16 @@ export function useOAuthErrors(scope: FastifyInstance): void {
       .status(c.status)
       .header('cache-control', 'no-store')
       .type('application/json; charset=utf-8')
-      .send({ error: oauthError(c), error_description: c.message });
+      .send(
+        entraErrorBody(
+          { error: oauthError(c), error_description: c.message },
+          {
+            traceId: String(req.id),
+            correlationId: correlationIdOf(req.headers['client-request-id'], String(req.id)),
+            now: new Date(),
+          },
+        ),
+      );
   });
 }
 

@@ -29,6 +29,11 @@ export async function findTenant(db: Executor, id: string): Promise<Tenant | und
   return r && toTenant(r);
 }
 
+export async function findTenantByDomain(db: Executor, domain: string): Promise<Tenant | undefined> {
+  const r = await db.selectFrom('tenants').selectAll().where('initial_domain', '=', domain.toLowerCase()).executeTakeFirst();
+  return r && toTenant(r);
+}
+
 export async function findDefaultTenant(db: Executor): Promise<Tenant | undefined> {
   const r = await db
     .selectFrom('tenants')

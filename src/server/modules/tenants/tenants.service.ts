@@ -8,6 +8,7 @@ import type { KeyStore } from '../../platform/keys.js';
 import {
   findDefaultTenant,
   findTenant,
+  findTenantByDomain,
   insertTenant,
   lockTenantRow,
   shareLockTenantRow,
@@ -100,6 +101,12 @@ export class TenantsService {
     if (t) this.remember(t);
     else this.cache.delete(id);
     return t;
+  }
+
+  /** The tenant whose verified domain (today: its initial domain) this is. */
+  async findTenantByDomain(domain: string): Promise<Tenant | undefined> {
+    const t = await findTenantByDomain(this.deps.db, domain);
+    return t && this.findTenant(t.id);
   }
 
   findDefaultTenant(): Promise<Tenant | undefined> {

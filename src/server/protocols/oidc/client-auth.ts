@@ -131,14 +131,24 @@ const refused = (target: string) => new DomainError('request_text_invalid', unde
  * matches a stored hash is replaced by the client's marker. Requests without a form are returned
  * untouched (their body still unread).
  */
-export async function checkedProviderRequest(req: IncomingMessage, clientSecret?: ClientSecretCheck): Promise<IncomingMessage> {
+export async function checkedProviderRequest(
+  req: IncomingMessage,
+  clientSecret?: ClientSecretCheck,
+  /** Rewrites form parameters (Entra's scope spellings, mount.ts); returns undefined to leave them. */
+  rewrite?: (body: querystring.ParsedUrlQuery) => Promise<querystring.ParsedUrlQuery | undefined>,
+): Promise<IncomingMessage> {
   const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
   if (!basicParts(authorization).every(isStorableText)) throw refused('authorization');
   if (req.method !== 'POST' || !isForm(req)) return req;
-  const raw = await readBody(req, MAX_FORM_BODY_BYTES);
-  const body = querystring.parse(raw.toString('utf8'));
+  let raw = await readBody(req, MAX_FORM_BODY_BYTES);
+  let body = querystring.parse(raw.toString('utf8'));
   const unstorable = unstorableTextAt(body);
   if (unstorable !== undefined) throw refused(unstorable);
+  const rewritten = rewrite && (await rewrite(body));
+  if (rewritten) {
+    body = rewritten;
+    raw = Buffer.from(querystring.stringify(body), 'utf8');
+  }
   const presented = clientSecret && presentedSecret(authorization, body);
   if (!clientSecret || !presented || !(await clientSecret.verify(presented.clientId, presented.secret))) {
     return replayWithBody(req, raw, req.headers);
@@ -148,6 +158,5 @@ export async function checkedProviderRequest(req: IncomingMessage, clientSecret?
     const basic = Buffer.from(`${presented.via.encodedId}:${value}`, 'utf8').toString('base64');
     return replayWithBody(req, raw, { ...req.headers, authorization: `Basic ${basic}` });
   }
-  const rewritten = Buffer.from(querystring.stringify({ ...body, client_secret: value }), 'utf8');
-  return replayWithBody(req, rewritten, req.headers);
+  return replayWithBody(req, Buffer.from(querystring.stringify({ ...body, client_secret: value }), 'utf8'), req.headers);
 }

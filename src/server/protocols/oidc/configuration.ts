@@ -3,6 +3,7 @@ import { type Configuration, errors, type FindAccount } from 'oidc-provider';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
+import { graphDelegatedScopes, OIDC_SCOPE_VALUES } from '../../domain/graph-permissions.js';
 import { usableAccount } from '../../domain/sessions.js';
 import { esc, page, supportDetails } from '../../http/pages.js';
 import type { AuthorizeSignOn, SignOnDecision } from '../../modules/applications/sign-on.js';
@@ -43,6 +44,10 @@ export interface ProviderDeps {
   signIns?: SignInRecorder;
   /** Where revoked grants are recorded (their JWT access tokens are refused at /v1.0). */
   revokedGrants: Pick<RevokedGrants, 'revokeNow'>;
+  /** Delegated Graph permissions consented to applications (modules/permission-grants). */
+  permissions: {
+    consentedScopes(tenantId: string, appId: string, userId: string | undefined): Promise<string[]>;
+  };
   /** Instance secrets: cookie signing key, key of the pairwise subjects of applications. */
   secrets: { cookieKey: string; pairwiseKey: string };
 }
@@ -91,18 +96,29 @@ function resourceIndicatorsOf(config: Config, alg: Alg): NonNullable<Configurati
   const graph = graphResource(config);
   return {
     enabled: true,
-    // Every token is for the Graph-compatible API unless a client asks otherwise. Enterprise
-    // applications get no resource: their access token is opaque and only good at userinfo.
-    defaultResource: (_ctx, client) => (isAppClient(client) ? undefined : graph),
+    // Every token of Portico's own clients is for the Graph-compatible API. An application's is
+    // when it asks for a Graph permission (User.Read…); otherwise its access token is opaque and
+    // only good at userinfo.
+    defaultResource: (ctx, client) =>
+      !isAppClient(client) ||
+      String(ctx.oidc.params?.scope ?? '')
+        .split(' ')
+        .some((s) => GRAPH_RESOURCE_SCOPES.has(s))
+        ? graph
+        : undefined,
     // The code/refresh exchange reuses the resource of the authorization, so the token request
     // needs no `resource` (or `scope`) parameter.
     useGrantedResource: () => true,
-    getResourceServerInfo: (_ctx, indicator, client) => {
-      // A token an application received for its user must never open the directory API.
-      if (isAppClient(client)) throw new errors.InvalidTarget('applications cannot request tokens for this resource');
+    getResourceServerInfo: (ctx, indicator, client) => {
       if (indicator !== graph) throw new errors.InvalidTarget(`unknown resource ${indicator}; use ${graph}`);
+      // An application asks for the directory API through Graph permissions (User.Read…); naming
+      // the resource alone asks for nothing it could use.
+      if (isAppClient(client) && ctx.oidc.route !== 'token' && !wantsGraphScope(ctx.oidc.params?.scope)) {
+        throw new errors.InvalidTarget('applications get tokens for this resource by asking for Microsoft Graph permissions');
+      }
+      // What a token may carry; the grant (consent) decides what it does carry.
       return {
-        scope: GRAPH_DELEGATED_SCOPES.join(' '),
+        scope: [...GRAPH_RESOURCE_SCOPES].join(' '),
         audience: graph,
         accessTokenFormat: 'jwt',
         accessTokenTTL: config.accessTokenTtl,
@@ -171,7 +187,7 @@ function findAccountOf(deps: ProviderDeps, tenant: Tenant): FindAccount {
  * by an administrator (admin consent): the same holds for their OIDC scopes. Whether the user may
  * use the application is the app_access prompt's business (policy.ts).
  */
-function loadExistingGrantOf(graph: string): Configuration['loadExistingGrant'] {
+function loadExistingGrantOf(deps: ProviderDeps, tenant: Tenant, graph: string): Configuration['loadExistingGrant'] {
   return async (ctx) => {
     const clientId = ctx.oidc.client?.clientId ?? '';
     const accountId = ctx.oidc.session?.accountId;
@@ -181,7 +197,10 @@ function loadExistingGrantOf(graph: string): Configuration['loadExistingGrant'] 
     const implicit = FIRST_PARTY_CLIENT_IDS.has(clientId) || isAppClient(ctx.oidc.client);
     if (!accountId || !implicit || ctx.oidc.route !== 'authorization') return grant;
     grant ??= new ctx.oidc.provider.Grant({ accountId, clientId });
-    addRequestedScopes(grant, String(ctx.oidc.params?.scope ?? ''), graph, FIRST_PARTY_CLIENT_IDS.has(clientId));
+    const allowed = FIRST_PARTY_CLIENT_IDS.has(clientId)
+      ? GRAPH_DELEGATED_SCOPES
+      : await deps.permissions.consentedScopes(tenant.id, clientId, accountId);
+    addRequestedScopes(grant, String(ctx.oidc.params?.scope ?? ''), graph, allowed);
     await grant.save();
     return grant;
   };
@@ -217,6 +236,59 @@ const renderError: Configuration['renderError'] = async (ctx, out) => {
   );
 };
 
+/** The Graph delegated permissions a token for the Graph resource may carry (OIDC scopes aside). */
+const GRAPH_RESOURCE_SCOPES: ReadonlySet<string> = new Set(
+  graphDelegatedScopes.map((s) => s.value).filter((v) => !OIDC_SCOPE_VALUES.has(v)),
+);
+
+/** True when a requested `scope` names a Graph delegated permission. */
+const wantsGraphScope = (scope: unknown): boolean =>
+  String(scope ?? '')
+    .split(' ')
+    .some((s) => GRAPH_RESOURCE_SCOPES.has(s));
+
+/** Graph scopes of a token's `scope` (OIDC scopes left out): Entra's `scp`. */
+const graphScopesOf = (scope: unknown): string =>
+  String(scope ?? '')
+    .split(' ')
+    .filter((s) => s && !['openid', 'profile', 'email', 'offline_access'].includes(s))
+    .join(' ');
+
+/**
+ * Entra v2 access token claims, read by http/authenticate.ts and by clients: `ver`, `tid`, `azp`
+ * and `appid` (the client), `idtyp`; app tokens carry their application permissions in `roles`,
+ * delegated tokens the user's `oid`, the delegated permissions in `scp`, the session (`sid`) and
+ * when the user authenticated (`auth_time`). `grant_id` lets /v1.0 refuse the access tokens of a
+ * revoked grant (revocations.ts).
+ */
+function entraTokenClaims(clients: ClientDirectory, tenant: Tenant): Configuration['extraTokenClaims'] {
+  return async (ctx, token) => {
+    const clientId = String(token.clientId);
+    const common = { ver: '2.0', tid: tenant.id, azp: clientId, appid: clientId };
+    if (token.kind === 'ClientCredentials') {
+      return { ...common, idtyp: 'app', roles: await clients.permissionsOf(tenant, clientId) };
+    }
+    const entities = ctx?.oidc?.entities as { AuthorizationCode?: { authTime?: number }; RefreshToken?: { authTime?: number } };
+    const authTime = entities?.AuthorizationCode?.authTime ?? entities?.RefreshToken?.authTime;
+    // Portico's own clients (portal, admin center) act with all of the user's rights, whatever
+    // they asked for: Directory.AccessAsUser.All, as Entra's own portals do.
+    const granted = graphScopesOf(token.scope).split(' ').filter(Boolean);
+    const scp = [...new Set(FIRST_PARTY_CLIENT_IDS.has(clientId) ? [...granted, ...GRAPH_DELEGATED_SCOPES] : granted)].join(' ');
+    const sid = (token as { sid?: unknown }).sid;
+    return {
+      ...common,
+      idtyp: 'user',
+      oid: token.accountId,
+      // Always present on delegated tokens (empty: no Graph permission), so /v1.0 never mistakes
+      // a token for one without limits.
+      scp,
+      ...(typeof sid === 'string' ? { sid } : {}),
+      ...(typeof authTime === 'number' ? { auth_time: authTime } : {}),
+      ...(token.grantId ? { grant_id: token.grantId } : {}),
+    };
+  };
+}
+
 /** The configuration of one tenant's provider. */
 export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unknown[], alg: Alg): Configuration {
   const { config, clients, secrets } = deps;
@@ -243,6 +315,14 @@ export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unk
       email: ['email', 'email_verified'],
     },
     conformIdTokenClaims: false,
+    // Entra's additions to the metadata document (MSAL and @azure/identity ignore what they do not
+    // know). No device_authorization_endpoint: the device code flow is not offered.
+    discovery: {
+      claim_types_supported: ['normal'],
+      cloud_instance_name: new URL(config.publicUrl).host,
+      msgraph_host: new URL(config.publicUrl).host,
+      tenant_region_scope: null,
+    },
     cookies: cookiesOf(config, tenant, secrets.cookieKey),
     // Public clients (the SPA, the redeem flow, applications without a secret) must use PKCE;
     // confidential applications may (many server-side apps don't).
@@ -257,14 +337,9 @@ export function buildConfiguration(deps: ProviderDeps, tenant: Tenant, jwks: unk
     },
     // Entra-shaped claims read by http/authenticate.ts; `grant_id` lets /v1.0 refuse the access
     // tokens of a revoked grant (revocations.ts).
-    extraTokenClaims: async (_ctx, token) => {
-      if (token.kind === 'ClientCredentials') {
-        return { tid: tenant.id, idtyp: 'app', roles: await clients.permissionsOf(tenant, String(token.clientId)) };
-      }
-      return { tid: tenant.id, idtyp: 'user', oid: token.accountId, ...(token.grantId ? { grant_id: token.grantId } : {}) };
-    },
+    extraTokenClaims: entraTokenClaims(clients, tenant),
     findAccount: findAccountOf(deps, tenant),
-    loadExistingGrant: loadExistingGrantOf(graphResource(config)),
+    loadExistingGrant: loadExistingGrantOf(deps, tenant, graphResource(config)),
     interactions: {
       url: (_ctx, interaction) => `${issuerPath(config, tenant)}/login/${interaction.uid}`,
       policy: signOnPolicy(deps.authorizeSignOn, tenant.id),

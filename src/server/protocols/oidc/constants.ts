@@ -76,21 +76,19 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
 /**
  * Adds to a grant the OIDC scopes of a request's `scope` and the Graph delegated scopes it names
- * (by name or via `.default`). Used for first-party clients, whose consent is implicit.
+ * (by name or via `.default`) among `allowed`: all of Portico's for its own clients (consent is
+ * implicit), the consented ones for an application (admin or user consent, oauth2PermissionGrants).
  */
 export function addRequestedScopes(
   grant: InstanceType<Provider['Grant']>,
   scope: string,
   graph: string,
-  includeGraph = true,
+  allowed: readonly string[],
 ): void {
   const requested = scope.split(' ').filter(Boolean);
   const oidc = requested.filter((s) => OIDC_SCOPES.has(s));
   if (oidc.length) grant.addOIDCScope(oidc.join(' '));
-  if (!includeGraph) return;
   const wantsDefault = requested.some((s) => s === '.default' || s === `${graph}/.default`);
-  const delegated = wantsDefault
-    ? [...GRAPH_DELEGATED_SCOPES]
-    : requested.filter((s) => (GRAPH_DELEGATED_SCOPES as readonly string[]).includes(s));
+  const delegated = wantsDefault ? [...allowed] : requested.filter((s) => allowed.includes(s));
   if (delegated.length) grant.addResourceScope(graph, delegated.join(' '));
 }

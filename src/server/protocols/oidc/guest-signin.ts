@@ -12,6 +12,7 @@ import { SignInErrors, type SignInRecorder } from '../../modules/signins/signins
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
+import type { ConsentPermissions } from './consent.js';
 import { issuerPath, REDEEM_CLIENT_ID } from './constants.js';
 import { finishLogin, hiddenFields, interactionToken, sameToken } from './interaction.js';
 import {
@@ -46,6 +47,8 @@ import {
 
 export interface GuestSignInDeps {
   config: Config;
+  /** Delegated Graph permissions: what applications hold, what users may consent to. */
+  permissions: ConsentPermissions;
   users: Pick<UsersService, 'findUserForSignIn' | 'findUserByEmail' | 'findUser'>;
   redemptions: Pick<
     RedemptionsService,
@@ -218,7 +221,7 @@ async function afterCode(s: Step, subject: Subject) {
   }
   await reportSignIn(s, subject.user, { errorCode: 0 }, 'Email OTP');
   if (subject.kind === 'signin') {
-    return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
+    return finishLogin(s.provider, s.deps, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
   }
   const reason = await blockedReason(s, subject);
   if (reason) return blockedPage(s, reason);
@@ -254,7 +257,7 @@ async function acceptInvitation(
     if (!now || now.externalUserState !== 'Accepted') return invalidLink(s.reply);
   }
   s.req.log.info({ tenantId: s.tenant.id, invitationId: subject.r.invitation.id, completed: done }, 'invitation redeemed');
-  return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
+  return finishLogin(s.provider, s.deps, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -288,7 +291,7 @@ export async function showRedeem(s: Step) {
   const subject = await subjectFromCookie(s.deps, s.tenant, s.req);
   if (!subject) return invalidLink(s.reply);
   if (subject.kind === 'signin' && s.interaction.session?.accountId === subject.user.id && subject.user.accountEnabled) {
-    return finishLogin(s.provider, s.deps.config, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
+    return finishLogin(s.provider, s.deps, s.interaction, s.req, s.reply, subject.user.id, ['otp']);
   }
   return startPage(s, subject);
 }

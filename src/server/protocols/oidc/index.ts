@@ -71,6 +71,7 @@ export function createOidc(deps: OidcDeps): Oidc {
     tenants: deps.tenants,
     providers,
     clients,
+    permissions: deps.permissions,
     ...(deps.afterSignOut ? { afterSignOut: deps.afterSignOut } : {}),
   });
 

@@ -6,7 +6,7 @@ import type { Config } from '../../config/index.js';
 import { esc } from '../../http/pages.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { graphResource } from '../../platform/urls.js';
-import { addRequestedScopes, FIRST_PARTY_CLIENT_IDS } from './constants.js';
+import { addRequestedScopes, FIRST_PARTY_CLIENT_IDS, GRAPH_DELEGATED_SCOPES } from './constants.js';
 
 /** Shared plumbing of the interaction pages (password sign-in, guest passcode, redemption). */
 
@@ -41,20 +41,37 @@ export async function loadInteraction(
   }
 }
 
+/** What granting needs: the configuration and the delegated permissions consented to applications. */
+export interface ConsentDeps {
+  config: Config;
+  permissions: {
+    /** Consented Graph permissions of an application (of the provider's tenant: its clients are). */
+    consentedScopesOfApp(appId: string, userId: string): Promise<string[]>;
+  };
+}
+
 /**
  * Grants a first-party client what it asked for (no consent screen: Portico's clients are its own).
  * OIDC scopes from the request, Graph delegated scopes requested by name or via `.default`, plus
  * whatever oidc-provider reports missing when it asks for consent.
  */
-export async function grantFor(provider: Provider, config: Config, interaction: Interaction, accountId: string): Promise<string> {
+export async function grantFor(
+  provider: Provider,
+  deps: ConsentDeps,
+  interaction: Interaction,
+  accountId: string,
+): Promise<string> {
   const { params, prompt, grantId } = interaction;
   let grant = grantId ? await provider.Grant.find(grantId) : undefined;
   if (!grant || grant.accountId !== accountId) {
     grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
   }
-  // Applications get OIDC scopes only: the directory API is for Portico's own clients.
+  // Applications get the Graph permissions consented to them (admin consent or the user's own).
   const firstParty = FIRST_PARTY_CLIENT_IDS.has(String(params.client_id));
-  addRequestedScopes(grant, String(params.scope ?? ''), graphResource(config), firstParty);
+  const allowed: readonly string[] = firstParty
+    ? GRAPH_DELEGATED_SCOPES
+    : await deps.permissions.consentedScopesOfApp(String(params.client_id), accountId);
+  addRequestedScopes(grant, String(params.scope ?? ''), graphResource(deps.config), allowed);
 
   const d = prompt.details as {
     missingOIDCScope?: string[];
@@ -64,7 +81,8 @@ export async function grantFor(provider: Provider, config: Config, interaction: 
   if (d.missingOIDCScope?.length) grant.addOIDCScope(d.missingOIDCScope.join(' '));
   if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
-    if (scopes.length && firstParty) grant.addResourceScope(indicator, scopes.join(' '));
+    const ok = scopes.filter((sc) => firstParty || allowed.includes(sc));
+    if (ok.length) grant.addResourceScope(indicator, ok.join(' '));
   }
   return grant.save();
 }
@@ -72,14 +90,14 @@ export async function grantFor(provider: Provider, config: Config, interaction: 
 /** Ends the interaction with a signed-in account (and the implicit first-party consent). */
 export async function finishLogin(
   provider: Provider,
-  config: Config,
+  deps: ConsentDeps,
   interaction: Interaction,
   req: FastifyRequest,
   reply: FastifyReply,
   accountId: string,
   amr: string[],
 ) {
-  const grantId = await grantFor(provider, config, interaction, accountId);
+  const grantId = await grantFor(provider, deps, interaction, accountId);
   const to = await provider.interactionResult(
     req.raw,
     reply.raw,

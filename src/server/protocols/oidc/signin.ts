@@ -11,6 +11,7 @@ import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
+import { showConsent, submitConsent } from './consent.js';
 import { APP_ACCESS_PROMPT, issuerPath } from './constants.js';
 import {
   type GuestSignInDeps,
@@ -128,7 +129,9 @@ export async function showSignIn(
   }
   if (interaction.prompt.name === APP_ACCESS_PROMPT) return noAccess(deps, tenant, interaction, reply);
   if (interaction.prompt.name === 'consent' && interaction.session?.accountId) {
-    const grantId = await grantFor(provider, deps.config, interaction, interaction.session.accountId);
+    const consentPage = await showConsent(deps, provider, tenant, interaction, reply);
+    if (consentPage) return consentPage;
+    const grantId = await grantFor(provider, deps, interaction, interaction.session.accountId);
     const to = await provider.interactionResult(req.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
     return reply.header('cache-control', 'no-store').redirect(to, 303);
   }
@@ -170,6 +173,9 @@ export async function submitSignIn(
   const expectedCsrf = interactionToken(deps.csrfKey, tenant, uid);
   if (!sameToken(csrf, expectedCsrf)) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
 
+  if (step === 'consent') {
+    return submitConsent(deps, provider, tenant, interaction, typeof body.decision === 'string' ? body.decision : '', req, reply);
+  }
   const s: Step = { deps, provider, tenant, uid, interaction, req, reply, login };
   // Redeem-link interactions are the redemption pages only; the password form never applies.
   if (isRedeemInteraction(interaction)) return submitRedeemStep(s, step, body);
@@ -241,7 +247,7 @@ async function checkPassword(
   }
   await deps.limiter.reset(accountKey);
   await reportSignIn(s, found.user, { errorCode: 0 }, 'Password', appName);
-  return finishLogin(s.provider, deps.config, s.interaction, req, reply, found.user.id, ['pwd']);
+  return finishLogin(s.provider, deps, s.interaction, req, reply, found.user.id, ['pwd']);
 }
 
 /** The signed-in user may not use the application the interaction is for: 403, never a code. */
