@@ -48,6 +48,8 @@ async function stranger(browser: Browser): Promise<{ page: Page; close: () => Pr
 }
 
 test('an owner invites a guest from My Groups; the guest accepts with a one-time passcode', async ({ signIn, browser }) => {
+  // Invitation, redemption with a passcode and the audit trail: over a minute on a busy machine.
+  test.setTimeout(180_000);
   const { owner, group } = await ownerWithGroup('Olivia Owner', true);
   const address = externalAddress('Gina');
   const guestName = address.split('@')[0] ?? address; // Portico names an invited guest after the address
