@@ -32,6 +32,8 @@ test.describe('accessibility (axe-core)', () => {
   });
 
   test('admin center pages', async ({ signIn }) => {
+    // Several pages, each scanned by axe: more than a minute on a busy two-core machine.
+    test.setTimeout(180_000);
     const page = await signIn('/admin/users');
     await expect(page.getByTestId('users-table')).toBeVisible();
     await expectNoSeriousViolations(page, 'admin users list');

@@ -13,6 +13,8 @@ import { unique } from './support/env.js';
 const SETTING = 'Owners can manage group membership requests in My Groups';
 
 test('administrator prepares a self-service group; its owner adds a member in My Groups', async ({ signIn }) => {
+  // Admin setup and two sign-ins: over a minute on a busy two-core machine.
+  test.setTimeout(180_000);
   const alice = await createUser('Alice Owner');
   const carol = await createUser('Carol Colleague');
   // Start from the default (No), whatever ran before, so that the flip below is a change.

@@ -12,15 +12,16 @@
  *      Add user → the owner → Assign. The owner gets Guest Inviter (the seed's note).
  *  Invite someone to join a group that has access to the app (the owner, in My Apps)
  *   4. My Apps → Groups → Groups I own → the group → + → address and welcome message → Add.
- *   5. The guest redeems from the e-mail (development mailbox), lands in My Apps, opens the app and
- *      arrives signed in under their own name (the SAML assertion the test SP checked).
+ *   5. The guest redeems from the e-mail (development mailbox), lands in My Apps, sees why she has
+ *      the app ("Why do I have access?"), opens it and arrives signed in under their own name (the
+ *      SAML assertion the test SP checked).
  *  "Allow anyone to request membership but require a group owner's approval"
  *   6. A member asks to join, the owner approves, the member has the app.
  *   7. Another member requests the app in Request new apps, the approver approves, the app appears.
  *  Notes of the seed
  *   8. A guest cannot be added to a dynamic group (the seed's sentence).
- *   9. Only users with Guest Inviter can invite: an owner without it is refused (when they select
- *      Add; telling them before they type an address is not built yet).
+ *   9. Only users with Guest Inviter can invite: an owner without it is told so, and whom to ask,
+ *      when Add members opens, before typing an address; no invitation is offered.
  *
  * People are seeded through the API (the seed starts with them in the directory); every step the
  * seed describes goes through the browser.
@@ -279,6 +280,17 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
       const tile = appTile(guest.page, appName);
       await expect(tile).toBeVisible();
       await shot(guest.page, 'guest-my-apps');
+      // "Why do I have access?": through the group, invited into it by the owner, accepted.
+      await guest.page.getByRole('button', { name: `Why do I have access to ${appName}?` }).click();
+      const why = guest.page.getByRole('dialog', { name: `Why do I have access to ${appName}?` });
+      const explanation = why.getByTestId('access-explanation');
+      await expect(explanation).toContainText('Has access');
+      await expect(explanation).toContainText(`Through the group ${groupName}`);
+      await expect(explanation).toContainText(`invited as a guest into the group by ${owner.displayName}`);
+      await expect(explanation).toContainText(`You were invited by ${owner.displayName}`);
+      await shot(guest.page, 'guest-why-access', { dialog: true });
+      await guest.page.keyboard.press('Escape');
+      await expect(why).toBeHidden();
       await tile.click();
       await expect(guest.page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${guestName} (${guestAddress})`, {
         timeout: 20_000,
@@ -387,18 +399,31 @@ test('the seed, walked: self-service setup, a guest invited to an app, join and 
     await shot(ownerPage, 'dynamic-group-page');
   });
 
-  await test.step('9. An owner without Guest Inviter is refused', async () => {
+  await test.step('9. An owner without Guest Inviter is refused up front', async () => {
     await call('POST', `/groups/${group.id}/owners/$ref`, {
       '@odata.id': `${e2e.baseUrl}/v1.0/directoryObjects/${coOwner.id}`,
     });
     const page = await signIn(`/mygroups/${group.id}`, coOwner);
     await expect(page.getByRole('heading', { level: 1, name: groupName })).toBeVisible();
+    const portal = new Portal(page);
+    const dialog = await portal.openAddMembers();
+    // Told before typing anything: no guests from her, why, and whom to ask.
+    const notice = portal.addMembersNotice(dialog);
+    await expect(notice).toContainText('You can add people from your organization, but not invite guests');
+    await expect(notice).toContainText('Only users with the Guest Inviter role can invite guests');
+    const helpers = notice.getByRole('list', { name: 'People who can help' });
+    await expect(helpers).toContainText('(Guest Inviter)');
+    await expect(helpers).not.toContainText(coOwner.displayName);
+    // An address typed anyway is not offered as an invitation; nothing is sent, nobody created.
     const address = externalAddress('Hank');
-    const dialog = await new Portal(page).startGuestInvitation(address, 'Welcome!');
-    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    await expect(dialog.getByTestId('error-notice')).toContainText('Only users with the Guest Inviter role can invite guests');
-    await expect(dialog.getByTestId('selected-invitee')).toContainText(address);
+    await dialog.getByTestId('people-search').fill(address);
+    await expect(
+      dialog.getByText(`No one in your organization matches “${address}”, and you can't invite guests here.`),
+    ).toBeVisible();
+    await expect(dialog.getByTestId('invite-guest-option')).toHaveCount(0);
     await shot(page, 'owner-without-guest-inviter-refused', { dialog: true });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
     expect(await usersWithMail(address)).toEqual([]);
   });
 

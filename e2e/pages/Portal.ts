@@ -30,14 +30,25 @@ export class Portal {
     return this.members.getByRole('row').filter({ hasText: text });
   }
 
+  /** The **+** above the member list: the Add members dialog, open. */
+  async openAddMembers(): Promise<Locator> {
+    await this.page.getByTestId('add-members').click();
+    const dialog = this.page.getByRole('dialog', { name: 'Add members' });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  /** What Add members says before anyone types (who may not invite guests, and whom to ask). */
+  addMembersNotice(dialog: Locator): Locator {
+    return dialog.getByRole('status').filter({ hasText: /can't add members|not invite guests/ });
+  }
+
   /**
    * The **+** → Add members → types `address` (not in the directory) → "Invite … as a guest" →
    * the welcome message. Leaves the dialog open, ready for **Add** (see `add`).
    */
   async startGuestInvitation(address: string, welcomeMessage?: string): Promise<Locator> {
-    await this.page.getByTestId('add-members').click();
-    const dialog = this.page.getByRole('dialog', { name: 'Add members' });
-    await expect(dialog).toBeVisible();
+    const dialog = await this.openAddMembers();
     await dialog.getByTestId('people-search').fill(address);
     const option = dialog.getByTestId('invite-guest-option');
     await expect(option).toHaveAccessibleName(`Invite ${address} as a guest`);

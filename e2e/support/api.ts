@@ -95,6 +95,17 @@ export async function assignRole(principalId: string, roleDefinitionId: string):
   await call('POST', '/roleManagement/directory/roleAssignments', { principalId, roleDefinitionId, directoryScopeId: '/' });
 }
 
+/** Removes `principalId`'s directory-wide assignments of the role (e.g. takes Guest Inviter away again). */
+export async function removeRole(principalId: string, roleDefinitionId: string): Promise<void> {
+  const filter = `principalId eq '${principalId}' and roleDefinitionId eq '${roleDefinitionId}'`;
+  const found = await call<{ value: { id: string }[] }>(
+    'GET',
+    `/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(filter)}`,
+  );
+  if (found.value.length === 0) throw new Error(`${principalId} holds no assignment of ${roleDefinitionId}`);
+  for (const a of found.value) await call('DELETE', `/roleManagement/directory/roleAssignments/${a.id}`);
+}
+
 export type AllowInvitesFrom = 'none' | 'adminsAndGuestInviters' | 'adminsGuestInvitersAndAllMembers' | 'everyone';
 
 /** Who may invite guests (authorizationPolicy.allowInvitesFrom; Entra's default is adminsAndGuestInviters). */
