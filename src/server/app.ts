@@ -46,7 +46,7 @@ import { DirectoryService } from './modules/directory/directory.service.js';
 import { DynamicMembershipService } from './modules/groups/dynamic-membership.service.js';
 import { GroupMembersService } from './modules/groups/group-members.service.js';
 import { GroupReferences } from './modules/groups/group-references.js';
-import { groupsRoutes } from './modules/groups/groups.routes.js';
+import { directoryObjectsRoutes, groupsRoutes } from './modules/groups/groups.routes.js';
 import { GroupsService } from './modules/groups/groups.service.js';
 import { invitationsRoutes, unsubscribeRoutes } from './modules/invitations/invitations.routes.js';
 import { InvitationsService } from './modules/invitations/invitations.service.js';
@@ -699,6 +699,7 @@ async function registerSurfaces(
         await api.register(usersRoutes);
         await api.register(mailRoutes);
         await api.register(groupsRoutes);
+        await api.register(directoryObjectsRoutes);
         await api.register(rolesRoutes);
         await api.register(policiesRoutes);
         await api.register(organizationRoutes);

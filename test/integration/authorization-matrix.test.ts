@@ -301,6 +301,83 @@ const ROWS: Row[] = [
     url: (f, id) => `/groups/${f.groupId}/owners/${id}/$ref`,
   },
 
+  // directoryObjects, membership actions and $ref collections
+  {
+    route: 'GET /directoryObjects/:id',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/directoryObjects/${f.userId}`,
+  },
+  {
+    route: 'POST /directoryObjects/getByIds',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+    url: () => '/directoryObjects/getByIds',
+    body: (f) => ({ ids: [f.userId, f.groupId] }),
+  },
+  ...(['checkMemberGroups', 'checkMemberObjects', 'getMemberGroups', 'getMemberObjects'] as const).flatMap((action): Row[] => {
+    const body = (f: Fixtures) =>
+      action === 'checkMemberGroups' ? { groupIds: [f.groupId] } : action === 'checkMemberObjects' ? { ids: [f.groupId] } : {};
+    return [
+      {
+        route: `POST /users/:id/${action}`,
+        ok: 200,
+        expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+        url: (f) => `/users/${f.userId}/${action}`,
+        body,
+      },
+      {
+        route: `POST /groups/:id/${action}`,
+        ok: 200,
+        expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+        url: (f) => `/groups/${f.groupId}/${action}`,
+        body,
+      },
+      {
+        route: `POST /directoryObjects/:id/${action}`,
+        ok: 200,
+        expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y',
+        url: (f) => `/directoryObjects/${f.userId}/${action}`,
+        body,
+      },
+      { route: `POST /me/${action}`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y Y B B B', url: () => `/me/${action}`, body },
+    ];
+  }),
+  {
+    route: 'GET /groups/:id/members/$ref',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/groups/${f.groupId}/members/$ref`,
+  },
+  {
+    route: 'GET /groups/:id/owners/$ref',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/groups/${f.groupId}/owners/$ref`,
+  },
+  {
+    route: 'DELETE /groups/:id/members/$ref',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    setup: async (f) => {
+      await admin('POST', `/groups/${f.groupId}/members/$ref`, ref(f.memberId), [400]);
+      return f.memberId;
+    },
+    url: (f, id) =>
+      `/groups/${f.groupId}/members/$ref?$id=${encodeURIComponent(`http://localhost:8080/v1.0/directoryObjects/${id}`)}`,
+  },
+  {
+    route: 'DELETE /groups/:id/owners/$ref',
+    ok: 204,
+    expect: 'Y Y Y N N N N N N Y N N N Y',
+    setup: async (f) => {
+      await admin('POST', `/groups/${f.groupId}/owners/$ref`, ref(f.extraOwnerId), [400]);
+      return f.extraOwnerId;
+    },
+    url: (f, id) =>
+      `/groups/${f.groupId}/owners/$ref?$id=${encodeURIComponent(`http://localhost:8080/v1.0/directoryObjects/${id}`)}`,
+  },
+
   // directory roles
   { route: `GET ${RM}/roleDefinitions`, ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => `${RM}/roleDefinitions` },
   {

@@ -323,3 +323,52 @@ describe('$expand', () => {
     expect((await admin('GET', '/servicePrincipals?$expand=owners')).statusCode).toBe(400);
   });
 });
+
+describe('directoryObjects, membership actions and $ref collections', () => {
+  it('gets objects by id, in the order asked, narrowed by type', async () => {
+    const { group, users } = await groupWithMembers();
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const res = await admin('POST', '/directoryObjects/getByIds', { ids: [group.id, missing, users.a.id] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().value.map((o: { id: string; '@odata.type': string }) => [o['@odata.type'], o.id])).toEqual([
+      ['#microsoft.graph.group', group.id],
+      ['#microsoft.graph.user', users.a.id],
+    ]);
+    const usersOnly = await admin('POST', '/directoryObjects/getByIds', { ids: [group.id, users.a.id], types: ['user'] });
+    expect(usersOnly.json().value.map((o: { id: string }) => o.id)).toEqual([users.a.id]);
+    const one = await admin('GET', `/directoryObjects/${group.id}`);
+    expect(one.json()).toMatchObject({ '@odata.type': '#microsoft.graph.group', id: group.id });
+    expect((await admin('GET', `/directoryObjects/${missing}`)).statusCode).toBe(404);
+  });
+
+  it('checks and lists transitive group memberships of users, groups and /me', async () => {
+    const { group, inner, users } = await groupWithMembers();
+    const other = (await admin('POST', '/groups', newGroupBody())).json();
+    const check = await admin('POST', `/users/${users.c.id}/checkMemberGroups`, { groupIds: [group.id, other.id, inner.id] });
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json().value).toEqual([group.id, inner.id]);
+    const all = await admin('POST', `/directoryObjects/${users.c.id}/getMemberGroups`, { securityEnabledOnly: true });
+    expect([...all.json().value].sort()).toEqual([group.id, inner.id].sort());
+    const ofGroup = await admin('POST', `/groups/${inner.id}/getMemberObjects`, { securityEnabledOnly: false });
+    expect(ofGroup.json().value).toEqual([group.id]);
+    const objects = await admin('POST', `/users/${users.a.id}/checkMemberObjects`, { ids: [inner.id, group.id] });
+    expect(objects.json().value).toEqual([group.id]);
+    const mine = await t.call('POST', '/v1.0/me/getMemberGroups', { token: await t.tokenFor(users.c.id), body: {} });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json().value).toHaveLength(2);
+  });
+
+  it('lists member and owner references and removes a member by $id', async () => {
+    const { group, users } = await groupWithMembers();
+    const refs = await admin('GET', `/groups/${group.id}/owners/$ref`);
+    expect(refs.statusCode, refs.body).toBe(200);
+    expect(refs.json().value).toEqual([{ '@odata.id': `http://localhost:8080/v1.0/directoryObjects/${users.owner.id}` }]);
+    const members = await admin('GET', `/groups/${group.id}/members/$ref`);
+    expect(members.json().value).toHaveLength(3);
+    const url = encodeURIComponent(`https://graph.microsoft.com/v1.0/directoryObjects/${users.a.id}`);
+    expect((await admin('DELETE', `/groups/${group.id}/members/$ref?$id=${url}`)).statusCode).toBe(204);
+    expect((await admin('GET', `/groups/${group.id}/members/$ref`)).json().value).toHaveLength(2);
+    expect((await admin('DELETE', `/groups/${group.id}/members/$ref?$id=${url}`)).statusCode).toBe(404);
+    expect((await admin('DELETE', `/groups/${group.id}/members/$ref?$id=nonsense`)).statusCode).toBe(400);
+  });
+});

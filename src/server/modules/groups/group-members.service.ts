@@ -25,6 +25,7 @@ import {
   deleteOwner,
   directGroupIds,
   directMemberIds,
+  findDirectoryObjectRefs,
   type IdSource,
   isDirectMember,
   isOwner,
@@ -42,6 +43,7 @@ import {
   ownerIds,
   type RelatedRef,
   relatedPerParent,
+  transitiveGroupIdsOf,
   transitiveMemberIds,
   transitiveMemberOfIds,
 } from './groups.repository.js';
@@ -200,6 +202,55 @@ export class GroupMembersService {
       if (o) out.set(r.parentId, [...(out.get(r.parentId) ?? []), o]);
     }
     return out;
+  }
+
+  /**
+   * GET /directoryObjects/{id} and POST /directoryObjects/getByIds: users and groups by id, in the
+   * order asked, those that do not exist left out (getByIds) or 404 (one). `types` narrows to
+   * `user`/`group`. Reading users needs `user.list` (your own: nothing), groups `group.list`.
+   */
+  async getByIds(ctx: OperationContext, ids: readonly string[], types?: readonly string[]): Promise<DirectoryObject[]> {
+    const tenantId = ctx.caller.tenantId;
+    const wanted = types?.map((t) => t.replace(/^#?microsoft\.graph\./i, '').toLowerCase());
+    const refs = (
+      await findDirectoryObjectRefs(
+        this.deps.db,
+        tenantId,
+        ids.map((i) => i.toLowerCase()),
+      )
+    ).filter((r) => wanted === undefined || wanted.includes(r.type));
+    const c = ctx.caller;
+    if (refs.some((r) => r.type === 'user' && !(c.kind === 'user' && c.userId === r.id))) {
+      await this.deps.access.require(ctx, 'user.list');
+    }
+    if (refs.some((r) => r.type === 'group')) await this.deps.access.require(ctx, 'group.list');
+    const objects = new Map((await this.deps.references.loadObjects(tenantId, refs)).map((o) => [o.id, o]));
+    return ids.map((id) => objects.get(id.toLowerCase())).filter((o): o is DirectoryObject => o !== undefined);
+  }
+
+  /** GET /directoryObjects/{id}: a user or a group, as its own GET would return it (404 otherwise). */
+  async getDirectoryObject(ctx: OperationContext, id: string): Promise<DirectoryObject> {
+    const [ref] = await findDirectoryObjectRefs(this.deps.db, ctx.caller.tenantId, [id.toLowerCase()]);
+    if (ref === undefined) {
+      await this.deps.access.require(ctx, 'user.read');
+      throw notFound(id);
+    }
+    if (ref.type === 'user') return { '@odata.type': '#microsoft.graph.user', ...(await this.deps.users.getUser(ctx, ref.id)) };
+    return { '@odata.type': '#microsoft.graph.group', ...(await this.deps.references.load(ctx, ref.id)) };
+  }
+
+  /**
+   * The groups a user or group belongs to, directly or through nested groups (Graph's
+   * getMemberGroups / getMemberObjects; Portico has no directory roles or administrative units to
+   * add). Anyone for themselves; others need the right to list groups.
+   */
+  async memberGroupIds(ctx: OperationContext, objectKey: string, securityEnabledOnly: boolean): Promise<string[]> {
+    const tenantId = ctx.caller.tenantId;
+    const c = ctx.caller;
+    const [ref] = await findDirectoryObjectRefs(this.deps.db, tenantId, [objectKey.toLowerCase()]);
+    const id = ref?.id ?? (await this.deps.users.getUser(ctx, objectKey)).id;
+    if (!(c.kind === 'user' && c.userId === id)) await this.deps.access.require(ctx, 'group.list');
+    return transitiveGroupIdsOf(this.deps.db, tenantId, id, securityEnabledOnly);
   }
 
   /**

@@ -642,3 +642,31 @@ export async function relatedPerParent(
     .execute()) as RelatedRow[];
   return rows.map((r) => ({ parentId: r.parent_id, id: r.id, type: r.type === 'group' ? 'group' : 'user' }));
 }
+
+/** Ids of the groups an object belongs to, directly or through nested groups (optionally security groups only). */
+export async function transitiveGroupIdsOf(
+  db: Executor,
+  tenantId: string,
+  objectId: string,
+  securityEnabledOnly: boolean,
+): Promise<string[]> {
+  let q = db
+    .selectFrom('groups')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', transitiveMemberOfIds(tenantId, objectId)(db));
+  if (securityEnabledOnly) q = q.where('security_enabled', '=', 1);
+  return (await q.orderBy('id').execute()).map((r) => r.id);
+}
+
+/** Which of `ids` are users or groups of the tenant (the `directory_objects` read model). */
+export async function findDirectoryObjectRefs(db: Executor, tenantId: string, ids: readonly string[]): Promise<ObjectRef[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('directory_objects')
+    .select(['id', 'object_type'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map((r) => ({ id: r.id, type: r.object_type === 'group' ? 'group' : 'user' }));
+}

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { odataRef } from '../../../contracts/common.js';
+import { idFromODataRef, odataRef } from '../../../contracts/common.js';
 import { createGroupBody, type Group, updateGroupBody } from '../../../contracts/groups.js';
 import { objectKey } from '../../../contracts/users.js';
+import { DomainError } from '../../domain/errors.js';
 import {
   attachExpansions,
   type CastType,
@@ -13,7 +14,7 @@ import {
   registerCollection,
   sendDirectoryObjects,
 } from '../../http/collections.js';
-import { meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { meId, odataContext, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import type { Relationship, UserRelationship } from './group-members.service.js';
@@ -170,5 +171,156 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
       summary: `${summary} (signed-in user)`,
       list: (req, q) => groupMembers.listUserRelationship(req.ctx, meId(req), rel, q),
     });
+  }
+}
+
+const getByIdsBody = z
+  .object({
+    ids: z.array(z.string().min(1).max(256)).min(1).max(1000, 'at most 1000 ids'),
+    types: z.array(z.string().min(1).max(128)).max(10).optional(),
+  })
+  .strict();
+const checkMemberGroupsBody = z.object({ groupIds: z.array(z.string().min(1).max(256)).max(20, 'at most 20 ids') }).strict();
+const checkMemberObjectsBody = z.object({ ids: z.array(z.string().min(1).max(256)).max(20, 'at most 20 ids') }).strict();
+const getMemberGroupsBody = z.object({ securityEnabledOnly: z.boolean().optional() }).strict();
+
+/**
+ * directoryObjects: GET by id, getByIds, and the membership actions Graph offers on users, groups,
+ * directoryObjects and /me (checkMemberGroups, getMemberGroups, checkMemberObjects, getMemberObjects).
+ * Portico's directory objects that can belong to groups are users and groups.
+ */
+export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { groupMembers } = app.portico.services;
+  const tags = ['directoryObjects'];
+
+  app.get(
+    '/directoryObjects/:id',
+    { schema: { tags, summary: 'Get a directory object (user or group)', params: idParam } },
+    async (req, reply) => {
+      const o = await groupMembers.getDirectoryObject(req.ctx, req.params.id);
+      return sendEntity(req, reply, 'directoryObjects/$entity', o);
+    },
+  );
+
+  app.post(
+    '/directoryObjects/getByIds',
+    { schema: { tags, summary: 'Get directory objects (users, groups) by their ids, in that order', body: getByIdsBody } },
+    async (req, reply) => {
+      const items = await groupMembers.getByIds(req.ctx, req.body.ids, req.body.types);
+      return sendCollection(req, reply, 'directoryObjects', { items }, { select: undefined } as ODataQuery);
+    },
+  );
+
+  const param = (req: FastifyRequest) => (req.params as { id?: string }).id ?? '';
+  const targets: [string, (req: FastifyRequest) => string][] = [
+    ['/users/:id', param],
+    ['/groups/:id', param],
+    ['/directoryObjects/:id', param],
+    ['/me', (req) => meId(req)],
+  ];
+  for (const [prefix, keyOf] of targets) {
+    const params = prefix === '/me' ? {} : { params: userParam };
+    const ids = (req: FastifyRequest, value: string[]) => ({
+      '@odata.context': odataContext(req, 'Collection(Edm.String)'),
+      value,
+    });
+    app.post(
+      `${prefix}/checkMemberGroups`,
+      {
+        schema: {
+          tags,
+          summary: 'Which of the given groups the object is a member of (directly or transitively)',
+          ...params,
+          body: checkMemberGroupsBody,
+        },
+      },
+      async (req, reply) => {
+        const all = new Set(await groupMembers.memberGroupIds(req.ctx, keyOf(req), false));
+        return reply.send(
+          ids(
+            req,
+            req.body.groupIds.filter((g) => all.has(g.toLowerCase())),
+          ),
+        );
+      },
+    );
+    app.post(
+      `${prefix}/checkMemberObjects`,
+      {
+        schema: {
+          tags,
+          summary: 'Which of the given groups the object is a member of (groups are the only such objects here)',
+          ...params,
+          body: checkMemberObjectsBody,
+        },
+      },
+      async (req, reply) => {
+        const all = new Set(await groupMembers.memberGroupIds(req.ctx, keyOf(req), false));
+        return reply.send(
+          ids(
+            req,
+            req.body.ids.filter((g) => all.has(g.toLowerCase())),
+          ),
+        );
+      },
+    );
+    for (const action of ['getMemberGroups', 'getMemberObjects']) {
+      app.post(
+        `${prefix}/${action}`,
+        {
+          schema: {
+            tags,
+            summary: 'Ids of every group the object is a member of (directly or transitively)',
+            ...params,
+            body: getMemberGroupsBody,
+          },
+        },
+        async (req, reply) =>
+          reply.send(ids(req, await groupMembers.memberGroupIds(req.ctx, keyOf(req), req.body.securityEnabledOnly === true))),
+      );
+    }
+  }
+
+  // `$ref` collections: the references (`@odata.id`) of members and owners, and removal by `$id`.
+  for (const rel of ['members', 'owners'] as const) {
+    app.get(
+      `/groups/:id/${rel}/$ref`,
+      { schema: { tags: ['groups'], summary: `List references to the ${rel} of a group`, params: idParam } },
+      async (req, reply) => {
+        const q = parseODataQuery(req.query as Record<string, unknown>, directoryObjectsResource, odataOptions(req));
+        const page = await groupMembers.listRelationship(req.ctx, req.params.id, rel, q);
+        const base = `${app.portico.config.publicUrl}/v1.0/directoryObjects/`;
+        const items = page.items.map((o) => ({ '@odata.id': `${base}${o.id}` }));
+        return sendCollection(req, reply, 'Collection($ref)', { ...page, items }, { ...q, select: undefined });
+      },
+    );
+    app.delete(
+      `/groups/:id/${rel}/$ref`,
+      {
+        schema: {
+          tags: ['groups'],
+          summary: `Remove one of the ${rel} of a group ($id=<its URL>)`,
+          params: idParam,
+        },
+      },
+      async (req, reply) => {
+        // Not a querystring schema: `$id` is a JSON Schema keyword, which the OpenAPI generator cannot take as a name.
+        const raw = (req.query as Record<string, unknown>).$id;
+        const target = typeof raw === 'string' && raw.length <= 2048 ? idFromODataRef(raw) : undefined;
+        if (target === undefined) {
+          throw new DomainError(
+            'object_reference_invalid',
+            `Invalid $id '${String(raw ?? '')}': expected a URL ending in /directoryObjects/{id}.`,
+            {
+              target: '$id',
+            },
+          );
+        }
+        if (rel === 'members') await groupMembers.removeMember(req.ctx, req.params.id, target);
+        else await groupMembers.removeOwner(req.ctx, req.params.id, target);
+        return reply.status(204).send();
+      },
+    );
   }
 }
