@@ -8,9 +8,6 @@ import { createHash } from 'node:crypto';
  * permissions in Entra too; they are granted like the others but never reach `scp`.
  */
 
-/** Microsoft Graph's application id, the same in every Entra tenant. */
-export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-
 /** The resource URIs that name Microsoft Graph in a scope (`https://graph.microsoft.com/User.Read`). */
 export const GRAPH_RESOURCE_URIS = ['https://graph.microsoft.com', 'https://graph.microsoft.com/v1.0'] as const;
 

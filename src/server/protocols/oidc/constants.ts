@@ -69,9 +69,6 @@ export const CLIENT_AUTH_ROUTES: ReadonlySet<string> = new Set([
 export const issuerPath = (config: Pick<Config, 'publicUrl'>, tenant: Tenant): string =>
   new URL(issuerUrl(config, tenant)).pathname.replace(/\/+$/, '');
 
-/** Path prefix under which this server routes a tenant's protocol endpoints (tenant part only). */
-export const tenantPrefix = (tenant: Pick<Tenant, 'isDefault' | 'id'>): string => (tenant.isDefault ? '' : `/${tenant.id}`);
-
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
 /**
