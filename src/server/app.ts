@@ -238,27 +238,11 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     deletedItems,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
-  for (const s of [
-    access,
-    audit,
-    policies,
-    tenants,
-    roles,
-    users,
-    groupReferences,
-    dynamicMembership,
-    groups,
-    groupMembers,
-    loader,
-  ]) {
-    bindMethods(s);
-  }
-  for (const s of [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory]) {
-    bindMethods(s);
-  }
+  const core = [access, audit, policies, tenants, roles, users, groupReferences, dynamicMembership, groups, groupMembers, loader];
+  const features = [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory];
+  for (const s of [...core, ...features, appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
   const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
   const { auditLog, authorizeSignOn, accessExplanations } = createAccessDecisions(readers);
-  for (const s of [appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
   const permissionGrants = bindMethods(
     new PermissionGrantsService({ db, clock, newId, access, audit, applications, users, policies }),
   );

@@ -318,6 +318,18 @@ const SIGN_IN_READERS = AUDIT_READERS;
 const GROUP_ADMINS = [R.globalAdministrator, R.userAdministrator, R.groupsAdministrator];
 const APP_ADMINS = [R.globalAdministrator, R.applicationAdministrator, R.cloudApplicationAdministrator];
 
+/** An application acting on its own (application permissions). */
+function authorizeApp(caller: Caller & { kind: 'app' }, action: Action, target: TargetFacts): Decision {
+  if (appRules[action].length === 0) return deny('This operation is not available to applications: sign in as a user.');
+  // Graph: an application's User.ReadWrite.All does not reach administrators' credentials.
+  if (APP_LIMITED_TO_UNPRIVILEGED.has(action) && (target.targetRoles?.size ?? 0) > 0) {
+    return deny('Applications cannot change the credentials, sign-in identity or account of a user who holds directory roles.');
+  }
+  return appHas(caller, ...appRules[action])
+    ? ALLOW
+    : deny(`Insufficient privileges to complete the operation. The application needs one of: ${appRules[action].join(', ')}.`);
+}
+
 /**
  * Decides whether `caller` may perform `action`. `policy` is the tenant's current policy; `target`
  * carries the facts about the object acted on.
@@ -332,16 +344,7 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
       ].join(', ')}.`,
     );
   }
-  if (caller.kind === 'app') {
-    if (appRules[action].length === 0) return deny('This operation is not available to applications: sign in as a user.');
-    // Graph: an application's User.ReadWrite.All does not reach administrators' credentials.
-    if (APP_LIMITED_TO_UNPRIVILEGED.has(action) && (target.targetRoles?.size ?? 0) > 0) {
-      return deny('Applications cannot change the credentials, sign-in identity or account of a user who holds directory roles.');
-    }
-    return appHas(caller, ...appRules[action])
-      ? ALLOW
-      : deny(`Insufficient privileges to complete the operation. The application needs one of: ${appRules[action].join(', ')}.`);
-  }
+  if (caller.kind === 'app') return authorizeApp(caller, action, target);
 
   const isGuest = caller.userType === 'Guest';
   // "Guest users have the same access as members" makes a guest a member for default permissions.
