@@ -335,9 +335,10 @@ export function mountProvider(deps: MountDeps) {
       `${OAUTH_METADATA}/:tenantId`,
       { schema: { tags: ['oauth2'], summary: 'OAuth 2.0 authorization server metadata of a tenant (RFC 8414)' } },
       async (req, reply) => {
+        // Only an issuer with a path has this form: the default tenant's issuer is the root.
         const segment = (req.params as { tenantId: string }).tenantId;
         const tenant = await tenantOfAuthority(tenants, segment);
-        if (!tenant) throw unknownTenant(segment);
+        if (!tenant || tenant.isDefault || segment !== tenant.id) return reply.callNotFound();
         const url = req.raw.url ?? '';
         req.raw.url = `/${segment}${OAUTH_METADATA}${url.includes('?') ? url.slice(url.indexOf('?')) : ''}`;
         return handle(req, reply, tenant, `/${segment}`);
