@@ -1,7 +1,8 @@
-import net from 'node:net';
-import { Client, type Context, HTTPMessageHandler, type Middleware } from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { BearerMiddleware } from '../helpers/graph-client.js';
+import { freePort } from '../helpers/oidc.js';
 
 // Delta queries (/users/delta, /groups/delta) round-tripped with graph-client v3 over real HTTP:
 // a first round pages through everything, the delta link then returns only the changes, and
@@ -11,37 +12,12 @@ let t: TestApp;
 let base: string;
 let client: Client;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-class Bearer implements Middleware {
-  private nextMiddleware: Middleware | undefined;
-  constructor(private readonly token: () => string) {}
-  async execute(context: Context): Promise<void> {
-    const headers = new Headers((context.options?.headers as ConstructorParameters<typeof Headers>[0]) ?? {});
-    headers.set('Authorization', `Bearer ${this.token()}`);
-    context.options = { ...context.options, headers };
-    if (!this.nextMiddleware) throw new Error('no next middleware');
-    return this.nextMiddleware.execute(context);
-  }
-  setNext(next: Middleware): void {
-    this.nextMiddleware = next;
-  }
-}
-
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   t = await buildTestApp({ env: { PORTICO_PUBLIC_URL: base, PORT: String(port) } });
   await t.app.listen({ port, host: '127.0.0.1' });
-  const auth = new Bearer(() => t.admin.token);
+  const auth = new BearerMiddleware(() => t.admin.token);
   auth.setNext(new HTTPMessageHandler());
   client = Client.initWithMiddleware({ baseUrl: `${base}/`, defaultVersion: 'v1.0', middleware: auth });
 });

@@ -1,14 +1,8 @@
-import net from 'node:net';
-import {
-  Client,
-  type Context,
-  HTTPMessageHandler,
-  type Middleware,
-  PageIterator,
-  ResponseType,
-} from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler, PageIterator, ResponseType } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { BearerMiddleware } from '../helpers/graph-client.js';
+import { freePort } from '../helpers/oidc.js';
 
 // Microsoft's Graph JavaScript client (v3) over real HTTP against Portico's read features:
 // PageIterator over an `$expand`ed collection, `$count` segments, type casts, getByIds. Wired as
@@ -17,31 +11,6 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 let t: TestApp;
 let base: string;
 let client: Client;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-class BearerMiddleware implements Middleware {
-  private nextMiddleware: Middleware | undefined;
-  constructor(private readonly token: () => string) {}
-  async execute(context: Context): Promise<void> {
-    const headers = new Headers((context.options?.headers as ConstructorParameters<typeof Headers>[0]) ?? {});
-    headers.set('Authorization', `Bearer ${this.token()}`);
-    context.options = { ...context.options, headers };
-    if (!this.nextMiddleware) throw new Error('middleware chain has no next handler');
-    return this.nextMiddleware.execute(context);
-  }
-  setNext(next: Middleware): void {
-    this.nextMiddleware = next;
-  }
-}
 
 beforeAll(async () => {
   const port = await freePort();
