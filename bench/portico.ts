@@ -174,7 +174,11 @@ export async function emptyStore(dialect: Dialect): Promise<Store> {
 
 /** Starts `portico serve` on a store, loopback only, logging warnings only, without the outbox worker. */
 export async function startPortico(store: Store, name: string): Promise<Server> {
-  return startOnFreePort(name, [MAIN, 'serve'], (port) => ({
+  // BENCH_PROFILE_DIR: each Portico process writes a V8 CPU profile there when it stops
+  // (summarise with `npx tsx scripts/profile-summary.ts DIR`).
+  const profile = process.env.BENCH_PROFILE_DIR;
+  const node = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  return startOnFreePort(name, [...node, MAIN, 'serve'], (port) => ({
     ...store.env,
     PORT: String(port),
     PORTICO_HOST: '127.0.0.1',

@@ -29,6 +29,7 @@ import * as m0013 from './migrations/0013_deleted_items_and_changes.js';
 import * as m0014 from './migrations/0014_sign_ins.js';
 import * as m0016 from './migrations/0016_saml_logout.js';
 import * as m0017 from './migrations/0017_oauth2_permission_grants.js';
+import { withStatementCache } from './statement-cache.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -66,7 +67,7 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', location: file, destroy: () => db.destroy() };
   }
   const url = new URL(config.database.url);

@@ -5,8 +5,34 @@ import type { OperationContext } from '../domain/context.js';
 import { DomainError } from '../domain/errors.js';
 import { issuedBeforeRevocation } from '../domain/sessions.js';
 import { graphResource, issuerUrl } from '../platform/urls.js';
+import { recall, remember, type VerifiedToken } from './verified-tokens.js';
 
 const unauthenticated = (message?: string) => new DomainError('authentication_required', message);
+
+/** Verifies the token's signature (a key of this service), audience, type and lifetime; remembered for its next use. */
+async function verifyToken(req: FastifyRequest, token: string): Promise<VerifiedToken> {
+  const { config, keys } = req.server.portico;
+  let tenantId = '';
+  try {
+    const result = await jwtVerify(
+      token,
+      async (protectedHeader) => {
+        const info = protectedHeader.kid ? await keys.publicKey(protectedHeader.kid) : undefined;
+        if (!info) throw unauthenticated('The token was not signed by a key of this service.');
+        tenantId = info.tenantId;
+        return info.key;
+      },
+      { audience: graphResource(config), typ: 'at+jwt', clockTolerance: 30 },
+    );
+    const verified = { tenantId, payload: result.payload as Record<string, unknown> };
+    remember(keys, token, verified);
+    return verified;
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Lifetime validation failed, the token is expired.');
+    throw unauthenticated('Access token validation failure. Invalid audience, issuer or signature.');
+  }
+}
 
 /**
  * Verifies the bearer access token of a /v1.0 request and resolves the caller. Accepts JWT access
@@ -24,25 +50,7 @@ export async function authenticateRequest(req: FastifyRequest): Promise<Operatio
   const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!m?.[1]) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
   const { config, keys, services, revokedGrants } = req.server.portico;
-  let tenantId = '';
-  let payload: Record<string, unknown>;
-  try {
-    const result = await jwtVerify(
-      m[1],
-      async (protectedHeader) => {
-        const info = protectedHeader.kid ? await keys.publicKey(protectedHeader.kid) : undefined;
-        if (!info) throw unauthenticated('The token was not signed by a key of this service.');
-        tenantId = info.tenantId;
-        return info.key;
-      },
-      { audience: graphResource(config), typ: 'at+jwt', clockTolerance: 30 },
-    );
-    payload = result.payload as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Lifetime validation failed, the token is expired.');
-    throw unauthenticated('Access token validation failure. Invalid audience, issuer or signature.');
-  }
+  const { tenantId, payload } = recall(keys, m[1]) ?? (await verifyToken(req, m[1]));
   const tenant = await services.tenants.findTenant(tenantId);
   if (!tenant || payload.iss !== issuerUrl(config, tenant) || (payload.tid !== undefined && payload.tid !== tenant.id)) {
     throw unauthenticated('Access token validation failure. Invalid issuer.');

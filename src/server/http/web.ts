@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import helmet from 'helmet';
 import type { Config } from '../config/index.js';
 import { page } from './pages.js';
 
@@ -32,10 +33,31 @@ export function findWebRoot(): string | undefined {
  * Security headers for every response (helmet). The CSP lets the SPA run from its own origin only:
  * scripts from 'self', Mantine's inline styles, API calls to 'self', no framing. Server-rendered
  * pages that need something stricter set their own header.
+ *
+ * The configuration is static (no per-request nonces), so helmet runs once at start against a
+ * recording response and every request gets the recorded headers: @fastify/helmet would build and
+ * run helmet's middleware again for each request (parsing the CSP directives each time).
  */
 export async function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'publicUrl'>): Promise<void> {
-  const https = config.publicUrl.startsWith('https://');
-  await app.register(helmet, {
+  const headers = securityHeaders(config.publicUrl.startsWith('https://'));
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+}
+
+/** The headers helmet sets with Portico's configuration, recorded once. */
+export function securityHeaders(https: boolean): Record<string, string> {
+  const recorded: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      recorded[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete recorded[name.toLowerCase()];
+    },
+  };
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -55,6 +77,10 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Pick
     // HSTS only means something over https; on plain http (development) it is left out.
     strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
   });
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return recorded;
 }
 
 const webRoute = { schema: { tags: ['web'], summary: 'Web app (portal and admin center): index.html' } };
