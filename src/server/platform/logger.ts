@@ -123,11 +123,29 @@ const secretKeys = ['password', 'passwordProfile', 'clientSecret', 'client_secre
  * carries `reqId`), but adapters and services built once at start (oidc-provider, the SAML IdP) log
  * through the app's logger; the mixin in createLogger adds the request id to those lines too.
  */
-const requestScope = new AsyncLocalStorage<{ reqId: string }>();
+const requestScope = new AsyncLocalStorage<{ reqId: string; memo?: Map<string, Promise<unknown>> }>();
 
 /** Runs the rest of a request's handling (`next`) in its scope: call from the first onRequest hook. */
 export function enterRequestScope(reqId: string, next: () => void): void {
   requestScope.run({ reqId }, next);
+}
+
+/**
+ * `load()` once per request: later calls with the same key in the same request share its result
+ * (outside a request, every call loads). For lookups that several independent steps of one request
+ * repeat — oidc-provider asks for the same client three times per token — where a longer-lived
+ * cache would need invalidation across instances.
+ */
+export function oncePerRequest<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const scope = requestScope.getStore();
+  if (!scope) return load();
+  scope.memo ??= new Map();
+  let loaded = scope.memo.get(key) as Promise<T> | undefined;
+  if (!loaded) {
+    loaded = load();
+    scope.memo.set(key, loaded);
+  }
+  return loaded;
 }
 
 /**

@@ -152,6 +152,9 @@ const diff = (before: object, after: object, prefix = '') =>
       : [{ displayName: `${prefix}${k}`, oldValue: JSON.stringify(a ?? null), newValue: JSON.stringify(b ?? null) }];
   });
 
+/** How long another instance's policy change can take to reach this process's authorization decisions. */
+const POLICY_FACTS_TTL_MS = 2000;
+
 export interface PoliciesDeps {
   db: Executor;
   clock: Clock;
@@ -166,6 +169,8 @@ export interface PoliciesDeps {
 export class PoliciesService {
   /** The shared authorization step, built on this service's policy facts. */
   readonly access: Access;
+
+  private readonly factsCache = new Map<string, { at: number; facts: Promise<PolicyFacts> }>();
 
   constructor(private readonly deps: PoliciesDeps) {
     this.access = new Access((tenantId) => this.policyFacts(tenantId));
@@ -233,8 +238,24 @@ export class PoliciesService {
     return redirectDecision((await this.readB2b(db, tenantId)).allowedRedirectHosts, url, ownOrigin);
   }
 
-  /** The facts the authorization module needs. No authorization: internal use by services. */
+  /**
+   * The facts the authorization module needs. No authorization: internal use by services. Read on
+   * almost every authorized action, so outside a transaction they come from a per-process cache:
+   * this process's own policy writes drop it at once, another instance's are seen within
+   * {@link POLICY_FACTS_TTL_MS} (as revoked grants are). Inside a transaction (`db` given) they are
+   * read from the database, consistent with the rest of the transaction.
+   */
   async policyFacts(tenantId: string, db: Executor = this.deps.db): Promise<PolicyFacts> {
+    if (db !== this.deps.db) return this.readPolicyFacts(db, tenantId);
+    const cached = this.factsCache.get(tenantId);
+    if (cached && performance.now() - cached.at < POLICY_FACTS_TTL_MS) return cached.facts;
+    const facts = this.readPolicyFacts(db, tenantId);
+    this.factsCache.set(tenantId, { at: performance.now(), facts });
+    facts.catch(() => this.factsCache.delete(tenantId));
+    return facts;
+  }
+
+  private async readPolicyFacts(db: Executor, tenantId: string): Promise<PolicyFacts> {
     const p = await this.readAuthorizationPolicy(db, tenantId);
     return {
       guestUserRoleId: p.guestUserRoleId,
@@ -271,6 +292,8 @@ export class PoliciesService {
         : undefined;
     if (domains && domains.mode === 'allowAll') domains = { mode: 'allowAll', domains: [] };
     if (domains && domains.mode !== 'allowAll' && domains.domains.length === 0) throw invalid('b2b_policy_domain_list_empty');
+    // Dropped before and after: a read racing with the write cannot keep the old facts.
+    this.factsCache.delete(tenantId);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockPolicyDocuments(trx, tenantId, [B2B], this.now());
       const before = await this.readB2b(trx, tenantId);
@@ -302,6 +325,7 @@ export class PoliciesService {
         ],
       });
     });
+    this.factsCache.delete(tenantId);
   }
 
   /** GET /policies/authorizationPolicy. */
@@ -314,6 +338,8 @@ export class PoliciesService {
   async updateAuthorizationPolicy(ctx: OperationContext, patch: AuthorizationPolicyPatch): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     await this.access.require(ctx, 'authorizationPolicy.update');
+    // Dropped before and after: a read racing with the write cannot keep the old facts.
+    this.factsCache.delete(tenantId);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockPolicyDocuments(trx, tenantId, [AUTHZ], this.now());
       const before = await this.readAuthorizationPolicy(trx, tenantId);
@@ -333,6 +359,7 @@ export class PoliciesService {
         ],
       });
     });
+    this.factsCache.delete(tenantId);
   }
 
   /** GET /policies/groupManagementPolicy. */
@@ -345,6 +372,8 @@ export class PoliciesService {
   async updateGroupManagementPolicy(ctx: OperationContext, patch: GroupManagementPolicyPatch): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     await this.access.require(ctx, 'groupManagementPolicy.update');
+    // Dropped before and after: a read racing with the write cannot keep the old facts.
+    this.factsCache.delete(tenantId);
     await this.deps.db.transaction().execute(async (trx) => {
       await lockPolicyDocuments(trx, tenantId, [AUTHZ, GROUPS], this.now());
       const before = await this.readGroupManagementPolicy(trx, tenantId);
@@ -374,5 +403,6 @@ export class PoliciesService {
         ],
       });
     });
+    this.factsCache.delete(tenantId);
   }
 }

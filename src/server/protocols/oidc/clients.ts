@@ -3,6 +3,7 @@ import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { TenantServicePrincipal } from '../../modules/applications/sign-on.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import { oncePerRequest } from '../../platform/logger.js';
 import { appClientMetadata } from './app-clients.js';
 import { REDEEM_CLIENT_ID, SPA_CLIENT_ID } from './constants.js';
 import { myAppsClientMetadata } from './myapps-client.js';
@@ -46,7 +47,11 @@ export function createClientDirectory(deps: ClientDirectoryDeps) {
     createHmac('sha256', deps.secretMarkerKey).update(`verified-client-secret:${clientId}`).digest('base64url');
 
   /** The automation client or enterprise application with this id in the tenant. */
-  async function find(tenant: Tenant, clientId: string) {
+  function find(tenant: Tenant, clientId: string) {
+    // The adapter, the secret check and the token's claims each ask within one /token request.
+    return oncePerRequest(`client:${tenant.id}:${clientId}`, () => load(tenant, clientId));
+  }
+  async function load(tenant: Tenant, clientId: string) {
     const automation = await deps.automationClients.findClientById(clientId);
     if (automation) return automation.tenantId === tenant.id ? { kind: 'automation' as const, automation } : undefined;
     const sp = await deps.applications.findByAppId(clientId);
