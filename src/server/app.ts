@@ -188,7 +188,17 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, groupMembers, loader });
   const applicationCredentials = new ApplicationCredentialsService({ db, clock, newId, audit, users, applications, loader });
   const appRegistrations = bindMethods(
-    new AppRegistrationsService({ db, clock, newId, audit, access, loader, applications, credentials: applicationCredentials }),
+    new AppRegistrationsService({
+      db,
+      clock,
+      newId,
+      audit,
+      access,
+      loader,
+      users,
+      applications,
+      credentials: applicationCredentials,
+    }),
   );
   const appRoleAssignments = new AppRoleAssignmentsService({
     db,

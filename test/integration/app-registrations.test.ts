@@ -310,6 +310,37 @@ describe('secrets, owners, authorization, delete', () => {
     ).toBe(403);
   });
 
+  it('$expand=owners on the list and on one application; directoryObjects/getByIds returns applications', async () => {
+    const app = await register();
+    const owner = await t.createUser({ displayName: `Owner ${n()}` });
+    expect((await admin('POST', `/applications/${app.id}/owners/$ref`, ref(owner.user.id))).statusCode).toBe(204);
+
+    const one = (await admin('GET', `/applications/${app.id}?$select=id&$expand=owners($select=id,displayName)`)).json();
+    expect(one.owners).toEqual([
+      { '@odata.type': '#microsoft.graph.user', id: owner.user.id, displayName: owner.user.displayName },
+    ]);
+    const filter = encodeURIComponent(`appId eq '${app.appId}'`);
+    const list = await admin('GET', `/applications?$filter=${filter}&$expand=owners`);
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().value[0].owners.map((o: { id: string }) => o.id)).toEqual([owner.user.id]);
+    expect((await admin('GET', `/applications/${app.id}?$expand=appRoleAssignments`)).statusCode).toBe(400);
+
+    const byIds = await admin('POST', '/directoryObjects/getByIds', {
+      ids: [app.id, owner.user.id],
+      types: ['application', 'user'],
+    });
+    expect(byIds.statusCode, byIds.body).toBe(200);
+    expect(byIds.json().value.map((o: { id: string; '@odata.type': string }) => [o['@odata.type'], o.id])).toEqual([
+      ['#microsoft.graph.application', app.id],
+      ['#microsoft.graph.user', owner.user.id],
+    ]);
+    const usersOnly = await admin('POST', '/directoryObjects/getByIds', { ids: [app.id, owner.user.id], types: ['user'] });
+    expect(usersOnly.json().value.map((o: { id: string }) => o.id)).toEqual([owner.user.id]);
+    const guest = await t.createUser({ userType: 'Guest' });
+    const denied = await t.call('POST', '/v1.0/directoryObjects/getByIds', { token: guest.token, body: { ids: [app.id] } });
+    expect(denied.statusCode).toBe(403);
+  });
+
   it('Cloud Application Administrators manage; an app token with Application.Read.All reads only', async () => {
     const cloudAdmin = await t.createUser({ roles: [RoleIds.cloudApplicationAdministrator] });
     const created = await t.call('POST', '/v1.0/applications', {

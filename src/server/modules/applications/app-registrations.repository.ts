@@ -144,3 +144,21 @@ export async function listRegistrations(db: Executor, tenantId: string, q: OData
   const { rows, ...page } = await queryPage<ApplicationRegistrationsTable>(base, (b) => b.selectAll(), applicationsResource, q);
   return { ...page, items: rows.map(toRegistration) };
 }
+
+/** Owner ids of several service principals (oldest ownership first), for `$expand=owners`. */
+export async function ownersOfServicePrincipals(
+  db: Executor,
+  tenantId: string,
+  spIds: readonly string[],
+): Promise<{ servicePrincipalId: string; ownerId: string }[]> {
+  if (spIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('service_principal_owners')
+    .select(['service_principal_id', 'owner_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('service_principal_id', 'in', [...spIds])
+    .orderBy('created_date_time')
+    .orderBy('owner_id')
+    .execute();
+  return rows.map((r) => ({ servicePrincipalId: r.service_principal_id, ownerId: r.owner_id }));
+}

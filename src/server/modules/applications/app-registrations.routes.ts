@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createApplicationBody, updateApplicationBody } from '../../../contracts/app-registrations.js';
 import { addPasswordBody, removePasswordBody } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
+import { attachExpansions, type Expander, expandableOf } from '../../http/collections.js';
 import { type GraphApp, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { declareBodyType } from '../../http/odata-type.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
@@ -22,8 +23,31 @@ declareBodyType(updateApplicationBody, 'application');
 const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
   parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
 
-/** `@odata.type` first, then the selected properties (Graph keeps the type on every application). */
-const typed = (o: object, q: ODataQuery) => ({ '@odata.type': TYPE, ...selectFields(o, q) });
+/** `$expand=owners` on applications (a page or one; ≤ 20 owners each), with a nested `$select`. */
+const expansions = (app: GraphApp): Record<string, Expander> => ({
+  owners: {
+    spec: usersResource,
+    load: (ctx, parents) =>
+      app.portico.services.appRegistrations.expandOwners(
+        ctx,
+        parents.map((p) => (p as { id: string }).id),
+      ),
+  },
+});
+const parseExpandable = (req: FastifyRequest, expand: Record<string, Expander>): ODataQuery =>
+  parseODataQuery(req.query as Record<string, unknown>, applicationsResource, {
+    ...odataOptions(req),
+    expandable: expandableOf(expand) ?? {},
+  });
+
+/**
+ * `@odata.type` first, then the selected properties (Graph keeps the type on every application)
+ * and the expanded relationships.
+ */
+const typed = (o: object, q: ODataQuery) => {
+  const expanded = Object.fromEntries((q.expand ?? []).map((e) => [e.property, (o as Record<string, unknown>)[e.property]]));
+  return { '@odata.type': TYPE, ...selectFields(o, q), ...expanded };
+};
 
 /**
  * App registrations: Graph's application resource (`/applications`, also addressed as
@@ -37,16 +61,12 @@ export async function appRegistrationsRoutes(fastify: FastifyInstance): Promise<
 
 function applicationRoutes(app: GraphApp): void {
   const { appRegistrations } = app.portico.services;
+  const expand = expansions(app);
   app.get('/applications', { schema: { tags, summary: 'List app registrations (application objects)' } }, async (req, reply) => {
-    const q = parse(req, applicationsResource);
+    const q = parseExpandable(req, expand);
     const page = await appRegistrations.listApplications(req.ctx, q);
-    return sendCollection(
-      req,
-      reply,
-      'applications',
-      { ...page, items: page.items.map((a) => typed(a, q)) },
-      { ...q, select: undefined },
-    );
+    const items = (await attachExpansions(req, page.items, q, expand)).map((a) => typed(a, q));
+    return sendCollection(req, reply, 'applications', { ...page, items }, { ...q, select: undefined });
   });
 
   app.post(
@@ -68,9 +88,9 @@ function applicationRoutes(app: GraphApp): void {
     '/applications/:id',
     { schema: { tags, summary: "Get an app registration by object id or (appId='{appId}')", params: idParam } },
     async (req, reply) => {
-      const q = parse(req, applicationsResource);
-      const found = await appRegistrations.getApplication(req.ctx, req.params.id);
-      return sendEntity(req, reply, 'applications/$entity', typed(found, q));
+      const q = parseExpandable(req, expand);
+      const [found] = await attachExpansions(req, [await appRegistrations.getApplication(req.ctx, req.params.id)], q, expand);
+      return sendEntity(req, reply, 'applications/$entity', typed(found as object, q));
     },
   );
 

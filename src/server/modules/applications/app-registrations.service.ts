@@ -16,6 +16,7 @@ import { type IdGenerator, isGuid } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { UsersService } from '../users/users.service.js';
 import {
   appTarget,
   checkSignInAudience,
@@ -29,6 +30,7 @@ import {
   findRegistrationsByIds,
   insertRegistration,
   listRegistrations,
+  ownersOfServicePrincipals,
   type StoredRegistration,
   updateRegistration,
 } from './app-registrations.repository.js';
@@ -51,12 +53,16 @@ export interface AppRegistrationsDeps {
   audit: AuditService;
   access: Access;
   loader: ServicePrincipalLoader;
+  users: Pick<UsersService, 'findUsersByIds'>;
   applications: Pick<ApplicationsService, 'createServicePrincipal' | 'updateInTransaction'>;
   credentials: Pick<ApplicationCredentialsService, 'addPassword' | 'removePassword' | 'listOwners' | 'addOwner' | 'removeOwner'>;
 }
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
 
+const APPLICATION_TYPE = '#microsoft.graph.application';
+/** Graph's cap on the objects `$expand` inlines per relationship. */
+const EXPAND_LIMIT = 20;
 const GRAPH_SCOPE_IDS = new Set(graphDelegatedScopes.map((s) => s.id));
 
 const rraInvalid = (message: string) => invalid('required_resource_access_invalid', message, 'requiredResourceAccess');
@@ -114,9 +120,22 @@ export class AppRegistrationsService {
     });
   }
 
-  /** Internal (directoryObjects/getByIds): applications by object id, no authorization (the caller decides). */
-  async findApplicationsByIds(tenantId: string, ids: readonly string[]): Promise<Application[]> {
-    return this.withServicePrincipals(tenantId, await findRegistrationsByIds(this.deps.db, tenantId, ids));
+  /**
+   * POST /directoryObjects/getByIds, its applications: those among `ids` when `types` is absent or
+   * names `application`, each with `@odata.type`. Finding any needs `application.list`.
+   */
+  async getByIds(
+    ctx: OperationContext,
+    ids: readonly string[],
+    types?: readonly string[],
+  ): Promise<(Application & { '@odata.type': string })[]> {
+    const wanted = types?.map((t) => t.replace(/^#?microsoft\.graph\./i, '').toLowerCase());
+    if (wanted !== undefined && !wanted.includes('application')) return [];
+    const tenantId = ctx.caller.tenantId;
+    const regs = await findRegistrationsByIds(this.deps.db, tenantId, ids.filter(isGuid));
+    if (regs.length === 0) return [];
+    await this.deps.access.require(ctx, 'application.list');
+    return (await this.withServicePrincipals(tenantId, regs)).map((a) => ({ '@odata.type': APPLICATION_TYPE, ...a }));
   }
 
   /**
@@ -256,6 +275,35 @@ export class AppRegistrationsService {
         targetResources: [spTarget(sp, spProps(sp))],
       });
     });
+  }
+
+  /**
+   * `$expand=owners` on applications the caller has already read (a page or one): up to 20 owners
+   * each (users, with `@odata.type`), keyed by application object id, in one query per page.
+   */
+  async expandOwners(ctx: OperationContext, applicationIds: readonly string[]): Promise<Map<string, object[]>> {
+    const tenantId = ctx.caller.tenantId;
+    const regs = await findRegistrationsByIds(this.deps.db, tenantId, applicationIds);
+    const appOf = new Map(regs.map((r) => [r.servicePrincipalId, r.id]));
+    const rows = await ownersOfServicePrincipals(this.deps.db, tenantId, [...appOf.keys()]);
+    const users = new Map(
+      (
+        await this.deps.users.findUsersByIds(
+          tenantId,
+          rows.map((r) => r.ownerId),
+        )
+      ).map((u) => [u.id, u]),
+    );
+    const out = new Map<string, object[]>();
+    for (const r of rows) {
+      const appId = appOf.get(r.servicePrincipalId);
+      const user = users.get(r.ownerId);
+      if (appId === undefined || user === undefined) continue;
+      const list = out.get(appId) ?? [];
+      if (list.length < EXPAND_LIMIT) list.push({ '@odata.type': '#microsoft.graph.user', ...user });
+      out.set(appId, list);
+    }
+    return out;
   }
 
   /** POST /applications/{id}/addPassword: a client secret of the pair (the service principal's secrets). */
