@@ -24,7 +24,13 @@ export const PARTIAL: Record<string, string> = {
   'POST /v1.0/invitations':
     'invitedUserMessageInfo: customizedMessageBody and ccRecipients (first one); messageLanguage is accepted and not used.',
   'POST /v1.0/servicePrincipals':
-    'Enterprise applications are created as service principals directly (Portico extension: `applicationTemplateId`).',
+    'Enterprise applications are created as service principals directly, each with its application object (Portico extension: `applicationTemplateId`); `{appId}` of an existing application answers 409, as its service principal already exists.',
+  'POST /v1.0/applications':
+    'Creates the service principal with the application (one pair); signInAudience `AzureADMyOrg` only; no `api`, `optionalClaims` or certificates (keyCredentials).',
+  'DELETE /v1.0/applications/{id}':
+    'Deletes the application and its service principal permanently: Portico does not keep enterprise applications under directory/deletedItems.',
+  'PATCH /v1.0/applications/{id}':
+    'displayName, description, notes, identifierUris, appRoles, web/spa/publicClient redirect URIs (http/https), web.homePageUrl/logoutUrl, requiredResourceAccess, signInAudience `AzureADMyOrg` only.',
 };
 
 /**

@@ -357,6 +357,8 @@ export const createServicePrincipalBody = z
     applicationTemplateId: z.string().min(1).max(128).optional(),
     /** Portico extension, with applicationTemplateId: the app's own address filling `{baseUrl}`. */
     baseUrl: httpUrl.optional(),
+    /** Graph's "service principal for an application": Portico creates the pair together, so this answers 409 (docs/api.md). */
+    appId: guid.optional(),
     ...writable,
   })
   .strict();

@@ -346,6 +346,33 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The template does not support these settings.',
   },
+  // App registrations (/applications), paired with their service principals.
+  application_not_found: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'The appId of the service principal does not reference a valid application object.',
+  },
+  service_principal_exists: {
+    status: 409,
+    graphCode: 'Request_MultipleObjectsWithSameKeyValue',
+    message:
+      'The service principal cannot be created, updated, or restored because the service principal name is already in use.',
+  },
+  sign_in_audience_unsupported: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "Only the sign-in audience 'AzureADMyOrg' (accounts in this organizational directory only) is supported.",
+  },
+  application_redirect_uris_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'A redirect URI may be listed under one platform (web, spa or publicClient) only, at most 256 in all.',
+  },
+  required_resource_access_invalid: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: 'requiredResourceAccess names a resource application or a permission that does not exist.',
+  },
   // Self-service requests (apps: My Apps → Request new apps; groups: My Groups → Join / Request to join).
   app_access_request_disabled: {
     status: 400,

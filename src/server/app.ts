@@ -27,6 +27,8 @@ import {
 } from './http/surfaces.js';
 import type { TenantDirectory } from './http/tenant.js';
 import { registerLoopbackRedirect, registerSecurityHeaders, webRoutes } from './http/web.js';
+import { appRegistrationsRoutes } from './modules/applications/app-registrations.routes.js';
+import { AppRegistrationsService } from './modules/applications/app-registrations.service.js';
 import { AppRoleAssignmentsService } from './modules/applications/app-role-assignments.service.js';
 import { ApplicationCredentialsService } from './modules/applications/application-credentials.service.js';
 import { applicationsRoutes, rewriteAppIdAddressing } from './modules/applications/applications.routes.js';
@@ -185,6 +187,19 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const loader = new ServicePrincipalLoader({ db, access });
   const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, groupMembers, loader });
   const applicationCredentials = new ApplicationCredentialsService({ db, clock, newId, audit, users, applications, loader });
+  const appRegistrations = bindMethods(
+    new AppRegistrationsService({
+      db,
+      clock,
+      newId,
+      audit,
+      access,
+      loader,
+      users,
+      applications,
+      credentials: applicationCredentials,
+    }),
+  );
   const appRoleAssignments = new AppRoleAssignmentsService({
     db,
     clock,
@@ -263,6 +278,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       groupMembers,
       applications,
       applicationCredentials,
+      appRegistrations,
       appRoleAssignments,
       clients: bindMethods(new ClientsService({ db, clock, newId })),
       organization: bindMethods(new OrganizationService({ db, audit, access, tenants })),
@@ -690,6 +706,7 @@ async function registerSurfaces(
         await api.register(auditRoutes);
         await api.register(invitationsRoutes);
         await api.register(applicationsRoutes);
+        await api.register(appRegistrationsRoutes);
         await api.register(samlGraphRoutes(saml));
         await api.register(myAppsRoutes);
         await api.register(requestsRoutes);

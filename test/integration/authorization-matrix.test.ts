@@ -130,6 +130,11 @@ const newApp = async () => {
   await admin('POST', `/servicePrincipals/${id}/owners/$ref`, ref(ownerUserId));
   return id;
 };
+/** The application object (app registration) paired with a service principal. */
+const applicationOf = async (spId: string) => {
+  const appId = (await admin('GET', `/servicePrincipals/${spId}`)).json().appId as string;
+  return (await admin('GET', `/applications(appId='${appId}')`)).json().id as string;
+};
 const assignment = (principalId: string, resourceId: string) => ({ principalId, resourceId, appRoleId: APP_ROLE });
 
 /** A user's delegated permission grant to the fixture application (one per fresh user). */
@@ -572,6 +577,83 @@ const ROWS: Row[] = [
       (await admin('POST', `/servicePrincipals/${f.spId}/appRoleAssignedTo`, assignment(await newUser(), f.spId))).json()
         .id as string,
     url: (f, id) => `/servicePrincipals/${f.spId}/appRoleAssignedTo/${id}`,
+  },
+  // app registrations: the application object of an enterprise application, authorized as it is
+  { route: 'GET /applications', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/applications' },
+  {
+    route: 'POST /applications',
+    ok: 201,
+    expect: 'Y N N N Y Y N N N N N N N Y',
+    url: () => '/applications',
+    body: () => ({ displayName: `Registered app ${next()}` }),
+  },
+  {
+    route: 'GET /applications/:id',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    setup: (f) => applicationOf(f.spId),
+    url: (_f, id) => `/applications/${id}`,
+  },
+  {
+    route: 'PATCH /applications/:id',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: (f) => applicationOf(f.spId),
+    url: (_f, id) => `/applications/${id}`,
+    body: () => ({ notes: `Notes ${next()}` }),
+  },
+  {
+    route: 'DELETE /applications/:id',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: async () => applicationOf(await newApp()),
+    url: (_f, id) => `/applications/${id}`,
+  },
+  {
+    route: 'POST /applications/:id/addPassword',
+    ok: 200,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: (f) => applicationOf(f.spId),
+    url: (_f, id) => `/applications/${id}/addPassword`,
+    body: () => ({ passwordCredential: { displayName: 'matrix' } }),
+  },
+  {
+    route: 'POST /applications/:id/removePassword',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: async () => {
+      const id = await applicationOf(await newApp());
+      const keyId = (await admin('POST', `/applications/${id}/addPassword`, {})).json().keyId as string;
+      return `${id} ${keyId}`;
+    },
+    url: (_f, fresh) => `/applications/${fresh.split(' ')[0]}/removePassword`,
+    body: (_f, fresh) => ({ keyId: fresh.split(' ')[1] }),
+  },
+  {
+    route: 'GET /applications/:id/owners',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    setup: (f) => applicationOf(f.spId),
+    url: (_f, id) => `/applications/${id}/owners`,
+  },
+  {
+    route: 'POST /applications/:id/owners/$ref',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: (f) => applicationOf(f.spId),
+    url: (_f, id) => `/applications/${id}/owners/$ref`,
+    body: (f) => ref(f.extraOwnerId),
+    cleanup: async (f) => void (await admin('DELETE', `/servicePrincipals/${f.spId}/owners/${f.extraOwnerId}/$ref`)),
+  },
+  {
+    route: 'DELETE /applications/:id/owners/:ownerId/$ref',
+    ok: 204,
+    expect: 'Y N N N Y Y N N N Y N N N Y',
+    setup: async (f) => {
+      await admin('POST', `/servicePrincipals/${f.spId}/owners/$ref`, ref(f.extraOwnerId), [400]);
+      return applicationOf(f.spId);
+    },
+    url: (f, id) => `/applications/${id}/owners/${f.extraOwnerId}/$ref`,
   },
   // delegated permission grants (oauth2PermissionGrants: admin consent to Graph permissions)
   { route: 'GET /oauth2PermissionGrants', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/oauth2PermissionGrants' },

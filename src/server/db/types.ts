@@ -2,6 +2,7 @@
  * The database type: the tables of every unit, assembled from their `*.table.ts` files. Each unit owns
  * its tables; only its repository queries them (test/unit/architecture.test.ts enforces it).
  */
+import type { AppRegistrationsTables } from '../modules/applications/app-registrations.table.js';
 import type { ApplicationsTables } from '../modules/applications/applications.table.js';
 import type { AuditTables } from '../modules/audit/audit.table.js';
 import type { ClientsTables } from '../modules/clients/clients.table.js';
@@ -36,6 +37,7 @@ export interface DB
     RedemptionTables,
     MailTables,
     ApplicationsTables,
+    AppRegistrationsTables,
     RequestsTables,
     SamlTables,
     DirectoryTables,

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type AddPasswordBody, type PasswordCredential, SERVICE_PRINCIPAL_LIMITS } from '../../../contracts/applications.js';
+import {
+  type AddPasswordBody,
+  type PasswordCredential,
+  SERVICE_PRINCIPAL_LIMITS,
+  type ServicePrincipal,
+} from '../../../contracts/applications.js';
 import { idFromODataRef } from '../../../contracts/common.js';
 import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
@@ -9,7 +14,7 @@ import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { type IdGenerator, randomSecret } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import { type AuditService, userTarget } from '../audit/audit.service.js';
+import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { CATEGORY, checkCredentialDates, keyDescription, spProps, spTarget } from './application-rules.js';
 import {
@@ -25,6 +30,35 @@ import {
 } from './applications.repository.js';
 import type { ApplicationsService } from './applications.service.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
+
+/**
+ * Which object a credential or owner change is audited on: the service principal (its own routes)
+ * or its application object (the /applications routes, which share the secrets and owners).
+ */
+export type AuditedObject = { type: 'servicePrincipal' } | { type: 'application'; id: string };
+const SP_OBJECT: AuditedObject = { type: 'servicePrincipal' };
+
+const ACTIVITIES = {
+  servicePrincipal: {
+    secrets: 'Update service principal',
+    addOwner: 'Add owner to service principal',
+    removeOwner: 'Remove owner from service principal',
+  },
+  application: {
+    secrets: 'Update application – Certificates and secrets management',
+    addOwner: 'Add owner to application',
+    removeOwner: 'Remove owner from application',
+  },
+} as const;
+
+const auditTarget = (
+  on: AuditedObject,
+  sp: Pick<ServicePrincipal, 'id' | 'displayName'>,
+  props: ModifiedProperty[] = [],
+): TargetResource =>
+  on.type === 'application'
+    ? { id: on.id, displayName: sp.displayName, type: 'Application', modifiedProperties: props }
+    : spTarget(sp, props);
 
 export interface ApplicationCredentialsDeps {
   db: Executor;
@@ -52,7 +86,12 @@ export class ApplicationCredentialsService {
    * POST /servicePrincipals/{id}/addPassword: a 256-bit random client secret, returned once in
    * `secretText`; only its SHA-256 is stored. Valid one year by default, at most two.
    */
-  async addPassword(ctx: OperationContext, key: string, body: AddPasswordBody): Promise<PasswordCredential> {
+  async addPassword(
+    ctx: OperationContext,
+    key: string,
+    body: AddPasswordBody,
+    on: AuditedObject = SP_OBJECT,
+  ): Promise<PasswordCredential> {
     const tenantId = ctx.caller.tenantId;
     const sp = await this.deps.loader.loadFor(ctx, key, 'application.manage');
     const input = body.passwordCredential ?? {};
@@ -91,10 +130,10 @@ export class ApplicationCredentialsService {
         createdDateTime: now.toISOString(),
       });
       await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: 'Update service principal',
+        activityDisplayName: ACTIVITIES[on.type].secrets,
         category: CATEGORY,
         operationType: 'Update',
-        targetResources: [spTarget(sp, [keyDescription(null, credential)])],
+        targetResources: [auditTarget(on, sp, [keyDescription(null, credential)])],
         additionalDetails: [{ key: 'Change', value: 'Add client secret' }],
       });
     });
@@ -102,7 +141,7 @@ export class ApplicationCredentialsService {
   }
 
   /** POST /servicePrincipals/{id}/removePassword `{keyId}`. 404 when the application has no such secret. */
-  async removePassword(ctx: OperationContext, key: string, keyId: string): Promise<void> {
+  async removePassword(ctx: OperationContext, key: string, keyId: string, on: AuditedObject = SP_OBJECT): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const sp = await this.deps.loader.loadFor(ctx, key, 'application.manage');
     await this.deps.db.transaction().execute(async (trx) => {
@@ -114,10 +153,10 @@ export class ApplicationCredentialsService {
         });
       }
       await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: 'Update service principal',
+        activityDisplayName: ACTIVITIES[on.type].secrets,
         category: CATEGORY,
         operationType: 'Update',
-        targetResources: [spTarget(sp, [keyDescription(removed, null)])],
+        targetResources: [auditTarget(on, sp, [keyDescription(removed, null)])],
         additionalDetails: [{ key: 'Change', value: 'Remove client secret' }],
       });
     });
@@ -131,7 +170,7 @@ export class ApplicationCredentialsService {
   }
 
   /** POST /servicePrincipals/{id}/owners/$ref: users only, at most 100. "Add owner to service principal". */
-  async addOwner(ctx: OperationContext, key: string, ref: string): Promise<void> {
+  async addOwner(ctx: OperationContext, key: string, ref: string, on: AuditedObject = SP_OBJECT): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const sp = await this.deps.loader.loadFor(ctx, key, 'application.manage');
     const id = idFromODataRef(ref);
@@ -161,16 +200,16 @@ export class ApplicationCredentialsService {
         throw asUniqueViolation(err) ? exists() : err;
       }
       await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: 'Add owner to service principal',
+        activityDisplayName: ACTIVITIES[on.type].addOwner,
         category: CATEGORY,
         operationType: 'Assign',
-        targetResources: [spTarget(sp), userTarget(principal.user, spProps(sp))],
+        targetResources: [auditTarget(on, sp), userTarget(principal.user, spProps(sp))],
       });
     });
   }
 
   /** DELETE /servicePrincipals/{id}/owners/{ownerId}/$ref. 404 when not an owner. */
-  async removeOwner(ctx: OperationContext, key: string, ownerId: string): Promise<void> {
+  async removeOwner(ctx: OperationContext, key: string, ownerId: string, on: AuditedObject = SP_OBJECT): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     const sp = await this.deps.loader.loadFor(ctx, key, 'application.manage');
     const oid = ownerId.toLowerCase();
@@ -179,11 +218,11 @@ export class ApplicationCredentialsService {
       if (!(await deleteOwner(trx, tenantId, sp.id, oid))) throw notFound(ownerId);
       const user = await this.deps.users.findUser(tenantId, oid, trx);
       await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: 'Remove owner from service principal',
+        activityDisplayName: ACTIVITIES[on.type].removeOwner,
         category: CATEGORY,
         operationType: 'Unassign',
         targetResources: [
-          spTarget(sp),
+          auditTarget(on, sp),
           user ? userTarget(user, spProps(sp)) : { id: oid, displayName: null, type: 'User', modifiedProperties: spProps(sp) },
         ],
       });

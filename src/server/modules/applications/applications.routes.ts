@@ -28,12 +28,12 @@ const assignmentParams = z.object({ id: key, assignmentId: key });
 const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
   parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
 
-const APP_ID_ADDRESS = /^(\/v1\.0\/servicePrincipals)(\(appId=(?:'|%27)[^/?]*?(?:'|%27)\))(.*)$/;
+const APP_ID_ADDRESS = /^(\/v1\.0\/(?:servicePrincipals|applications))(\(appId=(?:'|%27)[^/?]*?(?:'|%27)\))(.*)$/;
 
 /**
  * Graph's alternate key `/servicePrincipals(appId='{appId}')/…` becomes the path segment
  * `/servicePrincipals/(appId='{appId}')/…`, so every `/servicePrincipals/:id` route serves both
- * forms. Used as Fastify's `rewriteUrl` (routing happens before any hook could do it).
+ * forms (likewise `/applications(appId='…')`). Used as Fastify's `rewriteUrl` (routing happens before any hook could do it).
  */
 export function rewriteAppIdAddressing(url: string): string {
   const m = APP_ID_ADDRESS.exec(url);

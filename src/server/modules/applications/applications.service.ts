@@ -71,6 +71,10 @@ import {
 
 export type { PrincipalApplicationSnapshot } from './applications.repository.js';
 
+/** Writes a new service principal's application object inside the creating transaction. */
+export type ApplicationObjectWriter = (trx: Executor, ctx: OperationContext, sp: ServicePrincipal) => Promise<void>;
+
+import { insertRegistration, insertRegistrations } from './app-registrations.repository.js';
 import { type AuditedPrincipal, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import { applicationTemplates, findApplicationTemplate } from './gallery.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
@@ -123,16 +127,28 @@ export class ApplicationsService {
   constructor(private readonly deps: ApplicationsDeps) {}
 
   /** Bulk load for `portico seed`: new custom applications (Portico's defaults), in the caller's executor; no checks or audit. */
-  importApplications(
+  async importApplications(
     db: Executor,
     tenantId: string,
     apps: readonly { id: string; appId: string; displayName: string; homepage: string }[],
     now: string,
   ): Promise<void> {
-    return insertServicePrincipals(
+    await insertServicePrincipals(
       db,
       tenantId,
       apps.map((a) => ({ ...newServicePrincipal(a.id, a.appId, a.displayName, now, null), homepage: a.homepage })),
+    );
+    await insertRegistrations(
+      db,
+      tenantId,
+      apps.map((a) => ({
+        id: this.deps.newId(),
+        servicePrincipalId: a.id,
+        spaRedirectUris: [],
+        publicClientRedirectUris: [],
+        requiredResourceAccess: [],
+        createdDateTime: now,
+      })),
     );
   }
 
@@ -299,10 +315,15 @@ export class ApplicationsService {
    * one started from a gallery template (applicationTemplateId; explicit properties win). Needs an
    * application administrator role or Application.ReadWrite.All. One transaction with "Add service principal".
    */
-  async createServicePrincipal(ctx: OperationContext, body: CreateServicePrincipalBody): Promise<ServicePrincipal> {
+  async createServicePrincipal(
+    ctx: OperationContext,
+    body: CreateServicePrincipalBody,
+    withApplication: ApplicationObjectWriter = this.defaultApplicationObject,
+  ): Promise<ServicePrincipal> {
     await this.deps.access.require(ctx, 'application.manage');
     const tenantId = ctx.caller.tenantId;
-    const { applicationTemplateId, baseUrl, ...props } = body;
+    const { applicationTemplateId, baseUrl, appId, ...props } = body;
+    if (appId !== undefined) await this.refuseExistingAppId(tenantId, appId);
     let template: ApplicationTemplate | undefined;
     if (applicationTemplateId !== undefined) {
       template = findApplicationTemplate(applicationTemplateId);
@@ -349,8 +370,40 @@ export class ApplicationsService {
         ],
       });
       await this.syncSelfServiceAssignment(trx, ctx, { ...sp, passwordCredentials: [] }, undefined);
+      await withApplication(trx, ctx, { ...sp, passwordCredentials: [] });
     });
     return { ...sp, passwordCredentials: [] };
+  }
+
+  /** Every service principal Portico creates has its application object (app-registrations.service.ts). */
+  private readonly defaultApplicationObject: ApplicationObjectWriter = (trx, ctx, sp) =>
+    insertRegistration(trx, ctx.caller.tenantId, {
+      id: this.deps.newId(),
+      servicePrincipalId: sp.id,
+      spaRedirectUris: [],
+      publicClientRedirectUris: [],
+      requiredResourceAccess: [],
+      createdDateTime: sp.createdDateTime,
+    });
+
+  /**
+   * Graph scripts create an application and then `POST /servicePrincipals {appId}`. Portico creates
+   * the pair together, so the service principal of a tenant's appId always exists already: 409 as
+   * in Entra; an appId of no application of the tenant is 400.
+   */
+  private async refuseExistingAppId(tenantId: string, appId: string): Promise<never> {
+    if (await findServicePrincipalByAppId(this.deps.db, appId, tenantId)) {
+      throw new DomainError(
+        'service_principal_exists',
+        `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
+        { target: 'appId' },
+      );
+    }
+    throw invalid(
+      'application_not_found',
+      `The appId '${appId}' of the service principal does not reference a valid application object.`,
+      'appId',
+    );
   }
 
   /** POST /applicationTemplates/{id}/instantiate: creates the application from a gallery template. */

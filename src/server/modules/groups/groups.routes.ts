@@ -205,9 +205,21 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
 
   app.post(
     '/directoryObjects/getByIds',
-    { schema: { tags, summary: 'Get directory objects (users, groups) by their ids, in that order', body: getByIdsBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Get directory objects (users, groups, applications) by their ids, in that order',
+        body: getByIdsBody,
+      },
+    },
     async (req, reply) => {
-      const items = await groupMembers.getByIds(req.ctx, req.body.ids, req.body.types);
+      const { ids, types } = req.body;
+      const found = [
+        ...(await groupMembers.getByIds(req.ctx, ids, types)),
+        ...(await app.portico.services.appRegistrations.getByIds(req.ctx, ids, types)),
+      ];
+      const byId = new Map(found.map((o) => [o.id.toLowerCase(), o]));
+      const items = ids.map((id) => byId.get(id.toLowerCase())).filter((o) => o !== undefined);
       return sendCollection(req, reply, 'directoryObjects', { items }, { select: undefined } as ODataQuery);
     },
   );

@@ -1,0 +1,171 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createApplicationBody, updateApplicationBody } from '../../../contracts/app-registrations.js';
+import { addPasswordBody, removePasswordBody } from '../../../contracts/applications.js';
+import { odataRef } from '../../../contracts/common.js';
+import { attachExpansions, type Expander, expandableOf } from '../../http/collections.js';
+import { type GraphApp, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { declareBodyType } from '../../http/odata-type.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
+import { usersResource } from '../users/users.query.js';
+import { applicationsResource } from './app-registrations.query.js';
+
+const key = z.string().min(1).max(256);
+const idParam = z.object({ id: key });
+const ownerParams = z.object({ id: key, ownerId: key });
+const tags = ['applications'];
+const TYPE = '#microsoft.graph.application';
+
+declareBodyType(createApplicationBody, 'application');
+declareBodyType(updateApplicationBody, 'application');
+
+const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
+  parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
+
+/** `$expand=owners` on applications (a page or one; ≤ 20 owners each), with a nested `$select`. */
+const expansions = (app: GraphApp): Record<string, Expander> => ({
+  owners: {
+    spec: usersResource,
+    load: (ctx, parents) =>
+      app.portico.services.appRegistrations.expandOwners(
+        ctx,
+        parents.map((p) => (p as { id: string }).id),
+      ),
+  },
+});
+const parseExpandable = (req: FastifyRequest, expand: Record<string, Expander>): ODataQuery =>
+  parseODataQuery(req.query as Record<string, unknown>, applicationsResource, {
+    ...odataOptions(req),
+    expandable: expandableOf(expand) ?? {},
+  });
+
+/**
+ * `@odata.type` first, then the selected properties (Graph keeps the type on every application)
+ * and the expanded relationships.
+ */
+const typed = (o: object, q: ODataQuery) => {
+  const expanded = Object.fromEntries((q.expand ?? []).map((e) => [e.property, (o as Record<string, unknown>)[e.property]]));
+  return { '@odata.type': TYPE, ...selectFields(o, q), ...expanded };
+};
+
+/**
+ * App registrations: Graph's application resource (`/applications`, also addressed as
+ * `/applications(appId='…')`), its client secrets and owners, shared with its service principal.
+ */
+export async function appRegistrationsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  applicationRoutes(app);
+  credentialAndOwnerRoutes(app);
+}
+
+function applicationRoutes(app: GraphApp): void {
+  const { appRegistrations } = app.portico.services;
+  const expand = expansions(app);
+  app.get('/applications', { schema: { tags, summary: 'List app registrations (application objects)' } }, async (req, reply) => {
+    const q = parseExpandable(req, expand);
+    const page = await appRegistrations.listApplications(req.ctx, q);
+    const items = (await attachExpansions(req, page.items, q, expand)).map((a) => typed(a, q));
+    return sendCollection(req, reply, 'applications', { ...page, items }, { ...q, select: undefined });
+  });
+
+  app.post(
+    '/applications',
+    {
+      schema: {
+        tags,
+        summary: 'Register an application (creates its service principal too: the pair is one enterprise application)',
+        body: createApplicationBody,
+      },
+    },
+    async (req, reply) => {
+      const created = await appRegistrations.createApplication(req.ctx, req.body);
+      return sendEntity(req, reply, 'applications/$entity', { '@odata.type': TYPE, ...created }, undefined, 201);
+    },
+  );
+
+  app.get(
+    '/applications/:id',
+    { schema: { tags, summary: "Get an app registration by object id or (appId='{appId}')", params: idParam } },
+    async (req, reply) => {
+      const q = parseExpandable(req, expand);
+      const [found] = await attachExpansions(req, [await appRegistrations.getApplication(req.ctx, req.params.id)], q, expand);
+      return sendEntity(req, reply, 'applications/$entity', typed(found as object, q));
+    },
+  );
+
+  app.patch(
+    '/applications/:id',
+    { schema: { tags, summary: 'Update an app registration', params: idParam, body: updateApplicationBody } },
+    async (req, reply) => {
+      await appRegistrations.updateApplication(req.ctx, req.params.id, req.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/applications/:id',
+    { schema: { tags, summary: 'Delete an app registration and its service principal', params: idParam } },
+    async (req, reply) => {
+      await appRegistrations.deleteApplication(req.ctx, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+}
+
+function credentialAndOwnerRoutes(app: GraphApp): void {
+  const { appRegistrations } = app.portico.services;
+  app.post(
+    '/applications/:id/addPassword',
+    {
+      schema: {
+        tags,
+        summary: "Add a client secret (the service principal's secrets; secretText is returned once)",
+        params: idParam,
+        body: addPasswordBody,
+      },
+    },
+    async (req, reply) => {
+      const credential = await appRegistrations.addPassword(req.ctx, req.params.id, req.body);
+      return sendEntity(req, reply, 'microsoft.graph.passwordCredential', credential);
+    },
+  );
+
+  app.post(
+    '/applications/:id/removePassword',
+    { schema: { tags, summary: 'Remove a client secret', params: idParam, body: removePasswordBody } },
+    async (req, reply) => {
+      await appRegistrations.removePassword(req.ctx, req.params.id, req.body.keyId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/applications/:id/owners',
+    { schema: { tags, summary: 'List the owners of an app registration (those of its service principal)', params: idParam } },
+    async (req, reply) => {
+      const q = parse(req, usersResource);
+      const page = await appRegistrations.listOwners(req.ctx, req.params.id, q);
+      const items = page.items.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...selectFields(u, q) }));
+      return sendCollection(req, reply, 'directoryObjects', { ...page, items }, { ...q, select: undefined });
+    },
+  );
+
+  app.post(
+    '/applications/:id/owners/$ref',
+    { schema: { tags, summary: 'Add an owner (a user) to an app registration', params: idParam, body: odataRef } },
+    async (req, reply) => {
+      await appRegistrations.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/applications/:id/owners/:ownerId/$ref',
+    { schema: { tags, summary: 'Remove an owner from an app registration', params: ownerParams } },
+    async (req, reply) => {
+      await appRegistrations.removeOwner(req.ctx, req.params.id, req.params.ownerId);
+      return reply.status(204).send();
+    },
+  );
+}
