@@ -12,7 +12,6 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config/index.js';
 import * as m0001 from './migrations/0001_directory.js';
 import * as m0002 from './migrations/0002_mail.js';
@@ -55,8 +54,16 @@ export interface CreateDbOptions {
   pgPoolMax?: number;
 }
 
-// pg returns int8 (count(*)) as strings; our counts fit in a JS number.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+/**
+ * The PostgreSQL driver, loaded when a PostgreSQL database is opened: an embedded (SQLite) Portico
+ * does not pay for loading it at start.
+ */
+async function loadPg() {
+  const { default: pg } = await import('pg');
+  // pg returns int8 (count(*)) as strings; our counts fit in a JS number.
+  pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  return pg;
+}
 
 /** Opens the database named by the configuration. Does not migrate (see `migrateToLatest`). */
 export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbOptions = {}): Promise<Database> {
@@ -71,6 +78,7 @@ export async function createDb(config: Pick<Config, 'database'>, opts: CreateDbO
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', location: file, destroy: () => db.destroy() };
   }
+  const pg = await loadPg();
   const url = new URL(config.database.url);
   const schema = opts.pgSchema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);

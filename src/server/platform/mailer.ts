@@ -1,4 +1,4 @@
-import nodemailer, { type SMTPTransportOptions } from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer';
 import type { Config } from '../config/index.js';
 import type { MailPayload } from './outbox.js';
 
@@ -91,8 +91,9 @@ function smtpMailer(smtpUrl: string, logger: MailLogger): Mailer {
   const options = smtpTransportOptions(smtpUrl);
   const secrets = options.auth?.pass ? [options.auth.pass, encodeURIComponent(options.auth.pass)] : [];
   // One connection per message, no pool: nothing stays connected between polls, and a relay that
-  // restarts is simply reached again on the next attempt.
-  const transport = nodemailer.createTransport(options);
+  // restarts is simply reached again on the next attempt. nodemailer is loaded with the SMTP mailer only.
+  const transport = import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options));
+  transport.catch(() => {}); // a failure surfaces on the first send, as a delivery failure
   const description = describeSmtpUrl(smtpUrl);
   return {
     kind: 'smtp',
@@ -100,7 +101,7 @@ function smtpMailer(smtpUrl: string, logger: MailLogger): Mailer {
     async send(mail) {
       const p = mail.payload;
       try {
-        await transport.sendMail({
+        await (await transport).sendMail({
           from: p.from,
           to: p.to,
           ...(p.cc.length > 0 ? { cc: p.cc } : {}),
@@ -119,7 +120,7 @@ function smtpMailer(smtpUrl: string, logger: MailLogger): Mailer {
       }
     },
     close() {
-      transport.close();
+      void transport.then((t) => t.close());
     },
   };
 }
