@@ -34,6 +34,16 @@ export const errorCatalogue = {
     graphCode: 'BadRequest',
     message: 'Resource not found for the segment.',
   },
+  unknown_segment: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'Resource not found for the segment.',
+  },
+  method_not_allowed: {
+    status: 405,
+    graphCode: 'Request_BadRequest',
+    message: 'Specified HTTP method is not allowed for the request target.',
+  },
   authentication_required: {
     status: 401,
     graphCode: 'InvalidAuthenticationToken',

@@ -373,7 +373,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // A path segment may be a user principal name, and a guest's is longer than Fastify's default 100.
-    routerOptions: { maxParamLength: MAX_UPN_LENGTH },
+    // Paths are case-insensitive as Graph's (`/V1.0/Users`); parameters keep their case.
+    routerOptions: { maxParamLength: MAX_UPN_LENGTH, caseSensitive: false },
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
     rewriteUrl: (req) => rewriteAppIdAddressing(req.url ?? '/'),
     // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.
