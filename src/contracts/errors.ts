@@ -175,6 +175,12 @@ export const errorCatalogue = {
   },
   user_cannot_disable_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot disable your own account.' },
   user_cannot_delete_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot delete your own account.' },
+  user_manager_self: { status: 400, graphCode: 'Request_BadRequest', message: 'A user cannot be their own manager.' },
+  user_manager_cycle: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "The manager cannot be assigned: the user is in the new manager's own management chain (a cycle).",
+  },
   group_types_invalid: {
     status: 400,
     graphCode: 'Request_BadRequest',

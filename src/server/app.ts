@@ -76,6 +76,7 @@ import { RolesService } from './modules/roles/roles.service.js';
 import { signInsRoutes } from './modules/signins/signins.routes.js';
 import { SignInLogService, type SignInRecorder } from './modules/signins/signins.service.js';
 import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
+import { ManagerService } from './modules/users/manager.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { bindMethods } from './platform/bind.js';
@@ -168,6 +169,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const revokedGrants = createRevokedGrants({ db, clock, accessTokenTtl: config.accessTokenTtl });
   const signInSessions = createSignInSessionStore(revokedGrants);
   const users = new UsersService({ db, clock, newId, audit, access, roles, tenants, signInSessions });
+  const managers = new ManagerService({ db, audit, access, users });
   const groupReferences = new GroupReferences({ db, audit, users, access });
   const dynamicMembership = new DynamicMembershipService({ clock, audit, users, tenants });
   const groups = new GroupsService({
@@ -238,7 +240,20 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     deletedItems,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
-  const core = [access, audit, policies, tenants, roles, users, groupReferences, dynamicMembership, groups, groupMembers, loader];
+  const core = [
+    access,
+    audit,
+    policies,
+    tenants,
+    roles,
+    users,
+    managers,
+    groupReferences,
+    dynamicMembership,
+    groups,
+    groupMembers,
+    loader,
+  ];
   const features = [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory];
   for (const s of [...core, ...features, appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
   const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
@@ -258,6 +273,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       policies,
       tenants,
       users,
+      managers,
       roles,
       groups,
       groupMembers,
