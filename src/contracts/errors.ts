@@ -618,6 +618,11 @@ export const errorCatalogue = {
     graphCode: 'PreconditionFailed',
     message: 'The resource has changed: its version no longer matches If-Match. Read it again and retry.',
   },
+  precondition_failed: {
+    status: 412,
+    graphCode: 'PreconditionFailed',
+    message: 'The object has changed since it was read: its ETag no longer matches If-Match. Read it again and retry.',
+  },
   scim_bulk_id_unresolved: {
     status: 409,
     graphCode: 'Request_BadRequest',

@@ -12,6 +12,7 @@ import {
   registerCollection,
   sendDirectoryObjects,
 } from '../../http/collections.js';
+import { requireIfMatch, withETag, withETags } from '../../http/etag.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
@@ -34,7 +35,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     });
   const sendUser = async (req: FastifyRequest, reply: FastifyReply, key: string) => {
     const q = parseEntity(req);
-    const [user] = await attachExpansions(req, [await users.getUser(req.ctx, key)], q, expand);
+    const [user] = await attachExpansions(req, [await withETag(req, reply, await users.getUser(req.ctx, key))], q, expand);
     return sendEntity(req, reply, 'users/$entity', user as object, q);
   };
 
@@ -44,7 +45,10 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'List users',
     spec: () => usersResource,
     fragment: () => 'users',
-    list: (req, q) => users.listUsers(req.ctx, q),
+    list: async (req, q) => {
+      const page = await users.listUsers(req.ctx, q);
+      return { ...page, items: await withETags(req, page.items) };
+    },
     expand,
   });
 
@@ -67,6 +71,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     '/users/:id',
     { schema: { tags: ['users'], summary: 'Update user', params: idParam, body: updateUserBody } },
     async (req, reply) => {
+      await requireIfMatch(req, () => users.getUser(req.ctx, req.params.id));
       await directory.updateUser(req.ctx, req.params.id, req.body);
       return reply.status(204).send();
     },
@@ -92,6 +97,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
   );
 
   app.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete user', params: idParam } }, async (req, reply) => {
+    await requireIfMatch(req, () => users.getUser(req.ctx, req.params.id));
     await directory.deleteUser(req.ctx, req.params.id);
     return reply.status(204).send();
   });
