@@ -23,12 +23,17 @@ async function tagsOf(req: FastifyRequest, objects: readonly Identified[]): Prom
 }
 
 /** The objects with their `@odata.etag` annotation (a page of a collection, or one object). */
-export async function withETags<T extends Identified>(
+async function withETags<T extends Identified>(
   req: FastifyRequest,
   objects: readonly T[],
 ): Promise<(T & { '@odata.etag': string })[]> {
   const tags = await tagsOf(req, objects);
   return objects.map((o) => ({ '@odata.etag': tags.get(o.id) as string, ...o }));
+}
+
+/** A page of a collection with each object's `@odata.etag`. */
+export async function withETagsOnPage<T extends Identified, P extends { items: T[] }>(req: FastifyRequest, page: P): Promise<P> {
+  return { ...page, items: await withETags(req, page.items) };
 }
 
 /** One object with its `@odata.etag`, and the same tag as the response's `ETag` header. */

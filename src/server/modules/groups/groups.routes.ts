@@ -14,7 +14,7 @@ import {
   registerCollection,
   sendDirectoryObjects,
 } from '../../http/collections.js';
-import { requireIfMatch, withETag, withETags } from '../../http/etag.js';
+import { requireIfMatch, withETag, withETagsOnPage } from '../../http/etag.js';
 import { meId, odataContext, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
@@ -43,10 +43,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'List groups',
     spec: () => groupsResource,
     fragment: () => 'groups',
-    list: async (req, q) => {
-      const page = await groups.listGroups(req.ctx, q);
-      return { ...page, items: await withETags(req, page.items) };
-    },
+    list: async (req, q) => withETagsOnPage(req, await groups.listGroups(req.ctx, q)),
     expand,
   });
 

@@ -12,7 +12,7 @@ import {
   registerCollection,
   sendDirectoryObjects,
 } from '../../http/collections.js';
-import { requireIfMatch, withETag, withETags } from '../../http/etag.js';
+import { requireIfMatch, withETag, withETagsOnPage } from '../../http/etag.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
@@ -45,10 +45,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'List users',
     spec: () => usersResource,
     fragment: () => 'users',
-    list: async (req, q) => {
-      const page = await users.listUsers(req.ctx, q);
-      return { ...page, items: await withETags(req, page.items) };
-    },
+    list: async (req, q) => withETagsOnPage(req, await users.listUsers(req.ctx, q)),
     expand,
   });
 
