@@ -34,6 +34,16 @@ export const errorCatalogue = {
     graphCode: 'BadRequest',
     message: 'Resource not found for the segment.',
   },
+  unknown_segment: {
+    status: 400,
+    graphCode: 'BadRequest',
+    message: 'Resource not found for the segment.',
+  },
+  method_not_allowed: {
+    status: 405,
+    graphCode: 'Request_BadRequest',
+    message: 'Specified HTTP method is not allowed for the request target.',
+  },
   authentication_required: {
     status: 401,
     graphCode: 'InvalidAuthenticationToken',
@@ -165,6 +175,12 @@ export const errorCatalogue = {
   },
   user_cannot_disable_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot disable your own account.' },
   user_cannot_delete_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot delete your own account.' },
+  user_manager_self: { status: 400, graphCode: 'Request_BadRequest', message: 'A user cannot be their own manager.' },
+  user_manager_cycle: {
+    status: 400,
+    graphCode: 'Request_BadRequest',
+    message: "The manager cannot be assigned: the user is in the new manager's own management chain (a cycle).",
+  },
   group_types_invalid: {
     status: 400,
     graphCode: 'Request_BadRequest',
@@ -628,6 +644,11 @@ export const errorCatalogue = {
     status: 412,
     graphCode: 'PreconditionFailed',
     message: 'The resource has changed: its version no longer matches If-Match. Read it again and retry.',
+  },
+  precondition_failed: {
+    status: 412,
+    graphCode: 'PreconditionFailed',
+    message: 'The object has changed since it was read: its ETag no longer matches If-Match. Read it again and retry.',
   },
   scim_bulk_id_unresolved: {
     status: 409,

@@ -78,6 +78,7 @@ import { RolesService } from './modules/roles/roles.service.js';
 import { signInsRoutes } from './modules/signins/signins.routes.js';
 import { SignInLogService, type SignInRecorder } from './modules/signins/signins.service.js';
 import { type Tenant, TenantsService } from './modules/tenants/tenants.service.js';
+import { ManagerService } from './modules/users/manager.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { bindMethods } from './platform/bind.js';
@@ -170,6 +171,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const revokedGrants = createRevokedGrants({ db, clock, accessTokenTtl: config.accessTokenTtl });
   const signInSessions = createSignInSessionStore(revokedGrants);
   const users = new UsersService({ db, clock, newId, audit, access, roles, tenants, signInSessions });
+  const managers = new ManagerService({ db, audit, access, users });
   const groupReferences = new GroupReferences({ db, audit, users, access });
   const dynamicMembership = new DynamicMembershipService({ clock, audit, users, tenants });
   const groups = new GroupsService({
@@ -253,7 +255,20 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     deletedItems,
   });
   // Adapters may take a method as a plain function: bind every service's methods to it.
-  const core = [access, audit, policies, tenants, roles, users, groupReferences, dynamicMembership, groups, groupMembers, loader];
+  const core = [
+    access,
+    audit,
+    policies,
+    tenants,
+    roles,
+    users,
+    managers,
+    groupReferences,
+    dynamicMembership,
+    groups,
+    groupMembers,
+    loader,
+  ];
   const features = [applications, applicationCredentials, appRoleAssignments, unsubscribes, invitations, redemptions, directory];
   for (const s of [...core, ...features, appAccessRequests, groupJoinRequests, requests, deletedItems]) bindMethods(s);
   const readers = { db, access, loader, users, roles, applications, groups, groupMembers, invitations };
@@ -273,6 +288,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
       policies,
       tenants,
       users,
+      managers,
       roles,
       groups,
       groupMembers,
@@ -389,7 +405,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // A path segment may be a user principal name, and a guest's is longer than Fastify's default 100.
-    routerOptions: { maxParamLength: MAX_UPN_LENGTH },
+    // Paths are case-insensitive as Graph's (`/V1.0/Users`); parameters keep their case.
+    routerOptions: { maxParamLength: MAX_UPN_LENGTH, caseSensitive: false },
     // Graph's alternate key /servicePrincipals(appId='…') (see applications.routes.ts).
     rewriteUrl: (req) => rewriteAppIdAddressing(req.url ?? '/'),
     // Failures before any route matched (router, HTTP parser) answer a short Graph envelope.

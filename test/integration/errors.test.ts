@@ -79,8 +79,8 @@ describe('Graph surface (/v1.0): error.code is Graph’s, details[0].code the ca
 
     for (const token of [t.admin.token, undefined]) {
       const nowhere = await t.call('GET', '/v1.0/nothingHere', token ? { token } : {});
-      const route = expectEnvelope(nowhere, 404, 'BadRequest', 'route_not_found');
-      expect(route.message).toBe("Resource not found for the segment '/nothingHere'.");
+      const route = expectEnvelope(nowhere, 400, 'BadRequest', 'unknown_segment');
+      expect(route.message).toBe("Resource not found for the segment 'nothingHere'.");
     }
   });
 

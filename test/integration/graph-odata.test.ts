@@ -252,7 +252,7 @@ describe('$expand', () => {
     expect(page.statusCode, page.body).toBe(200);
     const byId = new Map(page.json().value.map((g: { id: string }) => [g.id, g]));
     const outer = byId.get(group.id) as Record<string, unknown>;
-    expect(Object.keys(outer).sort()).toEqual(['displayName', 'id', 'members', 'owners']);
+    expect(Object.keys(outer).sort()).toEqual(['@odata.etag', 'displayName', 'id', 'members', 'owners']);
     expect(outer.members).toEqual(
       expect.arrayContaining([
         { '@odata.type': '#microsoft.graph.user', id: users.a.id, displayName: 'Alba Member' },

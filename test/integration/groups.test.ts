@@ -94,7 +94,8 @@ describe('POST /groups and GET /groups/{id}', () => {
 
     const got = await t.call('GET', `/v1.0/groups/${g.id}`, { token: t.admin.token });
     expect(got.statusCode).toBe(200);
-    expect(got.json()).toEqual(g);
+    // A read carries the group's version (ETag) besides what the creation returned.
+    expect(got.json()).toEqual({ ...g, '@odata.etag': got.headers.etag });
 
     const [audit] = await auditsFor(g.id, 'Add group');
     expect(audit).toMatchObject({ category: 'GroupManagement', result: 'success', operation_type: 'Add' });
@@ -121,7 +122,7 @@ describe('POST /groups and GET /groups/{id}', () => {
     const g = await create(security('Selected'));
     const r = await t.call('GET', `/v1.0/groups/${g.id}?$select=displayName,groupTypes`, { token: t.admin.token });
     const { '@odata.context': _c, ...rest } = r.json();
-    expect(rest).toEqual({ id: g.id, displayName: 'Selected', groupTypes: [] });
+    expect(rest).toEqual({ '@odata.etag': r.headers.etag, id: g.id, displayName: 'Selected', groupTypes: [] });
   });
 
   it('stores the rule of a dynamic group with processing state On', async () => {
@@ -310,7 +311,7 @@ describe('GET /groups', () => {
       const body = r.json();
       expect(body['@odata.context']).toBe('http://localhost:8080/v1.0/$metadata#groups');
       for (const g of body.value) {
-        expect(Object.keys(g).sort()).toEqual(['displayName', 'id']);
+        expect(Object.keys(g).sort()).toEqual(['@odata.etag', 'displayName', 'id']);
         seen.push(g.displayName);
       }
       url = body['@odata.nextLink']?.replace('http://localhost:8080', '');

@@ -29,6 +29,7 @@ import * as m0014 from './migrations/0014_sign_ins.js';
 import * as m0016 from './migrations/0016_saml_logout.js';
 import * as m0017 from './migrations/0017_oauth2_permission_grants.js';
 import * as m0019 from './migrations/0019_application_registrations.js';
+import * as m0020 from './migrations/0020_user_manager.js';
 import { withStatementCache } from './statement-cache.js';
 import type { DB } from './types.js';
 
@@ -163,6 +164,7 @@ const migrations: Record<string, Migration> = {
   '0016_saml_logout': m0016,
   '0017_oauth2_permission_grants': m0017,
   '0019_application_registrations': m0019,
+  '0020_user_manager': m0020,
 };
 
 /** Key of the migration lock (Kysely's own, so older builds and this one exclude each other). */

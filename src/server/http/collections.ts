@@ -49,6 +49,8 @@ export interface CollectionDef<Params> {
  */
 export interface Expander {
   spec: ResourceSpec;
+  /** A single-valued relationship (`manager`): inlined as an object, omitted when there is none. */
+  single?: boolean;
   load: (ctx: OperationContext, parents: readonly object[]) => Promise<Map<string, object[]>>;
 }
 
@@ -73,11 +75,12 @@ export async function attachExpansions<T extends object>(
     if (!expander) continue;
     const related = await expander.load(req.ctx, items);
     for (const item of out) {
-      const list = related.get(item.id as string) ?? [];
-      item[e.property] = list.map((o) => {
+      const list = (related.get(item.id as string) ?? []).map((o) => {
         const type = (o as { '@odata.type'?: string })['@odata.type'];
         return { ...(type ? { '@odata.type': type } : {}), ...selectFields(o, { select: e.select }) };
       });
+      if (!expander.single) item[e.property] = list;
+      else if (list[0]) item[e.property] = list[0];
     }
   }
   return out as T[];

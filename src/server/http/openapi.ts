@@ -180,11 +180,11 @@ const ENTITY_PARAMS = [odataParam('$select', 'Comma-separated properties to retu
 const EXPANDABLE = /^\/v1\.0\/(users|groups)(\/\{id\})?$|^\/v1\.0\/me$/;
 const EXPAND_PARAM = odataParam(
   '$expand',
-  'One level: memberOf, appRoleAssignments (users and groups), members, owners (groups); at most 20 objects each, ' +
+  'One level: memberOf, appRoleAssignments (users and groups), manager (users), members, owners (groups); at most 20 objects each, ' +
     'nested $select allowed, e.g. members($select=id,displayName). Pages hold at most 100 items with $expand.',
 );
 /** GET paths under /v1.0 that return one object although their last segment is not an id. */
-const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+)$/;
+const SINGLETON = /^\/v1\.0\/(me|policies\/[^/]+|(users\/\{id\}|me)\/manager)$/;
 
 /** Request bodies under /v1.0 may name their entity type (http/odata-type.ts). */
 function documentODataType(schema: Record<string, unknown>, type: string | undefined): void {

@@ -12,6 +12,7 @@ import {
   newRequestId,
   sendGraphError,
 } from './errors.js';
+import { GraphRouteTable } from './graph-routes.js';
 import { sendErrorPage } from './pages.js';
 
 /**
@@ -22,12 +23,23 @@ import { sendErrorPage } from './pages.js';
  * Fastify's router) have no surface: they answer a short Graph envelope.
  */
 
-/** The /v1.0 surface: every error and every unknown path in the Graph envelope. */
+/**
+ * The /v1.0 surface: every error and every unmatched request in the Graph envelope. As Graph: a
+ * path no resource has answers 400 naming its first unknown segment; a known path with a method
+ * it does not support answers 405 with `Allow`. Call before the routes are registered: the table
+ * records them as they are added.
+ */
 export function useGraphErrors(scope: FastifyInstance): void {
+  const table = new GraphRouteTable();
+  table.observe(scope);
   scope.setErrorHandler((err, req, reply) => sendGraphError(req, reply, err));
   scope.setNotFoundHandler((req, reply) => {
-    const path = (req.url.split('?')[0] ?? req.url).replace(/^\/v1\.0/, '');
-    return sendGraphError(req, reply, new DomainError('route_not_found', `Resource not found for the segment '${path}'.`));
+    const unmatched = table.resolve(req.url);
+    const err =
+      unmatched.kind === 'method'
+        ? new DomainError('method_not_allowed', undefined, { headers: { allow: unmatched.allow.join(', ') } })
+        : new DomainError('unknown_segment', `Resource not found for the segment '${unmatched.segment}'.`);
+    return sendGraphError(req, reply, err);
   });
 }
 

@@ -740,8 +740,9 @@ export function pageResult<T>(
 export function selectFields<T extends object>(obj: T, q: Pick<ODataQuery, 'select'> & { expand?: ExpandItem[] }): Partial<T> {
   if (q.select === undefined) return obj;
   const out: Partial<T> = {};
-  // Expanded relationships stay beside the selected properties (Graph: `$select=id&$expand=members`).
-  for (const key of ['id', ...q.select, ...(q.expand ?? []).map((e) => e.property)]) {
+  // Expanded relationships stay beside the selected properties (Graph: `$select=id&$expand=members`),
+  // and so does the object's `@odata.etag` annotation.
+  for (const key of ['@odata.etag', 'id', ...q.select, ...(q.expand ?? []).map((e) => e.property)]) {
     if (key in obj) (out as Record<string, unknown>)[key] = (obj as Record<string, unknown>)[key];
   }
   return out;

@@ -14,6 +14,7 @@ import {
   registerCollection,
   sendDirectoryObjects,
 } from '../../http/collections.js';
+import { requireIfMatch, withETag, withETagsOnPage } from '../../http/etag.js';
 import { meId, odataContext, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
@@ -42,7 +43,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'List groups',
     spec: () => groupsResource,
     fragment: () => 'groups',
-    list: (req, q) => groups.listGroups(req.ctx, q),
+    list: async (req, q) => withETagsOnPage(req, await groups.listGroups(req.ctx, q)),
     expand,
   });
 
@@ -56,7 +57,8 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
       ...odataOptions(req),
       expandable: expandableOf(expand) ?? {},
     });
-    const [group] = await attachExpansions(req, [await groups.getGroup(req.ctx, req.params.id)], q, expand);
+    const tagged = await withETag(req, reply, await groups.getGroup(req.ctx, req.params.id));
+    const [group] = await attachExpansions(req, [tagged], q, expand);
     return sendEntity(req, reply, 'groups/$entity', group as Group, q);
   });
 
@@ -71,12 +73,14 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
+      await requireIfMatch(req, () => groups.getGroup(req.ctx, req.params.id));
       await groups.updateGroup(req.ctx, req.params.id, req.body);
       return reply.status(204).send();
     },
   );
 
   app.delete('/groups/:id', { schema: { tags: ['groups'], summary: 'Delete group', params: idParam } }, async (req, reply) => {
+    await requireIfMatch(req, () => groups.getGroup(req.ctx, req.params.id));
     await directory.deleteGroup(req.ctx, req.params.id);
     return reply.status(204).send();
   });

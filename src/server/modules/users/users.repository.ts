@@ -294,9 +294,76 @@ export async function selectUserRowSnapshot(db: Executor, tenantId: string, id: 
   return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Restore: puts a snapshot row back (a unique violation means its UPN or mail was taken meanwhile). */
+/**
+ * Restore: puts a snapshot row back (a unique violation means its UPN or mail was taken
+ * meanwhile). Its manager is kept when that user still exists, cleared otherwise.
+ */
 export async function insertUserRowSnapshot(db: Executor, tenantId: string, row: UsersTable): Promise<User> {
-  const values = { ...row, tenant_id: tenantId };
+  const managerId = row.manager_id ? ((await findManagerRow(db, tenantId, row.manager_id)) ?? null) : null;
+  const values = { ...row, tenant_id: tenantId, manager_id: managerId };
   await db.insertInto('users').values(values).execute();
   return toUser(values);
+}
+
+const findManagerRow = async (db: Executor, tenantId: string, id: string): Promise<string | undefined> =>
+  (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst())?.id;
+
+/** The id of a user's manager, or null (undefined when the user does not exist). */
+export async function findManagerId(db: Executor, tenantId: string, userId: string): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('manager_id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : (row.manager_id ?? null);
+}
+
+/** Sets (or with null clears) a user's manager; the caller checked tenant and cycles. */
+export async function setManagerId(db: Executor, tenantId: string, userId: string, managerId: string | null): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ manager_id: managerId })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * Whether `userId` is `managerId` or one of its managers, up the chain (an assignment of
+ * `managerId` as `userId`'s manager would close a cycle). Bounded walk: chains are short, and a
+ * chain longer than the bound is treated as a cycle rather than walked forever.
+ */
+export async function isInManagementChain(db: Executor, tenantId: string, managerId: string, userId: string): Promise<boolean> {
+  let current: string | null | undefined = managerId;
+  for (let depth = 0; depth < MAX_MANAGEMENT_DEPTH && current; depth++) {
+    if (current === userId) return true;
+    current = await findManagerId(db, tenantId, current);
+  }
+  return Boolean(current);
+}
+const MAX_MANAGEMENT_DEPTH = 1000;
+
+/** The ids of a user's direct reports, as a subquery for `listUsers`. */
+export const directReportsOf =
+  (tenantId: string, managerId: string): UserIdSource =>
+  (db) =>
+    db
+      .selectFrom('users as reports')
+      .select('reports.id')
+      .where('reports.tenant_id', '=', tenantId)
+      .where('reports.manager_id', '=', managerId);
+
+/** The managers of `ids` (users without one are absent), keyed by the report's id: one query for a page. */
+export async function findManagersOf(db: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, User>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users as r')
+    .innerJoin('users as m', (j) => j.onRef('m.id', '=', 'r.manager_id').onRef('m.tenant_id', '=', 'r.tenant_id'))
+    .selectAll('m')
+    .select('r.id as report_id')
+    .where('r.tenant_id', '=', tenantId)
+    .where('r.id', 'in', ids)
+    .execute();
+  return new Map(rows.map(({ report_id, ...m }) => [report_id, toUser(m)]));
 }

@@ -27,6 +27,8 @@ export interface UsersTable {
   sign_in_sessions_valid_from: string | null;
   /** SCIM externalId (migration 0011); written only by setExternalId, never by the Graph row mapping. */
   external_id?: string | null;
+  /** The user's manager (migration 0020); written only by setManager, never by the Graph row mapping. */
+  manager_id?: string | null;
 }
 
 /** A user's otherMails, lower-cased, one row each (migration 0010): the index behind address lookups. */

@@ -2,6 +2,7 @@ import type { Group } from '../../../contracts/groups.js';
 import type { User } from '../../../contracts/users.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
+import { ifMatchHolds, type Stamp } from '../../domain/etag.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Access } from '../../modules/access/access.js';
 import type { AuditLogService } from '../../modules/audit/audit.service.js';
@@ -18,7 +19,7 @@ import { applyPatch, canonical, type Json, membershipDelta, readPatchRequest } f
 import { filterFor, type ListParams, membersOnly, project, returns, sortPropertyFor } from './query.js';
 import { type ResourceKind, URN } from './schema.js';
 import { newUser, readUser, userAttributes, userChanges } from './users.js';
-import { type Stamp, versionOf } from './values.js';
+import { versionOf } from './values.js';
 
 /** The services the SCIM adapter calls: it states exactly what it uses. */
 export interface ScimDeps {
@@ -69,9 +70,7 @@ async function allPages<T>(
 
 /** If-Match (RFC 7232 list, weak comparison as SCIM uses weak ETags): 412 when no tag matches. */
 function checkVersion(ifMatch: string | undefined, version: string): void {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const strip = (t: string) => t.trim().replace(/^W\//, '');
-  if (!ifMatch.split(',').some((t) => strip(t) === strip(version))) throw new DomainError('scim_version_mismatch');
+  if (!ifMatchHolds(ifMatch, version)) throw new DomainError('scim_version_mismatch');
 }
 
 /**

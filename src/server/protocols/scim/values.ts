@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { invalid } from '../../domain/errors.js';
+import { entityTag, type Stamp } from '../../domain/etag.js';
 import type { Json } from './patch.js';
 
 /**
@@ -63,22 +63,10 @@ export function graphValidationError(err: ZodError, names: Record<string, string
   return invalid('request_body_invalid', message, first === undefined ? undefined : (names[String(first)] ?? String(first)));
 }
 
-/** Audit-derived change stamp of an object (AuditLogService.changeStampsOf). */
-export interface Stamp {
-  /** Latest change after the creation; null when unchanged since. */
-  lastModified: string | null;
-  changes: number;
-}
-
 /**
- * The weak ETag of a resource: a digest of its attributes (without members/groups, whose changes
- * are audited on the resource too) and of the number of audited changes, so it changes whenever
- * the resource does.
+ * The weak ETag of a resource: the shared object version (domain/etag.ts) of its attributes
+ * (without members/groups, whose changes are audited on the resource too).
  */
 export function versionOf(attributes: Json, stamp: Stamp | undefined): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify(attributes))
-    .update(`|${stamp?.changes ?? 0}|${stamp?.lastModified ?? ''}`)
-    .digest('base64url');
-  return `W/"${digest.slice(0, 22)}"`;
+  return entityTag(attributes, stamp);
 }
