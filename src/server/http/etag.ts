@@ -5,35 +5,32 @@ import { entityTag, ifMatchHolds } from '../domain/etag.js';
 /**
  * Graph's ETags on users and groups: `@odata.etag` on each object of a response, the `ETag`
  * header on a single object, and `If-Match` on PATCH and DELETE (412 `PreconditionFailed` when the
- * object changed since; `*` matches any version). The version is the one SCIM uses
- * (domain/etag.ts: the object's audit change stamp and its attributes), so a write through either
- * surface changes the tag both see. The tag of an object is computed from the whole object, before
- * `$select` and `$expand` shape it.
+ * object changed since; `*` matches any version). The tag is domain/etag.ts's digest of the whole
+ * object, computed before `$select` and `$expand` shape it, so a write through any surface (Graph,
+ * SCIM, the portal) that changes what Graph returns changes the tag.
  */
 
 type Identified = { id: string };
 
-/** The current tags of objects (one change-stamp query for all of them), keyed by id. */
-async function tagsOf(req: FastifyRequest, objects: readonly Identified[]): Promise<Map<string, string>> {
-  const stamps = await req.server.portico.services.auditLog.changeStampsOf(
-    req.ctx.caller.tenantId,
-    objects.map((o) => o.id),
-  );
-  return new Map(objects.map((o) => [o.id, entityTag(o, stamps.get(o.id))]));
+/**
+ * The current tags of objects, keyed by id: a digest of the whole object as Graph returns it (weak
+ * tags: a representation that has not changed keeps its tag). No query: reading a user or a page of
+ * groups costs what it cost before ETags (SCIM, whose groups carry their members, adds the audit
+ * change stamp to the same digest).
+ */
+function tagsOf(objects: readonly Identified[]): Map<string, string> {
+  return new Map(objects.map((o) => [o.id, entityTag(o, undefined)]));
 }
 
 /** The objects with their `@odata.etag` annotation (a page of a collection, or one object). */
-async function withETags<T extends Identified>(
-  req: FastifyRequest,
-  objects: readonly T[],
-): Promise<(T & { '@odata.etag': string })[]> {
-  const tags = await tagsOf(req, objects);
+function withETags<T extends Identified>(objects: readonly T[]): (T & { '@odata.etag': string })[] {
+  const tags = tagsOf(objects);
   return objects.map((o) => ({ '@odata.etag': tags.get(o.id) as string, ...o }));
 }
 
 /** A page of a collection with each object's `@odata.etag`. */
 export async function withETagsOnPage<T extends Identified, P extends { items: T[] }>(req: FastifyRequest, page: P): Promise<P> {
-  return { ...page, items: await withETags(req, page.items) };
+  return { ...page, items: withETags(page.items) };
 }
 
 /** One object with its `@odata.etag`, and the same tag as the response's `ETag` header. */
@@ -42,7 +39,7 @@ export async function withETag<T extends Identified>(
   reply: FastifyReply,
   object: T,
 ): Promise<T & { '@odata.etag': string }> {
-  const [tagged] = await withETags(req, [object]);
+  const [tagged] = withETags([object]);
   const result = tagged as T & { '@odata.etag': string };
   reply.header('etag', result['@odata.etag']);
   return result;
@@ -57,6 +54,6 @@ export async function requireIfMatch(req: FastifyRequest, load: () => Promise<Id
   const ifMatch = req.headers['if-match'];
   if (ifMatch === undefined) return;
   const object = await load();
-  const current = (await tagsOf(req, [object])).get(object.id) as string;
+  const current = tagsOf([object]).get(object.id) as string;
   if (!ifMatchHolds(ifMatch, current)) throw new DomainError('precondition_failed');
 }
