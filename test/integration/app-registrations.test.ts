@@ -1,5 +1,6 @@
 import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as m0019 from '../../src/server/db/migrations/0019_application_registrations.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { BearerMiddleware } from '../helpers/graph-client.js';
@@ -149,6 +150,23 @@ describe('POST /applications and reads', () => {
     const app = await admin('GET', `/applications(appId='${sp.appId}')`);
     expect(app.statusCode, app.body).toBe(200);
     expect(app.json().web.redirectUris).toEqual(['https://sp.contoso.test/cb']);
+  });
+
+  it('migration 0019 gives every existing service principal its application object', async () => {
+    const sp = (
+      await admin('POST', '/servicePrincipals', { displayName: `Before 0019 ${n()}`, replyUrls: ['https://old.contoso.test/cb'] })
+    ).json();
+    // Back to the schema before 0019 (service principals without application objects), then up again.
+    await m0019.down(t.database.db as never);
+    await m0019.up(t.database.db as never);
+    const app = await admin('GET', `/applications(appId='${sp.appId}')`);
+    expect(app.statusCode, app.body).toBe(200);
+    expect(app.json()).toMatchObject({
+      appId: sp.appId,
+      displayName: sp.displayName,
+      web: { redirectUris: ['https://old.contoso.test/cb'] },
+    });
+    expect(app.json().id).not.toBe(sp.id);
   });
 
   it('POST /servicePrincipals {appId}: 409 when the application has its service principal (always), 400 for an unknown appId', async () => {
