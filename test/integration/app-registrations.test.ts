@@ -95,6 +95,12 @@ describe('POST /applications and reads', () => {
     });
     expect(sp.json().servicePrincipalNames).toEqual([app.appId, 'api://contoso-timesheets']);
 
+    const byUri = await admin(
+      'GET',
+      `/applications?$filter=${encodeURIComponent("identifierUris/any(x:x eq 'api://contoso-timesheets')")}&$select=id`,
+    );
+    expect(byUri.json().value, byUri.body).toEqual([{ '@odata.type': '#microsoft.graph.application', id: app.id }]);
+
     const [added] = await audits('Add application', app.id);
     expect(added?.category).toBe('ApplicationManagement');
     expect(added?.targetResources[0]?.type).toBe('Application');
