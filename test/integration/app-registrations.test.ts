@@ -145,6 +145,10 @@ describe('POST /applications and reads', () => {
     });
     expect(rest.json().value.map((x: { id: string }) => x.id)).toEqual([c.id]);
 
+    const count = await admin('GET', `/applications/$count?$filter=${filter}`, undefined, { ConsistencyLevel: 'eventual' });
+    expect(count.statusCode, count.body).toBe(200);
+    expect(count.body).toBe('3');
+
     const byAppId = await admin('GET', `/applications?$filter=${encodeURIComponent(`appId eq '${c.appId}'`)}&$select=id`);
     expect(byAppId.json().value).toEqual([{ '@odata.type': '#microsoft.graph.application', id: c.id }]);
   });
