@@ -401,6 +401,51 @@ describe('secrets, owners, authorization, delete', () => {
   });
 });
 
+describe('the OIDC client of a registered application', () => {
+  it('accepts the redirect URIs of every platform and authenticates with a secret added on the application', async () => {
+    const app = await register({
+      web: { redirectUris: ['https://oidc.contoso.test/web'] },
+      spa: { redirectUris: ['https://oidc.contoso.test/spa'] },
+    });
+    const authorize = (redirectUri: string) =>
+      fetch(
+        `${base}/oauth2/v2.0/authorize?${new URLSearchParams({
+          client_id: app.appId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope: 'openid',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+        })}`,
+        { redirect: 'manual' },
+      );
+    for (const uri of ['https://oidc.contoso.test/web', 'https://oidc.contoso.test/spa']) {
+      const res = await authorize(uri);
+      expect(res.status, uri).toBeGreaterThanOrEqual(300);
+      expect(res.status, uri).toBeLessThan(400);
+      expect(res.headers.get('location') ?? '').not.toContain('error=');
+    }
+    expect((await authorize('https://elsewhere.contoso.test/cb')).status).toBe(400);
+
+    const secret = (await admin('POST', `/applications/${app.id}/addPassword`, {})).json().secretText as string;
+    const token = (s: string) =>
+      fetch(`${base}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${app.appId}:${encodeURIComponent(s)}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'not-a-code',
+          redirect_uri: 'https://oidc.contoso.test/web',
+        }),
+      });
+    expect(((await (await token(`${secret}x`)).json()) as { error: string }).error).toBe('invalid_client');
+    expect(((await (await token(secret)).json()) as { error: string }).error).toBe('invalid_grant');
+  });
+});
+
 describe('Microsoft Graph JavaScript client', () => {
   it('creates an application, sets requiredResourceAccess, adds a password and finds it with $filter', async () => {
     const auth = new BearerMiddleware(() => t.admin.token);
