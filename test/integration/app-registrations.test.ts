@@ -1,5 +1,6 @@
 import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as m0019 from '../../src/server/db/migrations/0019_application_registrations.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { BearerMiddleware } from '../helpers/graph-client.js';
@@ -94,6 +95,12 @@ describe('POST /applications and reads', () => {
     });
     expect(sp.json().servicePrincipalNames).toEqual([app.appId, 'api://contoso-timesheets']);
 
+    const byUri = await admin(
+      'GET',
+      `/applications?$filter=${encodeURIComponent("identifierUris/any(x:x eq 'api://contoso-timesheets')")}&$select=id`,
+    );
+    expect(byUri.json().value, byUri.body).toEqual([{ '@odata.type': '#microsoft.graph.application', id: app.id }]);
+
     const [added] = await audits('Add application', app.id);
     expect(added?.category).toBe('ApplicationManagement');
     expect(added?.targetResources[0]?.type).toBe('Application');
@@ -138,6 +145,10 @@ describe('POST /applications and reads', () => {
     });
     expect(rest.json().value.map((x: { id: string }) => x.id)).toEqual([c.id]);
 
+    const count = await admin('GET', `/applications/$count?$filter=${filter}`, undefined, { ConsistencyLevel: 'eventual' });
+    expect(count.statusCode, count.body).toBe(200);
+    expect(count.body).toBe('3');
+
     const byAppId = await admin('GET', `/applications?$filter=${encodeURIComponent(`appId eq '${c.appId}'`)}&$select=id`);
     expect(byAppId.json().value).toEqual([{ '@odata.type': '#microsoft.graph.application', id: c.id }]);
   });
@@ -149,6 +160,23 @@ describe('POST /applications and reads', () => {
     const app = await admin('GET', `/applications(appId='${sp.appId}')`);
     expect(app.statusCode, app.body).toBe(200);
     expect(app.json().web.redirectUris).toEqual(['https://sp.contoso.test/cb']);
+  });
+
+  it('migration 0019 gives every existing service principal its application object', async () => {
+    const sp = (
+      await admin('POST', '/servicePrincipals', { displayName: `Before 0019 ${n()}`, replyUrls: ['https://old.contoso.test/cb'] })
+    ).json();
+    // Back to the schema before 0019 (service principals without application objects), then up again.
+    await m0019.down(t.database.db as never);
+    await m0019.up(t.database.db as never);
+    const app = await admin('GET', `/applications(appId='${sp.appId}')`);
+    expect(app.statusCode, app.body).toBe(200);
+    expect(app.json()).toMatchObject({
+      appId: sp.appId,
+      displayName: sp.displayName,
+      web: { redirectUris: ['https://old.contoso.test/cb'] },
+    });
+    expect(app.json().id).not.toBe(sp.id);
   });
 
   it('POST /servicePrincipals {appId}: 409 when the application has its service principal (always), 400 for an unknown appId', async () => {
@@ -370,6 +398,51 @@ describe('secrets, owners, authorization, delete', () => {
     expect(Object.keys(doc.paths['/v1.0/applications'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
     expect(Object.keys(doc.paths['/v1.0/applications/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
     expect(doc.paths['/v1.0/applications/{id}/addPassword']?.post).toBeDefined();
+  });
+});
+
+describe('the OIDC client of a registered application', () => {
+  it('accepts the redirect URIs of every platform and authenticates with a secret added on the application', async () => {
+    const app = await register({
+      web: { redirectUris: ['https://oidc.contoso.test/web'] },
+      spa: { redirectUris: ['https://oidc.contoso.test/spa'] },
+    });
+    const authorize = (redirectUri: string) =>
+      fetch(
+        `${base}/oauth2/v2.0/authorize?${new URLSearchParams({
+          client_id: app.appId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope: 'openid',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+        })}`,
+        { redirect: 'manual' },
+      );
+    for (const uri of ['https://oidc.contoso.test/web', 'https://oidc.contoso.test/spa']) {
+      const res = await authorize(uri);
+      expect(res.status, uri).toBeGreaterThanOrEqual(300);
+      expect(res.status, uri).toBeLessThan(400);
+      expect(res.headers.get('location') ?? '').not.toContain('error=');
+    }
+    expect((await authorize('https://elsewhere.contoso.test/cb')).status).toBe(400);
+
+    const secret = (await admin('POST', `/applications/${app.id}/addPassword`, {})).json().secretText as string;
+    const token = (s: string) =>
+      fetch(`${base}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${app.appId}:${encodeURIComponent(s)}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'not-a-code',
+          redirect_uri: 'https://oidc.contoso.test/web',
+        }),
+      });
+    expect(((await (await token(`${secret}x`)).json()) as { error: string }).error).toBe('invalid_client');
+    expect(((await (await token(secret)).json()) as { error: string }).error).toBe('invalid_grant');
   });
 });
 

@@ -615,7 +615,7 @@ const ROWS: Row[] = [
     url: (f, id) => `/servicePrincipals/${f.spId}/appRoleAssignedTo/${id}`,
   },
   // app registrations: the application object of an enterprise application, authorized as it is
-  { route: 'GET /applications', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/applications' },
+  ...collectionRows({ route: 'GET /applications', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/applications' }),
   {
     route: 'POST /applications',
     ok: 201,

@@ -22,7 +22,7 @@ export const applicationsResource: ResourceSpec = {
     identifierUris: {
       type: 'stringCollection',
       column: 'service_principal_names',
-      filter: ['any'],
+      filter: ['any', 'eq', 'startswith'],
       ci: true,
     },
     signInAudience: { type: 'string' },

@@ -102,22 +102,6 @@ export async function findRegistration(
   return r && toRegistration(r);
 }
 
-/** The registrations of some service principals (keyed by service principal id). */
-export async function registrationsOf(
-  db: Executor,
-  tenantId: string,
-  spIds: readonly string[],
-): Promise<Map<string, StoredRegistration>> {
-  if (spIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('application_registrations')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', 'in', [...spIds])
-    .execute();
-  return new Map(rows.map((r) => [r.service_principal_id, toRegistration(r)]));
-}
-
 /** Registrations by object id (directoryObjects/getByIds). */
 export async function findRegistrationsByIds(
   db: Executor,

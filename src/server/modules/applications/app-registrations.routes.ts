@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createApplicationBody, updateApplicationBody } from '../../../contracts/app-registrations.js';
 import { addPasswordBody, removePasswordBody } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
-import { attachExpansions, type Expander, expandableOf } from '../../http/collections.js';
+import { attachExpansions, type Expander, expandableOf, registerCollection } from '../../http/collections.js';
 import { type GraphApp, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { declareBodyType } from '../../http/odata-type.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
@@ -62,11 +62,17 @@ export async function appRegistrationsRoutes(fastify: FastifyInstance): Promise<
 function applicationRoutes(app: GraphApp): void {
   const { appRegistrations } = app.portico.services;
   const expand = expansions(app);
-  app.get('/applications', { schema: { tags, summary: 'List app registrations (application objects)' } }, async (req, reply) => {
-    const q = parseExpandable(req, expand);
-    const page = await appRegistrations.listApplications(req.ctx, q);
-    const items = (await attachExpansions(req, page.items, q, expand)).map((a) => typed(a, q));
-    return sendCollection(req, reply, 'applications', { ...page, items }, { ...q, select: undefined });
+  // GET /applications and GET /applications/$count.
+  registerCollection(app, {
+    path: '/applications',
+    tags,
+    summary: 'List app registrations (application objects)',
+    spec: () => applicationsResource,
+    fragment: () => 'applications',
+    list: (req, q) => appRegistrations.listApplications(req.ctx, q),
+    expand,
+    send: (req, reply, page, q, fragment) =>
+      sendCollection(req, reply, fragment, { ...page, items: page.items.map((a) => typed(a, q)) }, { ...q, select: undefined }),
   });
 
   app.post(

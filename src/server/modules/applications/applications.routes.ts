@@ -33,7 +33,8 @@ const APP_ID_ADDRESS = /^(\/v1\.0\/(?:servicePrincipals|applications))(\(appId=(
 /**
  * Graph's alternate key `/servicePrincipals(appId='{appId}')/…` becomes the path segment
  * `/servicePrincipals/(appId='{appId}')/…`, so every `/servicePrincipals/:id` route serves both
- * forms (likewise `/applications(appId='…')`). Used as Fastify's `rewriteUrl` (routing happens before any hook could do it).
+ * forms (likewise `/applications(appId='…')`). Used as Fastify's `rewriteUrl` (routing happens
+ * before any hook could do it).
  */
 export function rewriteAppIdAddressing(url: string): string {
   const m = APP_ID_ADDRESS.exec(url);

@@ -71,14 +71,14 @@ import {
 
 export type { PrincipalApplicationSnapshot } from './applications.repository.js';
 
-/** Writes a new service principal's application object inside the creating transaction. */
-export type ApplicationObjectWriter = (trx: Executor, ctx: OperationContext, sp: ServicePrincipal) => Promise<void>;
-
 import { insertRegistration, insertRegistrations } from './app-registrations.repository.js';
 import { type AuditedPrincipal, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import { applicationTemplates, findApplicationTemplate } from './gallery.js';
 import type { ServicePrincipalLoader } from './service-principal-loader.js';
 import { checkNewCertificates } from './verification-certificates.js';
+
+/** Writes a new service principal's application object inside the creating transaction. */
+export type ApplicationObjectWriter = (trx: Executor, ctx: OperationContext, sp: ServicePrincipal) => Promise<void>;
 
 export interface ApplicationsDeps {
   db: Executor;
