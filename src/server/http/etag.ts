@@ -29,16 +29,12 @@ function withETags<T extends Identified>(objects: readonly T[]): (T & { '@odata.
 }
 
 /** A page of a collection with each object's `@odata.etag`. */
-export async function withETagsOnPage<T extends Identified, P extends { items: T[] }>(req: FastifyRequest, page: P): Promise<P> {
+export function withETagsOnPage<T extends Identified, P extends { items: T[] }>(page: P): P {
   return { ...page, items: withETags(page.items) };
 }
 
 /** One object with its `@odata.etag`, and the same tag as the response's `ETag` header. */
-export async function withETag<T extends Identified>(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  object: T,
-): Promise<T & { '@odata.etag': string }> {
+export function withETag<T extends Identified>(reply: FastifyReply, object: T): T & { '@odata.etag': string } {
   const [tagged] = withETags([object]);
   const result = tagged as T & { '@odata.etag': string };
   reply.header('etag', result['@odata.etag']);

@@ -43,7 +43,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'List groups',
     spec: () => groupsResource,
     fragment: () => 'groups',
-    list: async (req, q) => withETagsOnPage(req, await groups.listGroups(req.ctx, q)),
+    list: async (req, q) => withETagsOnPage(await groups.listGroups(req.ctx, q)),
     expand,
   });
 
@@ -57,7 +57,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
       ...odataOptions(req),
       expandable: expandableOf(expand) ?? {},
     });
-    const tagged = await withETag(req, reply, await groups.getGroup(req.ctx, req.params.id));
+    const tagged = await withETag(reply, await groups.getGroup(req.ctx, req.params.id));
     const [group] = await attachExpansions(req, [tagged], q, expand);
     return sendEntity(req, reply, 'groups/$entity', group as Group, q);
   });

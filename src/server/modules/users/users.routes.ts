@@ -35,7 +35,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     });
   const sendUser = async (req: FastifyRequest, reply: FastifyReply, key: string) => {
     const q = parseEntity(req);
-    const [user] = await attachExpansions(req, [await withETag(req, reply, await users.getUser(req.ctx, key))], q, expand);
+    const [user] = await attachExpansions(req, [await withETag(reply, await users.getUser(req.ctx, key))], q, expand);
     return sendEntity(req, reply, 'users/$entity', user as object, q);
   };
 
@@ -45,7 +45,7 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'List users',
     spec: () => usersResource,
     fragment: () => 'users',
-    list: async (req, q) => withETagsOnPage(req, await users.listUsers(req.ctx, q)),
+    list: async (req, q) => withETagsOnPage(await users.listUsers(req.ctx, q)),
     expand,
   });
 

@@ -14,7 +14,7 @@ import {
   listActiveSessionsOfBrowser,
   markSamlLogoutPartial,
 } from './saml.repository.js';
-import type { SamlLogoutsTable, SamlSessionsTable } from './saml.table.js';
+import type { SamlLogoutsTable } from './saml.table.js';
 
 /** How long a SAML session is remembered: the longest a Portico browser session lasts. */
 const SESSION_MEMORY_MS = 14 * 24 * 3600_000;
