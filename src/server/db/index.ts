@@ -29,6 +29,7 @@ import * as m0013 from './migrations/0013_deleted_items_and_changes.js';
 import * as m0014 from './migrations/0014_sign_ins.js';
 import * as m0016 from './migrations/0016_saml_logout.js';
 import * as m0017 from './migrations/0017_oauth2_permission_grants.js';
+import * as m0018 from './migrations/0018_graph_service_principal.js';
 import type { DB } from './types.js';
 
 export type { DB } from './types.js';
@@ -152,6 +153,7 @@ const migrations: Record<string, Migration> = {
   '0014_sign_ins': m0014,
   '0016_saml_logout': m0016,
   '0017_oauth2_permission_grants': m0017,
+  '0018_graph_service_principal': m0018,
 };
 
 /** Key of the migration lock (Kysely's own, so older builds and this one exclude each other). */

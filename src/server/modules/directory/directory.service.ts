@@ -19,6 +19,7 @@ import type { GroupsService } from '../groups/groups.service.js';
 import type { InvitationsService } from '../invitations/invitations.service.js';
 import type { RequestsService } from '../requests/requests.service.js';
 import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
+import type { Tenant, TenantsService } from '../tenants/tenants.service.js';
 import type { ProvisioningAttributes, UsersService } from '../users/users.service.js';
 import type { DeletedItemsService } from './deleted-items.service.js';
 
@@ -37,12 +38,16 @@ export interface DirectoryDeps {
   newId: IdGenerator;
   audit: AuditService;
   access: Access;
+  tenants: Pick<TenantsService, 'createTenant'>;
   users: UsersService;
   roles: RolesService;
   groups: GroupsService;
   groupMembers: GroupMembersService;
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser' | 'holdForUserChange'>;
-  applications: Pick<ApplicationsService, 'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction'>;
+  applications: Pick<
+    ApplicationsService,
+    'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction' | 'ensureGraphServicePrincipal'
+  >;
   invitations: Pick<InvitationsService, 'inviteToGroup' | 'inviteCapability'>;
   requests: Pick<RequestsService, 'removePrincipalReferences'>;
   deletedItems: Pick<DeletedItemsService, 'keepDeletedUser' | 'keepDeletedGroup'>;
@@ -67,6 +72,16 @@ export class DirectoryService {
    * joins the dynamic groups whose rule it satisfies. `extra`: what SCIM provisions beyond Graph's
    * properties (externalId).
    */
+  /**
+   * Creates a tenant with its signing key and its Microsoft Graph service principal (the resource
+   * of its applications' Graph permissions). Trusted callers only (tests, future tenant admin).
+   */
+  async createTenant(input: { displayName: string; initialDomain: string }): Promise<Tenant> {
+    const tenant = await this.deps.tenants.createTenant(input);
+    await this.deps.applications.ensureGraphServicePrincipal(tenant.id);
+    return tenant;
+  }
+
   async createUser(ctx: OperationContext, body: CreateUserBody, extra: ProvisioningAttributes = {}): Promise<User> {
     const prepared = await this.deps.users.prepareNewUser(ctx, body);
     await this.deps.db.transaction().execute(async (trx) => {
