@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServicePrincipal } from '../../src/contracts/applications.js';
+import * as m0018 from '../../src/server/db/migrations/0018_graph_service_principal.js';
 import { ManualClock } from '../../src/server/domain/clock.js';
 import { GRAPH_APP_ID, graphServicePrincipalId } from '../../src/server/domain/graph-permissions.js';
 import { RoleIds } from '../../src/server/domain/roles.js';
@@ -378,5 +380,24 @@ describe('application permissions (appRoleAssignments to Microsoft Graph) and cl
     expect((await admin('GET', '/users', undefined, String(issued.body.access_token))).statusCode).toBe(401);
     const left = await admin('GET', `/servicePrincipals/${graphId}/appRoleAssignedTo`);
     expect((left.json().value as { principalId: string }[]).some((x) => x.principalId === sp.id)).toBe(false);
+  });
+});
+
+describe('migration 0018', () => {
+  it("creates Microsoft Graph's service principal for every existing tenant, with the id the application derives", async () => {
+    const db = t.app.portico.database.db as unknown as Kysely<unknown>;
+    const tenantIds = (await sql<{ id: string }>`select id from tenants`.execute(db)).rows.map((r) => r.id);
+    expect(tenantIds.length).toBeGreaterThan(1);
+    await m0018.down(db);
+    expect((await admin('GET', `/servicePrincipals(appId='${GRAPH_APP_ID}')`)).statusCode).toBe(404);
+    await m0018.up(db);
+    const rows = await sql<{ id: string; tenant_id: string }>`
+      select id, tenant_id from service_principals where app_id = ${GRAPH_APP_ID}`.execute(db);
+    expect(rows.rows.map((r) => [r.tenant_id, r.id]).sort()).toEqual(
+      tenantIds.map((id) => [id, graphServicePrincipalId(id)]).sort(),
+    );
+    const graph = await admin('GET', `/servicePrincipals(appId='${GRAPH_APP_ID}')`);
+    expect(graph.json()).toMatchObject({ id: graphId, displayName: 'Microsoft Graph' });
+    expect(graph.json().appRoles.length).toBeGreaterThan(20);
   });
 });
