@@ -163,6 +163,24 @@ describe("Microsoft Graph's service principal", () => {
     expect(all.filter((sp) => sp.appId === GRAPH_APP_ID).map((sp) => sp.id)).toEqual([graphId]);
   });
 
+  it('is returned by directoryObjects/getByIds, in the order asked, and filtered by type', async () => {
+    const both = await admin('POST', '/directoryObjects/getByIds', { ids: [graphId, t.admin.user.id] });
+    expect(both.statusCode, both.body).toBe(200);
+    expect((both.json().value as { id: string; '@odata.type': string }[]).map((o) => [o.id, o['@odata.type']])).toEqual([
+      [graphId, '#microsoft.graph.servicePrincipal'],
+      [t.admin.user.id, '#microsoft.graph.user'],
+    ]);
+    const onlySps = await admin('POST', '/directoryObjects/getByIds', {
+      ids: [t.admin.user.id, graphId],
+      types: ['servicePrincipal'],
+    });
+    expect((onlySps.json().value as { id: string; appId: string }[]).map((o) => [o.id, o.appId])).toEqual([
+      [graphId, GRAPH_APP_ID],
+    ]);
+    const onlyUsers = await admin('POST', '/directoryObjects/getByIds', { ids: [graphId, t.admin.user.id], types: ['user'] });
+    expect((onlyUsers.json().value as { id: string }[]).map((o) => o.id)).toEqual([t.admin.user.id]);
+  });
+
   it('cannot be changed, deleted or given secrets or owners, even by a Global Administrator', async () => {
     const attempts = [
       await admin('PATCH', `/servicePrincipals/${graphId}`, { notes: 'mine now' }),

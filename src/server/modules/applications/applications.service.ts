@@ -527,6 +527,17 @@ export class ApplicationsService {
   }
 
   /**
+   * `directoryObjects/getByIds` for service principals (Microsoft Graph's included): those of the
+   * tenant among `ids`; callers who find any need the right to list applications.
+   */
+  async servicePrincipalsByIds(ctx: OperationContext, ids: readonly string[]): Promise<ServicePrincipal[]> {
+    const guids = ids.filter(isGuid).map((id) => id.toLowerCase());
+    const sps = await findServicePrincipalsByIds(this.deps.db, ctx.caller.tenantId, guids);
+    if (sps.length > 0) await this.deps.access.require(ctx, 'application.list');
+    return sps;
+  }
+
+  /**
    * The enabled application of the tenant whose app-only token calls /v1.0 (undefined when it was
    * deleted or disabled since the token was issued: the token stops working, as in Entra).
    */

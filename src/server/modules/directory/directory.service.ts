@@ -1,4 +1,5 @@
-import type { Group } from '../../../contracts/groups.js';
+import type { ServicePrincipal } from '../../../contracts/applications.js';
+import type { DirectoryObject, Group } from '../../../contracts/groups.js';
 import type { Invitation, MyGroupsAddOptions } from '../../../contracts/invitations.js';
 import type { CreateSelfServiceGroupBody } from '../../../contracts/requests.js';
 import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
@@ -31,6 +32,9 @@ export interface MyGroupsInvite {
   messageLanguage?: string | undefined;
 }
 
+/** What getByIds returns: a user, a group or a service principal, with its `@odata.type`. */
+type DirectoryObjectOrApp = DirectoryObject | ({ '@odata.type': '#microsoft.graph.servicePrincipal' } & ServicePrincipal);
+
 export interface DirectoryDeps {
   db: Executor;
   config: Pick<Config, 'publicUrl'>;
@@ -46,7 +50,11 @@ export interface DirectoryDeps {
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser' | 'holdForUserChange'>;
   applications: Pick<
     ApplicationsService,
-    'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction' | 'ensureGraphServicePrincipal'
+    | 'removePrincipalReferences'
+    | 'loadForManage'
+    | 'updateInTransaction'
+    | 'ensureGraphServicePrincipal'
+    | 'servicePrincipalsByIds'
   >;
   invitations: Pick<InvitationsService, 'inviteToGroup' | 'inviteCapability'>;
   requests: Pick<RequestsService, 'removePrincipalReferences'>;
@@ -80,6 +88,23 @@ export class DirectoryService {
     const tenant = await this.deps.tenants.createTenant(input);
     await this.deps.applications.ensureGraphServicePrincipal(tenant.id);
     return tenant;
+  }
+
+  /**
+   * POST /directoryObjects/getByIds: users and groups (groups feature) and service principals
+   * (applications feature), in the order of `ids`, limited to `types` when given.
+   */
+  async getByIds(ctx: OperationContext, ids: readonly string[], types?: readonly string[]): Promise<DirectoryObjectOrApp[]> {
+    const wanted = types?.map((x) => x.replace(/^#?microsoft\.graph\./i, '').toLowerCase());
+    const members = wanted === undefined || wanted.some((w) => w !== 'serviceprincipal');
+    const objects: DirectoryObjectOrApp[] = members ? await this.deps.groupMembers.getByIds(ctx, ids, types) : [];
+    if (wanted === undefined || wanted.includes('serviceprincipal')) {
+      for (const sp of await this.deps.applications.servicePrincipalsByIds(ctx, ids)) {
+        objects.push({ '@odata.type': '#microsoft.graph.servicePrincipal', ...sp });
+      }
+    }
+    const byId = new Map(objects.map((o) => [o.id, o]));
+    return ids.map((id) => byId.get(id.toLowerCase())).filter((o): o is DirectoryObjectOrApp => o !== undefined);
   }
 
   async createUser(ctx: OperationContext, body: CreateUserBody, extra: ProvisioningAttributes = {}): Promise<User> {

@@ -205,9 +205,15 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
 
   app.post(
     '/directoryObjects/getByIds',
-    { schema: { tags, summary: 'Get directory objects (users, groups) by their ids, in that order', body: getByIdsBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Get directory objects (users, groups, service principals) by their ids, in that order',
+        body: getByIdsBody,
+      },
+    },
     async (req, reply) => {
-      const items = await groupMembers.getByIds(req.ctx, req.body.ids, req.body.types);
+      const items = await app.portico.services.directory.getByIds(req.ctx, req.body.ids, req.body.types);
       return sendCollection(req, reply, 'directoryObjects', { items }, { select: undefined } as ODataQuery);
     },
   );
