@@ -8,8 +8,10 @@ import type { ServicePrincipal } from '../../../contracts/applications.js';
  * request through the adapter's `Client` model (so a change in the admin center applies at once):
  * `client_id` = `appId`, `redirect_uris` = `replyUrls`; confidential (client_secret_basic/post,
  * checked against the stored SHA-256 hashes of its valid secrets, see client-auth.ts) when it has
- * any client secret, else a public client that must use PKCE. Disabled applications are unknown
- * clients. Whether a user may sign in is `authorizeSignOn` (modules/applications/sign-on.ts).
+ * any client secret, else a public client that must use PKCE. An application with a client secret
+ * is also a client-credentials client, whatever its SSO mode (Entra's daemon apps; the token's
+ * `roles` are its Microsoft Graph app roles, clients.ts `permissionsOf`). Disabled applications are
+ * unknown clients. Whether a user may sign in is `authorizeSignOn` (modules/applications/sign-on.ts).
  */
 
 /** Extra client metadata marking an enterprise application (first-party and automation clients lack it). */
