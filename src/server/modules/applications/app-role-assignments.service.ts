@@ -47,6 +47,8 @@ type AssignVia = { resourceKey: string } | { principalType: PrincipalType; princ
 /**
  * Who is assigned to which application (app role assignments of users and groups): Application,
  * Cloud Application and User Administrators and the app's owners assign; everyone reads their own.
+ * Applications (service principals) hold app roles too: Microsoft Graph's are application
+ * permissions, granted by Global and Privileged Role Administrators only (`appPermission.grant`).
  */
 export class AppRoleAssignmentsService {
   constructor(private readonly deps: AppRoleAssignmentsDeps) {}
