@@ -37,6 +37,18 @@ export interface AppRole {
   value: string;
 }
 
+/** A delegated permission an API exposes (Graph's `permissionScope`). */
+export interface PermissionScope {
+  adminConsentDescription: string;
+  adminConsentDisplayName: string;
+  id: string;
+  isEnabled: boolean;
+  type: 'User' | 'Admin';
+  userConsentDescription: string | null;
+  userConsentDisplayName: string | null;
+  value: string;
+}
+
 /** Metadata of a client secret. `secretText` is only ever set in the addPassword response. */
 export interface PasswordCredential {
   customKeyIdentifier: null;
@@ -148,6 +160,8 @@ export interface ServicePrincipal {
   preferredSingleSignOnMode: PreferredSingleSignOnMode | null;
   appRoleAssignmentRequired: boolean;
   appRoles: AppRole[];
+  /** Delegated permissions the application exposes (only Microsoft Graph's service principal has any). */
+  oauth2PermissionScopes: PermissionScope[];
   tags: string[];
   accountEnabled: boolean;
   info: { logoUrl: string | null };
@@ -165,7 +179,7 @@ export interface ServicePrincipal {
   createdDateTime: string;
 }
 
-export type PrincipalType = 'User' | 'Group';
+export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal';
 
 export interface AppRoleAssignment {
   id: string;

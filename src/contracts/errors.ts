@@ -322,6 +322,12 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'An application can have at most 100 owners.',
   },
+  service_principal_built_in: {
+    status: 403,
+    graphCode: 'Authorization_RequestDenied',
+    message:
+      "Microsoft Graph's service principal is built in: it cannot be changed or deleted, and it has no owners or credentials.",
+  },
   password_credentials_limit: {
     status: 400,
     graphCode: 'Request_BadRequest',

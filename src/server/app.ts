@@ -244,6 +244,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     newId,
     audit,
     access,
+    tenants,
     users,
     roles,
     groups,
@@ -391,6 +392,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const platform = await createPlatform(database, clock);
   const { keys, revokedGrants, authorizeSignOn, services } = createServices(database, config, clock, newId, platform);
   const defaultTenant = await services.tenants.ensureDefaultTenant(config);
+  await services.applications.ensureGraphServicePrincipal(defaultTenant.id);
 
   // Portico serves https itself when given a certificate (clients such as MSAL refuse plain http);
   // otherwise TLS ends at a proxy in front of it, or it is a development server on loopback.

@@ -137,6 +137,13 @@ const applicationOf = async (spId: string) => {
 };
 const assignment = (principalId: string, resourceId: string) => ({ principalId, resourceId, appRoleId: APP_ROLE });
 
+/** Microsoft Graph's User.Read.All (an application permission) for an application. */
+const graphPermission = (spId: string) => ({
+  principalId: spId,
+  resourceId: graphServicePrincipalId(t.tenant.id),
+  appRoleId: 'df021288-bdef-4463-88db-98f22de89214',
+});
+
 /** A user's delegated permission grant to the fixture application (one per fresh user). */
 const grantBody = (f: Fixtures, principalId: string) => ({
   clientId: f.spId,
@@ -690,6 +697,32 @@ const ROWS: Row[] = [
       return applicationOf(f.spId);
     },
     url: (f, id) => `/applications/${id}/owners/${f.extraOwnerId}/$ref`,
+  },
+  // application permissions: app roles of Microsoft Graph's service principal held by an application
+  {
+    route: 'GET /servicePrincipals/:id/appRoleAssignments',
+    ok: 200,
+    expect: 'Y Y Y Y Y Y Y Y Y Y Y N Y Y',
+    url: (f) => `/servicePrincipals/${f.spId}/appRoleAssignments`,
+  },
+  {
+    route: 'POST /servicePrincipals/:id/appRoleAssignments',
+    ok: 201,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    setup: newApp,
+    url: (_f, id) => `/servicePrincipals/${id}/appRoleAssignments`,
+    body: (_f, id) => graphPermission(id),
+  },
+  {
+    route: 'DELETE /servicePrincipals/:id/appRoleAssignments/:assignmentId',
+    ok: 204,
+    expect: 'Y N N N N N N Y N N N N N Y',
+    setup: async () => {
+      const spId = await newApp();
+      const a = (await admin('POST', `/servicePrincipals/${spId}/appRoleAssignments`, graphPermission(spId))).json();
+      return `${spId}/appRoleAssignments/${a.id as string}`;
+    },
+    url: (_f, path) => `/servicePrincipals/${path}`,
   },
   // delegated permission grants (oauth2PermissionGrants: admin consent to Graph permissions)
   { route: 'GET /oauth2PermissionGrants', ok: 200, expect: 'Y Y Y Y Y Y Y Y Y Y N N Y Y', url: () => '/oauth2PermissionGrants' },

@@ -129,7 +129,8 @@ describe('portico CLI', () => {
       const count = async (table: 'group_members' | 'service_principals' | 'app_role_assignments') =>
         Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]?.n);
       expect(await count('group_members')).toBe(300);
-      expect(await count('service_principals')).toBe(4);
+      // The 4 seeded applications and the tenant's built-in Microsoft Graph service principal.
+      expect(await count('service_principals')).toBe(5);
       expect(await count('app_role_assignments')).toBeGreaterThanOrEqual(4);
     } finally {
       await database.destroy();

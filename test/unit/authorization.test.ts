@@ -92,6 +92,8 @@ const MATRIX = {
   'groupJoinRequest.decide': /*          */ 'Y  Y  Y   N  N  N   N  N   N   Y   N    N  N  N',
   'permissionGrant.read': /*             */ 'Y  Y  Y   Y  Y  Y   Y  Y   Y   Y   Y    N  N  Y',
   'permissionGrant.manage': /*           */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
+  // Microsoft Graph's application permissions: not even application administrators or owners.
+  'appPermission.grant': /*              */ 'Y  N  N   N  N  N   N  Y   N   N   N    N  N  N',
 } as const satisfies Record<Action, string>;
 
 /** Application permissions that grant each action to a client-credentials caller (and only these). */
@@ -193,6 +195,7 @@ const APP_GRANTS = {
     'Application.ReadWrite.All',
   ],
   'permissionGrant.manage': ['DelegatedPermissionGrant.ReadWrite.All'],
+  'appPermission.grant': ['AppRoleAssignment.ReadWrite.All'],
 } as const satisfies Record<Action, readonly ApplicationPermission[]>;
 
 const TENANT = '00000000-0000-7000-8000-0000000000aa';

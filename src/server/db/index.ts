@@ -28,6 +28,7 @@ import * as m0013 from './migrations/0013_deleted_items_and_changes.js';
 import * as m0014 from './migrations/0014_sign_ins.js';
 import * as m0016 from './migrations/0016_saml_logout.js';
 import * as m0017 from './migrations/0017_oauth2_permission_grants.js';
+import * as m0018 from './migrations/0018_graph_service_principal.js';
 import * as m0019 from './migrations/0019_application_registrations.js';
 import * as m0020 from './migrations/0020_user_manager.js';
 import { withStatementCache } from './statement-cache.js';
@@ -163,6 +164,7 @@ const migrations: Record<string, Migration> = {
   '0014_sign_ins': m0014,
   '0016_saml_logout': m0016,
   '0017_oauth2_permission_grants': m0017,
+  '0018_graph_service_principal': m0018,
   '0019_application_registrations': m0019,
   '0020_user_manager': m0020,
 };

@@ -115,7 +115,12 @@ export type Action =
   /** oauth2PermissionGrants: read the delegated permissions granted to applications. */
   | 'permissionGrant.read'
   /** oauth2PermissionGrants: grant (admin consent), change and revoke delegated permissions. */
-  | 'permissionGrant.manage';
+  | 'permissionGrant.manage'
+  /**
+   * Application permissions: grant (admin consent) and revoke an app role of Microsoft Graph to an
+   * application (appRoleAssignments of a service principal on Graph's service principal).
+   */
+  | 'appPermission.grant';
 
 /** Facts about the object acted on, loaded by the service when the action needs them. */
 export interface TargetFacts {
@@ -257,6 +262,7 @@ const appRules: Record<Action, ApplicationPermission[]> = {
     'Application.ReadWrite.All',
   ],
   'permissionGrant.manage': ['DelegatedPermissionGrant.ReadWrite.All'],
+  'appPermission.grant': ['AppRoleAssignment.ReadWrite.All'],
 };
 
 /**
@@ -473,7 +479,9 @@ export function authorize(caller: Caller, action: Action, policy: PolicyFacts, t
     case 'permissionGrant.read':
       return memberLike || has(caller, ...DIRECTORY_READERS) ? ALLOW : deny();
     case 'permissionGrant.manage':
-      // Admin consent to Microsoft Graph permissions: Entra reserves it to these two roles.
+    case 'appPermission.grant':
+      // Admin consent to Microsoft Graph permissions, delegated and application: Entra reserves it
+      // to these two roles (Application Administrators may consent to anything but Graph's).
       return has(caller, R.globalAdministrator, R.privilegedRoleAdministrator)
         ? ALLOW
         : deny('Only Global Administrators and Privileged Role Administrators can grant consent to Microsoft Graph permissions.');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type ApplicationPermission, applicationPermissions } from './permissions.js';
 
 /**
  * Microsoft Graph's delegated permissions (oauth2PermissionScopes) that Portico implements, with
@@ -135,3 +136,100 @@ export function graphServicePrincipalId(tenantId: string): string {
   const h = createHash('sha256').update(`graph-service-principal:${tenantId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** Microsoft Graph's application id: the same in every tenant (`servicePrincipals(appId='…')`). */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/**
+ * Graph's application permissions as the app roles of its service principal (`appRoles`), with
+ * Entra's ids: an appRoleAssignment of one of these ids to a client's service principal is the
+ * admin consent that puts the permission in the `roles` claim of the client's app-only tokens.
+ */
+const graphAppRoleCatalogue: Record<ApplicationPermission, { id: string; displayName: string }> = {
+  'User.Read.All': { id: 'df021288-bdef-4463-88db-98f22de89214', displayName: "Read all users' full profiles" },
+  'User.ReadWrite.All': { id: '741f803b-c850-494e-b5df-cde7c675a1ca', displayName: "Read and write all users' full profiles" },
+  'User.Invite.All': { id: '09850681-111b-4a89-9bed-3f2cae46d706', displayName: 'Invite guest users to the organization' },
+  'Group.Read.All': { id: '5b567255-7703-4780-807c-7be8301ae99b', displayName: 'Read all groups' },
+  'Group.ReadWrite.All': { id: '62a82d76-70ea-41e2-9197-370581804d09', displayName: 'Read and write all groups' },
+  'Group.Create': { id: 'bf7b1a76-6e77-406b-b258-bf5c7720e98f', displayName: 'Create groups' },
+  'GroupMember.Read.All': { id: '98830695-27a2-44f7-8c18-0c3ebc9698f6', displayName: 'Read all group memberships' },
+  'GroupMember.ReadWrite.All': {
+    id: 'dbaae8cf-10b5-4b86-a4a1-f871c94c6695',
+    displayName: 'Read and write all group memberships',
+  },
+  'Directory.Read.All': { id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61', displayName: 'Read directory data' },
+  'Directory.ReadWrite.All': { id: '19dbc75e-c2e2-444c-a770-ec69d8559fc7', displayName: 'Read and write directory data' },
+  'RoleManagement.Read.Directory': {
+    id: '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+    displayName: 'Read all directory RBAC settings',
+  },
+  'RoleManagement.ReadWrite.Directory': {
+    id: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8',
+    displayName: 'Read and write all directory RBAC settings',
+  },
+  'Policy.Read.All': { id: '246dd0d5-5bd0-4def-940b-0421030a5b68', displayName: "Read your organization's policies" },
+  'Policy.ReadWrite.Authorization': {
+    id: 'fb221be6-99f2-473f-bd32-01c6a0e9ca3b',
+    displayName: "Read and write your organization's authorization policy",
+  },
+  'Organization.Read.All': { id: '498476ce-e0fe-48b0-b801-37ba7e2685c6', displayName: 'Read organization information' },
+  'Organization.ReadWrite.All': {
+    id: '292d869f-3427-49a8-9dab-8c70152b74e9',
+    displayName: 'Read and write organization information',
+  },
+  'AuditLog.Read.All': { id: 'b0afded3-3588-46d8-8b3d-9842eff778da', displayName: 'Read all audit log data' },
+  'Application.Read.All': { id: '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30', displayName: 'Read all applications' },
+  'Application.ReadWrite.All': { id: '1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9', displayName: 'Read and write all applications' },
+  'AppRoleAssignment.ReadWrite.All': {
+    id: '06b708a9-e830-4db3-a914-8e69da51d44f',
+    displayName: 'Manage app permission grants and app role assignments',
+  },
+  'DelegatedPermissionGrant.ReadWrite.All': {
+    id: '8e8e4742-1d95-4f68-9d56-6ee75648c72a',
+    displayName: 'Manage all delegated permission grants',
+  },
+  'SynchronizationData-User.Upload': {
+    id: 'db31e92a-b9ea-4d87-bf6a-75a37a9ca35a',
+    displayName: 'Upload user data to the identity synchronization service',
+  },
+};
+
+export interface GraphAppRole {
+  allowedMemberTypes: ['Application'];
+  description: string;
+  displayName: string;
+  id: string;
+  isEnabled: true;
+  origin: 'Application';
+  value: ApplicationPermission;
+}
+
+/** The `appRoles` of Microsoft Graph's service principal, in the order of `applicationPermissions`. */
+export const graphAppRoles: readonly GraphAppRole[] = applicationPermissions.map((value) => {
+  const r = graphAppRoleCatalogue[value];
+  return {
+    allowedMemberTypes: ['Application'],
+    description: `Allows the app to ${r.displayName.charAt(0).toLowerCase()}${r.displayName.slice(1)} without a signed-in user.`,
+    displayName: r.displayName,
+    id: r.id,
+    isEnabled: true,
+    origin: 'Application',
+    value,
+  };
+});
+
+/** The application permission an app role id of Graph's service principal names (undefined: none). */
+export const graphAppRoleValue = (appRoleId: string): ApplicationPermission | undefined =>
+  graphAppRoles.find((r) => r.id === appRoleId.toLowerCase())?.value;
+
+/** The `oauth2PermissionScopes` of Microsoft Graph's service principal: the delegated permissions above. */
+export const graphPermissionScopes = graphDelegatedScopes.map((s) => ({
+  adminConsentDescription: s.description,
+  adminConsentDisplayName: s.description,
+  id: s.id,
+  isEnabled: true,
+  type: s.adminConsentRequired ? ('Admin' as const) : ('User' as const),
+  userConsentDescription: s.adminConsentRequired ? null : s.description,
+  userConsentDisplayName: s.adminConsentRequired ? null : s.description,
+  value: s.value,
+}));

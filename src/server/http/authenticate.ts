@@ -59,8 +59,11 @@ export async function authenticateRequest(req: FastifyRequest): Promise<Operatio
   let caller: Caller;
   if (payload.idtyp === 'app') {
     const clientId = String(payload.client_id ?? payload.sub ?? '');
-    const client = await services.clients.findClient(tenant.id, clientId);
-    if (!client) throw unauthenticated('The application that obtained this token no longer exists.');
+    // An automation client, or an enterprise application with a client secret (client credentials).
+    const client =
+      (await services.clients.findClient(tenant.id, clientId)) ??
+      (await services.applications.findAppCaller(tenant.id, clientId));
+    if (!client) throw unauthenticated('The application that obtained this token no longer exists or is disabled.');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     caller = { kind: 'app', tenantId: tenant.id, clientId, displayName: client.displayName, permissions: new Set(roles) };
   } else {

@@ -32,7 +32,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Backfill: one application object per existing service principal (a fresh random object id).
   const d = db as Kysely<any>;
-  const sps = (await d.selectFrom('service_principals').select(['id', 'tenant_id', 'created_date_time']).execute()) as {
+  // Microsoft Graph's own service principal (0018) has no application object in the tenant: its
+  // registration lives in Microsoft's tenant, as in Entra.
+  const sps = (await d
+    .selectFrom('service_principals')
+    .select(['id', 'tenant_id', 'created_date_time'])
+    .where('app_id', '<>', '00000003-0000-0000-c000-000000000000')
+    .execute()) as {
     id: string;
     tenant_id: string;
     created_date_time: string;

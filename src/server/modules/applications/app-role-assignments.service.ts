@@ -19,12 +19,13 @@ import {
   type AssignmentScope,
   assignmentsPerPrincipal,
   findAssignment,
+  findServicePrincipal,
   listAssignments,
   lockServicePrincipal,
 } from './applications.repository.js';
 import type { ApplicationsService } from './applications.service.js';
 import { type AuditedPrincipal, assignableRole, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
-import type { ServicePrincipalLoader } from './service-principal-loader.js';
+import { ServicePrincipalLoader } from './service-principal-loader.js';
 
 export interface AppRoleAssignmentsDeps {
   db: Executor;
@@ -40,22 +41,34 @@ export interface AppRoleAssignmentsDeps {
 
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
 
+/** Where an assignment request names its target: the resource in the URL, or the principal. */
+type AssignVia = { resourceKey: string } | { principalType: PrincipalType; principalKey: string };
+
 /**
  * Who is assigned to which application (app role assignments of users and groups): Application,
  * Cloud Application and User Administrators and the app's owners assign; everyone reads their own.
+ * Applications (service principals) hold app roles too: Microsoft Graph's are application
+ * permissions, granted by Global and Privileged Role Administrators only (`appPermission.grant`).
  */
 export class AppRoleAssignmentsService {
   constructor(private readonly deps: AppRoleAssignmentsDeps) {}
 
+  /**
+   * Loads the resource application of an assignment and authorizes assigning its roles: users and
+   * groups to an application (`application.assign`), applications to Microsoft Graph's app roles
+   * (`appPermission.grant`, Entra's admin consent to application permissions).
+   */
+  private async loadResource(ctx: OperationContext, key: string): Promise<ServicePrincipal> {
+    const { sp, facts } = await this.deps.loader.load(ctx, key);
+    await this.deps.access.require(ctx, ServicePrincipalLoader.assignAction(sp), facts);
+    return sp;
+  }
+
   /** The application of an assignment request, authorized, with the principal in the URL checked against the body. */
-  private async resolveTarget(
-    ctx: OperationContext,
-    body: AppRoleAssignmentBody,
-    via: { resourceKey: string } | { principalType: PrincipalType; principalKey: string },
-  ): Promise<ServicePrincipal> {
+  private async resolveTarget(ctx: OperationContext, body: AppRoleAssignmentBody, via: AssignVia): Promise<ServicePrincipal> {
     if ('resourceKey' in via) {
-      const sp = await this.deps.loader.loadFor(ctx, via.resourceKey, 'application.assign');
-      if (body.resourceId !== sp.id) {
+      const sp = await this.loadResource(ctx, via.resourceKey);
+      if (body.resourceId.toLowerCase() !== sp.id) {
         throw invalid(
           'app_role_assignment_mismatch',
           `resourceId '${body.resourceId}' does not match the service principal in the URL ('${sp.id}').`,
@@ -68,27 +81,26 @@ export class AppRoleAssignmentsService {
     const inUrl =
       via.principalType === 'User'
         ? await this.deps.users.getUser(ctx, via.principalKey)
-        : await this.deps.groups.getGroup(ctx, via.principalKey);
-    if (inUrl.id !== body.principalId) {
+        : via.principalType === 'Group'
+          ? await this.deps.groups.getGroup(ctx, via.principalKey)
+          : (await this.deps.loader.load(ctx, via.principalKey)).sp;
+    if (inUrl.id !== body.principalId.toLowerCase()) {
+      const kind = via.principalType === 'ServicePrincipal' ? 'service principal' : via.principalType.toLowerCase();
       throw invalid(
         'app_role_assignment_mismatch',
-        `principalId '${body.principalId}' does not match the ${via.principalType.toLowerCase()} in the URL ('${inUrl.id}').`,
+        `principalId '${body.principalId}' does not match the ${kind} in the URL ('${inUrl.id}').`,
         'principalId',
       );
     }
-    return this.deps.loader.loadFor(ctx, body.resourceId, 'application.assign');
+    return this.loadResource(ctx, body.resourceId);
   }
 
-  /** Creates an assignment after authorization; shared by the three POST endpoints. */
-  private async assign(
-    ctx: OperationContext,
-    body: AppRoleAssignmentBody,
-    via: { resourceKey: string } | { principalType: PrincipalType; principalKey: string },
-  ): Promise<AppRoleAssignment> {
+  /** Creates an assignment after authorization; shared by the POST endpoints. */
+  private async assign(ctx: OperationContext, body: AppRoleAssignmentBody, via: AssignVia): Promise<AppRoleAssignment> {
     const tenantId = ctx.caller.tenantId;
     const sp = await this.resolveTarget(ctx, body, via);
-    const principal = await this.deps.applications.resolvePrincipal(tenantId, body.principalId);
-    assignableRole(sp, body.appRoleId);
+    const principal = await this.deps.applications.resolvePrincipal(tenantId, body.principalId.toLowerCase());
+    assignableRole(sp, body.appRoleId, principal.type);
     return this.deps.db.transaction().execute(async (trx) => {
       if (!(await lockServicePrincipal(trx, tenantId, sp.id))) throw notFound(sp.id);
       return insertAssignmentIn(this.deps, trx, ctx, sp, principal, body.appRoleId);
@@ -117,21 +129,68 @@ export class AppRoleAssignmentsService {
 
   /** DELETE /servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}. */
   async removeAssignment(ctx: OperationContext, key: string, assignmentId: string): Promise<void> {
+    const sp = await this.loadResource(ctx, key);
+    await this.removeIn(ctx, sp, assignmentId, (a) => a.resourceId === sp.id);
+  }
+
+  /**
+   * DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}: an assignment the application
+   * holds (an application permission), authorized on its resource as when it was granted.
+   */
+  async removeServicePrincipalAssignment(ctx: OperationContext, key: string, assignmentId: string): Promise<void> {
+    const { sp: principal } = await this.deps.loader.load(ctx, key);
+    const a = await findAssignment(this.deps.db, ctx.caller.tenantId, assignmentId);
+    if (!a || a.principalId !== principal.id) {
+      await this.deps.access.require(ctx, 'application.assign');
+      throw notFound(assignmentId);
+    }
+    const resource = await this.loadResource(ctx, a.resourceId);
+    await this.removeIn(ctx, resource, assignmentId, (x) => x.principalId === principal.id);
+  }
+
+  /** Removes an assignment of `sp` (that `belongs` accepts) in one transaction with its audit record. */
+  private async removeIn(
+    ctx: OperationContext,
+    sp: ServicePrincipal,
+    assignmentId: string,
+    belongs: (a: AppRoleAssignment) => boolean,
+  ): Promise<void> {
     const tenantId = ctx.caller.tenantId;
-    const sp = await this.deps.loader.loadFor(ctx, key, 'application.assign');
     await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await lockServicePrincipal(trx, tenantId, sp.id))) throw notFound(key);
+      if (!(await lockServicePrincipal(trx, tenantId, sp.id))) throw notFound(sp.id);
       const a = await findAssignment(trx, tenantId, assignmentId);
-      if (!a || a.resourceId !== sp.id) throw notFound(assignmentId);
-      const user = a.principalType === 'User' ? await this.deps.users.findUser(tenantId, a.principalId, trx) : undefined;
-      const group = a.principalType === 'Group' ? await this.deps.groups.findGroup(tenantId, a.principalId, trx) : undefined;
-      const principal: AuditedPrincipal = user
-        ? { type: 'User', user }
-        : group
-          ? { type: 'Group', group }
-          : { type: a.principalType, id: a.principalId };
-      await removeAssignmentIn(this.deps, trx, ctx, sp, a, principal);
+      if (!a || a.resourceId !== sp.id || !belongs(a)) throw notFound(assignmentId);
+      await removeAssignmentIn(this.deps, trx, ctx, sp, a, await this.auditedPrincipal(trx, tenantId, a));
     });
+  }
+
+  /** The principal of an assignment as its audit record names it (it may be gone already). */
+  private async auditedPrincipal(trx: Executor, tenantId: string, a: AppRoleAssignment): Promise<AuditedPrincipal> {
+    if (a.principalType === 'User') {
+      const user = await this.deps.users.findUser(tenantId, a.principalId, trx);
+      if (user) return { type: 'User', user };
+    } else if (a.principalType === 'Group') {
+      const group = await this.deps.groups.findGroup(tenantId, a.principalId, trx);
+      if (group) return { type: 'Group', group };
+    } else {
+      const sp = await findServicePrincipal(trx, tenantId, a.principalId);
+      if (sp) return { type: 'ServicePrincipal', sp };
+    }
+    return { type: a.principalType, id: a.principalId };
+  }
+
+  /**
+   * POST /servicePrincipals/{id}/appRoleAssignments: grants the application an app role of another
+   * application, typically one of Microsoft Graph's application permissions (admin consent).
+   */
+  grantAppRole(ctx: OperationContext, key: string, body: AppRoleAssignmentBody): Promise<AppRoleAssignment> {
+    return this.assign(ctx, body, { principalType: 'ServicePrincipal', principalKey: key });
+  }
+
+  /** GET /servicePrincipals/{id}/appRoleAssignments: the app roles the application holds (its application permissions). */
+  async listServicePrincipalAssignments(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppRoleAssignment>> {
+    const { sp } = await this.deps.loader.load(ctx, key);
+    return listAssignments(this.deps.db, ctx.caller.tenantId, { principalId: sp.id }, q);
   }
 
   /** GET /users/{id}/appRoleAssignments and /me/appRoleAssignments: anyone reads their own. */

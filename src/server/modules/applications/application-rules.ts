@@ -253,6 +253,7 @@ export function newServicePrincipal(
     // groups assigned to it, not to the whole organization (and every guest invited into it).
     appRoleAssignmentRequired: true,
     appRoles: [],
+    oauth2PermissionScopes: [],
     tags: [],
     accountEnabled: true,
     info: { logoUrl: null },

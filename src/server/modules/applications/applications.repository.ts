@@ -12,6 +12,7 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
+import { GRAPH_APP_ID, graphAppRoles, graphPermissionScopes } from '../../domain/graph-permissions.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
 import type {
@@ -57,7 +58,9 @@ const toStored = (r: ServicePrincipalsTable): StoredServicePrincipal => ({
   replyUrls: JSON.parse(r.reply_urls) as string[],
   preferredSingleSignOnMode: r.preferred_single_sign_on_mode as PreferredSingleSignOnMode | null,
   appRoleAssignmentRequired: r.app_role_assignment_required === 1,
-  appRoles: JSON.parse(r.app_roles) as AppRole[],
+  // Microsoft Graph's roles and scopes are Portico's permission catalogue, not stored data.
+  appRoles: r.app_id === GRAPH_APP_ID ? graphAppRoles.map((x) => ({ ...x })) : (JSON.parse(r.app_roles) as AppRole[]),
+  oauth2PermissionScopes: r.app_id === GRAPH_APP_ID ? graphPermissionScopes.map((x) => ({ ...x })) : [],
   tags: JSON.parse(r.tags) as string[],
   accountEnabled: r.account_enabled === 1,
   info: { logoUrl: r.logo_url },
@@ -186,6 +189,55 @@ export async function insertServicePrincipal(db: Executor, tenantId: string, sp:
   await replaceNames(db, tenantId, sp.id, sp.servicePrincipalNames);
 }
 
+/**
+ * Creates the tenant's Microsoft Graph service principal unless it exists (idempotent, safe when
+ * several processes start at once: the (tenant, appId) index decides). Its app roles and
+ * permission scopes are read from the permission catalogue, not stored.
+ */
+export async function ensureGraphServicePrincipalRow(db: Executor, tenantId: string, id: string, now: string): Promise<void> {
+  await db
+    .insertInto('service_principals')
+    .values({
+      id,
+      tenant_id: tenantId,
+      app_id: GRAPH_APP_ID,
+      display_name: 'Microsoft Graph',
+      description: null,
+      notes: null,
+      homepage: null,
+      login_url: null,
+      logout_url: null,
+      reply_urls: '[]',
+      preferred_single_sign_on_mode: null,
+      app_role_assignment_required: 0,
+      app_roles: '[]',
+      tags: '[]',
+      account_enabled: 1,
+      logo_url: null,
+      service_principal_names: JSON.stringify([GRAPH_APP_ID, 'https://graph.microsoft.com']),
+      saml_relay_state: null,
+      self_service_access: '{}',
+      key_credentials: '[]',
+      saml_settings: '{}',
+      application_template_id: null,
+      created_date_time: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** The app role ids a principal holds on one resource (an application's permissions on Microsoft Graph). */
+export async function appRoleIdsHeld(db: Executor, tenantId: string, principalId: string, resourceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('app_role_assignments')
+    .select('app_role_id')
+    .where('tenant_id', '=', tenantId)
+    .where('principal_id', '=', principalId)
+    .where('resource_id', '=', resourceId)
+    .execute();
+  return rows.map((r) => r.app_role_id);
+}
+
 /** Bulk load (`portico seed`): service principals in one multi-row statement; the caller batches. */
 export async function insertServicePrincipals(
   db: Executor,
@@ -261,9 +313,13 @@ export async function namesTaken(db: Executor, tenantId: string, names: readonly
   return (await q.execute()).map((r) => r.name_lower);
 }
 
-/** Deletes the application with its names, owners, secrets and assignments (FK cascade, explicit for clarity). */
+/**
+ * Deletes the application with its names, owners, secrets and assignments: to it (FK cascade,
+ * explicit for clarity) and held by it (application permissions, no foreign key).
+ */
 export async function deleteServicePrincipalRow(db: Executor, tenantId: string, id: string): Promise<void> {
   await db.deleteFrom('app_role_assignments').where('tenant_id', '=', tenantId).where('resource_id', '=', id).execute();
+  await db.deleteFrom('app_role_assignments').where('tenant_id', '=', tenantId).where('principal_id', '=', id).execute();
   await db.deleteFrom('service_principal_passwords').where('service_principal_id', '=', id).execute();
   await db.deleteFrom('service_principal_owners').where('service_principal_id', '=', id).execute();
   await db.deleteFrom('service_principal_names').where('service_principal_id', '=', id).execute();

@@ -225,6 +225,13 @@ function assignmentRoutes(app: GraphApp): void {
   const principals = [
     { segment: 'users', kind: 'user', list: appRoleAssignments.listUserAssignments, assign: appRoleAssignments.assignToUser },
     { segment: 'groups', kind: 'group', list: appRoleAssignments.listGroupAssignments, assign: appRoleAssignments.assignToGroup },
+    // An application's own app roles on other applications: its application permissions on Microsoft Graph.
+    {
+      segment: 'servicePrincipals',
+      kind: 'service principal',
+      list: appRoleAssignments.listServicePrincipalAssignments,
+      assign: appRoleAssignments.grantAppRole,
+    },
   ] as const;
   for (const p of principals) {
     app.get(
@@ -252,6 +259,15 @@ function assignmentRoutes(app: GraphApp): void {
       },
     );
   }
+
+  app.delete(
+    '/servicePrincipals/:id/appRoleAssignments/:assignmentId',
+    { schema: { tags, summary: 'Remove an app role assignment an application holds', params: assignmentParams } },
+    async (req, reply) => {
+      await appRoleAssignments.removeServicePrincipalAssignment(req.ctx, req.params.id, req.params.assignmentId);
+      return reply.status(204).send();
+    },
+  );
 
   app.get(
     '/me/appRoleAssignments',

@@ -19,7 +19,9 @@ import type { TargetFacts } from '../../domain/authorization.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
+import { GRAPH_APP_ID, graphAppRoleValue, graphServicePrincipalId } from '../../domain/graph-permissions.js';
 import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import type { ApplicationPermission } from '../../domain/permissions.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -41,11 +43,13 @@ import {
   validateAppRoles,
 } from './application-rules.js';
 import {
+  appRoleIdsHeld,
   assignedServicePrincipalIds,
   assignmentExists,
   assignmentsForUser,
   deleteReferencesTo,
   deleteServicePrincipalRow,
+  ensureGraphServicePrincipalRow,
   findAssignmentOf,
   findServicePrincipal,
   findServicePrincipalByAppId,
@@ -96,7 +100,10 @@ export interface ApplicationsDeps {
 type Page<T> = { items: T[]; skiptoken?: string; count?: number };
 
 /** A principal an assignment or ownership points at. */
-export type ResolvedPrincipal = { type: 'User'; user: User } | { type: 'Group'; group: Group };
+export type ResolvedPrincipal =
+  | { type: 'User'; user: User }
+  | { type: 'Group'; group: Group }
+  | { type: 'ServicePrincipal'; sp: ServicePrincipal };
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -179,6 +186,8 @@ export class ApplicationsService {
     if (user) return { type: 'User', user };
     const group = await this.deps.groups.findGroup(tenantId, id, db);
     if (group) return { type: 'Group', group };
+    const sp = isGuid(id) ? await findServicePrincipal(db, tenantId, id) : undefined;
+    if (sp) return { type: 'ServicePrincipal', sp };
     throw notFound(id);
   }
 
@@ -560,9 +569,58 @@ export class ApplicationsService {
     return [userId, ...(await this.deps.groupMembers.directGroupIdsOf(tenantId, userId))];
   }
 
-  /** The application with this appId (OIDC client id), in any tenant, with its tenant id. */
+  /**
+   * The application with this appId (OIDC client id), in any tenant, with its tenant id. Microsoft
+   * Graph's service principal (one per tenant, same appId) is a resource, never a client: undefined.
+   */
   findByAppId(appId: string, db: Executor = this.deps.db) {
-    return isGuid(appId) ? findServicePrincipalByAppId(db, appId) : Promise.resolve(undefined);
+    return isGuid(appId) && appId.toLowerCase() !== GRAPH_APP_ID
+      ? findServicePrincipalByAppId(db, appId)
+      : Promise.resolve(undefined);
+  }
+
+  /**
+   * `directoryObjects/getByIds` for service principals (Microsoft Graph's included): those of the
+   * tenant among `ids`; callers who find any need the right to list applications.
+   */
+  async servicePrincipalsByIds(ctx: OperationContext, ids: readonly string[]): Promise<ServicePrincipal[]> {
+    const guids = ids.filter(isGuid).map((id) => id.toLowerCase());
+    const sps = await findServicePrincipalsByIds(this.deps.db, ctx.caller.tenantId, guids);
+    if (sps.length > 0) await this.deps.access.require(ctx, 'application.list');
+    return sps;
+  }
+
+  /**
+   * The enabled application of the tenant whose app-only token calls /v1.0 (undefined when it was
+   * deleted or disabled since the token was issued: the token stops working, as in Entra).
+   */
+  async findAppCaller(tenantId: string, appId: string): Promise<ServicePrincipal | undefined> {
+    const sp = await this.findByAppId(appId);
+    return sp && sp.tenantId === tenantId && sp.accountEnabled ? sp : undefined;
+  }
+
+  /**
+   * Creates the tenant's Microsoft Graph service principal if it is missing (at start for the
+   * default tenant, with every new tenant; migration 0018 created it for existing tenants). Its
+   * object id is the one oauth2PermissionGrants already name (`graphServicePrincipalId`).
+   */
+  async ensureGraphServicePrincipal(tenantId: string): Promise<void> {
+    await ensureGraphServicePrincipalRow(
+      this.deps.db,
+      tenantId,
+      graphServicePrincipalId(tenantId),
+      this.deps.clock.now().toISOString(),
+    );
+  }
+
+  /**
+   * The Graph application permissions of an application's app-only tokens (the `roles` claim):
+   * its app role assignments on the tenant's Microsoft Graph service principal, read when a token
+   * is issued, so a removed assignment is gone from the next token.
+   */
+  async graphPermissionsOf(tenantId: string, spId: string): Promise<ApplicationPermission[]> {
+    const ids = await appRoleIdsHeld(this.deps.db, tenantId, spId, graphServicePrincipalId(tenantId));
+    return ids.map(graphAppRoleValue).filter((p): p is ApplicationPermission => p !== undefined);
   }
 
   /** The application one of whose servicePrincipalNames is `name` (SAML entity id), case-insensitive. */
@@ -686,8 +744,7 @@ export class ApplicationsService {
    * application (constant-time comparison of SHA-256 hashes).
    */
   async verifyClientSecret(appId: string, secret: string): Promise<boolean> {
-    if (!isGuid(appId)) return false;
-    const sp = await findServicePrincipalByAppId(this.deps.db, appId);
+    const sp = await this.findByAppId(appId);
     if (!sp) return false;
     const presented = Buffer.from(sha256(secret), 'hex');
     const hashes = await validSecretHashes(this.deps.db, sp.id, this.deps.clock.now().toISOString());

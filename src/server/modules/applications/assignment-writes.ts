@@ -10,6 +10,7 @@ import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
+import { GRAPH_APP_ID } from '../../domain/graph-permissions.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
 import { groupTarget } from '../groups/group-rules.js';
@@ -46,38 +47,54 @@ function assignmentAudit(
     { displayName: 'AppRoleAssignment.CreatedDateTime', oldValue: null, newValue: JSON.stringify(a.createdDateTime) },
     ...spProps(sp),
   ];
-  const isUser = principal.type === 'User';
   const principalTarget: TargetResource =
     'user' in principal
       ? userTarget(principal.user, props)
       : 'group' in principal
         ? groupTarget(principal.group, props)
-        : { id: principal.id, displayName: a.principalDisplayName, type: principal.type, modifiedProperties: props };
+        : 'sp' in principal
+          ? spTarget(principal.sp, props)
+          : { id: principal.id, displayName: a.principalDisplayName, type: principal.type, modifiedProperties: props };
   const activity = {
-    add: isUser ? 'Add app role assignment grant to user' : 'Add app role assignment to group',
-    remove: isUser ? 'Remove app role assignment from user' : 'Remove app role assignment from group',
-  };
+    User: { add: 'Add app role assignment grant to user', remove: 'Remove app role assignment from user' },
+    Group: { add: 'Add app role assignment to group', remove: 'Remove app role assignment from group' },
+    ServicePrincipal: {
+      add: 'Add app role assignment to service principal',
+      remove: 'Remove app role assignment from service principal',
+    },
+  }[principal.type];
+  const category = { User: 'UserManagement', Group: 'GroupManagement', ServicePrincipal: 'ApplicationManagement' } as const;
   return {
     activityDisplayName: activity[kind],
     // Entra files these under the principal's category (entra-behaviour.md §9.2).
-    category: isUser ? 'UserManagement' : 'GroupManagement',
+    category: category[principal.type],
     operationType: kind === 'add' ? ('Assign' as const) : ('Unassign' as const),
     targetResources: [principalTarget, spTarget(sp)],
   };
 }
 
-/** The role `appRoleId` names: default access, or an enabled role of the app that users and groups can hold. */
-export function assignableRole(sp: ServicePrincipal, appRoleId: string): AppRole | undefined {
-  const role = sp.appRoles.find((r) => r.id === appRoleId);
-  if (appRoleId !== DEFAULT_APP_ROLE_ID && (!role || !role.isEnabled || !role.allowedMemberTypes.includes('User'))) {
+/**
+ * The role `appRoleId` names: default access (not on Microsoft Graph, whose roles are its
+ * application permissions), or an enabled role of the app that the principal's kind can hold
+ * (`User` roles for users and groups, `Application` roles for service principals).
+ */
+export function assignableRole(sp: ServicePrincipal, appRoleId: string, principalType: PrincipalType): AppRole | undefined {
+  const memberType = principalType === 'ServicePrincipal' ? 'Application' : 'User';
+  const role = sp.appRoles.find((r) => r.id.toLowerCase() === appRoleId.toLowerCase());
+  const defaultAccess = appRoleId === DEFAULT_APP_ROLE_ID && sp.appId !== GRAPH_APP_ID;
+  if (!defaultAccess && (!role || !role.isEnabled || !role.allowedMemberTypes.includes(memberType))) {
+    const who = principalType === 'ServicePrincipal' ? 'applications' : 'users and groups';
     throw invalid(
       'app_role_not_found',
-      `Permission being assigned was not found on application '${sp.appId}': appRoleId '${appRoleId}' is not an enabled app role of ${sp.displayName} that users and groups can be assigned to.`,
+      `Permission being assigned was not found on application '${sp.appId}': appRoleId '${appRoleId}' is not an enabled app role of ${sp.displayName} that ${who} can be assigned to.`,
       'appRoleId',
     );
   }
   return role;
 }
+
+const principalIdentity = (p: ResolvedPrincipal): { id: string; displayName: string } =>
+  p.type === 'User' ? p.user : p.type === 'Group' ? p.group : p.sp;
 
 /**
  * Assigns `principal` to the application with `appRoleId` inside `trx`, with its audit record.
@@ -91,20 +108,20 @@ export async function insertAssignmentIn(
   principal: ResolvedPrincipal,
   appRoleId: string,
 ): Promise<AppRoleAssignment> {
-  const role = assignableRole(sp, appRoleId);
+  const role = assignableRole(sp, appRoleId, principal.type);
   const a: AppRoleAssignment = {
     id: deps.newId(),
-    appRoleId,
+    appRoleId: role?.id ?? appRoleId,
     createdDateTime: deps.clock.now().toISOString(),
     deletedDateTime: null,
-    principalDisplayName: principal.type === 'User' ? principal.user.displayName : principal.group.displayName,
-    principalId: principal.type === 'User' ? principal.user.id : principal.group.id,
+    principalDisplayName: principalIdentity(principal).displayName,
+    principalId: principalIdentity(principal).id,
     principalType: principal.type,
     resourceDisplayName: sp.displayName,
     resourceId: sp.id,
   };
   const exists = () => new DomainError('app_role_assignment_exists');
-  if (await assignmentExists(trx, sp.id, a.principalId, appRoleId)) throw exists();
+  if (await assignmentExists(trx, sp.id, a.principalId, a.appRoleId)) throw exists();
   try {
     await insertAssignment(trx, {
       id: a.id,
@@ -112,7 +129,7 @@ export async function insertAssignmentIn(
       resource_id: sp.id,
       principal_id: a.principalId,
       principal_type: a.principalType,
-      app_role_id: appRoleId,
+      app_role_id: a.appRoleId,
       created_date_time: a.createdDateTime,
     });
   } catch (err) {

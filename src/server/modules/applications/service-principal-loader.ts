@@ -2,7 +2,8 @@ import type { ServicePrincipal } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
 import type { TargetFacts } from '../../domain/authorization.js';
 import type { OperationContext } from '../../domain/context.js';
-import { invalid, notFound } from '../../domain/errors.js';
+import { DomainError, invalid, notFound } from '../../domain/errors.js';
+import { GRAPH_APP_ID } from '../../domain/graph-permissions.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Access } from '../access/access.js';
 import { APP_ID_KEY } from './application-rules.js';
@@ -42,14 +43,24 @@ export class ServicePrincipalLoader {
     return { sp, facts: f };
   }
 
-  /** Loads an application and authorizes `action` (manage or assign) on it. */
+  /**
+   * Loads an application and authorizes `action` (manage or assign) on it. Microsoft Graph's
+   * service principal is built in: nobody manages it (403 `service_principal_built_in`), and its
+   * app roles are granted to applications only (`appPermission.grant`, see assignment-writes.ts).
+   */
   async loadFor(
     ctx: OperationContext,
     key: string,
-    action: 'application.manage' | 'application.assign',
+    action: 'application.manage' | 'application.assign' | 'appPermission.grant',
   ): Promise<ServicePrincipal> {
     const { sp, facts } = await this.load(ctx, key);
     await this.deps.access.require(ctx, action, facts);
+    if (action === 'application.manage' && sp.appId === GRAPH_APP_ID) throw new DomainError('service_principal_built_in');
     return sp;
+  }
+
+  /** The action that assigning `sp`'s roles needs: Microsoft Graph's are application permissions. */
+  static assignAction(sp: ServicePrincipal): 'application.assign' | 'appPermission.grant' {
+    return sp.appId === GRAPH_APP_ID ? 'appPermission.grant' : 'application.assign';
   }
 }

@@ -1,4 +1,5 @@
-import type { Group } from '../../../contracts/groups.js';
+import type { ServicePrincipal } from '../../../contracts/applications.js';
+import type { DirectoryObject, Group } from '../../../contracts/groups.js';
 import type { Invitation, MyGroupsAddOptions } from '../../../contracts/invitations.js';
 import type { CreateSelfServiceGroupBody } from '../../../contracts/requests.js';
 import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
@@ -19,6 +20,7 @@ import type { GroupsService } from '../groups/groups.service.js';
 import type { InvitationsService } from '../invitations/invitations.service.js';
 import type { RequestsService } from '../requests/requests.service.js';
 import type { RoleAssignment, RolesService } from '../roles/roles.service.js';
+import type { Tenant, TenantsService } from '../tenants/tenants.service.js';
 import type { ProvisioningAttributes, UsersService } from '../users/users.service.js';
 import type { DeletedItemsService } from './deleted-items.service.js';
 
@@ -30,6 +32,9 @@ export interface MyGroupsInvite {
   messageLanguage?: string | undefined;
 }
 
+/** What getByIds returns: a user, a group or a service principal, with its `@odata.type`. */
+type DirectoryObjectOrApp = DirectoryObject | ({ '@odata.type': '#microsoft.graph.servicePrincipal' } & ServicePrincipal);
+
 export interface DirectoryDeps {
   db: Executor;
   config: Pick<Config, 'publicUrl'>;
@@ -37,12 +42,20 @@ export interface DirectoryDeps {
   newId: IdGenerator;
   audit: AuditService;
   access: Access;
+  tenants: Pick<TenantsService, 'createTenant'>;
   users: UsersService;
   roles: RolesService;
   groups: GroupsService;
   groupMembers: GroupMembersService;
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser' | 'holdForUserChange'>;
-  applications: Pick<ApplicationsService, 'removePrincipalReferences' | 'loadForManage' | 'updateInTransaction'>;
+  applications: Pick<
+    ApplicationsService,
+    | 'removePrincipalReferences'
+    | 'loadForManage'
+    | 'updateInTransaction'
+    | 'ensureGraphServicePrincipal'
+    | 'servicePrincipalsByIds'
+  >;
   invitations: Pick<InvitationsService, 'inviteToGroup' | 'inviteCapability'>;
   requests: Pick<RequestsService, 'removePrincipalReferences'>;
   deletedItems: Pick<DeletedItemsService, 'keepDeletedUser' | 'keepDeletedGroup'>;
@@ -67,6 +80,33 @@ export class DirectoryService {
    * joins the dynamic groups whose rule it satisfies. `extra`: what SCIM provisions beyond Graph's
    * properties (externalId).
    */
+  /**
+   * Creates a tenant with its signing key and its Microsoft Graph service principal (the resource
+   * of its applications' Graph permissions). Trusted callers only (tests, future tenant admin).
+   */
+  async createTenant(input: { displayName: string; initialDomain: string }): Promise<Tenant> {
+    const tenant = await this.deps.tenants.createTenant(input);
+    await this.deps.applications.ensureGraphServicePrincipal(tenant.id);
+    return tenant;
+  }
+
+  /**
+   * POST /directoryObjects/getByIds: users and groups (groups feature) and service principals
+   * (applications feature), in the order of `ids`, limited to `types` when given.
+   */
+  async getByIds(ctx: OperationContext, ids: readonly string[], types?: readonly string[]): Promise<DirectoryObjectOrApp[]> {
+    const wanted = types?.map((x) => x.replace(/^#?microsoft\.graph\./i, '').toLowerCase());
+    const members = wanted === undefined || wanted.some((w) => w !== 'serviceprincipal');
+    const objects: DirectoryObjectOrApp[] = members ? await this.deps.groupMembers.getByIds(ctx, ids, types) : [];
+    if (wanted === undefined || wanted.includes('serviceprincipal')) {
+      for (const sp of await this.deps.applications.servicePrincipalsByIds(ctx, ids)) {
+        objects.push({ '@odata.type': '#microsoft.graph.servicePrincipal', ...sp });
+      }
+    }
+    const byId = new Map(objects.map((o) => [o.id, o]));
+    return ids.map((id) => byId.get(id.toLowerCase())).filter((o): o is DirectoryObjectOrApp => o !== undefined);
+  }
+
   async createUser(ctx: OperationContext, body: CreateUserBody, extra: ProvisioningAttributes = {}): Promise<User> {
     const prepared = await this.deps.users.prepareNewUser(ctx, body);
     await this.deps.db.transaction().execute(async (trx) => {

@@ -212,14 +212,14 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
     {
       schema: {
         tags,
-        summary: 'Get directory objects (users, groups, applications) by their ids, in that order',
+        summary: 'Get directory objects (users, groups, service principals, applications) by their ids, in that order',
         body: getByIdsBody,
       },
     },
     async (req, reply) => {
       const { ids, types } = req.body;
       const found = [
-        ...(await groupMembers.getByIds(req.ctx, ids, types)),
+        ...(await app.portico.services.directory.getByIds(req.ctx, ids, types)),
         ...(await app.portico.services.appRegistrations.getByIds(req.ctx, ids, types)),
       ];
       const byId = new Map(found.map((o) => [o.id.toLowerCase(), o]));

@@ -8,8 +8,10 @@ import type { ServicePrincipal } from '../../../contracts/applications.js';
  * request through the adapter's `Client` model (so a change in the admin center applies at once):
  * `client_id` = `appId`, `redirect_uris` = `replyUrls`; confidential (client_secret_basic/post,
  * checked against the stored SHA-256 hashes of its valid secrets, see client-auth.ts) when it has
- * any client secret, else a public client that must use PKCE. Disabled applications are unknown
- * clients. Whether a user may sign in is `authorizeSignOn` (modules/applications/sign-on.ts).
+ * any client secret, else a public client that must use PKCE. An application with a client secret
+ * is also a client-credentials client, whatever its SSO mode (Entra's daemon apps; the token's
+ * `roles` are its Microsoft Graph app roles, clients.ts `permissionsOf`). Disabled applications are
+ * unknown clients. Whether a user may sign in is `authorizeSignOn` (modules/applications/sign-on.ts).
  */
 
 /** Extra client metadata marking an enterprise application (first-party and automation clients lack it). */
@@ -29,17 +31,34 @@ export const isAppClient = (client: unknown): boolean =>
   typeof client === 'object' && client !== null && (client as Record<string, unknown>)[APP_CLIENT_MARKER] === true;
 
 /**
- * oidc-provider metadata of an OIDC enterprise application, or undefined when it cannot sign anyone
- * in. `secretMarker` stands in for the client secret (see client-auth.ts): the real secrets are
- * stored hashed and verified before oidc-provider sees the request.
+ * oidc-provider metadata of an enterprise application, or undefined when it is no client: OIDC
+ * applications sign users in (authorization code); any enabled application with a client secret
+ * may also get app-only tokens (client credentials, Entra's daemon apps) whose `roles` are its
+ * Microsoft Graph application permissions. `secretMarker` stands in for the client secret (see
+ * client-auth.ts): the real secrets are stored hashed and verified before oidc-provider sees the request.
  */
 export function appClientMetadata(
   sp: ServicePrincipal,
   alg: 'ES256' | 'RS256',
   secretMarker: string,
 ): AdapterPayload | undefined {
-  if (sp.preferredSingleSignOnMode !== 'oidc' || !sp.accountEnabled || sp.replyUrls.length === 0) return undefined;
+  if (!sp.accountEnabled) return undefined;
   const confidential = sp.passwordCredentials.length > 0;
+  const signsIn = sp.preferredSingleSignOnMode === 'oidc' && sp.replyUrls.length > 0;
+  if (!signsIn) {
+    return confidential
+      ? {
+          client_id: sp.appId,
+          client_name: sp.displayName,
+          client_secret: secretMarker,
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+          [APP_CLIENT_MARKER]: true,
+        }
+      : undefined;
+  }
   const postLogout = [...new Set([...sp.replyUrls, ...(sp.homepage ? [sp.homepage] : [])])];
   return {
     client_id: sp.appId,
@@ -47,7 +66,7 @@ export function appClientMetadata(
     application_type: 'web',
     redirect_uris: sp.replyUrls,
     post_logout_redirect_uris: postLogout,
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', ...(confidential ? ['client_credentials'] : [])],
     response_types: ['code'],
     token_endpoint_auth_method: confidential ? 'client_secret_basic' : 'none',
     ...(confidential ? { client_secret: secretMarker } : {}),

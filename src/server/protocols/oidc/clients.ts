@@ -29,6 +29,8 @@ export interface ClientDirectoryDeps {
     findByAppId(appId: string): Promise<TenantServicePrincipal | undefined>;
     /** True when the secret is a currently valid secret of the application (hashes, constant time). */
     verifyClientSecret(appId: string, secret: string): Promise<boolean>;
+    /** The application's Graph application permissions (app role assignments on Microsoft Graph). */
+    graphPermissionsOf(tenantId: string, spId: string): Promise<string[]>;
   };
   /** Instance secret behind the verified-secret markers (never disclosed). */
   secretMarkerKey: string;
@@ -121,10 +123,16 @@ export function createClientDirectory(deps: ClientDirectoryDeps) {
       return deps.applications.verifyClientSecret(found.sp.appId, presented);
     },
 
-    /** The permissions (app roles) an automation client's token carries. */
+    /**
+     * The permissions (app roles) an app-only token carries: an automation client's configured
+     * ones, or the Microsoft Graph app roles assigned to an enterprise application, read now.
+     */
     async permissionsOf(tenant: Tenant, clientId: string): Promise<string[]> {
       const found = await find(tenant, clientId);
-      return found?.kind === 'automation' ? found.automation.permissions : [];
+      if (!found) return [];
+      return found.kind === 'automation'
+        ? found.automation.permissions
+        : deps.applications.graphPermissionsOf(tenant.id, found.sp.id);
     },
   };
 }

@@ -96,11 +96,13 @@ function resourceIndicatorsOf(config: Config, alg: Alg): NonNullable<Configurati
   const graph = graphResource(config);
   return {
     enabled: true,
-    // Every token of Portico's own clients is for the Graph-compatible API. An application's is
-    // when it asks for a Graph permission (User.Read…); otherwise its access token is opaque and
-    // only good at userinfo.
+    // Every token of Portico's own clients is for the Graph-compatible API, and so is every
+    // app-only token (client credentials: its `roles` are Graph application permissions). An
+    // application's delegated token is when it asks for a Graph permission (User.Read…);
+    // otherwise its access token is opaque and only good at userinfo.
     defaultResource: (ctx, client) =>
       !isAppClient(client) ||
+      ctx.oidc.params?.grant_type === 'client_credentials' ||
       String(ctx.oidc.params?.scope ?? '')
         .split(' ')
         .some((s) => GRAPH_RESOURCE_SCOPES.has(s))

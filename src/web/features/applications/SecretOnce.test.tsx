@@ -26,6 +26,7 @@ const SP = {
   preferredSingleSignOnMode: 'oidc',
   appRoleAssignmentRequired: true,
   appRoles: [],
+  oauth2PermissionScopes: [],
   tags: ['keep-me'],
   accountEnabled: true,
   info: { logoUrl: null },

@@ -26,6 +26,7 @@ const samlApp = (samlSettings: Record<string, unknown>) => ({
   preferredSingleSignOnMode: 'saml',
   appRoleAssignmentRequired: true,
   appRoles: [],
+  oauth2PermissionScopes: [],
   tags: [],
   accountEnabled: true,
   info: { logoUrl: null },
