@@ -11,6 +11,17 @@ import { cssVariablesResolver, theme } from './app/theme';
 import { session } from './auth/session';
 import { ConfirmProvider } from './components/Confirm';
 
+/** A session of the signed-in user `me`, valid for ten minutes. */
+export function signIn() {
+  session.set({
+    accessToken: 'AT',
+    idToken: 'ID',
+    expiresAt: Date.now() + 600_000,
+    obtainedAt: Date.now(),
+    claims: { sub: 'me' },
+  });
+}
+
 export interface Call {
   method: string;
   path: string;
@@ -25,13 +36,7 @@ type Handler = (call: Call) => { status?: number; body?: unknown } | undefined;
  */
 export function fakeApi(handlers: Record<string, Handler | { status?: number; body?: unknown }>): Call[] {
   const calls: Call[] = [];
-  session.set({
-    accessToken: 'AT',
-    idToken: 'ID',
-    expiresAt: Date.now() + 600_000,
-    obtainedAt: Date.now(),
-    claims: { sub: 'me' },
-  });
+  signIn();
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
     const decoded = decodeURIComponent(url.replace(/\+/g, ' '));
@@ -51,6 +56,18 @@ export function fakeApi(handlers: Record<string, Handler | { status?: number; bo
   return calls;
 }
 
+/** Adds the OpenID discovery document (which the single sign-on blade shows) to the fetch that fakeApi stubbed. */
+export function fakeDiscovery() {
+  const orig = globalThis.fetch;
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) =>
+    url.endsWith('/.well-known/openid-configuration')
+      ? new Response(JSON.stringify({ issuer: 'http://localhost', authorization_endpoint: 'x', token_endpoint: 'y' }), {
+          status: 200,
+        })
+      : orig(url, init),
+  );
+}
+
 export const ME = {
   id: 'me',
   displayName: 'Ada Admin',
@@ -58,6 +75,26 @@ export const ME = {
   mail: 'ada@contoso.com',
   userType: 'Member',
   accountEnabled: true,
+};
+
+/** An enterprise application "Wiki" (sp1) as its blades read it, self-service off; `extra` replaces fields. */
+export const wikiApp = (extra: Record<string, unknown> = {}) => ({
+  id: 'sp1',
+  appId: 'app-1',
+  displayName: 'Wiki',
+  appRoles: [],
+  tags: [],
+  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
+  ...extra,
+});
+
+/** The time and the (empty) decision of a request that nobody decided yet. */
+export const UNDECIDED = {
+  createdDateTime: '2025-01-02T03:04:05.000Z',
+  decidedById: null,
+  decidedByDisplayName: null,
+  decidedDateTime: null,
+  decisionReason: null,
 };
 
 /** Handlers for the profile: /me and the signed-in user's role assignments. */

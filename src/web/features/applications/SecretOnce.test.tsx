@@ -1,14 +1,8 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeApi, fakeDiscovery, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
 import { SecretOnce } from './SecretOnce';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 
@@ -74,17 +68,7 @@ describe('Single sign-on blade (OIDC)', () => {
         return { body: c };
       },
     });
-    vi.stubGlobal(
-      'fetch',
-      (
-        (orig: typeof fetch) => async (url: string, init?: RequestInit) =>
-          url.endsWith('/.well-known/openid-configuration')
-            ? new Response(JSON.stringify({ issuer: 'http://localhost', authorization_endpoint: 'x', token_endpoint: 'y' }), {
-                status: 200,
-              })
-            : orig(url, init)
-      )(globalThis.fetch),
-    );
+    fakeDiscovery();
     renderAt('/admin/applications/sp1/sso');
     expect((await screen.findByTestId('client-id')).textContent).toBe('app-1');
     await userEvent.click(screen.getByRole('button', { name: 'New client secret' }));

@@ -1,13 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications';
+import { fakeApi, fakeDiscovery, profileHandlers, renderAt } from '../../test-utils';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
@@ -31,15 +26,7 @@ const samlApp = (samlSettings: Record<string, unknown>) => ({
   info: { logoUrl: null },
   servicePrincipalNames: ['app-1', 'https://wiki.example.com/saml'],
   samlSingleSignOnSettings: { relayState: null },
-  samlSettings: {
-    nameIdFormat: 'emailAddress',
-    signResponse: true,
-    signAssertion: true,
-    attributes: null,
-    requireSignedRequests: false,
-    verificationCertificates: [],
-    ...samlSettings,
-  },
+  samlSettings: { ...DEFAULT_SAML_SETTINGS, ...samlSettings },
   servicePrincipalType: 'Application',
   signInAudience: 'AzureADMyOrg',
   applicationTemplateId: null,
@@ -56,17 +43,7 @@ function setup(samlSettings: Record<string, unknown> = {}) {
     'GET /v1.0/organization': { body: { value: [{ id: 'tenant-1' }] } },
     'PATCH /v1.0/servicePrincipals/sp1': { status: 204 },
   });
-  vi.stubGlobal(
-    'fetch',
-    (
-      (orig: typeof fetch) => async (url: string, init?: RequestInit) =>
-        url.endsWith('/.well-known/openid-configuration')
-          ? new Response(JSON.stringify({ issuer: 'http://localhost', authorization_endpoint: 'x', token_endpoint: 'y' }), {
-              status: 200,
-            })
-          : orig(url, init)
-    )(globalThis.fetch),
-  );
+  fakeDiscovery();
   renderAt('/admin/applications/sp1/sso');
   return calls;
 }

@@ -1,13 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
+import { describe, expect, it } from 'vitest';
+import { fakeApi, profileHandlers, renderAt, UNDECIDED } from '../../test-utils';
 
 const POLICY = {
   id: 'groupManagementPolicy',
@@ -39,11 +33,7 @@ const joinRequest = (id: string, extra: Record<string, unknown> = {}) => ({
   requesterDisplayName: 'Jo Joiner',
   requesterUserPrincipalName: 'jo@contoso.com',
   justification: 'I run the partner project',
-  createdDateTime: '2025-01-02T03:04:05.000Z',
-  decidedById: null,
-  decidedByDisplayName: null,
-  decidedDateTime: null,
-  decisionReason: null,
+  ...UNDECIDED,
   ...extra,
 });
 

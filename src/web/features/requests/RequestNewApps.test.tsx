@@ -1,13 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
+import { describe, expect, it } from 'vitest';
+import { fakeApi, profileHandlers, renderAt, UNDECIDED } from '../../test-utils';
 
 const catalogueApp = (id: string, displayName: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -34,11 +28,7 @@ const request = (id: string, status: string, extra: Record<string, unknown> = {}
   groupId: 'g1',
   appRoleId: '00000000-0000-0000-0000-000000000000',
   requireApproval: true,
-  createdDateTime: '2025-01-02T03:04:05.000Z',
-  decidedById: null,
-  decidedByDisplayName: null,
-  decidedDateTime: null,
-  decisionReason: null,
+  ...UNDECIDED,
   ...extra,
 });
 
