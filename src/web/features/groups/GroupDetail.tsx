@@ -1,41 +1,33 @@
-import { Badge, Button, Code, Paper, Stack, Textarea, TextInput } from '@mantine/core';
+import { Badge, Button, Code, Paper, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
 import { BladeTabs } from '../../components/BladeTabs';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { FormActions, FormCard } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { DetailPage } from '../../components/LoadedPages';
 import { Properties } from '../../components/Properties';
-import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { RelationshipBlade } from './Relationship';
 
 /** A group in the admin center, with the Overview, Properties, Members and Owners blades. */
 export function GroupDetail() {
-  const { id = '' } = useParams();
-  const group = useLoad(() => graph.group(id), [id]);
-  const title = group.data?.displayName ?? 'Group';
   return (
-    <Stack>
-      <PageHeader title={title} crumbs={adminCrumbs(['All groups', '/admin/groups'], title)} />
-      <Async state={group}>
-        {(g) => (
-          <BladeTabs
-            base={`/admin/groups/${g.id}`}
-            blades={[
-              { value: 'overview', label: 'Overview', content: <Overview group={g} /> },
-              { value: 'properties', label: 'Properties', content: <PropertiesBlade group={g} onSaved={group.reload} /> },
-              { value: 'members', label: 'Members', content: <RelationshipBlade group={g} kind="members" /> },
-              { value: 'owners', label: 'Owners', content: <RelationshipBlade group={g} kind="owners" /> },
-            ]}
-          />
-        )}
-      </Async>
-    </Stack>
+    <DetailPage load={graph.group} noun="Group" parent={['All groups', '/admin/groups']}>
+      {(g, group) => (
+        <BladeTabs
+          base={`/admin/groups/${g.id}`}
+          blades={[
+            { value: 'overview', label: 'Overview', content: <Overview group={g} /> },
+            { value: 'properties', label: 'Properties', content: <PropertiesBlade group={g} onSaved={group.reload} /> },
+            { value: 'members', label: 'Members', content: <RelationshipBlade group={g} kind="members" /> },
+            { value: 'owners', label: 'Owners', content: <RelationshipBlade group={g} kind="owners" /> },
+          ]}
+        />
+      )}
+    </DetailPage>
   );
 }
 
