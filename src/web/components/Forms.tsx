@@ -1,4 +1,16 @@
-import { Button, Group, type GroupProps, Paper, Stack, Text, Title } from '@mantine/core';
+import {
+  Button,
+  Group,
+  type GroupProps,
+  Paper,
+  Stack,
+  Switch,
+  type SwitchProps,
+  Text,
+  Textarea,
+  type TextareaProps,
+  Title,
+} from '@mantine/core';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
 import { LinkButton } from './ListControls';
 import { ErrorAlert } from './States';
@@ -164,4 +176,18 @@ export function SettingsSection({ id, title, children }: { id: string; title: st
       {children}
     </Paper>
   );
+}
+
+/** A Textarea that grows with its text (from `minRows`, two by default), bound to a string. */
+export function LongText({
+  onChange,
+  minRows = 2,
+  ...props
+}: Omit<TextareaProps, 'onChange' | 'autosize'> & { onChange: (value: string) => void }) {
+  return <Textarea {...props} autosize minRows={minRows} onChange={(e) => onChange(e.currentTarget.value)} />;
+}
+
+/** A Switch bound to a boolean. */
+export function Toggle({ onChange, ...props }: Omit<SwitchProps, 'onChange'> & { onChange: (checked: boolean) => void }) {
+  return <Switch {...props} onChange={(e) => onChange(e.currentTarget.checked)} />;
 }

@@ -1,18 +1,4 @@
-import {
-  Anchor,
-  Button,
-  FileInput,
-  Group,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, FileInput, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { SamlAttributeSource, SamlSettings, SamlVerificationCertificate } from '../../../contracts/applications';
@@ -23,7 +9,7 @@ import { browserEnv, discover } from '../../auth/oidc';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { CopyField } from '../../components/CopyValue';
 import { DataTable, RemoveButton } from '../../components/DataTable';
-import { DialogActions, FormActions, FormCard } from '../../components/Forms';
+import { DialogActions, FormActions, FormCard, Toggle } from '../../components/Forms';
 import { RadioChoices } from '../../components/RadioChoices';
 import { Async, Empty, ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -380,12 +366,12 @@ function RequestVerification({ app, onChanged }: { app: ServicePrincipal; onChan
         Sign-in requests (AuthnRequests) signed by the application are verified with these certificates.
         Identity-provider-initiated sign-ins from My Apps are not requests and are not affected.
       </Text>
-      <Switch
+      <Toggle
         label="Require verification certificates"
         description="Refuse sign-in requests that are not signed with one of the certificates below (RSA with SHA-256 or stronger)."
         checked={required}
-        onChange={(e) => {
-          setRequired(e.currentTarget.checked);
+        onChange={(v) => {
+          setRequired(v);
           setProblem(undefined);
         }}
         data-testid="require-signed-requests"
@@ -547,11 +533,11 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
         onChange={(v) => v && setNameIdFormat(v as SamlSettings['nameIdFormat'])}
         allowDeselect={false}
       />
-      <Switch
+      <Toggle
         label="Custom attribute names"
         description="Off: Entra's default claims (claim-type URIs for e-mail, name, given name, surname)."
         checked={customAttrs}
-        onChange={(e) => setCustomAttrs(e.currentTarget.checked)}
+        onChange={setCustomAttrs}
       />
       {customAttrs && (
         <Stack gap={6} role="group" aria-label="Attributes" data-testid="saml-attributes">

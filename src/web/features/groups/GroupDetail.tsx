@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Paper, Textarea, TextInput } from '@mantine/core';
+import { Badge, Button, Code, Paper, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -6,7 +6,7 @@ import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
 import { BladeTabs } from '../../components/BladeTabs';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
-import { FormActions, FormCard } from '../../components/Forms';
+import { FormActions, FormCard, LongText } from '../../components/Forms';
 import { DetailPage } from '../../components/LoadedPages';
 import { Properties } from '../../components/Properties';
 import { formatDateTime } from '../audit/AuditTable';
@@ -116,13 +116,7 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
   return (
     <FormCard label="Group properties" onSubmit={save} maw={720}>
       <TextInput label="Group name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-      <Textarea
-        label="Group description"
-        value={description}
-        onChange={(e) => setDescription(e.currentTarget.value)}
-        autosize
-        minRows={2}
-      />
+      <LongText label="Group description" value={description} onChange={setDescription} />
       <TextInput
         label="Group type"
         value={groupTypeLabel(g)}
@@ -130,16 +124,7 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
         description="The group type can't be changed after creation."
       />
       <TextInput label="Membership type" value={membershipTypeLabel(g)} readOnly />
-      {dynamic && (
-        <Textarea
-          label="Dynamic user members rule"
-          value={rule}
-          onChange={(e) => setRule(e.currentTarget.value)}
-          autosize
-          minRows={2}
-          ff="monospace"
-        />
-      )}
+      {dynamic && <LongText label="Dynamic user members rule" value={rule} onChange={setRule} ff="monospace" />}
       <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
         <Button color="red" variant="light" onClick={remove}>
           Delete group

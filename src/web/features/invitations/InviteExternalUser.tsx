@@ -10,7 +10,6 @@ import {
   SegmentedControl,
   Stack,
   Text,
-  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -23,7 +22,7 @@ import { graph, type Invitation, type InvitationBody } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { CopyValueButton } from '../../components/CopyValue';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
-import { type FieldErrors, FormActions, FormCard, useFormValues } from '../../components/Forms';
+import { type FieldErrors, FormActions, FormCard, LongText, useFormValues } from '../../components/Forms';
 import { adminCrumbs, PageHeader } from '../../components/PageHeader';
 import { emailProblem, MAX_INVITE_GROUPS, WELCOME_MESSAGE_MAX } from './invitationLogic';
 
@@ -161,13 +160,12 @@ export function InviteExternalUser() {
           />
           {v.sendMessage && (
             <>
-              <Textarea
+              <LongText
                 label="Message"
                 description="A personal message included in the invitation e-mail, as plain text."
                 value={v.message}
-                onChange={(e) => set('message', e.currentTarget.value.slice(0, WELCOME_MESSAGE_MAX))}
+                onChange={(text) => set('message', text.slice(0, WELCOME_MESSAGE_MAX))}
                 maxLength={WELCOME_MESSAGE_MAX}
-                autosize
                 minRows={3}
                 maxRows={8}
               />

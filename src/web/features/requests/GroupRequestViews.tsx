@@ -1,4 +1,4 @@
-import { Alert, Modal, Radio, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Modal, Radio, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -8,7 +8,7 @@ import { GROUP_SEARCH_FIELDS, type GroupJoinRequest, type Group as GroupT, graph
 import { useAction, useDebounced, useLoad, usePaged } from '../../api/hooks';
 import { searchExpression } from '../../api/odata';
 import { LinkCell, PagedTable } from '../../components/DataTable';
-import { DialogActions } from '../../components/Forms';
+import { DialogActions, LongText } from '../../components/Forms';
 import { ListSearch } from '../../components/ListControls';
 import { JoinAction } from './JoinGroup';
 import { DecisionButtons, MyRequestsTable, RequestSummary, useDecisions } from './RequestsUi';
@@ -204,14 +204,7 @@ export function NewMyGroupDialog({ opened, onClose }: { opened: boolean; onClose
             A security group whose members you choose. You become its owner.
           </Text>
           <TextInput label="Group name" required value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={256} />
-          <Textarea
-            label="Group description"
-            value={description}
-            onChange={(e) => setDescription(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxLength={1024}
-          />
+          <LongText label="Group description" value={description} onChange={setDescription} maxLength={1024} />
           <JoinPolicyChoice value={policy} onChange={setPolicy} />
           <DialogActions error={action.error} busy={action.busy} submitLabel="Create" onCancel={close} />
         </Stack>

@@ -1,10 +1,10 @@
-import { Badge, Button, Group, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type { AppAccessRequestStatus, GroupJoinRequestStatus } from '../../../contracts/requests';
 import { type Paged, useAction } from '../../api/hooks';
 import { PagedTable } from '../../components/DataTable';
-import { DialogActions } from '../../components/Forms';
+import { DialogActions, LongText } from '../../components/Forms';
 import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { REQUEST_LIMITS, statusBadge, textProblem } from './requestLogic';
@@ -121,13 +121,12 @@ export function ReasonDialog({
       <form onSubmit={submit} noValidate aria-label={title}>
         <Stack>
           <Text size="sm">{intro}</Text>
-          <Textarea
+          <LongText
             label={textarea.label}
             description={textarea.description}
             required={required}
             value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            autosize
+            onChange={setText}
             minRows={textarea.minRows}
             maxLength={max}
             data-testid={textarea.testId}
