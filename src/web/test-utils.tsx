@@ -1,10 +1,12 @@
 // Helpers for component tests: a signed-in session, a scripted /v1.0, and the app's providers.
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { render } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
+import { DEFAULT_SAML_SETTINGS } from '../contracts/applications';
 import { ProfileProvider } from './app/profile';
 import { routes } from './app/routes';
 import { cssVariablesResolver, theme } from './app/theme';
@@ -88,6 +90,32 @@ export const wikiApp = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** wikiApp with every field of a servicePrincipal, as the admin center's blades read it; `extra` replaces fields. */
+export const fullWikiApp = (extra: Record<string, unknown> = {}) =>
+  wikiApp({
+    appDisplayName: 'Wiki',
+    description: null,
+    notes: null,
+    homepage: null,
+    loginUrl: null,
+    logoutUrl: null,
+    replyUrls: [],
+    preferredSingleSignOnMode: null,
+    appRoleAssignmentRequired: true,
+    accountEnabled: true,
+    info: { logoUrl: null },
+    servicePrincipalNames: ['app-1'],
+    samlSingleSignOnSettings: { relayState: null },
+    samlSettings: DEFAULT_SAML_SETTINGS,
+    servicePrincipalType: 'Application',
+    signInAudience: 'AzureADMyOrg',
+    applicationTemplateId: null,
+    keyCredentials: [],
+    passwordCredentials: [],
+    createdDateTime: '2026-01-01T00:00:00Z',
+    ...extra,
+  });
+
 /** The time and the (empty) decision of a request that nobody decided yet. */
 export const UNDECIDED = {
   createdDateTime: '2025-01-02T03:04:05.000Z',
@@ -104,6 +132,19 @@ export const profileHandlers = (roleIds: string[]) => ({
     body: { value: roleIds.map((r, i) => ({ id: `a${i}`, principalId: 'me', roleDefinitionId: r, directoryScopeId: '/' })) },
   },
 });
+
+/**
+ * Renders `path`, checks that the table `testId` shows `shows`, presses the row button named
+ * `button` and returns the dialog that opens (named `dialog`), with the user that pressed.
+ */
+export async function openRowDialog(path: string, table: { testId: string; shows: string }, button: string, dialog: string) {
+  const user = userEvent.setup();
+  renderAt(path);
+  const rows = await screen.findByTestId(table.testId);
+  expect(within(rows).getByText(table.shows)).toBeTruthy();
+  await user.click(within(rows).getByRole('button', { name: button }));
+  return { user, dialog: await screen.findByRole('dialog', { name: dialog }) };
+}
 
 /** Renders the whole route tree at `path`, as a signed-in user. */
 export function renderAt(path: string) {

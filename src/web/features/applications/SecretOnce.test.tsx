@@ -1,39 +1,19 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeApi, fakeDiscovery, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
+import { fakeApi, fakeDiscovery, fullWikiApp, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
 import { SecretOnce } from './SecretOnce';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 
-const SP = {
-  id: 'sp1',
-  appId: 'app-1',
+const SP = fullWikiApp({
   appDisplayName: 'Grafana',
   displayName: 'Grafana',
-  description: null,
-  notes: null,
-  homepage: null,
-  loginUrl: null,
-  logoutUrl: null,
   replyUrls: ['https://grafana.example.com/login/generic_oauth'],
   preferredSingleSignOnMode: 'oidc',
-  appRoleAssignmentRequired: true,
-  appRoles: [],
   tags: ['keep-me'],
-  accountEnabled: true,
-  info: { logoUrl: null },
-  servicePrincipalNames: ['app-1'],
-  samlSingleSignOnSettings: { relayState: null },
   samlSettings: { nameIdFormat: 'emailAddress', signResponse: true, signAssertion: true, attributes: null },
-  servicePrincipalType: 'Application',
-  signInAudience: 'AzureADMyOrg',
-  applicationTemplateId: null,
-  keyCredentials: [],
-  passwordCredentials: [],
-  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
-  createdDateTime: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('SecretOnce', () => {
   it('shows the value with a warning and a copy button, and forgets it when done', async () => {

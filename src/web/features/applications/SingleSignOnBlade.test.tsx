@@ -2,39 +2,18 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications';
-import { fakeApi, fakeDiscovery, profileHandlers, renderAt } from '../../test-utils';
+import { fakeApi, fakeDiscovery, fullWikiApp, profileHandlers, renderAt } from '../../test-utils';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 
-const samlApp = (samlSettings: Record<string, unknown>) => ({
-  id: 'sp1',
-  appId: 'app-1',
-  appDisplayName: 'Wiki',
-  displayName: 'Wiki',
-  description: null,
-  notes: null,
-  homepage: null,
-  loginUrl: null,
-  logoutUrl: null,
-  replyUrls: ['https://wiki.example.com/saml/acs'],
-  preferredSingleSignOnMode: 'saml',
-  appRoleAssignmentRequired: true,
-  appRoles: [],
-  tags: [],
-  accountEnabled: true,
-  info: { logoUrl: null },
-  servicePrincipalNames: ['app-1', 'https://wiki.example.com/saml'],
-  samlSingleSignOnSettings: { relayState: null },
-  samlSettings: { ...DEFAULT_SAML_SETTINGS, ...samlSettings },
-  servicePrincipalType: 'Application',
-  signInAudience: 'AzureADMyOrg',
-  applicationTemplateId: null,
-  keyCredentials: [],
-  passwordCredentials: [],
-  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
-  createdDateTime: '2026-01-01T00:00:00Z',
-});
+const samlApp = (samlSettings: Record<string, unknown>) =>
+  fullWikiApp({
+    replyUrls: ['https://wiki.example.com/saml/acs'],
+    preferredSingleSignOnMode: 'saml',
+    servicePrincipalNames: ['app-1', 'https://wiki.example.com/saml'],
+    samlSettings: { ...DEFAULT_SAML_SETTINGS, ...samlSettings },
+  });
 
 function setup(samlSettings: Record<string, unknown> = {}) {
   const calls = fakeApi({

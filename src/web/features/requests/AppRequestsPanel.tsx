@@ -4,7 +4,7 @@ import { type AppAccessRequest, graph, type ServicePrincipal } from '../../api/g
 import { usePaged } from '../../api/hooks';
 import { PagedTable } from '../../components/DataTable';
 import { FilterButtons } from '../../components/ListControls';
-import { DecisionButtons, DecisionNote, RequestSummary, StatusBadge, useDecisions } from './RequestsUi';
+import { DecisionNote, RequestSummaryCell, StatusBadge, useDecisions } from './RequestsUi';
 
 const FILTERS = [
   ['pending', 'Pending'],
@@ -45,28 +45,12 @@ export function AppRequestsPanel({ app, onDecided }: { app: ServicePrincipal; on
         testId="app-requests-table"
         row={(r) => (
           <Table.Tr key={r.id}>
-            <Table.Td>
-              <RequestSummary
-                name={r.requesterDisplayName}
-                login={r.requesterUserPrincipalName}
-                created={r.createdDateTime}
-                justification={r.justification}
-              />
-            </Table.Td>
+            <RequestSummaryCell request={r} />
             <Table.Td>
               <StatusBadge status={r.status} />
               <DecisionNote by={r.decidedByDisplayName} reason={r.decisionReason} />
             </Table.Td>
-            <Table.Td>
-              {r.status === 'pending' && (
-                <DecisionButtons
-                  label={`the request of ${r.requesterDisplayName}`}
-                  denyWord="Deny"
-                  onApprove={() => decisions.open(r, 'approve')}
-                  onDeny={() => decisions.open(r, 'deny')}
-                />
-              )}
-            </Table.Td>
+            <Table.Td>{r.status === 'pending' && decisions.buttons(r, `the request of ${r.requesterDisplayName}`)}</Table.Td>
           </Table.Tr>
         )}
       />

@@ -11,7 +11,7 @@ import { LinkCell, PagedTable } from '../../components/DataTable';
 import { DialogActions, LongText } from '../../components/Forms';
 import { ListSearch } from '../../components/ListControls';
 import { JoinAction } from './JoinGroup';
-import { DecisionButtons, MyRequestsTable, RequestSummary, useDecisions } from './RequestsUi';
+import { MyRequestsTable, RequestSummaryCell, useDecisions } from './RequestsUi';
 import { JOIN_POLICY_OPTIONS, joinPolicyLabel, mailNicknameFor } from './requestLogic';
 
 /**
@@ -111,22 +111,8 @@ export function JoinApprovals({ onDecided }: { onDecided: () => void }) {
         row={(r) => (
           <Table.Tr key={r.id}>
             <LinkCell to={`/mygroups/${r.groupId}`} label={r.groupDisplayName} />
-            <Table.Td>
-              <RequestSummary
-                name={r.requesterDisplayName}
-                login={r.requesterUserPrincipalName}
-                created={r.createdDateTime}
-                justification={r.justification}
-              />
-            </Table.Td>
-            <Table.Td>
-              <DecisionButtons
-                label={`the request of ${r.requesterDisplayName} to join ${r.groupDisplayName}`}
-                denyWord="Reject"
-                onApprove={() => decisions.open(r, 'approve')}
-                onDeny={() => decisions.open(r, 'deny')}
-              />
-            </Table.Td>
+            <RequestSummaryCell request={r} />
+            <Table.Td>{decisions.buttons(r, `the request of ${r.requesterDisplayName} to join ${r.groupDisplayName}`)}</Table.Td>
           </Table.Tr>
         )}
       />

@@ -19,37 +19,38 @@ export function StatusBadge({ status }: { status: AppAccessRequestStatus | Group
   );
 }
 
-/** Who asked, when, and why: the first cells of a request row. */
-export function RequestSummary({
-  name,
-  login,
-  created,
-  justification,
+/** Who asked, when, and why: the cell of a request row that an approver reads. */
+export function RequestSummaryCell({
+  request: r,
 }: {
-  name: string;
-  login: string | null;
-  created: string;
-  justification: string | null;
+  request: {
+    requesterDisplayName: string;
+    requesterUserPrincipalName: string | null;
+    createdDateTime: string;
+    justification: string | null;
+  };
 }) {
   return (
-    <Stack gap={2}>
-      <Text size="sm" fw={600}>
-        {name}
-      </Text>
-      {login && (
-        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-          {login}
+    <Table.Td>
+      <Stack gap={2}>
+        <Text size="sm" fw={600}>
+          {r.requesterDisplayName}
         </Text>
-      )}
-      <Text size="xs" c="dimmed">
-        {formatDateTime(created)}
-      </Text>
-      {justification && (
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="request-justification">
-          {justification}
+        {r.requesterUserPrincipalName && (
+          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+            {r.requesterUserPrincipalName}
+          </Text>
+        )}
+        <Text size="xs" c="dimmed">
+          {formatDateTime(r.createdDateTime)}
         </Text>
-      )}
-    </Stack>
+        {r.justification && (
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="request-justification">
+            {r.justification}
+          </Text>
+        )}
+      </Stack>
+    </Table.Td>
   );
 }
 
@@ -177,7 +178,7 @@ export function DecisionDialog({
 }
 
 /** The Approve / Deny pair of a pending request's row. */
-export function DecisionButtons({
+function DecisionButtons({
   label,
   denyWord,
   onApprove,
@@ -218,7 +219,8 @@ interface DecidableRequest {
 }
 
 /**
- * Approve / deny (or reject) of the requests in a list: `open` starts a decision on a request,
+ * Approve / deny (or reject) of the requests in a list:
+ * `buttons` draws Approve / Deny of a request (`label` says whose, for assistive technology),
  * `dialog` asks for the reason; after the server's answer, a notice (`told` words it, given
  * "approved" or "denied" / "rejected") and `onDecided`.
  */
@@ -253,7 +255,15 @@ export function useDecisions<R extends DecidableRequest>({
   const dialog = (
     <DecisionDialog decision={deciding?.decision} denyWord={denyWord} onClose={() => setDeciding(undefined)} onDecide={decide} />
   );
-  return { open, dialog };
+  const buttons = (request: R, label: string) => (
+    <DecisionButtons
+      label={label}
+      denyWord={denyWord}
+      onApprove={() => open(request, 'approve')}
+      onDeny={() => open(request, 'deny')}
+    />
+  );
+  return { buttons, dialog };
 }
 
 /** A request of the signed-in user, as its own list shows it. */
