@@ -90,17 +90,20 @@ export const wikiApp = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** wikiApp with every field of a servicePrincipal, as the admin center's blades read it; `extra` replaces fields. */
-export const fullWikiApp = (extra: Record<string, unknown> = {}) =>
+/**
+ * wikiApp with every field of a servicePrincipal, as the admin center's blades read it: its
+ * single sign-on mode and reply URLs, and `extra` replacing fields.
+ */
+export const fullWikiApp = (preferredSingleSignOnMode: string, replyUrls: string[], extra: Record<string, unknown> = {}) =>
   wikiApp({
+    preferredSingleSignOnMode,
+    replyUrls,
     appDisplayName: 'Wiki',
     description: null,
     notes: null,
     homepage: null,
     loginUrl: null,
     logoutUrl: null,
-    replyUrls: [],
-    preferredSingleSignOnMode: null,
     appRoleAssignmentRequired: true,
     accountEnabled: true,
     info: { logoUrl: null },

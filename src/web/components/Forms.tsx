@@ -3,6 +3,8 @@ import {
   Group,
   type GroupProps,
   Paper,
+  Select,
+  type SelectProps,
   Stack,
   Switch,
   type SwitchProps,
@@ -190,4 +192,17 @@ export function LongText({
 /** A Switch bound to a boolean. */
 export function Toggle({ onChange, ...props }: Omit<SwitchProps, 'onChange'> & { onChange: (checked: boolean) => void }) {
   return <Switch {...props} onChange={(e) => onChange(e.currentTarget.checked)} />;
+}
+
+/** A Select that always holds one of its choices `data` (it cannot be cleared). */
+export function Choice<T extends string>({
+  data,
+  onChange,
+  ...props
+}: Omit<SelectProps, 'data' | 'value' | 'onChange' | 'allowDeselect'> & {
+  data: readonly (T | { value: T; label: string })[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return <Select {...props} data={data} allowDeselect={false} onChange={(v) => v !== null && onChange(v as T)} />;
 }

@@ -3,7 +3,7 @@ import { Stack } from '@mantine/core';
 import type { ComponentProps, ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { type Loaded, useLoad } from '../api/hooks';
-import { adminCrumbs, PageHeader } from './PageHeader';
+import { adminCrumbs, NarrowPage, PageHeader } from './PageHeader';
 import { Async } from './States';
 
 /**
@@ -53,10 +53,9 @@ export function SettingsPage<T>({
 }) {
   const state = useLoad(load, []);
   return (
-    <Stack maw={maw}>
-      <PageHeader {...header} />
+    <NarrowPage maw={maw} {...header}>
       <Async state={{ ...state, data: state.loading ? undefined : state.data }}>{(s) => children(s, state)}</Async>
       {footer}
-    </Stack>
+    </NarrowPage>
   );
 }

@@ -6,11 +6,9 @@ import { SecretOnce } from './SecretOnce';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 
-const SP = fullWikiApp({
+const SP = fullWikiApp('oidc', ['https://grafana.example.com/login/generic_oauth'], {
   appDisplayName: 'Grafana',
   displayName: 'Grafana',
-  replyUrls: ['https://grafana.example.com/login/generic_oauth'],
-  preferredSingleSignOnMode: 'oidc',
   tags: ['keep-me'],
   samlSettings: { nameIdFormat: 'emailAddress', signResponse: true, signAssertion: true, attributes: null },
 });

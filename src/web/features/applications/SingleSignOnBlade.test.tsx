@@ -8,9 +8,7 @@ const GA = '62e90394-69f5-4237-9190-012177145e10';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 
 const samlApp = (samlSettings: Record<string, unknown>) =>
-  fullWikiApp({
-    replyUrls: ['https://wiki.example.com/saml/acs'],
-    preferredSingleSignOnMode: 'saml',
+  fullWikiApp('saml', ['https://wiki.example.com/saml/acs'], {
     servicePrincipalNames: ['app-1', 'https://wiki.example.com/saml'],
     samlSettings: { ...DEFAULT_SAML_SETTINGS, ...samlSettings },
   });

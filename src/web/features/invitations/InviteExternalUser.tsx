@@ -23,7 +23,7 @@ import { useAction } from '../../api/hooks';
 import { CopyValueButton } from '../../components/CopyValue';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { type FieldErrors, FormActions, FormCard, LongText, useFormValues } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { emailProblem, MAX_INVITE_GROUPS, WELCOME_MESSAGE_MAX } from './invitationLogic';
 
 interface Values {
@@ -128,12 +128,12 @@ export function InviteExternalUser() {
   };
 
   return (
-    <Stack maw={760}>
-      <PageHeader
-        title="Invite external user"
-        crumbs={adminCrumbs(['Users', '/admin/users'], 'Invite external user')}
-        description="Invite someone from outside your organization. They sign in with a one-time passcode sent to their e-mail address."
-      />
+    <NarrowPage
+      maw={760}
+      title="Invite external user"
+      crumbs={adminCrumbs(['Users', '/admin/users'], 'Invite external user')}
+      description="Invite someone from outside your organization. They sign in with a one-time passcode sent to their e-mail address."
+    >
       {outcome ? (
         <InviteOutcome
           outcome={outcome}
@@ -224,7 +224,7 @@ export function InviteExternalUser() {
           <FormActions error={invite.error} busy={invite.busy} submitLabel="Invite" cancelTo="/admin/users" />
         </FormCard>
       )}
-    </Stack>
+    </NarrowPage>
   );
 }
 

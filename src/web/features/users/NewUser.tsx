@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -7,7 +7,7 @@ import { useAction, useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
 import { FormActions, FormCard, useFormValues } from '../../components/Forms';
 import { LinkButton } from '../../components/ListControls';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { generatePassword, type NewUserValues, newUserBody, suggestAlias, validateNewUser } from './userForm';
 
 const PROFILE_FIELDS = [
@@ -63,17 +63,17 @@ export function NewUser() {
   };
 
   return (
-    <Stack maw={760}>
-      <PageHeader
-        title="New user"
-        crumbs={adminCrumbs(['Users', '/admin/users'], 'New user')}
-        description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
-        actions={
-          <LinkButton to="/admin/users/invite" variant="default">
-            Invite external user
-          </LinkButton>
-        }
-      />
+    <NarrowPage
+      maw={760}
+      title="New user"
+      crumbs={adminCrumbs(['Users', '/admin/users'], 'New user')}
+      description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
+      actions={
+        <LinkButton to="/admin/users/invite" variant="default">
+          Invite external user
+        </LinkButton>
+      }
+    >
       <FormCard label="New user" onSubmit={submit} noValidate>
         <TextInput
           label="Display name"
@@ -155,6 +155,6 @@ export function NewUser() {
         />
         <FormActions error={create.error} busy={create.busy} submitLabel="Create" cancelTo="/admin/users" />
       </FormCard>
-    </Stack>
+    </NarrowPage>
   );
 }
