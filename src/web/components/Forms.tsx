@@ -13,7 +13,10 @@ import {
   type TextareaProps,
   Title,
 } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useAction } from '../api/hooks';
 import { LinkButton } from './ListControls';
 import { ErrorAlert } from './States';
 
@@ -205,4 +208,28 @@ export function Choice<T extends string>({
   onChange: (value: T) => void;
 }) {
   return <Select {...props} data={data} allowDeselect={false} onChange={(v) => v !== null && onChange(v as T)} />;
+}
+
+/**
+ * The submit of a "New …" page: when `valid()`, `create`s, says that the new object was created
+ * (`noun` created) and goes on to `next(made)`. The refusal and busy state are the action's.
+ */
+export function useCreateForm<T extends { displayName: string }>(o: {
+  noun: string;
+  valid: () => boolean;
+  create: () => Promise<T>;
+  next: (made: T) => string;
+}) {
+  const navigate = useNavigate();
+  const action = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!o.valid()) return;
+    await action.run(async () => {
+      const made = await o.create();
+      notifications.show({ color: 'green', title: `${o.noun} created`, message: `${made.displayName} was created.` });
+      navigate(o.next(made));
+    });
+  };
+  return { ...action, submit };
 }

@@ -1,16 +1,14 @@
 import { Alert, Button, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
 import type { UpdateServicePrincipalBody } from '../../../contracts/applications';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
 import { FormActions, FormCard, LongText, Toggle } from '../../components/Forms';
 import { isHidden, optionalUrlProblem, withHidden } from './appLogic';
 
 /** The Properties blade: what Entra shows on an enterprise application's Properties page. */
 export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; onSaved: (sp: ServicePrincipal) => void }) {
-  const navigate = useNavigate();
   const [enabled, setEnabled] = useState(a.accountEnabled);
   const [name, setName] = useState(a.displayName);
   const [homepage, setHomepage] = useState(a.homepage ?? '');
@@ -43,17 +41,15 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
     }, 'save');
   };
 
-  const remove = async () => {
-    const confirmation = destructive(
-      'Delete application',
-      `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
-      'Delete',
-    );
-    if (await change.confirmAndRun(confirmation, () => graph.deleteServicePrincipal(a.id), 'delete')) {
-      notifications.show({ color: 'green', message: `${a.displayName} was deleted.` });
-      navigate('/admin/applications');
-    }
-  };
+  const leave = useDeleteAndLeave(change);
+  const remove = () =>
+    leave({
+      title: 'Delete application',
+      message: `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
+      name: a.displayName,
+      remove: () => graph.deleteServicePrincipal(a.id),
+      to: '/admin/applications',
+    });
 
   return (
     <FormCard label="Application properties" onSubmit={save} maw={720}>

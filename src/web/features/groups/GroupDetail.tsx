@@ -1,11 +1,10 @@
 import { Badge, Button, Code, Paper, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
 import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
 import { BladeTabs } from '../../components/BladeTabs';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
 import { FormActions, FormCard, LongText } from '../../components/Forms';
 import { DetailPage } from '../../components/LoadedPages';
 import { Properties } from '../../components/Properties';
@@ -79,7 +78,6 @@ function Overview({ group: g }: { group: GroupT }) {
 }
 
 function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => void }) {
-  const navigate = useNavigate();
   const dynamic = isDynamicGroup(g);
   const [name, setName] = useState(g.displayName);
   const [description, setDescription] = useState(g.description ?? '');
@@ -101,17 +99,15 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
     }
   };
 
-  const remove = async () => {
-    const confirmation = destructive(
-      'Delete group',
-      `Delete ${g.displayName}? Its members lose any access the group gave them.`,
-      'Delete',
-    );
-    if (await change.confirmAndRun(confirmation, () => graph.deleteGroup(g.id), 'delete')) {
-      notifications.show({ color: 'green', message: `${g.displayName} was deleted.` });
-      navigate('/admin/groups');
-    }
-  };
+  const leave = useDeleteAndLeave(change);
+  const remove = () =>
+    leave({
+      title: 'Delete group',
+      message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
+      name: g.displayName,
+      remove: () => graph.deleteGroup(g.id),
+      to: '/admin/groups',
+    });
 
   return (
     <FormCard label="Group properties" onSubmit={save} maw={720}>

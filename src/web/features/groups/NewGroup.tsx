@@ -1,15 +1,10 @@
 import { Text, Textarea, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import type { FormEvent } from 'react';
-import { useNavigate } from 'react-router';
 import { graph } from '../../api/graph';
-import { useAction } from '../../api/hooks';
-import { Choice, FormActions, FormCard, useFormValues } from '../../components/Forms';
+import { Choice, FormActions, FormCard, useCreateForm, useFormValues } from '../../components/Forms';
 import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { type GroupTypeChoice, type MembershipChoice, type NewGroupValues, newGroupBody, validateNewGroup } from './groupForm';
 
 export function NewGroup() {
-  const navigate = useNavigate();
   const {
     values: v,
     set,
@@ -22,21 +17,16 @@ export function NewGroup() {
     membershipType: 'Assigned',
     rule: '',
   });
-  const create = useAction();
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!check(validateNewGroup(v))) return;
-    await create.run(async () => {
-      const g = await graph.createGroup(newGroupBody(v));
-      notifications.show({ color: 'green', title: 'Group created', message: `${g.displayName} was created.` });
-      navigate('/admin/groups');
-    });
-  };
+  const create = useCreateForm({
+    noun: 'Group',
+    valid: () => check(validateNewGroup(v)),
+    create: () => graph.createGroup(newGroupBody(v)),
+    next: () => '/admin/groups',
+  });
 
   return (
     <NarrowPage maw={720} title="New group" crumbs={adminCrumbs(['All groups', '/admin/groups'], 'New group')}>
-      <FormCard label="New group" onSubmit={submit} noValidate>
+      <FormCard label="New group" onSubmit={create.submit} noValidate>
         <Choice<GroupTypeChoice>
           label="Group type"
           data={['Security', 'Microsoft 365']}

@@ -1,11 +1,9 @@
 import { Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useState } from 'react';
 import { graph } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
+import { useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { FormActions, FormCard, useFormValues } from '../../components/Forms';
+import { FormActions, FormCard, useCreateForm, useFormValues } from '../../components/Forms';
 import { LinkButton } from '../../components/ListControls';
 import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { generatePassword, type NewUserValues, newUserBody, suggestAlias, validateNewUser } from './userForm';
@@ -18,7 +16,6 @@ const PROFILE_FIELDS = [
 ] as const;
 
 export function NewUser() {
-  const navigate = useNavigate();
   const { me } = useProfile();
   const myDomain = me.data?.userPrincipalName.split('@')[1] ?? '';
   const org = useLoad(async () => {
@@ -49,18 +46,13 @@ export function NewUser() {
     accountEnabled: true,
   });
   const [aliasTouched, setAliasTouched] = useState(false);
-  const create = useAction();
   const values = { ...v, domain: v.domain || defaultDomain };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!check(validateNewUser(values))) return;
-    await create.run(async () => {
-      const user = await graph.createUser(newUserBody(values));
-      notifications.show({ color: 'green', title: 'User created', message: `${user.displayName} was created.` });
-      navigate(`/admin/users/${user.id}`);
-    });
-  };
+  const create = useCreateForm({
+    noun: 'User',
+    valid: () => check(validateNewUser(values)),
+    create: () => graph.createUser(newUserBody(values)),
+    next: (user) => `/admin/users/${user.id}`,
+  });
 
   return (
     <NarrowPage
@@ -74,7 +66,7 @@ export function NewUser() {
         </LinkButton>
       }
     >
-      <FormCard label="New user" onSubmit={submit} noValidate>
+      <FormCard label="New user" onSubmit={create.submit} noValidate>
         <TextInput
           label="Display name"
           required

@@ -1,12 +1,11 @@
 import { Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
 import type { UpdateUserBody } from '../../../contracts/users';
 import { type DirectoryAudit, graph, groupTypeLabel, membershipTypeLabel, type User } from '../../api/graph';
 import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
 import { DataTable, LinkCell } from '../../components/DataTable';
 import { DialogActions } from '../../components/Forms';
 import { DetailPage } from '../../components/LoadedPages';
@@ -48,7 +47,6 @@ export function UserDetail() {
 }
 
 function Overview({ user: u, onChanged }: { user: User; onChanged: () => void }) {
-  const navigate = useNavigate();
   const { me } = useProfile();
   const [editing, setEditing] = useState(false);
   const action = useConfirmedAction();
@@ -70,17 +68,15 @@ function Overview({ user: u, onChanged }: { user: User; onChanged: () => void })
     }
   };
 
-  const remove = async () => {
-    const confirmation = destructive(
-      'Delete user',
-      `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
-      'Delete',
-    );
-    if (await action.confirmAndRun(confirmation, () => graph.deleteUser(u.id), 'delete')) {
-      notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
-      navigate('/admin/users');
-    }
-  };
+  const leave = useDeleteAndLeave(action);
+  const remove = () =>
+    leave({
+      title: 'Delete user',
+      message: `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
+      name: u.displayName,
+      remove: () => graph.deleteUser(u.id),
+      to: '/admin/users',
+    });
 
   return (
     <Stack>
