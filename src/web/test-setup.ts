@@ -1,13 +1,17 @@
 // Setup of the `web` vitest project (jsdom). vitest globals are off, so testing-library's automatic
 // cleanup is not registered: do it here. Mantine needs matchMedia and ResizeObserver, which jsdom lacks.
 import { cleanup, configure } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
+import { session } from './auth/session';
 
 // The admin pages load as a lazy chunk: give findBy* queries room on a busy 2-core machine.
 configure({ asyncUtilTimeout: 5000 });
 
+// Every test starts signed out, with the real fetch (tests stub it with fakeApi or vi.stubGlobal).
 afterEach(() => {
   cleanup();
+  vi.unstubAllGlobals();
+  session.set(undefined);
   window.sessionStorage.clear();
 });
 

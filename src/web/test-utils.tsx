@@ -1,15 +1,28 @@
 // Helpers for component tests: a signed-in session, a scripted /v1.0, and the app's providers.
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { render } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
+import { DEFAULT_SAML_SETTINGS } from '../contracts/applications';
 import { ProfileProvider } from './app/profile';
 import { routes } from './app/routes';
 import { cssVariablesResolver, theme } from './app/theme';
 import { session } from './auth/session';
 import { ConfirmProvider } from './components/Confirm';
+
+/** A session of the signed-in user `me`, valid for ten minutes. */
+export function signIn() {
+  session.set({
+    accessToken: 'AT',
+    idToken: 'ID',
+    expiresAt: Date.now() + 600_000,
+    obtainedAt: Date.now(),
+    claims: { sub: 'me' },
+  });
+}
 
 export interface Call {
   method: string;
@@ -25,13 +38,7 @@ type Handler = (call: Call) => { status?: number; body?: unknown } | undefined;
  */
 export function fakeApi(handlers: Record<string, Handler | { status?: number; body?: unknown }>): Call[] {
   const calls: Call[] = [];
-  session.set({
-    accessToken: 'AT',
-    idToken: 'ID',
-    expiresAt: Date.now() + 600_000,
-    obtainedAt: Date.now(),
-    claims: { sub: 'me' },
-  });
+  signIn();
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
     const decoded = decodeURIComponent(url.replace(/\+/g, ' '));
@@ -51,6 +58,18 @@ export function fakeApi(handlers: Record<string, Handler | { status?: number; bo
   return calls;
 }
 
+/** Adds the OpenID discovery document (which the single sign-on blade shows) to the fetch that fakeApi stubbed. */
+export function fakeDiscovery() {
+  const orig = globalThis.fetch;
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) =>
+    url.endsWith('/.well-known/openid-configuration')
+      ? new Response(JSON.stringify({ issuer: 'http://localhost', authorization_endpoint: 'x', token_endpoint: 'y' }), {
+          status: 200,
+        })
+      : orig(url, init),
+  );
+}
+
 export const ME = {
   id: 'me',
   displayName: 'Ada Admin',
@@ -60,6 +79,56 @@ export const ME = {
   accountEnabled: true,
 };
 
+/** An enterprise application "Wiki" (sp1) as its blades read it, self-service off; `extra` replaces fields. */
+export const wikiApp = (extra: Record<string, unknown> = {}) => ({
+  id: 'sp1',
+  appId: 'app-1',
+  displayName: 'Wiki',
+  appRoles: [],
+  tags: [],
+  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
+  ...extra,
+});
+
+/**
+ * wikiApp with every field of a servicePrincipal, as the admin center's blades read it: its
+ * single sign-on mode and reply URLs, and `extra` replacing fields.
+ */
+export const fullWikiApp = (preferredSingleSignOnMode: string, replyUrls: string[], extra: Record<string, unknown> = {}) =>
+  wikiApp({
+    preferredSingleSignOnMode,
+    replyUrls,
+    appDisplayName: 'Wiki',
+    description: null,
+    notes: null,
+    homepage: null,
+    loginUrl: null,
+    logoutUrl: null,
+    appRoleAssignmentRequired: true,
+    oauth2PermissionScopes: [],
+    accountEnabled: true,
+    info: { logoUrl: null },
+    servicePrincipalNames: ['app-1'],
+    samlSingleSignOnSettings: { relayState: null },
+    samlSettings: DEFAULT_SAML_SETTINGS,
+    servicePrincipalType: 'Application',
+    signInAudience: 'AzureADMyOrg',
+    applicationTemplateId: null,
+    keyCredentials: [],
+    passwordCredentials: [],
+    createdDateTime: '2026-01-01T00:00:00Z',
+    ...extra,
+  });
+
+/** The time and the (empty) decision of a request that nobody decided yet. */
+export const UNDECIDED = {
+  createdDateTime: '2025-01-02T03:04:05.000Z',
+  decidedById: null,
+  decidedByDisplayName: null,
+  decidedDateTime: null,
+  decisionReason: null,
+};
+
 /** Handlers for the profile: /me and the signed-in user's role assignments. */
 export const profileHandlers = (roleIds: string[]) => ({
   'GET /v1.0/me': { body: ME },
@@ -67,6 +136,19 @@ export const profileHandlers = (roleIds: string[]) => ({
     body: { value: roleIds.map((r, i) => ({ id: `a${i}`, principalId: 'me', roleDefinitionId: r, directoryScopeId: '/' })) },
   },
 });
+
+/**
+ * Renders `path`, checks that the table `testId` shows `shows`, presses the row button named
+ * `button` and returns the dialog that opens (named `dialog`), with the user that pressed.
+ */
+export async function openRowDialog(path: string, table: { testId: string; shows: string }, button: string, dialog: string) {
+  const user = userEvent.setup();
+  renderAt(path);
+  const rows = await screen.findByTestId(table.testId);
+  expect(within(rows).getByText(table.shows)).toBeTruthy();
+  await user.click(within(rows).getByRole('button', { name: button }));
+  return { user, dialog: await screen.findByRole('dialog', { name: dialog }) };
+}
 
 /** Renders the whole route tree at `path`, as a signed-in user. */
 export function renderAt(path: string) {

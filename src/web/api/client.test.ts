@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../auth/session';
 import { ApiError, api, apiPath, withQuery } from './client';
 
@@ -16,11 +16,6 @@ beforeEach(() => {
   });
   session.set({ accessToken: 'AT', idToken: 'ID', expiresAt: Date.now() + 60_000, obtainedAt: Date.now(), claims: { sub: 'u' } });
 });
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
-
 describe('API client', () => {
   it('calls /v1.0 with the bearer token, no cookies, and ConsistencyLevel when asked', async () => {
     answer = () => json(200, { value: [] });

@@ -1,6 +1,6 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../auth/session';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { signIn } from '../test-utils';
 import { pagingReducer, usePaged } from './hooks';
 
 describe('pagingReducer', () => {
@@ -29,21 +29,11 @@ describe('usePaged', () => {
     '/v1.0/groups?$top=2': { value: [{ id: 'g' }] },
   };
   beforeEach(() => {
-    session.set({
-      accessToken: 'AT',
-      idToken: 'ID',
-      expiresAt: Date.now() + 60_000,
-      obtainedAt: Date.now(),
-      claims: { sub: 'u' },
-    });
+    signIn();
     vi.stubGlobal('fetch', async (url: string) => {
       const body = pages[url];
       return new Response(JSON.stringify(body ?? { error: { code: 'x', message: 'missing' } }), { status: body ? 200 : 404 });
     });
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    session.set(undefined);
   });
 
   it('pages forward and back on the server and starts over when the query changes', async () => {

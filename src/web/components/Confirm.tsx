@@ -1,5 +1,7 @@
 import { Button, Group, Modal, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { createContext, type ReactNode, useCallback, useContext, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { type Action, useAction } from '../api/hooks';
 
 export interface ConfirmOptions {
@@ -34,6 +36,20 @@ export function useConfirmedAction(): Action & {
   const confirmAndRun = async (options: ConfirmOptions, change: () => Promise<unknown>, key?: string) =>
     (await confirm(options)) && (await action.run(change, key));
   return { ...action, confirmAndRun };
+}
+
+/**
+ * Delete of an object's page: asks (`title`, `message`), deletes with `action` (its refusal shows
+ * where the page shows that action's), says that `name` was deleted and goes to the list `to`.
+ */
+export function useDeleteAndLeave(action: ReturnType<typeof useConfirmedAction>) {
+  const navigate = useNavigate();
+  return async (o: { title: string; message: string; name: string; remove: () => Promise<unknown>; to: string }) => {
+    if (await action.confirmAndRun(destructive(o.title, o.message, 'Delete'), o.remove, 'delete')) {
+      notifications.show({ color: 'green', message: `${o.name} was deleted.` });
+      navigate(o.to);
+    }
+  };
 }
 
 export function ConfirmProvider({ children }: { children: ReactNode }) {

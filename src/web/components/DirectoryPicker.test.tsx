@@ -1,15 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../auth/session';
+import { describe, expect, it } from 'vitest';
 import { fakeApi, renderWithMantine } from '../test-utils';
 import { DirectoryPicker, type DirectoryPickerProps, type Picked } from './DirectoryPicker';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const group = (id: string, displayName: string, groupTypes: string[] = []) => ({
   id,

@@ -1,8 +1,9 @@
-import { Badge, Checkbox, Group, Paper, Pill, ScrollArea, Stack, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
+import { Badge, Checkbox, Group, Paper, Pill, ScrollArea, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
 import { type Group as GroupT, groupTypeLabel, isDynamicGroup, type User } from '../api/graph';
 import { type DirectoryKind, useDirectorySearch } from '../api/search';
 import { emailProblem, inviteCandidate, WELCOME_MESSAGE_MAX } from '../features/invitations/invitationLogic';
+import { LongText } from './Forms';
 import { ErrorNotice, Loading } from './States';
 
 /** A user or group picked in a directory search. */
@@ -317,13 +318,12 @@ export function WelcomeMessage({
 }) {
   return (
     <>
-      <Textarea
+      <LongText
         label="Welcome message (optional)"
         description={description}
         value={value}
-        onChange={(e) => onChange(e.currentTarget.value.slice(0, WELCOME_MESSAGE_MAX))}
+        onChange={(v) => onChange(v.slice(0, WELCOME_MESSAGE_MAX))}
         maxLength={WELCOME_MESSAGE_MAX}
-        autosize
         minRows={3}
         maxRows={8}
         data-testid="welcome-message"

@@ -1,5 +1,22 @@
-import { Button, Group, type GroupProps, Paper, Stack, Text, Title } from '@mantine/core';
+import {
+  Button,
+  Group,
+  type GroupProps,
+  Paper,
+  Select,
+  type SelectProps,
+  Stack,
+  Switch,
+  type SwitchProps,
+  Text,
+  Textarea,
+  type TextareaProps,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useAction } from '../api/hooks';
 import { LinkButton } from './ListControls';
 import { ErrorAlert } from './States';
 
@@ -164,4 +181,55 @@ export function SettingsSection({ id, title, children }: { id: string; title: st
       {children}
     </Paper>
   );
+}
+
+/** A Textarea that grows with its text (from `minRows`, two by default), bound to a string. */
+export function LongText({
+  onChange,
+  minRows = 2,
+  ...props
+}: Omit<TextareaProps, 'onChange' | 'autosize'> & { onChange: (value: string) => void }) {
+  return <Textarea {...props} autosize minRows={minRows} onChange={(e) => onChange(e.currentTarget.value)} />;
+}
+
+/** A Switch bound to a boolean. */
+export function Toggle({ onChange, ...props }: Omit<SwitchProps, 'onChange'> & { onChange: (checked: boolean) => void }) {
+  return <Switch {...props} onChange={(e) => onChange(e.currentTarget.checked)} />;
+}
+
+/** A Select that always holds one of its choices `data` (it cannot be cleared). */
+export function Choice<T extends string>({
+  data,
+  onChange,
+  ...props
+}: Omit<SelectProps, 'data' | 'value' | 'onChange' | 'allowDeselect'> & {
+  data: readonly (T | { value: T; label: string })[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return <Select {...props} data={data} allowDeselect={false} onChange={(v) => v !== null && onChange(v as T)} />;
+}
+
+/**
+ * The submit of a "New …" page: when `valid()`, `create`s, says that the new object was created
+ * (`noun` created) and goes on to `next(made)`. The refusal and busy state are the action's.
+ */
+export function useCreateForm<T extends { displayName: string }>(o: {
+  noun: string;
+  valid: () => boolean;
+  create: () => Promise<T>;
+  next: (made: T) => string;
+}) {
+  const navigate = useNavigate();
+  const action = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!o.valid()) return;
+    await action.run(async () => {
+      const made = await o.create();
+      notifications.show({ color: 'green', title: `${o.noun} created`, message: `${made.displayName} was created.` });
+      navigate(o.next(made));
+    });
+  };
+  return { ...action, submit };
 }

@@ -1,8 +1,9 @@
 import { Button, type ButtonProps, Group, Stack, TextInput } from '@mantine/core';
 import { type ComponentProps, type ReactNode, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useDebounced } from '../api/hooks';
+import { useDebounced, usePaged } from '../api/hooks';
 import { searchExpression } from '../api/odata';
+import { PagedTable } from './DataTable';
 import { PageHeader } from './PageHeader';
 
 /** A text kept in the page's address (`?q=…`), so that a search survives a reload and the Back button. */
@@ -118,5 +119,47 @@ export function ListPage({
       </Group>
       {children}
     </Stack>
+  );
+}
+
+/**
+ * An admin list of directory objects: the page header, a search over `fields` (kept in the address),
+ * the server-paged table (rows lead to details), and what an empty list says. `url` builds the
+ * request from the `$search` expression; `filters` sit beside the search box.
+ */
+export function SearchListPage<T>({
+  header,
+  search: { fields, ...box },
+  url,
+  filters,
+  empty,
+  ...table
+}: {
+  header: ComponentProps<typeof PageHeader>;
+  search: { label: string; placeholder: string; fields: readonly string[] };
+  url: (expr: string | undefined) => string;
+  filters?: ReactNode;
+  /** `noun`: "No <noun> match …" / "No <noun> yet"; the descriptions without and with a search. */
+  empty: { noun: string; description: string; whenSearching?: string };
+  label: string;
+  columns: ReactNode[];
+  minWidth: number;
+  testId: string;
+  row: (item: T) => ReactNode;
+}) {
+  const { term, setTerm, search, expr } = useListSearch(fields);
+  const paged = usePaged<T>(url(expr), { eventual: true });
+  return (
+    <ListPage header={header} search={{ ...box, value: term, onChange: setTerm }} filters={filters}>
+      <PagedTable
+        paged={paged}
+        empty={{
+          title: search ? `No ${empty.noun} match “${search}”` : `No ${empty.noun} yet`,
+          description: search ? empty.whenSearching : empty.description,
+        }}
+        highlight
+        {...table}
+      />
+    </ListPage>
   );
 }

@@ -1,5 +1,5 @@
 import { Anchor, Breadcrumbs, Group, Stack, Text, Title } from '@mantine/core';
-import { type ReactNode, useEffect } from 'react';
+import { type ComponentProps, type ReactNode, useEffect } from 'react';
 import { Link } from 'react-router';
 
 export interface Crumb {
@@ -56,6 +56,20 @@ export function PageHeader({
           {description}
         </Text>
       )}
+    </Stack>
+  );
+}
+
+/** A page of one form or one set of settings: its header, then a column `maw` wide. */
+export function NarrowPage({
+  maw,
+  children,
+  ...header
+}: ComponentProps<typeof PageHeader> & { maw: number; children: ReactNode }) {
+  return (
+    <Stack maw={maw}>
+      <PageHeader {...header} />
+      {children}
     </Stack>
   );
 }

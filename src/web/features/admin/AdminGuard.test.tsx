@@ -1,13 +1,7 @@
 import { screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '../../api/graph';
-import { session } from '../../auth/session';
 import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 describe('admin center access', () => {
   it('tells people without an administrator role that they need one (Guest Inviter is not enough)', async () => {

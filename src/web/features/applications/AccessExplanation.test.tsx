@@ -1,15 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccessExplanation } from '../../../contracts/access-explanation';
-import { session } from '../../auth/session';
 import { fakeApi, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
 import { AccessExplanationView } from './AccessExplanation';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const AT = '2026-12-01T10:00:00.000Z';
 const olive = { id: 'olive', displayName: 'Olive Owner', userPrincipalName: 'olive@contoso.com' };

@@ -1,59 +1,49 @@
 import { Badge, Group, Table } from '@mantine/core';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { usePaged } from '../../api/hooks';
-import { LinkCell, PagedTable } from '../../components/DataTable';
-import { LinkButton, ListPage, useListSearch } from '../../components/ListControls';
+import { LinkCell } from '../../components/DataTable';
+import { LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 import { isHidden, ssoModeLabel } from './appLogic';
 
 /** Enterprise applications → All applications: search and server paging. */
 export function AppsList() {
-  const { term, setTerm, search, expr } = useListSearch(['displayName', 'description']);
-  const paged = usePaged<ServicePrincipal>(graph.servicePrincipalsUrl({ search: expr, top: 20 }), { eventual: true });
   return (
-    <ListPage
+    <SearchListPage<ServicePrincipal>
       header={{
         title: 'All applications',
         crumbs: adminCrumbs('Enterprise applications', 'All applications'),
         actions: <LinkButton to="/admin/applications/new">New application</LinkButton>,
       }}
-      search={{ label: 'Search applications', placeholder: 'Name or description', value: term, onChange: setTerm }}
-    >
-      <PagedTable
-        paged={paged}
-        label="Applications"
-        empty={{
-          title: search ? `No applications match “${search}”` : 'No applications yet',
-          description: search ? undefined : 'Add one from the gallery or create your own with New application.',
-        }}
-        columns={['Name', 'Application ID', 'Single sign-on', 'Status']}
-        minWidth={640}
-        highlight
-        testId="applications-table"
-        row={(a) => (
-          <Table.Tr key={a.id}>
-            <LinkCell to={`/admin/applications/${a.id}`} label={a.displayName} />
-            <Table.Td ff="monospace" fz="xs">
-              {a.appId}
-            </Table.Td>
-            <Table.Td>{ssoModeLabel(a.preferredSingleSignOnMode)}</Table.Td>
-            <Table.Td>
-              <Group gap={4}>
-                {!a.accountEnabled && (
-                  <Badge size="xs" color="gray" variant="light">
-                    Disabled
-                  </Badge>
-                )}
-                {isHidden(a.tags) && (
-                  <Badge size="xs" color="gray" variant="light">
-                    Hidden
-                  </Badge>
-                )}
-              </Group>
-            </Table.Td>
-          </Table.Tr>
-        )}
-      />
-    </ListPage>
+      search={{ label: 'Search applications', placeholder: 'Name or description', fields: ['displayName', 'description'] }}
+      url={(expr) => graph.servicePrincipalsUrl({ search: expr, top: 20 })}
+      label="Applications"
+      empty={{ noun: 'applications', description: 'Add one from the gallery or create your own with New application.' }}
+      columns={['Name', 'Application ID', 'Single sign-on', 'Status']}
+      minWidth={640}
+      testId="applications-table"
+      row={(a) => (
+        <Table.Tr key={a.id}>
+          <LinkCell to={`/admin/applications/${a.id}`} label={a.displayName} />
+          <Table.Td ff="monospace" fz="xs">
+            {a.appId}
+          </Table.Td>
+          <Table.Td>{ssoModeLabel(a.preferredSingleSignOnMode)}</Table.Td>
+          <Table.Td>
+            <Group gap={4}>
+              {!a.accountEnabled && (
+                <Badge size="xs" color="gray" variant="light">
+                  Disabled
+                </Badge>
+              )}
+              {isHidden(a.tags) && (
+                <Badge size="xs" color="gray" variant="light">
+                  Hidden
+                </Badge>
+              )}
+            </Group>
+          </Table.Td>
+        </Table.Tr>
+      )}
+    />
   );
 }

@@ -1,22 +1,9 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
+import { describe, expect, it } from 'vitest';
+import { fakeApi, profileHandlers, renderAt, wikiApp } from '../../test-utils';
 
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
-
-const SP = {
-  id: 'sp1',
-  appId: 'app-1',
-  displayName: 'Wiki',
-  appRoles: [],
-  tags: [],
-  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
-};
+const SP = wikiApp();
 const DEFAULT = '00000000-0000-0000-0000-000000000000';
 
 describe('My Apps → Manage your application', () => {

@@ -1,16 +1,14 @@
-import { Alert, Button, Switch, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
 import type { UpdateServicePrincipalBody } from '../../../contracts/applications';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
-import { FormActions, FormCard } from '../../components/Forms';
+import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
+import { FormActions, FormCard, LongText, Toggle } from '../../components/Forms';
 import { isHidden, optionalUrlProblem, withHidden } from './appLogic';
 
 /** The Properties blade: what Entra shows on an enterprise application's Properties page. */
 export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; onSaved: (sp: ServicePrincipal) => void }) {
-  const navigate = useNavigate();
   const [enabled, setEnabled] = useState(a.accountEnabled);
   const [name, setName] = useState(a.displayName);
   const [homepage, setHomepage] = useState(a.homepage ?? '');
@@ -43,24 +41,22 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
     }, 'save');
   };
 
-  const remove = async () => {
-    const confirmation = destructive(
-      'Delete application',
-      `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
-      'Delete',
-    );
-    if (await change.confirmAndRun(confirmation, () => graph.deleteServicePrincipal(a.id), 'delete')) {
-      notifications.show({ color: 'green', message: `${a.displayName} was deleted.` });
-      navigate('/admin/applications');
-    }
-  };
+  const leave = useDeleteAndLeave(change);
+  const remove = () =>
+    leave({
+      title: 'Delete application',
+      message: `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
+      name: a.displayName,
+      remove: () => graph.deleteServicePrincipal(a.id),
+      to: '/admin/applications',
+    });
 
   return (
     <FormCard label="Application properties" onSubmit={save} maw={720}>
-      <Switch
+      <Toggle
         label="Enabled for users to sign in?"
         checked={enabled}
-        onChange={(e) => setEnabled(e.currentTarget.checked)}
+        onChange={setEnabled}
         description="When off, no one can sign in to the application."
       />
       <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
@@ -68,10 +64,10 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
       <TextInput label="Logo URL" value={logoUrl} onChange={(e) => setLogoUrl(e.currentTarget.value)} type="url" />
       <TextInput label="Application ID" value={a.appId} readOnly />
       <TextInput label="Object ID" value={a.id} readOnly />
-      <Switch
+      <Toggle
         label="Assignment required?"
         checked={required}
-        onChange={(e) => setRequired(e.currentTarget.checked)}
+        onChange={setRequired}
         description="Yes: only the users and groups assigned to the application (under Users and groups, including its self-service group) can sign in. No: everyone in your organization can sign in — every guest invited into it too; only assigned users see it in My Apps."
         data-testid="assignment-required"
       />
@@ -81,20 +77,14 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
           to limit the application to the people and groups you assign.
         </Alert>
       )}
-      <Switch
+      <Toggle
         label="Visible to users?"
         checked={visible}
-        onChange={(e) => setVisible(e.currentTarget.checked)}
+        onChange={setVisible}
         description="When off, the application is not shown in My Apps; access is unchanged."
       />
-      <Textarea label="Notes" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} autosize minRows={2} />
-      <Textarea
-        label="Description"
-        value={description}
-        onChange={(e) => setDescription(e.currentTarget.value)}
-        autosize
-        minRows={2}
-      />
+      <LongText label="Notes" value={notes} onChange={setNotes} />
+      <LongText label="Description" value={description} onChange={setDescription} />
       <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
         <Button color="red" variant="light" onClick={remove}>
           Delete application

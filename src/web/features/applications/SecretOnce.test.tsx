@@ -1,46 +1,17 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeApi, fakeDiscovery, fullWikiApp, profileHandlers, renderAt, renderWithMantine } from '../../test-utils';
 import { SecretOnce } from './SecretOnce';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 
-const SP = {
-  id: 'sp1',
-  appId: 'app-1',
+const SP = fullWikiApp('oidc', ['https://grafana.example.com/login/generic_oauth'], {
   appDisplayName: 'Grafana',
   displayName: 'Grafana',
-  description: null,
-  notes: null,
-  homepage: null,
-  loginUrl: null,
-  logoutUrl: null,
-  replyUrls: ['https://grafana.example.com/login/generic_oauth'],
-  preferredSingleSignOnMode: 'oidc',
-  appRoleAssignmentRequired: true,
-  appRoles: [],
-  oauth2PermissionScopes: [],
   tags: ['keep-me'],
-  accountEnabled: true,
-  info: { logoUrl: null },
-  servicePrincipalNames: ['app-1'],
-  samlSingleSignOnSettings: { relayState: null },
   samlSettings: { nameIdFormat: 'emailAddress', signResponse: true, signAssertion: true, attributes: null },
-  servicePrincipalType: 'Application',
-  signInAudience: 'AzureADMyOrg',
-  applicationTemplateId: null,
-  keyCredentials: [],
-  passwordCredentials: [],
-  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
-  createdDateTime: '2026-01-01T00:00:00Z',
-};
+});
 
 describe('SecretOnce', () => {
   it('shows the value with a warning and a copy button, and forgets it when done', async () => {
@@ -75,17 +46,7 @@ describe('Single sign-on blade (OIDC)', () => {
         return { body: c };
       },
     });
-    vi.stubGlobal(
-      'fetch',
-      (
-        (orig: typeof fetch) => async (url: string, init?: RequestInit) =>
-          url.endsWith('/.well-known/openid-configuration')
-            ? new Response(JSON.stringify({ issuer: 'http://localhost', authorization_endpoint: 'x', token_endpoint: 'y' }), {
-                status: 200,
-              })
-            : orig(url, init)
-      )(globalThis.fetch),
-    );
+    fakeDiscovery();
     renderAt('/admin/applications/sp1/sso');
     expect((await screen.findByTestId('client-id')).textContent).toBe('app-1');
     await userEvent.click(screen.getByRole('button', { name: 'New client secret' }));

@@ -1,24 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '../../api/graph';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
+import { fakeApi, profileHandlers, renderAt, wikiApp } from '../../test-utils';
 
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
-
-const SP = {
-  id: 'sp1',
-  appId: 'app-1',
-  displayName: 'Wiki',
-  appRoles: [],
-  tags: [],
+const SP = wikiApp({
   appRoleAssignmentRequired: false,
   selfServiceAccess: { enabled: true, groupId: null, requireApproval: true, approverIds: [], appRoleId: null },
-};
+});
 
 describe('Enterprise applications → Self-service', () => {
   it('creates a new group for the application and shows it as the chosen group; says the app is open to everyone', async () => {

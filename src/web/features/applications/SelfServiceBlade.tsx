@@ -1,11 +1,11 @@
-import { Alert, Anchor, Button, Group, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { SERVICE_PRINCIPAL_LIMITS } from '../../../contracts/applications';
 import { graph, type ServicePrincipal } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
-import { FormActions, FormCard } from '../../components/Forms';
+import { FormActions, FormCard, Toggle } from '../../components/Forms';
 import { Async } from '../../components/States';
 import { DEFAULT_APP_ROLE_ID } from './appLogic';
 import { RoleSelect } from './RoleSelect';
@@ -77,10 +77,10 @@ function SelfServiceForm({
 
   return (
     <FormCard label="Self-service" onSubmit={submit} maw={720}>
-      <Switch
+      <Toggle
         label="Allow users to request access to this application?"
         checked={enabled}
-        onChange={(e) => setEnabled(e.currentTarget.checked)}
+        onChange={setEnabled}
         data-testid="self-service-enabled"
       />
       <DirectoryPicker
@@ -96,10 +96,10 @@ function SelfServiceForm({
         testId="self-service-group"
       />
       <NewSelfServiceGroup app={app} approverIds={approvers.map((a) => a.id)} onCreated={(g) => setGroup([g])} />
-      <Switch
+      <Toggle
         label="Require approval before granting access to this application?"
         checked={requireApproval}
-        onChange={(e) => setRequireApproval(e.currentTarget.checked)}
+        onChange={setRequireApproval}
       />
       <DirectoryPicker
         kind="users"

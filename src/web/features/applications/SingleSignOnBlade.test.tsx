@@ -1,54 +1,17 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAML_SETTINGS } from '../../../contracts/applications';
+import { fakeApi, fakeDiscovery, fullWikiApp, profileHandlers, renderAt } from '../../test-utils';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 
-const samlApp = (samlSettings: Record<string, unknown>) => ({
-  id: 'sp1',
-  appId: 'app-1',
-  appDisplayName: 'Wiki',
-  displayName: 'Wiki',
-  description: null,
-  notes: null,
-  homepage: null,
-  loginUrl: null,
-  logoutUrl: null,
-  replyUrls: ['https://wiki.example.com/saml/acs'],
-  preferredSingleSignOnMode: 'saml',
-  appRoleAssignmentRequired: true,
-  appRoles: [],
-  oauth2PermissionScopes: [],
-  tags: [],
-  accountEnabled: true,
-  info: { logoUrl: null },
-  servicePrincipalNames: ['app-1', 'https://wiki.example.com/saml'],
-  samlSingleSignOnSettings: { relayState: null },
-  samlSettings: {
-    nameIdFormat: 'emailAddress',
-    signResponse: true,
-    signAssertion: true,
-    attributes: null,
-    requireSignedRequests: false,
-    verificationCertificates: [],
-    ...samlSettings,
-  },
-  servicePrincipalType: 'Application',
-  signInAudience: 'AzureADMyOrg',
-  applicationTemplateId: null,
-  keyCredentials: [],
-  passwordCredentials: [],
-  selfServiceAccess: { enabled: false, groupId: null, requireApproval: false, approverIds: [], appRoleId: null },
-  createdDateTime: '2026-01-01T00:00:00Z',
-});
+const samlApp = (samlSettings: Record<string, unknown>) =>
+  fullWikiApp('saml', ['https://wiki.example.com/saml/acs'], {
+    servicePrincipalNames: ['app-1', 'https://wiki.example.com/saml'],
+    samlSettings: { ...DEFAULT_SAML_SETTINGS, ...samlSettings },
+  });
 
 function setup(samlSettings: Record<string, unknown> = {}) {
   const calls = fakeApi({
@@ -57,17 +20,7 @@ function setup(samlSettings: Record<string, unknown> = {}) {
     'GET /v1.0/organization': { body: { value: [{ id: 'tenant-1' }] } },
     'PATCH /v1.0/servicePrincipals/sp1': { status: 204 },
   });
-  vi.stubGlobal(
-    'fetch',
-    (
-      (orig: typeof fetch) => async (url: string, init?: RequestInit) =>
-        url.endsWith('/.well-known/openid-configuration')
-          ? new Response(JSON.stringify({ issuer: 'http://localhost', authorization_endpoint: 'x', token_endpoint: 'y' }), {
-              status: 200,
-            })
-          : orig(url, init)
-    )(globalThis.fetch),
-  );
+  fakeDiscovery();
   renderAt('/admin/applications/sp1/sso');
   return calls;
 }

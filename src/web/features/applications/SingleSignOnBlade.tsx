@@ -1,18 +1,4 @@
-import {
-  Anchor,
-  Button,
-  FileInput,
-  Group,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, FileInput, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { SamlAttributeSource, SamlSettings, SamlVerificationCertificate } from '../../../contracts/applications';
@@ -23,7 +9,7 @@ import { browserEnv, discover } from '../../auth/oidc';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { CopyField } from '../../components/CopyValue';
 import { DataTable, RemoveButton } from '../../components/DataTable';
-import { DialogActions, FormActions, FormCard } from '../../components/Forms';
+import { Choice, DialogActions, FormActions, FormCard, Toggle } from '../../components/Forms';
 import { RadioChoices } from '../../components/RadioChoices';
 import { Async, Empty, ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -263,7 +249,7 @@ function NewSecretForm({
   return (
     <Stack component="form" onSubmit={submit} aria-label="Add a client secret">
       <TextInput label="Description" value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-      <Select label="Expires" data={EXPIRY_CHOICES} value={days} onChange={(v) => v && setDays(v)} allowDeselect={false} />
+      <Choice label="Expires" data={EXPIRY_CHOICES} value={days} onChange={setDays} />
       <DialogActions error={create.error} busy={create.busy} submitLabel="Add" onCancel={onClose} />
     </Stack>
   );
@@ -272,7 +258,7 @@ function NewSecretForm({
 // ------------------------------------------------------------------------------------------------
 // SAML
 
-const NAME_ID_FORMATS = [
+const NAME_ID_FORMATS: { value: SamlSettings['nameIdFormat']; label: string }[] = [
   { value: 'emailAddress', label: 'Email address (user.mail)' },
   { value: 'persistent', label: 'Persistent (stable per user and application)' },
   { value: 'unspecified', label: 'Unspecified (user.userPrincipalName)' },
@@ -380,12 +366,12 @@ function RequestVerification({ app, onChanged }: { app: ServicePrincipal; onChan
         Sign-in requests (AuthnRequests) signed by the application are verified with these certificates.
         Identity-provider-initiated sign-ins from My Apps are not requests and are not affected.
       </Text>
-      <Switch
+      <Toggle
         label="Require verification certificates"
         description="Refuse sign-in requests that are not signed with one of the certificates below (RSA with SHA-256 or stronger)."
         checked={required}
-        onChange={(e) => {
-          setRequired(e.currentTarget.checked);
+        onChange={(v) => {
+          setRequired(v);
           setProblem(undefined);
         }}
         data-testid="require-signed-requests"
@@ -540,18 +526,12 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
       <Title order={3} fz="sm" mt="sm">
         Attributes & Claims
       </Title>
-      <Select
-        label="Name identifier format"
-        data={NAME_ID_FORMATS}
-        value={nameIdFormat}
-        onChange={(v) => v && setNameIdFormat(v as SamlSettings['nameIdFormat'])}
-        allowDeselect={false}
-      />
-      <Switch
+      <Choice label="Name identifier format" data={NAME_ID_FORMATS} value={nameIdFormat} onChange={setNameIdFormat} />
+      <Toggle
         label="Custom attribute names"
         description="Off: Entra's default claims (claim-type URIs for e-mail, name, given name, surname)."
         checked={customAttrs}
-        onChange={(e) => setCustomAttrs(e.currentTarget.checked)}
+        onChange={setCustomAttrs}
       />
       {customAttrs && (
         <Stack gap={6} role="group" aria-label="Attributes" data-testid="saml-attributes">
@@ -567,14 +547,11 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
                 }}
                 style={{ flex: 1 }}
               />
-              <Select
+              <Choice
                 label={`Attribute ${i + 1} source`}
-                data={[...samlAttributeSources]}
+                data={samlAttributeSources}
                 value={a.source}
-                onChange={(v) =>
-                  v && setAttrs((s) => s.map((x, j) => (j === i ? { ...x, source: v as SamlAttributeSource } : x)))
-                }
-                allowDeselect={false}
+                onChange={(v) => setAttrs((s) => s.map((x, j) => (j === i ? { ...x, source: v } : x)))}
                 style={{ flex: 1 }}
               />
               <Button variant="subtle" color="red" onClick={() => setAttrs((s) => s.filter((_, j) => j !== i))}>

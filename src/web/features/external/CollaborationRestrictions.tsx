@@ -1,11 +1,11 @@
-import { Alert, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type InvitationDomains, REDIRECT_HOSTS_MAX, redirectHostPattern } from '../../../contracts/policies';
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { FormActions, LongText, SettingsSection, UnsavedChanges } from '../../components/Forms';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { parseDomains } from '../invitations/invitationLogic';
@@ -95,16 +95,15 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
 
   return (
     <Stack>
-      <Textarea
+      <LongText
         label="Allowed redirect hosts"
         description="Where an invitation may send the guest after they accept. One host per line, such as apps.contoso.com; *.contoso.com allows its sub-domains. Empty: any address. This portal is always allowed."
         value={text}
-        onChange={(e) => {
-          setText(e.currentTarget.value);
+        onChange={(v) => {
+          setText(v);
           setFieldError(undefined);
         }}
         error={fieldError}
-        autosize
         minRows={3}
         maxRows={14}
         data-testid="redirect-hosts"
@@ -205,17 +204,15 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         </Alert>
       )}
       {mode !== 'allowAll' && (
-        <Textarea
+        <LongText
           label="Target domains"
           description="One domain per line, such as fabrikam.com."
           value={text}
-          onChange={(e) => {
-            const v = e.currentTarget.value;
+          onChange={(v) => {
             setTexts((t) => ({ ...t, [mode]: v }));
             setFieldError(undefined);
           }}
           error={fieldError}
-          autosize
           minRows={4}
           maxRows={14}
           required

@@ -3,12 +3,12 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { GuestRoleId } from '../../../contracts/policies';
 import { type AllowInvitesFrom, type AuthorizationPolicy, GUEST_ROLE_IDS, graph } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
+import { useAction } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
 import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { SettingsPage } from '../../components/LoadedPages';
+import { adminCrumbs } from '../../components/PageHeader';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
-import { Async } from '../../components/States';
 import { CollaborationRestrictions } from './CollaborationRestrictions';
 
 /** Entra's labels (entra-behaviour.md §4.1), most inclusive first. */
@@ -40,17 +40,19 @@ export const INVITE_OPTIONS: Choice<AllowInvitesFrom>[] = [
 ];
 
 export function ExternalCollaboration() {
-  const policy = useLoad(() => graph.authorizationPolicy(), []);
   return (
-    <Stack maw={860}>
-      <PageHeader
-        title="External collaboration settings"
-        crumbs={adminCrumbs('External collaboration settings')}
-        description="Decide what guests can see in your directory, who may invite them, and from which domains."
-      />
-      <Async state={policy}>{(p) => <Form policy={p} onSaved={policy.setData} />}</Async>
-      <CollaborationRestrictions />
-    </Stack>
+    <SettingsPage
+      header={{
+        title: 'External collaboration settings',
+        crumbs: adminCrumbs('External collaboration settings'),
+        description: 'Decide what guests can see in your directory, who may invite them, and from which domains.',
+      }}
+      maw={860}
+      load={graph.authorizationPolicy}
+      footer={<CollaborationRestrictions />}
+    >
+      {(p, policy) => <Form policy={p} onSaved={policy.setData} />}
+    </SettingsPage>
   );
 }
 

@@ -1,13 +1,7 @@
 import { screen } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROLE_IDS } from '../../api/graph';
-import { session } from '../../auth/session';
 import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const group = (membershipRuleProcessingState: 'On' | 'Paused') => ({
   id: 'g1',

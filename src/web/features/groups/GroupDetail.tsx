@@ -1,41 +1,32 @@
-import { Badge, Button, Code, Paper, Stack, Textarea, TextInput } from '@mantine/core';
+import { Badge, Button, Code, Paper, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
 import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
-import { useLoad } from '../../api/hooks';
 import { BladeTabs } from '../../components/BladeTabs';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
-import { FormActions, FormCard } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
+import { FormActions, FormCard, LongText } from '../../components/Forms';
+import { DetailPage } from '../../components/LoadedPages';
 import { Properties } from '../../components/Properties';
-import { Async } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { RelationshipBlade } from './Relationship';
 
 /** A group in the admin center, with the Overview, Properties, Members and Owners blades. */
 export function GroupDetail() {
-  const { id = '' } = useParams();
-  const group = useLoad(() => graph.group(id), [id]);
-  const title = group.data?.displayName ?? 'Group';
   return (
-    <Stack>
-      <PageHeader title={title} crumbs={adminCrumbs(['All groups', '/admin/groups'], title)} />
-      <Async state={group}>
-        {(g) => (
-          <BladeTabs
-            base={`/admin/groups/${g.id}`}
-            blades={[
-              { value: 'overview', label: 'Overview', content: <Overview group={g} /> },
-              { value: 'properties', label: 'Properties', content: <PropertiesBlade group={g} onSaved={group.reload} /> },
-              { value: 'members', label: 'Members', content: <RelationshipBlade group={g} kind="members" /> },
-              { value: 'owners', label: 'Owners', content: <RelationshipBlade group={g} kind="owners" /> },
-            ]}
-          />
-        )}
-      </Async>
-    </Stack>
+    <DetailPage load={graph.group} noun="Group" parent={['All groups', '/admin/groups']}>
+      {(g, group) => (
+        <BladeTabs
+          base={`/admin/groups/${g.id}`}
+          blades={[
+            { value: 'overview', label: 'Overview', content: <Overview group={g} /> },
+            { value: 'properties', label: 'Properties', content: <PropertiesBlade group={g} onSaved={group.reload} /> },
+            { value: 'members', label: 'Members', content: <RelationshipBlade group={g} kind="members" /> },
+            { value: 'owners', label: 'Owners', content: <RelationshipBlade group={g} kind="owners" /> },
+          ]}
+        />
+      )}
+    </DetailPage>
   );
 }
 
@@ -87,7 +78,6 @@ function Overview({ group: g }: { group: GroupT }) {
 }
 
 function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => void }) {
-  const navigate = useNavigate();
   const dynamic = isDynamicGroup(g);
   const [name, setName] = useState(g.displayName);
   const [description, setDescription] = useState(g.description ?? '');
@@ -109,28 +99,20 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
     }
   };
 
-  const remove = async () => {
-    const confirmation = destructive(
-      'Delete group',
-      `Delete ${g.displayName}? Its members lose any access the group gave them.`,
-      'Delete',
-    );
-    if (await change.confirmAndRun(confirmation, () => graph.deleteGroup(g.id), 'delete')) {
-      notifications.show({ color: 'green', message: `${g.displayName} was deleted.` });
-      navigate('/admin/groups');
-    }
-  };
+  const leave = useDeleteAndLeave(change);
+  const remove = () =>
+    leave({
+      title: 'Delete group',
+      message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
+      name: g.displayName,
+      remove: () => graph.deleteGroup(g.id),
+      to: '/admin/groups',
+    });
 
   return (
     <FormCard label="Group properties" onSubmit={save} maw={720}>
       <TextInput label="Group name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-      <Textarea
-        label="Group description"
-        value={description}
-        onChange={(e) => setDescription(e.currentTarget.value)}
-        autosize
-        minRows={2}
-      />
+      <LongText label="Group description" value={description} onChange={setDescription} />
       <TextInput
         label="Group type"
         value={groupTypeLabel(g)}
@@ -138,16 +120,7 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
         description="The group type can't be changed after creation."
       />
       <TextInput label="Membership type" value={membershipTypeLabel(g)} readOnly />
-      {dynamic && (
-        <Textarea
-          label="Dynamic user members rule"
-          value={rule}
-          onChange={(e) => setRule(e.currentTarget.value)}
-          autosize
-          minRows={2}
-          ff="monospace"
-        />
-      )}
+      {dynamic && <LongText label="Dynamic user members rule" value={rule} onChange={setRule} ff="monospace" />}
       <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
         <Button color="red" variant="light" onClick={remove}>
           Delete group

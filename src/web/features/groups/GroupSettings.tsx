@@ -3,11 +3,11 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { GroupManagementPolicyPatch } from '../../../contracts/policies';
 import { type GroupManagementPolicy, graph } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
+import { useAction } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
 import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
-import { Async } from '../../components/States';
+import { SettingsPage } from '../../components/LoadedPages';
+import { adminCrumbs } from '../../components/PageHeader';
 
 type Settings = Omit<GroupManagementPolicy, 'id'>;
 
@@ -52,16 +52,18 @@ const SECTIONS: { title: string; items: { key: keyof Settings; label: string; de
 
 /** Groups → Settings → General: the self-service group management switches. */
 export function GroupSettings() {
-  const policy = useLoad(() => graph.groupManagementPolicy(), []);
   return (
-    <Stack maw={820}>
-      <PageHeader
-        title="Groups | General"
-        crumbs={adminCrumbs(['Groups', '/admin/groups'], 'Settings', 'General')}
-        description="Self-service group management settings. Changes apply to everyone in the organization."
-      />
-      <Async state={policy}>{(p) => <SettingsForm policy={p} onSaved={policy.setData} />}</Async>
-    </Stack>
+    <SettingsPage
+      header={{
+        title: 'Groups | General',
+        crumbs: adminCrumbs(['Groups', '/admin/groups'], 'Settings', 'General'),
+        description: 'Self-service group management settings. Changes apply to everyone in the organization.',
+      }}
+      maw={820}
+      load={graph.groupManagementPolicy}
+    >
+      {(p, policy) => <SettingsForm policy={p} onSaved={policy.setData} />}
+    </SettingsPage>
   );
 }
 

@@ -1,15 +1,10 @@
-import { Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import type { FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Text, Textarea, TextInput } from '@mantine/core';
 import { graph } from '../../api/graph';
-import { useAction } from '../../api/hooks';
-import { FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { Choice, FormActions, FormCard, useCreateForm, useFormValues } from '../../components/Forms';
+import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { type GroupTypeChoice, type MembershipChoice, type NewGroupValues, newGroupBody, validateNewGroup } from './groupForm';
 
 export function NewGroup() {
-  const navigate = useNavigate();
   const {
     values: v,
     set,
@@ -22,38 +17,30 @@ export function NewGroup() {
     membershipType: 'Assigned',
     rule: '',
   });
-  const create = useAction();
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!check(validateNewGroup(v))) return;
-    await create.run(async () => {
-      const g = await graph.createGroup(newGroupBody(v));
-      notifications.show({ color: 'green', title: 'Group created', message: `${g.displayName} was created.` });
-      navigate('/admin/groups');
-    });
-  };
+  const create = useCreateForm({
+    noun: 'Group',
+    valid: () => check(validateNewGroup(v)),
+    create: () => graph.createGroup(newGroupBody(v)),
+    next: () => '/admin/groups',
+  });
 
   return (
-    <Stack maw={720}>
-      <PageHeader title="New group" crumbs={adminCrumbs(['All groups', '/admin/groups'], 'New group')} />
-      <FormCard label="New group" onSubmit={submit} noValidate>
-        <Select
+    <NarrowPage maw={720} title="New group" crumbs={adminCrumbs(['All groups', '/admin/groups'], 'New group')}>
+      <FormCard label="New group" onSubmit={create.submit} noValidate>
+        <Choice<GroupTypeChoice>
           label="Group type"
           data={['Security', 'Microsoft 365']}
           value={v.groupType}
-          onChange={(t) => set('groupType', (t ?? 'Security') as GroupTypeChoice)}
-          allowDeselect={false}
+          onChange={(t) => set('groupType', t)}
           required
         />
         <TextInput label="Group name" required {...field('name')} />
         <Textarea label="Group description" {...field('description')} autosize minRows={2} />
-        <Select
+        <Choice<MembershipChoice>
           label="Membership type"
           data={['Assigned', 'Dynamic user']}
           value={v.membershipType}
-          onChange={(t) => set('membershipType', (t ?? 'Assigned') as MembershipChoice)}
-          allowDeselect={false}
+          onChange={(t) => set('membershipType', t)}
           required
         />
         {v.membershipType === 'Dynamic user' && (
@@ -74,6 +61,6 @@ export function NewGroup() {
         )}
         <FormActions error={create.error} busy={create.busy} submitLabel="Create" cancelTo="/admin/groups" />
       </FormCard>
-    </Stack>
+    </NarrowPage>
   );
 }

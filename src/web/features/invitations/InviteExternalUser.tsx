@@ -10,7 +10,6 @@ import {
   SegmentedControl,
   Stack,
   Text,
-  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -23,8 +22,8 @@ import { graph, type Invitation, type InvitationBody } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { CopyValueButton } from '../../components/CopyValue';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
-import { type FieldErrors, FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { type FieldErrors, FormActions, FormCard, LongText, useFormValues } from '../../components/Forms';
+import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { emailProblem, MAX_INVITE_GROUPS, WELCOME_MESSAGE_MAX } from './invitationLogic';
 
 interface Values {
@@ -129,12 +128,12 @@ export function InviteExternalUser() {
   };
 
   return (
-    <Stack maw={760}>
-      <PageHeader
-        title="Invite external user"
-        crumbs={adminCrumbs(['Users', '/admin/users'], 'Invite external user')}
-        description="Invite someone from outside your organization. They sign in with a one-time passcode sent to their e-mail address."
-      />
+    <NarrowPage
+      maw={760}
+      title="Invite external user"
+      crumbs={adminCrumbs(['Users', '/admin/users'], 'Invite external user')}
+      description="Invite someone from outside your organization. They sign in with a one-time passcode sent to their e-mail address."
+    >
       {outcome ? (
         <InviteOutcome
           outcome={outcome}
@@ -161,13 +160,12 @@ export function InviteExternalUser() {
           />
           {v.sendMessage && (
             <>
-              <Textarea
+              <LongText
                 label="Message"
                 description="A personal message included in the invitation e-mail, as plain text."
                 value={v.message}
-                onChange={(e) => set('message', e.currentTarget.value.slice(0, WELCOME_MESSAGE_MAX))}
+                onChange={(text) => set('message', text.slice(0, WELCOME_MESSAGE_MAX))}
                 maxLength={WELCOME_MESSAGE_MAX}
-                autosize
                 minRows={3}
                 maxRows={8}
               />
@@ -226,7 +224,7 @@ export function InviteExternalUser() {
           <FormActions error={invite.error} busy={invite.busy} submitLabel="Invite" cancelTo="/admin/users" />
         </FormCard>
       )}
-    </Stack>
+    </NarrowPage>
   );
 }
 

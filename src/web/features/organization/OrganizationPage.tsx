@@ -1,26 +1,28 @@
-import { Stack, Text, TextInput } from '@mantine/core';
+import { Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { FormEvent } from 'react';
 import { graph, type Organization } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
+import { useAction } from '../../api/hooks';
 import { FormActions, FormCard, useFormValues } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
-import { Async, Empty } from '../../components/States';
+import { SettingsPage } from '../../components/LoadedPages';
+import { adminCrumbs } from '../../components/PageHeader';
+import { Empty } from '../../components/States';
 import { type OrganizationValues, validateOrganization } from './organizationForm';
 
 export function OrganizationPage() {
-  const org = useLoad(() => graph.organization(), []);
   return (
-    <Stack maw={760}>
-      <PageHeader
-        title="Organization"
-        crumbs={adminCrumbs('Organization')}
-        description="Shown to guests when they accept an invitation: your organization's name, privacy statement and privacy contact."
-      />
-      <Async state={{ ...org, data: org.loading ? undefined : (org.data ?? null) }}>
-        {(o) => (o ? <OrgForm org={o} onSaved={org.reload} /> : <Empty title="No organization found" />)}
-      </Async>
-    </Stack>
+    <SettingsPage
+      header={{
+        title: 'Organization',
+        crumbs: adminCrumbs('Organization'),
+        description:
+          "Shown to guests when they accept an invitation: your organization's name, privacy statement and privacy contact.",
+      }}
+      maw={760}
+      load={async () => (await graph.organization()) ?? null}
+    >
+      {(o, org) => (o ? <OrgForm org={o} onSaved={org.reload} /> : <Empty title="No organization found" />)}
+    </SettingsPage>
   );
 }
 

@@ -1,14 +1,8 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
+import { describe, expect, it } from 'vitest';
 import { fakeApi, renderWithMantine } from '../../test-utils';
 import { AddMembersDialog } from './AddMembersDialog';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const dialog = () =>
   renderWithMantine(

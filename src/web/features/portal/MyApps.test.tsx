@@ -1,14 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
+import { describe, expect, it } from 'vitest';
 import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
 import { filterApps, initialOf } from './myAppsFilter';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const app = (id: string, displayName: string, description: string | null, extra: Record<string, unknown> = {}) => ({
   id,

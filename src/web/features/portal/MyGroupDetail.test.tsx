@@ -1,13 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
+import { describe, expect, it } from 'vitest';
 import { fakeApi, ME, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
 
 const group = (groupTypes: string[], extra: object = {}) => ({
   id: 'g1',
@@ -74,14 +68,21 @@ function api(groupTypes: string[], owned: boolean, extra: object = {}, opts: { m
   });
 }
 
+/** Opens Add members on the page of g1 and types `text` into its search. */
+async function openAddMembers(text: string) {
+  const user = userEvent.setup();
+  renderAt('/mygroups/g1');
+  await user.click(await screen.findByRole('button', { name: 'Add members' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Add members' });
+  const box = within(dialog).getByRole('searchbox', { name: /Search/ });
+  await user.type(box, text);
+  return { user, dialog, box };
+}
+
 describe('My Groups: a group page', () => {
   it('lets the owner of an Assigned group add a member with +', async () => {
     const calls = api([], true);
-    const user = userEvent.setup();
-    renderAt('/mygroups/g1');
-    await user.click(await screen.findByRole('button', { name: 'Add members' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
-    await user.type(within(dialog).getByRole('searchbox', { name: /Search/ }), 'bob');
+    const { user, dialog } = await openAddMembers('bob');
     await user.click(await within(dialog).findByRole('checkbox', { name: /Bob Partner/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Add' }));
     await waitFor(() => expect(within(screen.getByTestId('members-table')).getByText('Bob Partner')).toBeTruthy());
@@ -94,12 +95,8 @@ describe('My Groups: a group page', () => {
 
   it('invites an e-mail address nobody in the directory has, with a welcome message', async () => {
     const calls = api([], true);
-    const user = userEvent.setup();
-    renderAt('/mygroups/g1');
-    await user.click(await screen.findByRole('button', { name: 'Add members' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
     // The directory search finds Bob by name only: the typed address belongs to nobody.
-    await user.type(within(dialog).getByRole('searchbox', { name: /Search/ }), 'carol@fabrikam.com');
+    const { user, dialog } = await openAddMembers('carol@fabrikam.com');
     await user.click(await within(dialog).findByRole('button', { name: 'Invite carol@fabrikam.com as a guest' }));
     const welcome = within(dialog).getByRole('textbox', { name: /Welcome message/ });
     await user.type(welcome, 'Hi Carol <b>!');
@@ -114,11 +111,7 @@ describe('My Groups: a group page', () => {
 
   it("shows the server's refusal inside the dialog, which stays open", async () => {
     api([], true);
-    const user = userEvent.setup();
-    renderAt('/mygroups/g1');
-    await user.click(await screen.findByRole('button', { name: 'Add members' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
-    await user.type(within(dialog).getByRole('searchbox', { name: /Search/ }), 'eve@blocked.example');
+    const { user, dialog } = await openAddMembers('eve@blocked.example');
     await within(dialog).findByTestId('invite-guest-option');
     await user.keyboard('{Enter}');
     expect(within(dialog).getByTestId('selected-invitee').textContent).toContain('eve@blocked.example');
@@ -132,12 +125,7 @@ describe('My Groups: a group page', () => {
 
   it('offers no invitation for an address a directory user already has, and explains plus-addressing', async () => {
     api([], true);
-    const user = userEvent.setup();
-    renderAt('/mygroups/g1');
-    await user.click(await screen.findByRole('button', { name: 'Add members' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Add members' });
-    const box = within(dialog).getByRole('searchbox', { name: /Search/ });
-    await user.type(box, 'bob@fabrikam.com');
+    const { user, dialog, box } = await openAddMembers('bob@fabrikam.com');
     await within(dialog).findByRole('checkbox', { name: /Bob Partner/ });
     expect(within(dialog).queryByTestId('invite-guest-option')).toBeNull();
     await user.clear(box);

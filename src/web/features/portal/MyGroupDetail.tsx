@@ -14,7 +14,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { GroupJoinPolicy } from '../../../contracts/groups';
 import {
@@ -105,49 +105,33 @@ function AboutGroup({ data, onChanged }: { data: GroupPageData; onChanged: () =>
   const dynamic = isDynamicGroup(group);
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }}>
-      <Paper withBorder p="md" component="section" aria-labelledby="owners-title">
-        <Title order={2} fz="md" id="owners-title" mb={6}>
-          Owners
-        </Title>
-        {owners === undefined ? (
-          <Text size="sm" c="dimmed">
-            The owners of this group aren't shown to you.
-          </Text>
-        ) : owners.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            This group has no owner.
-          </Text>
-        ) : (
-          <List size="sm" data-testid="group-owners">
-            {owners.map((o) => (
-              <List.Item key={o.id}>
-                {o.displayName}
-                {objectSubtitle(o) ? <Text span size="xs" c="dimmed">{` · ${objectSubtitle(o)}`}</Text> : null}
-              </List.Item>
-            ))}
-          </List>
-        )}
-      </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="apps-title">
-        <Title order={2} fz="md" id="apps-title" mb={6}>
-          Access to applications
-        </Title>
-        {apps === undefined ? (
-          <Text size="sm" c="dimmed">
-            The applications of this group aren't shown to you.
-          </Text>
-        ) : apps.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            Members get no application through this group.
-          </Text>
-        ) : (
-          <List size="sm" data-testid="group-apps">
-            {appNames(apps).map((n) => (
-              <List.Item key={n}>{n}</List.Item>
-            ))}
-          </List>
-        )}
-      </Paper>
+      <AboutCard
+        id="owners-title"
+        title="Owners"
+        items={owners}
+        hidden="The owners of this group aren't shown to you."
+        none="This group has no owner."
+        testId="group-owners"
+      >
+        {(list) =>
+          list.map((o) => (
+            <List.Item key={o.id}>
+              {o.displayName}
+              {objectSubtitle(o) ? <Text span size="xs" c="dimmed">{` · ${objectSubtitle(o)}`}</Text> : null}
+            </List.Item>
+          ))
+        }
+      </AboutCard>
+      <AboutCard
+        id="apps-title"
+        title="Access to applications"
+        items={apps}
+        hidden="The applications of this group aren't shown to you."
+        none="Members get no application through this group."
+        testId="group-apps"
+      >
+        {(list) => appNames(list).map((n) => <List.Item key={n}>{n}</List.Item>)}
+      </AboutCard>
       {dynamic && (
         <Paper withBorder p="md" component="section" aria-labelledby="rule-title">
           <Title order={2} fz="md" id="rule-title" mb={6}>
@@ -165,6 +149,42 @@ function AboutGroup({ data, onChanged }: { data: GroupPageData; onChanged: () =>
       )}
       {!dynamic && !group.onPremisesSyncEnabled && <JoinPolicyCard data={data} onChanged={onChanged} />}
     </SimpleGrid>
+  );
+}
+
+/** A card of the group's page listing `items`, or saying that they are hidden (undefined) or that there are none. */
+function AboutCard<T>({
+  id,
+  title,
+  items,
+  hidden,
+  none,
+  testId,
+  children,
+}: {
+  id: string;
+  title: string;
+  items: T[] | undefined;
+  hidden: string;
+  none: string;
+  testId: string;
+  children: (items: T[]) => ReactNode;
+}) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={id}>
+      <Title order={2} fz="md" id={id} mb={6}>
+        {title}
+      </Title>
+      {items === undefined || items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {items === undefined ? hidden : none}
+        </Text>
+      ) : (
+        <List size="sm" data-testid={testId}>
+          {children(items)}
+        </List>
+      )}
+    </Paper>
   );
 }
 

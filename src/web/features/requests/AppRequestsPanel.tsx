@@ -1,11 +1,10 @@
 import { Stack, Table } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type AppAccessRequest, graph, type ServicePrincipal } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
 import { PagedTable } from '../../components/DataTable';
 import { FilterButtons } from '../../components/ListControls';
-import { type Decision, DecisionButtons, DecisionDialog, DecisionNote, RequestSummary, StatusBadge } from './RequestsUi';
+import { DecisionNote, RequestSummaryCell, StatusBadge, useDecisions } from './RequestsUi';
 
 const FILTERS = [
   ['pending', 'Pending'],
@@ -19,22 +18,17 @@ const FILTERS = [
 export function AppRequestsPanel({ app, onDecided }: { app: ServicePrincipal; onDecided?: () => void }) {
   const [status, setStatus] = useState<'pending' | ''>('pending');
   const paged = usePaged<AppAccessRequest>(graph.appAccessRequestsUrl(app.id, status || undefined));
-  const [deciding, setDeciding] = useState<{ request: AppAccessRequest; decision: Decision }>();
-
-  const open = (request: AppAccessRequest, kind: Decision['kind']) =>
-    setDeciding({ request, decision: { kind, target: `access to ${app.displayName}`, requester: request.requesterDisplayName } });
-  const decide = async (reason: string | null) => {
-    if (!deciding) return;
-    const { request, decision } = deciding;
-    if (decision.kind === 'approve') await graph.approveAppAccessRequest(request.id, reason);
-    else await graph.denyAppAccessRequest(request.id, reason ?? '');
-    notifications.show({
-      color: 'green',
-      message: `${request.requesterDisplayName}'s request was ${decision.kind === 'approve' ? 'approved' : 'denied'}.`,
-    });
-    paged.reload();
-    onDecided?.();
-  };
+  const decisions = useDecisions<AppAccessRequest>({
+    denyWord: 'Deny',
+    target: () => `access to ${app.displayName}`,
+    approve: graph.approveAppAccessRequest,
+    deny: graph.denyAppAccessRequest,
+    told: (r, outcome) => `${r.requesterDisplayName}'s request was ${outcome}.`,
+    onDecided: () => {
+      paged.reload();
+      onDecided?.();
+    },
+  });
 
   return (
     <Stack>
@@ -51,32 +45,16 @@ export function AppRequestsPanel({ app, onDecided }: { app: ServicePrincipal; on
         testId="app-requests-table"
         row={(r) => (
           <Table.Tr key={r.id}>
-            <Table.Td>
-              <RequestSummary
-                name={r.requesterDisplayName}
-                login={r.requesterUserPrincipalName}
-                created={r.createdDateTime}
-                justification={r.justification}
-              />
-            </Table.Td>
+            <RequestSummaryCell request={r} />
             <Table.Td>
               <StatusBadge status={r.status} />
               <DecisionNote by={r.decidedByDisplayName} reason={r.decisionReason} />
             </Table.Td>
-            <Table.Td>
-              {r.status === 'pending' && (
-                <DecisionButtons
-                  label={`the request of ${r.requesterDisplayName}`}
-                  denyWord="Deny"
-                  onApprove={() => open(r, 'approve')}
-                  onDeny={() => open(r, 'deny')}
-                />
-              )}
-            </Table.Td>
+            <Table.Td>{r.status === 'pending' && decisions.buttons(r, `the request of ${r.requesterDisplayName}`)}</Table.Td>
           </Table.Tr>
         )}
       />
-      <DecisionDialog decision={deciding?.decision} denyWord="Deny" onClose={() => setDeciding(undefined)} onDecide={decide} />
+      {decisions.dialog}
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Modal, Radio, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Modal, Radio, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -8,12 +8,10 @@ import { GROUP_SEARCH_FIELDS, type GroupJoinRequest, type Group as GroupT, graph
 import { useAction, useDebounced, useLoad, usePaged } from '../../api/hooks';
 import { searchExpression } from '../../api/odata';
 import { LinkCell, PagedTable } from '../../components/DataTable';
-import { DialogActions } from '../../components/Forms';
+import { DialogActions, LongText } from '../../components/Forms';
 import { ListSearch } from '../../components/ListControls';
-import { ErrorAlert } from '../../components/States';
-import { formatDateTime } from '../audit/AuditTable';
 import { JoinAction } from './JoinGroup';
-import { type Decision, DecisionButtons, DecisionDialog, DecisionNote, RequestSummary, StatusBadge } from './RequestsUi';
+import { MyRequestsTable, RequestSummaryCell, useDecisions } from './RequestsUi';
 import { JOIN_POLICY_OPTIONS, joinPolicyLabel, mailNicknameFor } from './requestLogic';
 
 /**
@@ -69,47 +67,19 @@ export function DiscoverGroups({ memberOf, onJoined }: { memberOf: ReadonlySet<s
 /** My Groups → My requests: the user's join requests, with Cancel while pending. */
 export function MyJoinRequests() {
   const paged = usePaged<GroupJoinRequest>(graph.myGroupJoinRequestsUrl());
-  const cancel = useAction();
-  const run = async (r: GroupJoinRequest) => {
-    if (await cancel.run(() => graph.cancelGroupJoinRequest(r.id), r.id)) {
-      notifications.show({ color: 'green', message: `Your request to join ${r.groupDisplayName} was canceled.` });
-      paged.reload();
-    }
-  };
   return (
     <Stack>
-      <ErrorAlert error={cancel.error} onClose={cancel.clearError} />
-      <PagedTable
+      <MyRequestsTable
         paged={paged}
-        label="My requests"
         empty={{ title: "You haven't asked to join any group" }}
         columns={['Group', 'Requested', 'Status', null]}
-        minWidth={560}
         testId="my-join-requests-table"
-        row={(r) => (
-          <Table.Tr key={r.id}>
-            <LinkCell to={`/mygroups/${r.groupId}`} label={r.groupDisplayName} />
-            <Table.Td>{formatDateTime(r.createdDateTime)}</Table.Td>
-            <Table.Td>
-              <StatusBadge status={r.status} />
-              <DecisionNote by={r.status === 'canceled' ? null : r.decidedByDisplayName} reason={r.decisionReason} />
-            </Table.Td>
-            <Table.Td>
-              {r.status === 'pending' && (
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  loading={cancel.running === r.id}
-                  onClick={() => run(r)}
-                  aria-label={`Cancel the request to join ${r.groupDisplayName}`}
-                >
-                  Cancel request
-                </Button>
-              )}
-            </Table.Td>
-          </Table.Tr>
-        )}
+        subject={(r) => <LinkCell to={`/mygroups/${r.groupId}`} label={r.groupDisplayName} />}
+        cancel={{
+          run: (id) => graph.cancelGroupJoinRequest(id),
+          label: (r) => `Cancel the request to join ${r.groupDisplayName}`,
+          canceled: (r) => `Your request to join ${r.groupDisplayName} was canceled.`,
+        }}
       />
     </Stack>
   );
@@ -118,24 +88,17 @@ export function MyJoinRequests() {
 /** My Groups → Approvals (owners): pending requests to join their groups, Approve / Reject with a reason. */
 export function JoinApprovals({ onDecided }: { onDecided: () => void }) {
   const paged = usePaged<GroupJoinRequest>(graph.groupJoinApprovalsUrl());
-  const [deciding, setDeciding] = useState<{ request: GroupJoinRequest; decision: Decision }>();
-  const open = (request: GroupJoinRequest, kind: Decision['kind']) =>
-    setDeciding({
-      request,
-      decision: { kind, target: `a place in ${request.groupDisplayName}`, requester: request.requesterDisplayName },
-    });
-  const decide = async (reason: string | null) => {
-    if (!deciding) return;
-    const { request, decision } = deciding;
-    if (decision.kind === 'approve') await graph.approveGroupJoinRequest(request.id, reason);
-    else await graph.rejectGroupJoinRequest(request.id, reason ?? '');
-    notifications.show({
-      color: 'green',
-      message: `${request.requesterDisplayName}'s request to join ${request.groupDisplayName} was ${decision.kind === 'approve' ? 'approved' : 'rejected'}.`,
-    });
-    paged.reload();
-    onDecided();
-  };
+  const decisions = useDecisions<GroupJoinRequest>({
+    denyWord: 'Reject',
+    target: (r) => `a place in ${r.groupDisplayName}`,
+    approve: graph.approveGroupJoinRequest,
+    deny: graph.rejectGroupJoinRequest,
+    told: (r, outcome) => `${r.requesterDisplayName}'s request to join ${r.groupDisplayName} was ${outcome}.`,
+    onDecided: () => {
+      paged.reload();
+      onDecided();
+    },
+  });
   return (
     <Stack>
       <PagedTable
@@ -148,26 +111,12 @@ export function JoinApprovals({ onDecided }: { onDecided: () => void }) {
         row={(r) => (
           <Table.Tr key={r.id}>
             <LinkCell to={`/mygroups/${r.groupId}`} label={r.groupDisplayName} />
-            <Table.Td>
-              <RequestSummary
-                name={r.requesterDisplayName}
-                login={r.requesterUserPrincipalName}
-                created={r.createdDateTime}
-                justification={r.justification}
-              />
-            </Table.Td>
-            <Table.Td>
-              <DecisionButtons
-                label={`the request of ${r.requesterDisplayName} to join ${r.groupDisplayName}`}
-                denyWord="Reject"
-                onApprove={() => open(r, 'approve')}
-                onDeny={() => open(r, 'deny')}
-              />
-            </Table.Td>
+            <RequestSummaryCell request={r} />
+            <Table.Td>{decisions.buttons(r, `the request of ${r.requesterDisplayName} to join ${r.groupDisplayName}`)}</Table.Td>
           </Table.Tr>
         )}
       />
-      <DecisionDialog decision={deciding?.decision} denyWord="Reject" onClose={() => setDeciding(undefined)} onDecide={decide} />
+      {decisions.dialog}
     </Stack>
   );
 }
@@ -241,14 +190,7 @@ export function NewMyGroupDialog({ opened, onClose }: { opened: boolean; onClose
             A security group whose members you choose. You become its owner.
           </Text>
           <TextInput label="Group name" required value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={256} />
-          <Textarea
-            label="Group description"
-            value={description}
-            onChange={(e) => setDescription(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxLength={1024}
-          />
+          <LongText label="Group description" value={description} onChange={setDescription} maxLength={1024} />
           <JoinPolicyChoice value={policy} onChange={setPolicy} />
           <DialogActions error={action.error} busy={action.busy} submitLabel="Create" onCancel={close} />
         </Stack>

@@ -1,11 +1,11 @@
-import { Badge, Button, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { type GroupJoinRequest, type Group as GroupT, graph } from '../../api/graph';
 import { useAction } from '../../api/hooks';
-import { DialogActions } from '../../components/Forms';
 import { ErrorAlert } from '../../components/States';
-import { JOIN_LABELS, type JoinState, joinState, REQUEST_LIMITS, textProblem } from './requestLogic';
+import { ReasonDialog } from './RequestsUi';
+import { JOIN_LABELS, type JoinState, joinState, REQUEST_LIMITS } from './requestLogic';
 
 /** The outcome of joining, in words. */
 const joinedMessage = (r: GroupJoinRequest): string =>
@@ -76,45 +76,22 @@ function RequestToJoinDialog({
   onClose: () => void;
   onRequested: (r: GroupJoinRequest) => void;
 }) {
-  const [reason, setReason] = useState('');
-  const action = useAction();
-  const close = () => {
-    setReason('');
-    action.clearError();
-    onClose();
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!group) return;
-    const problem = textProblem(reason, 'a reason', false, REQUEST_LIMITS.justification);
-    if (problem) return action.setError(problem);
-    let made: GroupJoinRequest | undefined;
-    const ok = await action.run(async () => {
-      made = await graph.joinGroup(group.id, reason.trim() || null);
-    });
-    if (ok && made) {
-      onRequested(made);
-      close();
-    }
-  };
-  const title = group ? `Request to join ${group.displayName}` : '';
   return (
-    <Modal opened={group !== undefined} onClose={close} title={title} centered>
-      <form onSubmit={submit} noValidate aria-label={title}>
-        <Stack>
-          <Text size="sm">An owner of the group approves or rejects your request; you are told by e-mail.</Text>
-          <Textarea
-            label="Reason for joining (optional)"
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxLength={REQUEST_LIMITS.justification}
-            data-testid="join-reason"
-          />
-          <DialogActions error={action.error} busy={action.busy} submitLabel="Send request" onCancel={close} />
-        </Stack>
-      </form>
-    </Modal>
+    <ReasonDialog
+      opened={group !== undefined}
+      title={group ? `Request to join ${group.displayName}` : ''}
+      intro="An owner of the group approves or rejects your request; you are told by e-mail."
+      field={{
+        label: 'Reason for joining (optional)',
+        noun: 'a reason',
+        required: false,
+        max: REQUEST_LIMITS.justification,
+        minRows: 2,
+        testId: 'join-reason',
+      }}
+      submitLabel="Send request"
+      onClose={onClose}
+      onSubmit={async (reason) => group && onRequested(await graph.joinGroup(group.id, reason || null))}
+    />
   );
 }

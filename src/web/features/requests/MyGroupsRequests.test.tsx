@@ -1,13 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
+import { describe, expect, it } from 'vitest';
+import { fakeApi, openRowDialog, profileHandlers, renderAt, UNDECIDED } from '../../test-utils';
 
 const POLICY = {
   id: 'groupManagementPolicy',
@@ -39,11 +33,7 @@ const joinRequest = (id: string, extra: Record<string, unknown> = {}) => ({
   requesterDisplayName: 'Jo Joiner',
   requesterUserPrincipalName: 'jo@contoso.com',
   justification: 'I run the partner project',
-  createdDateTime: '2025-01-02T03:04:05.000Z',
-  decidedById: null,
-  decidedByDisplayName: null,
-  decidedDateTime: null,
-  decisionReason: null,
+  ...UNDECIDED,
   ...extra,
 });
 
@@ -75,12 +65,12 @@ describe('My Groups: self-service', () => {
         },
       }),
     );
-    const user = userEvent.setup();
-    renderAt('/mygroups?view=approvals');
-    const table = await screen.findByTestId('join-approvals-table');
-    expect(within(table).getByText('I run the partner project')).toBeTruthy();
-    await user.click(within(table).getByRole('button', { name: 'Reject the request of Jo Joiner to join Partners' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Reject the request of Jo Joiner' });
+    const { user, dialog } = await openRowDialog(
+      '/mygroups?view=approvals',
+      { testId: 'join-approvals-table', shows: 'I run the partner project' },
+      'Reject the request of Jo Joiner to join Partners',
+      'Reject the request of Jo Joiner',
+    );
     await user.type(within(dialog).getByRole('textbox', { name: /Reason/ }), 'Partners only');
     await user.click(within(dialog).getByRole('button', { name: 'Reject' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());

@@ -1,13 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { session } from '../../auth/session';
-import { fakeApi, profileHandlers, renderAt } from '../../test-utils';
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  session.set(undefined);
-});
+import { describe, expect, it } from 'vitest';
+import { fakeApi, openRowDialog, profileHandlers, renderAt, UNDECIDED } from '../../test-utils';
 
 const catalogueApp = (id: string, displayName: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -34,11 +28,7 @@ const request = (id: string, status: string, extra: Record<string, unknown> = {}
   groupId: 'g1',
   appRoleId: '00000000-0000-0000-0000-000000000000',
   requireApproval: true,
-  createdDateTime: '2025-01-02T03:04:05.000Z',
-  decidedById: null,
-  decidedByDisplayName: null,
-  decidedDateTime: null,
-  decisionReason: null,
+  ...UNDECIDED,
   ...extra,
 });
 
@@ -177,12 +167,12 @@ describe('My Apps: approvals', () => {
         return { body: request('r1', 'denied') };
       },
     });
-    const user = userEvent.setup();
-    renderAt('/myapps/manage/sp1?view=requests');
-    const table = await screen.findByTestId('app-requests-table');
-    expect(within(table).getByText('Project work')).toBeTruthy();
-    await user.click(within(table).getByRole('button', { name: 'Deny the request of Rita Requester' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Deny the request of Rita Requester' });
+    const { user, dialog } = await openRowDialog(
+      '/myapps/manage/sp1?view=requests',
+      { testId: 'app-requests-table', shows: 'Project work' },
+      'Deny the request of Rita Requester',
+      'Deny the request of Rita Requester',
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Deny' }));
     expect(within(dialog).getByRole('alert').textContent).toContain('Enter a reason.');
     await user.type(within(dialog).getByRole('textbox', { name: /Reason/ }), 'Contract ended');

@@ -4,16 +4,14 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { type AppAccessRequest, graph, type RequestableApp } from '../../api/graph';
-import { type Paged, useAction, useDebounced, usePaged } from '../../api/hooks';
+import { type Paged, useDebounced, usePaged } from '../../api/hooks';
 import { searchExpression } from '../../api/odata';
-import { PagedTable } from '../../components/DataTable';
 import { ListSearch } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, PagedList } from '../../components/States';
-import { formatDateTime } from '../audit/AuditTable';
 import { AppLogo } from '../portal/AppLogo';
 import { type AppToRequest, RequestAppDialog } from './RequestAppDialog';
-import { DecisionNote, StatusBadge } from './RequestsUi';
+import { MyRequestsTable } from './RequestsUi';
 import { appOffer } from './requestLogic';
 
 /**
@@ -155,56 +153,28 @@ function CatalogueCard({ app, onRequest }: { app: RequestableApp; onRequest: () 
 }
 
 function MyRequests({ paged, onChanged }: { paged: Paged<AppAccessRequest>; onChanged: () => void }) {
-  const cancel = useAction();
-  const run = async (r: AppAccessRequest) => {
-    if (await cancel.run(() => graph.cancelAppAccessRequest(r.id), r.id)) {
-      notifications.show({ color: 'green', message: `Your request for ${r.appDisplayName} was canceled.` });
-      paged.reload();
-      onChanged();
-    }
-  };
   return (
-    <>
-      <ErrorAlert error={cancel.error} onClose={cancel.clearError} />
-      <PagedTable
-        paged={paged}
-        label="My requests"
-        empty={{ title: "You haven't requested any application" }}
-        columns={['Application', 'Requested', 'Status', null]}
-        minWidth={560}
-        testId="my-app-requests-table"
-        row={(r) => (
-          <Table.Tr key={r.id}>
-            <Table.Td>
-              <Text size="sm" fw={600}>
-                {r.appDisplayName}
-              </Text>
-              <Text size="xs" c="dimmed" style={{ whiteSpace: 'pre-wrap' }}>
-                {r.justification}
-              </Text>
-            </Table.Td>
-            <Table.Td>{formatDateTime(r.createdDateTime)}</Table.Td>
-            <Table.Td>
-              <StatusBadge status={r.status} />
-              <DecisionNote by={r.status === 'canceled' ? null : r.decidedByDisplayName} reason={r.decisionReason} />
-            </Table.Td>
-            <Table.Td>
-              {r.status === 'pending' && (
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  loading={cancel.running === r.id}
-                  onClick={() => run(r)}
-                  aria-label={`Cancel the request for ${r.appDisplayName}`}
-                >
-                  Cancel request
-                </Button>
-              )}
-            </Table.Td>
-          </Table.Tr>
-        )}
-      />
-    </>
+    <MyRequestsTable
+      paged={paged}
+      empty={{ title: "You haven't requested any application" }}
+      columns={['Application', 'Requested', 'Status', null]}
+      testId="my-app-requests-table"
+      subject={(r) => (
+        <Table.Td>
+          <Text size="sm" fw={600}>
+            {r.appDisplayName}
+          </Text>
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'pre-wrap' }}>
+            {r.justification}
+          </Text>
+        </Table.Td>
+      )}
+      cancel={{
+        run: (id) => graph.cancelAppAccessRequest(id),
+        label: (r) => `Cancel the request for ${r.appDisplayName}`,
+        canceled: (r) => `Your request for ${r.appDisplayName} was canceled.`,
+      }}
+      onCanceled={onChanged}
+    />
   );
 }

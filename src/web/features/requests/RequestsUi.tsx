@@ -1,8 +1,11 @@
-import { Badge, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type { AppAccessRequestStatus, GroupJoinRequestStatus } from '../../../contracts/requests';
-import { useAction } from '../../api/hooks';
-import { DialogActions } from '../../components/Forms';
+import { type Paged, useAction } from '../../api/hooks';
+import { PagedTable } from '../../components/DataTable';
+import { DialogActions, LongText } from '../../components/Forms';
+import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { REQUEST_LIMITS, statusBadge, textProblem } from './requestLogic';
 
@@ -16,37 +19,38 @@ export function StatusBadge({ status }: { status: AppAccessRequestStatus | Group
   );
 }
 
-/** Who asked, when, and why: the first cells of a request row. */
-export function RequestSummary({
-  name,
-  login,
-  created,
-  justification,
+/** Who asked, when, and why: the cell of a request row that an approver reads. */
+export function RequestSummaryCell({
+  request: r,
 }: {
-  name: string;
-  login: string | null;
-  created: string;
-  justification: string | null;
+  request: {
+    requesterDisplayName: string;
+    requesterUserPrincipalName: string | null;
+    createdDateTime: string;
+    justification: string | null;
+  };
 }) {
   return (
-    <Stack gap={2}>
-      <Text size="sm" fw={600}>
-        {name}
-      </Text>
-      {login && (
-        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-          {login}
+    <Table.Td>
+      <Stack gap={2}>
+        <Text size="sm" fw={600}>
+          {r.requesterDisplayName}
         </Text>
-      )}
-      <Text size="xs" c="dimmed">
-        {formatDateTime(created)}
-      </Text>
-      {justification && (
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="request-justification">
-          {justification}
+        {r.requesterUserPrincipalName && (
+          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+            {r.requesterUserPrincipalName}
+          </Text>
+        )}
+        <Text size="xs" c="dimmed">
+          {formatDateTime(r.createdDateTime)}
         </Text>
-      )}
-    </Stack>
+        {r.justification && (
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="request-justification">
+            {r.justification}
+          </Text>
+        )}
+      </Stack>
+    </Table.Td>
   );
 }
 
@@ -70,9 +74,72 @@ export interface Decision {
 }
 
 /**
- * Approve (reason optional) or deny / reject (reason required) a request, in a dialog. The
- * server's refusal (already decided, changed meanwhile…) stays in the dialog.
+ * A dialog that asks for one text (a reason, a justification) and sends it: checked against `field`
+ * (required or not, its length), then `onSubmit` with the trimmed text. The server's refusal stays in
+ * the dialog; a success closes it.
  */
+export function ReasonDialog({
+  opened,
+  title,
+  intro,
+  field: { noun, required, max, ...textarea },
+  submitLabel,
+  onClose,
+  onSubmit,
+}: {
+  opened: boolean;
+  title: string;
+  intro: ReactNode;
+  field: {
+    label: string;
+    /** The text's name in a problem ("Enter a reason"). */
+    noun: string;
+    required: boolean;
+    max: number;
+    description?: string;
+    minRows: number;
+    testId: string;
+  };
+  submitLabel: string;
+  onClose: () => void;
+  onSubmit: (text: string) => Promise<unknown>;
+}) {
+  const [text, setText] = useState('');
+  const action = useAction();
+  const close = () => {
+    setText('');
+    action.clearError();
+    onClose();
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const problem = textProblem(text, noun, required, max);
+    if (problem) return action.setError(problem);
+    if (await action.run(() => onSubmit(text.trim()))) close();
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={title} centered>
+      <form onSubmit={submit} noValidate aria-label={title}>
+        <Stack>
+          <Text size="sm">{intro}</Text>
+          <LongText
+            label={textarea.label}
+            description={textarea.description}
+            required={required}
+            value={text}
+            onChange={setText}
+            minRows={textarea.minRows}
+            maxLength={max}
+            data-testid={textarea.testId}
+          />
+          <DialogActions error={action.error} busy={action.busy} submitLabel={submitLabel} onCancel={close} />
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** Approve (reason optional) or deny / reject (reason required) a request, in a ReasonDialog. */
 export function DecisionDialog({
   decision,
   denyWord,
@@ -85,54 +152,33 @@ export function DecisionDialog({
   onClose: () => void;
   onDecide: (reason: string | null) => Promise<unknown>;
 }) {
-  const [reason, setReason] = useState('');
-  const action = useAction();
   const approving = decision?.kind === 'approve';
-  const close = () => {
-    setReason('');
-    action.clearError();
-    onClose();
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const problem = textProblem(reason, 'a reason', !approving, REQUEST_LIMITS.reason);
-    if (problem) return action.setError(problem);
-    if (await action.run(() => onDecide(reason.trim() || null))) close();
-  };
-  const title = decision ? `${approving ? 'Approve' : denyWord} the request of ${decision.requester}` : '';
   return (
-    <Modal opened={decision !== undefined} onClose={close} title={title} centered>
-      <form onSubmit={submit} noValidate aria-label={title}>
-        <Stack>
-          <Text size="sm">
-            {approving
-              ? `${decision?.requester} gets ${decision?.target}. They are told by e-mail.`
-              : `${decision?.requester} does not get ${decision?.target}. They are told by e-mail, with your reason.`}
-          </Text>
-          <Textarea
-            label={approving ? 'Reason (optional)' : 'Reason'}
-            required={!approving}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxLength={REQUEST_LIMITS.reason}
-            data-testid="decision-reason"
-          />
-          <DialogActions
-            error={action.error}
-            busy={action.busy}
-            submitLabel={approving ? 'Approve' : denyWord}
-            onCancel={close}
-          />
-        </Stack>
-      </form>
-    </Modal>
+    <ReasonDialog
+      opened={decision !== undefined}
+      title={decision ? `${approving ? 'Approve' : denyWord} the request of ${decision.requester}` : ''}
+      intro={
+        approving
+          ? `${decision?.requester} gets ${decision?.target}. They are told by e-mail.`
+          : `${decision?.requester} does not get ${decision?.target}. They are told by e-mail, with your reason.`
+      }
+      field={{
+        label: approving ? 'Reason (optional)' : 'Reason',
+        noun: 'a reason',
+        required: !approving,
+        max: REQUEST_LIMITS.reason,
+        minRows: 2,
+        testId: 'decision-reason',
+      }}
+      submitLabel={approving ? 'Approve' : denyWord}
+      onClose={onClose}
+      onSubmit={(reason) => onDecide(reason || null)}
+    />
   );
 }
 
 /** The Approve / Deny pair of a pending request's row. */
-export function DecisionButtons({
+function DecisionButtons({
   label,
   denyWord,
   onApprove,
@@ -163,5 +209,137 @@ export function CountBadge({ count, label, testId }: { count: number; label: str
     <Badge circle={count < 10} color="red" size="md" aria-label={`${count} ${label}`} data-testid={testId}>
       {count}
     </Badge>
+  );
+}
+
+/** A request that a user decides on: who asked. */
+interface DecidableRequest {
+  id: string;
+  requesterDisplayName: string;
+}
+
+/**
+ * Approve / deny (or reject) of the requests in a list:
+ * `buttons` draws Approve / Deny of a request (`label` says whose, for assistive technology),
+ * `dialog` asks for the reason; after the server's answer, a notice (`told` words it, given
+ * "approved" or "denied" / "rejected") and `onDecided`.
+ */
+export function useDecisions<R extends DecidableRequest>({
+  denyWord,
+  target,
+  approve,
+  deny,
+  told,
+  onDecided,
+}: {
+  denyWord: 'Deny' | 'Reject';
+  /** What the requester gets ("access to …", "a place in …"). */
+  target: (request: R) => string;
+  approve: (id: string, reason: string | null) => Promise<unknown>;
+  deny: (id: string, reason: string) => Promise<unknown>;
+  told: (request: R, outcome: string) => string;
+  onDecided: () => void;
+}) {
+  const [deciding, setDeciding] = useState<{ request: R; decision: Decision }>();
+  const open = (request: R, kind: Decision['kind']) =>
+    setDeciding({ request, decision: { kind, target: target(request), requester: request.requesterDisplayName } });
+  const decide = async (reason: string | null) => {
+    if (!deciding) return;
+    const { request, decision } = deciding;
+    if (decision.kind === 'approve') await approve(request.id, reason);
+    else await deny(request.id, reason ?? '');
+    const outcome = decision.kind === 'approve' ? 'approved' : denyWord === 'Deny' ? 'denied' : 'rejected';
+    notifications.show({ color: 'green', message: told(request, outcome) });
+    onDecided();
+  };
+  const dialog = (
+    <DecisionDialog decision={deciding?.decision} denyWord={denyWord} onClose={() => setDeciding(undefined)} onDecide={decide} />
+  );
+  const buttons = (request: R, label: string) => (
+    <DecisionButtons
+      label={label}
+      denyWord={denyWord}
+      onApprove={() => open(request, 'approve')}
+      onDeny={() => open(request, 'deny')}
+    />
+  );
+  return { buttons, dialog };
+}
+
+/** A request of the signed-in user, as its own list shows it. */
+interface OwnRequest {
+  id: string;
+  status: AppAccessRequestStatus | GroupJoinRequestStatus;
+  createdDateTime: string;
+  decidedByDisplayName: string | null;
+  decisionReason: string | null;
+}
+
+/**
+ * The signed-in user's requests: what was asked for (`subject`, the first column), when, its status
+ * and decision, and Cancel request while pending (`cancel`; `canceled` words the notice).
+ */
+export function MyRequestsTable<R extends OwnRequest>({
+  paged,
+  subject,
+  cancel,
+  onCanceled,
+  ...table
+}: {
+  paged: Paged<R>;
+  empty: { title: string };
+  columns: ReactNode[];
+  testId: string;
+  subject: (request: R) => ReactNode;
+  cancel: {
+    run: (id: string) => Promise<unknown>;
+    /** The button's name for assistive technology. */
+    label: (request: R) => string;
+    canceled: (request: R) => string;
+  };
+  onCanceled?: () => void;
+}) {
+  const action = useAction();
+  const run = async (r: R) => {
+    if (await action.run(() => cancel.run(r.id), r.id)) {
+      notifications.show({ color: 'green', message: cancel.canceled(r) });
+      paged.reload();
+      onCanceled?.();
+    }
+  };
+  return (
+    <>
+      <ErrorAlert error={action.error} onClose={action.clearError} />
+      <PagedTable
+        paged={paged}
+        label="My requests"
+        minWidth={560}
+        {...table}
+        row={(r) => (
+          <Table.Tr key={r.id}>
+            {subject(r)}
+            <Table.Td>{formatDateTime(r.createdDateTime)}</Table.Td>
+            <Table.Td>
+              <StatusBadge status={r.status} />
+              <DecisionNote by={r.status === 'canceled' ? null : r.decidedByDisplayName} reason={r.decisionReason} />
+            </Table.Td>
+            <Table.Td>
+              {r.status === 'pending' && (
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  loading={action.running === r.id}
+                  onClick={() => run(r)}
+                  aria-label={cancel.label(r)}
+                >
+                  Cancel request
+                </Button>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        )}
+      />
+    </>
   );
 }

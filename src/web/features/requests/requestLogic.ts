@@ -12,22 +12,18 @@ export { REQUEST_LIMITS };
 
 type Status = AppAccessRequestStatus | GroupJoinRequestStatus;
 
+const STATUS_BADGES: Record<Status, { label: string; color: string }> = {
+  pending: { label: 'Pending', color: 'yellow' },
+  approved: { label: 'Approved', color: 'green' },
+  denied: { label: 'Denied', color: 'red' },
+  rejected: { label: 'Rejected', color: 'red' },
+  canceled: { label: 'Canceled', color: 'gray' },
+  failed: { label: 'Failed', color: 'orange' },
+};
+
 /** How a request's status reads, and its badge colour. */
 export function statusBadge(status: Status): { label: string; color: string } {
-  switch (status) {
-    case 'pending':
-      return { label: 'Pending', color: 'yellow' };
-    case 'approved':
-      return { label: 'Approved', color: 'green' };
-    case 'denied':
-      return { label: 'Denied', color: 'red' };
-    case 'rejected':
-      return { label: 'Rejected', color: 'red' };
-    case 'canceled':
-      return { label: 'Canceled', color: 'gray' };
-    case 'failed':
-      return { label: 'Failed', color: 'orange' };
-  }
+  return STATUS_BADGES[status];
 }
 
 /** The choices of "Membership requests" (a group's join policy), in the words of My Groups. */

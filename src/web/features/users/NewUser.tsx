@@ -1,13 +1,11 @@
-import { Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Button, Checkbox, Group, PasswordInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { graph } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
+import { useLoad } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { FormActions, FormCard, useFormValues } from '../../components/Forms';
+import { FormActions, FormCard, useCreateForm, useFormValues } from '../../components/Forms';
 import { LinkButton } from '../../components/ListControls';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { adminCrumbs, NarrowPage } from '../../components/PageHeader';
 import { generatePassword, type NewUserValues, newUserBody, suggestAlias, validateNewUser } from './userForm';
 
 const PROFILE_FIELDS = [
@@ -18,7 +16,6 @@ const PROFILE_FIELDS = [
 ] as const;
 
 export function NewUser() {
-  const navigate = useNavigate();
   const { me } = useProfile();
   const myDomain = me.data?.userPrincipalName.split('@')[1] ?? '';
   const org = useLoad(async () => {
@@ -49,32 +46,27 @@ export function NewUser() {
     accountEnabled: true,
   });
   const [aliasTouched, setAliasTouched] = useState(false);
-  const create = useAction();
   const values = { ...v, domain: v.domain || defaultDomain };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!check(validateNewUser(values))) return;
-    await create.run(async () => {
-      const user = await graph.createUser(newUserBody(values));
-      notifications.show({ color: 'green', title: 'User created', message: `${user.displayName} was created.` });
-      navigate(`/admin/users/${user.id}`);
-    });
-  };
+  const create = useCreateForm({
+    noun: 'User',
+    valid: () => check(validateNewUser(values)),
+    create: () => graph.createUser(newUserBody(values)),
+    next: (user) => `/admin/users/${user.id}`,
+  });
 
   return (
-    <Stack maw={760}>
-      <PageHeader
-        title="New user"
-        crumbs={adminCrumbs(['Users', '/admin/users'], 'New user')}
-        description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
-        actions={
-          <LinkButton to="/admin/users/invite" variant="default">
-            Invite external user
-          </LinkButton>
-        }
-      />
-      <FormCard label="New user" onSubmit={submit} noValidate>
+    <NarrowPage
+      maw={760}
+      title="New user"
+      crumbs={adminCrumbs(['Users', '/admin/users'], 'New user')}
+      description="Create a member of your organization who signs in with a password. To add someone from outside, invite them instead."
+      actions={
+        <LinkButton to="/admin/users/invite" variant="default">
+          Invite external user
+        </LinkButton>
+      }
+    >
+      <FormCard label="New user" onSubmit={create.submit} noValidate>
         <TextInput
           label="Display name"
           required
@@ -155,6 +147,6 @@ export function NewUser() {
         />
         <FormActions error={create.error} busy={create.busy} submitLabel="Create" cancelTo="/admin/users" />
       </FormCard>
-    </Stack>
+    </NarrowPage>
   );
 }

@@ -1,15 +1,14 @@
 import { Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
 import type { UpdateUserBody } from '../../../contracts/users';
 import { type DirectoryAudit, graph, groupTypeLabel, membershipTypeLabel, type User } from '../../api/graph';
 import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
 import { DataTable, LinkCell } from '../../components/DataTable';
 import { DialogActions } from '../../components/Forms';
-import { adminCrumbs, PageHeader } from '../../components/PageHeader';
+import { DetailPage } from '../../components/LoadedPages';
 import { Properties } from '../../components/Properties';
 import { Async, Empty, ErrorAlert, PagedList } from '../../components/States';
 import { AuditTable, formatDateTime } from '../audit/AuditTable';
@@ -18,43 +17,36 @@ import { B2bCollaborationCard, isInvitedUser } from '../invitations/B2bCollabora
 import { AccountBadge } from './UsersList';
 
 export function UserDetail() {
-  const { id = '' } = useParams();
-  const user = useLoad(() => graph.user(id), [id]);
   const [tab, setTab] = useState<string | null>('overview');
-  const title = user.data?.displayName ?? 'User';
   return (
-    <Stack>
-      <PageHeader title={title} crumbs={adminCrumbs(['Users', '/admin/users'], title)} />
-      <Async state={user}>
-        {(u) => (
-          <Tabs value={tab} onChange={setTab} keepMounted={false}>
-            <Tabs.List>
-              <Tabs.Tab value="overview">Overview</Tabs.Tab>
-              <Tabs.Tab value="groups">Groups</Tabs.Tab>
-              <Tabs.Tab value="roles">Assigned roles</Tabs.Tab>
-              <Tabs.Tab value="audit">Audit logs</Tabs.Tab>
-            </Tabs.List>
-            <Tabs.Panel value="overview" pt="md">
-              <Overview user={u} onChanged={user.reload} />
-            </Tabs.Panel>
-            <Tabs.Panel value="groups" pt="md">
-              <UserGroups id={u.id} />
-            </Tabs.Panel>
-            <Tabs.Panel value="roles" pt="md">
-              <UserRoles id={u.id} />
-            </Tabs.Panel>
-            <Tabs.Panel value="audit" pt="md">
-              <UserAudit id={u.id} />
-            </Tabs.Panel>
-          </Tabs>
-        )}
-      </Async>
-    </Stack>
+    <DetailPage load={graph.user} noun="User" parent={['Users', '/admin/users']}>
+      {(u, user) => (
+        <Tabs value={tab} onChange={setTab} keepMounted={false}>
+          <Tabs.List>
+            <Tabs.Tab value="overview">Overview</Tabs.Tab>
+            <Tabs.Tab value="groups">Groups</Tabs.Tab>
+            <Tabs.Tab value="roles">Assigned roles</Tabs.Tab>
+            <Tabs.Tab value="audit">Audit logs</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="overview" pt="md">
+            <Overview user={u} onChanged={user.reload} />
+          </Tabs.Panel>
+          <Tabs.Panel value="groups" pt="md">
+            <UserGroups id={u.id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="roles" pt="md">
+            <UserRoles id={u.id} />
+          </Tabs.Panel>
+          <Tabs.Panel value="audit" pt="md">
+            <UserAudit id={u.id} />
+          </Tabs.Panel>
+        </Tabs>
+      )}
+    </DetailPage>
   );
 }
 
 function Overview({ user: u, onChanged }: { user: User; onChanged: () => void }) {
-  const navigate = useNavigate();
   const { me } = useProfile();
   const [editing, setEditing] = useState(false);
   const action = useConfirmedAction();
@@ -76,17 +68,15 @@ function Overview({ user: u, onChanged }: { user: User; onChanged: () => void })
     }
   };
 
-  const remove = async () => {
-    const confirmation = destructive(
-      'Delete user',
-      `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
-      'Delete',
-    );
-    if (await action.confirmAndRun(confirmation, () => graph.deleteUser(u.id), 'delete')) {
-      notifications.show({ color: 'green', message: `${u.displayName} was deleted.` });
-      navigate('/admin/users');
-    }
-  };
+  const leave = useDeleteAndLeave(action);
+  const remove = () =>
+    leave({
+      title: 'Delete user',
+      message: `Delete ${u.displayName} (${u.userPrincipalName})? They lose access right away and are removed from every group and role.`,
+      name: u.displayName,
+      remove: () => graph.deleteUser(u.id),
+      to: '/admin/users',
+    });
 
   return (
     <Stack>

@@ -2,9 +2,8 @@ import { Badge, Table } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
-import { usePaged } from '../../api/hooks';
-import { LinkCell, PagedTable } from '../../components/DataTable';
-import { FilterButtons, LinkButton, ListPage, useListSearch } from '../../components/ListControls';
+import { LinkCell } from '../../components/DataTable';
+import { FilterButtons, LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 
 const PAGE_SIZE = 20;
@@ -17,18 +16,9 @@ const USER_TYPES = [
 
 export function UsersList() {
   const [params] = useSearchParams();
-  const { term, setTerm, search, expr } = useListSearch(PEOPLE_SEARCH_FIELDS);
   const [type, setType] = useState<UserTypeFilter>((params.get('type') as UserTypeFilter | null) ?? '');
-  const url = graph.usersUrl({
-    search: expr,
-    filter: type ? `userType eq '${type}'` : undefined,
-    top: PAGE_SIZE,
-    select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
-  });
-  const paged = usePaged<User>(url, { eventual: true });
-
   return (
-    <ListPage
+    <SearchListPage<User>
       header={{
         title: 'Users',
         crumbs: adminCrumbs('Users'),
@@ -41,39 +31,43 @@ export function UsersList() {
           </>
         ),
       }}
-      search={{ label: 'Search users', placeholder: 'Name, e-mail or user principal name', value: term, onChange: setTerm }}
+      search={{ label: 'Search users', placeholder: 'Name, e-mail or user principal name', fields: PEOPLE_SEARCH_FIELDS }}
+      url={(expr) =>
+        graph.usersUrl({
+          search: expr,
+          filter: type ? `userType eq '${type}'` : undefined,
+          top: PAGE_SIZE,
+          select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
+        })
+      }
       filters={<FilterButtons label="User type" options={USER_TYPES} value={type} onChange={setType} />}
-    >
-      <PagedTable
-        paged={paged}
-        label="Users"
-        empty={{
-          title: search ? `No users match “${search}”` : 'No users yet',
-          description: search ? 'Try another name or e-mail address.' : 'Create the first user with New user.',
-        }}
-        columns={['Display name', 'User principal name', 'User type', 'Account']}
-        minWidth={560}
-        highlight
-        testId="users-table"
-        row={(u) => (
-          <Table.Tr key={u.id}>
-            <LinkCell to={`/admin/users/${u.id}`} label={u.displayName} />
-            <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
-            <Table.Td>
-              {u.userType}
-              {u.externalUserState === 'PendingAcceptance' && (
-                <Badge size="xs" variant="light" color="yellow" ml={6}>
-                  Pending acceptance
-                </Badge>
-              )}
-            </Table.Td>
-            <Table.Td>
-              <AccountBadge enabled={u.accountEnabled} />
-            </Table.Td>
-          </Table.Tr>
-        )}
-      />
-    </ListPage>
+      label="Users"
+      empty={{
+        noun: 'users',
+        description: 'Create the first user with New user.',
+        whenSearching: 'Try another name or e-mail address.',
+      }}
+      columns={['Display name', 'User principal name', 'User type', 'Account']}
+      minWidth={560}
+      testId="users-table"
+      row={(u) => (
+        <Table.Tr key={u.id}>
+          <LinkCell to={`/admin/users/${u.id}`} label={u.displayName} />
+          <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
+          <Table.Td>
+            {u.userType}
+            {u.externalUserState === 'PendingAcceptance' && (
+              <Badge size="xs" variant="light" color="yellow" ml={6}>
+                Pending acceptance
+              </Badge>
+            )}
+          </Table.Td>
+          <Table.Td>
+            <AccountBadge enabled={u.accountEnabled} />
+          </Table.Td>
+        </Table.Tr>
+      )}
+    />
   );
 }
 
