@@ -338,7 +338,7 @@ describe('secrets, owners, authorization, delete', () => {
     ).toBe(403);
   });
 
-  it('$expand=owners on the list and on one application; directoryObjects/getByIds returns applications', async () => {
+  it('$expand=owners on the list and on one application; directoryObjects/getByIds and /directoryObjects/{id} return applications', async () => {
     const app = await register();
     const owner = await t.createUser({ displayName: `Owner ${n()}` });
     expect((await admin('POST', `/applications/${app.id}/owners/$ref`, ref(owner.user.id))).statusCode).toBe(204);
@@ -367,6 +367,19 @@ describe('secrets, owners, authorization, delete', () => {
     const guest = await t.createUser({ userType: 'Guest' });
     const denied = await t.call('POST', '/v1.0/directoryObjects/getByIds', { token: guest.token, body: { ids: [app.id] } });
     expect(denied.statusCode).toBe(403);
+
+    // GET /directoryObjects/{id} finds every kind of directory object, as Graph does.
+    const asObject = async (id: string) => {
+      const res = await admin('GET', `/directoryObjects/${id}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json()['@odata.type'] as string;
+    };
+    expect(await asObject(app.id)).toBe('#microsoft.graph.application');
+    const sp = (await admin('GET', `/servicePrincipals(appId='${app.appId}')`)).json();
+    expect(await asObject(sp.id)).toBe('#microsoft.graph.servicePrincipal');
+    expect(await asObject(owner.user.id)).toBe('#microsoft.graph.user');
+    expect((await admin('GET', '/directoryObjects/0190aaaa-0000-7000-8000-00000000beef')).statusCode).toBe(404);
+    expect((await t.call('GET', `/v1.0/directoryObjects/${app.id}`, { token: guest.token })).statusCode).toBe(403);
   });
 
   it('Cloud Application Administrators manage; an app token with Application.Read.All reads only', async () => {

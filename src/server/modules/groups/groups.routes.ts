@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { idFromODataRef, odataRef } from '../../../contracts/common.js';
 import { createGroupBody, type Group, updateGroupBody } from '../../../contracts/groups.js';
 import { objectKey } from '../../../contracts/users.js';
+import type { OperationContext } from '../../domain/context.js';
 import { DomainError } from '../../domain/errors.js';
 import {
   attachExpansions,
@@ -198,11 +199,28 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
   const { groupMembers } = app.portico.services;
   const tags = ['directoryObjects'];
 
+  /** Users, groups, service principals and application objects with these ids, in the order asked. */
+  const objectsByIds = async (ctx: OperationContext, ids: readonly string[], types?: readonly string[]) => {
+    const found = [
+      ...(await app.portico.services.directory.getByIds(ctx, ids, types)),
+      ...(await app.portico.services.appRegistrations.getByIds(ctx, ids, types)),
+    ];
+    const byId = new Map(found.map((o) => [o.id.toLowerCase(), o]));
+    return ids.map((i) => byId.get(i.toLowerCase())).filter((o) => o !== undefined);
+  };
+
   app.get(
     '/directoryObjects/:id',
-    { schema: { tags, summary: 'Get a directory object (user or group)', params: idParam } },
+    { schema: { tags, summary: 'Get a directory object (user, group, service principal or application)', params: idParam } },
     async (req, reply) => {
-      const o = await groupMembers.getDirectoryObject(req.ctx, req.params.id);
+      const id = req.params.id;
+      const o = await groupMembers.getDirectoryObject(req.ctx, id).catch(async (err: unknown) => {
+        // Not a user or group: a service principal or an application object, or really nothing.
+        if (!(err instanceof DomainError) || err.code !== 'resource_not_found') throw err;
+        const [other] = await objectsByIds(req.ctx, [id], ['servicePrincipal', 'application']);
+        if (!other) throw err;
+        return other;
+      });
       return sendEntity(req, reply, 'directoryObjects/$entity', o);
     },
   );
@@ -217,13 +235,7 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
       },
     },
     async (req, reply) => {
-      const { ids, types } = req.body;
-      const found = [
-        ...(await app.portico.services.directory.getByIds(req.ctx, ids, types)),
-        ...(await app.portico.services.appRegistrations.getByIds(req.ctx, ids, types)),
-      ];
-      const byId = new Map(found.map((o) => [o.id.toLowerCase(), o]));
-      const items = ids.map((id) => byId.get(id.toLowerCase())).filter((o) => o !== undefined);
+      const items = await objectsByIds(req.ctx, req.body.ids, req.body.types);
       return sendCollection(req, reply, 'directoryObjects', { items }, { select: undefined } as ODataQuery);
     },
   );
