@@ -72,6 +72,18 @@ export interface AuditEntry {
   additionalDetails?: { key: string; value: string }[];
 }
 
+/**
+ * What a use case is built from: the database (or a transaction), time, ids, the audit log and the
+ * one authorize step. A feature's deps extend it with the services it calls.
+ */
+export interface UseCaseDeps {
+  db: Executor;
+  clock: Clock;
+  newId: IdGenerator;
+  audit: AuditService;
+  access: Access;
+}
+
 export interface AuditDeps {
   clock: Clock;
   newId: IdGenerator;

@@ -1,18 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config/index.js';
-import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
-import type { IdGenerator } from '../../domain/ids.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { UseCaseDeps } from '../audit/audit.service.js';
 import type { Tenant, TenantsService } from '../tenants/tenants.service.js';
 import { setUnsubscribed } from './invitations.repository.js';
 
-export interface UnsubscribeDeps {
-  db: Executor;
+export interface UnsubscribeDeps extends Omit<UseCaseDeps, 'access'> {
   config: Pick<Config, 'publicUrl'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
   tenants: Pick<TenantsService, 'findTenant'>;
   /** HMAC key of unsubscribe links (an instance secret). */
   linkKey: string;

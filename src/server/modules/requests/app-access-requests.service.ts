@@ -11,15 +11,14 @@ import type { Config } from '../../config/index.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { Caller } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
-import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import { isGuid } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
 import { spTarget } from '../applications/application-rules.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import { type AuditEntry, type AuditService, userTarget } from '../audit/audit.service.js';
+import { type AuditEntry, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -28,13 +27,8 @@ import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
 import { appRequests, decisionBy, insertAppRequest } from './requests.repository.js';
 
-export interface AppAccessRequestsDeps {
-  db: Executor;
+export interface AppAccessRequestsDeps extends UseCaseDeps {
   config: Pick<Config, 'publicUrl' | 'mailFrom'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
   users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
   groups: Pick<GroupsService, 'findGroup'>;
   groupMembers: Pick<GroupMembersService, 'addMemberInTransaction' | 'isDirectMember'>;

@@ -4,13 +4,11 @@ import type { Config } from '../../config/index.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { Caller } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
-import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import { isGuid } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
-import { type AuditEntry, type AuditService, userTarget } from '../audit/audit.service.js';
+import { type AuditEntry, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupReferences } from '../groups/group-references.js';
 import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-rules.js';
@@ -21,13 +19,8 @@ import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
 import { countPendingJoinRequests, decisionBy, insertJoinRequest, joinRequests } from './requests.repository.js';
 
-export interface GroupJoinRequestsDeps {
-  db: Executor;
+export interface GroupJoinRequestsDeps extends UseCaseDeps {
   config: Pick<Config, 'publicUrl' | 'mailFrom'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
   users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
   groups: Pick<GroupsService, 'getGroup' | 'findGroup'>;
   references: Pick<GroupReferences, 'facts'>;
