@@ -61,11 +61,10 @@ export class PermissionGrantsService {
     return listPermissionGrants(this.deps.db, ctx.caller.tenantId, q);
   }
 
-  async get(ctx: OperationContext, id: string): Promise<OAuth2PermissionGrant> {
-    await this.deps.access.require(ctx, 'permissionGrant.read');
-    const g = await findPermissionGrant(this.deps.db, ctx.caller.tenantId, id);
-    if (!g) throw notFound(id);
-    return g;
+  get(ctx: OperationContext, id: string): Promise<OAuth2PermissionGrant> {
+    return this.deps.access.readOne(ctx, 'permissionGrant.read', id, (tenantId) =>
+      findPermissionGrant(this.deps.db, tenantId, id),
+    );
   }
 
   async create(ctx: OperationContext, body: CreatePermissionGrantBody): Promise<OAuth2PermissionGrant> {
