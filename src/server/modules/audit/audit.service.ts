@@ -69,6 +69,19 @@ export interface AuditEntry {
 }
 
 /**
+ * The audited change of a SCIM client's `externalId`: none when no new one is given or it is the
+ * current one (read by `current`, only when a new one is given).
+ */
+export async function externalIdChange(
+  next: string | null | undefined,
+  current: () => Promise<string | null>,
+): Promise<ModifiedProperty | undefined> {
+  if (next === undefined) return undefined;
+  const old = await current();
+  return next === old ? undefined : { displayName: 'externalId', oldValue: JSON.stringify(old), newValue: JSON.stringify(next) };
+}
+
+/**
  * What a use case is built from: the database (or a transaction), time, ids, the audit log and the
  * one authorize step. A feature's deps extend it with the services it calls.
  */

@@ -7,7 +7,7 @@ import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { RoleIds } from '../../domain/roles.js';
 import type { ODataQuery } from '../../odata/query.js';
 import { hashPassword, passwordComplexityProblem } from '../../platform/passwords.js';
-import { type ModifiedProperty, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
+import { externalIdChange, type ModifiedProperty, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { RolesService } from '../roles/roles.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import { provisionedUsersResource } from './users.query.js';
@@ -321,16 +321,11 @@ export class UsersService {
     }
     const changes = changesOf(existing, updated, Object.keys(fields));
     if (passwordHash !== undefined) changes.push({ displayName: 'passwordProfile', oldValue: null, newValue: '"[changed]"' });
-    const oldExternalId =
-      extra.externalId === undefined ? undefined : ((await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null);
-    const externalIdChanged = extra.externalId !== undefined && extra.externalId !== oldExternalId;
-    if (externalIdChanged) {
-      changes.push({
-        displayName: 'externalId',
-        oldValue: JSON.stringify(oldExternalId),
-        newValue: JSON.stringify(extra.externalId),
-      });
-    }
+    const externalIdChanged = await externalIdChange(
+      extra.externalId,
+      async () => (await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null,
+    );
+    if (externalIdChanged) changes.push(externalIdChanged);
     if (changes.length === 0) return;
     // An administrator's password reset and disabling the account end every session (Entra).
     const disabling = existing.accountEnabled && !updated.accountEnabled;
