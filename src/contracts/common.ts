@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 /** A trimmed, non-empty, bounded display string without control characters. */
+/** A required string: "is required" when absent, "must be a string" when of another type. */
+export const requiredString = () => z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') });
+
 export const displayString = (max: number) =>
   z
     .string()
@@ -39,3 +42,6 @@ export function idFromODataRef(ref: string): string | undefined {
 }
 
 export type ODataRef = z.infer<typeof odataRef>;
+
+/** A required display name: present, a string, and a valid `displayString(max)`. */
+export const requiredDisplayString = (max: number) => requiredString().pipe(displayString(max));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayString, optionalText } from './common.js';
+import { displayString, optionalText, requiredDisplayString, requiredString } from './common.js';
 import type { User } from './users.js';
 
 export type GroupVisibility = 'Public' | 'Private' | 'Hiddenmembership';
@@ -47,8 +47,7 @@ export const MAX_BIND_REFERENCES = 20;
 const MAIL_NICKNAME = /^[\x21-\x7e]+$/;
 const MAIL_NICKNAME_FORBIDDEN = /[@()\\[\]";:.<>,]/;
 
-export const mailNickname = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+export const mailNickname = requiredString()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
   .refine((s) => MAIL_NICKNAME.test(s) && !MAIL_NICKNAME_FORBIDDEN.test(s), {
@@ -69,9 +68,7 @@ const membershipRule = z.string().min(1, 'must not be empty').max(3072, 'must be
 
 export const createGroupBody = z
   .object({
-    displayName: z
-      .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
-      .pipe(displayString(256)),
+    displayName: requiredDisplayString(256),
     description: optionalText(1024),
     mailNickname,
     mailEnabled: requiredBoolean,

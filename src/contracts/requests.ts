@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayString, optionalText } from './common.js';
+import { optionalText, requiredDisplayString, requiredString } from './common.js';
 
 /**
  * Self-service requests (Portico's own resources: Entra has no public API for them,
@@ -94,8 +94,7 @@ export interface PendingApprovals {
 // Request bodies
 
 const text = (max: number) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+  requiredString()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
@@ -129,9 +128,7 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  */
 export const createSelfServiceGroupBody = z
   .object({
-    displayName: z
-      .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
-      .pipe(displayString(256)),
+    displayName: requiredDisplayString(256),
     description: optionalText(1024),
     approverIds: z
       .array(

@@ -8,9 +8,10 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { OperationContext } from '../domain/context.js';
 import { invalid } from '../domain/errors.js';
-import type { ODataQuery } from '../odata/query.js';
-import { selectFields } from '../odata/query.js';
+import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../odata/query.js';
 
 /** A /v1.0 route plugin's instance with the zod type provider (typed params and bodies). */
 export type GraphApp = FastifyInstance<
@@ -70,4 +71,54 @@ export function meId(req: FastifyRequest): string {
   const c = req.ctx.caller;
   if (c.kind !== 'user') throw invalid('me_requires_delegated_token');
   return c.userId;
+}
+
+/** The `{id}` of an entity addressed by any key up to 256 characters. */
+export const idParam = z.object({ id: z.string().min(1).max(256) });
+
+/** What a route tells the OpenAPI document. */
+interface RouteDocs {
+  tags: string[];
+  summary: string;
+  description?: string;
+}
+
+/** The `@odata.context` fragment of a path: `/auditLogs/signIns` → `auditLogs/signIns`. */
+const fragmentOf = (path: string) => path.replace(/^\//, '');
+
+/**
+ * `GET path`: a Graph collection of `spec` as `list` pages it, with `$select`, `$filter`, `$top`…
+ * and, when `consistency` is on, `$count`/`$search` under `ConsistencyLevel: eventual`.
+ */
+export function getCollection<T extends object>(
+  app: GraphApp,
+  path: string,
+  docs: RouteDocs,
+  spec: ResourceSpec,
+  list: (ctx: OperationContext, q: ODataQuery) => Promise<{ items: T[]; skiptoken?: string; count?: number }>,
+  opts: { consistency?: boolean; fragment?: string } = {},
+): void {
+  app.get(path, { schema: docs }, async (req, reply) => {
+    const q = parseODataQuery(
+      req.query as Record<string, unknown>,
+      spec,
+      opts.consistency ? odataOptions(req) : { allowCount: false },
+    );
+    return sendCollection(req, reply, opts.fragment ?? fragmentOf(path), await list(req.ctx, q), q);
+  });
+}
+
+/** `GET path/:id`: one entity of the collection at `path`, with `$select` when its `spec` is given. */
+export function getEntityById<T extends object>(
+  app: GraphApp,
+  path: string,
+  docs: RouteDocs,
+  spec: ResourceSpec | undefined,
+  get: (ctx: OperationContext, id: string) => Promise<T>,
+  fragment = fragmentOf(path),
+): void {
+  app.get(`${path}/:id`, { schema: { ...docs, params: idParam } }, async (req, reply) => {
+    const q = spec && parseODataQuery(req.query as Record<string, unknown>, spec, { allowCount: false });
+    return sendEntity(req, reply, `${fragment}/$entity`, await get(req.ctx, req.params.id), q);
+  });
 }

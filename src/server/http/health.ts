@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from '../config/index.js';
 import { type Database, pendingMigrations } from '../db/index.js';
 import type { Metrics } from '../platform/metrics.js';
+import { safeEqual } from '../platform/passwords.js';
 
 /**
  * Probes and metrics for orchestrators and monitoring (docs/operations.md#monitoring):
@@ -33,12 +33,6 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
       },
     );
   });
-
-const sameSecret = (given: string, expected: string): boolean => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 
 export async function healthRoutes(
   app: FastifyInstance,
@@ -74,7 +68,7 @@ export async function healthRoutes(
   app.get('/metrics', quiet, async (req, reply) => {
     if (metricsToken !== undefined) {
       const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-      if (!m?.[1] || !sameSecret(m[1], metricsToken)) {
+      if (!m?.[1] || !safeEqual(m[1], metricsToken)) {
         return reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="metrics"')

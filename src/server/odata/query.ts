@@ -54,6 +54,41 @@ export interface PropSpec {
   notNull?: boolean;
 }
 
+/** Every string comparison SCIM has (`co`, `ew`, `gt`…): provisioning filters string properties with all of them. */
+const PROVISIONING_STRING_OPS: readonly FilterOp[] = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'startswith',
+  'endswith',
+  'contains',
+  'not',
+];
+
+/**
+ * A collection as provisioning (SCIM) filters it: the Graph description's string columns compared
+ * with every SCIM operator, plus the client's `externalId` (case-exact) and the given properties.
+ */
+export function provisioningResource(
+  spec: ResourceSpec,
+  extra: Record<string, PropSpec> = {},
+  custom?: Record<string, CustomCompiler>,
+): ResourceSpec {
+  const widen = (p: PropSpec): PropSpec => (p.type === 'string' && p.column ? { ...p, filter: PROVISIONING_STRING_OPS } : p);
+  return {
+    ...spec,
+    properties: {
+      ...Object.fromEntries(Object.entries(spec.properties).map(([k, p]) => [k, widen(p)])),
+      ...extra,
+      externalId: { type: 'string', column: 'external_id', filter: PROVISIONING_STRING_OPS, orderable: true },
+    },
+    ...(custom ? { custom } : {}),
+  };
+}
+
 /**
  * Compiles a filter node the generic rules cannot handle (nested paths, lambdas over related
  * tables). Receives the `compare`/`in`/`function` node, or the `lambda` node for `prop/any` keys.

@@ -34,6 +34,13 @@ export function passwordComplexityProblem(password: string): string | undefined 
 /** SHA-256 of a high-entropy random secret (client secrets, tokens): fast and sufficient. */
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/** Constant-time comparison of two strings (tokens, signatures, ticket hashes): no timing tells how much matched. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 export function safeEqualHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');

@@ -1,6 +1,6 @@
 import { type Action, authorize, type Decision, type PolicyFacts, type TargetFacts } from '../../domain/authorization.js';
 import type { OperationContext } from '../../domain/context.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 
 /** Where the tenant's current policy facts come from (the policies service). */
 export type PolicyFactsSource = (tenantId: string) => Promise<PolicyFacts>;
@@ -31,6 +31,19 @@ export class Access {
   async require(ctx: OperationContext, action: Action, target: TargetFacts = {}): Promise<void> {
     const decision = await this.decide(ctx, action, target);
     if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
+  }
+
+  /** A read of one object: `action` first, then `find` in the caller's tenant; no object is 404. */
+  async readOne<T>(
+    ctx: OperationContext,
+    action: Action,
+    id: string,
+    find: (tenantId: string) => Promise<T | undefined>,
+  ): Promise<T> {
+    await this.require(ctx, action);
+    const found = await find(ctx.caller.tenantId);
+    if (!found) throw notFound(id);
+    return found;
   }
 
   async allows(ctx: OperationContext, action: Action, target: TargetFacts = {}): Promise<boolean> {

@@ -5,13 +5,10 @@ import type {
   ServicePrincipal,
 } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { invalid, notFound } from '../../domain/errors.js';
-import type { IdGenerator } from '../../domain/ids.js';
 import { MAX_EXPANDED_ITEMS, type ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { UseCaseDeps } from '../audit/audit.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { appRoleAssignmentsResource } from './applications.query.js';
@@ -27,12 +24,7 @@ import type { ApplicationsService } from './applications.service.js';
 import { type AuditedPrincipal, assignableRole, insertAssignmentIn, removeAssignmentIn } from './assignment-writes.js';
 import { ServicePrincipalLoader } from './service-principal-loader.js';
 
-export interface AppRoleAssignmentsDeps {
-  db: Executor;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
+export interface AppRoleAssignmentsDeps extends UseCaseDeps {
   users: Pick<UsersService, 'findUser' | 'getUser'>;
   groups: Pick<GroupsService, 'findGroup' | 'getGroup'>;
   applications: Pick<ApplicationsService, 'resolvePrincipal'>;

@@ -8,13 +8,11 @@ import {
 import { idFromODataRef } from '../../../contracts/common.js';
 import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
-import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
-import { type IdGenerator, randomSecret } from '../../domain/ids.js';
+import { randomSecret } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import { type AuditService, type ModifiedProperty, type TargetResource, userTarget } from '../audit/audit.service.js';
+import { type ModifiedProperty, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { CATEGORY, checkCredentialDates, keyDescription, spProps, spTarget } from './application-rules.js';
 import {
@@ -60,11 +58,7 @@ const auditTarget = (
     ? { id: on.id, displayName: sp.displayName, type: 'Application', modifiedProperties: props }
     : spTarget(sp, props);
 
-export interface ApplicationCredentialsDeps {
-  db: Executor;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
+export interface ApplicationCredentialsDeps extends Omit<UseCaseDeps, 'access'> {
   users: Pick<UsersService, 'findUser' | 'listUsersByIds'>;
   applications: Pick<ApplicationsService, 'resolvePrincipal'>;
   loader: ServicePrincipalLoader;

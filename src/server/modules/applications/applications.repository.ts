@@ -12,6 +12,7 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
+import { rowById, rowsByIds } from '../../db/tenant-rows.js';
 import { GRAPH_APP_ID, graphAppRoles, graphPermissionScopes } from '../../domain/graph-permissions.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
@@ -125,12 +126,7 @@ async function withCredentials(db: Executor, sps: StoredServicePrincipal[]): Pro
 // Service principals
 
 export async function findServicePrincipal(db: Executor, tenantId: string, id: string): Promise<ServicePrincipal | undefined> {
-  const r = await db
-    .selectFrom('service_principals')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id.toLowerCase())
-    .executeTakeFirst();
+  const r = await rowById(db.selectFrom('service_principals').selectAll(), tenantId, id);
   return r && (await withCredentials(db, [toStored(r)]))[0];
 }
 
@@ -166,15 +162,11 @@ export async function findServicePrincipalsByIds(
   tenantId: string,
   ids: readonly string[],
 ): Promise<ServicePrincipal[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('service_principals')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...ids])
-    .orderBy('display_name')
-    .orderBy('id')
-    .execute();
+  const rows = await rowsByIds(
+    db.selectFrom('service_principals').selectAll().orderBy('display_name').orderBy('id'),
+    tenantId,
+    ids,
+  );
   return withCredentials(db, rows.map(toStored));
 }
 

@@ -16,15 +16,13 @@ import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { TargetFacts } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { GRAPH_APP_ID, graphAppRoleValue, graphServicePrincipalId } from '../../domain/graph-permissions.js';
-import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import { isGuid } from '../../domain/ids.js';
 import type { ApplicationPermission } from '../../domain/permissions.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { UseCaseDeps } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -84,12 +82,7 @@ import { checkNewCertificates } from './verification-certificates.js';
 /** Writes a new service principal's application object inside the creating transaction. */
 export type ApplicationObjectWriter = (trx: Executor, ctx: OperationContext, sp: ServicePrincipal) => Promise<void>;
 
-export interface ApplicationsDeps {
-  db: Executor;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
+export interface ApplicationsDeps extends UseCaseDeps {
   users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
   groups: Pick<GroupsService, 'findGroup'>;
   /** Assignments reach a user directly or through the groups it is a DIRECT member of. */

@@ -1,48 +1,10 @@
 import { sql } from 'kysely';
+import type { DirectoryAudit, InitiatedBy, TargetResource } from '../../../contracts/audit.js';
 import type { Executor } from '../../db/index.js';
+import { rowById } from '../../db/tenant-rows.js';
 import { compileODataWhere, encodeSkipToken, type ODataQuery } from '../../odata/query.js';
 import { directoryAuditsResource } from './audit.query.js';
 import type { DirectoryAuditsTable } from './audit.table.js';
-
-export interface ModifiedProperty {
-  displayName: string;
-  oldValue: string | null;
-  newValue: string | null;
-}
-
-export interface TargetResource {
-  id: string;
-  displayName: string | null;
-  type: 'User' | 'Group' | 'ServicePrincipal' | 'Application' | 'Policy' | 'Role' | 'Other';
-  userPrincipalName?: string | null;
-  groupType?: string | null;
-  modifiedProperties: ModifiedProperty[];
-}
-
-export interface InitiatedBy {
-  user: { id: string; displayName: string | null; userPrincipalName: string | null; ipAddress: string | null } | null;
-  app: {
-    appId: string | null;
-    displayName: string | null;
-    servicePrincipalId: string | null;
-    servicePrincipalName: string | null;
-  } | null;
-}
-
-export interface DirectoryAudit {
-  id: string;
-  activityDateTime: string;
-  activityDisplayName: string;
-  category: string;
-  correlationId: string;
-  loggedByService: string;
-  operationType: string;
-  result: 'success' | 'failure' | 'timeout' | 'unknownFutureValue';
-  resultReason: string;
-  initiatedBy: InitiatedBy;
-  targetResources: TargetResource[];
-  additionalDetails: { key: string; value: string }[];
-}
 
 export const toDirectoryAudit = (r: DirectoryAuditsTable): DirectoryAudit => ({
   id: r.id,
@@ -132,12 +94,7 @@ export async function listDirectoryAudits(
 }
 
 export async function findDirectoryAudit(db: Executor, tenantId: string, id: string): Promise<DirectoryAudit | undefined> {
-  const r = await db
-    .selectFrom('directory_audits')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id.toLowerCase())
-    .executeTakeFirst();
+  const r = await rowById(db.selectFrom('directory_audits').selectAll(), tenantId, id);
   return r && toDirectoryAudit(r);
 }
 

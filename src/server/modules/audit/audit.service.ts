@@ -1,7 +1,7 @@
+import type { DirectoryAudit, InitiatedBy, ModifiedProperty, TargetResource } from '../../../contracts/audit.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
@@ -9,18 +9,14 @@ import {
   auditsBetween,
   auditsOfCorrelations,
   changeStamps,
-  type DirectoryAudit,
   findDirectoryAudit,
-  type InitiatedBy,
   insertDirectoryAudit,
   listDirectoryAudits,
-  type ModifiedProperty,
-  type TargetResource,
 } from './audit.repository.js';
 
 import { type ChangeInput, insertChanges } from './changes.repository.js';
 
-export type { DirectoryAudit, ModifiedProperty, TargetResource } from './audit.repository.js';
+export type { DirectoryAudit, ModifiedProperty, TargetResource } from '../../../contracts/audit.js';
 export type { ChangeInput } from './changes.repository.js';
 
 const MEMBERSHIP_CHANGES: Record<string, 'added' | 'removed'> = {
@@ -70,6 +66,31 @@ export interface AuditEntry {
   resultReason?: string;
   targetResources: TargetResource[];
   additionalDetails?: { key: string; value: string }[];
+}
+
+/**
+ * The audited change of a SCIM client's `externalId`: none when no new one is given or it is the
+ * current one (read by `current`, only when a new one is given).
+ */
+export async function externalIdChange(
+  next: string | null | undefined,
+  current: () => Promise<string | null>,
+): Promise<ModifiedProperty | undefined> {
+  if (next === undefined) return undefined;
+  const old = await current();
+  return next === old ? undefined : { displayName: 'externalId', oldValue: JSON.stringify(old), newValue: JSON.stringify(next) };
+}
+
+/**
+ * What a use case is built from: the database (or a transaction), time, ids, the audit log and the
+ * one authorize step. A feature's deps extend it with the services it calls.
+ */
+export interface UseCaseDeps {
+  db: Executor;
+  clock: Clock;
+  newId: IdGenerator;
+  audit: AuditService;
+  access: Access;
 }
 
 export interface AuditDeps {
@@ -186,9 +207,6 @@ export class AuditLogService {
   }
 
   async getDirectoryAudit(ctx: OperationContext, id: string): Promise<DirectoryAudit> {
-    await this.deps.access.require(ctx, 'audit.read');
-    const a = await findDirectoryAudit(this.deps.db, ctx.caller.tenantId, id);
-    if (!a) throw notFound(id);
-    return a;
+    return this.deps.access.readOne(ctx, 'audit.read', id, (tenantId) => findDirectoryAudit(this.deps.db, tenantId, id));
   }
 }

@@ -2,12 +2,10 @@ import type { Group } from '../../../contracts/groups.js';
 import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import { type OperationContext, systemContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
-import type { Access } from '../access/access.js';
 import type { ApplicationsService, PrincipalApplicationSnapshot } from '../applications/applications.service.js';
-import { type AuditService, type ChangeInput, userTarget } from '../audit/audit.service.js';
+import { type ChangeInput, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import { groupTarget } from '../groups/group-rules.js';
 import type { GroupReferenceSnapshot, GroupsService } from '../groups/groups.service.js';
@@ -48,11 +46,7 @@ type Snapshot = DeletedUserSnapshot | DeletedGroupSnapshot;
 /** A deleted user or group as Graph returns it: the object with its deletedDateTime. */
 export type DeletedItem = (User | Group) & { '@odata.type': string; deletedDateTime: string };
 
-export interface DeletedItemsDeps {
-  db: Executor;
-  clock: Clock;
-  audit: AuditService;
-  access: Access;
+export interface DeletedItemsDeps extends Omit<UseCaseDeps, 'newId'> {
   users: Pick<UsersService, 'snapshotUserRow' | 'restoreUserRow'>;
   groups: Pick<GroupsService, 'snapshotGroup' | 'snapshotPrincipalReferences' | 'restoreSnapshot'>;
   applications: Pick<ApplicationsService, 'snapshotPrincipalReferences' | 'restorePrincipalReferences'>;

@@ -5,14 +5,11 @@ import type { CreateSelfServiceGroupBody } from '../../../contracts/requests.js'
 import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
-import type { IdGenerator } from '../../domain/ids.js';
 import { findRoleDefinition, type RoleDefinition, RoleIds } from '../../domain/roles.js';
-import type { Access } from '../access/access.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import { type AuditService, userTarget } from '../audit/audit.service.js';
+import { type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import { groupTarget } from '../groups/group-rules.js';
@@ -35,13 +32,8 @@ export interface MyGroupsInvite {
 /** What getByIds returns: a user, a group or a service principal, with its `@odata.type`. */
 type DirectoryObjectOrApp = DirectoryObject | ({ '@odata.type': '#microsoft.graph.servicePrincipal' } & ServicePrincipal);
 
-export interface DirectoryDeps {
-  db: Executor;
+export interface DirectoryDeps extends UseCaseDeps {
   config: Pick<Config, 'publicUrl'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
   tenants: Pick<TenantsService, 'createTenant'>;
   users: UsersService;
   roles: RolesService;

@@ -1,12 +1,10 @@
 import type { DirectoryObject, Group } from '../../../contracts/groups.js';
 import type { User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, notFound } from '../../domain/errors.js';
 import { MAX_EXPANDED_ITEMS, type ODataQuery, type ResourceSpec } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { UseCaseDeps } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { UsersService } from '../users/users.service.js';
 import type { GroupReferences } from './group-references.js';
@@ -55,11 +53,7 @@ const relationshipIds = (tenantId: string, groupId: string, rel: Relationship): 
       ? transitiveMemberIds(tenantId, groupId)
       : ownerIds(tenantId, groupId);
 
-export interface GroupMembersDeps {
-  db: Executor;
-  clock: Clock;
-  audit: AuditService;
-  access: Access;
+export interface GroupMembersDeps extends Omit<UseCaseDeps, 'newId'> {
   policies: Pick<PoliciesService, 'groupSettings'>;
   users: Pick<UsersService, 'findUser' | 'getUser' | 'listUsersAmong'>;
   references: GroupReferences;

@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import type { CustomCompiler, FilterOp, PropSpec, ResourceSpec } from '../../odata/query.js';
+import { type CustomCompiler, type PropSpec, provisioningResource, type ResourceSpec } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 
 const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;
@@ -75,19 +75,6 @@ export const directoryObjectsResource: ResourceSpec = {
   },
 };
 
-const PROVISIONING_STRING_OPS: readonly FilterOp[] = [
-  'eq',
-  'ne',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-  'startswith',
-  'endswith',
-  'contains',
-  'not',
-];
-
 /** `members/value eq '{id}'`: the groups the object is a direct member of. */
 const directMemberIs: CustomCompiler = (node, eb) => {
   if (node.type !== 'compare' || node.op !== 'eq' || node.value.kind !== 'string') {
@@ -105,16 +92,8 @@ const directMemberIs: CustomCompiler = (node, eb) => {
  * The groups collection as provisioning (SCIM) filters it: Graph's properties, string comparisons
  * with every SCIM operator, the client's `externalId` (case-exact) and direct members (`members/value`).
  */
-export const provisionedGroupsResource: ResourceSpec = {
-  ...groupsResource,
-  properties: {
-    ...Object.fromEntries(
-      Object.entries(groupsResource.properties).map(([k, p]) => [
-        k,
-        p.type === 'string' && p.column ? { ...p, filter: PROVISIONING_STRING_OPS } : p,
-      ]),
-    ),
-    externalId: { type: 'string', column: 'external_id', filter: PROVISIONING_STRING_OPS, orderable: true },
-  },
-  custom: { 'members/value': directMemberIs },
-};
+export const provisionedGroupsResource: ResourceSpec = provisioningResource(
+  groupsResource,
+  {},
+  { 'members/value': directMemberIs },
+);

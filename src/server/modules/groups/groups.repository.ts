@@ -1,6 +1,7 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Group, GroupJoinPolicy, GroupVisibility, MembershipRuleProcessingState } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
+import { rowById, rowsByIds } from '../../db/tenant-rows.js';
 import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { directoryObjectsResource, groupsResource } from './groups.query.js';
 import type { GroupMembersTable, GroupOwnersTable, GroupsTable } from './groups.table.js';
@@ -48,23 +49,12 @@ export const toRow = (tenantId: string, g: Group, createdByUserId: string | null
 // Groups
 
 export async function findGroup(db: Executor, tenantId: string, id: string): Promise<Group | undefined> {
-  const r = await db
-    .selectFrom('groups')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id.toLowerCase())
-    .executeTakeFirst();
+  const r = await rowById(db.selectFrom('groups').selectAll(), tenantId, id);
   return r && toGroup(r);
 }
 
 export async function findGroupsByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Group[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('groups')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...ids])
-    .execute();
+  const rows = await rowsByIds(db.selectFrom('groups').selectAll(), tenantId, ids);
   return rows.map(toGroup);
 }
 
@@ -129,14 +119,11 @@ export async function listGroups(
 
 /** The SCIM externalIds of some groups (those that have one). */
 export async function findGroupExternalIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('groups')
-    .select(['id', 'external_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...ids])
-    .where('external_id', 'is not', null)
-    .execute();
+  const rows = await rowsByIds(
+    db.selectFrom('groups').select(['id', 'external_id']).where('external_id', 'is not', null),
+    tenantId,
+    ids,
+  );
   return new Map(rows.map((r) => [r.id, r.external_id as string]));
 }
 

@@ -1,13 +1,10 @@
 import { idFromODataRef } from '../../../contracts/common.js';
 import type { CreateGroupBody, Group, UpdateGroupBody } from '../../../contracts/groups.js';
 import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
-import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { externalIdChange, type UseCaseDeps } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { DynamicMembershipService } from './dynamic-membership.service.js';
@@ -52,12 +49,7 @@ import {
 
 export type { GroupReferenceSnapshot } from './groups.repository.js';
 
-export interface GroupsDeps {
-  db: Executor;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
+export interface GroupsDeps extends UseCaseDeps {
   policies: Pick<PoliciesService, 'groupSettings'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   references: GroupReferences;
@@ -341,16 +333,11 @@ export class GroupsService {
       updated.membershipRuleProcessingState === 'On' &&
       (ruleChanged || existing.membershipRuleProcessingState !== 'On');
     const changes = diffGroups(existing, updated);
-    const oldExternalId =
-      extra.externalId === undefined ? undefined : ((await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null);
-    const externalIdChanged = extra.externalId !== undefined && extra.externalId !== oldExternalId;
-    if (externalIdChanged) {
-      changes.push({
-        displayName: 'externalId',
-        oldValue: JSON.stringify(oldExternalId),
-        newValue: JSON.stringify(extra.externalId),
-      });
-    }
+    const externalIdChanged = await externalIdChange(
+      extra.externalId,
+      async () => (await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null,
+    );
+    if (externalIdChanged) changes.push(externalIdChanged);
 
     if (changes.length === 0 && members.length === 0 && owners.length === 0 && memberChanges === 0) return;
     await this.deps.db.transaction().execute(async (trx) => {

@@ -5,16 +5,14 @@ import type { Config } from '../../config/index.js';
 import { isTransient } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import { type Decision, inviteDenials } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
-import { type IdGenerator, randomSecret } from '../../domain/ids.js';
+import { randomSecret } from '../../domain/ids.js';
 import { RoleIds } from '../../domain/roles.js';
 import { enqueueMail } from '../../platform/outbox.js';
 import { sha256 } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
-import type { Access } from '../access/access.js';
-import { type AuditService, userTarget } from '../audit/audit.service.js';
+import { type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
@@ -33,13 +31,8 @@ import {
 } from './invitations.repository.js';
 import type { UnsubscribeService } from './unsubscribe.service.js';
 
-export interface InvitationsDeps {
-  db: Executor;
+export interface InvitationsDeps extends UseCaseDeps {
   config: Config;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
   policies: Pick<PoliciesService, 'invitationDomainDecision' | 'invitationRedirectDecision'>;
   users: Pick<UsersService, 'findUser' | 'findUserByEmail' | 'findUsersByIds' | 'getUser' | 'insertInvitedUser' | 'saveUser'>;
   groupMembers: Pick<GroupMembersService, 'isDirectMember' | 'addMemberInTransaction'>;

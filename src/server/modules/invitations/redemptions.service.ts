@@ -1,10 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { User } from '../../../contracts/users.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { sha256 } from '../../platform/passwords.js';
+import { safeEqual, sha256 } from '../../platform/passwords.js';
 import { type AuditService, userTarget } from '../audit/audit.service.js';
 import type { DynamicMembershipService } from '../groups/dynamic-membership.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
@@ -44,12 +43,6 @@ export interface RedemptionsDeps {
   dynamicMembership: Pick<DynamicMembershipService, 'reevaluateUser'>;
 }
 
-const sameHash = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /**
  * Redeeming invitations, used by the redeem link and the sign-in interaction. No caller
  * authorization: the ticket (or the proven mailbox) is the proof.
@@ -66,7 +59,7 @@ export class RedemptionsService {
     const row = await findInvitation(this.deps.db, invitationId.toLowerCase());
     if (!row || row.status === 'Revoked') return undefined;
     const hash = sha256(ticket);
-    if (!sameHash(hash, row.ticket_hash)) return undefined;
+    if (!safeEqual(hash, row.ticket_hash)) return undefined;
     return this.redemptionContext(row);
   }
 

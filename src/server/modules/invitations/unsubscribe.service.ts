@@ -1,28 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Config } from '../../config/index.js';
-import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
-import type { IdGenerator } from '../../domain/ids.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { safeEqual } from '../../platform/passwords.js';
+import type { UseCaseDeps } from '../audit/audit.service.js';
 import type { Tenant, TenantsService } from '../tenants/tenants.service.js';
 import { setUnsubscribed } from './invitations.repository.js';
 
-export interface UnsubscribeDeps {
-  db: Executor;
+export interface UnsubscribeDeps extends Omit<UseCaseDeps, 'access'> {
   config: Pick<Config, 'publicUrl'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
   tenants: Pick<TenantsService, 'findTenant'>;
   /** HMAC key of unsubscribe links (an instance secret). */
   linkKey: string;
 }
-
-const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /**
  * "Block future invitations from this organization": the signed link in every invitation e-mail
@@ -41,7 +29,7 @@ export class UnsubscribeService {
 
   /** Verifies an unsubscribe link; returns the tenant when valid. */
   async verifyUnsubscribe(tenantId: string, email: string, sig: string): Promise<Tenant | undefined> {
-    if (!sameText(this.signature(tenantId, email.toLowerCase()), sig)) return undefined;
+    if (!safeEqual(this.signature(tenantId, email.toLowerCase()), sig)) return undefined;
     return this.deps.tenants.findTenant(tenantId);
   }
 

@@ -1,15 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
+import { getCollection, getEntityById } from '../../http/graph.js';
 import { outboxResource } from '../../platform/outbox.js';
 import { devMessagesResource } from './mail.query.js';
-
-const idParam = z.object({ id: z.string().min(1).max(256) });
-
-const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
-  parseODataQuery(req.query as Record<string, unknown>, spec, { allowCount: false });
 
 /**
  * Portico extension (not Microsoft Graph): the development mailbox, where mail goes when
@@ -20,28 +13,27 @@ export async function mailRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { devMailbox } = app.portico.services;
 
-  app.get(
-    '/devMailbox/messages',
-    { schema: { tags: ['devMailbox'], summary: 'List development-mailbox messages, newest first (Portico extension)' } },
-    async (req, reply) => {
-      const q = parse(req, devMessagesResource);
-      return sendCollection(req, reply, 'devMailbox/messages', await devMailbox.listMessages(req.ctx, q), q);
-    },
+  const tags = ['devMailbox'];
+  const messages = '/devMailbox/messages';
+  getCollection(
+    app,
+    messages,
+    { tags, summary: 'List development-mailbox messages, newest first (Portico extension)' },
+    devMessagesResource,
+    devMailbox.listMessages,
   );
-
-  app.get(
-    '/devMailbox/messages/:id',
-    { schema: { tags: ['devMailbox'], summary: 'Get a development-mailbox message (Portico extension)', params: idParam } },
-    async (req, reply) =>
-      sendEntity(req, reply, 'devMailbox/messages/$entity', await devMailbox.getMessage(req.ctx, req.params.id)),
+  getEntityById(
+    app,
+    messages,
+    { tags, summary: 'Get a development-mailbox message (Portico extension)' },
+    undefined,
+    devMailbox.getMessage,
   );
-
-  app.get(
+  getCollection(
+    app,
     '/devMailbox/outbox',
-    { schema: { tags: ['devMailbox'], summary: 'Delivery status of outgoing mail, newest first (Portico extension)' } },
-    async (req, reply) => {
-      const q = parse(req, outboxResource);
-      return sendCollection(req, reply, 'devMailbox/outbox', await devMailbox.listOutbox(req.ctx, q), q);
-    },
+    { tags, summary: 'Delivery status of outgoing mail, newest first (Portico extension)' },
+    outboxResource,
+    devMailbox.listOutbox,
   );
 }

@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateOrganizationBody } from '../../../contracts/organization.js';
-import { sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery, type ResourceSpec } from '../../odata/query.js';
-
-const idParam = z.object({ id: z.string().min(1).max(256) });
+import { getCollection, getEntityById, idParam } from '../../http/graph.js';
+import type { ResourceSpec } from '../../odata/query.js';
 
 /** Only `$select` is meaningful on a one-element collection; `$filter` supports id. */
 const organizationResource: ResourceSpec = {
@@ -29,22 +27,22 @@ export async function organizationRoutes(fastify: FastifyInstance): Promise<void
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { organization } = app.portico.services;
 
-  app.get(
+  getCollection(
+    app,
     '/organization',
-    { schema: { tags: ['organization'], summary: 'List the organization (one element)' } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, organizationResource, { allowCount: false });
-      return sendCollection(req, reply, 'organization', { items: await organization.listOrganization(req.ctx) }, q);
-    },
+    { tags: ['organization'], summary: 'List the organization (one element)' },
+    organizationResource,
+    async (ctx) => ({
+      items: await organization.listOrganization(ctx),
+    }),
   );
 
-  app.get(
-    '/organization/:id',
-    { schema: { tags: ['organization'], summary: 'Get the organization', params: idParam } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, organizationResource, { allowCount: false });
-      return sendEntity(req, reply, 'organization/$entity', await organization.getOrganization(req.ctx, req.params.id), q);
-    },
+  getEntityById(
+    app,
+    '/organization',
+    { tags: ['organization'], summary: 'Get the organization' },
+    organizationResource,
+    organization.getOrganization,
   );
 
   app.patch(

@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { createPermissionGrantBody, updatePermissionGrantBody } from '../../../contracts/permission-grants.js';
-import { odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery } from '../../odata/query.js';
+import { getCollection, getEntityById, idParam, sendEntity } from '../../http/graph.js';
 import { permissionGrantsResource } from './permission-grants.query.js';
 
-const idParam = z.object({ id: z.string().min(1).max(256) });
 const tags = ['oauth2PermissionGrants'];
 
 /** Delegated permission grants (Graph's /oauth2PermissionGrants): admin consent, per user or for all. */
@@ -14,18 +11,19 @@ export async function permissionGrantsRoutes(fastify: FastifyInstance): Promise<
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const grants = () => app.portico.services.permissionGrants;
 
-  app.get('/oauth2PermissionGrants', { schema: { tags, summary: 'List delegated permission grants' } }, async (req, reply) => {
-    const q = parseODataQuery(req.query as Record<string, unknown>, permissionGrantsResource, odataOptions(req));
-    return sendCollection(req, reply, 'oauth2PermissionGrants', await grants().list(req.ctx, q), q);
-  });
-
-  app.get(
-    '/oauth2PermissionGrants/:id',
-    { schema: { tags, summary: 'Get a delegated permission grant', params: idParam } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, permissionGrantsResource, { allowCount: false });
-      return sendEntity(req, reply, 'oauth2PermissionGrants/$entity', await grants().get(req.ctx, req.params.id), q);
+  const path = '/oauth2PermissionGrants';
+  getCollection(
+    app,
+    path,
+    { tags, summary: 'List delegated permission grants' },
+    permissionGrantsResource,
+    (ctx, q) => grants().list(ctx, q),
+    {
+      consistency: true,
     },
+  );
+  getEntityById(app, path, { tags, summary: 'Get a delegated permission grant' }, permissionGrantsResource, (ctx, id) =>
+    grants().get(ctx, id),
   );
 
   app.post(

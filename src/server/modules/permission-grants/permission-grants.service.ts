@@ -1,15 +1,11 @@
 import type { CreatePermissionGrantBody, OAuth2PermissionGrant } from '../../../contracts/permission-grants.js';
 import { asUniqueViolation } from '../../db/errors.js';
-import type { Executor } from '../../db/index.js';
-import type { Clock } from '../../domain/clock.js';
 import { type OperationContext, systemContext } from '../../domain/context.js';
 import { invalid, notFound } from '../../domain/errors.js';
 import { findGraphScope, graphServicePrincipalId, OIDC_SCOPE_VALUES } from '../../domain/graph-permissions.js';
-import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import type { AuditEntry, AuditService } from '../audit/audit.service.js';
+import type { AuditEntry, UseCaseDeps } from '../audit/audit.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import type { UsersService } from '../users/users.service.js';
 import {
@@ -22,12 +18,7 @@ import {
   updatePermissionGrantScope,
 } from './permission-grants.repository.js';
 
-export interface PermissionGrantsDeps {
-  db: Executor;
-  clock: Clock;
-  newId: IdGenerator;
-  access: Access;
-  audit: AuditService;
+export interface PermissionGrantsDeps extends UseCaseDeps {
   applications: Pick<ApplicationsService, 'findServicePrincipal' | 'findByAppId'>;
   users: Pick<UsersService, 'findUser'>;
   policies: Pick<PoliciesService, 'getAuthorizationPolicy'>;
@@ -70,11 +61,10 @@ export class PermissionGrantsService {
     return listPermissionGrants(this.deps.db, ctx.caller.tenantId, q);
   }
 
-  async get(ctx: OperationContext, id: string): Promise<OAuth2PermissionGrant> {
-    await this.deps.access.require(ctx, 'permissionGrant.read');
-    const g = await findPermissionGrant(this.deps.db, ctx.caller.tenantId, id);
-    if (!g) throw notFound(id);
-    return g;
+  get(ctx: OperationContext, id: string): Promise<OAuth2PermissionGrant> {
+    return this.deps.access.readOne(ctx, 'permissionGrant.read', id, (tenantId) =>
+      findPermissionGrant(this.deps.db, tenantId, id),
+    );
   }
 
   async create(ctx: OperationContext, body: CreatePermissionGrantBody): Promise<OAuth2PermissionGrant> {

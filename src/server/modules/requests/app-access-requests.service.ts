@@ -7,37 +7,20 @@ import type {
   RequestableApp,
 } from '../../../contracts/requests.js';
 import type { User } from '../../../contracts/users.js';
-import type { Config } from '../../config/index.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
-import type { Caller } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
-import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
 import { spTarget } from '../applications/application-rules.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import { type AuditEntry, type AuditService, userTarget } from '../audit/audit.service.js';
-import type { GroupMembersService } from '../groups/group-members.service.js';
+import { type AuditEntry, userTarget } from '../audit/audit.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
-import type { GroupsService } from '../groups/groups.service.js';
-import type { TenantsService } from '../tenants/tenants.service.js';
-import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
-import { appRequests, decisionBy, insertAppRequest } from './requests.repository.js';
+import { type RequestServiceDeps, RequestWorkflow } from './request-workflow.js';
+import { appRequests, insertAppRequest } from './requests.repository.js';
 
-export interface AppAccessRequestsDeps {
-  db: Executor;
-  config: Pick<Config, 'publicUrl' | 'mailFrom'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
-  users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
-  groups: Pick<GroupsService, 'findGroup'>;
-  groupMembers: Pick<GroupMembersService, 'addMemberInTransaction' | 'isDirectMember'>;
+export interface AppAccessRequestsDeps extends RequestServiceDeps {
   applications: Pick<
     ApplicationsService,
     | 'getServicePrincipal'
@@ -50,23 +33,11 @@ export interface AppAccessRequestsDeps {
     | 'ensureSelfServiceAssignment'
     | 'accessOf'
   >;
-  tenants: Pick<TenantsService, 'getTenant'>;
 }
 
 type Page<T> = { items: T[]; skiptoken?: string };
-type UserCaller = Extract<Caller, { kind: 'user' }>;
-
 const CATEGORY = 'ApplicationManagement';
 const SERVICE = 'MyApps';
-
-/** Requests are made and decided by people signed in to the portal. */
-function personOf(ctx: OperationContext): UserCaller {
-  const c = ctx.caller;
-  if (c.kind !== 'user') throw invalid('me_requires_delegated_token', 'Access requests are made and decided by signed-in users.');
-  return c;
-}
-
-const notPending = () => new DomainError('app_access_request_not_pending');
 
 /** Why a pending request can no longer be granted as it was made, if it cannot. */
 function outdatedReason(
@@ -93,7 +64,23 @@ function outdatedReason(
  * chosen role, in the same transaction as the decision and its audit record.
  */
 export class AppAccessRequestsService {
-  constructor(private readonly deps: AppAccessRequestsDeps) {}
+  private readonly flow: RequestWorkflow<AppAccessRequest>;
+
+  constructor(private readonly deps: AppAccessRequestsDeps) {
+    this.flow = new RequestWorkflow(deps, {
+      store: appRequests,
+      decideAction: 'appAccessRequest.decide',
+      facts: async (ctx, r) => {
+        const sp = await deps.applications.findServicePrincipal(ctx.caller.tenantId, r.servicePrincipalId);
+        return sp ? deps.applications.selfServiceFacts(ctx, sp) : {};
+      },
+      signedInOnly: 'Access requests are made and decided by signed-in users.',
+      cancelByRequesterOnly: 'Only the person who made a request can cancel it; approvers deny it instead.',
+      selfDecision: 'app_access_request_self_decision',
+      notPending: 'app_access_request_not_pending',
+      decisionMail: 'appAccessDecision',
+    });
+  }
 
   private now(): string {
     return this.deps.clock.now().toISOString();
@@ -172,7 +159,7 @@ export class AppAccessRequestsService {
    */
   async createRequest(ctx: OperationContext, key: string, body: CreateAppAccessRequestBody): Promise<AppAccessRequest> {
     await this.deps.access.require(ctx, 'appAccessRequest.create');
-    const caller = personOf(ctx);
+    const caller = this.flow.personOf(ctx);
     const tenantId = caller.tenantId;
     const sp = await this.deps.applications.getServicePrincipal(ctx, key);
     const disabled = () =>
@@ -251,35 +238,9 @@ export class AppAccessRequestsService {
     });
   }
 
-  /**
-   * Loads a request for the caller: its requester and those who decide it see it; anyone else
-   * gets 403 (404 when there is no such request). Applications never see requests.
-   */
-  private async loadVisible(ctx: OperationContext, id: string) {
-    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'appAccessRequest.decide');
-    const request = isGuid(id) ? await appRequests.find(this.deps.db, ctx.caller.tenantId, id) : undefined;
-    if (!request) throw notFound(id);
-    const sp = await this.deps.applications.findServicePrincipal(ctx.caller.tenantId, request.servicePrincipalId);
-    const facts = sp ? await this.deps.applications.selfServiceFacts(ctx, sp) : {};
-    const decision = await this.deps.access.decide(ctx, 'appAccessRequest.decide', facts);
-    const mine = ctx.caller.kind === 'user' && ctx.caller.userId === request.requesterId;
-    if (!mine && !decision.allowed) throw new DomainError(decision.code, decision.reason);
-    return { request, decision, mine };
-  }
-
-  /** A request the caller is about to approve or deny: they may decide it, it is not their own, it is pending. */
-  private async loadForDecision(ctx: OperationContext, id: string): Promise<{ request: AppAccessRequest; decider: UserCaller }> {
-    const { request, decision, mine } = await this.loadVisible(ctx, id);
-    const decider = personOf(ctx);
-    if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
-    if (mine) throw new DomainError('app_access_request_self_decision');
-    if (request.status !== 'pending') throw notPending();
-    return { request, decider };
-  }
-
   /** GET /appAccessRequests/{id}. */
   async getRequest(ctx: OperationContext, id: string): Promise<AppAccessRequest> {
-    return (await this.loadVisible(ctx, id)).request;
+    return (await this.flow.loadVisible(ctx, id)).request;
   }
 
   /**
@@ -289,91 +250,57 @@ export class AppAccessRequestsService {
    * changed since the request was made, the request is marked failed instead and 409 is answered.
    */
   async approve(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
-    const { request, decider } = await this.loadForDecision(ctx, id);
+    const { request, decider } = await this.flow.loadForDecision(ctx, id);
     const tenantId = decider.tenantId;
-    const tenant = await this.deps.tenants.getTenant(tenantId);
-    const outcome = await this.deps.db.transaction().execute(async (trx) => {
-      const sp = await this.deps.applications.lockForGrant(trx, tenantId, request.servicePrincipalId);
-      const groupId = sp?.selfServiceAccess.groupId;
-      const group = groupId ? await this.deps.groups.findGroup(tenantId, groupId, trx) : undefined;
-      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
-      const problem = outdatedReason(request, sp, group, requester);
-      const decided = await appRequests.decide(
-        trx,
-        tenantId,
-        request.id,
-        decisionBy(decider, problem ? 'failed' : 'approved', problem ?? reason, this.now()),
-      );
-      if (!decided) throw notPending();
-      const activity = 'Approve a pending request to access an application';
-      if (problem || !sp || !group || !requester) {
-        await this.audit(trx, ctx, activity, decided, { result: 'failure', resultReason: problem ?? '' });
-        return { failed: problem ?? '' };
-      }
-      await this.grant(trx, ctx, sp, group, requester.id);
-      await this.audit(trx, ctx, activity, decided);
-      const mail = renderAppRequestDecision({
-        approved: true,
-        appName: sp.displayName,
-        deciderName: decider.displayName,
-        reason,
-        myAppsUrl: this.myAppsUrl(),
-      });
-      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessDecision', [requester], mail, {
-        'X-Portico-Request-Id': request.id,
-      });
-      return { approved: decided };
+    return this.flow.approve(request, decider, reason, {
+      plan: async (trx) => {
+        const sp = await this.deps.applications.lockForGrant(trx, tenantId, request.servicePrincipalId);
+        const groupId = sp?.selfServiceAccess.groupId;
+        const group = groupId ? await this.deps.groups.findGroup(tenantId, groupId, trx) : undefined;
+        const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
+        const problem = outdatedReason(request, sp, group, requester);
+        if (problem || !sp || !group || !requester) return { problem: problem ?? '' };
+        return {
+          requester,
+          grant: () => this.grant(trx, ctx, sp, group, requester.id),
+          mail: renderAppRequestDecision({
+            approved: true,
+            appName: sp.displayName,
+            deciderName: decider.displayName,
+            reason,
+            myAppsUrl: this.myAppsUrl(),
+          }),
+        };
+      },
+      audit: (trx, decided, extra) => this.audit(trx, ctx, 'Approve a pending request to access an application', decided, extra),
+      outdated: (problem) =>
+        new DomainError(
+          'app_access_request_outdated',
+          `${problem} The request can no longer be granted and is marked as failed; ${request.requesterDisplayName} can request access again.`,
+        ),
     });
-    if ('failed' in outcome) {
-      throw new DomainError(
-        'app_access_request_outdated',
-        `${outcome.failed} The request can no longer be granted and is marked as failed; ${request.requesterDisplayName} can request access again.`,
-      );
-    }
-    return outcome.approved;
   }
 
   /** POST /appAccessRequests/{id}/deny: with a reason; "Deny a pending request to access an application" and mail to the requester. */
   async deny(ctx: OperationContext, id: string, reason: string): Promise<AppAccessRequest> {
-    const { request, decider } = await this.loadForDecision(ctx, id);
-    const tenantId = decider.tenantId;
-    const tenant = await this.deps.tenants.getTenant(tenantId);
-    return this.deps.db.transaction().execute(async (trx) => {
-      const decided = await appRequests.decide(trx, tenantId, request.id, decisionBy(decider, 'denied', reason, this.now()));
-      if (!decided) throw notPending();
-      await this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
-      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
-      const mail = renderAppRequestDecision({
-        approved: false,
-        appName: request.appDisplayName,
-        deciderName: decider.displayName,
-        reason,
-        myAppsUrl: this.myAppsUrl(),
-      });
-      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessDecision', requester ? [requester] : [], mail, {
-        'X-Portico-Request-Id': request.id,
-      });
-      return decided;
+    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+    const mail = renderAppRequestDecision({
+      approved: false,
+      appName: request.appDisplayName,
+      deciderName: decider.displayName,
+      reason,
+      myAppsUrl: this.myAppsUrl(),
     });
+    const audit = (trx: Executor, decided: AppAccessRequest) =>
+      this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
+    return this.flow.refuse(request, decider, 'denied', reason, audit, mail);
   }
 
   /** POST /appAccessRequests/{id}/cancel: the requester withdraws a pending request. */
-  async cancel(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
-    const { request, mine } = await this.loadVisible(ctx, id);
-    const caller = personOf(ctx);
-    if (!mine) throw denied('Only the person who made a request can cancel it; approvers deny it instead.');
-    if (request.status !== 'pending') throw notPending();
-    return this.deps.db.transaction().execute(async (trx) => {
-      const decided = await appRequests.decide(
-        trx,
-        caller.tenantId,
-        request.id,
-        decisionBy(caller, 'canceled', reason, this.now()),
-      );
-      if (!decided) throw notPending();
-      await this.audit(trx, ctx, 'Cancel a pending request to access an application', decided);
-      return decided;
-    });
+  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
+    return this.flow.cancel(ctx, id, reason, (trx, decided) =>
+      this.audit(trx, ctx, 'Cancel a pending request to access an application', decided),
+    );
   }
 
   /** GET /me/appAccessRequests: the signed-in user's requests, newest first. */
@@ -382,11 +309,15 @@ export class AppAccessRequestsService {
   }
 
   /** GET /servicePrincipals/{id}/accessRequests: an application's requests, for those who decide them. */
-  async listForApp(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'appAccessRequest.decide');
-    const sp = await this.deps.applications.getServicePrincipal(ctx, key);
-    await this.deps.access.require(ctx, 'appAccessRequest.decide', await this.deps.applications.selfServiceFacts(ctx, sp));
-    return appRequests.list(this.deps.db, ctx.caller.tenantId, { targetId: sp.id }, q);
+  listForApp(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
+    return this.flow.listForTarget(
+      ctx,
+      async () => {
+        const sp = await this.deps.applications.getServicePrincipal(ctx, key);
+        return { id: sp.id, facts: await this.deps.applications.selfServiceFacts(ctx, sp) };
+      },
+      q,
+    );
   }
 
   /** GET /me/pendingApprovals/appAccessRequests: pending requests for the apps the user approves for or owns. */

@@ -1,54 +1,30 @@
 import type { Group } from '../../../contracts/groups.js';
 import type { CreateGroupJoinRequestBody, GroupJoinRequest, PendingApprovalTarget } from '../../../contracts/requests.js';
-import type { Config } from '../../config/index.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
-import type { Caller } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
-import { type IdGenerator, isGuid } from '../../domain/ids.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { Access } from '../access/access.js';
-import { type AuditEntry, type AuditService, userTarget } from '../audit/audit.service.js';
+import { type AuditEntry, userTarget } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupReferences } from '../groups/group-references.js';
 import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
-import type { TenantsService } from '../tenants/tenants.service.js';
-import type { UsersService } from '../users/users.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
-import { countPendingJoinRequests, decisionBy, insertJoinRequest, joinRequests } from './requests.repository.js';
+import { type RequestServiceDeps, RequestWorkflow } from './request-workflow.js';
+import { countPendingJoinRequests, insertJoinRequest, joinRequests } from './requests.repository.js';
 
-export interface GroupJoinRequestsDeps {
-  db: Executor;
-  config: Pick<Config, 'publicUrl' | 'mailFrom'>;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
-  users: Pick<UsersService, 'findUser' | 'findUsersByIds'>;
+export interface GroupJoinRequestsDeps extends RequestServiceDeps {
   groups: Pick<GroupsService, 'getGroup' | 'findGroup'>;
   references: Pick<GroupReferences, 'facts'>;
   groupMembers: Pick<GroupMembersService, 'addMemberInTransaction' | 'isDirectMember' | 'ownerIdsOf' | 'ownedGroupIdsOf'>;
   policies: Pick<PoliciesService, 'groupSettings'>;
-  tenants: Pick<TenantsService, 'getTenant'>;
 }
 
 type Page<T> = { items: T[]; skiptoken?: string };
-type UserCaller = Extract<Caller, { kind: 'user' }>;
-
 const CATEGORY = 'GroupManagement';
 const SERVICE = 'Self-service Group Management';
-
-function personOf(ctx: OperationContext): UserCaller {
-  const c = ctx.caller;
-  if (c.kind !== 'user') throw invalid('me_requires_delegated_token', 'Join requests are made and decided by signed-in users.');
-  return c;
-}
-
-const notPending = () => new DomainError('group_join_request_not_pending');
 
 /** Members of dynamic groups come from their rule, of synced groups from their source: nobody joins them. */
 function refuseJoin(g: Group): void {
@@ -73,7 +49,21 @@ function refuseJoin(g: Group): void {
  * My Groups" is on. Approving adds the member in the same transaction as the decision.
  */
 export class GroupJoinRequestsService {
-  constructor(private readonly deps: GroupJoinRequestsDeps) {}
+  private readonly flow: RequestWorkflow<GroupJoinRequest>;
+
+  constructor(private readonly deps: GroupJoinRequestsDeps) {
+    this.flow = new RequestWorkflow(deps, {
+      store: joinRequests,
+      decideAction: 'groupJoinRequest.decide',
+      facts: (ctx, r) => deps.references.facts(ctx, r.groupId),
+      signedInOnly: 'Join requests are made and decided by signed-in users.',
+      cancelByRequesterOnly: 'Only the person who made a request can cancel it; owners reject it instead.',
+      selfDecision: 'group_join_request_self_decision',
+      notPending: 'group_join_request_not_pending',
+      beforeDecision: (ctx) => this.requireSelfService(ctx, 'decide'),
+      decisionMail: 'groupJoinDecision',
+    });
+  }
 
   private now(): string {
     return this.deps.clock.now().toISOString();
@@ -131,7 +121,7 @@ export class GroupJoinRequestsService {
    */
   async createRequest(ctx: OperationContext, groupId: string, body: CreateGroupJoinRequestBody): Promise<GroupJoinRequest> {
     await this.deps.access.require(ctx, 'groupJoinRequest.create');
-    const caller = personOf(ctx);
+    const caller = this.flow.personOf(ctx);
     const tenantId = caller.tenantId;
     const group = await this.deps.groups.getGroup(ctx, groupId);
     await this.requireSelfService(ctx, 'join');
@@ -209,34 +199,9 @@ export class GroupJoinRequestsService {
     return request;
   }
 
-  /** Its requester and those who decide it (the group's owners, group administrators) see a request; others get 403. */
-  private async loadVisible(ctx: OperationContext, id: string) {
-    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'groupJoinRequest.decide');
-    const request = isGuid(id) ? await joinRequests.find(this.deps.db, ctx.caller.tenantId, id) : undefined;
-    if (!request) throw notFound(id);
-    const decision = await this.deps.access.decide(
-      ctx,
-      'groupJoinRequest.decide',
-      await this.deps.references.facts(ctx, request.groupId),
-    );
-    const mine = ctx.caller.kind === 'user' && ctx.caller.userId === request.requesterId;
-    if (!mine && !decision.allowed) throw new DomainError(decision.code, decision.reason);
-    return { request, decision, mine };
-  }
-
-  private async loadForDecision(ctx: OperationContext, id: string): Promise<{ request: GroupJoinRequest; decider: UserCaller }> {
-    const { request, decision, mine } = await this.loadVisible(ctx, id);
-    const decider = personOf(ctx);
-    if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
-    if (mine) throw new DomainError('group_join_request_self_decision');
-    await this.requireSelfService(ctx, 'decide');
-    if (request.status !== 'pending') throw notPending();
-    return { request, decider };
-  }
-
-  /** GET /groupJoinRequests/{id}. */
+  /** GET /groupJoinRequests/{id}: its requester and those who decide it (the group's owners, group administrators) see a request. */
   async getRequest(ctx: OperationContext, id: string): Promise<GroupJoinRequest> {
-    return (await this.loadVisible(ctx, id)).request;
+    return (await this.flow.loadVisible(ctx, id)).request;
   }
 
   /**
@@ -246,7 +211,7 @@ export class GroupJoinRequestsService {
    * 409 is answered.
    */
   async approve(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
-    const { request, decider } = await this.loadForDecision(ctx, id);
+    const { request, decider } = await this.flow.loadForDecision(ctx, id);
     const tenantId = decider.tenantId;
     const group = await this.deps.groups.findGroup(tenantId, request.groupId);
     if (!group) throw notFound(request.groupId);
@@ -254,84 +219,57 @@ export class GroupJoinRequestsService {
       isDynamic(group) || isSynced(group)
         ? `${group.displayName} no longer takes members by hand: its members now come from ${isDynamic(group) ? 'a membership rule' : 'the directory it is synced from'}.`
         : undefined;
-    const tenant = await this.deps.tenants.getTenant(tenantId);
-    const decided = await this.deps.db.transaction().execute(async (trx) => {
-      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
-      const failure = problem ?? (requester ? undefined : 'The requester no longer exists.');
-      const d = await joinRequests.decide(
-        trx,
-        tenantId,
-        request.id,
-        decisionBy(decider, failure ? 'failed' : 'approved', failure ?? reason, this.now()),
-      );
-      if (!d) throw notPending();
-      const activity = 'Approve a pending request to join a group';
-      if (failure || !requester) {
-        await this.audit(trx, ctx, activity, d, group, { result: 'failure', resultReason: failure ?? '' });
-        return { failed: failure ?? '' };
-      }
-      if (!(await this.deps.groupMembers.isDirectMember(tenantId, group.id, requester.id, trx))) {
-        await this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requester.id);
-      }
-      await this.audit(trx, ctx, activity, d, group);
-      const mail = renderJoinRequestDecision({
-        approved: true,
-        groupName: group.displayName,
-        deciderName: decider.displayName,
-        reason,
-        groupUrl: `${this.deps.config.publicUrl}/mygroups/${group.id}`,
-      });
-      await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinDecision', [requester], mail, {
-        'X-Portico-Request-Id': request.id,
-      });
-      return { approved: d };
+    return this.flow.approve(request, decider, reason, {
+      plan: async (trx) => {
+        const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
+        const failure = problem ?? (requester ? undefined : 'The requester no longer exists.');
+        if (failure || !requester) return { problem: failure ?? '' };
+        return {
+          requester,
+          grant: async () => {
+            if (!(await this.deps.groupMembers.isDirectMember(tenantId, group.id, requester.id, trx))) {
+              await this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requester.id);
+            }
+          },
+          mail: renderJoinRequestDecision({
+            approved: true,
+            groupName: group.displayName,
+            deciderName: decider.displayName,
+            reason,
+            groupUrl: `${this.deps.config.publicUrl}/mygroups/${group.id}`,
+          }),
+        };
+      },
+      audit: (trx, decided, extra) => this.audit(trx, ctx, 'Approve a pending request to join a group', decided, group, extra),
+      outdated: (failed) =>
+        new DomainError(
+          'group_join_request_outdated',
+          `${failed} The request can no longer be approved and is marked as failed.`,
+        ),
     });
-    if ('failed' in decided) {
-      throw new DomainError(
-        'group_join_request_outdated',
-        `${decided.failed} The request can no longer be approved and is marked as failed.`,
-      );
-    }
-    return decided.approved;
   }
 
   /** POST /groupJoinRequests/{id}/reject: with a reason; "Reject a pending request to join a group" and mail to the requester. */
   async reject(ctx: OperationContext, id: string, reason: string): Promise<GroupJoinRequest> {
-    const { request, decider } = await this.loadForDecision(ctx, id);
-    const tenantId = decider.tenantId;
-    const group = await this.deps.groups.findGroup(tenantId, request.groupId);
-    const tenant = await this.deps.tenants.getTenant(tenantId);
-    return this.deps.db.transaction().execute(async (trx) => {
-      const d = await joinRequests.decide(trx, tenantId, request.id, decisionBy(decider, 'rejected', reason, this.now()));
-      if (!d) throw notPending();
-      await this.audit(trx, ctx, 'Reject a pending request to join a group', d, group);
-      const requester = await this.deps.users.findUser(tenantId, request.requesterId, trx);
-      const mail = renderJoinRequestDecision({
-        approved: false,
-        groupName: request.groupDisplayName,
-        deciderName: decider.displayName,
-        reason,
-        groupUrl: `${this.deps.config.publicUrl}/mygroups`,
-      });
-      await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinDecision', requester ? [requester] : [], mail, {
-        'X-Portico-Request-Id': request.id,
-      });
-      return d;
+    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+    const group = await this.deps.groups.findGroup(decider.tenantId, request.groupId);
+    const mail = renderJoinRequestDecision({
+      approved: false,
+      groupName: request.groupDisplayName,
+      deciderName: decider.displayName,
+      reason,
+      groupUrl: `${this.deps.config.publicUrl}/mygroups`,
     });
+    const audit = (trx: Executor, decided: GroupJoinRequest) =>
+      this.audit(trx, ctx, 'Reject a pending request to join a group', decided, group);
+    return this.flow.refuse(request, decider, 'rejected', reason, audit, mail);
   }
 
   /** POST /groupJoinRequests/{id}/cancel: the requester withdraws a pending request. */
-  async cancel(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
-    const { request, mine } = await this.loadVisible(ctx, id);
-    const caller = personOf(ctx);
-    if (!mine) throw denied('Only the person who made a request can cancel it; owners reject it instead.');
-    if (request.status !== 'pending') throw notPending();
-    const group = await this.deps.groups.findGroup(caller.tenantId, request.groupId);
-    return this.deps.db.transaction().execute(async (trx) => {
-      const d = await joinRequests.decide(trx, caller.tenantId, request.id, decisionBy(caller, 'canceled', reason, this.now()));
-      if (!d) throw notPending();
-      await this.audit(trx, ctx, 'Cancel a pending request to join a group', d, group);
-      return d;
+  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
+    return this.flow.cancel(ctx, id, reason, async (trx, decided) => {
+      const group = await this.deps.groups.findGroup(ctx.caller.tenantId, decided.groupId, trx);
+      return this.audit(trx, ctx, 'Cancel a pending request to join a group', decided, group);
     });
   }
 
@@ -341,11 +279,15 @@ export class GroupJoinRequestsService {
   }
 
   /** GET /groups/{id}/joinRequests: a group's requests, for its owners and group administrators. */
-  async listForGroup(ctx: OperationContext, groupId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    if (ctx.caller.kind !== 'user') await this.deps.access.require(ctx, 'groupJoinRequest.decide');
-    const group = await this.deps.groups.getGroup(ctx, groupId);
-    await this.deps.access.require(ctx, 'groupJoinRequest.decide', await this.deps.references.facts(ctx, group.id));
-    return joinRequests.list(this.deps.db, ctx.caller.tenantId, { targetId: group.id }, q);
+  listForGroup(ctx: OperationContext, groupId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
+    return this.flow.listForTarget(
+      ctx,
+      async () => {
+        const group = await this.deps.groups.getGroup(ctx, groupId);
+        return { id: group.id, facts: await this.deps.references.facts(ctx, group.id) };
+      },
+      q,
+    );
   }
 
   /** GET /me/pendingApprovals/groupJoinRequests: pending requests to the groups the user owns. */

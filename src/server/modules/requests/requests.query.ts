@@ -17,19 +17,32 @@ const common: Record<string, PropSpec> = {
   decisionReason: { type: 'string' },
 };
 
-/** OData description of appAccessRequest collections (newest first; `$filter` on status and more). */
-export const appAccessRequestsResource: ResourceSpec = {
-  name: 'appAccessRequests',
+/**
+ * A request collection: the common properties, `status` over the kind's life-cycle states, and the
+ * kind's own; `$search` on the requested object's name and the requester's.
+ */
+const requestsResource = (
+  name: string,
+  searchableName: string,
+  statuses: readonly string[],
+  own: Record<string, PropSpec>,
+): ResourceSpec => ({
+  name,
   idColumn: 'id',
-  searchable: ['appDisplayName', 'requesterDisplayName'],
+  searchable: [searchableName, 'requesterDisplayName'],
   properties: {
     ...common,
-    status: {
-      type: 'enum',
-      column: 'status',
-      values: ['pending', 'approved', 'denied', 'canceled', 'failed'],
-      filter: ['eq', 'ne', 'in', 'not'],
-    },
+    status: { type: 'enum', column: 'status', values: statuses, filter: ['eq', 'ne', 'in', 'not'] },
+    ...own,
+  },
+});
+
+/** OData description of appAccessRequest collections (newest first; `$filter` on status and more). */
+export const appAccessRequestsResource: ResourceSpec = requestsResource(
+  'appAccessRequests',
+  'appDisplayName',
+  ['pending', 'approved', 'denied', 'canceled', 'failed'],
+  {
     servicePrincipalId: { ...ID, column: 'service_principal_id' },
     appId: { ...ID, column: 'app_id' },
     appDisplayName: { type: 'string', column: 'app_display_name', filter: STR, ci: true },
@@ -38,23 +51,16 @@ export const appAccessRequestsResource: ResourceSpec = {
     appRoleId: { ...ID, column: 'app_role_id' },
     requireApproval: { type: 'boolean', column: 'require_approval', filter: ['eq', 'ne'] },
   },
-};
+);
 
 /** OData description of groupJoinRequest collections. */
-export const groupJoinRequestsResource: ResourceSpec = {
-  name: 'groupJoinRequests',
-  idColumn: 'id',
-  searchable: ['groupDisplayName', 'requesterDisplayName'],
-  properties: {
-    ...common,
-    status: {
-      type: 'enum',
-      column: 'status',
-      values: ['pending', 'approved', 'rejected', 'canceled', 'failed'],
-      filter: ['eq', 'ne', 'in', 'not'],
-    },
+export const groupJoinRequestsResource: ResourceSpec = requestsResource(
+  'groupJoinRequests',
+  'groupDisplayName',
+  ['pending', 'approved', 'rejected', 'canceled', 'failed'],
+  {
     groupId: { ...ID, column: 'group_id' },
     groupDisplayName: { type: 'string', column: 'group_display_name', filter: STR, ci: true },
     justification: { type: 'string' },
   },
-};
+);

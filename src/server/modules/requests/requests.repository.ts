@@ -43,6 +43,34 @@ const decisionColumns = <S extends string>(d: Decision<S>) => ({
   decision_reason: d.decisionReason,
 });
 
+/** The columns of a new request that both kinds share: who asked, when, where it stands. */
+type RequestHead = Pick<
+  AppAccessRequest | GroupJoinRequest,
+  | 'id'
+  | 'status'
+  | 'requesterId'
+  | 'requesterDisplayName'
+  | 'requesterUserPrincipalName'
+  | 'createdDateTime'
+  | 'decidedById'
+  | 'decidedByDisplayName'
+  | 'decidedDateTime'
+  | 'decisionReason'
+>;
+const requestColumns = (tenantId: string, r: RequestHead) => ({
+  id: r.id,
+  tenant_id: tenantId,
+  requester_id: r.requesterId,
+  requester_display_name: r.requesterDisplayName,
+  requester_user_principal_name: r.requesterUserPrincipalName,
+  status: r.status,
+  created_date_time: r.createdDateTime,
+  decided_by_id: r.decidedById,
+  decided_by_display_name: r.decidedByDisplayName,
+  decided_date_time: r.decidedDateTime,
+  decision_reason: r.decisionReason,
+});
+
 /** Columns both request tables share; `target` names the column of what is requested (app or group). */
 interface RequestRow {
   id: string;
@@ -191,24 +219,14 @@ export async function insertAppRequest(db: Executor, tenantId: string, a: AppAcc
   await db
     .insertInto('app_access_requests')
     .values({
-      id: a.id,
-      tenant_id: tenantId,
+      ...requestColumns(tenantId, a),
       service_principal_id: a.servicePrincipalId,
       app_id: a.appId,
       app_display_name: a.appDisplayName,
-      requester_id: a.requesterId,
-      requester_display_name: a.requesterDisplayName,
-      requester_user_principal_name: a.requesterUserPrincipalName,
       justification: a.justification,
       group_id: a.groupId,
       app_role_id: a.appRoleId,
       require_approval: a.requireApproval ? 1 : 0,
-      status: a.status,
-      created_date_time: a.createdDateTime,
-      decided_by_id: a.decidedById,
-      decided_by_display_name: a.decidedByDisplayName,
-      decided_date_time: a.decidedDateTime,
-      decision_reason: a.decisionReason,
     })
     .execute();
 }
@@ -244,20 +262,10 @@ export async function insertJoinRequest(db: Executor, tenantId: string, j: Group
   await db
     .insertInto('group_join_requests')
     .values({
-      id: j.id,
-      tenant_id: tenantId,
+      ...requestColumns(tenantId, j),
       group_id: j.groupId,
       group_display_name: j.groupDisplayName,
-      requester_id: j.requesterId,
-      requester_display_name: j.requesterDisplayName,
-      requester_user_principal_name: j.requesterUserPrincipalName,
       justification: j.justification,
-      status: j.status,
-      created_date_time: j.createdDateTime,
-      decided_by_id: j.decidedById,
-      decided_by_display_name: j.decidedByDisplayName,
-      decided_date_time: j.decidedDateTime,
-      decision_reason: j.decisionReason,
     })
     .execute();
 }

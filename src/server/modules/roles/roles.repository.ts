@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/index.js';
+import { rowById } from '../../db/tenant-rows.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { roleAssignmentsResource } from './roles.query.js';
 import type { RoleAssignmentsTable } from './roles.table.js';
@@ -50,12 +51,7 @@ export async function deleteRoleAssignmentsOfPrincipal(db: Executor, tenantId: s
 }
 
 export async function findRoleAssignment(db: Executor, tenantId: string, id: string): Promise<RoleAssignment | undefined> {
-  const r = await db
-    .selectFrom('role_assignments')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id.toLowerCase())
-    .executeTakeFirst();
+  const r = await rowById(db.selectFrom('role_assignments').selectAll(), tenantId, id);
   return r && toRoleAssignment(r);
 }
 

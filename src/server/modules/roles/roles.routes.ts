@@ -1,13 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { createRoleAssignmentBody, type UnifiedRoleAssignment } from '../../../contracts/roles.js';
-import { odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { parseODataQuery } from '../../odata/query.js';
+import { getCollection, getEntityById, idParam, sendEntity } from '../../http/graph.js';
 import { roleAssignmentsResource, roleDefinitionsResource } from './roles.query.js';
 import type { RoleAssignment } from './roles.service.js';
 
-const idParam = z.object({ id: z.string().min(1).max(256) });
 const BASE = '/roleManagement/directory';
 const CTX = 'roleManagement/directory';
 
@@ -25,47 +22,39 @@ export async function rolesRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { roles } = app.portico.services;
 
-  app.get(
+  const tags = ['roles'];
+  getCollection(
+    app,
     `${BASE}/roleDefinitions`,
-    { schema: { tags: ['roles'], summary: 'List directory role definitions' } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, roleDefinitionsResource, odataOptions(req));
-      return sendCollection(req, reply, `${CTX}/roleDefinitions`, await roles.listRoleDefinitions(req.ctx, q), q);
-    },
+    { tags, summary: 'List directory role definitions' },
+    roleDefinitionsResource,
+    roles.listRoleDefinitions,
+    { consistency: true },
   );
-
-  app.get(
-    `${BASE}/roleDefinitions/:id`,
-    { schema: { tags: ['roles'], summary: 'Get a directory role definition', params: idParam } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, roleDefinitionsResource, { allowCount: false });
-      return sendEntity(req, reply, `${CTX}/roleDefinitions/$entity`, await roles.getRoleDefinition(req.ctx, req.params.id), q);
-    },
+  getEntityById(
+    app,
+    `${BASE}/roleDefinitions`,
+    { tags, summary: 'Get a directory role definition' },
+    roleDefinitionsResource,
+    roles.getRoleDefinition,
   );
-
-  app.get(
+  getCollection(
+    app,
     `${BASE}/roleAssignments`,
-    { schema: { tags: ['roles'], summary: 'List directory role assignments' } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, roleAssignmentsResource, odataOptions(req));
-      const page = await roles.listRoleAssignments(req.ctx, q);
-      return sendCollection(req, reply, `${CTX}/roleAssignments`, { ...page, items: page.items.map(toWire) }, q);
+    { tags, summary: 'List directory role assignments' },
+    roleAssignmentsResource,
+    async (ctx, q) => {
+      const page = await roles.listRoleAssignments(ctx, q);
+      return { ...page, items: page.items.map(toWire) };
     },
+    { consistency: true },
   );
-
-  app.get(
-    `${BASE}/roleAssignments/:id`,
-    { schema: { tags: ['roles'], summary: 'Get a directory role assignment', params: idParam } },
-    async (req, reply) => {
-      const q = parseODataQuery(req.query as Record<string, unknown>, roleAssignmentsResource, { allowCount: false });
-      return sendEntity(
-        req,
-        reply,
-        `${CTX}/roleAssignments/$entity`,
-        toWire(await roles.getRoleAssignment(req.ctx, req.params.id)),
-        q,
-      );
-    },
+  getEntityById(
+    app,
+    `${BASE}/roleAssignments`,
+    { tags, summary: 'Get a directory role assignment' },
+    roleAssignmentsResource,
+    async (ctx, id) => toWire(await roles.getRoleAssignment(ctx, id)),
   );
 
   app.post(

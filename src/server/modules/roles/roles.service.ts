@@ -2,7 +2,7 @@ import type { UnifiedRoleDefinition } from '../../../contracts/roles.js';
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { OperationContext } from '../../domain/context.js';
-import { DomainError, notFound } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
 import { findRoleDefinition, type RoleDefinition, roleDefinitions } from '../../domain/roles.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
@@ -58,9 +58,7 @@ export class RolesService {
   }
 
   async getRoleDefinition(ctx: OperationContext, id: string): Promise<UnifiedRoleDefinition> {
-    await this.deps.access.require(ctx, 'role.read');
-    const def = findRoleDefinition(id);
-    if (!def) throw notFound(id);
+    const def = await this.deps.access.readOne(ctx, 'role.read', id, async () => findRoleDefinition(id));
     return toUnifiedRoleDefinition(def);
   }
 
@@ -70,11 +68,8 @@ export class RolesService {
     return listRoleAssignments(this.deps.db, ctx.caller.tenantId, q);
   }
 
-  async getRoleAssignment(ctx: OperationContext, id: string): Promise<RoleAssignment> {
-    await this.deps.access.require(ctx, 'role.read');
-    const r = await findRoleAssignment(this.deps.db, ctx.caller.tenantId, id);
-    if (!r) throw notFound(id);
-    return r;
+  getRoleAssignment(ctx: OperationContext, id: string): Promise<RoleAssignment> {
+    return this.deps.access.readOne(ctx, 'role.read', id, (tenantId) => findRoleAssignment(this.deps.db, tenantId, id));
   }
 
   /** Internal lookup (no authorization). */

@@ -2,7 +2,6 @@ import type { SignIn } from '../../../contracts/sign-ins.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
-import { notFound } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
 import type { Access } from '../access/access.js';
@@ -86,10 +85,7 @@ export class SignInLogService implements SignInRecorder {
     return listSignIns(this.deps.db, ctx.caller.tenantId, q);
   }
 
-  async getSignIn(ctx: OperationContext, id: string): Promise<SignIn> {
-    await this.deps.access.require(ctx, 'signIn.read');
-    const s = await findSignIn(this.deps.db, ctx.caller.tenantId, id);
-    if (!s) throw notFound(id);
-    return s;
+  getSignIn(ctx: OperationContext, id: string): Promise<SignIn> {
+    return this.deps.access.readOne(ctx, 'signIn.read', id, (tenantId) => findSignIn(this.deps.db, tenantId, id));
   }
 }

@@ -1,4 +1,4 @@
-import type { FilterOp, PropSpec, ResourceSpec } from '../../odata/query.js';
+import { provisioningResource, type ResourceSpec } from '../../odata/query.js';
 
 /** OData description of the users collection: which properties filter, sort and search how. */
 export const usersResource: ResourceSpec = {
@@ -58,29 +58,10 @@ export const usersResource: ResourceSpec = {
   },
 };
 
-const PROVISIONING_STRING_OPS: readonly FilterOp[] = [
-  'eq',
-  'ne',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-  'startswith',
-  'endswith',
-  'contains',
-  'not',
-];
-const widen = (p: PropSpec): PropSpec => (p.type === 'string' && p.column ? { ...p, filter: PROVISIONING_STRING_OPS } : p);
-
 /**
  * The users collection as provisioning (SCIM) filters it: Graph's properties, string comparisons
  * with every operator SCIM has (`co`, `ew`, `gt`…), and the client's `externalId` (case-exact).
  */
-export const provisionedUsersResource: ResourceSpec = {
-  ...usersResource,
-  properties: {
-    ...Object.fromEntries(Object.entries(usersResource.properties).map(([k, p]) => [k, widen(p)])),
-    otherMails: { type: 'stringCollection', column: 'other_mails', filter: ['any', 'eq', 'startswith', 'not'], ci: true },
-    externalId: { type: 'string', column: 'external_id', filter: PROVISIONING_STRING_OPS, orderable: true },
-  },
-};
+export const provisionedUsersResource: ResourceSpec = provisioningResource(usersResource, {
+  otherMails: { type: 'stringCollection', column: 'other_mails', filter: ['any', 'eq', 'startswith', 'not'], ci: true },
+});

@@ -1,6 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { ObjectIdentity, User } from '../../../contracts/users.js';
 import type { Executor } from '../../db/index.js';
+import { rowsByIds } from '../../db/tenant-rows.js';
 import { notFound } from '../../domain/errors.js';
 import { type ODataQuery, queryPage, type ResourceSpec } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
@@ -98,13 +99,7 @@ export async function listUsersAfter(
 }
 
 export async function findUsersByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<User[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...ids])
-    .execute();
+  const rows = await rowsByIds(db.selectFrom('users').selectAll(), tenantId, ids);
   return rows.map(toUser);
 }
 
@@ -274,14 +269,11 @@ export async function setSignInSessionsValidFrom(db: Executor, tenantId: string,
 
 /** The SCIM externalIds of some users (those that have one). */
 export async function findExternalIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'external_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...ids])
-    .where('external_id', 'is not', null)
-    .execute();
+  const rows = await rowsByIds(
+    db.selectFrom('users').select(['id', 'external_id']).where('external_id', 'is not', null),
+    tenantId,
+    ids,
+  );
   return new Map(rows.map((r) => [r.id, r.external_id as string]));
 }
 

@@ -2,15 +2,12 @@ import type { CreateUserBody, UpdateUserBody, User } from '../../../contracts/us
 import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { Caller, TargetFacts } from '../../domain/authorization.js';
-import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
-import type { IdGenerator } from '../../domain/ids.js';
 import { RoleIds } from '../../domain/roles.js';
 import type { ODataQuery } from '../../odata/query.js';
 import { hashPassword, passwordComplexityProblem } from '../../platform/passwords.js';
-import type { Access } from '../access/access.js';
-import { type AuditService, type ModifiedProperty, userTarget } from '../audit/audit.service.js';
+import { externalIdChange, type ModifiedProperty, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { RolesService } from '../roles/roles.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import { provisionedUsersResource } from './users.query.js';
@@ -51,12 +48,7 @@ export interface SignInSessionStore {
   revokeAll(trx: Executor, tenantId: string, userId: string): Promise<void>;
 }
 
-export interface UsersDeps {
-  db: Executor;
-  clock: Clock;
-  newId: IdGenerator;
-  audit: AuditService;
-  access: Access;
+export interface UsersDeps extends UseCaseDeps {
   /** The target's roles decide who may change it (a User Administrator may not touch privileged admins). */
   roles: Pick<RolesService, 'roleIdsOf' | 'holdersOf'>;
   /** Serialises the "one enabled Global Administrator" rule across concurrent transactions. */
@@ -329,16 +321,11 @@ export class UsersService {
     }
     const changes = changesOf(existing, updated, Object.keys(fields));
     if (passwordHash !== undefined) changes.push({ displayName: 'passwordProfile', oldValue: null, newValue: '"[changed]"' });
-    const oldExternalId =
-      extra.externalId === undefined ? undefined : ((await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null);
-    const externalIdChanged = extra.externalId !== undefined && extra.externalId !== oldExternalId;
-    if (externalIdChanged) {
-      changes.push({
-        displayName: 'externalId',
-        oldValue: JSON.stringify(oldExternalId),
-        newValue: JSON.stringify(extra.externalId),
-      });
-    }
+    const externalIdChanged = await externalIdChange(
+      extra.externalId,
+      async () => (await this.externalIdsOf(tenantId, [existing.id])).get(existing.id) ?? null,
+    );
+    if (externalIdChanged) changes.push(externalIdChanged);
     if (changes.length === 0) return;
     // An administrator's password reset and disabling the account end every session (Entra).
     const disabling = existing.accountEnabled && !updated.accountEnabled;

@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
+import { safeEqual } from '../../platform/passwords.js';
 import { KyselyOidcAdapter } from './adapter.js';
 
 /** Who signed in, as recorded in an authorization code. */
@@ -19,12 +20,6 @@ export interface OwnCodeRedemption {
   codeVerifier: string;
 }
 
-const sameString = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /**
  * Redeems, in process, an authorization code that one of Portico's own clients received at its
  * redirect URI (the SAML IdP, invitation redemption): the checks of the token endpoint for a
@@ -43,7 +38,7 @@ export async function redeemOwnCode(provider: Provider, r: OwnCodeRedemption): P
     return undefined;
   }
   const challenge = createHash('sha256').update(r.codeVerifier).digest('base64url');
-  if (code.codeChallengeMethod !== 'S256' || !code.codeChallenge || !sameString(challenge, code.codeChallenge)) {
+  if (code.codeChallengeMethod !== 'S256' || !code.codeChallenge || !safeEqual(challenge, code.codeChallenge)) {
     return undefined;
   }
   const grant = await provider.Grant.find(grantId);

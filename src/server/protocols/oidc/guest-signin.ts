@@ -11,10 +11,11 @@ import { REDEEM_COOKIE, type RedeemCookieCodec } from '../../modules/redemption/
 import { SignInErrors, type SignInRecorder } from '../../modules/signins/signins.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
+import { safeEqual } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { ConsentPermissions } from './consent.js';
 import { issuerPath, REDEEM_CLIENT_ID } from './constants.js';
-import { finishLogin, hiddenFields, interactionToken, sameToken } from './interaction.js';
+import { finishLogin, hiddenFields, interactionToken } from './interaction.js';
 import {
   blockedBody,
   codeSentBody,
@@ -245,7 +246,7 @@ async function acceptInvitation(
   otherwise: () => FastifyReply | Promise<FastifyReply>,
 ) {
   const proof = typeof body.verified === 'string' ? body.verified : '';
-  if (!subject || subject.kind !== 'redeem' || !sameToken(proof, verifiedProof(s, subject))) return otherwise();
+  if (!subject || subject.kind !== 'redeem' || !safeEqual(proof, verifiedProof(s, subject))) return otherwise();
   const reason = await blockedReason(s, subject);
   if (reason) return blockedPage(s, reason);
   if (!subject.user.accountEnabled) return messagePage(s.reply, 403, 'Account locked', SIGNIN_DISABLED);

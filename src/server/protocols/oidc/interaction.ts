@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
@@ -13,12 +13,6 @@ import { addRequestedScopes, FIRST_PARTY_CLIENT_IDS, GRAPH_DELEGATED_SCOPES } fr
 /** Per-interaction token binding a form to its interaction (CSRF) or proving an earlier step. */
 export const interactionToken = (key: string, tenant: Tenant, uid: string, purpose = 'signin') =>
   createHmac('sha256', key).update(`${purpose}:${tenant.id}:${uid}`).digest('base64url');
-
-export function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Hidden form fields, one input each (escaped). */
 export const hiddenFields = (fields: Record<string, string>) =>

@@ -1,4 +1,5 @@
 import type { ClientMetadata } from 'oidc-provider';
+import { firstPartyClientMetadata } from './first-party-client.js';
 
 /**
  * First-party public client through which a direct sign-on link (`/myapps/signin/{appId}`) learns
@@ -12,13 +13,5 @@ export const MYAPPS_CLIENT_ID = 'portico-myapps';
 /** Where that authorization request returns (one URL for every tenant: the flow's cookie names it). */
 export const MYAPPS_COMPLETE_PATH = '/myapps/signin/complete';
 
-export const myAppsClientMetadata = (publicUrl: string, alg: string): ClientMetadata => ({
-  client_id: MYAPPS_CLIENT_ID,
-  client_name: 'My Apps',
-  application_type: 'web',
-  token_endpoint_auth_method: 'none',
-  grant_types: ['authorization_code'],
-  response_types: ['code'],
-  redirect_uris: [`${publicUrl}${MYAPPS_COMPLETE_PATH}`],
-  id_token_signed_response_alg: alg as ClientMetadata['id_token_signed_response_alg'],
-});
+export const myAppsClientMetadata = (publicUrl: string, alg: string): ClientMetadata =>
+  firstPartyClientMetadata(MYAPPS_CLIENT_ID, 'My Apps', `${publicUrl}${MYAPPS_COMPLETE_PATH}`, alg);

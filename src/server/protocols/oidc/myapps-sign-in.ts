@@ -7,6 +7,7 @@ import { createSignedCodec } from '../../platform/signed-value.js';
 import { issuerUrl } from '../../platform/urls.js';
 import type { OwnCodeRedemption, SignedInAccount } from './code-exchange.js';
 import { OIDC_ROUTES } from './constants.js';
+import { firstPartyRoundTrip } from './first-party-client.js';
 import { MYAPPS_CLIENT_ID, MYAPPS_COMPLETE_PATH } from './myapps-client.js';
 
 /** A sign-on link waiting for the browser's sign-in (signed cookie, one per flow). */
@@ -55,9 +56,7 @@ export interface MyAppsSignInDeps {
 export function createMyAppsSignIn(deps: MyAppsSignInDeps) {
   const { config } = deps;
   const codec = pendingCodec(deps.cookieKey, deps.clock);
-  const secure = config.publicUrl.startsWith('https://');
-  const cookieOptions = { path: MYAPPS_COMPLETE_PATH, httpOnly: true, sameSite: 'lax' as const, secure };
-  const redirectUri = `${config.publicUrl}${MYAPPS_COMPLETE_PATH}`;
+  const { redirectUri, cookieOptions } = firstPartyRoundTrip(config.publicUrl, MYAPPS_COMPLETE_PATH);
 
   return {
     /** The path the round trip ends at (the composition root mounts it). */

@@ -5,10 +5,10 @@ import { sendPage } from '../../http/pages.js';
 import type { RedemptionsService } from '../../modules/invitations/redemptions.service.js';
 import { REDEEM_COOKIE, REDEEM_COOKIE_TTL_SECONDS, type RedeemCookieCodec } from '../../modules/redemption/redeem-cookie.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
+import { safeEqual } from '../../platform/passwords.js';
 import { issuerUrl } from '../../platform/urls.js';
 import type { OwnCodeRedemption, SignedInAccount } from './code-exchange.js';
 import { OIDC_ROUTES, REDEEM_CLIENT_ID } from './constants.js';
-import { sameToken } from './interaction.js';
 import { invalidLinkBody, REDEMPTION_MESSAGES } from './redemption.pages.js';
 
 /** What the redeem link needs, passed by the composition root. */
@@ -50,7 +50,7 @@ export function redemptionRoutes(deps: RedemptionRoutesDeps) {
         const q = req.query as Record<string, unknown>;
         const c = redeemCookie.decode(req.cookies[REDEEM_COOKIE]);
         const state = typeof q.state === 'string' ? q.state : '';
-        if (!c || !state || !sameToken(state, c.state)) return invalid(reply);
+        if (!c || !state || !safeEqual(state, c.state)) return invalid(reply);
         reply.clearCookie(REDEEM_COOKIE, cookieOptions);
         const r = await redemptions.findRedemption(c.iid, c.ticket);
         const tenant = r?.tenant ?? (await deps.findTenant(c.tid));

@@ -1,4 +1,5 @@
 import type { ClientMetadata } from 'oidc-provider';
+import { firstPartyClientMetadata } from './first-party-client.js';
 
 /**
  * First-party public client through which the SAML IdP learns who the browser's user is: a SAML
@@ -11,13 +12,5 @@ export const SAML_CLIENT_ID = 'portico-saml';
 /** Where that authorization request returns (one URL for every tenant: the pending cookie names it). */
 export const SAML_COMPLETE_PATH = '/saml2/complete';
 
-export const samlClientMetadata = (publicUrl: string, alg: string): ClientMetadata => ({
-  client_id: SAML_CLIENT_ID,
-  client_name: 'SAML single sign-on',
-  application_type: 'web',
-  token_endpoint_auth_method: 'none',
-  grant_types: ['authorization_code'],
-  response_types: ['code'],
-  redirect_uris: [`${publicUrl}${SAML_COMPLETE_PATH}`],
-  id_token_signed_response_alg: alg as ClientMetadata['id_token_signed_response_alg'],
-});
+export const samlClientMetadata = (publicUrl: string, alg: string): ClientMetadata =>
+  firstPartyClientMetadata(SAML_CLIENT_ID, 'SAML single sign-on', `${publicUrl}${SAML_COMPLETE_PATH}`, alg);

@@ -9,7 +9,7 @@ import type { TenantServicePrincipal } from '../../modules/applications/sign-on.
 import { SignInErrors } from '../../modules/signins/signins.service.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import type { UsersService } from '../../modules/users/users.service.js';
-import { verifyPassword } from '../../platform/passwords.js';
+import { safeEqual, verifyPassword } from '../../platform/passwords.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { showConsent, submitConsent } from './consent.js';
 import { APP_ACCESS_PROMPT, issuerPath } from './constants.js';
@@ -22,7 +22,7 @@ import {
   submitCodeStep,
   submitRedeemStep,
 } from './guest-signin.js';
-import { finishLogin, grantFor, interactionToken, loadInteraction, sameToken } from './interaction.js';
+import { finishLogin, grantFor, interactionToken, loadInteraction } from './interaction.js';
 import { SESSION_ACCOUNT_UNAVAILABLE, SESSION_ENDED_MESSAGE } from './policy.js';
 
 export const SIGNIN_MESSAGES = {
@@ -171,7 +171,7 @@ export async function submitSignIn(
   const step = typeof body.step === 'string' ? body.step : '';
   const csrf = typeof body.csrf === 'string' ? body.csrf : '';
   const expectedCsrf = interactionToken(deps.csrfKey, tenant, uid);
-  if (!sameToken(csrf, expectedCsrf)) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
+  if (!safeEqual(csrf, expectedCsrf)) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
 
   if (step === 'consent') {
     return submitConsent(deps, provider, tenant, interaction, typeof body.decision === 'string' ? body.decision : '', req, reply);

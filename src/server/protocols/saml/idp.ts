@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { KeyCredential, ServicePrincipal } from '../../../contracts/applications.js';
+import type { ServicePrincipal } from '../../../contracts/applications.js';
 import type { Config } from '../../config/index.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
@@ -20,7 +20,7 @@ import type { RequestIdStore } from './request-ids.js';
 import { STATUS } from './response.js';
 import type { SamlSessionStore } from './sessions.js';
 import { createSamlSignIn } from './sign-in.js';
-import { addTokenSigningCertificate, type TokenSigningCertificateRequest } from './token-signing.js';
+import { addTokenSigningCertificate, type TokenSigningCertificateRequest, type TokenSigningDeps } from './token-signing.js';
 import { decodeMessage } from './xml.js';
 
 /** What the SAML IdP needs, handed over by the composition root. */
@@ -36,18 +36,11 @@ export interface SamlDeps {
   /** Instance secrets: the pending sign-in cookie's key, the key of persistent NameIDs. */
   secrets: { pendingCookieKey: string; persistentIdKey: string };
   tenants: { findTenant(id: string): Promise<Tenant | undefined> };
-  applications: {
+  /** Sign-on looks applications up; certificate changes (token-signing.ts) load and record them. */
+  applications: TokenSigningDeps['applications'] & {
     findByServicePrincipalName(tenantId: string, name: string): Promise<ServicePrincipal | undefined>;
     findByAppId(appId: string): Promise<TenantServicePrincipal | undefined>;
     findServicePrincipal(tenantId: string, id: string): Promise<ServicePrincipal | undefined>;
-    loadForManage(ctx: OperationContext, key: string): Promise<ServicePrincipal>;
-    recordKeyCredentials(
-      trx: Executor,
-      ctx: OperationContext,
-      sp: ServicePrincipal,
-      keyCredentials: KeyCredential[],
-      change: string,
-    ): Promise<void>;
   };
   authorizeSignOn: AuthorizeSignOn;
   /** Redeems the code of the `portico-saml` client's authorization request (the OIDC adapter). */

@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Tenant } from '../../modules/tenants/tenants.service.js';
 import { issuerUrl } from '../../platform/urls.js';
 import { OIDC_ROUTES } from '../oidc/constants.js';
+import { firstPartyRoundTrip } from '../oidc/first-party-client.js';
 import { SAML_CLIENT_ID, SAML_COMPLETE_PATH } from '../oidc/saml-client.js';
 import { createPendingCodec, PENDING_TTL_SECONDS, type PendingSignIn, pendingCookieName } from './pending.js';
 
@@ -17,9 +18,7 @@ import { createPendingCodec, PENDING_TTL_SECONDS, type PendingSignIn, pendingCoo
 export function createSamlSignIn(deps: { config: Pick<Config, 'publicUrl'>; clock: Clock; pendingCookieKey: string }) {
   const { config } = deps;
   const codec = createPendingCodec(deps.pendingCookieKey, deps.clock);
-  const secure = config.publicUrl.startsWith('https://');
-  const cookieOptions = { path: SAML_COMPLETE_PATH, httpOnly: true, sameSite: 'lax' as const, secure };
-  const redirectUri = `${config.publicUrl}${SAML_COMPLETE_PATH}`;
+  const { redirectUri, cookieOptions } = firstPartyRoundTrip(config.publicUrl, SAML_COMPLETE_PATH);
 
   return {
     redirectUri,

@@ -1,27 +1,31 @@
 import type { KeyCredential, ServicePrincipal } from '../../../contracts/applications.js';
+import type { SelfSignedCertificate } from '../../../contracts/certificates.js';
 import type { Executor } from '../../db/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { OperationContext } from '../../domain/context.js';
 import { invalid } from '../../domain/errors.js';
 import { CERTIFICATE_YEARS, type CertificateStore, type SigningCertificate } from './certificates.js';
 
-/** Graph's `selfSignedCertificate` (response of addTokenSigningCertificate). */
-export interface SelfSignedCertificate {
-  customKeyIdentifier: string;
-  displayName: string;
-  endDateTime: string;
-  /** The public certificate, base64 DER. */
-  key: string;
-  keyId: string;
-  startDateTime: string;
-  thumbprint: string;
-  type: 'AsymmetricX509Cert';
-  usage: 'Verify';
-}
-
 export interface TokenSigningCertificateRequest {
   displayName?: string | undefined;
   endDateTime?: string | undefined;
+}
+
+/** What a certificate change needs: a transaction, the certificate store, and the application it belongs to. */
+export interface TokenSigningDeps {
+  transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
+  clock: Clock;
+  certificates: CertificateStore;
+  applications: {
+    loadForManage(ctx: OperationContext, key: string): Promise<ServicePrincipal>;
+    recordKeyCredentials(
+      trx: Executor,
+      ctx: OperationContext,
+      sp: ServicePrincipal,
+      keyCredentials: KeyCredential[],
+      change: string,
+    ): Promise<void>;
+  };
 }
 
 const keyCredentialOf = (c: SigningCertificate): KeyCredential => ({
@@ -44,21 +48,7 @@ const keyCredentialOf = (c: SigningCertificate): KeyCredential => ({
  * principal" audit record.
  */
 export async function addTokenSigningCertificate(
-  deps: {
-    transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
-    clock: Clock;
-    certificates: CertificateStore;
-    applications: {
-      loadForManage(ctx: OperationContext, key: string): Promise<ServicePrincipal>;
-      recordKeyCredentials(
-        trx: Executor,
-        ctx: OperationContext,
-        sp: ServicePrincipal,
-        keyCredentials: KeyCredential[],
-        change: string,
-      ): Promise<void>;
-    };
-  },
+  deps: TokenSigningDeps,
   ctx: OperationContext,
   key: string,
   body: TokenSigningCertificateRequest,
