@@ -164,6 +164,8 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const audit = new AuditService({ clock, newId });
   const policies = new PoliciesService({ db, clock, audit });
   const { access } = policies;
+  // What every use case gets (UseCaseDeps); features add their own collaborators.
+  const base = { db, clock, newId, audit, access };
   const tenants = new TenantsService({ db, clock, newId, keys });
   const roles = new RolesService({ db, access });
   // The token issuer's record of revoked grants: users revoke sessions through it (a port), /v1.0
@@ -175,11 +177,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   const groupReferences = new GroupReferences({ db, audit, users, access });
   const dynamicMembership = new DynamicMembershipService({ clock, audit, users, tenants });
   const groups = new GroupsService({
-    db,
-    clock,
-    newId,
-    audit,
-    access,
+    ...base,
     policies,
     tenants,
     references: groupReferences,
@@ -187,15 +185,11 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   });
   const groupMembers = new GroupMembersService({ db, clock, audit, access, policies, users, references: groupReferences });
   const loader = new ServicePrincipalLoader({ db, access });
-  const applications = new ApplicationsService({ db, clock, newId, audit, access, users, groups, groupMembers, loader });
+  const applications = new ApplicationsService({ ...base, users, groups, groupMembers, loader });
   const applicationCredentials = new ApplicationCredentialsService({ db, clock, newId, audit, users, applications, loader });
   const appRegistrations = bindMethods(
     new AppRegistrationsService({
-      db,
-      clock,
-      newId,
-      audit,
-      access,
+      ...base,
       loader,
       users,
       applications,
@@ -203,11 +197,7 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     }),
   );
   const appRoleAssignments = new AppRoleAssignmentsService({
-    db,
-    clock,
-    newId,
-    audit,
-    access,
+    ...base,
     users,
     groups,
     applications,
@@ -215,12 +205,8 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
   });
   const unsubscribes = new UnsubscribeService({ db, config, clock, newId, audit, tenants, linkKey: secrets.linkKey });
   const invitations = new InvitationsService({
-    db,
+    ...base,
     config,
-    clock,
-    newId,
-    audit,
-    access,
     policies,
     users,
     groupMembers,
@@ -231,19 +217,15 @@ function createServices(database: Database, config: Config, clock: Clock, newId:
     limiter: platform.limiters.invitations,
   });
   const redemptions = new RedemptionsService({ db, config, clock, audit, policies, users, tenants, dynamicMembership });
-  const requestDeps = { db, config, clock, newId, audit, access, users, groups, groupMembers, tenants };
+  const requestDeps = { ...base, config, users, groups, groupMembers, tenants };
   const appAccessRequests = new AppAccessRequestsService({ ...requestDeps, applications });
   const groupJoinRequests = new GroupJoinRequestsService({ ...requestDeps, references: groupReferences, policies });
   const requests = new RequestsService({ appAccessRequests, groupJoinRequests });
   const directoryChanges = bindMethods(new DirectoryChangesService({ db }));
   const deletedItems = new DeletedItemsService({ db, clock, audit, access, users, groups, applications, dynamicMembership });
   const directory = new DirectoryService({
-    db,
+    ...base,
     config,
-    clock,
-    newId,
-    audit,
-    access,
     tenants,
     users,
     roles,

@@ -189,6 +189,16 @@ const checkMemberGroupsBody = z.object({ groupIds: z.array(z.string().min(1).max
 const checkMemberObjectsBody = z.object({ ids: z.array(z.string().min(1).max(256)).max(20, 'at most 20 ids') }).strict();
 const getMemberGroupsBody = z.object({ securityEnabledOnly: z.boolean().optional() }).strict();
 
+/** Users, groups, service principals and application objects with these ids, in the order asked. */
+async function objectsByIds(app: FastifyInstance, ctx: OperationContext, ids: readonly string[], types?: readonly string[]) {
+  const found = [
+    ...(await app.portico.services.directory.getByIds(ctx, ids, types)),
+    ...(await app.portico.services.appRegistrations.getByIds(ctx, ids, types)),
+  ];
+  const byId = new Map(found.map((o) => [o.id.toLowerCase(), o]));
+  return ids.map((i) => byId.get(i.toLowerCase())).filter((o) => o !== undefined);
+}
+
 /**
  * directoryObjects: GET by id, getByIds, and the membership actions Graph offers on users, groups,
  * directoryObjects and /me (checkMemberGroups, getMemberGroups, checkMemberObjects, getMemberObjects).
@@ -199,16 +209,6 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
   const { groupMembers } = app.portico.services;
   const tags = ['directoryObjects'];
 
-  /** Users, groups, service principals and application objects with these ids, in the order asked. */
-  const objectsByIds = async (ctx: OperationContext, ids: readonly string[], types?: readonly string[]) => {
-    const found = [
-      ...(await app.portico.services.directory.getByIds(ctx, ids, types)),
-      ...(await app.portico.services.appRegistrations.getByIds(ctx, ids, types)),
-    ];
-    const byId = new Map(found.map((o) => [o.id.toLowerCase(), o]));
-    return ids.map((i) => byId.get(i.toLowerCase())).filter((o) => o !== undefined);
-  };
-
   app.get(
     '/directoryObjects/:id',
     { schema: { tags, summary: 'Get a directory object (user, group, service principal or application)', params: idParam } },
@@ -217,7 +217,7 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
       const o = await groupMembers.getDirectoryObject(req.ctx, id).catch(async (err: unknown) => {
         // Not a user or group: a service principal or an application object, or really nothing.
         if (!(err instanceof DomainError) || err.code !== 'resource_not_found') throw err;
-        const [other] = await objectsByIds(req.ctx, [id], ['servicePrincipal', 'application']);
+        const [other] = await objectsByIds(app, req.ctx, [id], ['servicePrincipal', 'application']);
         if (!other) throw err;
         return other;
       });
@@ -235,7 +235,7 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
       },
     },
     async (req, reply) => {
-      const items = await objectsByIds(req.ctx, req.body.ids, req.body.types);
+      const items = await objectsByIds(app, req.ctx, req.body.ids, req.body.types);
       return sendCollection(req, reply, 'directoryObjects', { items }, { select: undefined } as ODataQuery);
     },
   );
