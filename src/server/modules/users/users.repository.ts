@@ -202,21 +202,33 @@ export async function listUsers(
 export async function findUserByEmail(db: Executor, tenantId: string, email: string): Promise<User | undefined> {
   const l = email.trim().toLowerCase();
   // Each alternative is an index lookup (users_mail_uq, users_upn_uq, user_other_mails_pk), never a
-  // scan of the tenant: this runs inside the invitation transaction.
+  // scan of the tenant: this runs inside the invitation transaction. The three lookups are a union
+  // of ids, not an OR: PostgreSQL cannot combine `mail = ? or upn = ? or id in (…)` into index scans
+  // and read every user of the tenant instead (21 ms at 20k users, inside the write).
   const r = await db
     .selectFrom('users')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where((eb) =>
-      eb.or([
-        eb('mail_lower', '=', l),
-        eb('upn_lower', '=', l),
-        eb(
-          'id',
-          'in',
-          eb.selectFrom('user_other_mails').select('user_id').where('tenant_id', '=', tenantId).where('address_lower', '=', l),
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('users as by_mail')
+        .select('by_mail.id')
+        .where('by_mail.tenant_id', '=', tenantId)
+        .where('by_mail.mail_lower', '=', l)
+        .unionAll(
+          eb
+            .selectFrom('users as by_upn')
+            .select('by_upn.id')
+            .where('by_upn.tenant_id', '=', tenantId)
+            .where('by_upn.upn_lower', '=', l),
+        )
+        .unionAll(
+          eb
+            .selectFrom('user_other_mails')
+            .select('user_other_mails.user_id as id')
+            .where('user_other_mails.tenant_id', '=', tenantId)
+            .where('user_other_mails.address_lower', '=', l),
         ),
-      ]),
     )
     .orderBy('created_date_time')
     .executeTakeFirst();
