@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Client, GraphError, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
+import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { BearerMiddleware } from '../helpers/graph-client.js';
-import { freePort } from '../helpers/oidc.js';
+import type { TestApp } from '../helpers/app.js';
+import { listeningWithGraphClient } from '../helpers/graph-client.js';
 
 // Graph's URL resolution on /v1.0: a path no resource has answers 400 naming its first unknown
 // segment, a known path with an unsupported method 405 with Allow, and paths are case-insensitive
@@ -15,13 +14,7 @@ let base: string;
 let client: Client;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await buildTestApp({ env: { PORTICO_PUBLIC_URL: base, PORT: String(port), PORTICO_OUTBOX_WORKER: 'off' } });
-  await t.app.listen({ port, host: '127.0.0.1' });
-  const auth = new BearerMiddleware(() => t.admin.token);
-  auth.setNext(new HTTPMessageHandler());
-  client = Client.initWithMiddleware({ baseUrl: `${base}/`, defaultVersion: 'v1.0', middleware: auth });
+  ({ t, base, client } = await listeningWithGraphClient());
 });
 afterAll(async () => {
   await t?.close();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Client, type GraphError, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
+import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleIds } from '../../src/server/domain/roles.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { BearerMiddleware } from '../helpers/graph-client.js';
-import { freePort } from '../helpers/oidc.js';
+import type { TestApp } from '../helpers/app.js';
+import { listeningWithGraphClient } from '../helpers/graph-client.js';
 
 // A user's manager and direct reports (Graph's manager / directReports): assignment by `$ref`,
 // refusals (self, cycles), authorization, the "Update user" audit record, `$expand=manager`, and
@@ -15,13 +14,7 @@ let base: string;
 let client: Client;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await buildTestApp({ env: { PORTICO_PUBLIC_URL: base, PORT: String(port), PORTICO_OUTBOX_WORKER: 'off' } });
-  await t.app.listen({ port, host: '127.0.0.1' });
-  const auth = new BearerMiddleware(() => t.admin.token);
-  auth.setNext(new HTTPMessageHandler());
-  client = Client.initWithMiddleware({ baseUrl: `${base}/`, defaultVersion: 'v1.0', middleware: auth });
+  ({ t, base, client } = await listeningWithGraphClient());
 });
 afterAll(async () => {
   await t?.close();
