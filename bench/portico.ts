@@ -71,14 +71,25 @@ const pgUrlFor = (schema: string) => {
   return u.href;
 };
 
-async function pgQuery(text: string): Promise<pg.QueryResult> {
+async function pgQuery(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
   const c = new pg.Client({ connectionString: PG_URL });
   await c.connect();
   try {
-    return await c.query(text);
+    return await c.query(text, values);
   } finally {
     await c.end();
   }
+}
+
+/** Whether the schema holds a user with this userPrincipalName (false when the schema is missing). */
+async function pgHasUser(schema: string, upn: string | undefined): Promise<boolean> {
+  if (!upn) return false;
+  const exists = await pgQuery('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [
+    schema,
+    'users',
+  ]);
+  if (exists.rowCount === 0) return false;
+  return ((await pgQuery(`select 1 from ${schema}.users where user_principal_name = $1`, [upn])).rowCount ?? 0) > 0;
 }
 
 /** Runs the real CLI against a store; returns its standard output. */
@@ -125,8 +136,13 @@ export async function seededStore(
       : { PORTICO_DATA_DIR: path.join(CACHE, 'pg-data'), DATABASE_URL: pgUrlFor(schema) };
   const store: Store = { label, dialect, env, dispose: async () => {} };
   if (!opts.fresh && fs.existsSync(summaryFile)) {
-    store.seed = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as SeedSummary;
-    return store;
+    const seed = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as SeedSummary;
+    // The schema is shared by every checkout on this server: another one may have reseeded it
+    // since this summary was written, and then its sample users are not there.
+    if (dialect === 'sqlite' || (await pgHasUser(schema, seed.sampleUsers[0]?.userPrincipalName))) {
+      store.seed = seed;
+      return store;
+    }
   }
   if (dialect === 'sqlite') fs.rmSync(dir, { recursive: true, force: true });
   else {
