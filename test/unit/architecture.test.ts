@@ -248,6 +248,24 @@ describe('architecture rules on synthetic trees', () => {
     expect(only(vs, 'migration-imports').map((v) => v.detail)).toEqual(['imports src/server/db/types.ts']);
   });
 
+  it('migration-imports: a migration may use db/migration-helpers.ts, which itself imports only kysely', () => {
+    const helpers = `import { type Kysely, sql } from 'kysely';\nexport async function createTable(db: Kysely<unknown>, name: string) { await db.schema.createTable(name).execute(); void sql; }\n`;
+    const migration = `import type { Kysely } from 'kysely';\nimport { createTable } from '../migration-helpers.js';\nexport async function up(db: Kysely<unknown>) { await createTable(db, 'things'); }\n`;
+    expect(
+      only(
+        withFiles({ 'src/server/db/migration-helpers.ts': helpers, 'src/server/db/migrations/0002_more.ts': migration }),
+        'migration-imports',
+      ),
+    ).toEqual([]);
+    const vs = withFiles({
+      'src/server/db/migration-helpers.ts': `import type { DB } from './types.js';\n${helpers}export type D = DB;\n`,
+      'src/server/db/migrations/0002_more.ts': migration,
+    });
+    expect(only(vs, 'migration-imports').map((v) => `${v.file} ${v.detail}`)).toEqual([
+      'src/server/db/migration-helpers.ts imports src/server/db/types.ts',
+    ]);
+  });
+
   it('contracts-self-contained: contracts importing server code fails', () => {
     const vs = withFiles({
       'src/contracts/errors.ts': `import { DomainError } from '../server/domain/errors.js';\nexport const e = DomainError;\n`,

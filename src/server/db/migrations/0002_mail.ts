@@ -1,54 +1,48 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable, dropTables } from '../migration-helpers.js';
 
 // Mail: the transactional outbox (written in the business transaction, delivered by the worker)
 // and the development mailbox (where mail goes when no SMTP server is configured).
 // Same portability rules as 0001: text ids and ISO-8601 UTC timestamps, JSON as text.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('outbox')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('message_id', 'text', (c) => c.notNull())
-    .addColumn('payload', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('next_attempt_at', 'text', (c) => c.notNull())
-    .addColumn('lease_owner', 'text')
-    .addColumn('lease_expires_at', 'text')
-    .addColumn('last_error', 'text')
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('sent_date_time', 'text')
-    .execute();
+  await createTable(db, 'outbox', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    kind: 'text not null',
+    message_id: 'text not null',
+    payload: 'text not null',
+    status: "text not null default 'pending'",
+    attempts: 'integer not null default 0',
+    next_attempt_at: 'text not null',
+    lease_owner: 'text',
+    lease_expires_at: 'text',
+    last_error: 'text',
+    created_date_time: 'text not null',
+    sent_date_time: 'text',
+  });
   // The worker's claim query: pending rows due now, oldest first.
-  await db.schema.createIndex('outbox_due_ix').on('outbox').columns(['status', 'next_attempt_at']).execute();
-  await db.schema.createIndex('outbox_tenant_ix').on('outbox').columns(['tenant_id', 'created_date_time']).execute();
+  await createIndex(db, 'outbox_due_ix', 'outbox', ['status', 'next_attempt_at']);
+  await createIndex(db, 'outbox_tenant_ix', 'outbox', ['tenant_id', 'created_date_time']);
 
-  await db.schema
-    .createTable('dev_mailbox')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('outbox_id', 'text', (c) => c.notNull())
-    .addColumn('message_id', 'text', (c) => c.notNull())
-    .addColumn('from', 'text', (c) => c.notNull())
-    .addColumn('to', 'text', (c) => c.notNull())
-    .addColumn('cc', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('text', 'text', (c) => c.notNull())
-    .addColumn('html', 'text')
-    .addColumn('received_date_time', 'text', (c) => c.notNull())
-    .execute();
+  await createTable(db, 'dev_mailbox', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    outbox_id: 'text not null',
+    message_id: 'text not null',
+    from: 'text not null',
+    to: 'text not null',
+    cc: "text not null default '[]'",
+    subject: 'text not null',
+    text: 'text not null',
+    html: 'text',
+    received_date_time: 'text not null',
+  });
   // At-least-once delivery may hand the same outbox row over twice: the mailbox keeps one copy.
-  await db.schema.createIndex('dev_mailbox_outbox_uq').on('dev_mailbox').column('outbox_id').unique().execute();
-  await db.schema
-    .createIndex('dev_mailbox_received_ix')
-    .on('dev_mailbox')
-    .columns(['tenant_id', 'received_date_time', 'id'])
-    .execute();
+  await createIndex(db, 'dev_mailbox_outbox_uq', 'dev_mailbox', ['outbox_id'], { unique: true });
+  await createIndex(db, 'dev_mailbox_received_ix', 'dev_mailbox', ['tenant_id', 'received_date_time', 'id']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('dev_mailbox').ifExists().execute();
-  await db.schema.dropTable('outbox').ifExists().execute();
+  await dropTables(db, ['dev_mailbox', 'outbox']);
 }

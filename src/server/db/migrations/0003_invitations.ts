@@ -1,83 +1,78 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable, dropTables } from '../migration-helpers.js';
 
 // Guest invitations, redemption one-time passcodes, sponsors, invitation unsubscribes and the
 // per-tenant sign-in sessions used by redemption. Same portability rules as 0001.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('invitations')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('user_id', 'text', (c) => c.notNull())
-    .addColumn('invited_email', 'text', (c) => c.notNull())
-    .addColumn('invited_email_lower', 'text', (c) => c.notNull())
-    .addColumn('invited_user_type', 'text', (c) => c.notNull())
-    .addColumn('invited_by_user_id', 'text')
-    .addColumn('invited_by_app_id', 'text')
-    .addColumn('invite_redirect_url', 'text', (c) => c.notNull())
+  await createTable(db, 'invitations', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null references tenants.id',
+    user_id: 'text not null',
+    invited_email: 'text not null',
+    invited_email_lower: 'text not null',
+    invited_user_type: 'text not null',
+    invited_by_user_id: 'text',
+    invited_by_app_id: 'text',
+    invite_redirect_url: 'text not null',
     // SHA-256 of the redeem ticket; the ticket itself is only ever in the redeem URL.
-    .addColumn('ticket_hash', 'text', (c) => c.notNull())
+    ticket_hash: 'text not null',
     // PendingAcceptance → Completed (redeemed); Revoked when a reset issued a newer ticket.
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('send_invitation_message', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('message_body', 'text')
-    .addColumn('message_language', 'text')
-    .addColumn('cc_recipients', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('target_group_id', 'text')
-    .addColumn('reset_redemption', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('redeemed_date_time', 'text')
-    .execute();
-  await db.schema.createIndex('invitations_ticket_uq').on('invitations').column('ticket_hash').unique().execute();
-  await db.schema
-    .createIndex('invitations_user_ix')
-    .on('invitations')
-    .columns(['tenant_id', 'user_id', 'created_date_time'])
-    .execute();
+    status: 'text not null',
+    send_invitation_message: 'integer not null default 0',
+    message_body: 'text',
+    message_language: 'text',
+    cc_recipients: "text not null default '[]'",
+    target_group_id: 'text',
+    reset_redemption: 'integer not null default 0',
+    created_date_time: 'text not null',
+    redeemed_date_time: 'text',
+  });
+  await createIndex(db, 'invitations_ticket_uq', 'invitations', ['ticket_hash'], { unique: true });
+  await createIndex(db, 'invitations_user_ix', 'invitations', ['tenant_id', 'user_id', 'created_date_time']);
 
-  await db.schema
-    .createTable('user_sponsors')
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('sponsor_id', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('user_sponsors_pk', ['user_id', 'sponsor_id'])
-    .execute();
-  await db.schema.createIndex('user_sponsors_sponsor_ix').on('user_sponsors').column('sponsor_id').execute();
+  await createTable(
+    db,
+    'user_sponsors',
+    {
+      tenant_id: 'text not null',
+      user_id: 'text not null references users.id on delete cascade',
+      sponsor_id: 'text not null',
+      created_date_time: 'text not null',
+    },
+    { primaryKey: ['user_id', 'sponsor_id'] },
+  );
+  await createIndex(db, 'user_sponsors_sponsor_ix', 'user_sponsors', ['sponsor_id']);
 
   // Addresses that asked not to receive invitations from a tenant ("Block future invitations").
-  await db.schema
-    .createTable('invitation_unsubscribes')
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('email_lower', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('invitation_unsubscribes_pk', ['tenant_id', 'email_lower'])
-    .execute();
+  await createTable(
+    db,
+    'invitation_unsubscribes',
+    {
+      tenant_id: 'text not null references tenants.id',
+      email_lower: 'text not null',
+      created_date_time: 'text not null',
+    },
+    { primaryKey: ['tenant_id', 'email_lower'] },
+  );
 
   // E-mail one-time passcodes (redemption and guest sign-in). Codes are stored as HMAC-SHA256.
-  await db.schema
-    .createTable('otp_codes')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.notNull())
-    .addColumn('email_lower', 'text', (c) => c.notNull())
-    .addColumn('purpose', 'text', (c) => c.notNull())
-    .addColumn('invitation_id', 'text')
-    .addColumn('code_hash', 'text', (c) => c.notNull())
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('consumed_at', 'text')
-    .execute();
-  await db.schema
-    .createIndex('otp_codes_email_ix')
-    .on('otp_codes')
-    .columns(['tenant_id', 'email_lower', 'created_date_time'])
-    .execute();
+  await createTable(db, 'otp_codes', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    user_id: 'text not null',
+    email_lower: 'text not null',
+    purpose: 'text not null',
+    invitation_id: 'text',
+    code_hash: 'text not null',
+    attempts: 'integer not null default 0',
+    created_date_time: 'text not null',
+    expires_at: 'text not null',
+    consumed_at: 'text',
+  });
+  await createIndex(db, 'otp_codes_email_ix', 'otp_codes', ['tenant_id', 'email_lower', 'created_date_time']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['otp_codes', 'invitation_unsubscribes', 'user_sponsors', 'invitations']) {
-    await db.schema.dropTable(t).ifExists().execute();
-  }
+  await dropTables(db, ['otp_codes', 'invitation_unsubscribes', 'user_sponsors', 'invitations']);
 }

@@ -1,124 +1,103 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable, dropTables } from '../migration-helpers.js';
 
 // Enterprise applications (service principals), their owners, client secrets, unique service
 // principal names and app role assignments. Same portability rules as 0001.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('service_principals')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+  await createTable(db, 'service_principals', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null references tenants.id',
     // The OIDC client id; globally unique so that a client can be found without knowing its tenant.
-    .addColumn('app_id', 'text', (c) => c.notNull())
-    .addColumn('display_name', 'text', (c) => c.notNull())
-    .addColumn('description', 'text')
-    .addColumn('notes', 'text')
-    .addColumn('homepage', 'text')
-    .addColumn('login_url', 'text')
-    .addColumn('logout_url', 'text')
-    .addColumn('reply_urls', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('preferred_single_sign_on_mode', 'text')
-    .addColumn('app_role_assignment_required', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('app_roles', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('account_enabled', 'integer', (c) => c.notNull().defaultTo(1))
-    .addColumn('logo_url', 'text')
+    app_id: 'text not null',
+    display_name: 'text not null',
+    description: 'text',
+    notes: 'text',
+    homepage: 'text',
+    login_url: 'text',
+    logout_url: 'text',
+    reply_urls: "text not null default '[]'",
+    preferred_single_sign_on_mode: 'text',
+    app_role_assignment_required: 'integer not null default 0',
+    app_roles: "text not null default '[]'",
+    tags: "text not null default '[]'",
+    account_enabled: 'integer not null default 1',
+    logo_url: 'text',
     // JSON copy of the names for reading and $filter; uniqueness lives in service_principal_names.
-    .addColumn('service_principal_names', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('saml_relay_state', 'text')
-    .addColumn('self_service_access', 'text', (c) => c.notNull().defaultTo('{}'))
+    service_principal_names: "text not null default '[]'",
+    saml_relay_state: 'text',
+    self_service_access: "text not null default '{}'",
     // Certificate metadata (token signing), written by the SAML configuration; never private keys.
-    .addColumn('key_credentials', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('application_template_id', 'text')
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('service_principals_app_id_uq').on('service_principals').column('app_id').unique().execute();
-  await db.schema
-    .createIndex('service_principals_display_name_ix')
-    .on('service_principals')
-    .columns(['tenant_id', 'display_name', 'id'])
-    .execute();
+    key_credentials: "text not null default '[]'",
+    application_template_id: 'text',
+    created_date_time: 'text not null',
+  });
+  await createIndex(db, 'service_principals_app_id_uq', 'service_principals', ['app_id'], { unique: true });
+  await createIndex(db, 'service_principals_display_name_ix', 'service_principals', ['tenant_id', 'display_name', 'id']);
 
   // One row per name, lower-cased: a SAML entity id identifies one application of the tenant.
-  await db.schema
-    .createTable('service_principal_names')
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('name_lower', 'text', (c) => c.notNull())
-    .addColumn('service_principal_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
-    .addPrimaryKeyConstraint('service_principal_names_pk', ['tenant_id', 'name_lower'])
-    .execute();
-  await db.schema
-    .createIndex('service_principal_names_sp_ix')
-    .on('service_principal_names')
-    .column('service_principal_id')
-    .execute();
+  await createTable(
+    db,
+    'service_principal_names',
+    {
+      tenant_id: 'text not null',
+      name_lower: 'text not null',
+      service_principal_id: 'text not null references service_principals.id on delete cascade',
+    },
+    { primaryKey: ['tenant_id', 'name_lower'] },
+  );
+  await createIndex(db, 'service_principal_names_sp_ix', 'service_principal_names', ['service_principal_id']);
 
-  await db.schema
-    .createTable('service_principal_owners')
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('service_principal_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
-    .addColumn('owner_id', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('service_principal_owners_pk', ['service_principal_id', 'owner_id'])
-    .execute();
-  await db.schema
-    .createIndex('service_principal_owners_owner_ix')
-    .on('service_principal_owners')
-    .columns(['owner_id', 'service_principal_id'])
-    .execute();
+  await createTable(
+    db,
+    'service_principal_owners',
+    {
+      tenant_id: 'text not null',
+      service_principal_id: 'text not null references service_principals.id on delete cascade',
+      owner_id: 'text not null',
+      created_date_time: 'text not null',
+    },
+    { primaryKey: ['service_principal_id', 'owner_id'] },
+  );
+  await createIndex(db, 'service_principal_owners_owner_ix', 'service_principal_owners', ['owner_id', 'service_principal_id']);
 
   // Client secrets: only the SHA-256 of the secret is kept; the secret is shown once at creation.
-  await db.schema
-    .createTable('service_principal_passwords')
-    .addColumn('key_id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('service_principal_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
-    .addColumn('display_name', 'text')
-    .addColumn('hint', 'text', (c) => c.notNull())
-    .addColumn('secret_hash', 'text', (c) => c.notNull())
-    .addColumn('start_date_time', 'text', (c) => c.notNull())
-    .addColumn('end_date_time', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('service_principal_passwords_sp_ix')
-    .on('service_principal_passwords')
-    .column('service_principal_id')
-    .execute();
+  await createTable(db, 'service_principal_passwords', {
+    key_id: 'text primary key not null',
+    tenant_id: 'text not null',
+    service_principal_id: 'text not null references service_principals.id on delete cascade',
+    display_name: 'text',
+    hint: 'text not null',
+    secret_hash: 'text not null',
+    start_date_time: 'text not null',
+    end_date_time: 'text not null',
+    created_date_time: 'text not null',
+  });
+  await createIndex(db, 'service_principal_passwords_sp_ix', 'service_principal_passwords', ['service_principal_id']);
 
   // Principals are users or groups (polymorphic id, no foreign key): the users and groups services
   // remove a principal's assignments in the transaction that deletes it.
-  await db.schema
-    .createTable('app_role_assignments')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('resource_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
-    .addColumn('principal_id', 'text', (c) => c.notNull())
-    .addColumn('principal_type', 'text', (c) => c.notNull())
-    .addColumn('app_role_id', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('app_role_assignments_uq')
-    .on('app_role_assignments')
-    .columns(['resource_id', 'principal_id', 'app_role_id'])
-    .unique()
-    .execute();
-  await db.schema
-    .createIndex('app_role_assignments_principal_ix')
-    .on('app_role_assignments')
-    .columns(['tenant_id', 'principal_id'])
-    .execute();
+  await createTable(db, 'app_role_assignments', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    resource_id: 'text not null references service_principals.id on delete cascade',
+    principal_id: 'text not null',
+    principal_type: 'text not null',
+    app_role_id: 'text not null',
+    created_date_time: 'text not null',
+  });
+  await createIndex(db, 'app_role_assignments_uq', 'app_role_assignments', ['resource_id', 'principal_id', 'app_role_id'], {
+    unique: true,
+  });
+  await createIndex(db, 'app_role_assignments_principal_ix', 'app_role_assignments', ['tenant_id', 'principal_id']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of [
+  await dropTables(db, [
     'app_role_assignments',
     'service_principal_passwords',
     'service_principal_owners',
     'service_principal_names',
     'service_principals',
-  ]) {
-    await db.schema.dropTable(t).ifExists().execute();
-  }
+  ]);
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex } from '../migration-helpers.js';
 
 // Dynamic membership groups: the user properties membership rules read that users lacked (Graph's
 // `country` and `city`), and an index to find a tenant's dynamic groups whose rule is processed
@@ -7,11 +8,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('users').addColumn('country', 'text').execute();
   await db.schema.alterTable('users').addColumn('city', 'text').execute();
-  await db.schema
-    .createIndex('groups_rule_processing_ix')
-    .on('groups')
-    .columns(['tenant_id', 'membership_rule_processing_state'])
-    .execute();
+  await createIndex(db, 'groups_rule_processing_ix', 'groups', ['tenant_id', 'membership_rule_processing_state']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable } from '../migration-helpers.js';
 
 // Revocation that works (security issue): when a user's sign-in sessions were last revoked, which
 // oidc-provider artefacts belong to which account, and the grants whose tokens are revoked.
@@ -12,22 +13,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // holds can be revoked at once. Rows written before this migration have none; the
   // signInSessionsValidFromDateTime check still refuses them.
   await db.schema.alterTable('oidc_payloads').addColumn('account_id', 'text').execute();
-  await db.schema.createIndex('oidc_payloads_account_ix').on('oidc_payloads').column('account_id').execute();
+  await createIndex(db, 'oidc_payloads_account_ix', 'oidc_payloads', ['account_id']);
 
   // Grants whose tokens are revoked (code replay, refresh-token reuse, sign-out, revoked sessions).
   // Access tokens are JWTs checked without the database, so each process keeps these rows in memory
   // and polls for new ones by `revoked_at`; a row is kept until every access token issued before
   // the revocation has expired (`expires_at`).
-  await db.schema
-    .createTable('oidc_revoked_grants')
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('grant_id', 'text', (c) => c.notNull())
-    .addColumn('revoked_at', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('oidc_revoked_grants_pk', ['tenant_id', 'grant_id'])
-    .execute();
-  await db.schema.createIndex('oidc_revoked_grants_revoked_ix').on('oidc_revoked_grants').column('revoked_at').execute();
-  await db.schema.createIndex('oidc_revoked_grants_expires_ix').on('oidc_revoked_grants').column('expires_at').execute();
+  await createTable(
+    db,
+    'oidc_revoked_grants',
+    {
+      tenant_id: 'text not null',
+      grant_id: 'text not null',
+      revoked_at: 'text not null',
+      expires_at: 'text not null',
+    },
+    { primaryKey: ['tenant_id', 'grant_id'] },
+  );
+  await createIndex(db, 'oidc_revoked_grants_revoked_ix', 'oidc_revoked_grants', ['revoked_at']);
+  await createIndex(db, 'oidc_revoked_grants_expires_ix', 'oidc_revoked_grants', ['expires_at']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

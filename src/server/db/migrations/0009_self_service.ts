@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createIndex, createTable } from '../migration-helpers.js';
 
 // Self-service: the join policy of groups (Portico extension, entra-behaviour.md §6.5–§6.6) and the
 // requests of My Apps (access to an application) and My Groups (joining a group). Same
@@ -20,83 +21,70 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       and (on_premises_sync_enabled is null or on_premises_sync_enabled = 0)
   `.execute(db);
 
-  await db.schema
-    .createTable('app_access_requests')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+  await createTable(db, 'app_access_requests', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null references tenants.id',
     // No foreign keys to the application, group or people: a request is also a record of what
     // was asked and decided, kept (with the names of the time) when they are deleted.
-    .addColumn('service_principal_id', 'text', (c) => c.notNull())
-    .addColumn('app_id', 'text', (c) => c.notNull())
-    .addColumn('app_display_name', 'text', (c) => c.notNull())
-    .addColumn('requester_id', 'text', (c) => c.notNull())
-    .addColumn('requester_display_name', 'text', (c) => c.notNull())
-    .addColumn('requester_user_principal_name', 'text')
-    .addColumn('justification', 'text', (c) => c.notNull())
-    .addColumn('group_id', 'text', (c) => c.notNull())
-    .addColumn('app_role_id', 'text', (c) => c.notNull())
-    .addColumn('require_approval', 'integer', (c) => c.notNull())
+    service_principal_id: 'text not null',
+    app_id: 'text not null',
+    app_display_name: 'text not null',
+    requester_id: 'text not null',
+    requester_display_name: 'text not null',
+    requester_user_principal_name: 'text',
+    justification: 'text not null',
+    group_id: 'text not null',
+    app_role_id: 'text not null',
+    require_approval: 'integer not null',
     // pending → approved | denied | canceled | failed (guarded: update … where status = 'pending').
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('decided_by_id', 'text')
-    .addColumn('decided_by_display_name', 'text')
-    .addColumn('decided_date_time', 'text')
-    .addColumn('decision_reason', 'text')
-    .execute();
-  await db.schema
-    .createIndex('app_access_requests_pending_uq')
-    .on('app_access_requests')
-    .columns(['tenant_id', 'service_principal_id', 'requester_id'])
-    .unique()
-    .where(sql.ref('status'), '=', 'pending')
-    .execute();
-  await db.schema
-    .createIndex('app_access_requests_app_ix')
-    .on('app_access_requests')
-    .columns(['tenant_id', 'service_principal_id', 'status'])
-    .execute();
-  await db.schema
-    .createIndex('app_access_requests_requester_ix')
-    .on('app_access_requests')
-    .columns(['tenant_id', 'requester_id', 'created_date_time'])
-    .execute();
+    status: 'text not null',
+    created_date_time: 'text not null',
+    decided_by_id: 'text',
+    decided_by_display_name: 'text',
+    decided_date_time: 'text',
+    decision_reason: 'text',
+  });
+  await createIndex(
+    db,
+    'app_access_requests_pending_uq',
+    'app_access_requests',
+    ['tenant_id', 'service_principal_id', 'requester_id'],
+    { unique: true, where: ['status', 'pending'] },
+  );
+  await createIndex(db, 'app_access_requests_app_ix', 'app_access_requests', ['tenant_id', 'service_principal_id', 'status']);
+  await createIndex(db, 'app_access_requests_requester_ix', 'app_access_requests', [
+    'tenant_id',
+    'requester_id',
+    'created_date_time',
+  ]);
 
-  await db.schema
-    .createTable('group_join_requests')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('group_id', 'text', (c) => c.notNull())
-    .addColumn('group_display_name', 'text', (c) => c.notNull())
-    .addColumn('requester_id', 'text', (c) => c.notNull())
-    .addColumn('requester_display_name', 'text', (c) => c.notNull())
-    .addColumn('requester_user_principal_name', 'text')
-    .addColumn('justification', 'text')
+  await createTable(db, 'group_join_requests', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null references tenants.id',
+    group_id: 'text not null',
+    group_display_name: 'text not null',
+    requester_id: 'text not null',
+    requester_display_name: 'text not null',
+    requester_user_principal_name: 'text',
+    justification: 'text',
     // pending → approved | rejected | canceled | failed; an open group's join is stored as approved.
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('decided_by_id', 'text')
-    .addColumn('decided_by_display_name', 'text')
-    .addColumn('decided_date_time', 'text')
-    .addColumn('decision_reason', 'text')
-    .execute();
-  await db.schema
-    .createIndex('group_join_requests_pending_uq')
-    .on('group_join_requests')
-    .columns(['tenant_id', 'group_id', 'requester_id'])
-    .unique()
-    .where(sql.ref('status'), '=', 'pending')
-    .execute();
-  await db.schema
-    .createIndex('group_join_requests_group_ix')
-    .on('group_join_requests')
-    .columns(['tenant_id', 'group_id', 'status'])
-    .execute();
-  await db.schema
-    .createIndex('group_join_requests_requester_ix')
-    .on('group_join_requests')
-    .columns(['tenant_id', 'requester_id', 'created_date_time'])
-    .execute();
+    status: 'text not null',
+    created_date_time: 'text not null',
+    decided_by_id: 'text',
+    decided_by_display_name: 'text',
+    decided_date_time: 'text',
+    decision_reason: 'text',
+  });
+  await createIndex(db, 'group_join_requests_pending_uq', 'group_join_requests', ['tenant_id', 'group_id', 'requester_id'], {
+    unique: true,
+    where: ['status', 'pending'],
+  });
+  await createIndex(db, 'group_join_requests_group_ix', 'group_join_requests', ['tenant_id', 'group_id', 'status']);
+  await createIndex(db, 'group_join_requests_requester_ix', 'group_join_requests', [
+    'tenant_id',
+    'requester_id',
+    'created_date_time',
+  ]);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createIndex, createTable } from '../migration-helpers.js';
 
 // Migrations import nothing from the app: they describe tables as they were at this version.
 //
@@ -9,14 +10,17 @@ import { type Kysely, sql } from 'kysely';
 // users list the same other address (the oldest user wins the lookup, as before).
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('user_other_mails')
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('address_lower', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addPrimaryKeyConstraint('user_other_mails_pk', ['tenant_id', 'address_lower', 'user_id'])
-    .execute();
-  await db.schema.createIndex('user_other_mails_user_ix').on('user_other_mails').column('user_id').execute();
+  await createTable(
+    db,
+    'user_other_mails',
+    {
+      tenant_id: 'text not null',
+      address_lower: 'text not null',
+      user_id: 'text not null references users.id on delete cascade',
+    },
+    { primaryKey: ['tenant_id', 'address_lower', 'user_id'] },
+  );
+  await createIndex(db, 'user_other_mails_user_ix', 'user_other_mails', ['user_id']);
 
   // Backfill in batches by id (a large directory must not be read into memory at once).
   let after = '';

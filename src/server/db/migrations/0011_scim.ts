@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex } from '../migration-helpers.js';
 
 // SCIM 2.0 provisioning (protocols/scim): the client's own identifier of a user or group
 // (`externalId`, RFC 7643 §3.1), kept as sent (case-exact) and looked up per tenant. Nothing else
@@ -7,7 +8,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['users', 'groups']) {
     await db.schema.alterTable(table).addColumn('external_id', 'text').execute();
-    await db.schema.createIndex(`${table}_external_id_ix`).on(table).columns(['tenant_id', 'external_id']).execute();
+    await createIndex(db, `${table}_external_id_ix`, table, ['tenant_id', 'external_id']);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable, dropTables } from '../migration-helpers.js';
 
 // Soft delete and delta queries (Graph's directory/deletedItems and users|groups/delta).
 //
@@ -11,57 +12,44 @@ import type { Kysely } from 'kysely';
 //   seq, and no change can commit "behind" a token already handed out.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('deleted_directory_objects')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('object_type', 'text', (c) => c.notNull())
-    .addColumn('display_name', 'text')
-    .addColumn('user_principal_name', 'text')
-    .addColumn('mail', 'text')
-    .addColumn('deleted_date_time', 'text', (c) => c.notNull())
-    .addColumn('snapshot', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('deleted_directory_objects_type_ix')
-    .on('deleted_directory_objects')
-    .columns(['tenant_id', 'object_type', 'deleted_date_time'])
-    .execute();
-  await db.schema
-    .createIndex('deleted_directory_objects_purge_ix')
-    .on('deleted_directory_objects')
-    .columns(['deleted_date_time'])
-    .execute();
+  await createTable(db, 'deleted_directory_objects', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    object_type: 'text not null',
+    display_name: 'text',
+    user_principal_name: 'text',
+    mail: 'text',
+    deleted_date_time: 'text not null',
+    snapshot: 'text not null',
+  });
+  await createIndex(db, 'deleted_directory_objects_type_ix', 'deleted_directory_objects', [
+    'tenant_id',
+    'object_type',
+    'deleted_date_time',
+  ]);
+  await createIndex(db, 'deleted_directory_objects_purge_ix', 'deleted_directory_objects', ['deleted_date_time']);
 
-  await db.schema
-    .createTable('directory_changes')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('object_type', 'text', (c) => c.notNull())
-    .addColumn('object_id', 'text', (c) => c.notNull())
-    .addColumn('member_id', 'text')
-    .addColumn('member_type', 'text')
-    .addColumn('member_change', 'text')
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('seq', 'integer')
-    .execute();
-  await db.schema
-    .createIndex('directory_changes_seq_ix')
-    .on('directory_changes')
-    .columns(['tenant_id', 'object_type', 'seq'])
-    .execute();
-  await db.schema.createIndex('directory_changes_pending_ix').on('directory_changes').columns(['tenant_id', 'seq']).execute();
-  await db.schema.createIndex('directory_changes_purge_ix').on('directory_changes').columns(['created_date_time']).execute();
+  await createTable(db, 'directory_changes', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    object_type: 'text not null',
+    object_id: 'text not null',
+    member_id: 'text',
+    member_type: 'text',
+    member_change: 'text',
+    created_date_time: 'text not null',
+    seq: 'integer',
+  });
+  await createIndex(db, 'directory_changes_seq_ix', 'directory_changes', ['tenant_id', 'object_type', 'seq']);
+  await createIndex(db, 'directory_changes_pending_ix', 'directory_changes', ['tenant_id', 'seq']);
+  await createIndex(db, 'directory_changes_purge_ix', 'directory_changes', ['created_date_time']);
 
-  await db.schema
-    .createTable('directory_change_counters')
-    .addColumn('tenant_id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .execute();
+  await createTable(db, 'directory_change_counters', {
+    tenant_id: 'text primary key not null',
+    seq: 'integer not null',
+  });
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('directory_change_counters').ifExists().execute();
-  await db.schema.dropTable('directory_changes').ifExists().execute();
-  await db.schema.dropTable('deleted_directory_objects').ifExists().execute();
+  await dropTables(db, ['directory_change_counters', 'directory_changes', 'deleted_directory_objects']);
 }

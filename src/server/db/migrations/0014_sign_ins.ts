@@ -1,30 +1,30 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable } from '../migration-helpers.js';
 
 // Sign-in log (Graph's auditLogs/signIns): one row per interactive or application sign-in attempt,
 // success or failure, written by the sign-in code through a port (modules/signins).
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('sign_ins')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text')
-    .addColumn('user_principal_name', 'text')
-    .addColumn('user_display_name', 'text')
-    .addColumn('app_id', 'text')
-    .addColumn('app_display_name', 'text')
-    .addColumn('ip_address', 'text')
-    .addColumn('client_app_used', 'text', (c) => c.notNull())
-    .addColumn('is_interactive', 'integer', (c) => c.notNull())
-    .addColumn('error_code', 'integer', (c) => c.notNull())
-    .addColumn('failure_reason', 'text')
-    .addColumn('authentication_method', 'text')
-    .addColumn('correlation_id', 'text')
-    .execute();
-  await db.schema.createIndex('sign_ins_time_ix').on('sign_ins').columns(['tenant_id', 'created_date_time', 'id']).execute();
-  await db.schema.createIndex('sign_ins_user_ix').on('sign_ins').columns(['tenant_id', 'user_id']).execute();
-  await db.schema.createIndex('sign_ins_app_ix').on('sign_ins').columns(['tenant_id', 'app_id']).execute();
+  await createTable(db, 'sign_ins', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null',
+    created_date_time: 'text not null',
+    user_id: 'text',
+    user_principal_name: 'text',
+    user_display_name: 'text',
+    app_id: 'text',
+    app_display_name: 'text',
+    ip_address: 'text',
+    client_app_used: 'text not null',
+    is_interactive: 'integer not null',
+    error_code: 'integer not null',
+    failure_reason: 'text',
+    authentication_method: 'text',
+    correlation_id: 'text',
+  });
+  await createIndex(db, 'sign_ins_time_ix', 'sign_ins', ['tenant_id', 'created_date_time', 'id']);
+  await createIndex(db, 'sign_ins_user_ix', 'sign_ins', ['tenant_id', 'user_id']);
+  await createIndex(db, 'sign_ins_app_ix', 'sign_ins', ['tenant_id', 'app_id']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable } from '../migration-helpers.js';
 
 // Delegated permission grants (Graph's oauth2PermissionGrant): which Microsoft Graph delegated
 // permissions an application (its service principal, `client_id`) holds, for every user of the
@@ -7,24 +8,24 @@ import type { Kysely } from 'kysely';
 // principal is a plain unique index on both dialects.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('oauth2_permission_grants')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('client_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
-    .addColumn('consent_type', 'text', (c) => c.notNull())
-    .addColumn('principal_id', 'text')
-    .addColumn('principal_key', 'text', (c) => c.notNull())
-    .addColumn('resource_id', 'text', (c) => c.notNull())
-    .addColumn('scope', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('oauth2_permission_grants_uq')
-    .on('oauth2_permission_grants')
-    .columns(['tenant_id', 'client_id', 'resource_id', 'principal_key'])
-    .unique()
-    .execute();
+  await createTable(db, 'oauth2_permission_grants', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null references tenants.id',
+    client_id: 'text not null references service_principals.id on delete cascade',
+    consent_type: 'text not null',
+    principal_id: 'text',
+    principal_key: 'text not null',
+    resource_id: 'text not null',
+    scope: 'text not null',
+    created_date_time: 'text not null',
+  });
+  await createIndex(
+    db,
+    'oauth2_permission_grants_uq',
+    'oauth2_permission_grants',
+    ['tenant_id', 'client_id', 'resource_id', 'principal_key'],
+    { unique: true },
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex, createTable } from '../migration-helpers.js';
 
 // App registrations (Graph's `application` objects), paired 1:1 with service principals. The
 // properties both objects show (display name, redirect URIs, identifier URIs, app roles, secrets,
@@ -8,27 +9,19 @@ import type { Kysely } from 'kysely';
 // (requiredResourceAccess). Every existing service principal gets its application object.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('application_registrations')
-    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
-    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
-    .addColumn('service_principal_id', 'text', (c) => c.notNull().references('service_principals.id').onDelete('cascade'))
-    .addColumn('spa_redirect_uris', 'text', (c) => c.notNull())
-    .addColumn('public_client_redirect_uris', 'text', (c) => c.notNull())
-    .addColumn('required_resource_access', 'text', (c) => c.notNull())
-    .addColumn('created_date_time', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('application_registrations_sp_uq')
-    .on('application_registrations')
-    .column('service_principal_id')
-    .unique()
-    .execute();
-  await db.schema
-    .createIndex('application_registrations_tenant_ix')
-    .on('application_registrations')
-    .column('tenant_id')
-    .execute();
+  await createTable(db, 'application_registrations', {
+    id: 'text primary key not null',
+    tenant_id: 'text not null references tenants.id',
+    service_principal_id: 'text not null references service_principals.id on delete cascade',
+    spa_redirect_uris: 'text not null',
+    public_client_redirect_uris: 'text not null',
+    required_resource_access: 'text not null',
+    created_date_time: 'text not null',
+  });
+  await createIndex(db, 'application_registrations_sp_uq', 'application_registrations', ['service_principal_id'], {
+    unique: true,
+  });
+  await createIndex(db, 'application_registrations_tenant_ix', 'application_registrations', ['tenant_id']);
 
   // Backfill: one application object per existing service principal (a fresh random object id).
   const d = db as Kysely<any>;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createIndex } from '../migration-helpers.js';
 
 // A user's manager (Graph's `manager` / `directReports`): another user of the same tenant (the
 // service checks the tenant and refuses cycles). Deleting the manager's row (soft delete moves it
@@ -10,7 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('users')
     .addColumn('manager_id', 'text', (c) => c.references('users.id').onDelete('set null'))
     .execute();
-  await db.schema.createIndex('users_manager_ix').on('users').columns(['tenant_id', 'manager_id']).execute();
+  await createIndex(db, 'users_manager_ix', 'users', ['tenant_id', 'manager_id']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

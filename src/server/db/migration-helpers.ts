@@ -1,0 +1,81 @@
+import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
+
+// Builders for the statements the migrations repeat: a table from a column list, an index, the
+// drop of a set of tables. Migrations import only kysely and this file (test/architecture), and this
+// file imports only kysely: what a migration creates never depends on the app.
+//
+// FROZEN: applied migrations use these helpers, and databases (SQLite files, PostgreSQL schemas)
+// already hold what they emitted. Never change what a helper emits — the statement, its column
+// order, types, constraints or defaults; add a new helper (or a new option that defaults to the old
+// output) instead. test/integration/migration-snapshot.test.ts compares the migrated schema of both
+// dialects with a committed snapshot and fails on any difference.
+
+/**
+ * One column, written as in SQL: `<type> [primary key] [not null] [default <'text'|integer>]
+ * [references <table>.<column> [on delete cascade|set null]]`, in this order. Examples:
+ * `text primary key not null`, `integer not null default 0`,
+ * `text not null references tenants.id on delete cascade`.
+ */
+type ColumnSpec = string;
+
+const COLUMN =
+  /^(text|integer)( primary key)?( not null)?(?: default ('[^']*'|-?\d+))?(?: references (\w+\.\w+)(?: on delete (cascade|set null))?)?$/;
+
+/** The Kysely column builder call for a column spec (the same calls the migrations made by hand). */
+function column(spec: ColumnSpec): [type: 'text' | 'integer', build: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
+  const m = COLUMN.exec(spec);
+  if (!m) throw new Error(`migration-helpers: cannot read column spec '${spec}'`);
+  const [, type, primaryKey, notNull, defaultTo, references, onDelete] = m;
+  return [
+    type as 'text' | 'integer',
+    (c) => {
+      let b = c;
+      if (primaryKey) b = b.primaryKey();
+      if (notNull) b = b.notNull();
+      if (defaultTo !== undefined) b = b.defaultTo(defaultTo.startsWith("'") ? defaultTo.slice(1, -1) : Number(defaultTo));
+      if (references) b = b.references(references);
+      if (onDelete) b = b.onDelete(onDelete as 'cascade' | 'set null');
+      return b;
+    },
+  ];
+}
+
+/**
+ * `create table <name> (<columns in the order given>[, constraint <name>_pk primary key (<primaryKey>)])`.
+ * A column without modifiers (`'text'`) is a plain nullable column.
+ */
+export async function createTable(
+  db: Kysely<unknown>,
+  name: string,
+  columns: Record<string, ColumnSpec>,
+  opts: { primaryKey?: string[] } = {},
+): Promise<void> {
+  let builder = db.schema.createTable(name);
+  for (const [col, spec] of Object.entries(columns)) {
+    builder = builder.addColumn(col, ...column(spec));
+  }
+  if (opts.primaryKey) builder = builder.addPrimaryKeyConstraint(`${name}_pk`, opts.primaryKey as never);
+  await builder.execute();
+}
+
+/**
+ * `create [unique] index <name> on <table> (<columns>) [where <column> = '<value>']`: the partial
+ * form is how "one pending request per person and target" is unique on both dialects.
+ */
+export async function createIndex(
+  db: Kysely<unknown>,
+  name: string,
+  table: string,
+  columns: string[],
+  opts: { unique?: boolean; where?: [column: string, equals: string] } = {},
+): Promise<void> {
+  let builder = db.schema.createIndex(name).on(table).columns(columns);
+  if (opts.unique) builder = builder.unique();
+  if (opts.where) builder = builder.where(sql.ref(opts.where[0]), '=', opts.where[1]);
+  await builder.execute();
+}
+
+/** `drop table if exists` each table, in the order given (dependents first). */
+export async function dropTables(db: Kysely<unknown>, names: string[]): Promise<void> {
+  for (const name of names) await db.schema.dropTable(name).ifExists().execute();
+}
