@@ -40,22 +40,58 @@ function column(spec: ColumnSpec): [type: 'text' | 'integer', build: (c: ColumnD
   ];
 }
 
+/** The first columns of a tenant's object: its id, and its tenant (a foreign key to `tenants`). */
+export const TENANT_OBJECT = Object.freeze({ id: 'text primary key not null', tenant_id: 'text not null references tenants.id' });
+
+/** The first columns of a tenant's record kept apart from its objects (logs, queues): no foreign key. */
+export const TENANT_RECORD = Object.freeze({ id: 'text primary key not null', tenant_id: 'text not null' });
+
 /**
- * `create table <name> (<columns in the order given>[, constraint <name>_pk primary key (<primaryKey>)])`.
- * A column without modifiers (`'text'`) is a plain nullable column.
+ * `create table <name> (<columns in the order given>)`. A column without modifiers (`'text'`) is a
+ * plain nullable column.
  */
-export async function createTable(
+export async function createTable(db: Kysely<unknown>, name: string, columns: Record<string, ColumnSpec>): Promise<void> {
+  await tableOf(db, name, columns).execute();
+}
+
+/** `create table <name> (<columns in the order given>, constraint <name>_pk primary key (<primaryKey>))`. */
+export async function createTableWithKey(
   db: Kysely<unknown>,
   name: string,
+  primaryKey: string[],
   columns: Record<string, ColumnSpec>,
-  opts: { primaryKey?: string[] } = {},
 ): Promise<void> {
+  await tableOf(db, name, columns)
+    .addPrimaryKeyConstraint(`${name}_pk`, primaryKey as never)
+    .execute();
+}
+
+/**
+ * A link from a parent row to another object (members, owners, sponsors): `tenant_id`, the parent's
+ * column (a foreign key: links go with their parent), the object's column, `columns`,
+ * `created_date_time`; primary key (parent, object) named `<name>_pk`. The object's side has no
+ * foreign key (it may be a user or a group): services delete its links with it.
+ */
+export async function createLinkTable(
+  db: Kysely<unknown>,
+  name: string,
+  parent: [column: string, references: string],
+  object: string,
+  columns: Record<string, ColumnSpec> = {},
+): Promise<void> {
+  await createTableWithKey(db, name, [parent[0], object], {
+    tenant_id: 'text not null',
+    [parent[0]]: `text not null references ${parent[1]} on delete cascade`,
+    [object]: 'text not null',
+    ...columns,
+    created_date_time: 'text not null',
+  });
+}
+
+function tableOf(db: Kysely<unknown>, name: string, columns: Record<string, ColumnSpec>) {
   let builder = db.schema.createTable(name);
-  for (const [col, spec] of Object.entries(columns)) {
-    builder = builder.addColumn(col, ...column(spec));
-  }
-  if (opts.primaryKey) builder = builder.addPrimaryKeyConstraint(`${name}_pk`, opts.primaryKey as never);
-  await builder.execute();
+  for (const [col, spec] of Object.entries(columns)) builder = builder.addColumn(col, ...column(spec));
+  return builder;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely';
-import { createIndex, createTable, dropTables } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Migrations import nothing from the app: they describe tables as they were at this version.
 // Portable types only: ids and timestamps are text (UUID strings, ISO-8601 UTC), booleans are
 // integer 0/1, JSON documents are text. The same statements run on SQLite and PostgreSQL.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(db, 'tenants', {
+  await ddl.createTable(db, 'tenants', {
     id: 'text primary key not null',
     display_name: 'text not null',
     initial_domain: 'text not null',
@@ -16,11 +16,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     technical_notification_mails: "text not null default '[]'",
     created_date_time: 'text not null',
   });
-  await createIndex(db, 'tenants_initial_domain_uq', 'tenants', ['initial_domain'], { unique: true });
+  await ddl.createIndex(db, 'tenants_initial_domain_uq', 'tenants', ['initial_domain'], { unique: true });
 
-  await createTable(db, 'users', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'users', {
+    ...ddl.TENANT_OBJECT,
     display_name: 'text not null',
     given_name: 'text',
     surname: 'text',
@@ -42,13 +41,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     password_hash: 'text',
     created_date_time: 'text not null',
   });
-  await createIndex(db, 'users_upn_uq', 'users', ['tenant_id', 'upn_lower'], { unique: true });
-  await createIndex(db, 'users_mail_uq', 'users', ['tenant_id', 'mail_lower'], { unique: true });
-  await createIndex(db, 'users_display_name_ix', 'users', ['tenant_id', 'display_name', 'id']);
+  await ddl.createIndex(db, 'users_upn_uq', 'users', ['tenant_id', 'upn_lower'], { unique: true });
+  await ddl.createIndex(db, 'users_mail_uq', 'users', ['tenant_id', 'mail_lower'], { unique: true });
+  await ddl.createIndex(db, 'users_display_name_ix', 'users', ['tenant_id', 'display_name', 'id']);
 
-  await createTable(db, 'groups', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'groups', {
+    ...ddl.TENANT_OBJECT,
     display_name: 'text not null',
     description: 'text',
     mail_nickname: 'text not null',
@@ -65,48 +63,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     created_by_user_id: 'text',
     created_date_time: 'text not null',
   });
-  await createIndex(db, 'groups_display_name_ix', 'groups', ['tenant_id', 'display_name', 'id']);
-  await createIndex(db, 'groups_mail_nickname_ix', 'groups', ['tenant_id', 'mail_nickname_lower']);
+  await ddl.createIndex(db, 'groups_display_name_ix', 'groups', ['tenant_id', 'display_name', 'id']);
+  await ddl.createIndex(db, 'groups_mail_nickname_ix', 'groups', ['tenant_id', 'mail_nickname_lower']);
 
   // Members and owners reference users or groups (a polymorphic directory object id), so the
   // member side has no foreign key; services delete memberships when an object is deleted.
-  await createTable(
-    db,
-    'group_members',
-    {
-      tenant_id: 'text not null',
-      group_id: 'text not null references groups.id on delete cascade',
-      member_id: 'text not null',
-      member_type: 'text not null',
-      created_date_time: 'text not null',
-    },
-    { primaryKey: ['group_id', 'member_id'] },
-  );
-  await createIndex(db, 'group_members_member_ix', 'group_members', ['member_id', 'group_id']);
+  await ddl.createLinkTable(db, 'group_members', ['group_id', 'groups.id'], 'member_id', { member_type: 'text not null' });
+  await ddl.createIndex(db, 'group_members_member_ix', 'group_members', ['member_id', 'group_id']);
+  await ddl.createLinkTable(db, 'group_owners', ['group_id', 'groups.id'], 'owner_id', { owner_type: 'text not null' });
+  await ddl.createIndex(db, 'group_owners_owner_ix', 'group_owners', ['owner_id', 'group_id']);
 
-  await createTable(
-    db,
-    'group_owners',
-    {
-      tenant_id: 'text not null',
-      group_id: 'text not null references groups.id on delete cascade',
-      owner_id: 'text not null',
-      owner_type: 'text not null',
-      created_date_time: 'text not null',
-    },
-    { primaryKey: ['group_id', 'owner_id'] },
-  );
-  await createIndex(db, 'group_owners_owner_ix', 'group_owners', ['owner_id', 'group_id']);
-
-  await createTable(db, 'role_assignments', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'role_assignments', {
+    ...ddl.TENANT_OBJECT,
     principal_id: 'text not null',
     role_definition_id: 'text not null',
     directory_scope_id: 'text not null',
     created_date_time: 'text not null',
   });
-  await createIndex(
+  await ddl.createIndex(
     db,
     'role_assignments_uq',
     'role_assignments',
@@ -115,21 +89,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   );
 
   // Tenant-wide policy documents (authorizationPolicy, groupManagementPolicy, later b2b policies).
-  await createTable(
-    db,
-    'policies',
-    {
-      tenant_id: 'text not null references tenants.id',
-      name: 'text not null',
-      value: 'text not null',
-      updated_date_time: 'text not null',
-    },
-    { primaryKey: ['tenant_id', 'name'] },
-  );
+  await ddl.createTableWithKey(db, 'policies', ['tenant_id', 'name'], {
+    tenant_id: 'text not null references tenants.id',
+    name: 'text not null',
+    value: 'text not null',
+    updated_date_time: 'text not null',
+  });
 
-  await createTable(db, 'directory_audits', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null',
+  await ddl.createTable(db, 'directory_audits', {
+    ...ddl.TENANT_RECORD,
     activity_date_time: 'text not null',
     activity_display_name: 'text not null',
     category: 'text not null',
@@ -144,23 +112,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     target_resources: 'text not null',
     additional_details: "text not null default '[]'",
   });
-  await createIndex(db, 'directory_audits_time_ix', 'directory_audits', ['tenant_id', 'activity_date_time', 'id']);
-  await createTable(
-    db,
-    'directory_audit_targets',
-    {
-      audit_id: 'text not null references directory_audits.id on delete cascade',
-      tenant_id: 'text not null',
-      target_id: 'text not null',
-    },
-    { primaryKey: ['audit_id', 'target_id'] },
-  );
-  await createIndex(db, 'directory_audit_targets_ix', 'directory_audit_targets', ['tenant_id', 'target_id']);
+  await ddl.createIndex(db, 'directory_audits_time_ix', 'directory_audits', ['tenant_id', 'activity_date_time', 'id']);
+  await ddl.createTableWithKey(db, 'directory_audit_targets', ['audit_id', 'target_id'], {
+    audit_id: 'text not null references directory_audits.id on delete cascade',
+    tenant_id: 'text not null',
+    target_id: 'text not null',
+  });
+  await ddl.createIndex(db, 'directory_audit_targets_ix', 'directory_audit_targets', ['tenant_id', 'target_id']);
 
   // Automation clients (client-credentials grant with Graph application permissions).
-  await createTable(db, 'automation_clients', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'automation_clients', {
+    ...ddl.TENANT_OBJECT,
     display_name: 'text not null',
     secret_hash: 'text not null',
     permissions: 'text not null',
@@ -168,7 +130,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   });
 
   // Token-signing keys per tenant. Private keys are stored as JWK; keep the database private.
-  await createTable(db, 'signing_keys', {
+  await ddl.createTable(db, 'signing_keys', {
     kid: 'text primary key not null',
     tenant_id: 'text not null references tenants.id',
     alg: 'text not null',
@@ -179,34 +141,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   });
 
   // Instance-wide secrets shared by every process on one database (cookie keys).
-  await createTable(db, 'instance_secrets', {
+  await ddl.createTable(db, 'instance_secrets', {
     name: 'text primary key not null',
     value: 'text not null',
     created_date_time: 'text not null',
   });
 
   // oidc-provider artefacts (sessions, interactions, codes, grants, tokens) via the Kysely adapter.
-  await createTable(
-    db,
-    'oidc_payloads',
-    {
-      model: 'text not null',
-      id: 'text not null',
-      payload: 'text not null',
-      grant_id: 'text',
-      user_code: 'text',
-      uid: 'text',
-      expires_at: 'text',
-      consumed_at: 'text',
-    },
-    { primaryKey: ['model', 'id'] },
-  );
-  await createIndex(db, 'oidc_payloads_grant_ix', 'oidc_payloads', ['grant_id']);
-  await createIndex(db, 'oidc_payloads_uid_ix', 'oidc_payloads', ['uid']);
-  await createIndex(db, 'oidc_payloads_expires_ix', 'oidc_payloads', ['expires_at']);
+  await ddl.createTableWithKey(db, 'oidc_payloads', ['model', 'id'], {
+    model: 'text not null',
+    id: 'text not null',
+    payload: 'text not null',
+    grant_id: 'text',
+    user_code: 'text',
+    uid: 'text',
+    expires_at: 'text',
+    consumed_at: 'text',
+  });
+  await ddl.createIndex(db, 'oidc_payloads_grant_ix', 'oidc_payloads', ['grant_id']);
+  await ddl.createIndex(db, 'oidc_payloads_uid_ix', 'oidc_payloads', ['uid']);
+  await ddl.createIndex(db, 'oidc_payloads_expires_ix', 'oidc_payloads', ['expires_at']);
 
   // Fixed-window counters for rate limits that must hold across processes (sign-in failures…).
-  await createTable(db, 'rate_limits', {
+  await ddl.createTable(db, 'rate_limits', {
     key: 'text primary key not null',
     count: 'integer not null',
     window_ends_at: 'text not null',
@@ -216,7 +173,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await dropTables(db, [
+  await ddl.dropTables(db, [
     'rate_limits',
     'oidc_payloads',
     'instance_secrets',

@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable, dropTables } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Guest invitations, redemption one-time passcodes, sponsors, invitation unsubscribes and the
 // per-tenant sign-in sessions used by redemption. Same portability rules as 0001.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(db, 'invitations', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'invitations', {
+    ...ddl.TENANT_OBJECT,
     user_id: 'text not null',
     invited_email: 'text not null',
     invited_email_lower: 'text not null',
@@ -28,38 +27,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     created_date_time: 'text not null',
     redeemed_date_time: 'text',
   });
-  await createIndex(db, 'invitations_ticket_uq', 'invitations', ['ticket_hash'], { unique: true });
-  await createIndex(db, 'invitations_user_ix', 'invitations', ['tenant_id', 'user_id', 'created_date_time']);
+  await ddl.createIndex(db, 'invitations_ticket_uq', 'invitations', ['ticket_hash'], { unique: true });
+  await ddl.createIndex(db, 'invitations_user_ix', 'invitations', ['tenant_id', 'user_id', 'created_date_time']);
 
-  await createTable(
-    db,
-    'user_sponsors',
-    {
-      tenant_id: 'text not null',
-      user_id: 'text not null references users.id on delete cascade',
-      sponsor_id: 'text not null',
-      created_date_time: 'text not null',
-    },
-    { primaryKey: ['user_id', 'sponsor_id'] },
-  );
-  await createIndex(db, 'user_sponsors_sponsor_ix', 'user_sponsors', ['sponsor_id']);
+  await ddl.createLinkTable(db, 'user_sponsors', ['user_id', 'users.id'], 'sponsor_id');
+  await ddl.createIndex(db, 'user_sponsors_sponsor_ix', 'user_sponsors', ['sponsor_id']);
 
   // Addresses that asked not to receive invitations from a tenant ("Block future invitations").
-  await createTable(
-    db,
-    'invitation_unsubscribes',
-    {
-      tenant_id: 'text not null references tenants.id',
-      email_lower: 'text not null',
-      created_date_time: 'text not null',
-    },
-    { primaryKey: ['tenant_id', 'email_lower'] },
-  );
+  await ddl.createTableWithKey(db, 'invitation_unsubscribes', ['tenant_id', 'email_lower'], {
+    tenant_id: 'text not null references tenants.id',
+    email_lower: 'text not null',
+    created_date_time: 'text not null',
+  });
 
   // E-mail one-time passcodes (redemption and guest sign-in). Codes are stored as HMAC-SHA256.
-  await createTable(db, 'otp_codes', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null',
+  await ddl.createTable(db, 'otp_codes', {
+    ...ddl.TENANT_RECORD,
     user_id: 'text not null',
     email_lower: 'text not null',
     purpose: 'text not null',
@@ -70,9 +53,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     expires_at: 'text not null',
     consumed_at: 'text',
   });
-  await createIndex(db, 'otp_codes_email_ix', 'otp_codes', ['tenant_id', 'email_lower', 'created_date_time']);
+  await ddl.createIndex(db, 'otp_codes_email_ix', 'otp_codes', ['tenant_id', 'email_lower', 'created_date_time']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await dropTables(db, ['otp_codes', 'invitation_unsubscribes', 'user_sponsors', 'invitations']);
+  await ddl.dropTables(db, ['otp_codes', 'invitation_unsubscribes', 'user_sponsors', 'invitations']);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable, dropTables } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // SAML 2.0 identity provider: token-signing certificates, answered AuthnRequest ids (replay
 // protection) and the per-application SAML settings. Same portability rules as 0001.
@@ -9,7 +9,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // application's own after addTokenSigningCertificate. The newest of an application (else of its
   // tenant) signs; older ones stay for audit and download. Private keys are PKCS#8 PEM: protect the
   // database (and its backups) like the OIDC signing keys.
-  await createTable(db, 'saml_signing_certificates', {
+  await ddl.createTable(db, 'saml_signing_certificates', {
     key_id: 'text primary key not null',
     tenant_id: 'text not null references tenants.id',
     service_principal_id: 'text references service_principals.id on delete cascade',
@@ -25,28 +25,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end_date_time: 'text not null',
     created_date_time: 'text not null',
   });
-  await createIndex(db, 'saml_signing_certificates_initial_uq', 'saml_signing_certificates', ['initial_for_tenant'], {
+  await ddl.createIndex(db, 'saml_signing_certificates_initial_uq', 'saml_signing_certificates', ['initial_for_tenant'], {
     unique: true,
   });
-  await createIndex(db, 'saml_signing_certificates_owner_ix', 'saml_signing_certificates', [
+  await ddl.createIndex(db, 'saml_signing_certificates_owner_ix', 'saml_signing_certificates', [
     'tenant_id',
     'service_principal_id',
     'created_date_time',
   ]);
 
   // Each AuthnRequest ID of an application is answered once; rows expire with the request.
-  await createTable(
-    db,
-    'saml_request_ids',
-    {
-      tenant_id: 'text not null',
-      service_principal_id: 'text not null',
-      request_id: 'text not null',
-      expires_at: 'text not null',
-    },
-    { primaryKey: ['tenant_id', 'service_principal_id', 'request_id'] },
-  );
-  await createIndex(db, 'saml_request_ids_expiry_ix', 'saml_request_ids', ['expires_at']);
+  await ddl.createTableWithKey(db, 'saml_request_ids', ['tenant_id', 'service_principal_id', 'request_id'], {
+    tenant_id: 'text not null',
+    service_principal_id: 'text not null',
+    request_id: 'text not null',
+    expires_at: 'text not null',
+  });
+  await ddl.createIndex(db, 'saml_request_ids_expiry_ix', 'saml_request_ids', ['expires_at']);
 
   // Portico extension of the service principal: NameID format, what is signed, attribute statements.
   await db.schema
@@ -57,5 +52,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('service_principals').dropColumn('saml_settings').execute();
-  await dropTables(db, ['saml_request_ids', 'saml_signing_certificates']);
+  await ddl.dropTables(db, ['saml_request_ids', 'saml_signing_certificates']);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Dynamic membership groups: the user properties membership rules read that users lacked (Graph's
 // `country` and `city`), and an index to find a tenant's dynamic groups whose rule is processed
@@ -8,7 +8,7 @@ import { createIndex } from '../migration-helpers.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('users').addColumn('country', 'text').execute();
   await db.schema.alterTable('users').addColumn('city', 'text').execute();
-  await createIndex(db, 'groups_rule_processing_ix', 'groups', ['tenant_id', 'membership_rule_processing_state']);
+  await ddl.createIndex(db, 'groups_rule_processing_ix', 'groups', ['tenant_id', 'membership_rule_processing_state']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { createIndex, createTable } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Self-service: the join policy of groups (Portico extension, entra-behaviour.md §6.5–§6.6) and the
 // requests of My Apps (access to an application) and My Groups (joining a group). Same
@@ -21,53 +21,59 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       and (on_premises_sync_enabled is null or on_premises_sync_enabled = 0)
   `.execute(db);
 
-  await createTable(db, 'app_access_requests', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
-    // No foreign keys to the application, group or people: a request is also a record of what
-    // was asked and decided, kept (with the names of the time) when they are deleted.
-    service_principal_id: 'text not null',
-    app_id: 'text not null',
-    app_display_name: 'text not null',
-    requester_id: 'text not null',
-    requester_display_name: 'text not null',
-    requester_user_principal_name: 'text',
-    justification: 'text not null',
-    group_id: 'text not null',
-    app_role_id: 'text not null',
-    require_approval: 'integer not null',
-    // pending → approved | denied | canceled | failed (guarded: update … where status = 'pending').
-    status: 'text not null',
-    created_date_time: 'text not null',
-    decided_by_id: 'text',
-    decided_by_display_name: 'text',
-    decided_date_time: 'text',
-    decision_reason: 'text',
-  });
-  await createIndex(
+  // No foreign keys to the application, group or people: a request is also a record of what
+  // was asked and decided, kept (with the names of the time) when they are deleted.
+  // pending → approved | denied | canceled | failed (guarded: update … where status = 'pending').
+  await createRequestTable(
     db,
-    'app_access_requests_pending_uq',
     'app_access_requests',
-    ['tenant_id', 'service_principal_id', 'requester_id'],
-    { unique: true, where: ['status', 'pending'] },
+    { column: 'service_principal_id', index: 'app' },
+    {
+      service_principal_id: 'text not null',
+      app_id: 'text not null',
+      app_display_name: 'text not null',
+      ...REQUESTER,
+      justification: 'text not null',
+      group_id: 'text not null',
+      app_role_id: 'text not null',
+      require_approval: 'integer not null',
+    },
   );
-  await createIndex(db, 'app_access_requests_app_ix', 'app_access_requests', ['tenant_id', 'service_principal_id', 'status']);
-  await createIndex(db, 'app_access_requests_requester_ix', 'app_access_requests', [
-    'tenant_id',
-    'requester_id',
-    'created_date_time',
-  ]);
+  // pending → approved | rejected | canceled | failed; an open group's join is stored as approved.
+  await createRequestTable(
+    db,
+    'group_join_requests',
+    { column: 'group_id', index: 'group' },
+    {
+      group_id: 'text not null',
+      group_display_name: 'text not null',
+      ...REQUESTER,
+      justification: 'text',
+    },
+  );
+}
 
-  await createTable(db, 'group_join_requests', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
-    group_id: 'text not null',
-    group_display_name: 'text not null',
-    requester_id: 'text not null',
-    requester_display_name: 'text not null',
-    requester_user_principal_name: 'text',
-    justification: 'text',
-    // pending → approved | rejected | canceled | failed; an open group's join is stored as approved.
+/** Who asked, with the names of the time. */
+const REQUESTER = {
+  requester_id: 'text not null',
+  requester_display_name: 'text not null',
+  requester_user_principal_name: 'text',
+};
+
+/**
+ * A request table: the tenant's object, what is asked (`columns`, naming the `target` it is about),
+ * then its status and decision; one pending request per requester and target (a partial unique
+ * index), listed per target and status and per requester.
+ */
+async function createRequestTable(
+  db: Kysely<unknown>,
+  table: string,
+  target: { column: string; index: string },
+  columns: Record<string, string>,
+): Promise<void> {
+  await ddl.createTable(db, table, {
+    ...ddl.TENANT_OBJECT,
+    ...columns,
     status: 'text not null',
     created_date_time: 'text not null',
     decided_by_id: 'text',
@@ -75,16 +81,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     decided_date_time: 'text',
     decision_reason: 'text',
   });
-  await createIndex(db, 'group_join_requests_pending_uq', 'group_join_requests', ['tenant_id', 'group_id', 'requester_id'], {
+  await ddl.createIndex(db, `${table}_pending_uq`, table, ['tenant_id', target.column, 'requester_id'], {
     unique: true,
     where: ['status', 'pending'],
   });
-  await createIndex(db, 'group_join_requests_group_ix', 'group_join_requests', ['tenant_id', 'group_id', 'status']);
-  await createIndex(db, 'group_join_requests_requester_ix', 'group_join_requests', [
-    'tenant_id',
-    'requester_id',
-    'created_date_time',
-  ]);
+  await ddl.createIndex(db, `${table}_${target.index}_ix`, table, ['tenant_id', target.column, 'status']);
+  await ddl.createIndex(db, `${table}_requester_ix`, table, ['tenant_id', 'requester_id', 'created_date_time']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { createIndex, createTable } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Migrations import nothing from the app: they describe tables as they were at this version.
 //
@@ -10,17 +10,12 @@ import { createIndex, createTable } from '../migration-helpers.js';
 // users list the same other address (the oldest user wins the lookup, as before).
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(
-    db,
-    'user_other_mails',
-    {
-      tenant_id: 'text not null',
-      address_lower: 'text not null',
-      user_id: 'text not null references users.id on delete cascade',
-    },
-    { primaryKey: ['tenant_id', 'address_lower', 'user_id'] },
-  );
-  await createIndex(db, 'user_other_mails_user_ix', 'user_other_mails', ['user_id']);
+  await ddl.createTableWithKey(db, 'user_other_mails', ['tenant_id', 'address_lower', 'user_id'], {
+    tenant_id: 'text not null',
+    address_lower: 'text not null',
+    user_id: 'text not null references users.id on delete cascade',
+  });
+  await ddl.createIndex(db, 'user_other_mails_user_ix', 'user_other_mails', ['user_id']);
 
   // Backfill in batches by id (a large directory must not be read into memory at once).
   let after = '';

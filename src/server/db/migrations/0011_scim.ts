@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // SCIM 2.0 provisioning (protocols/scim): the client's own identifier of a user or group
 // (`externalId`, RFC 7643 §3.1), kept as sent (case-exact) and looked up per tenant. Nothing else
@@ -8,7 +8,7 @@ import { createIndex } from '../migration-helpers.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['users', 'groups']) {
     await db.schema.alterTable(table).addColumn('external_id', 'text').execute();
-    await createIndex(db, `${table}_external_id_ix`, table, ['tenant_id', 'external_id']);
+    await ddl.createIndex(db, `${table}_external_id_ix`, table, ['tenant_id', 'external_id']);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable, dropTables } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Soft delete and delta queries (Graph's directory/deletedItems and users|groups/delta).
 //
@@ -12,9 +12,8 @@ import { createIndex, createTable, dropTables } from '../migration-helpers.js';
 //   seq, and no change can commit "behind" a token already handed out.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(db, 'deleted_directory_objects', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null',
+  await ddl.createTable(db, 'deleted_directory_objects', {
+    ...ddl.TENANT_RECORD,
     object_type: 'text not null',
     display_name: 'text',
     user_principal_name: 'text',
@@ -22,16 +21,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     deleted_date_time: 'text not null',
     snapshot: 'text not null',
   });
-  await createIndex(db, 'deleted_directory_objects_type_ix', 'deleted_directory_objects', [
+  await ddl.createIndex(db, 'deleted_directory_objects_type_ix', 'deleted_directory_objects', [
     'tenant_id',
     'object_type',
     'deleted_date_time',
   ]);
-  await createIndex(db, 'deleted_directory_objects_purge_ix', 'deleted_directory_objects', ['deleted_date_time']);
+  await ddl.createIndex(db, 'deleted_directory_objects_purge_ix', 'deleted_directory_objects', ['deleted_date_time']);
 
-  await createTable(db, 'directory_changes', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null',
+  await ddl.createTable(db, 'directory_changes', {
+    ...ddl.TENANT_RECORD,
     object_type: 'text not null',
     object_id: 'text not null',
     member_id: 'text',
@@ -40,16 +38,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     created_date_time: 'text not null',
     seq: 'integer',
   });
-  await createIndex(db, 'directory_changes_seq_ix', 'directory_changes', ['tenant_id', 'object_type', 'seq']);
-  await createIndex(db, 'directory_changes_pending_ix', 'directory_changes', ['tenant_id', 'seq']);
-  await createIndex(db, 'directory_changes_purge_ix', 'directory_changes', ['created_date_time']);
+  await ddl.createIndex(db, 'directory_changes_seq_ix', 'directory_changes', ['tenant_id', 'object_type', 'seq']);
+  await ddl.createIndex(db, 'directory_changes_pending_ix', 'directory_changes', ['tenant_id', 'seq']);
+  await ddl.createIndex(db, 'directory_changes_purge_ix', 'directory_changes', ['created_date_time']);
 
-  await createTable(db, 'directory_change_counters', {
+  await ddl.createTable(db, 'directory_change_counters', {
     tenant_id: 'text primary key not null',
     seq: 'integer not null',
   });
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await dropTables(db, ['directory_change_counters', 'directory_changes', 'deleted_directory_objects']);
+  await ddl.dropTables(db, ['directory_change_counters', 'directory_changes', 'deleted_directory_objects']);
 }

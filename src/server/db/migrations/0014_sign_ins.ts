@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Sign-in log (Graph's auditLogs/signIns): one row per interactive or application sign-in attempt,
 // success or failure, written by the sign-in code through a port (modules/signins).
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(db, 'sign_ins', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null',
+  await ddl.createTable(db, 'sign_ins', {
+    ...ddl.TENANT_RECORD,
     created_date_time: 'text not null',
     user_id: 'text',
     user_principal_name: 'text',
@@ -22,9 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     authentication_method: 'text',
     correlation_id: 'text',
   });
-  await createIndex(db, 'sign_ins_time_ix', 'sign_ins', ['tenant_id', 'created_date_time', 'id']);
-  await createIndex(db, 'sign_ins_user_ix', 'sign_ins', ['tenant_id', 'user_id']);
-  await createIndex(db, 'sign_ins_app_ix', 'sign_ins', ['tenant_id', 'app_id']);
+  await ddl.createIndex(db, 'sign_ins_time_ix', 'sign_ins', ['tenant_id', 'created_date_time', 'id']);
+  await ddl.createIndex(db, 'sign_ins_user_ix', 'sign_ins', ['tenant_id', 'user_id']);
+  await ddl.createIndex(db, 'sign_ins_app_ix', 'sign_ins', ['tenant_id', 'app_id']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable, dropTables } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // SAML single logout: the SAML sessions the IdP issued (NameID + SessionIndex per assertion, and
 // the browser session they belong to) and the logouts in progress that walk through them. Same
@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Portico browser session (oidc-provider's session uid) that signed the user in. A logout ends
   // every row of the browser session; `logout_id`/`logout_request_id` name the logout that sent
   // this application a LogoutRequest and the request's ID, so its LogoutResponse can be matched.
-  await createTable(db, 'saml_sessions', {
+  await ddl.createTable(db, 'saml_sessions', {
     session_index: 'text primary key not null',
     tenant_id: 'text not null',
     service_principal_id: 'text not null',
@@ -25,16 +25,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     logout_id: 'text',
     logout_request_id: 'text',
   });
-  await createIndex(db, 'saml_sessions_browser_ix', 'saml_sessions', ['tenant_id', 'browser_session']);
-  await createIndex(db, 'saml_sessions_principal_ix', 'saml_sessions', ['tenant_id', 'service_principal_id', 'name_id']);
-  await createIndex(db, 'saml_sessions_logout_request_ix', 'saml_sessions', ['logout_request_id']);
-  await createIndex(db, 'saml_sessions_expiry_ix', 'saml_sessions', ['expires_at']);
+  await ddl.createIndex(db, 'saml_sessions_browser_ix', 'saml_sessions', ['tenant_id', 'browser_session']);
+  await ddl.createIndex(db, 'saml_sessions_principal_ix', 'saml_sessions', ['tenant_id', 'service_principal_id', 'name_id']);
+  await ddl.createIndex(db, 'saml_sessions_logout_request_ix', 'saml_sessions', ['logout_request_id']);
+  await ddl.createIndex(db, 'saml_sessions_expiry_ix', 'saml_sessions', ['expires_at']);
 
   // A logout in progress: who started it (an application's LogoutRequest, answered at the end, or
   // Portico's own sign-out, which continues at `return_to`), and whether every participant confirmed.
-  await createTable(db, 'saml_logouts', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null',
+  await ddl.createTable(db, 'saml_logouts', {
+    ...ddl.TENANT_RECORD,
     browser_session: 'text',
     return_to: 'text',
     initiator_sp_id: 'text',
@@ -44,9 +43,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     partial: 'integer not null default 0',
     expires_at: 'text not null',
   });
-  await createIndex(db, 'saml_logouts_expiry_ix', 'saml_logouts', ['expires_at']);
+  await ddl.createIndex(db, 'saml_logouts_expiry_ix', 'saml_logouts', ['expires_at']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await dropTables(db, ['saml_logouts', 'saml_sessions']);
+  await ddl.dropTables(db, ['saml_logouts', 'saml_sessions']);
 }

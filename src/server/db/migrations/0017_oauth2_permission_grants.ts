@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Delegated permission grants (Graph's oauth2PermissionGrant): which Microsoft Graph delegated
 // permissions an application (its service principal, `client_id`) holds, for every user of the
@@ -8,9 +8,8 @@ import { createIndex, createTable } from '../migration-helpers.js';
 // principal is a plain unique index on both dialects.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(db, 'oauth2_permission_grants', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'oauth2_permission_grants', {
+    ...ddl.TENANT_OBJECT,
     client_id: 'text not null references service_principals.id on delete cascade',
     consent_type: 'text not null',
     principal_id: 'text',
@@ -19,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     scope: 'text not null',
     created_date_time: 'text not null',
   });
-  await createIndex(
+  await ddl.createIndex(
     db,
     'oauth2_permission_grants_uq',
     'oauth2_permission_grants',

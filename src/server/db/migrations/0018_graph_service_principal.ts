@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { createIndex } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // Microsoft Graph's service principal in every tenant (appId 00000003-0000-0000-c000-000000000000):
 // the resource of applications' Graph permissions (oauth2PermissionGrants already name its object
@@ -22,7 +22,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create unique index service_principals_app_id_uq on service_principals (app_id) where app_id <> '00000003-0000-0000-c000-000000000000'`.execute(
     db,
   );
-  await createIndex(db, 'service_principals_tenant_app_id_uq', 'service_principals', ['tenant_id', 'app_id'], { unique: true });
+  await ddl.createIndex(db, 'service_principals_tenant_app_id_uq', 'service_principals', ['tenant_id', 'app_id'], {
+    unique: true,
+  });
 
   await sql`drop view app_role_assignment_details`.execute(db);
   await sql`
@@ -67,5 +69,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
   await db.schema.dropIndex('service_principals_tenant_app_id_uq').execute();
   await db.schema.dropIndex('service_principals_app_id_uq').execute();
-  await createIndex(db, 'service_principals_app_id_uq', 'service_principals', ['app_id'], { unique: true });
+  await ddl.createIndex(db, 'service_principals_app_id_uq', 'service_principals', ['app_id'], { unique: true });
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex, createTable } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // App registrations (Graph's `application` objects), paired 1:1 with service principals. The
 // properties both objects show (display name, redirect URIs, identifier URIs, app roles, secrets,
@@ -9,19 +9,18 @@ import { createIndex, createTable } from '../migration-helpers.js';
 // (requiredResourceAccess). Every existing service principal gets its application object.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await createTable(db, 'application_registrations', {
-    id: 'text primary key not null',
-    tenant_id: 'text not null references tenants.id',
+  await ddl.createTable(db, 'application_registrations', {
+    ...ddl.TENANT_OBJECT,
     service_principal_id: 'text not null references service_principals.id on delete cascade',
     spa_redirect_uris: 'text not null',
     public_client_redirect_uris: 'text not null',
     required_resource_access: 'text not null',
     created_date_time: 'text not null',
   });
-  await createIndex(db, 'application_registrations_sp_uq', 'application_registrations', ['service_principal_id'], {
+  await ddl.createIndex(db, 'application_registrations_sp_uq', 'application_registrations', ['service_principal_id'], {
     unique: true,
   });
-  await createIndex(db, 'application_registrations_tenant_ix', 'application_registrations', ['tenant_id']);
+  await ddl.createIndex(db, 'application_registrations_tenant_ix', 'application_registrations', ['tenant_id']);
 
   // Backfill: one application object per existing service principal (a fresh random object id).
   const d = db as Kysely<any>;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createIndex } from '../migration-helpers.js';
+import * as ddl from '../migration-helpers.js';
 
 // A user's manager (Graph's `manager` / `directReports`): another user of the same tenant (the
 // service checks the tenant and refuses cycles). Deleting the manager's row (soft delete moves it
@@ -11,7 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('users')
     .addColumn('manager_id', 'text', (c) => c.references('users.id').onDelete('set null'))
     .execute();
-  await createIndex(db, 'users_manager_ix', 'users', ['tenant_id', 'manager_id']);
+  await ddl.createIndex(db, 'users_manager_ix', 'users', ['tenant_id', 'manager_id']);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
