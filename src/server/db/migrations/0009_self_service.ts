@@ -24,33 +24,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // No foreign keys to the application, group or people: a request is also a record of what
   // was asked and decided, kept (with the names of the time) when they are deleted.
   // pending → approved | denied | canceled | failed (guarded: update … where status = 'pending').
-  await createRequestTable(
-    db,
-    'app_access_requests',
-    { column: 'service_principal_id', index: 'app' },
-    {
-      service_principal_id: 'text not null',
-      app_id: 'text not null',
-      app_display_name: 'text not null',
-      ...REQUESTER,
-      justification: 'text not null',
-      group_id: 'text not null',
-      app_role_id: 'text not null',
-      require_approval: 'integer not null',
-    },
-  );
+  await createRequestTable(db, 'app_access_requests', ['service_principal_id', 'app'], {
+    service_principal_id: 'text not null',
+    app_id: 'text not null',
+    app_display_name: 'text not null',
+    ...REQUESTER,
+    justification: 'text not null',
+    group_id: 'text not null',
+    app_role_id: 'text not null',
+    require_approval: 'integer not null',
+  });
   // pending → approved | rejected | canceled | failed; an open group's join is stored as approved.
-  await createRequestTable(
-    db,
-    'group_join_requests',
-    { column: 'group_id', index: 'group' },
-    {
-      group_id: 'text not null',
-      group_display_name: 'text not null',
-      ...REQUESTER,
-      justification: 'text',
-    },
-  );
+  await createRequestTable(db, 'group_join_requests', ['group_id', 'group'], {
+    group_id: 'text not null',
+    group_display_name: 'text not null',
+    ...REQUESTER,
+    justification: 'text',
+  });
 }
 
 /** Who asked, with the names of the time. */
@@ -61,14 +51,15 @@ const REQUESTER = {
 };
 
 /**
- * A request table: the tenant's object, what is asked (`columns`, naming the `target` it is about),
- * then its status and decision; one pending request per requester and target (a partial unique
- * index), listed per target and status and per requester.
+ * A request table: the tenant's object, what is asked (`columns`, among them the `target` column the
+ * request is about), then its status and decision; one pending request per requester and target (a
+ * partial unique index), listed per target and status (index `<table>_<indexSuffix>_ix`) and per
+ * requester.
  */
 async function createRequestTable(
   db: Kysely<unknown>,
   table: string,
-  target: { column: string; index: string },
+  [target, targetIndex]: [column: string, indexSuffix: string],
   columns: Record<string, string>,
 ): Promise<void> {
   await ddl.createTable(db, table, {
@@ -81,11 +72,11 @@ async function createRequestTable(
     decided_date_time: 'text',
     decision_reason: 'text',
   });
-  await ddl.createIndex(db, `${table}_pending_uq`, table, ['tenant_id', target.column, 'requester_id'], {
+  await ddl.createIndex(db, `${table}_pending_uq`, table, ['tenant_id', target, 'requester_id'], {
     unique: true,
     where: ['status', 'pending'],
   });
-  await ddl.createIndex(db, `${table}_${target.index}_ix`, table, ['tenant_id', target.column, 'status']);
+  await ddl.createIndex(db, `${table}_${targetIndex}_ix`, table, ['tenant_id', target, 'status']);
   await ddl.createIndex(db, `${table}_requester_ix`, table, ['tenant_id', 'requester_id', 'created_date_time']);
 }
 
