@@ -115,3 +115,21 @@ export async function createIndex(
 export async function dropTables(db: Kysely<unknown>, names: string[]): Promise<void> {
   for (const name of names) await db.schema.dropTable(name).ifExists().execute();
 }
+
+/**
+ * The read model `app_role_assignment_details` as 0006 created it (principals: users and groups).
+ * 0018 replaced it (service principals too); its `down` restores this one. The statement's text
+ * stays as it was, whitespace included: SQLite keeps a view's text verbatim.
+ */
+export async function createAppRoleAssignmentDetailsOf0006(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create view app_role_assignment_details as
+      select a.id, a.tenant_id, a.resource_id, a.principal_id, a.principal_type, a.app_role_id, a.created_date_time,
+        coalesce(u.display_name, g.display_name) as principal_display_name,
+        sp.display_name as resource_display_name
+      from app_role_assignments a
+      inner join service_principals sp on sp.id = a.resource_id
+      left join users u on u.id = a.principal_id and a.principal_type = 'User'
+      left join groups g on g.id = a.principal_id and a.principal_type = 'Group'
+  `.execute(db);
+}

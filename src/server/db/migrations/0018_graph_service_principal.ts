@@ -57,16 +57,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`delete from app_role_assignments where principal_type = 'ServicePrincipal'`.execute(db);
   await sql`delete from service_principals where app_id = ${GRAPH_APP_ID}`.execute(db);
   await sql`drop view app_role_assignment_details`.execute(db);
-  await sql`
-    create view app_role_assignment_details as
-      select a.id, a.tenant_id, a.resource_id, a.principal_id, a.principal_type, a.app_role_id, a.created_date_time,
-        coalesce(u.display_name, g.display_name) as principal_display_name,
-        sp.display_name as resource_display_name
-      from app_role_assignments a
-      inner join service_principals sp on sp.id = a.resource_id
-      left join users u on u.id = a.principal_id and a.principal_type = 'User'
-      left join groups g on g.id = a.principal_id and a.principal_type = 'Group'
-  `.execute(db);
+  await ddl.createAppRoleAssignmentDetailsOf0006(db);
   await db.schema.dropIndex('service_principals_tenant_app_id_uq').execute();
   await db.schema.dropIndex('service_principals_app_id_uq').execute();
   await ddl.createIndex(db, 'service_principals_app_id_uq', 'service_principals', ['app_id'], { unique: true });
