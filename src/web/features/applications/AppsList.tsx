@@ -1,6 +1,5 @@
 import { Badge, Group, Table } from '@mantine/core';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { LinkCell } from '../../components/DataTable';
 import { LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 import { isHidden, ssoModeLabel } from './appLogic';
@@ -21,9 +20,9 @@ export function AppsList() {
       columns={['Name', 'Application ID', 'Single sign-on', 'Status']}
       minWidth={640}
       testId="applications-table"
-      row={(a) => (
-        <Table.Tr key={a.id}>
-          <LinkCell to={`/admin/applications/${a.id}`} label={a.displayName} />
+      detailPath="/admin/applications"
+      cells={(a) => (
+        <>
           <Table.Td ff="monospace" fz="xs">
             {a.appId}
           </Table.Td>
@@ -42,7 +41,7 @@ export function AppsList() {
               )}
             </Group>
           </Table.Td>
-        </Table.Tr>
+        </>
       )}
     />
   );

@@ -1,6 +1,5 @@
 import { Table } from '@mantine/core';
 import { GROUP_SEARCH_FIELDS, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
-import { LinkCell } from '../../components/DataTable';
 import { LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 
@@ -19,13 +18,13 @@ export function GroupsList() {
       columns={['Name', 'Description', 'Group type', 'Membership type']}
       minWidth={560}
       testId="groups-table"
-      row={(g) => (
-        <Table.Tr key={g.id}>
-          <LinkCell to={`/admin/groups/${g.id}`} label={g.displayName} />
+      detailPath="/admin/groups"
+      cells={(g) => (
+        <>
           <Table.Td>{g.description}</Table.Td>
           <Table.Td>{groupTypeLabel(g)}</Table.Td>
           <Table.Td>{membershipTypeLabel(g)}</Table.Td>
-        </Table.Tr>
+        </>
       )}
     />
   );
