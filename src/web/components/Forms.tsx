@@ -233,3 +233,18 @@ export function useCreateForm<T extends { displayName: string }>(o: {
   };
   return { ...action, submit };
 }
+
+/**
+ * A field's problem, shown until the user changes something: `[problem, setProblem, clearing]`,
+ * where `clearing(change)` is `change` followed by clearing the problem.
+ */
+export function useFieldProblem() {
+  const [problem, setProblem] = useState<string>();
+  const clearing =
+    <A extends unknown[]>(change: (...args: A) => void) =>
+    (...args: A) => {
+      change(...args);
+      setProblem(undefined);
+    };
+  return [problem, setProblem, clearing] as const;
+}

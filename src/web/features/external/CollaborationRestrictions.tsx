@@ -5,7 +5,7 @@ import { type InvitationDomains, REDIRECT_HOSTS_MAX, redirectHostPattern } from 
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { FormActions, LongText, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { FormActions, LongText, SettingsSection, UnsavedChanges, useFieldProblem } from '../../components/Forms';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { parseDomains } from '../invitations/invitationLogic';
@@ -61,7 +61,7 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
   const confirm = useConfirm();
   const saved = policy.allowedRedirectHosts ?? [];
   const [text, setText] = useState(saved.join('\n'));
-  const [fieldError, setFieldError] = useState<string>();
+  const [fieldError, setFieldError, clearing] = useFieldProblem();
   const save = useAction();
   const parsed = parseRedirectHosts(text);
   const dirty = parsed.hosts.join('\n') !== saved.join('\n') || parsed.invalid.length > 0;
@@ -99,10 +99,7 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
         label="Allowed redirect hosts"
         description="Where an invitation may send the guest after they accept. One host per line, such as apps.contoso.com; *.contoso.com allows its sub-domains. Empty: any address. This portal is always allowed."
         value={text}
-        onChange={(v) => {
-          setText(v);
-          setFieldError(undefined);
-        }}
+        onChange={clearing(setText)}
         error={fieldError}
         minRows={3}
         maxRows={14}
@@ -127,10 +124,7 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
           dirty={dirty}
           busy={save.busy}
           discardLabel="Undo changes"
-          onDiscard={() => {
-            setText(saved.join('\n'));
-            setFieldError(undefined);
-          }}
+          onDiscard={clearing(() => setText(saved.join('\n')))}
         />
       </FormActions>
     </Stack>
@@ -142,7 +136,7 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
   const saved = policy.invitationDomains;
   const [mode, setMode] = useState<InvitationDomainsMode>(saved.mode);
   const [texts, setTexts] = useState(() => textsOf(saved));
-  const [fieldError, setFieldError] = useState<string>();
+  const [fieldError, setFieldError, clearing] = useFieldProblem();
   const save = useAction();
 
   const text = mode === 'allowAll' ? '' : texts[mode];
@@ -190,10 +184,7 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         label="Collaboration restrictions"
         description="Which e-mail domains guests may be invited from. One list type applies at a time; a listed domain also covers its sub-domains."
         value={mode}
-        onChange={(m) => {
-          setMode(m);
-          setFieldError(undefined);
-        }}
+        onChange={clearing(setMode)}
         options={RESTRICTION_OPTIONS}
         testId="collaboration-restrictions"
       />
@@ -208,10 +199,7 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
           label="Target domains"
           description="One domain per line, such as fabrikam.com."
           value={text}
-          onChange={(v) => {
-            setTexts((t) => ({ ...t, [mode]: v }));
-            setFieldError(undefined);
-          }}
+          onChange={clearing((v) => setTexts((t) => ({ ...t, [mode]: v })))}
           error={fieldError}
           minRows={4}
           maxRows={14}
@@ -238,11 +226,10 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
           dirty={dirty}
           busy={save.busy}
           discardLabel="Undo changes"
-          onDiscard={() => {
+          onDiscard={clearing(() => {
             setMode(saved.mode);
             setTexts(textsOf(saved));
-            setFieldError(undefined);
-          }}
+          })}
         />
       </FormActions>
     </Stack>
