@@ -17,6 +17,7 @@ import { notifications } from '@mantine/notifications';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useAction } from '../api/hooks';
+import { type ConfirmedAction, type DeleteAndLeave, useDeleteAndLeave } from './Confirm';
 import { LinkButton } from './ListControls';
 import { ErrorAlert } from './States';
 
@@ -247,4 +248,27 @@ export function useFieldProblem() {
       setProblem(undefined);
     };
   return [problem, setProblem, clearing] as const;
+}
+
+/**
+ * The actions of an object's Properties blade: Save (busy while `change` runs 'save', its error
+ * shown) and a red `deleteLabel` button that deletes the object and leaves for its list.
+ */
+export function SaveOrDeleteActions({
+  change,
+  deleteLabel,
+  deletion,
+}: {
+  change: ConfirmedAction;
+  deleteLabel: string;
+  deletion: DeleteAndLeave;
+}) {
+  const leave = useDeleteAndLeave(change);
+  return (
+    <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
+      <Button color="red" variant="light" onClick={() => leave(deletion)}>
+        {deleteLabel}
+      </Button>
+    </FormActions>
+  );
 }

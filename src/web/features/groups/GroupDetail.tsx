@@ -1,11 +1,11 @@
-import { Badge, Button, Code, Paper, TextInput } from '@mantine/core';
+import { Badge, Code, Paper, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
 import { BladeTabs } from '../../components/BladeTabs';
-import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
-import { FormActions, FormCard, LongText } from '../../components/Forms';
+import { useConfirmedAction } from '../../components/Confirm';
+import { FormCard, LongText, SaveOrDeleteActions } from '../../components/Forms';
 import { DetailPage } from '../../components/LoadedPages';
 import { Properties } from '../../components/Properties';
 import { formatDateTime } from '../audit/AuditTable';
@@ -99,16 +99,6 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
     }
   };
 
-  const leave = useDeleteAndLeave(change);
-  const remove = () =>
-    leave({
-      title: 'Delete group',
-      message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
-      name: g.displayName,
-      remove: () => graph.deleteGroup(g.id),
-      to: '/admin/groups',
-    });
-
   return (
     <FormCard label="Group properties" onSubmit={save} maw={720}>
       <TextInput label="Group name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
@@ -121,11 +111,17 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
       />
       <TextInput label="Membership type" value={membershipTypeLabel(g)} readOnly />
       {dynamic && <LongText label="Dynamic user members rule" value={rule} onChange={setRule} ff="monospace" />}
-      <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
-        <Button color="red" variant="light" onClick={remove}>
-          Delete group
-        </Button>
-      </FormActions>
+      <SaveOrDeleteActions
+        change={change}
+        deleteLabel="Delete group"
+        deletion={{
+          title: 'Delete group',
+          message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
+          name: g.displayName,
+          remove: () => graph.deleteGroup(g.id),
+          to: '/admin/groups',
+        }}
+      />
     </FormCard>
   );
 }
