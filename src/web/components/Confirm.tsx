@@ -40,6 +40,23 @@ export function useConfirmedAction(): Action & {
 
 export type ConfirmedAction = ReturnType<typeof useConfirmedAction>;
 
+/**
+ * Removal of one entry of a list: asks `title` / `message`, runs `remove` with `action` (its refusal
+ * shows where that action's does), says that the entry's `displayName` was removed and `reload`s the list.
+ */
+export async function removeFromList(
+  action: ConfirmedAction,
+  o: { displayName: string },
+  confirmation: { title: string; message: string },
+  remove: () => Promise<unknown>,
+  reload: () => void,
+): Promise<void> {
+  if (await action.confirmAndRun(destructive(confirmation.title, confirmation.message), remove)) {
+    notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
+    reload();
+  }
+}
+
 /** What useDeleteAndLeave asks, deletes, names and goes to. */
 export interface DeleteAndLeave {
   title: string;
