@@ -121,7 +121,7 @@ export function DialogActions({
 }
 
 /** Beside Save of a settings form that is saved as a whole: the way back, and a word that something changed. */
-export function UnsavedChanges({
+function UnsavedChanges({
   dirty,
   busy,
   onDiscard,
@@ -143,6 +143,41 @@ export function UnsavedChanges({
         </Text>
       )}
     </>
+  );
+}
+
+/**
+ * The actions of a settings form: Save (disabled until something changed; busy and error from
+ * `save`) and Discard, with "Unsaved changes" while `dirty`.
+ */
+export function SaveOrDiscardActions({
+  save,
+  dirty,
+  onSubmit,
+  onDiscard,
+  submitLabel,
+  discardLabel,
+  testId,
+}: {
+  save: { error: string | undefined; busy: boolean };
+  dirty: boolean;
+  onSubmit: () => void;
+  onDiscard: () => void;
+  submitLabel?: string;
+  discardLabel?: string;
+  testId?: string;
+}) {
+  return (
+    <FormActions
+      error={save.error}
+      busy={save.busy}
+      submitLabel={submitLabel}
+      onSubmit={onSubmit}
+      disabled={!dirty}
+      testId={testId}
+    >
+      <UnsavedChanges dirty={dirty} busy={save.busy} discardLabel={discardLabel} onDiscard={onDiscard} />
+    </FormActions>
   );
 }
 

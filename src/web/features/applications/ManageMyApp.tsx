@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
+import { destructive } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
 import { type PeopleChoice, PeoplePicker, type Settle } from '../../components/PeoplePicker';
 import { Async } from '../../components/States';
@@ -104,12 +105,9 @@ function AppUsers({ app }: { app: ServicePrincipal }) {
         paged={paged}
         label="Users"
         empty={{ title: 'No one has access yet', description: 'Add people with + Add members.' }}
-        confirmRemoval={(a) => ({
-          title: 'Remove access',
-          message: `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}?`,
-          confirmLabel: 'Remove',
-          danger: true,
-        })}
+        confirmRemoval={(a) =>
+          destructive('Remove access', `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}?`)
+        }
       />
       <PeoplePicker
         opened={adding}

@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useAction, usePaged } from '../../api/hooks';
+import { destructive } from '../../components/Confirm';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { DialogActions } from '../../components/Forms';
 import { AccessExplanationPanel } from './AccessExplanation';
@@ -35,14 +36,14 @@ export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
         paged={paged}
         label="Assignments"
         empty={{ title: 'No users or groups are assigned', description: 'Assign users or groups with Add user/group.' }}
-        confirmRemoval={(a) => ({
-          title: 'Remove assignment',
-          message: `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}? ${
-            a.principalType === 'Group' ? 'Its members' : 'They'
-          } can no longer sign in to the application through this assignment.`,
-          confirmLabel: 'Remove',
-          danger: true,
-        })}
+        confirmRemoval={(a) =>
+          destructive(
+            'Remove assignment',
+            `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}? ${
+              a.principalType === 'Group' ? 'Its members' : 'They'
+            } can no longer sign in to the application through this assignment.`,
+          )
+        }
         removedMessage="Assignment removed."
       />
       <Modal opened={checking} onClose={() => setChecking(false)} title="Why does this user have access?" size="lg">

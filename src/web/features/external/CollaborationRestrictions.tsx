@@ -5,7 +5,7 @@ import { type InvitationDomains, REDIRECT_HOSTS_MAX, redirectHostPattern } from 
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
 import { useAction, useLoad } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { FormActions, LongText, SettingsSection, UnsavedChanges, useFieldProblem } from '../../components/Forms';
+import { LongText, SaveOrDiscardActions, SettingsSection, useFieldProblem } from '../../components/Forms';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { parseDomains } from '../invitations/invitationLogic';
@@ -112,21 +112,15 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
           : `${parsed.hosts.length} host${parsed.hosts.length === 1 ? '' : 's'}`}
         {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
       </Text>
-      <FormActions
-        error={save.error}
-        busy={save.busy}
-        submitLabel="Save redirect hosts"
+      <SaveOrDiscardActions
+        save={save}
+        dirty={dirty}
         onSubmit={submit}
-        disabled={!dirty}
+        onDiscard={clearing(() => setText(saved.join('\n')))}
+        submitLabel="Save redirect hosts"
+        discardLabel="Undo changes"
         testId="save-redirect-hosts"
-      >
-        <UnsavedChanges
-          dirty={dirty}
-          busy={save.busy}
-          discardLabel="Undo changes"
-          onDiscard={clearing(() => setText(saved.join('\n')))}
-        />
-      </FormActions>
+      />
     </Stack>
   );
 }
@@ -214,24 +208,18 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
           {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
         </Text>
       )}
-      <FormActions
-        error={save.error}
-        busy={save.busy}
-        submitLabel="Save restrictions"
+      <SaveOrDiscardActions
+        save={save}
+        dirty={dirty}
         onSubmit={submit}
-        disabled={!dirty}
+        onDiscard={clearing(() => {
+          setMode(saved.mode);
+          setTexts(textsOf(saved));
+        })}
+        submitLabel="Save restrictions"
+        discardLabel="Undo changes"
         testId="save-restrictions"
-      >
-        <UnsavedChanges
-          dirty={dirty}
-          busy={save.busy}
-          discardLabel="Undo changes"
-          onDiscard={clearing(() => {
-            setMode(saved.mode);
-            setTexts(textsOf(saved));
-          })}
-        />
-      </FormActions>
+      />
     </Stack>
   );
 }

@@ -5,7 +5,7 @@ import type { GuestRoleId } from '../../../contracts/policies';
 import { type AllowInvitesFrom, type AuthorizationPolicy, GUEST_ROLE_IDS, graph } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { SaveOrDiscardActions, SettingsSection } from '../../components/Forms';
 import { SettingsPage } from '../../components/LoadedPages';
 import { adminCrumbs } from '../../components/PageHeader';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
@@ -100,16 +100,15 @@ function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: A
           testId="invite-restrictions"
         />
       </SettingsSection>
-      <FormActions error={save.error} busy={save.busy} onSubmit={submit} disabled={!dirty}>
-        <UnsavedChanges
-          dirty={dirty}
-          busy={save.busy}
-          onDiscard={() => {
-            setGuestRole(policy.guestUserRoleId);
-            setInvites(policy.allowInvitesFrom);
-          }}
-        />
-      </FormActions>
+      <SaveOrDiscardActions
+        save={save}
+        dirty={dirty}
+        onSubmit={submit}
+        onDiscard={() => {
+          setGuestRole(policy.guestUserRoleId);
+          setInvites(policy.allowInvitesFrom);
+        }}
+      />
     </Stack>
   );
 }

@@ -5,7 +5,7 @@ import type { GroupManagementPolicyPatch } from '../../../contracts/policies';
 import { type GroupManagementPolicy, graph } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { useConfirm } from '../../components/Confirm';
-import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { SaveOrDiscardActions, SettingsSection } from '../../components/Forms';
 import { SettingsPage } from '../../components/LoadedPages';
 import { adminCrumbs } from '../../components/PageHeader';
 
@@ -110,9 +110,7 @@ function SettingsForm({ policy, onSaved }: { policy: GroupManagementPolicy; onSa
           </Stack>
         </SettingsSection>
       ))}
-      <FormActions error={save.error} busy={save.busy} onSubmit={submit} disabled={changed.length === 0}>
-        <UnsavedChanges dirty={changed.length > 0} busy={save.busy} onDiscard={() => setV(saved)} />
-      </FormActions>
+      <SaveOrDiscardActions save={save} dirty={changed.length > 0} onSubmit={submit} onDiscard={() => setV(saved)} />
     </Stack>
   );
 }
