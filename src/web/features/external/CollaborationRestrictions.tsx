@@ -3,8 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type InvitationDomains, REDIRECT_HOSTS_MAX, redirectHostPattern } from '../../../contracts/policies';
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { useLoad } from '../../api/hooks';
+import { useConfirmedAction } from '../../components/Confirm';
 import { LongText, SaveOrDiscardActions, SettingsSection, useFieldProblem } from '../../components/Forms';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
@@ -58,11 +58,10 @@ function parseRedirectHosts(text: string): { hosts: string[]; invalid: string[] 
 
 /** Where invitations may send guests after redemption: empty = anywhere (Graph's default). */
 function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; onSaved: (p: B2bManagementPolicy) => void }) {
-  const confirm = useConfirm();
   const saved = policy.allowedRedirectHosts ?? [];
   const [text, setText] = useState(saved.join('\n'));
   const [fieldError, setFieldError, clearing] = useFieldProblem();
-  const save = useAction();
+  const save = useConfirmedAction();
   const parsed = parseRedirectHosts(text);
   const dirty = parsed.hosts.join('\n') !== saved.join('\n') || parsed.invalid.length > 0;
 
@@ -78,15 +77,15 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
       return;
     }
     const n = parsed.hosts.length;
-    const ok = await confirm({
+    const confirmation = {
       title: 'Save invitation redirect URLs',
       message:
         n === 0
           ? 'Invitations can redirect guests to any address after they accept.'
           : `New invitations can only redirect guests to ${n} host${n === 1 ? '' : 's'} (and to this portal). Pending invitations to other hosts take their guests to My Apps instead.`,
       confirmLabel: 'Save',
-    });
-    if (ok && (await save.run(() => graph.updateAllowedRedirectHosts(parsed.hosts)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateAllowedRedirectHosts(parsed.hosts))) {
       onSaved({ ...policy, allowedRedirectHosts: parsed.hosts });
       setText(parsed.hosts.join('\n'));
       notifications.show({ color: 'green', message: 'Invitation redirect URLs saved.' });
@@ -126,12 +125,11 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
 }
 
 function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; onSaved: (p: B2bManagementPolicy) => void }) {
-  const confirm = useConfirm();
   const saved = policy.invitationDomains;
   const [mode, setMode] = useState<InvitationDomainsMode>(saved.mode);
   const [texts, setTexts] = useState(() => textsOf(saved));
   const [fieldError, setFieldError, clearing] = useFieldProblem();
-  const save = useAction();
+  const save = useConfirmedAction();
 
   const text = mode === 'allowAll' ? '' : texts[mode];
   const parsed = parseDomains(text);
@@ -149,7 +147,8 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         return;
       }
     }
-    const ok = await confirm({
+    const next = { mode, domains: mode === 'allowAll' ? [] : parsed.domains };
+    const confirmation = {
       title: 'Save collaboration restrictions',
       message: (
         <>
@@ -163,9 +162,8 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         </>
       ),
       confirmLabel: 'Save',
-    });
-    const next = { mode, domains: mode === 'allowAll' ? [] : parsed.domains };
-    if (ok && (await save.run(() => graph.updateB2bManagementPolicy(next)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateB2bManagementPolicy(next))) {
       onSaved({ ...policy, invitationDomains: next });
       setTexts(textsOf(next));
       notifications.show({ color: 'green', message: 'Collaboration restrictions saved.' });

@@ -3,8 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { GroupManagementPolicyPatch } from '../../../contracts/policies';
 import { type GroupManagementPolicy, graph } from '../../api/graph';
-import { useAction } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
+import { useConfirmedAction } from '../../components/Confirm';
 import { SaveOrDiscardActions, SettingsSection } from '../../components/Forms';
 import { SettingsPage } from '../../components/LoadedPages';
 import { adminCrumbs } from '../../components/PageHeader';
@@ -68,20 +67,19 @@ export function GroupSettings() {
 }
 
 function SettingsForm({ policy, onSaved }: { policy: GroupManagementPolicy; onSaved: (p: GroupManagementPolicy) => void }) {
-  const confirm = useConfirm();
   const { id: _id, ...saved } = policy;
   const [v, setV] = useState<Settings>(saved);
-  const save = useAction();
+  const save = useConfirmedAction();
   const changed = (Object.keys(v) as (keyof Settings)[]).filter((k) => v[k] !== saved[k]);
 
   const submit = async () => {
-    const ok = await confirm({
+    const patch: GroupManagementPolicyPatch = Object.fromEntries(changed.map((k) => [k, v[k]]));
+    const confirmation = {
       title: 'Save group settings',
       message: `Save ${changed.length} change${changed.length === 1 ? '' : 's'} to the group settings? They apply to everyone in the organization.`,
       confirmLabel: 'Save',
-    });
-    const patch: GroupManagementPolicyPatch = Object.fromEntries(changed.map((k) => [k, v[k]]));
-    if (ok && (await save.run(() => graph.updateGroupManagementPolicy(patch)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateGroupManagementPolicy(patch))) {
       onSaved({ ...policy, ...v });
       notifications.show({ color: 'green', message: 'Group settings saved.' });
     }
