@@ -204,7 +204,9 @@ export function useFormValues<V extends object>(initial: V | (() => V)) {
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key, e.currentTarget.value as V[K]),
     error: errors[key],
   });
-  return { values, errors, set, setValues, check, field };
+  /** Value and change handler of any other field (a choice, a picker), to spread on it. */
+  const bound = <K extends keyof V>(key: K) => ({ value: values[key], onChange: (value: V[K]) => set(key, value) });
+  return { values, errors, set, setValues, check, field, bound };
 }
 
 /** A titled card of a settings page; `id` ties the title to the section for assistive technology. */

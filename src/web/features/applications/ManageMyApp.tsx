@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useLoad, usePaged } from '../../api/hooks';
-import { destructive } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
 import { type PeopleChoice, PeoplePicker, type Settle } from '../../components/PeoplePicker';
 import { Async } from '../../components/States';
@@ -105,9 +104,7 @@ function AppUsers({ app }: { app: ServicePrincipal }) {
         paged={paged}
         label="Users"
         empty={{ title: 'No one has access yet', description: 'Add people with + Add members.' }}
-        confirmRemoval={(a) =>
-          destructive('Remove access', `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}?`)
-        }
+        confirmRemoval={{ title: 'Remove access' }}
       />
       <PeoplePicker
         opened={adding}

@@ -3,7 +3,6 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import { useAction, usePaged } from '../../api/hooks';
-import { destructive } from '../../components/Confirm';
 import { DirectoryPicker, type Picked } from '../../components/DirectoryPicker';
 import { DialogActions } from '../../components/Forms';
 import { AccessExplanationPanel } from './AccessExplanation';
@@ -36,14 +35,11 @@ export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
         paged={paged}
         label="Assignments"
         empty={{ title: 'No users or groups are assigned', description: 'Assign users or groups with Add user/group.' }}
-        confirmRemoval={(a) =>
-          destructive(
-            'Remove assignment',
-            `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}? ${
-              a.principalType === 'Group' ? 'Its members' : 'They'
-            } can no longer sign in to the application through this assignment.`,
-          )
-        }
+        confirmRemoval={{
+          title: 'Remove assignment',
+          consequence: (a) =>
+            `${a.principalType === 'Group' ? 'Its members' : 'They'} can no longer sign in to the application through this assignment.`,
+        }}
         removedMessage="Assignment removed."
       />
       <Modal opened={checking} onClose={() => setChecking(false)} title="Why does this user have access?" size="lg">
