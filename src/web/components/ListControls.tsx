@@ -6,6 +6,9 @@ import { searchExpression } from '../api/odata';
 import { LinkCell, PagedTable } from './DataTable';
 import { PageHeader } from './PageHeader';
 
+/** How many objects a page of an admin list shows. */
+export const LIST_PAGE_SIZE = 20;
+
 /** A text kept in the page's address (`?q=…`), so that a search survives a reload and the Back button. */
 export function useQueryParam(name: string): [string, (value: string) => void] {
   const [params, setParams] = useSearchParams();

@@ -1,6 +1,6 @@
 import { Table } from '@mantine/core';
 import { GROUP_SEARCH_FIELDS, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
-import { LinkButton, SearchListPage } from '../../components/ListControls';
+import { LIST_PAGE_SIZE, LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 
 export function GroupsList() {
@@ -12,7 +12,7 @@ export function GroupsList() {
         actions: <LinkButton to="/admin/groups/new">New group</LinkButton>,
       }}
       search={{ label: 'Search groups', placeholder: 'Name, description or alias', fields: GROUP_SEARCH_FIELDS }}
-      url={(expr) => graph.groupsUrl({ search: expr, top: 20 })}
+      url={(expr) => graph.groupsUrl({ search: expr, top: LIST_PAGE_SIZE })}
       label="Groups"
       empty={{ noun: 'groups', description: 'Create one with New group.' }}
       columns={['Name', 'Description', 'Group type', 'Membership type']}

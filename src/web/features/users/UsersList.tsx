@@ -2,10 +2,9 @@ import { Badge, Table } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
-import { FilterButtons, LinkButton, SearchListPage } from '../../components/ListControls';
+import { FilterButtons, LIST_PAGE_SIZE, LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 
-const PAGE_SIZE = 20;
 type UserTypeFilter = '' | 'Member' | 'Guest';
 const USER_TYPES = [
   ['', 'All users'],
@@ -35,7 +34,7 @@ export function UsersList() {
         graph.usersUrl({
           search: expr,
           filter: type ? `userType eq '${type}'` : undefined,
-          top: PAGE_SIZE,
+          top: LIST_PAGE_SIZE,
           select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
         })
       }
