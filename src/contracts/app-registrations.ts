@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AppRole, appRoleInput, guid, httpUrl, type PasswordCredential, SERVICE_PRINCIPAL_LIMITS } from './applications.js';
-import { displayString, optionalText } from './common.js';
+import { absoluteUrl, displayString, optionalText } from './common.js';
 
 /**
  * App registrations: Graph's `application` resource as Portico returns and accepts it. Every
@@ -71,18 +71,11 @@ const redirectUri = httpUrl.refine((s) => !s.includes('*'), 'must not contain wi
 const redirectUris = z
   .array(redirectUri)
   .max(SERVICE_PRINCIPAL_LIMITS.replyUrls, `must have at most ${SERVICE_PRINCIPAL_LIMITS.replyUrls} entries`);
-const identifierUri = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(1024, 'must be at most 1024 characters')
-  .refine((s) => {
-    try {
-      return new URL(s).protocol.length > 1 && !s.includes('*');
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute URI (api://…, https://…) without wildcards');
+const identifierUri = absoluteUrl(
+  1024,
+  (u, s) => u.protocol.length > 1 && !s.includes('*'),
+  'must be an absolute URI (api://…, https://…) without wildcards',
+);
 
 export const requiredResourceAccessInput = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayString, optionalText } from './common.js';
+import { absoluteUrl, displayString, optionalText } from './common.js';
 
 /**
  * Enterprise applications: the Graph `servicePrincipal`, `appRoleAssignment`, `passwordCredential`
@@ -244,19 +244,11 @@ export const guid = z
   .transform((s) => s.toLowerCase());
 
 /** Absolute http(s) URL without a fragment (redirect URIs must not have one: RFC 6749 §3.1.2). */
-export const httpUrl = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(2048, 'must be at most 2048 characters')
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hash === '' && !s.includes('#') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http or https URL without a fragment');
+export const httpUrl = absoluteUrl(
+  2048,
+  (u, s) => (u.protocol === 'https:' || u.protocol === 'http:') && u.hash === '' && !s.includes('#') && u.hostname !== '',
+  'must be an absolute http or https URL without a fragment',
+);
 
 const replyUrl = httpUrl.refine((s) => !s.includes('*'), 'must not contain wildcards');
 

@@ -43,5 +43,23 @@ export function idFromODataRef(ref: string): string | undefined {
 
 export type ODataRef = z.infer<typeof odataRef>;
 
+/**
+ * A trimmed, non-empty string of at most `max` characters that parses as an absolute URL which
+ * `accepts` (given the parsed URL and the string); otherwise `message`.
+ */
+export const absoluteUrl = (max: number, accepts: (url: URL, s: string) => boolean, message: string) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => {
+      try {
+        return accepts(new URL(s), s);
+      } catch {
+        return false;
+      }
+    }, message);
+
 /** A required display name: present, a string, and a valid `displayString(max)`. */
 export const requiredDisplayString = (max: number) => requiredString().pipe(displayString(max));

@@ -12,13 +12,14 @@ export interface ErrorSpec {
   message: string;
 }
 
+/** The entry of a request Graph refuses as Request_BadRequest (400). */
+const badRequest = (message: string) => ({ status: 400, graphCode: 'Request_BadRequest', message }) as const;
+/** The entry of a request Graph refuses as Authorization_RequestDenied (403). */
+const denied = (message: string) => ({ status: 403, graphCode: 'Authorization_RequestDenied', message }) as const;
+
 export const errorCatalogue = {
-  request_invalid: { status: 400, graphCode: 'Request_BadRequest', message: 'The request is invalid.' },
-  request_body_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The request body is invalid.',
-  },
+  request_invalid: badRequest('The request is invalid.'),
+  request_body_invalid: badRequest('The request body is invalid.'),
   odata_query_invalid: {
     status: 400,
     graphCode: 'BadRequest',
@@ -49,11 +50,7 @@ export const errorCatalogue = {
     graphCode: 'InvalidAuthenticationToken',
     message: 'Access token is empty, invalid or expired.',
   },
-  authorization_denied: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Insufficient privileges to complete the operation.',
-  },
+  authorization_denied: denied('Insufficient privileges to complete the operation.'),
   throttled: {
     status: 429,
     graphCode: 'TooManyRequests',
@@ -69,343 +66,130 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The request body must be JSON (Content-Type: application/json).',
   },
-  user_upn_conflict: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Another object with the same value for property userPrincipalName already exists.',
-  },
-  user_mail_conflict: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Another object with the same value for property mail already exists.',
-  },
-  user_password_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The specified password does not comply with password complexity requirements.',
-  },
-  group_reference_exists: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "One or more added object references already exist for the following modified properties: 'members'.",
-  },
-  group_dynamic_membership: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Members cannot be added to or removed from a dynamic group: its membership is managed by its membership rule.',
-  },
-  group_synced: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message:
-      'Unable to update the specified properties for objects that have originated within an external service: this group is synced from another directory.',
-  },
-  group_last_owner: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The last owner of the group cannot be removed.',
-  },
-  group_membership_cycle: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The group cannot be added as a member: it would create a membership cycle.',
-  },
-  group_member_type_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This type of object cannot be added to this group.',
-  },
-  group_too_many_references: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'At most 20 members or owners can be added in one request.',
-  },
-  group_mail_nickname_conflict: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Another object with the same value for property mailNickname already exists.',
-  },
-  role_assignment_exists: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'A conflicting object with one or more of the specified property values is present in the directory.',
-  },
-  service_principal_reference_exists: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "One or more added object references already exist for the following modified properties: 'owners'.",
-  },
-  service_principal_name_conflict: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Another object with the same value for property servicePrincipalNames already exists.',
-  },
-  app_role_assignment_exists: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Permission being assigned already exists on the object',
-  },
+  user_upn_conflict: badRequest('Another object with the same value for property userPrincipalName already exists.'),
+  user_mail_conflict: badRequest('Another object with the same value for property mail already exists.'),
+  user_password_invalid: badRequest('The specified password does not comply with password complexity requirements.'),
+  group_reference_exists: badRequest(
+    "One or more added object references already exist for the following modified properties: 'members'.",
+  ),
+  group_dynamic_membership: badRequest(
+    'Members cannot be added to or removed from a dynamic group: its membership is managed by its membership rule.',
+  ),
+  group_synced: badRequest(
+    'Unable to update the specified properties for objects that have originated within an external service: this group is synced from another directory.',
+  ),
+  group_last_owner: badRequest('The last owner of the group cannot be removed.'),
+  group_membership_cycle: badRequest('The group cannot be added as a member: it would create a membership cycle.'),
+  group_member_type_invalid: badRequest('This type of object cannot be added to this group.'),
+  group_too_many_references: badRequest('At most 20 members or owners can be added in one request.'),
+  group_mail_nickname_conflict: badRequest('Another object with the same value for property mailNickname already exists.'),
+  role_assignment_exists: badRequest(
+    'A conflicting object with one or more of the specified property values is present in the directory.',
+  ),
+  service_principal_reference_exists: badRequest(
+    "One or more added object references already exist for the following modified properties: 'owners'.",
+  ),
+  service_principal_name_conflict: badRequest(
+    'Another object with the same value for property servicePrincipalNames already exists.',
+  ),
+  app_role_assignment_exists: badRequest('Permission being assigned already exists on the object'),
   // --- Business rules and validation (one code per rule, so programs need not parse messages) ---
-  me_requires_delegated_token: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: '/me request is only valid with delegated authentication flow.',
-  },
-  object_identifier_invalid: { status: 400, graphCode: 'Request_BadRequest', message: 'Invalid object identifier.' },
-  object_reference_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Invalid object reference: expected a URL ending in /directoryObjects/{id}, /users/{id} or /groups/{id}.',
-  },
-  property_required: { status: 400, graphCode: 'Request_BadRequest', message: 'A required property is missing.' },
-  property_read_only: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The property is read-only or can only be set when the object is created.',
-  },
-  last_global_administrator: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The last Global Administrator of the organization cannot be removed.',
-  },
-  user_upn_reserved_character: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "The userPrincipalName may not contain '#': it is reserved for guest accounts.",
-  },
-  user_cannot_disable_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot disable your own account.' },
-  user_cannot_delete_self: { status: 400, graphCode: 'Request_BadRequest', message: 'You cannot delete your own account.' },
-  user_manager_self: { status: 400, graphCode: 'Request_BadRequest', message: 'A user cannot be their own manager.' },
-  user_manager_cycle: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "The manager cannot be assigned: the user is in the new manager's own management chain (a cycle).",
-  },
-  group_types_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message:
-      'Invalid value for property groupTypes: use [], ["Unified"], ["DynamicMembership"] or ["Unified","DynamicMembership"].',
-  },
-  group_type_conversion_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'A group cannot be converted between a security group and a Microsoft 365 group.',
-  },
-  group_mail_enabled_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Microsoft 365 groups must be mail-enabled and security groups must not be.',
-  },
-  group_security_required: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'A group that is not a Microsoft 365 group must be a security group: set securityEnabled to true.',
-  },
-  group_visibility_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The visibility is not supported for this kind of group.',
-  },
-  group_membership_rule_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message:
-      'A membership rule is invalid (the message names the position), belongs to a dynamic group only, or is missing from one.',
-  },
-  group_role_assignable_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'A role-assignable group must be a private security group with assigned membership.',
-  },
-  group_creation_disabled: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Users cannot create groups in this organization: ask an administrator.',
-  },
-  my_groups_management_disabled: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message:
-      'Group owners cannot manage membership in My Groups: the setting "Owners can manage group membership requests in My Groups" is off.',
-  },
-  my_groups_restricted: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Groups features in My Groups are restricted to administrators in this organization.',
-  },
-  role_definition_unknown: { status: 400, graphCode: 'Request_BadRequest', message: 'The role definition does not exist.' },
-  role_scope_unsupported: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "Only the directory-wide scope '/' is supported.",
-  },
-  invitation_setting_denied: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: "The organization's guest invite setting does not allow you to invite guests.",
-  },
-  invitation_domain_blocked: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "Invitations to this domain are blocked by the organization's collaboration restrictions.",
-  },
-  invitation_redirect_not_allowed: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "The redirect URL's host is not one of the hosts the organization allows invitations to redirect to.",
-  },
-  invitation_not_pending: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Only users whose invitation is pending acceptance can be sent the invitation again.',
-  },
-  b2b_policy_definition_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The policy definition is not a valid collaboration restrictions document.',
-  },
-  b2b_policy_conflicting_lists: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Use either AllowedDomains or BlockedDomains, not both: one list type applies at a time.',
-  },
-  b2b_policy_conflicting_forms: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Send either definition or invitationDomains, not both.',
-  },
-  b2b_policy_domain_list_empty: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Add at least one domain to the list, or choose to allow invitations to any domain.',
-  },
-  b2b_policy_too_large: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The policy is larger than 25,000 characters.',
-  },
-  client_name_invalid: { status: 400, graphCode: 'Request_BadRequest', message: 'The client name must be 1–256 characters.' },
-  client_permission_unknown: { status: 400, graphCode: 'Request_BadRequest', message: 'Unknown application permission.' },
-  app_role_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Property appRoles is invalid: app role ids and values must be unique and not reserved.',
-  },
-  app_role_enabled_removal: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'An enabled app role cannot be removed: set isEnabled to false in one update before removing it in another.',
-  },
-  app_role_not_found: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Permission being assigned was not found on application.',
-  },
-  app_role_assignment_mismatch: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The principal or resource in the body does not match the one in the URL.',
-  },
-  service_principal_names_limit: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Property servicePrincipalNames must have at most 50 entries.',
-  },
-  service_principal_owner_type_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Only users can be owners of an application.',
-  },
-  service_principal_owners_limit: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'An application can have at most 100 owners.',
-  },
-  service_principal_built_in: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message:
-      "Microsoft Graph's service principal is built in: it cannot be changed or deleted, and it has no owners or credentials.",
-  },
-  password_credentials_limit: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'An application has the maximum number of client secrets: remove an old one first.',
-  },
-  credential_dates_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The start and end dates of the credential are invalid.',
-  },
-  saml_signing_required: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'samlSettings: at least one of signResponse and signAssertion must be true.',
-  },
-  saml_verification_certificate_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'A SAML request verification certificate is not a valid, unexpired X.509 certificate with an RSA key.',
-  },
-  saml_verification_certificate_required: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'samlSettings: requiring signed requests needs at least one verification certificate.',
-  },
-  self_service_access_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The self-service access settings are incomplete or name objects that do not exist.',
-  },
-  application_template_not_found: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The application template does not exist.',
-  },
-  application_template_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The template does not support these settings.',
-  },
+  me_requires_delegated_token: badRequest('/me request is only valid with delegated authentication flow.'),
+  object_identifier_invalid: badRequest('Invalid object identifier.'),
+  object_reference_invalid: badRequest(
+    'Invalid object reference: expected a URL ending in /directoryObjects/{id}, /users/{id} or /groups/{id}.',
+  ),
+  property_required: badRequest('A required property is missing.'),
+  property_read_only: badRequest('The property is read-only or can only be set when the object is created.'),
+  last_global_administrator: badRequest('The last Global Administrator of the organization cannot be removed.'),
+  user_upn_reserved_character: badRequest("The userPrincipalName may not contain '#': it is reserved for guest accounts."),
+  user_cannot_disable_self: badRequest('You cannot disable your own account.'),
+  user_cannot_delete_self: badRequest('You cannot delete your own account.'),
+  user_manager_self: badRequest('A user cannot be their own manager.'),
+  user_manager_cycle: badRequest(
+    "The manager cannot be assigned: the user is in the new manager's own management chain (a cycle).",
+  ),
+  group_types_invalid: badRequest(
+    'Invalid value for property groupTypes: use [], ["Unified"], ["DynamicMembership"] or ["Unified","DynamicMembership"].',
+  ),
+  group_type_conversion_invalid: badRequest('A group cannot be converted between a security group and a Microsoft 365 group.'),
+  group_mail_enabled_invalid: badRequest('Microsoft 365 groups must be mail-enabled and security groups must not be.'),
+  group_security_required: badRequest(
+    'A group that is not a Microsoft 365 group must be a security group: set securityEnabled to true.',
+  ),
+  group_visibility_invalid: badRequest('The visibility is not supported for this kind of group.'),
+  group_membership_rule_invalid: badRequest(
+    'A membership rule is invalid (the message names the position), belongs to a dynamic group only, or is missing from one.',
+  ),
+  group_role_assignable_invalid: badRequest('A role-assignable group must be a private security group with assigned membership.'),
+  group_creation_disabled: denied('Users cannot create groups in this organization: ask an administrator.'),
+  my_groups_management_disabled: denied(
+    'Group owners cannot manage membership in My Groups: the setting "Owners can manage group membership requests in My Groups" is off.',
+  ),
+  my_groups_restricted: denied('Groups features in My Groups are restricted to administrators in this organization.'),
+  role_definition_unknown: badRequest('The role definition does not exist.'),
+  role_scope_unsupported: badRequest("Only the directory-wide scope '/' is supported."),
+  invitation_setting_denied: denied("The organization's guest invite setting does not allow you to invite guests."),
+  invitation_domain_blocked: badRequest(
+    "Invitations to this domain are blocked by the organization's collaboration restrictions.",
+  ),
+  invitation_redirect_not_allowed: badRequest(
+    "The redirect URL's host is not one of the hosts the organization allows invitations to redirect to.",
+  ),
+  invitation_not_pending: badRequest('Only users whose invitation is pending acceptance can be sent the invitation again.'),
+  b2b_policy_definition_invalid: badRequest('The policy definition is not a valid collaboration restrictions document.'),
+  b2b_policy_conflicting_lists: badRequest(
+    'Use either AllowedDomains or BlockedDomains, not both: one list type applies at a time.',
+  ),
+  b2b_policy_conflicting_forms: badRequest('Send either definition or invitationDomains, not both.'),
+  b2b_policy_domain_list_empty: badRequest('Add at least one domain to the list, or choose to allow invitations to any domain.'),
+  b2b_policy_too_large: badRequest('The policy is larger than 25,000 characters.'),
+  client_name_invalid: badRequest('The client name must be 1–256 characters.'),
+  client_permission_unknown: badRequest('Unknown application permission.'),
+  app_role_invalid: badRequest('Property appRoles is invalid: app role ids and values must be unique and not reserved.'),
+  app_role_enabled_removal: badRequest(
+    'An enabled app role cannot be removed: set isEnabled to false in one update before removing it in another.',
+  ),
+  app_role_not_found: badRequest('Permission being assigned was not found on application.'),
+  app_role_assignment_mismatch: badRequest('The principal or resource in the body does not match the one in the URL.'),
+  service_principal_names_limit: badRequest('Property servicePrincipalNames must have at most 50 entries.'),
+  service_principal_owner_type_invalid: badRequest('Only users can be owners of an application.'),
+  service_principal_owners_limit: badRequest('An application can have at most 100 owners.'),
+  service_principal_built_in: denied(
+    "Microsoft Graph's service principal is built in: it cannot be changed or deleted, and it has no owners or credentials.",
+  ),
+  password_credentials_limit: badRequest('An application has the maximum number of client secrets: remove an old one first.'),
+  credential_dates_invalid: badRequest('The start and end dates of the credential are invalid.'),
+  saml_signing_required: badRequest('samlSettings: at least one of signResponse and signAssertion must be true.'),
+  saml_verification_certificate_invalid: badRequest(
+    'A SAML request verification certificate is not a valid, unexpired X.509 certificate with an RSA key.',
+  ),
+  saml_verification_certificate_required: badRequest(
+    'samlSettings: requiring signed requests needs at least one verification certificate.',
+  ),
+  self_service_access_invalid: badRequest('The self-service access settings are incomplete or name objects that do not exist.'),
+  application_template_not_found: badRequest('The application template does not exist.'),
+  application_template_invalid: badRequest('The template does not support these settings.'),
   // App registrations (/applications), paired with their service principals.
-  application_not_found: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The appId of the service principal does not reference a valid application object.',
-  },
+  application_not_found: badRequest('The appId of the service principal does not reference a valid application object.'),
   service_principal_exists: {
     status: 409,
     graphCode: 'Request_MultipleObjectsWithSameKeyValue',
     message:
       'The service principal cannot be created, updated, or restored because the service principal name is already in use.',
   },
-  sign_in_audience_unsupported: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "Only the sign-in audience 'AzureADMyOrg' (accounts in this organizational directory only) is supported.",
-  },
-  application_redirect_uris_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'A redirect URI may be listed under one platform (web, spa or publicClient) only, at most 256 in all.',
-  },
-  required_resource_access_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'requiredResourceAccess names a resource application or a permission that does not exist.',
-  },
+  sign_in_audience_unsupported: badRequest(
+    "Only the sign-in audience 'AzureADMyOrg' (accounts in this organizational directory only) is supported.",
+  ),
+  application_redirect_uris_invalid: badRequest(
+    'A redirect URI may be listed under one platform (web, spa or publicClient) only, at most 256 in all.',
+  ),
+  required_resource_access_invalid: badRequest(
+    'requiredResourceAccess names a resource application or a permission that does not exist.',
+  ),
   // Self-service requests (apps: My Apps → Request new apps; groups: My Groups → Join / Request to join).
-  app_access_request_disabled: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This application does not take access requests: self-service access is off.',
-  },
-  app_access_request_already_assigned: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'You already have access to this application.',
-  },
+  app_access_request_disabled: badRequest('This application does not take access requests: self-service access is off.'),
+  app_access_request_already_assigned: badRequest('You already have access to this application.'),
   app_access_request_duplicate: {
     status: 409,
     graphCode: 'Conflict',
@@ -422,26 +206,12 @@ export const errorCatalogue = {
     message:
       "The application's self-service settings changed since this request was made, so it can no longer be granted. The requester can request access again.",
   },
-  app_access_request_self_decision: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'You cannot approve or deny your own request.',
-  },
-  group_join_policy_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Only assigned groups can be joined: the join policy of a dynamic or synced group is always closed.',
-  },
-  group_join_request_closed: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This group does not take join requests: its owners add members.',
-  },
-  group_join_request_already_member: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'You are already a member of this group.',
-  },
+  app_access_request_self_decision: denied('You cannot approve or deny your own request.'),
+  group_join_policy_invalid: badRequest(
+    'Only assigned groups can be joined: the join policy of a dynamic or synced group is always closed.',
+  ),
+  group_join_request_closed: badRequest('This group does not take join requests: its owners add members.'),
+  group_join_request_already_member: badRequest('You are already a member of this group.'),
   group_join_request_duplicate: {
     status: 409,
     graphCode: 'Conflict',
@@ -458,11 +228,7 @@ export const errorCatalogue = {
     message:
       'The group changed since this request was made (its members now come from a rule or another directory), so it can no longer be approved.',
   },
-  group_join_request_self_decision: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'You cannot approve or reject your own request.',
-  },
+  group_join_request_self_decision: denied('You cannot approve or reject your own request.'),
   internal_error: {
     status: 500,
     graphCode: 'InternalServerError',
@@ -503,11 +269,9 @@ export const errorCatalogue = {
     message:
       'The request in the batch is invalid: it needs a relative URL under /v1.0 and one of GET, POST, PATCH, PUT or DELETE; batches cannot be nested.',
   },
-  deleted_item_restore_conflict: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The object cannot be restored: another object now has the same value for property userPrincipalName or mail.',
-  },
+  deleted_item_restore_conflict: badRequest(
+    'The object cannot be restored: another object now has the same value for property userPrincipalName or mail.',
+  ),
   delta_token_invalid: {
     status: 400,
     graphCode: 'BadRequest',
@@ -522,16 +286,8 @@ export const errorCatalogue = {
   // ---------------------------------------------------------------------------------------------
   // Protocols and surfaces: HTTP-level failures, single sign-on refusals, SAML request errors.
   // (HTML pages and SAML status responses render these too; `status` is their HTTP status.)
-  request_body_malformed: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The request body is not valid JSON.',
-  },
-  request_url_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The request URL is not valid.',
-  },
+  request_body_malformed: badRequest('The request body is not valid JSON.'),
+  request_url_invalid: badRequest('The request URL is not valid.'),
   request_uri_too_long: {
     status: 414,
     graphCode: 'Request_BadRequest',
@@ -547,105 +303,43 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'The request was not received in time.',
   },
-  request_text_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The request contains a NUL character or text that is not valid Unicode.',
-  },
-  https_required: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This address is served over https only: the request did not arrive over https.',
-  },
+  request_text_invalid: badRequest('The request contains a NUL character or text that is not valid Unicode.'),
+  https_required: badRequest('This address is served over https only: the request did not arrive over https.'),
   sign_on_application_not_found: {
     status: 404,
     graphCode: 'Request_ResourceNotFound',
     message: "This application doesn't exist or was removed.",
   },
-  sign_on_application_disabled: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'This application is disabled: nobody can sign in to it. Contact your administrator.',
-  },
-  sign_on_application_not_configured: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This application is not configured for single sign-on.',
-  },
-  sign_on_user_disabled: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Your account is disabled. Contact your administrator.',
-  },
-  sign_on_invitation_pending: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Accept your invitation first: open the invitation link you received by e-mail.',
-  },
-  sign_in_incomplete: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Sign-in did not complete. Start again from the application.',
-  },
-  saml_request_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The SAML request is not a valid SAML 2.0 message.',
-  },
-  saml_issuer_unknown: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'No application with the issuer of the SAML request was found in the directory.',
-  },
-  saml_reply_url_mismatch: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The reply URL specified in the request does not match the reply URLs configured for the application.',
-  },
-  saml_request_unsigned: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The application requires signed sign-in requests, and this SAML request is not signed.',
-  },
-  saml_request_signature_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "The signature of the SAML request could not be verified with the application's verification certificates.",
-  },
-  saml_request_replayed: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This sign-in request was already answered. Start again from the application.',
-  },
-  saml_passive_sign_in_impossible: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The application asked for a sign-in without user interaction, but nobody is signed in.',
-  },
-  saml_logout_response_unexpected: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'This SAML logout response answers no logout request Portico sent, or was already received.',
-  },
+  sign_on_application_disabled: denied('This application is disabled: nobody can sign in to it. Contact your administrator.'),
+  sign_on_application_not_configured: badRequest('This application is not configured for single sign-on.'),
+  sign_on_user_disabled: denied('Your account is disabled. Contact your administrator.'),
+  sign_on_invitation_pending: denied('Accept your invitation first: open the invitation link you received by e-mail.'),
+  sign_in_incomplete: badRequest('Sign-in did not complete. Start again from the application.'),
+  saml_request_invalid: badRequest('The SAML request is not a valid SAML 2.0 message.'),
+  saml_issuer_unknown: badRequest('No application with the issuer of the SAML request was found in the directory.'),
+  saml_reply_url_mismatch: badRequest(
+    'The reply URL specified in the request does not match the reply URLs configured for the application.',
+  ),
+  saml_request_unsigned: badRequest('The application requires signed sign-in requests, and this SAML request is not signed.'),
+  saml_request_signature_invalid: badRequest(
+    "The signature of the SAML request could not be verified with the application's verification certificates.",
+  ),
+  saml_request_replayed: badRequest('This sign-in request was already answered. Start again from the application.'),
+  saml_passive_sign_in_impossible: badRequest(
+    'The application asked for a sign-in without user interaction, but nobody is signed in.',
+  ),
+  saml_logout_response_unexpected: badRequest(
+    'This SAML logout response answers no logout request Portico sent, or was already received.',
+  ),
 
   // ---------------------------------------------------------------------------------------------
   // SCIM 2.0 provisioning (/scim/v2): refusals of the protocol itself. The SCIM surface renders every
   // code in SCIM's error shape with its own status and scimType (docs/scim.md).
-  scim_filter_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The SCIM filter is not valid, or uses an attribute or operator this resource does not support.',
-  },
-  scim_path_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The PATCH path is not valid, or names an attribute this resource does not have.',
-  },
-  scim_no_target: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The PATCH path matched no value of the resource.',
-  },
+  scim_filter_invalid: badRequest(
+    'The SCIM filter is not valid, or uses an attribute or operator this resource does not support.',
+  ),
+  scim_path_invalid: badRequest('The PATCH path is not valid, or names an attribute this resource does not have.'),
+  scim_no_target: badRequest('The PATCH path matched no value of the resource.'),
   scim_version_mismatch: {
     status: 412,
     graphCode: 'PreconditionFailed',
@@ -661,31 +355,17 @@ export const errorCatalogue = {
     graphCode: 'Request_BadRequest',
     message: 'A bulkId reference names no resource created earlier in this bulk request, or the references are circular.',
   },
-  tenant_not_found: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Tenant not found. Check to make sure you have the correct tenant ID or domain.',
-  },
-  permission_grant_scope_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The scope names a permission that is not a Microsoft Graph delegated permission this service implements.',
-  },
-  permission_grant_client_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'clientId is not a service principal of this tenant.',
-  },
-  permission_grant_resource_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "resourceId must be the object id of this tenant's Microsoft Graph service principal.",
-  },
-  permission_grant_principal_invalid: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'consentType Principal needs the principalId of a user of this tenant; AllPrincipals takes none.',
-  },
+  tenant_not_found: badRequest('Tenant not found. Check to make sure you have the correct tenant ID or domain.'),
+  permission_grant_scope_invalid: badRequest(
+    'The scope names a permission that is not a Microsoft Graph delegated permission this service implements.',
+  ),
+  permission_grant_client_invalid: badRequest('clientId is not a service principal of this tenant.'),
+  permission_grant_resource_invalid: badRequest(
+    "resourceId must be the object id of this tenant's Microsoft Graph service principal.",
+  ),
+  permission_grant_principal_invalid: badRequest(
+    'consentType Principal needs the principalId of a user of this tenant; AllPrincipals takes none.',
+  ),
   permission_grant_exists: {
     status: 409,
     graphCode: 'Request_MultipleObjectsWithSameKeyValue',

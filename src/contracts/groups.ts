@@ -66,6 +66,19 @@ const groupTypes = z.array(z.string().max(64)).max(4);
 const joinPolicy = z.enum(groupJoinPolicies, { error: "must be 'open', 'ownerApproval' or 'closed'" });
 const membershipRule = z.string().min(1, 'must not be empty').max(3072, 'must be at most 3072 characters').nullable();
 
+/** The rule fields of a group body, the same on create and update. */
+const ruleFields = {
+  groupTypes: groupTypes.optional(),
+  membershipRule: membershipRule.optional(),
+  membershipRuleProcessingState: processingState.optional(),
+};
+/** The flags that follow `visibility` in a group body, the same on create and update. */
+const flagFields = {
+  isAssignableToRole: z.boolean().optional(),
+  onPremisesSyncEnabled: z.boolean().nullable().optional(),
+  joinPolicy: joinPolicy.optional(),
+};
+
 export const createGroupBody = z
   .object({
     displayName: requiredDisplayString(256),
@@ -73,13 +86,9 @@ export const createGroupBody = z
     mailNickname,
     mailEnabled: requiredBoolean,
     securityEnabled: requiredBoolean,
-    groupTypes: groupTypes.optional(),
-    membershipRule: membershipRule.optional(),
-    membershipRuleProcessingState: processingState.optional(),
+    ...ruleFields,
     visibility: visibility.nullable().optional(),
-    isAssignableToRole: z.boolean().optional(),
-    onPremisesSyncEnabled: z.boolean().nullable().optional(),
-    joinPolicy: joinPolicy.optional(),
+    ...flagFields,
     'owners@odata.bind': bindList.optional(),
     'members@odata.bind': bindList.optional(),
   })
@@ -93,14 +102,10 @@ export const updateGroupBody = z
     mailNickname: mailNickname.optional(),
     mailEnabled: z.boolean().optional(),
     securityEnabled: z.boolean().optional(),
-    groupTypes: groupTypes.optional(),
-    membershipRule: membershipRule.optional(),
-    membershipRuleProcessingState: processingState.optional(),
+    ...ruleFields,
     visibility: visibility.optional(),
-    // Accepted so that the service can refuse them with a message that says why.
-    isAssignableToRole: z.boolean().optional(),
-    onPremisesSyncEnabled: z.boolean().nullable().optional(),
-    joinPolicy: joinPolicy.optional(),
+    // isAssignableToRole and onPremisesSyncEnabled are accepted so that the service can refuse them with a message that says why.
+    ...flagFields,
     'members@odata.bind': bindList.optional(),
     'owners@odata.bind': bindList.optional(),
   })

@@ -38,13 +38,41 @@ export function useConfirmedAction(): Action & {
   return { ...action, confirmAndRun };
 }
 
+export type ConfirmedAction = ReturnType<typeof useConfirmedAction>;
+
+/**
+ * Removal of one entry of a list: asks `title` / `message`, runs `remove` with `action` (its refusal
+ * shows where that action's does), says that the entry's `displayName` was removed and `reload`s the list.
+ */
+export async function removeFromList(
+  action: ConfirmedAction,
+  o: { displayName: string },
+  confirmation: { title: string; message: string },
+  remove: () => Promise<unknown>,
+  reload: () => void,
+): Promise<void> {
+  if (await action.confirmAndRun(destructive(confirmation.title, confirmation.message), remove)) {
+    notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
+    reload();
+  }
+}
+
+/** What useDeleteAndLeave asks, deletes, names and goes to. */
+export interface DeleteAndLeave {
+  title: string;
+  message: string;
+  name: string;
+  remove: () => Promise<unknown>;
+  to: string;
+}
+
 /**
  * Delete of an object's page: asks (`title`, `message`), deletes with `action` (its refusal shows
  * where the page shows that action's), says that `name` was deleted and goes to the list `to`.
  */
-export function useDeleteAndLeave(action: ReturnType<typeof useConfirmedAction>) {
+export function useDeleteAndLeave(action: ConfirmedAction) {
   const navigate = useNavigate();
-  return async (o: { title: string; message: string; name: string; remove: () => Promise<unknown>; to: string }) => {
+  return async (o: DeleteAndLeave) => {
     if (await action.confirmAndRun(destructive(o.title, o.message, 'Delete'), o.remove, 'delete')) {
       notifications.show({ color: 'green', message: `${o.name} was deleted.` });
       navigate(o.to);

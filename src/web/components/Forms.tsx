@@ -17,6 +17,7 @@ import { notifications } from '@mantine/notifications';
 import { type ChangeEvent, type FormEvent, type ReactNode, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useAction } from '../api/hooks';
+import { type ConfirmedAction, type DeleteAndLeave, useDeleteAndLeave } from './Confirm';
 import { LinkButton } from './ListControls';
 import { ErrorAlert } from './States';
 
@@ -120,7 +121,7 @@ export function DialogActions({
 }
 
 /** Beside Save of a settings form that is saved as a whole: the way back, and a word that something changed. */
-export function UnsavedChanges({
+function UnsavedChanges({
   dirty,
   busy,
   onDiscard,
@@ -142,6 +143,41 @@ export function UnsavedChanges({
         </Text>
       )}
     </>
+  );
+}
+
+/**
+ * The actions of a settings form: Save (disabled until something changed; busy and error from
+ * `save`) and Discard, with "Unsaved changes" while `dirty`.
+ */
+export function SaveOrDiscardActions({
+  save,
+  dirty,
+  onSubmit,
+  onDiscard,
+  submitLabel,
+  discardLabel,
+  testId,
+}: {
+  save: { error: string | undefined; busy: boolean };
+  dirty: boolean;
+  onSubmit: () => void;
+  onDiscard: () => void;
+  submitLabel?: string;
+  discardLabel?: string;
+  testId?: string;
+}) {
+  return (
+    <FormActions
+      error={save.error}
+      busy={save.busy}
+      submitLabel={submitLabel}
+      onSubmit={onSubmit}
+      disabled={!dirty}
+      testId={testId}
+    >
+      <UnsavedChanges dirty={dirty} busy={save.busy} discardLabel={discardLabel} onDiscard={onDiscard} />
+    </FormActions>
   );
 }
 
@@ -168,7 +204,9 @@ export function useFormValues<V extends object>(initial: V | (() => V)) {
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key, e.currentTarget.value as V[K]),
     error: errors[key],
   });
-  return { values, errors, set, setValues, check, field };
+  /** Value and change handler of any other field (a choice, a picker), to spread on it. */
+  const bound = <K extends keyof V>(key: K) => ({ value: values[key], onChange: (value: V[K]) => set(key, value) });
+  return { values, errors, set, setValues, check, field, bound };
 }
 
 /** A titled card of a settings page; `id` ties the title to the section for assistive technology. */
@@ -232,4 +270,42 @@ export function useCreateForm<T extends { displayName: string }>(o: {
     });
   };
   return { ...action, submit };
+}
+
+/**
+ * A field's problem, shown until the user changes something: `[problem, setProblem, clearing]`,
+ * where `clearing(change)` is `change` followed by clearing the problem.
+ */
+export function useFieldProblem() {
+  const [problem, setProblem] = useState<string>();
+  const clearing =
+    <A extends unknown[]>(change: (...args: A) => void) =>
+    (...args: A) => {
+      change(...args);
+      setProblem(undefined);
+    };
+  return [problem, setProblem, clearing] as const;
+}
+
+/**
+ * The actions of an object's Properties blade: Save (busy while `change` runs 'save', its error
+ * shown) and a red `deleteLabel` button that deletes the object and leaves for its list.
+ */
+export function SaveOrDeleteActions({
+  change,
+  deleteLabel,
+  deletion,
+}: {
+  change: ConfirmedAction;
+  deleteLabel: string;
+  deletion: DeleteAndLeave;
+}) {
+  const leave = useDeleteAndLeave(change);
+  return (
+    <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
+      <Button color="red" variant="light" onClick={() => leave(deletion)}>
+        {deleteLabel}
+      </Button>
+    </FormActions>
+  );
 }

@@ -1,10 +1,13 @@
-import { Button, type ButtonProps, Group, Stack, TextInput } from '@mantine/core';
+import { Button, type ButtonProps, Group, Stack, Table, TextInput } from '@mantine/core';
 import { type ComponentProps, type ReactNode, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useDebounced, usePaged } from '../api/hooks';
 import { searchExpression } from '../api/odata';
-import { PagedTable } from './DataTable';
+import { LinkCell, PagedTable } from './DataTable';
 import { PageHeader } from './PageHeader';
+
+/** How many objects a page of an admin list shows. */
+export const LIST_PAGE_SIZE = 20;
 
 /** A text kept in the page's address (`?q=…`), so that a search survives a reload and the Back button. */
 export function useQueryParam(name: string): [string, (value: string) => void] {
@@ -124,15 +127,18 @@ export function ListPage({
 
 /**
  * An admin list of directory objects: the page header, a search over `fields` (kept in the address),
- * the server-paged table (rows lead to details), and what an empty list says. `url` builds the
- * request from the `$search` expression; `filters` sit beside the search box.
+ * the server-paged table, and what an empty list says. `url` builds the request from the `$search`
+ * expression; `filters` sit beside the search box. A row starts with the object's name, a link to
+ * `{detailPath}/{id}`, followed by its `cells`.
  */
-export function SearchListPage<T>({
+export function SearchListPage<T extends { id: string; displayName: string }>({
   header,
   search: { fields, ...box },
   url,
   filters,
   empty,
+  detailPath,
+  cells,
   ...table
 }: {
   header: ComponentProps<typeof PageHeader>;
@@ -145,7 +151,10 @@ export function SearchListPage<T>({
   columns: ReactNode[];
   minWidth: number;
   testId: string;
-  row: (item: T) => ReactNode;
+  /** The details page of an object is `{detailPath}/{id}`. */
+  detailPath: string;
+  /** The cells after the name. */
+  cells: (item: T) => ReactNode;
 }) {
   const { term, setTerm, search, expr } = useListSearch(fields);
   const paged = usePaged<T>(url(expr), { eventual: true });
@@ -158,6 +167,12 @@ export function SearchListPage<T>({
           description: search ? empty.whenSearching : empty.description,
         }}
         highlight
+        row={(item) => (
+          <Table.Tr key={item.id}>
+            <LinkCell to={`${detailPath}/${item.id}`} label={item.displayName} />
+            {cells(item)}
+          </Table.Tr>
+        )}
         {...table}
       />
     </ListPage>

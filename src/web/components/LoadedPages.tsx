@@ -1,9 +1,11 @@
 // Pages that show one loaded thing: an object of the directory (DetailPage) or a settings policy (SettingsPage).
-import { Stack } from '@mantine/core';
+import { Paper, Stack } from '@mantine/core';
 import type { ComponentProps, ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { type Loaded, useLoad } from '../api/hooks';
+import { type Blade, BladeTabs } from './BladeTabs';
 import { adminCrumbs, NarrowPage, PageHeader } from './PageHeader';
+import { Properties, type PropertyItem } from './Properties';
 import { Async } from './States';
 
 /**
@@ -30,6 +32,36 @@ export function DetailPage<T extends { displayName: string }>({
       <PageHeader title={title} crumbs={adminCrumbs(parent, title)} />
       <Async state={state}>{(item) => children(item, state)}</Async>
     </Stack>
+  );
+}
+
+/**
+ * A DetailPage drawn as blades at `{parent's address}/{id}/<blade>`: first the Overview, a card of
+ * the loaded object's `overview` properties, then its `blades`.
+ */
+export function BladesDetailPage<T extends { id: string; displayName: string }>({
+  overview,
+  blades,
+  ...page
+}: Omit<ComponentProps<typeof DetailPage<T>>, 'children'> & {
+  overview: (item: T) => PropertyItem[];
+  blades: (item: T, state: Loaded<T>) => Blade[];
+}) {
+  const overviewBlade = (item: T): Blade => ({
+    value: 'overview',
+    label: 'Overview',
+    content: (
+      <Paper withBorder p="md">
+        <Properties items={overview(item)} />
+      </Paper>
+    ),
+  });
+  return (
+    <DetailPage {...page}>
+      {(item, state) => (
+        <BladeTabs base={`${page.parent[1]}/${item.id}`} blades={[overviewBlade(item), ...blades(item, state)]} />
+      )}
+    </DetailPage>
   );
 }
 

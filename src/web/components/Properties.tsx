@@ -1,8 +1,11 @@
 import { SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 
+/** A labelled value; an empty one shows as a dash. */
+export type PropertyItem = [label: string, value: ReactNode];
+
 /** A two-column list of labelled values (stacks on narrow screens). */
-export function Properties({ items }: { items: [label: string, value: ReactNode][] }) {
+export function Properties({ items }: { items: PropertyItem[] }) {
   return (
     <SimpleGrid component="dl" cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm" m={0}>
       {items.map(([label, value]) => (

@@ -1,7 +1,6 @@
 import { Badge, Group, Table } from '@mantine/core';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { LinkCell } from '../../components/DataTable';
-import { LinkButton, SearchListPage } from '../../components/ListControls';
+import { LIST_PAGE_SIZE, LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 import { isHidden, ssoModeLabel } from './appLogic';
 
@@ -15,15 +14,15 @@ export function AppsList() {
         actions: <LinkButton to="/admin/applications/new">New application</LinkButton>,
       }}
       search={{ label: 'Search applications', placeholder: 'Name or description', fields: ['displayName', 'description'] }}
-      url={(expr) => graph.servicePrincipalsUrl({ search: expr, top: 20 })}
+      url={(expr) => graph.servicePrincipalsUrl({ search: expr, top: LIST_PAGE_SIZE })}
       label="Applications"
       empty={{ noun: 'applications', description: 'Add one from the gallery or create your own with New application.' }}
       columns={['Name', 'Application ID', 'Single sign-on', 'Status']}
       minWidth={640}
       testId="applications-table"
-      row={(a) => (
-        <Table.Tr key={a.id}>
-          <LinkCell to={`/admin/applications/${a.id}`} label={a.displayName} />
+      detailPath="/admin/applications"
+      cells={(a) => (
+        <>
           <Table.Td ff="monospace" fz="xs">
             {a.appId}
           </Table.Td>
@@ -42,7 +41,7 @@ export function AppsList() {
               )}
             </Group>
           </Table.Td>
-        </Table.Tr>
+        </>
       )}
     />
   );

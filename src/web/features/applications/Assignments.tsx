@@ -2,7 +2,7 @@ import { Badge, Table } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type AppRoleAssignment, graph, type ServicePrincipal } from '../../api/graph';
 import type { Paged } from '../../api/hooks';
-import { type ConfirmOptions, useConfirmedAction } from '../../components/Confirm';
+import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { DataTable, RemoveButton } from '../../components/DataTable';
 import { ErrorAlert, PagedList } from '../../components/States';
 import { roleName } from './appLogic';
@@ -23,12 +23,18 @@ export function AssignmentsList({
   paged: Paged<AppRoleAssignment>;
   label: string;
   empty: { title: string; description: string };
-  confirmRemoval: (a: AppRoleAssignment) => ConfirmOptions;
+  /** The confirmation's title, and what the removal means after "Remove <name> from <app>?". */
+  confirmRemoval: { title: string; consequence?: (a: AppRoleAssignment) => string };
   removedMessage?: string;
 }) {
   const removal = useConfirmedAction();
   const remove = async (a: AppRoleAssignment) => {
-    if (!(await removal.confirmAndRun(confirmRemoval(a), () => graph.removeAppAssignment(app.id, a.id)))) return;
+    const question = `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}?`;
+    const confirmation = destructive(
+      confirmRemoval.title,
+      confirmRemoval.consequence ? `${question} ${confirmRemoval.consequence(a)}` : question,
+    );
+    if (!(await removal.confirmAndRun(confirmation, () => graph.removeAppAssignment(app.id, a.id)))) return;
     if (removedMessage) notifications.show({ color: 'green', message: removedMessage });
     paged.reload();
   };

@@ -104,12 +104,7 @@ function AppUsers({ app }: { app: ServicePrincipal }) {
         paged={paged}
         label="Users"
         empty={{ title: 'No one has access yet', description: 'Add people with + Add members.' }}
-        confirmRemoval={(a) => ({
-          title: 'Remove access',
-          message: `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}?`,
-          confirmLabel: 'Remove',
-          danger: true,
-        })}
+        confirmRemoval={{ title: 'Remove access' }}
       />
       <PeoplePicker
         opened={adding}

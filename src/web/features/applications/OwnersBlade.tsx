@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type DirectoryObject, graph, type ServicePrincipal } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { removeFromList, useConfirmedAction } from '../../components/Confirm';
 import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { ErrorAlert } from '../../components/States';
@@ -15,13 +15,14 @@ export function OwnersBlade({ app }: { app: ServicePrincipal }) {
   const [picking, setPicking] = useState(false);
   const removal = useConfirmedAction();
 
-  const remove = async (o: DirectoryObject) => {
-    const confirmation = destructive('Remove owner', `Remove ${o.displayName} from the owners of ${app.displayName}?`);
-    if (await removal.confirmAndRun(confirmation, () => graph.removeServicePrincipalOwner(app.id, o.id))) {
-      notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
-      paged.reload();
-    }
-  };
+  const remove = (o: DirectoryObject) =>
+    removeFromList(
+      removal,
+      o,
+      { title: 'Remove owner', message: `Remove ${o.displayName} from the owners of ${app.displayName}?` },
+      () => graph.removeServicePrincipalOwner(app.id, o.id),
+      paged.reload,
+    );
 
   return (
     <Stack>

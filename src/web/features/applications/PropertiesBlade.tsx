@@ -1,10 +1,10 @@
-import { Alert, Button, TextInput } from '@mantine/core';
+import { Alert, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { UpdateServicePrincipalBody } from '../../../contracts/applications';
 import { graph, type ServicePrincipal } from '../../api/graph';
-import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
-import { FormActions, FormCard, LongText, Toggle } from '../../components/Forms';
+import { useConfirmedAction } from '../../components/Confirm';
+import { FormCard, LongText, SaveOrDeleteActions, Toggle } from '../../components/Forms';
 import { isHidden, optionalUrlProblem, withHidden } from './appLogic';
 
 /** The Properties blade: what Entra shows on an enterprise application's Properties page. */
@@ -41,16 +41,6 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
     }, 'save');
   };
 
-  const leave = useDeleteAndLeave(change);
-  const remove = () =>
-    leave({
-      title: 'Delete application',
-      message: `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
-      name: a.displayName,
-      remove: () => graph.deleteServicePrincipal(a.id),
-      to: '/admin/applications',
-    });
-
   return (
     <FormCard label="Application properties" onSubmit={save} maw={720}>
       <Toggle
@@ -85,11 +75,17 @@ export function PropertiesBlade({ app: a, onSaved }: { app: ServicePrincipal; on
       />
       <LongText label="Notes" value={notes} onChange={setNotes} />
       <LongText label="Description" value={description} onChange={setDescription} />
-      <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
-        <Button color="red" variant="light" onClick={remove}>
-          Delete application
-        </Button>
-      </FormActions>
+      <SaveOrDeleteActions
+        change={change}
+        deleteLabel="Delete application"
+        deletion={{
+          title: 'Delete application',
+          message: `Delete ${a.displayName}? Its users and groups lose single sign-on to it, and its secrets stop working.`,
+          name: a.displayName,
+          remove: () => graph.deleteServicePrincipal(a.id),
+          to: '/admin/applications',
+        }}
+      />
     </FormCard>
   );
 }

@@ -9,7 +9,7 @@ import { browserEnv, discover } from '../../auth/oidc';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
 import { CopyField } from '../../components/CopyValue';
 import { DataTable, RemoveButton } from '../../components/DataTable';
-import { Choice, DialogActions, FormActions, FormCard, Toggle } from '../../components/Forms';
+import { Choice, DialogActions, FormActions, FormCard, Toggle, useFieldProblem } from '../../components/Forms';
 import { RadioChoices } from '../../components/RadioChoices';
 import { Async, Empty, ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
@@ -91,45 +91,84 @@ function OidcSettings({ app, onChanged }: { app: ServicePrincipal; onChanged: ()
   );
 }
 
-function RedirectUris({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
-  const [rows, setRows] = useState<string[]>(app.replyUrls.length ? app.replyUrls : ['']);
+/** The reply URLs and the sign-on URL of an application, as both sign-in modes edit them. */
+function useReplyAndSignOnUrls(app: ServicePrincipal) {
+  const [replyUrls, setReplyUrls] = useState<string[]>(app.replyUrls.length ? app.replyUrls : ['']);
   const [signOnUrl, setSignOnUrl] = useState(app.loginUrl ?? '');
+  const check = checkUrlList(replyUrls);
+  const signOnProblem = signOnUrl.trim() ? urlProblem(signOnUrl) : undefined;
+  return {
+    replyUrls,
+    setReplyUrls,
+    signOnUrl,
+    setSignOnUrl,
+    check,
+    signOnProblem,
+    ok: check.ok && !signOnProblem,
+    /** The part of the update they set. */
+    body: { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null },
+  };
+}
+
+/** The reply URLs' rows and the Sign on URL box; their problems show once the form was `tried`. */
+function ReplyAndSignOnUrlFields({
+  urls,
+  tried,
+  replies,
+  signOn,
+}: {
+  urls: ReturnType<typeof useReplyAndSignOnUrls>;
+  tried: boolean;
+  replies: { label: string; description: string; addLabel: string; placeholder: string; testId: string };
+  signOn: { description: string; testId?: string };
+}) {
+  return (
+    <>
+      <RowsEditor {...replies} rows={urls.replyUrls} onChange={urls.setReplyUrls} problems={tried ? urls.check.problems : {}} />
+      <TextInput
+        label="Sign on URL"
+        description={signOn.description}
+        value={urls.signOnUrl}
+        onChange={(e) => urls.setSignOnUrl(e.currentTarget.value)}
+        error={tried ? urls.signOnProblem : undefined}
+        data-testid={signOn.testId}
+      />
+    </>
+  );
+}
+
+function RedirectUris({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
+  const urls = useReplyAndSignOnUrls(app);
   const [tried, setTried] = useState(false);
   const save = useAction();
-  const check = checkUrlList(rows);
-  const signOnProblem = signOnUrl.trim() ? urlProblem(signOnUrl.trim()) : undefined;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
-    if (!check.ok || signOnProblem) return;
-    const saved = await save.run(() =>
-      graph.updateServicePrincipal(app.id, { replyUrls: check.urls, loginUrl: signOnUrl.trim() || null }),
-    );
+    if (!urls.ok) return;
+    const saved = await save.run(() => graph.updateServicePrincipal(app.id, urls.body));
     if (!saved) return;
     notifications.show({ color: 'green', message: 'Sign-in settings saved.' });
     onChanged();
   };
   return (
     <FormCard label="Redirect URIs" onSubmit={submit}>
-      <RowsEditor
-        label="Redirect URIs"
-        description="Where the sign-in service may send users back with a code, exactly as your application sends it (redirect_uri)."
-        rows={rows}
-        onChange={setRows}
-        problems={tried ? check.problems : {}}
-        addLabel="Add URI"
-        placeholder="https://app.example.com/oauth/callback"
-        testId="redirect-uris"
+      <ReplyAndSignOnUrlFields
+        urls={urls}
+        tried={tried}
+        replies={{
+          label: 'Redirect URIs',
+          description:
+            'Where the sign-in service may send users back with a code, exactly as your application sends it (redirect_uri).',
+          addLabel: 'Add URI',
+          placeholder: 'https://app.example.com/oauth/callback',
+          testId: 'redirect-uris',
+        }}
+        signOn={{
+          description: 'Where My Apps sends users to start signing in to the application, e.g. its login page (optional).',
+          testId: 'oidc-sign-on-url',
+        }}
       />
-      <TextInput
-        label="Sign on URL"
-        description="Where My Apps sends users to start signing in to the application, e.g. its login page (optional)."
-        value={signOnUrl}
-        onChange={(e) => setSignOnUrl(e.currentTarget.value)}
-        error={tried ? signOnProblem : undefined}
-        data-testid="oidc-sign-on-url"
-      />
-      <FieldProblem problem={tried ? check.listProblem : undefined} />
+      <FieldProblem problem={tried ? urls.check.listProblem : undefined} />
       <FormActions error={save.error} busy={save.busy} />
     </FormCard>
   );
@@ -320,7 +359,7 @@ function RequestVerification({ app, onChanged }: { app: ServicePrincipal; onChan
   const [required, setRequired] = useState(settings.requireSignedRequests);
   const [kept, setKept] = useState<SamlVerificationCertificate[]>(settings.verificationCertificates);
   const [added, setAdded] = useState<{ name: string; value: string }[]>([]);
-  const [problem, setProblem] = useState<string>();
+  const [problem, setProblem, clearing] = useFieldProblem();
   const save = useAction();
   const count = kept.length + added.length;
   const dirty =
@@ -370,10 +409,7 @@ function RequestVerification({ app, onChanged }: { app: ServicePrincipal; onChan
         label="Require verification certificates"
         description="Refuse sign-in requests that are not signed with one of the certificates below (RSA with SHA-256 or stronger)."
         checked={required}
-        onChange={(v) => {
-          setRequired(v);
-          setProblem(undefined);
-        }}
+        onChange={clearing(setRequired)}
         data-testid="require-signed-requests"
       />
       {count === 0 ? (
@@ -439,8 +475,7 @@ function RequestVerification({ app, onChanged }: { app: ServicePrincipal; onChan
 function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () => void }) {
   const initialIds = samlIdentifiers(app);
   const [identifiers, setIdentifiers] = useState<string[]>(initialIds.length ? initialIds : ['']);
-  const [replyUrls, setReplyUrls] = useState<string[]>(app.replyUrls.length ? app.replyUrls : ['']);
-  const [signOnUrl, setSignOnUrl] = useState(app.loginUrl ?? '');
+  const urls = useReplyAndSignOnUrls(app);
   const [relayState, setRelayState] = useState(app.samlSingleSignOnSettings.relayState ?? '');
   const [logoutUrl, setLogoutUrl] = useState(app.logoutUrl ?? '');
   const [nameIdFormat, setNameIdFormat] = useState<SamlSettings['nameIdFormat']>(app.samlSettings.nameIdFormat);
@@ -449,12 +484,10 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
   const [tried, setTried] = useState(false);
   const save = useAction();
 
-  const replyCheck = checkUrlList(replyUrls);
   const idList = identifiers.map((s) => s.trim()).filter(Boolean);
-  const signOnProblem = signOnUrl.trim() ? urlProblem(signOnUrl) : undefined;
   const logoutProblem = logoutUrl.trim() ? urlProblem(logoutUrl) : undefined;
   const attrProblem = customAttrs && attrs.some((a) => !a.name.trim()) ? 'Every attribute needs a name.' : undefined;
-  const ok = replyCheck.ok && !signOnProblem && !logoutProblem && !attrProblem && idList.length > 0;
+  const ok = urls.ok && !logoutProblem && !attrProblem && idList.length > 0;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -463,8 +496,7 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
     const saved = await save.run(() =>
       graph.updateServicePrincipal(app.id, {
         servicePrincipalNames: withSamlIdentifiers(app, idList),
-        replyUrls: replyCheck.urls,
-        loginUrl: signOnUrl.trim() || null,
+        ...urls.body,
         logoutUrl: logoutUrl.trim() || null,
         samlSingleSignOnSettings: { relayState: relayState.trim() || null },
         samlSettings: {
@@ -493,22 +525,17 @@ function BasicSaml({ app, onChanged }: { app: ServicePrincipal; onChanged: () =>
         testId="saml-identifiers"
       />
       <FieldProblem problem={tried && idList.length === 0 ? "Enter the application's identifier (entity id)." : undefined} />
-      <RowsEditor
-        label="Reply URL (Assertion Consumer Service URL)"
-        description="Where the SAML Response is posted; AuthnRequests asking for another URL are refused."
-        rows={replyUrls}
-        onChange={setReplyUrls}
-        problems={tried ? replyCheck.problems : {}}
-        addLabel="Add reply URL"
-        placeholder="https://app.example.com/saml/acs"
-        testId="saml-reply-urls"
-      />
-      <TextInput
-        label="Sign on URL"
-        description="Where My Apps sends users to start a service-provider-initiated sign-in (optional)."
-        value={signOnUrl}
-        onChange={(e) => setSignOnUrl(e.currentTarget.value)}
-        error={tried ? signOnProblem : undefined}
+      <ReplyAndSignOnUrlFields
+        urls={urls}
+        tried={tried}
+        replies={{
+          label: 'Reply URL (Assertion Consumer Service URL)',
+          description: 'Where the SAML Response is posted; AuthnRequests asking for another URL are refused.',
+          addLabel: 'Add reply URL',
+          placeholder: 'https://app.example.com/saml/acs',
+          testId: 'saml-reply-urls',
+        }}
+        signOn={{ description: 'Where My Apps sends users to start a service-provider-initiated sign-in (optional).' }}
       />
       <TextInput
         label="Relay State"

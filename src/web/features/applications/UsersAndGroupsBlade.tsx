@@ -35,14 +35,11 @@ export function UsersAndGroupsBlade({ app }: { app: ServicePrincipal }) {
         paged={paged}
         label="Assignments"
         empty={{ title: 'No users or groups are assigned', description: 'Assign users or groups with Add user/group.' }}
-        confirmRemoval={(a) => ({
+        confirmRemoval={{
           title: 'Remove assignment',
-          message: `Remove ${a.principalDisplayName ?? 'this assignment'} from ${app.displayName}? ${
-            a.principalType === 'Group' ? 'Its members' : 'They'
-          } can no longer sign in to the application through this assignment.`,
-          confirmLabel: 'Remove',
-          danger: true,
-        })}
+          consequence: (a) =>
+            `${a.principalType === 'Group' ? 'Its members' : 'They'} can no longer sign in to the application through this assignment.`,
+        }}
         removedMessage="Assignment removed."
       />
       <Modal opened={checking} onClose={() => setChecking(false)} title="Why does this user have access?" size="lg">

@@ -3,9 +3,9 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type InvitationDomains, REDIRECT_HOSTS_MAX, redirectHostPattern } from '../../../contracts/policies';
 import { type B2bManagementPolicy, graph, type InvitationDomainsMode } from '../../api/graph';
-import { useAction, useLoad } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
-import { FormActions, LongText, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { useLoad } from '../../api/hooks';
+import { useConfirmedAction } from '../../components/Confirm';
+import { LongText, SaveOrDiscardActions, SettingsSection, useFieldProblem } from '../../components/Forms';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
 import { Async } from '../../components/States';
 import { parseDomains } from '../invitations/invitationLogic';
@@ -58,11 +58,10 @@ function parseRedirectHosts(text: string): { hosts: string[]; invalid: string[] 
 
 /** Where invitations may send guests after redemption: empty = anywhere (Graph's default). */
 function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; onSaved: (p: B2bManagementPolicy) => void }) {
-  const confirm = useConfirm();
   const saved = policy.allowedRedirectHosts ?? [];
   const [text, setText] = useState(saved.join('\n'));
-  const [fieldError, setFieldError] = useState<string>();
-  const save = useAction();
+  const [fieldError, setFieldError, clearing] = useFieldProblem();
+  const save = useConfirmedAction();
   const parsed = parseRedirectHosts(text);
   const dirty = parsed.hosts.join('\n') !== saved.join('\n') || parsed.invalid.length > 0;
 
@@ -78,15 +77,15 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
       return;
     }
     const n = parsed.hosts.length;
-    const ok = await confirm({
+    const confirmation = {
       title: 'Save invitation redirect URLs',
       message:
         n === 0
           ? 'Invitations can redirect guests to any address after they accept.'
           : `New invitations can only redirect guests to ${n} host${n === 1 ? '' : 's'} (and to this portal). Pending invitations to other hosts take their guests to My Apps instead.`,
       confirmLabel: 'Save',
-    });
-    if (ok && (await save.run(() => graph.updateAllowedRedirectHosts(parsed.hosts)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateAllowedRedirectHosts(parsed.hosts))) {
       onSaved({ ...policy, allowedRedirectHosts: parsed.hosts });
       setText(parsed.hosts.join('\n'));
       notifications.show({ color: 'green', message: 'Invitation redirect URLs saved.' });
@@ -99,10 +98,7 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
         label="Allowed redirect hosts"
         description="Where an invitation may send the guest after they accept. One host per line, such as apps.contoso.com; *.contoso.com allows its sub-domains. Empty: any address. This portal is always allowed."
         value={text}
-        onChange={(v) => {
-          setText(v);
-          setFieldError(undefined);
-        }}
+        onChange={clearing(setText)}
         error={fieldError}
         minRows={3}
         maxRows={14}
@@ -115,35 +111,25 @@ function RedirectHostsForm({ policy, onSaved }: { policy: B2bManagementPolicy; o
           : `${parsed.hosts.length} host${parsed.hosts.length === 1 ? '' : 's'}`}
         {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
       </Text>
-      <FormActions
-        error={save.error}
-        busy={save.busy}
-        submitLabel="Save redirect hosts"
+      <SaveOrDiscardActions
+        save={save}
+        dirty={dirty}
         onSubmit={submit}
-        disabled={!dirty}
+        onDiscard={clearing(() => setText(saved.join('\n')))}
+        submitLabel="Save redirect hosts"
+        discardLabel="Undo changes"
         testId="save-redirect-hosts"
-      >
-        <UnsavedChanges
-          dirty={dirty}
-          busy={save.busy}
-          discardLabel="Undo changes"
-          onDiscard={() => {
-            setText(saved.join('\n'));
-            setFieldError(undefined);
-          }}
-        />
-      </FormActions>
+      />
     </Stack>
   );
 }
 
 function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; onSaved: (p: B2bManagementPolicy) => void }) {
-  const confirm = useConfirm();
   const saved = policy.invitationDomains;
   const [mode, setMode] = useState<InvitationDomainsMode>(saved.mode);
   const [texts, setTexts] = useState(() => textsOf(saved));
-  const [fieldError, setFieldError] = useState<string>();
-  const save = useAction();
+  const [fieldError, setFieldError, clearing] = useFieldProblem();
+  const save = useConfirmedAction();
 
   const text = mode === 'allowAll' ? '' : texts[mode];
   const parsed = parseDomains(text);
@@ -161,7 +147,8 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         return;
       }
     }
-    const ok = await confirm({
+    const next = { mode, domains: mode === 'allowAll' ? [] : parsed.domains };
+    const confirmation = {
       title: 'Save collaboration restrictions',
       message: (
         <>
@@ -175,9 +162,8 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         </>
       ),
       confirmLabel: 'Save',
-    });
-    const next = { mode, domains: mode === 'allowAll' ? [] : parsed.domains };
-    if (ok && (await save.run(() => graph.updateB2bManagementPolicy(next)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateB2bManagementPolicy(next))) {
       onSaved({ ...policy, invitationDomains: next });
       setTexts(textsOf(next));
       notifications.show({ color: 'green', message: 'Collaboration restrictions saved.' });
@@ -190,10 +176,7 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
         label="Collaboration restrictions"
         description="Which e-mail domains guests may be invited from. One list type applies at a time; a listed domain also covers its sub-domains."
         value={mode}
-        onChange={(m) => {
-          setMode(m);
-          setFieldError(undefined);
-        }}
+        onChange={clearing(setMode)}
         options={RESTRICTION_OPTIONS}
         testId="collaboration-restrictions"
       />
@@ -208,10 +191,7 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
           label="Target domains"
           description="One domain per line, such as fabrikam.com."
           value={text}
-          onChange={(v) => {
-            setTexts((t) => ({ ...t, [mode]: v }));
-            setFieldError(undefined);
-          }}
+          onChange={clearing((v) => setTexts((t) => ({ ...t, [mode]: v })))}
           error={fieldError}
           minRows={4}
           maxRows={14}
@@ -226,25 +206,18 @@ function RestrictionsForm({ policy, onSaved }: { policy: B2bManagementPolicy; on
           {parsed.invalid.length ? `; not valid: ${parsed.invalid.join(', ')}` : ''}
         </Text>
       )}
-      <FormActions
-        error={save.error}
-        busy={save.busy}
-        submitLabel="Save restrictions"
+      <SaveOrDiscardActions
+        save={save}
+        dirty={dirty}
         onSubmit={submit}
-        disabled={!dirty}
+        onDiscard={clearing(() => {
+          setMode(saved.mode);
+          setTexts(textsOf(saved));
+        })}
+        submitLabel="Save restrictions"
+        discardLabel="Undo changes"
         testId="save-restrictions"
-      >
-        <UnsavedChanges
-          dirty={dirty}
-          busy={save.busy}
-          discardLabel="Undo changes"
-          onDiscard={() => {
-            setMode(saved.mode);
-            setTexts(textsOf(saved));
-            setFieldError(undefined);
-          }}
-        />
-      </FormActions>
+      />
     </Stack>
   );
 }

@@ -3,9 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { GuestRoleId } from '../../../contracts/policies';
 import { type AllowInvitesFrom, type AuthorizationPolicy, GUEST_ROLE_IDS, graph } from '../../api/graph';
-import { useAction } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
-import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { useConfirmedAction } from '../../components/Confirm';
+import { SaveOrDiscardActions, SettingsSection } from '../../components/Forms';
 import { SettingsPage } from '../../components/LoadedPages';
 import { adminCrumbs } from '../../components/PageHeader';
 import { type Choice, RadioChoices } from '../../components/RadioChoices';
@@ -57,10 +56,9 @@ export function ExternalCollaboration() {
 }
 
 function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: AuthorizationPolicy) => void }) {
-  const confirm = useConfirm();
   const [guestUserRoleId, setGuestRole] = useState(policy.guestUserRoleId);
   const [allowInvitesFrom, setInvites] = useState<AllowInvitesFrom>(policy.allowInvitesFrom);
-  const save = useAction();
+  const save = useConfirmedAction();
   const changes: Partial<Pick<AuthorizationPolicy, 'guestUserRoleId' | 'allowInvitesFrom'>> = {
     ...(guestUserRoleId !== policy.guestUserRoleId ? { guestUserRoleId } : {}),
     ...(allowInvitesFrom !== policy.allowInvitesFrom ? { allowInvitesFrom } : {}),
@@ -68,12 +66,12 @@ function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: A
   const dirty = Object.keys(changes).length > 0;
 
   const submit = async () => {
-    const ok = await confirm({
+    const confirmation = {
       title: 'Save external collaboration settings',
       message: 'The new settings apply to everyone in the organization.',
       confirmLabel: 'Save',
-    });
-    if (ok && (await save.run(() => graph.updateAuthorizationPolicy(changes)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateAuthorizationPolicy(changes))) {
       onSaved({ ...policy, ...changes });
       notifications.show({ color: 'green', message: 'External collaboration settings saved.' });
     }
@@ -100,16 +98,15 @@ function Form({ policy, onSaved }: { policy: AuthorizationPolicy; onSaved: (p: A
           testId="invite-restrictions"
         />
       </SettingsSection>
-      <FormActions error={save.error} busy={save.busy} onSubmit={submit} disabled={!dirty}>
-        <UnsavedChanges
-          dirty={dirty}
-          busy={save.busy}
-          onDiscard={() => {
-            setGuestRole(policy.guestUserRoleId);
-            setInvites(policy.allowInvitesFrom);
-          }}
-        />
-      </FormActions>
+      <SaveOrDiscardActions
+        save={save}
+        dirty={dirty}
+        onSubmit={submit}
+        onDiscard={() => {
+          setGuestRole(policy.guestUserRoleId);
+          setInvites(policy.allowInvitesFrom);
+        }}
+      />
     </Stack>
   );
 }

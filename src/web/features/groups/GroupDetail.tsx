@@ -1,80 +1,71 @@
-import { Badge, Button, Code, Paper, TextInput } from '@mantine/core';
+import { Badge, Code, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import type { UpdateGroupBody } from '../../../contracts/groups';
 import { type Group as GroupT, graph, groupTypeLabel, isDynamicGroup, membershipTypeLabel } from '../../api/graph';
-import { BladeTabs } from '../../components/BladeTabs';
-import { useConfirmedAction, useDeleteAndLeave } from '../../components/Confirm';
-import { FormActions, FormCard, LongText } from '../../components/Forms';
-import { DetailPage } from '../../components/LoadedPages';
-import { Properties } from '../../components/Properties';
+import { useConfirmedAction } from '../../components/Confirm';
+import { FormCard, LongText, SaveOrDeleteActions } from '../../components/Forms';
+import { BladesDetailPage } from '../../components/LoadedPages';
+import type { PropertyItem } from '../../components/Properties';
 import { formatDateTime } from '../audit/AuditTable';
 import { RelationshipBlade } from './Relationship';
 
 /** A group in the admin center, with the Overview, Properties, Members and Owners blades. */
 export function GroupDetail() {
   return (
-    <DetailPage load={graph.group} noun="Group" parent={['All groups', '/admin/groups']}>
-      {(g, group) => (
-        <BladeTabs
-          base={`/admin/groups/${g.id}`}
-          blades={[
-            { value: 'overview', label: 'Overview', content: <Overview group={g} /> },
-            { value: 'properties', label: 'Properties', content: <PropertiesBlade group={g} onSaved={group.reload} /> },
-            { value: 'members', label: 'Members', content: <RelationshipBlade group={g} kind="members" /> },
-            { value: 'owners', label: 'Owners', content: <RelationshipBlade group={g} kind="owners" /> },
-          ]}
-        />
-      )}
-    </DetailPage>
+    <BladesDetailPage
+      load={graph.group}
+      noun="Group"
+      parent={['All groups', '/admin/groups']}
+      overview={overview}
+      blades={(g, group) => [
+        { value: 'properties', label: 'Properties', content: <PropertiesBlade group={g} onSaved={group.reload} /> },
+        { value: 'members', label: 'Members', content: <RelationshipBlade group={g} kind="members" /> },
+        { value: 'owners', label: 'Owners', content: <RelationshipBlade group={g} kind="owners" /> },
+      ]}
+    />
   );
 }
 
-function Overview({ group: g }: { group: GroupT }) {
-  return (
-    <Paper withBorder p="md">
-      <Properties
-        items={[
-          ['Name', g.displayName],
-          ['Description', g.description],
-          ['Group type', groupTypeLabel(g)],
-          ['Membership type', membershipTypeLabel(g)],
-          ...(isDynamicGroup(g)
-            ? ([
-                ['Dynamic membership rule', <Code key="r">{g.membershipRule}</Code>],
-                [
-                  'Rule processing',
-                  g.membershipRuleProcessingState === 'Paused' ? (
-                    <Badge key="p" color="yellow" variant="light">
-                      Paused: membership is frozen
-                    </Badge>
-                  ) : (
-                    <Badge key="p" color="green" variant="light">
-                      On
-                    </Badge>
-                  ),
-                ],
-              ] as [string, React.ReactNode][])
-            : []),
-          ['Object ID', g.id],
-          ['Mail nickname', g.mailNickname],
-          ['E-mail', g.mail],
-          ['Visibility', g.visibility],
+function overview(g: GroupT): PropertyItem[] {
+  return [
+    ['Name', g.displayName],
+    ['Description', g.description],
+    ['Group type', groupTypeLabel(g)],
+    ['Membership type', membershipTypeLabel(g)],
+    ...(isDynamicGroup(g)
+      ? ([
+          ['Dynamic membership rule', <Code key="r">{g.membershipRule}</Code>],
           [
-            'Source',
-            g.onPremisesSyncEnabled ? (
-              <Badge key="s" variant="light">
-                Synced from on-premises
+            'Rule processing',
+            g.membershipRuleProcessingState === 'Paused' ? (
+              <Badge key="p" color="yellow" variant="light">
+                Paused: membership is frozen
               </Badge>
             ) : (
-              'Cloud'
+              <Badge key="p" color="green" variant="light">
+                On
+              </Badge>
             ),
           ],
-          ['Created', formatDateTime(g.createdDateTime)],
-        ]}
-      />
-    </Paper>
-  );
+        ] as PropertyItem[])
+      : []),
+    ['Object ID', g.id],
+    ['Mail nickname', g.mailNickname],
+    ['E-mail', g.mail],
+    ['Visibility', g.visibility],
+    [
+      'Source',
+      g.onPremisesSyncEnabled ? (
+        <Badge key="s" variant="light">
+          Synced from on-premises
+        </Badge>
+      ) : (
+        'Cloud'
+      ),
+    ],
+    ['Created', formatDateTime(g.createdDateTime)],
+  ];
 }
 
 function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => void }) {
@@ -99,16 +90,6 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
     }
   };
 
-  const leave = useDeleteAndLeave(change);
-  const remove = () =>
-    leave({
-      title: 'Delete group',
-      message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
-      name: g.displayName,
-      remove: () => graph.deleteGroup(g.id),
-      to: '/admin/groups',
-    });
-
   return (
     <FormCard label="Group properties" onSubmit={save} maw={720}>
       <TextInput label="Group name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
@@ -121,11 +102,17 @@ function PropertiesBlade({ group: g, onSaved }: { group: GroupT; onSaved: () => 
       />
       <TextInput label="Membership type" value={membershipTypeLabel(g)} readOnly />
       {dynamic && <LongText label="Dynamic user members rule" value={rule} onChange={setRule} ff="monospace" />}
-      <FormActions error={change.error} busy={change.running === 'save'} justify="space-between">
-        <Button color="red" variant="light" onClick={remove}>
-          Delete group
-        </Button>
-      </FormActions>
+      <SaveOrDeleteActions
+        change={change}
+        deleteLabel="Delete group"
+        deletion={{
+          title: 'Delete group',
+          message: `Delete ${g.displayName}? Its members lose any access the group gave them.`,
+          name: g.displayName,
+          remove: () => graph.deleteGroup(g.id),
+          to: '/admin/groups',
+        }}
+      />
     </FormCard>
   );
 }

@@ -3,9 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { GroupManagementPolicyPatch } from '../../../contracts/policies';
 import { type GroupManagementPolicy, graph } from '../../api/graph';
-import { useAction } from '../../api/hooks';
-import { useConfirm } from '../../components/Confirm';
-import { FormActions, SettingsSection, UnsavedChanges } from '../../components/Forms';
+import { useConfirmedAction } from '../../components/Confirm';
+import { SaveOrDiscardActions, SettingsSection } from '../../components/Forms';
 import { SettingsPage } from '../../components/LoadedPages';
 import { adminCrumbs } from '../../components/PageHeader';
 
@@ -68,20 +67,19 @@ export function GroupSettings() {
 }
 
 function SettingsForm({ policy, onSaved }: { policy: GroupManagementPolicy; onSaved: (p: GroupManagementPolicy) => void }) {
-  const confirm = useConfirm();
   const { id: _id, ...saved } = policy;
   const [v, setV] = useState<Settings>(saved);
-  const save = useAction();
+  const save = useConfirmedAction();
   const changed = (Object.keys(v) as (keyof Settings)[]).filter((k) => v[k] !== saved[k]);
 
   const submit = async () => {
-    const ok = await confirm({
+    const patch: GroupManagementPolicyPatch = Object.fromEntries(changed.map((k) => [k, v[k]]));
+    const confirmation = {
       title: 'Save group settings',
       message: `Save ${changed.length} change${changed.length === 1 ? '' : 's'} to the group settings? They apply to everyone in the organization.`,
       confirmLabel: 'Save',
-    });
-    const patch: GroupManagementPolicyPatch = Object.fromEntries(changed.map((k) => [k, v[k]]));
-    if (ok && (await save.run(() => graph.updateGroupManagementPolicy(patch)))) {
+    };
+    if (await save.confirmAndRun(confirmation, () => graph.updateGroupManagementPolicy(patch))) {
       onSaved({ ...policy, ...v });
       notifications.show({ color: 'green', message: 'Group settings saved.' });
     }
@@ -110,9 +108,7 @@ function SettingsForm({ policy, onSaved }: { policy: GroupManagementPolicy; onSa
           </Stack>
         </SettingsSection>
       ))}
-      <FormActions error={save.error} busy={save.busy} onSubmit={submit} disabled={changed.length === 0}>
-        <UnsavedChanges dirty={changed.length > 0} busy={save.busy} onDiscard={() => setV(saved)} />
-      </FormActions>
+      <SaveOrDiscardActions save={save} dirty={changed.length > 0} onSubmit={submit} onDiscard={() => setV(saved)} />
     </Stack>
   );
 }

@@ -1,7 +1,6 @@
 import { Table } from '@mantine/core';
 import { GROUP_SEARCH_FIELDS, type Group as GroupT, graph, groupTypeLabel, membershipTypeLabel } from '../../api/graph';
-import { LinkCell } from '../../components/DataTable';
-import { LinkButton, SearchListPage } from '../../components/ListControls';
+import { LIST_PAGE_SIZE, LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 
 export function GroupsList() {
@@ -13,19 +12,19 @@ export function GroupsList() {
         actions: <LinkButton to="/admin/groups/new">New group</LinkButton>,
       }}
       search={{ label: 'Search groups', placeholder: 'Name, description or alias', fields: GROUP_SEARCH_FIELDS }}
-      url={(expr) => graph.groupsUrl({ search: expr, top: 20 })}
+      url={(expr) => graph.groupsUrl({ search: expr, top: LIST_PAGE_SIZE })}
       label="Groups"
       empty={{ noun: 'groups', description: 'Create one with New group.' }}
       columns={['Name', 'Description', 'Group type', 'Membership type']}
       minWidth={560}
       testId="groups-table"
-      row={(g) => (
-        <Table.Tr key={g.id}>
-          <LinkCell to={`/admin/groups/${g.id}`} label={g.displayName} />
+      detailPath="/admin/groups"
+      cells={(g) => (
+        <>
           <Table.Td>{g.description}</Table.Td>
           <Table.Td>{groupTypeLabel(g)}</Table.Td>
           <Table.Td>{membershipTypeLabel(g)}</Table.Td>
-        </Table.Tr>
+        </>
       )}
     />
   );

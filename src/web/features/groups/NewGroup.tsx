@@ -7,9 +7,9 @@ import { type GroupTypeChoice, type MembershipChoice, type NewGroupValues, newGr
 export function NewGroup() {
   const {
     values: v,
-    set,
     check,
     field,
+    bound,
   } = useFormValues<NewGroupValues>({
     groupType: 'Security',
     name: '',
@@ -27,20 +27,13 @@ export function NewGroup() {
   return (
     <NarrowPage maw={720} title="New group" crumbs={adminCrumbs(['All groups', '/admin/groups'], 'New group')}>
       <FormCard label="New group" onSubmit={create.submit} noValidate>
-        <Choice<GroupTypeChoice>
-          label="Group type"
-          data={['Security', 'Microsoft 365']}
-          value={v.groupType}
-          onChange={(t) => set('groupType', t)}
-          required
-        />
+        <Choice<GroupTypeChoice> label="Group type" data={['Security', 'Microsoft 365']} {...bound('groupType')} required />
         <TextInput label="Group name" required {...field('name')} />
         <Textarea label="Group description" {...field('description')} autosize minRows={2} />
         <Choice<MembershipChoice>
           label="Membership type"
           data={['Assigned', 'Dynamic user']}
-          value={v.membershipType}
-          onChange={(t) => set('membershipType', t)}
+          {...bound('membershipType')}
           required
         />
         {v.membershipType === 'Dynamic user' && (

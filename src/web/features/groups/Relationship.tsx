@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { type DirectoryObject, type Group as GroupT, graph, isDynamicGroup } from '../../api/graph';
 import { usePaged } from '../../api/hooks';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { removeFromList, useConfirmedAction } from '../../components/Confirm';
 import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
 import { PeoplePicker } from '../../components/PeoplePicker';
 import { ErrorAlert } from '../../components/States';
@@ -26,17 +26,17 @@ export function RelationshipBlade({ group, kind }: { group: GroupT; kind: 'membe
   const noun = kind === 'members' ? 'members' : 'owners';
   const canAdd = kind === 'owners' || !dynamic;
 
-  const remove = async (o: DirectoryObject) => {
-    const confirmation = destructive(
-      kind === 'members' ? 'Remove member' : 'Remove owner',
-      `Remove ${o.displayName} from the ${noun} of ${group.displayName}?`,
+  const remove = (o: DirectoryObject) =>
+    removeFromList(
+      removal,
+      o,
+      {
+        title: kind === 'members' ? 'Remove member' : 'Remove owner',
+        message: `Remove ${o.displayName} from the ${noun} of ${group.displayName}?`,
+      },
+      () => (kind === 'members' ? graph.removeMember(group.id, o.id) : graph.removeOwner(group.id, o.id)),
+      paged.reload,
     );
-    const removeIt = () => (kind === 'members' ? graph.removeMember(group.id, o.id) : graph.removeOwner(group.id, o.id));
-    if (await removal.confirmAndRun(confirmation, removeIt)) {
-      notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
-      paged.reload();
-    }
-  };
 
   return (
     <Stack>

@@ -4,13 +4,12 @@ import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
 import { useDebounced, usePaged } from '../../api/hooks';
 import { and, searchExpression } from '../../api/odata';
 import { LinkCell, PagedTable, RemoveButton } from '../../components/DataTable';
-import { FilterButtons, LinkButton, ListPage } from '../../components/ListControls';
+import { FilterButtons, LIST_PAGE_SIZE, LinkButton, ListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 import { ErrorAlert } from '../../components/States';
 import { formatDateTime } from '../audit/AuditTable';
 import { InvitationState, useGuestActions } from './guestActions';
 
-const PAGE_SIZE = 20;
 type StateFilter = '' | 'PendingAcceptance' | 'Accepted';
 const STATES = [
   ['', 'All guests'],
@@ -22,7 +21,7 @@ export function guestsUrl(search: string, state: StateFilter): string {
   return graph.usersUrl({
     search: searchExpression(PEOPLE_SEARCH_FIELDS, search),
     filter: and("userType eq 'Guest'", state && `externalUserState eq '${state}'`),
-    top: PAGE_SIZE,
+    top: LIST_PAGE_SIZE,
     select:
       'id,displayName,userPrincipalName,mail,userType,accountEnabled,creationType,externalUserState,externalUserStateChangeDateTime,createdDateTime',
   });

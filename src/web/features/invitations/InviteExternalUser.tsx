@@ -93,7 +93,7 @@ export function InviteExternalUser() {
     redirectUrl: `${window.location.origin}/myapps`,
     groups: [],
   });
-  const { values: v, set, setValues, check, field } = useFormValues<Values>(initial);
+  const { values: v, set, setValues, check, field, bound } = useFormValues<Values>(initial);
   const invite = useAction();
   const [outcome, setOutcome] = useState<Outcome>();
 
@@ -211,8 +211,7 @@ export function InviteExternalUser() {
           <DirectoryPicker
             kind="groups"
             membershipGroupsOnly
-            value={v.groups}
-            onChange={(g) => set('groups', g)}
+            {...bound('groups')}
             max={MAX_INVITE_GROUPS}
             top={10}
             label="Add to groups"

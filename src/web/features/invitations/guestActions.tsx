@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { graph, type User } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { destructive, useConfirmedAction } from '../../components/Confirm';
-import { DialogActions } from '../../components/Forms';
+import { DialogActions, useFieldProblem } from '../../components/Forms';
 import { formatDateTime } from '../audit/AuditTable';
 import { emailProblem, invitationStateLabel } from './invitationLogic';
 
@@ -98,7 +98,7 @@ export function ResetRedemptionDialog({
 }) {
   const [other, setOther] = useState(false);
   const [address, setAddress] = useState('');
-  const [fieldError, setFieldError] = useState<string>();
+  const [fieldError, setFieldError, clearing] = useFieldProblem();
   const action = useAction();
   const [lastId, setLastId] = useState<string>();
   if (user?.id !== lastId) {
@@ -146,20 +146,14 @@ export function ResetRedemptionDialog({
             label="Use a different e-mail address"
             description={current ? `Otherwise the invitation goes to ${current}.` : undefined}
             checked={other}
-            onChange={(e) => {
-              setOther(e.currentTarget.checked);
-              setFieldError(undefined);
-            }}
+            onChange={clearing((e) => setOther(e.currentTarget.checked))}
           />
           {other && (
             <TextInput
               label="New e-mail address"
               type="email"
               value={address}
-              onChange={(e) => {
-                setAddress(e.currentTarget.value);
-                setFieldError(undefined);
-              }}
+              onChange={clearing((e) => setAddress(e.currentTarget.value))}
               error={fieldError}
               required
               data-autofocus

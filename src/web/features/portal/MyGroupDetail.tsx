@@ -28,7 +28,7 @@ import {
 } from '../../api/graph';
 import { useAction, useLoad, usePaged } from '../../api/hooks';
 import { useProfile } from '../../app/profile';
-import { destructive, useConfirmedAction } from '../../components/Confirm';
+import { destructive, removeFromList, useConfirmedAction } from '../../components/Confirm';
 import { PagedTable, RemoveButton } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, ErrorAlert } from '../../components/States';
@@ -271,13 +271,14 @@ function GroupPage({ data, myId, onChanged }: { data: GroupPageData; myId: strin
   const dynamic = isDynamicGroup(group);
   const canManage = isOwner && !dynamic && !group.onPremisesSyncEnabled;
 
-  const remove = async (o: DirectoryObject) => {
-    const confirmation = destructive('Remove member', `Remove ${o.displayName} from ${group.displayName}?`);
-    if (await change.confirmAndRun(confirmation, () => graph.removeMember(group.id, o.id))) {
-      notifications.show({ color: 'green', message: `${o.displayName} was removed.` });
-      paged.reload();
-    }
-  };
+  const remove = (o: DirectoryObject) =>
+    removeFromList(
+      change,
+      o,
+      { title: 'Remove member', message: `Remove ${o.displayName} from ${group.displayName}?` },
+      () => graph.removeMember(group.id, o.id),
+      paged.reload,
+    );
 
   const leave = async () => {
     const confirmation = destructive(

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { type GroupJoinRequest, type Group as GroupT, graph } from '../../api/graph';
 import { useAction } from '../../api/hooks';
 import { ErrorAlert } from '../../components/States';
-import { ReasonDialog } from './RequestsUi';
+import { RequestDialog, type RequestedProps } from './RequestsUi';
 import { JOIN_LABELS, type JoinState, joinState, REQUEST_LIMITS } from './requestLogic';
 
 /** The outcome of joining, in words. */
@@ -67,19 +67,11 @@ export function JoinAction({
 }
 
 /** "Request to join" with an optional reason that the owners read. */
-function RequestToJoinDialog({
-  group,
-  onClose,
-  onRequested,
-}: {
-  group: GroupT | undefined;
-  onClose: () => void;
-  onRequested: (r: GroupJoinRequest) => void;
-}) {
+function RequestToJoinDialog({ group, ...props }: { group: GroupT | undefined } & RequestedProps<GroupJoinRequest>) {
   return (
-    <ReasonDialog
-      opened={group !== undefined}
-      title={group ? `Request to join ${group.displayName}` : ''}
+    <RequestDialog
+      target={group}
+      title={(g) => `Request to join ${g.displayName}`}
       intro="An owner of the group approves or rejects your request; you are told by e-mail."
       field={{
         label: 'Reason for joining (optional)',
@@ -90,8 +82,8 @@ function RequestToJoinDialog({
         testId: 'join-reason',
       }}
       submitLabel="Send request"
-      onClose={onClose}
-      onSubmit={async (reason) => group && onRequested(await graph.joinGroup(group.id, reason || null))}
+      send={(g, reason) => graph.joinGroup(g.id, reason || null)}
+      {...props}
     />
   );
 }

@@ -1,5 +1,5 @@
 import { type AppAccessRequest, graph } from '../../api/graph';
-import { ReasonDialog } from './RequestsUi';
+import { RequestDialog, type RequestedProps } from './RequestsUi';
 import { REQUEST_LIMITS } from './requestLogic';
 
 /** The application a request is about (from the catalogue, or looked up by the link's appId). */
@@ -14,19 +14,11 @@ export interface AppToRequest {
  * otherwise the approvers are asked. The server's refusal (already have access, a pending request,
  * requests turned off…) stays in the dialog.
  */
-export function RequestAppDialog({
-  app,
-  onClose,
-  onRequested,
-}: {
-  app: AppToRequest | undefined;
-  onClose: () => void;
-  onRequested: (r: AppAccessRequest) => void;
-}) {
+export function RequestAppDialog({ app, ...props }: { app: AppToRequest | undefined } & RequestedProps<AppAccessRequest>) {
   return (
-    <ReasonDialog
-      opened={app !== undefined}
-      title={app ? `Request access to ${app.displayName}` : ''}
+    <RequestDialog
+      target={app}
+      title={(a) => `Request access to ${a.displayName}`}
       intro={
         app?.requireApproval
           ? 'An approver of the application decides; you are told by e-mail. You can cancel the request while it waits.'
@@ -42,8 +34,8 @@ export function RequestAppDialog({
         testId: 'justification',
       }}
       submitLabel="Request"
-      onClose={onClose}
-      onSubmit={async (justification) => app && onRequested(await graph.requestAppAccess(app.id, justification))}
+      send={(a, justification) => graph.requestAppAccess(a.id, justification)}
+      {...props}
     />
   );
 }

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type ComponentProps, type FormEvent, type ReactNode, useState } from 'react';
 import type { AppAccessRequestStatus, GroupJoinRequestStatus } from '../../../contracts/requests';
 import { type Paged, useAction } from '../../api/hooks';
 import { PagedTable } from '../../components/DataTable';
@@ -136,6 +136,38 @@ export function ReasonDialog({
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** What a request dialog tells its page: it closed, or the request was made (with the server's answer). */
+export interface RequestedProps<R> {
+  onClose: () => void;
+  onRequested: (r: R) => void;
+}
+
+/**
+ * A ReasonDialog that asks for one thing: open while `target` is set, titled after it, and on submit
+ * `send`s the request for it and hands the server's answer to `onRequested`.
+ */
+export function RequestDialog<T, R>({
+  target,
+  title,
+  send,
+  onRequested,
+  ...dialog
+}: Omit<ComponentProps<typeof ReasonDialog>, 'opened' | 'title' | 'onSubmit'> &
+  RequestedProps<R> & {
+    target: T | undefined;
+    title: (target: T) => string;
+    send: (target: T, text: string) => Promise<R>;
+  }) {
+  return (
+    <ReasonDialog
+      {...dialog}
+      opened={target !== undefined}
+      title={target ? title(target) : ''}
+      onSubmit={async (text) => target && onRequested(await send(target, text))}
+    />
   );
 }
 

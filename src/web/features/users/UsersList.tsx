@@ -2,11 +2,9 @@ import { Badge, Table } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { graph, PEOPLE_SEARCH_FIELDS, type User } from '../../api/graph';
-import { LinkCell } from '../../components/DataTable';
-import { FilterButtons, LinkButton, SearchListPage } from '../../components/ListControls';
+import { FilterButtons, LIST_PAGE_SIZE, LinkButton, SearchListPage } from '../../components/ListControls';
 import { adminCrumbs } from '../../components/PageHeader';
 
-const PAGE_SIZE = 20;
 type UserTypeFilter = '' | 'Member' | 'Guest';
 const USER_TYPES = [
   ['', 'All users'],
@@ -36,7 +34,7 @@ export function UsersList() {
         graph.usersUrl({
           search: expr,
           filter: type ? `userType eq '${type}'` : undefined,
-          top: PAGE_SIZE,
+          top: LIST_PAGE_SIZE,
           select: 'id,displayName,userPrincipalName,mail,userType,accountEnabled,externalUserState',
         })
       }
@@ -50,9 +48,9 @@ export function UsersList() {
       columns={['Display name', 'User principal name', 'User type', 'Account']}
       minWidth={560}
       testId="users-table"
-      row={(u) => (
-        <Table.Tr key={u.id}>
-          <LinkCell to={`/admin/users/${u.id}`} label={u.displayName} />
+      detailPath="/admin/users"
+      cells={(u) => (
+        <>
           <Table.Td style={{ wordBreak: 'break-all' }}>{u.userPrincipalName}</Table.Td>
           <Table.Td>
             {u.userType}
@@ -65,7 +63,7 @@ export function UsersList() {
           <Table.Td>
             <AccountBadge enabled={u.accountEnabled} />
           </Table.Td>
-        </Table.Tr>
+        </>
       )}
     />
   );
