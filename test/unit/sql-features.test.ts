@@ -46,10 +46,16 @@ const detectors: Detector[] = [
   {
     feature: 'Partial indexes (CREATE INDEX … WHERE)',
     scope: 'migrations',
-    pattern: /createIndex\([^;]*?\.where\(|\bcreate\s+(?:unique\s+)?index\b[^;]*?\bwhere\b/is,
+    // Kysely's builder, SQL, or db/migration-helpers.ts' createIndex(…, { where: [column, value] }).
+    pattern: /createIndex\([^;]*?(?:\.where\(|\bwhere:\s*\[)|\bcreate\s+(?:unique\s+)?index\b[^;]*?\bwhere\b/is,
   },
-  { feature: 'Unique indexes and constraints', scope: 'migrations', pattern: /\.unique\(\)|\bunique\s*\(/i },
-  { feature: 'Foreign keys', scope: 'migrations', pattern: /\.references\(|\bforeign\s+key\b|addForeignKeyConstraint/i },
+  { feature: 'Unique indexes and constraints', scope: 'migrations', pattern: /\.unique\(\)|\bunique\s*\(|\bunique:\s*true\b/i },
+  {
+    feature: 'Foreign keys',
+    scope: 'migrations',
+    // Kysely's builder, SQL, or a column spec of db/migration-helpers.ts ('text not null references tenants.id').
+    pattern: /\.references\(|\bforeign\s+key\b|addForeignKeyConstraint|\breferences\s+\w+\.\w+/i,
+  },
   { feature: 'CHECK constraints', scope: 'migrations', pattern: /\.check\(|addCheckConstraint|\bcheck\s*\(/i },
   { feature: 'Views', scope: 'migrations', pattern: /\.createView\(|\bcreate\s+(?:or\s+replace\s+)?view\b/i },
   { feature: 'ALTER TABLE (add/drop column, constraint)', scope: 'migrations', pattern: /\.alterTable\(|\balter\s+table\b/i },
@@ -137,5 +143,13 @@ describe('SQL features used by Portico (portability to distributed SQL)', () => 
         "db.schema.createIndex('x').on('t').column('a').where('b', 'is', null)",
       ),
     ).toBe(true);
+    // The forms of db/migration-helpers.ts that migrations use.
+    expect(
+      sample('Partial indexes (CREATE INDEX … WHERE)')?.test(
+        "ddl.createIndex(db, 'x', 't', ['a'], { unique: true, where: ['status', 'pending'] })",
+      ),
+    ).toBe(true);
+    expect(sample('Unique indexes and constraints')?.test("ddl.createIndex(db, 'x', 't', ['a'], { unique: true })")).toBe(true);
+    expect(sample('Foreign keys')?.test("tenant_id: 'text not null references tenants.id on delete cascade'")).toBe(true);
   });
 });
