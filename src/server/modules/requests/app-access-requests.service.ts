@@ -17,7 +17,7 @@ import type { ApplicationsService } from '../applications/applications.service.j
 import { type AuditEntry, userTarget } from '../audit/audit.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
-import { type RequestServiceDeps, RequestWorkflow } from './request-workflow.js';
+import { RequestService, type RequestServiceDeps } from './request-workflow.js';
 import { appRequests, insertAppRequest } from './requests.repository.js';
 
 export interface AppAccessRequestsDeps extends RequestServiceDeps {
@@ -63,11 +63,9 @@ function outdatedReason(
  * adds the requester to the application's self-service group, whose assignment carries the
  * chosen role, in the same transaction as the decision and its audit record.
  */
-export class AppAccessRequestsService {
-  private readonly flow: RequestWorkflow<AppAccessRequest>;
-
-  constructor(private readonly deps: AppAccessRequestsDeps) {
-    this.flow = new RequestWorkflow(deps, {
+export class AppAccessRequestsService extends RequestService<AppAccessRequest, AppAccessRequestsDeps> {
+  constructor(deps: AppAccessRequestsDeps) {
+    super(deps, {
       store: appRequests,
       decideAction: 'appAccessRequest.decide',
       facts: async (ctx, r) => {
@@ -82,8 +80,12 @@ export class AppAccessRequestsService {
     });
   }
 
-  private now(): string {
-    return this.deps.clock.now().toISOString();
+  protected async decidedTargetIds(tenantId: string, userId: string): Promise<string[]> {
+    return (await this.deps.applications.appsDecidedBy(tenantId, userId)).map((a) => a.sp.id);
+  }
+
+  protected auditCancel(trx: Executor, ctx: OperationContext, decided: AppAccessRequest) {
+    return this.audit(trx, ctx, 'Cancel a pending request to access an application', decided);
   }
 
   private myAppsUrl(path = ''): string {
@@ -238,11 +240,6 @@ export class AppAccessRequestsService {
     });
   }
 
-  /** GET /appAccessRequests/{id}. */
-  async getRequest(ctx: OperationContext, id: string): Promise<AppAccessRequest> {
-    return (await this.flow.loadVisible(ctx, id)).request;
-  }
-
   /**
    * POST /appAccessRequests/{id}/approve: adds the requester to the self-service group (and makes
    * sure the group holds the role) in one transaction with the decision, "Approve a pending request
@@ -296,18 +293,6 @@ export class AppAccessRequestsService {
     return this.flow.refuse(request, decider, 'denied', reason, audit, mail);
   }
 
-  /** POST /appAccessRequests/{id}/cancel: the requester withdraws a pending request. */
-  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
-    return this.flow.cancel(ctx, id, reason, (trx, decided) =>
-      this.audit(trx, ctx, 'Cancel a pending request to access an application', decided),
-    );
-  }
-
-  /** GET /me/appAccessRequests: the signed-in user's requests, newest first. */
-  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    return appRequests.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
-  }
-
   /** GET /servicePrincipals/{id}/accessRequests: an application's requests, for those who decide them. */
   listForApp(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
     return this.flow.listForTarget(
@@ -318,14 +303,6 @@ export class AppAccessRequestsService {
       },
       q,
     );
-  }
-
-  /** GET /me/pendingApprovals/appAccessRequests: pending requests for the apps the user approves for or owns. */
-  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    const tenantId = ctx.caller.tenantId;
-    const apps = await this.deps.applications.appsDecidedBy(tenantId, userId);
-    const scope = { pendingFor: apps.map((a) => a.sp.id), exceptRequesterId: userId };
-    return appRequests.list(this.deps.db, tenantId, scope, q);
   }
 
   /** The applications the user decides requests for, with their pending counts (My Apps' badge). */

@@ -12,7 +12,7 @@ import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
-import { type RequestServiceDeps, RequestWorkflow } from './request-workflow.js';
+import { RequestService, type RequestServiceDeps } from './request-workflow.js';
 import { countPendingJoinRequests, insertJoinRequest, joinRequests } from './requests.repository.js';
 
 export interface GroupJoinRequestsDeps extends RequestServiceDeps {
@@ -43,16 +43,36 @@ function refuseJoin(g: Group): void {
 }
 
 /**
+ * The tenant's self-service switches: "Restrict user ability to access groups features" keeps
+ * non-administrators out; "Owners can manage group membership requests" must be on.
+ */
+async function requireSelfService(
+  deps: Pick<GroupJoinRequestsDeps, 'policies'>,
+  ctx: OperationContext,
+  what: 'join' | 'decide',
+): Promise<void> {
+  if (isGroupAdmin(ctx.caller)) return;
+  const settings = await deps.policies.groupSettings(ctx.caller.tenantId);
+  if (settings.restrictGroupsFeaturesInMyGroups) throw new DomainError('my_groups_restricted');
+  if (!settings.selfServiceGroupManagementEnabled) {
+    throw new DomainError(
+      'my_groups_management_disabled',
+      what === 'join'
+        ? 'Joining groups in My Groups is turned off in this organization: the setting "Owners can manage group membership requests in My Groups" is off. Ask a group owner to add you.'
+        : 'Group owners cannot manage membership requests in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
+    );
+  }
+}
+
+/**
  * Self-service group membership (entra-behaviour.md §6.4–§6.6): My Groups → Join group (open
  * groups: a member at once) or Request to join (owner approval: any one owner, or a group
  * administrator, approves or rejects). Only while "Owners can manage group membership requests in
  * My Groups" is on. Approving adds the member in the same transaction as the decision.
  */
-export class GroupJoinRequestsService {
-  private readonly flow: RequestWorkflow<GroupJoinRequest>;
-
-  constructor(private readonly deps: GroupJoinRequestsDeps) {
-    this.flow = new RequestWorkflow(deps, {
+export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, GroupJoinRequestsDeps> {
+  constructor(deps: GroupJoinRequestsDeps) {
+    super(deps, {
       store: joinRequests,
       decideAction: 'groupJoinRequest.decide',
       facts: (ctx, r) => deps.references.facts(ctx, r.groupId),
@@ -60,13 +80,18 @@ export class GroupJoinRequestsService {
       cancelByRequesterOnly: 'Only the person who made a request can cancel it; owners reject it instead.',
       selfDecision: 'group_join_request_self_decision',
       notPending: 'group_join_request_not_pending',
-      beforeDecision: (ctx) => this.requireSelfService(ctx, 'decide'),
+      beforeDecision: (ctx) => requireSelfService(deps, ctx, 'decide'),
       decisionMail: 'groupJoinDecision',
     });
   }
 
-  private now(): string {
-    return this.deps.clock.now().toISOString();
+  protected decidedTargetIds(tenantId: string, userId: string): Promise<string[]> {
+    return this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
+  }
+
+  protected async auditCancel(trx: Executor, ctx: OperationContext, decided: GroupJoinRequest) {
+    const group = await this.deps.groups.findGroup(ctx.caller.tenantId, decided.groupId, trx);
+    return this.audit(trx, ctx, 'Cancel a pending request to join a group', decided, group);
   }
 
   private audit(
@@ -96,24 +121,6 @@ export class GroupJoinRequestsService {
   }
 
   /**
-   * The tenant's self-service switches: "Restrict user ability to access groups features" keeps
-   * non-administrators out; "Owners can manage group membership requests" must be on.
-   */
-  private async requireSelfService(ctx: OperationContext, what: 'join' | 'decide'): Promise<void> {
-    if (isGroupAdmin(ctx.caller)) return;
-    const settings = await this.deps.policies.groupSettings(ctx.caller.tenantId);
-    if (settings.restrictGroupsFeaturesInMyGroups) throw new DomainError('my_groups_restricted');
-    if (!settings.selfServiceGroupManagementEnabled) {
-      throw new DomainError(
-        'my_groups_management_disabled',
-        what === 'join'
-          ? 'Joining groups in My Groups is turned off in this organization: the setting "Owners can manage group membership requests in My Groups" is off. Ask a group owner to add you.'
-          : 'Group owners cannot manage membership requests in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
-      );
-    }
-  }
-
-  /**
    * POST /groups/{id}/joinRequests: an open group is joined at once ("Add member to group"; the
    * request is stored as approved); a group that needs an owner's approval gets a pending request
    * ("Request to join a group"), and its owners are notified through the outbox; a closed group
@@ -124,7 +131,7 @@ export class GroupJoinRequestsService {
     const caller = this.flow.personOf(ctx);
     const tenantId = caller.tenantId;
     const group = await this.deps.groups.getGroup(ctx, groupId);
-    await this.requireSelfService(ctx, 'join');
+    await requireSelfService(this.deps, ctx, 'join');
     refuseJoin(group);
     if (group.joinPolicy === 'closed') {
       throw new DomainError(
@@ -199,11 +206,6 @@ export class GroupJoinRequestsService {
     return request;
   }
 
-  /** GET /groupJoinRequests/{id}: its requester and those who decide it (the group's owners, group administrators) see a request. */
-  async getRequest(ctx: OperationContext, id: string): Promise<GroupJoinRequest> {
-    return (await this.flow.loadVisible(ctx, id)).request;
-  }
-
   /**
    * POST /groupJoinRequests/{id}/approve: adds the requester as a member in one transaction with
    * "Approve a pending request to join a group" and the mail to the requester. When the group can
@@ -265,19 +267,6 @@ export class GroupJoinRequestsService {
     return this.flow.refuse(request, decider, 'rejected', reason, audit, mail);
   }
 
-  /** POST /groupJoinRequests/{id}/cancel: the requester withdraws a pending request. */
-  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
-    return this.flow.cancel(ctx, id, reason, async (trx, decided) => {
-      const group = await this.deps.groups.findGroup(ctx.caller.tenantId, decided.groupId, trx);
-      return this.audit(trx, ctx, 'Cancel a pending request to join a group', decided, group);
-    });
-  }
-
-  /** GET /me/groupJoinRequests: the signed-in user's requests, newest first. */
-  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    return joinRequests.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
-  }
-
   /** GET /groups/{id}/joinRequests: a group's requests, for its owners and group administrators. */
   listForGroup(ctx: OperationContext, groupId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
     return this.flow.listForTarget(
@@ -288,13 +277,6 @@ export class GroupJoinRequestsService {
       },
       q,
     );
-  }
-
-  /** GET /me/pendingApprovals/groupJoinRequests: pending requests to the groups the user owns. */
-  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    const tenantId = ctx.caller.tenantId;
-    const owned = await this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
-    return joinRequests.list(this.deps.db, tenantId, { pendingFor: owned, exceptRequesterId: userId }, q);
   }
 
   /** The owned groups with pending join requests, and how many (My Apps' badge, My Groups' Approvals). */

@@ -213,3 +213,51 @@ export class RequestWorkflow<R extends RequestRecord> {
     return this.kind.store.list(this.deps.db, ctx.caller.tenantId, { targetId: target.id }, q);
   }
 }
+
+/**
+ * What both request services offer alike over their workflow: one request for those who see it,
+ * the signed-in user's own requests, the pending ones waiting for their decision, and the
+ * requester's cancellation (audited as each kind audits it).
+ */
+export abstract class RequestService<R extends RequestRecord, D extends RequestServiceDeps> {
+  protected readonly flow: RequestWorkflow<R>;
+
+  constructor(
+    protected readonly deps: D,
+    private readonly kind: RequestKind<R>,
+  ) {
+    this.flow = new RequestWorkflow(deps, kind);
+  }
+
+  protected now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** The targets (applications, groups) whose pending requests `userId` decides. */
+  protected abstract decidedTargetIds(tenantId: string, userId: string): Promise<string[]>;
+
+  /** The audit record of a cancellation. */
+  protected abstract auditCancel(trx: Executor, ctx: OperationContext, decided: R): Promise<unknown>;
+
+  /** GET /{requests}/{id}: its requester and those who decide it see a request. */
+  async getRequest(ctx: OperationContext, id: string): Promise<R> {
+    return (await this.flow.loadVisible(ctx, id)).request;
+  }
+
+  /** POST /{requests}/{id}/cancel: the requester withdraws a pending request. */
+  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<R> {
+    return this.flow.cancel(ctx, id, reason, (trx, decided) => this.auditCancel(trx, ctx, decided));
+  }
+
+  /** GET /me/{requests}: the signed-in user's requests, newest first. */
+  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>> {
+    return this.kind.store.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
+  }
+
+  /** GET /me/pendingApprovals/{requests}: pending requests to the targets the user decides for, but their own. */
+  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>> {
+    const tenantId = ctx.caller.tenantId;
+    const pendingFor = await this.decidedTargetIds(tenantId, userId);
+    return this.kind.store.list(this.deps.db, tenantId, { pendingFor, exceptRequesterId: userId }, q);
+  }
+}
