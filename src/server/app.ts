@@ -414,19 +414,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     pollMs: config.outboxPollMs,
     onOutcome: (outcome) => metrics.mailOutcome(outcome),
   });
-  app.decorate('portico', {
-    config,
-    database,
-    clock,
-    newId,
-    keys,
-    services,
-    revokedGrants,
-    defaultTenant,
-    mailer,
-    outboxWorker,
-    metrics,
-  });
+  const portico = { config, database, clock, newId, keys, services, revokedGrants, defaultTenant, mailer, outboxWorker, metrics };
+  app.decorate('portico', portico);
   app.decorateRequest('ctx', null as unknown as OperationContext);
   // First hook: everything after it, adapters included, logs with the request id.
   app.addHook('onRequest', (req, _reply, done) => enterRequestScope(req.id, done));
@@ -461,20 +450,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer.close();
   });
 
-  const protocols = createProtocols({
-    app,
-    config,
-    database,
-    clock,
-    newId,
-    keys,
-    services,
-    revokedGrants,
-    defaultTenant,
-    platform,
-    metrics,
-    authorizeSignOn,
-  });
+  const protocols = createProtocols({ ...portico, app, platform, authorizeSignOn });
 
   useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
@@ -557,20 +533,15 @@ function scheduleDirectoryPurge(app: FastifyInstance, services: Services, clock:
  * The protocol adapters, built from typed dependencies: the single sign-on decision, the token
  * issuer (OIDC) and the SAML IdP. They reach the features only through what is passed here.
  */
-function createProtocols(p: {
+/** What the protocol adapters are built from: the app's own parts (revocation in full), the platform, sign-on. */
+type ProtocolDeps = Omit<Portico, 'revokedGrants' | 'mailer' | 'outboxWorker'> & {
   app: FastifyInstance;
-  config: Config;
-  database: Database;
-  clock: Clock;
-  newId: IdGenerator;
-  keys: KeyStore;
-  services: Services;
   revokedGrants: RevokedGrants;
-  defaultTenant: Tenant;
   platform: Platform;
-  metrics: Metrics;
   authorizeSignOn: AuthorizeSignOn;
-}) {
+};
+
+function createProtocols(p: ProtocolDeps) {
   const { config, database, services, platform, authorizeSignOn } = p;
   const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = {
