@@ -637,6 +637,29 @@ function createProtocols(p: ProtocolDeps) {
   return { tenants, authorizeSignOn, oidc, saml, myAppsSignIn, scim };
 }
 
+/** The Graph API's route plugins, in the order they are registered below /v1.0. */
+const graphRoutes = (saml: SamlIdp) => [
+  usersRoutes,
+  mailRoutes,
+  groupsRoutes,
+  directoryObjectsRoutes,
+  rolesRoutes,
+  policiesRoutes,
+  organizationRoutes,
+  auditRoutes,
+  invitationsRoutes,
+  applicationsRoutes,
+  appRegistrationsRoutes,
+  samlGraphRoutes(saml),
+  myAppsRoutes,
+  requestsRoutes,
+  accessExplanationRoutes,
+  batchRoutes,
+  directoryRoutes,
+  signInsRoutes,
+  permissionGrantsRoutes,
+];
+
 /**
  * One Fastify scope per surface, each with its own error (and, where it owns a prefix, not-found)
  * handler: the Graph API, the OAuth endpoints of oidc-provider, and the browser pages.
@@ -668,25 +691,7 @@ async function registerSurfaces(
         });
         // `@odata.type` in request bodies: checked against the route's entity type, then removed.
         acceptODataTypes(api);
-        await api.register(usersRoutes);
-        await api.register(mailRoutes);
-        await api.register(groupsRoutes);
-        await api.register(directoryObjectsRoutes);
-        await api.register(rolesRoutes);
-        await api.register(policiesRoutes);
-        await api.register(organizationRoutes);
-        await api.register(auditRoutes);
-        await api.register(invitationsRoutes);
-        await api.register(applicationsRoutes);
-        await api.register(appRegistrationsRoutes);
-        await api.register(samlGraphRoutes(saml));
-        await api.register(myAppsRoutes);
-        await api.register(requestsRoutes);
-        await api.register(accessExplanationRoutes);
-        await api.register(batchRoutes);
-        await api.register(directoryRoutes);
-        await api.register(signInsRoutes);
-        await api.register(permissionGrantsRoutes);
+        for (const routes of graphRoutes(saml)) await api.register(routes);
       });
     },
     { prefix: '/v1.0' },
