@@ -18,7 +18,7 @@ import { type AuditEntry, userTarget } from '../audit/audit.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
 import { RequestService, type RequestServiceDeps } from './request-workflow.js';
-import { appRequests, insertAppRequest } from './requests.repository.js';
+import { appRequests } from './requests.repository.js';
 
 export interface AppAccessRequestsDeps extends RequestServiceDeps {
   applications: Pick<
@@ -208,7 +208,7 @@ export class AppAccessRequestsService extends RequestService<AppAccessRequest, A
         decisionReason: null,
       };
       try {
-        await insertAppRequest(trx, tenantId, request);
+        await appRequests.insert(trx, tenantId, request);
       } catch (err) {
         throw asUniqueViolation(err) ? duplicate() : err;
       }

@@ -13,7 +13,7 @@ import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
 import { RequestService, type RequestServiceDeps } from './request-workflow.js';
-import { countPendingJoinRequests, insertJoinRequest, joinRequests } from './requests.repository.js';
+import { countPendingJoinRequests, joinRequests } from './requests.repository.js';
 
 export interface GroupJoinRequestsDeps extends RequestServiceDeps {
   groups: Pick<GroupsService, 'getGroup' | 'findGroup'>;
@@ -174,7 +174,7 @@ export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, G
     const tenant = await this.deps.tenants.getTenant(tenantId);
     await this.deps.db.transaction().execute(async (trx) => {
       try {
-        await insertJoinRequest(trx, tenantId, request);
+        await joinRequests.insert(trx, tenantId, request);
       } catch (err) {
         throw asUniqueViolation(err) ? duplicate() : err;
       }
