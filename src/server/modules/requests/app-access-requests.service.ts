@@ -14,10 +14,10 @@ import { DomainError, notFound } from '../../domain/errors.js';
 import type { ODataQuery } from '../../odata/query.js';
 import { spTarget } from '../applications/application-rules.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import { type AuditEntry, userTarget } from '../audit/audit.service.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
 import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
-import { RequestService, type RequestServiceDeps } from './request-workflow.js';
+import { RequestService, type RequestServiceDeps, type UserCaller } from './request-workflow.js';
 import { appRequests } from './requests.repository.js';
 
 export interface AppAccessRequestsDeps extends RequestServiceDeps {
@@ -93,22 +93,14 @@ export class AppAccessRequestsService extends RequestService<AppAccessRequest, A
   }
 
   private audit(trx: Executor, ctx: OperationContext, activity: string, r: AppAccessRequest, extra: Partial<AuditEntry> = {}) {
-    return this.deps.audit.record(trx, ctx, {
-      activityDisplayName: activity,
-      category: CATEGORY,
-      loggedByService: SERVICE,
-      operationType: 'Update',
-      targetResources: [
-        spTarget({ id: r.servicePrincipalId, displayName: r.appDisplayName }),
-        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
-      ],
-      additionalDetails: [
-        { key: 'RequestId', value: r.id },
-        { key: 'Justification', value: r.justification },
-        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
-      ],
-      ...extra,
-    });
+    const target = spTarget({ id: r.servicePrincipalId, displayName: r.appDisplayName });
+    return this.auditRequest(
+      trx,
+      ctx,
+      { activity, category: CATEGORY, service: SERVICE, target, justification: 'always' },
+      r,
+      extra,
+    );
   }
 
   /** Adds the requester to the self-service group and makes sure the group holds the app's self-service role. */
@@ -278,9 +270,10 @@ export class AppAccessRequestsService extends RequestService<AppAccessRequest, A
     });
   }
 
-  /** POST /appAccessRequests/{id}/deny: with a reason; "Deny a pending request to access an application" and mail to the requester. */
-  async deny(ctx: OperationContext, id: string, reason: string): Promise<AppAccessRequest> {
-    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+  protected readonly refusedStatus = 'denied';
+
+  /** Denying: "Deny a pending request to access an application" and mail to the requester. */
+  protected async refusal(ctx: OperationContext, request: AppAccessRequest, decider: UserCaller, reason: string) {
     const mail = renderAppRequestDecision({
       approved: false,
       appName: request.appDisplayName,
@@ -290,19 +283,13 @@ export class AppAccessRequestsService extends RequestService<AppAccessRequest, A
     });
     const audit = (trx: Executor, decided: AppAccessRequest) =>
       this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
-    return this.flow.refuse(request, decider, 'denied', reason, audit, mail);
+    return { mail, audit };
   }
 
-  /** GET /servicePrincipals/{id}/accessRequests: an application's requests, for those who decide them. */
-  listForApp(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    return this.flow.listForTarget(
-      ctx,
-      async () => {
-        const sp = await this.deps.applications.getServicePrincipal(ctx, key);
-        return { id: sp.id, facts: await this.deps.applications.selfServiceFacts(ctx, sp) };
-      },
-      q,
-    );
+  /** An application's requests: its approvers, owners and application administrators decide them. */
+  protected async loadTarget(ctx: OperationContext, key: string) {
+    const sp = await this.deps.applications.getServicePrincipal(ctx, key);
+    return { id: sp.id, facts: await this.deps.applications.selfServiceFacts(ctx, sp) };
   }
 
   /** The applications the user decides requests for, with their pending counts (My Apps' badge). */

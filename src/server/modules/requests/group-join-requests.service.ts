@@ -4,15 +4,14 @@ import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, notFound } from '../../domain/errors.js';
-import type { ODataQuery } from '../../odata/query.js';
-import { type AuditEntry, userTarget } from '../audit/audit.service.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupReferences } from '../groups/group-references.js';
 import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
 import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
-import { RequestService, type RequestServiceDeps } from './request-workflow.js';
+import { RequestService, type RequestServiceDeps, type UserCaller } from './request-workflow.js';
 import { countPendingJoinRequests, joinRequests } from './requests.repository.js';
 
 export interface GroupJoinRequestsDeps extends RequestServiceDeps {
@@ -22,7 +21,6 @@ export interface GroupJoinRequestsDeps extends RequestServiceDeps {
   policies: Pick<PoliciesService, 'groupSettings'>;
 }
 
-type Page<T> = { items: T[]; skiptoken?: string };
 const CATEGORY = 'GroupManagement';
 const SERVICE = 'Self-service Group Management';
 
@@ -102,22 +100,10 @@ export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, G
     group: Group | undefined,
     extra: Partial<AuditEntry> = {},
   ) {
-    return this.deps.audit.record(trx, ctx, {
-      activityDisplayName: activity,
-      category: CATEGORY,
-      loggedByService: SERVICE,
-      operationType: 'Update',
-      targetResources: [
-        group ? groupTarget(group) : { id: r.groupId, displayName: r.groupDisplayName, type: 'Group', modifiedProperties: [] },
-        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
-      ],
-      additionalDetails: [
-        { key: 'RequestId', value: r.id },
-        ...(r.justification ? [{ key: 'Justification', value: r.justification }] : []),
-        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
-      ],
-      ...extra,
-    });
+    const target = group
+      ? groupTarget(group)
+      : { id: r.groupId, displayName: r.groupDisplayName, type: 'Group' as const, modifiedProperties: [] };
+    return this.auditRequest(trx, ctx, { activity, category: CATEGORY, service: SERVICE, target }, r, extra);
   }
 
   /**
@@ -251,9 +237,10 @@ export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, G
     });
   }
 
-  /** POST /groupJoinRequests/{id}/reject: with a reason; "Reject a pending request to join a group" and mail to the requester. */
-  async reject(ctx: OperationContext, id: string, reason: string): Promise<GroupJoinRequest> {
-    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+  protected readonly refusedStatus = 'rejected';
+
+  /** Rejecting: "Reject a pending request to join a group" and mail to the requester. */
+  protected async refusal(ctx: OperationContext, request: GroupJoinRequest, decider: UserCaller, reason: string) {
     const group = await this.deps.groups.findGroup(decider.tenantId, request.groupId);
     const mail = renderJoinRequestDecision({
       approved: false,
@@ -264,19 +251,13 @@ export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, G
     });
     const audit = (trx: Executor, decided: GroupJoinRequest) =>
       this.audit(trx, ctx, 'Reject a pending request to join a group', decided, group);
-    return this.flow.refuse(request, decider, 'rejected', reason, audit, mail);
+    return { mail, audit };
   }
 
-  /** GET /groups/{id}/joinRequests: a group's requests, for its owners and group administrators. */
-  listForGroup(ctx: OperationContext, groupId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    return this.flow.listForTarget(
-      ctx,
-      async () => {
-        const group = await this.deps.groups.getGroup(ctx, groupId);
-        return { id: group.id, facts: await this.deps.references.facts(ctx, group.id) };
-      },
-      q,
-    );
+  /** A group's requests: its owners and group administrators decide them. */
+  protected async loadTarget(ctx: OperationContext, groupId: string) {
+    const group = await this.deps.groups.getGroup(ctx, groupId);
+    return { id: group.id, facts: await this.deps.references.facts(ctx, group.id) };
   }
 
   /** The owned groups with pending join requests, and how many (My Apps' badge, My Groups' Approvals). */

@@ -7,7 +7,7 @@ import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { AuditEntry, UseCaseDeps } from '../audit/audit.service.js';
+import { type AuditEntry, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
@@ -219,7 +219,15 @@ export class RequestWorkflow<R extends RequestRecord> {
  * the signed-in user's own requests, the pending ones waiting for their decision, and the
  * requester's cancellation (audited as each kind audits it).
  */
-export abstract class RequestService<R extends RequestRecord, D extends RequestServiceDeps> {
+/** What a request's audit records name: its requester, justification and decision's reason. */
+interface AuditedRequest extends RequestRecord {
+  requesterDisplayName: string;
+  requesterUserPrincipalName: string | null;
+  justification: string | null;
+  decisionReason: string | null;
+}
+
+export abstract class RequestService<R extends AuditedRequest, D extends RequestServiceDeps> {
   protected readonly flow: RequestWorkflow<R>;
 
   constructor(
@@ -238,6 +246,63 @@ export abstract class RequestService<R extends RequestRecord, D extends RequestS
 
   /** The audit record of a cancellation. */
   protected abstract auditCancel(trx: Executor, ctx: OperationContext, decided: R): Promise<unknown>;
+
+  /**
+   * An audit record of a request ("Update" in the kind's category, by its service): the requested
+   * `target` and the requester; the request's id, its justification (with `justification: 'always'`
+   * also when empty) and the decision's reason.
+   */
+  protected auditRequest(
+    trx: Executor,
+    ctx: OperationContext,
+    a: { activity: string; category: string; service: string; target: TargetResource; justification?: 'always' },
+    r: R,
+    extra: Partial<AuditEntry>,
+  ) {
+    const justified = a.justification === 'always' || r.justification;
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: a.activity,
+      category: a.category,
+      loggedByService: a.service,
+      operationType: 'Update',
+      targetResources: [
+        a.target,
+        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
+      ],
+      additionalDetails: [
+        { key: 'RequestId', value: r.id },
+        ...(justified ? [{ key: 'Justification', value: r.justification as string }] : []),
+        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
+      ],
+      ...extra,
+    });
+  }
+
+  /** The target (application, group) whose requests are listed, with the facts its deciders are checked against. */
+  protected abstract loadTarget(ctx: OperationContext, key: string): Promise<{ id: string; facts: TargetFacts }>;
+
+  /** What a refusal by `decider` records: the requester's mail and the audit record. */
+  protected abstract refusal(
+    ctx: OperationContext,
+    request: R,
+    decider: UserCaller,
+    reason: string,
+  ): Promise<{ mail: RenderedMail; audit: (trx: Executor, decided: R) => Promise<unknown> }>;
+
+  /** The status of a refused request (`denied`, `rejected`). */
+  protected abstract readonly refusedStatus: string;
+
+  /** POST /{requests}/{id}/deny (or reject): with a reason, in one transaction with its audit record and the mail to the requester. */
+  async refuse(ctx: OperationContext, id: string, reason: string): Promise<R> {
+    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+    const { mail, audit } = await this.refusal(ctx, request, decider, reason);
+    return this.flow.refuse(request, decider, this.refusedStatus, reason, audit, mail);
+  }
+
+  /** GET {target}/{requests} (an application's, a group's): for those who decide them. */
+  listForTarget(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<R>> {
+    return this.flow.listForTarget(ctx, () => this.loadTarget(ctx, key), q);
+  }
 
   /** GET /{requests}/{id}: its requester and those who decide it see a request. */
   async getRequest(ctx: OperationContext, id: string): Promise<R> {

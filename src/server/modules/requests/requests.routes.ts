@@ -69,8 +69,6 @@ function appAccessRoutes(app: GraphApp): void {
     createBody: createAppAccessRequestBody,
     refusal: 'deny',
     service: appAccessRequests,
-    listForTarget: appAccessRequests.listForApp,
-    refuse: appAccessRequests.deny,
   });
 }
 
@@ -94,8 +92,6 @@ function groupJoinRoutes(app: GraphApp): void {
     createBody: createGroupJoinRequestBody,
     refusal: 'reject',
     service: groupJoinRequests,
-    listForTarget: groupJoinRequests.listForGroup,
-    refuse: groupJoinRequests.reject,
   });
 }
 
@@ -107,6 +103,8 @@ interface RequestUseCases<R, B> {
   getRequest(ctx: OperationContext, id: string): Promise<R>;
   approve(ctx: OperationContext, id: string, reason: string | null): Promise<R>;
   cancel(ctx: OperationContext, id: string, reason: string | null): Promise<R>;
+  refuse(ctx: OperationContext, id: string, reason: string): Promise<R>;
+  listForTarget(ctx: OperationContext, targetId: string, q: ODataQuery): Promise<Page<R>>;
   listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>>;
   listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>>;
 }
@@ -130,8 +128,6 @@ function kindRoutes<R extends object, B>(
     createBody: ZodType<B>;
     refusal: 'deny' | 'reject';
     service: RequestUseCases<R, B>;
-    listForTarget: (ctx: OperationContext, targetId: string, q: ODataQuery) => Promise<Page<R>>;
-    refuse: (ctx: OperationContext, id: string, reason: string) => Promise<R>;
   },
 ): void {
   const { collection, tags, noun, service, summaries } = o;
@@ -146,7 +142,7 @@ function kindRoutes<R extends object, B>(
   app.post(o.target, { schema: { tags, summary: summaries.create, params: idParam, body: o.createBody } }, async (req, reply) =>
     sendEntity(req, reply, entity, await service.createRequest(req.ctx, req.params.id, req.body as B), undefined, 201),
   );
-  list(o.target, summaries.target, (req, q) => o.listForTarget(req.ctx, id(req), q));
+  list(o.target, summaries.target, (req, q) => service.listForTarget(req.ctx, id(req), q));
   list(`/me/pendingApprovals/${collection}`, summaries.pending, (req, q) => service.listToDecide(req.ctx, meId(req), q));
   app.get(
     `/${collection}/:id`,
@@ -162,7 +158,7 @@ function kindRoutes<R extends object, B>(
   app.post(
     `/${collection}/:id/${o.refusal}`,
     { schema: { tags, summary: `${verb} a pending ${noun}, with a reason`, params: idParam, body: denyRequestBody } },
-    async (req, reply) => sendEntity(req, reply, entity, await o.refuse(req.ctx, req.params.id, req.body.reason)),
+    async (req, reply) => sendEntity(req, reply, entity, await service.refuse(req.ctx, req.params.id, req.body.reason)),
   );
   app.post(
     `/${collection}/:id/cancel`,
