@@ -16,7 +16,7 @@ import { spTarget } from '../applications/application-rules.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
-import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
+import { renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
 import { RequestService, type RequestServiceDeps, type UserCaller } from './request-workflow.js';
 import { appRequests } from './requests.repository.js';
 
@@ -216,18 +216,14 @@ export class AppAccessRequestsService extends RequestService<AppAccessRequest, A
         await this.grant(trx, ctx, current, group, requester.id);
         return request;
       }
-      const approvers = await this.deps.users.findUsersByIds(tenantId, s.approverIds, trx);
-      const mail = renderAppRequestToApprover({
-        organizationName: tenant.displayName,
-        requesterName: requester.displayName,
-        requesterLogin: requester.mail ?? requester.userPrincipalName,
-        appName: current.displayName,
-        justification: request.justification,
-        reviewUrl: this.myAppsUrl(`/manage/${current.id}?view=requests`),
-      });
-      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessRequest', approvers, mail, {
-        'X-Portico-Request-Id': request.id,
-      });
+      await this.notifyDeciders(trx, tenant, 'appAccessRequest', s.approverIds, request, requester, (asked) =>
+        renderAppRequestToApprover({
+          ...asked,
+          appName: current.displayName,
+          justification: request.justification,
+          reviewUrl: this.myAppsUrl(`/manage/${current.id}?view=requests`),
+        }),
+      );
       return request;
     });
   }

@@ -10,7 +10,7 @@ import type { GroupReferences } from '../groups/group-references.js';
 import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
-import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
+import { renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
 import { RequestService, type RequestServiceDeps, type UserCaller } from './request-workflow.js';
 import { countPendingJoinRequests, joinRequests } from './requests.repository.js';
 
@@ -167,18 +167,14 @@ export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, G
       // Entra: joining an open group is simply "Add member to group".
       if (open) return this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requester.id);
       await this.audit(trx, ctx, 'Request to join a group', request, group, { operationType: 'Add' });
-      const mail = renderJoinRequestToOwner({
-        organizationName: tenant.displayName,
-        requesterName: requester.displayName,
-        requesterLogin: requester.mail ?? requester.userPrincipalName,
-        groupName: group.displayName,
-        justification: request.justification,
-        reviewUrl: `${this.deps.config.publicUrl}/mygroups?view=approvals`,
-      });
-      const ownerUsers = await this.deps.users.findUsersByIds(tenantId, owners, trx);
-      const sent = await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinRequest', ownerUsers, mail, {
-        'X-Portico-Request-Id': request.id,
-      });
+      const sent = await this.notifyDeciders(trx, tenant, 'groupJoinRequest', owners, request, requester, (asked) =>
+        renderJoinRequestToOwner({
+          ...asked,
+          groupName: group.displayName,
+          justification: request.justification,
+          reviewUrl: `${this.deps.config.publicUrl}/mygroups?view=approvals`,
+        }),
+      );
       if (sent > 0) {
         await this.audit(trx, ctx, 'ApprovalNotification_Create', request, group, {
           operationType: 'Add',

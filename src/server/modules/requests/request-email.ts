@@ -62,7 +62,7 @@ ${details
 const requesterLine = (name: string, login: string | null) => (login ? `${name} (${login})` : name);
 
 /** Who asks, where, and where the reader reviews the request. */
-interface AskedOf {
+export interface AskedOf {
   organizationName: string;
   requesterName: string;
   requesterLogin: string | null;

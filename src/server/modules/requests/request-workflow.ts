@@ -12,7 +12,7 @@ import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
-import { enqueueRequestMail, type RenderedMail, type RequestMailDeps } from './request-email.js';
+import { type AskedOf, enqueueRequestMail, type RenderedMail, type RequestMailDeps } from './request-email.js';
 import { type Decision, decisionBy, type RequestScope } from './requests.repository.js';
 
 export type UserCaller = Extract<Caller, { kind: 'user' }>;
@@ -276,6 +276,28 @@ export abstract class RequestService<R extends AuditedRequest, D extends Request
       ],
       ...extra,
     });
+  }
+
+  /**
+   * Mails a new request to those who decide it (`deciderIds`, those with an address), in `trx`:
+   * `render` writes the mail from who asks, in which organization. Returns how many were queued.
+   */
+  protected async notifyDeciders(
+    trx: Executor,
+    tenant: { id: string; initialDomain: string; displayName: string },
+    outboxKind: string,
+    deciderIds: readonly string[],
+    request: R,
+    requester: User,
+    render: (asked: Omit<AskedOf, 'reviewUrl'>) => RenderedMail,
+  ): Promise<number> {
+    const deciders = await this.deps.users.findUsersByIds(tenant.id, deciderIds, trx);
+    const mail = render({
+      organizationName: tenant.displayName,
+      requesterName: requester.displayName,
+      requesterLogin: requester.mail ?? requester.userPrincipalName,
+    });
+    return enqueueRequestMail(this.deps, trx, tenant, outboxKind, deciders, mail, { 'X-Portico-Request-Id': request.id });
   }
 
   /** The target (application, group) whose requests are listed, with the facts its deciders are checked against. */
