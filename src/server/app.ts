@@ -414,19 +414,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     pollMs: config.outboxPollMs,
     onOutcome: (outcome) => metrics.mailOutcome(outcome),
   });
-  app.decorate('portico', {
-    config,
-    database,
-    clock,
-    newId,
-    keys,
-    services,
-    revokedGrants,
-    defaultTenant,
-    mailer,
-    outboxWorker,
-    metrics,
-  });
+  const portico = { config, database, clock, newId, keys, services, revokedGrants, defaultTenant, mailer, outboxWorker, metrics };
+  app.decorate('portico', portico);
   app.decorateRequest('ctx', null as unknown as OperationContext);
   // First hook: everything after it, adapters included, logs with the request id.
   app.addHook('onRequest', (req, _reply, done) => enterRequestScope(req.id, done));
@@ -461,20 +450,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer.close();
   });
 
-  const protocols = createProtocols({
-    app,
-    config,
-    database,
-    clock,
-    newId,
-    keys,
-    services,
-    revokedGrants,
-    defaultTenant,
-    platform,
-    metrics,
-    authorizeSignOn,
-  });
+  const protocols = createProtocols({ ...portico, app, platform, authorizeSignOn });
 
   useDefaultErrors(app);
   // Before any route: the OpenAPI generator records routes as they are added.
@@ -557,20 +533,15 @@ function scheduleDirectoryPurge(app: FastifyInstance, services: Services, clock:
  * The protocol adapters, built from typed dependencies: the single sign-on decision, the token
  * issuer (OIDC) and the SAML IdP. They reach the features only through what is passed here.
  */
-function createProtocols(p: {
+/** What the protocol adapters are built from: the app's own parts (revocation in full), the platform, sign-on. */
+type ProtocolDeps = Omit<Portico, 'revokedGrants' | 'mailer' | 'outboxWorker'> & {
   app: FastifyInstance;
-  config: Config;
-  database: Database;
-  clock: Clock;
-  newId: IdGenerator;
-  keys: KeyStore;
-  services: Services;
   revokedGrants: RevokedGrants;
-  defaultTenant: Tenant;
   platform: Platform;
-  metrics: Metrics;
   authorizeSignOn: AuthorizeSignOn;
-}) {
+};
+
+function createProtocols(p: ProtocolDeps) {
   const { config, database, services, platform, authorizeSignOn } = p;
   const { applications, users, clients, redemptions, redemption } = services;
   const tenants: TenantDirectory = {
@@ -666,6 +637,29 @@ function createProtocols(p: {
   return { tenants, authorizeSignOn, oidc, saml, myAppsSignIn, scim };
 }
 
+/** The Graph API's route plugins, in the order they are registered below /v1.0. */
+const graphRoutes = (saml: SamlIdp) => [
+  usersRoutes,
+  mailRoutes,
+  groupsRoutes,
+  directoryObjectsRoutes,
+  rolesRoutes,
+  policiesRoutes,
+  organizationRoutes,
+  auditRoutes,
+  invitationsRoutes,
+  applicationsRoutes,
+  appRegistrationsRoutes,
+  samlGraphRoutes(saml),
+  myAppsRoutes,
+  requestsRoutes,
+  accessExplanationRoutes,
+  batchRoutes,
+  directoryRoutes,
+  signInsRoutes,
+  permissionGrantsRoutes,
+];
+
 /**
  * One Fastify scope per surface, each with its own error (and, where it owns a prefix, not-found)
  * handler: the Graph API, the OAuth endpoints of oidc-provider, and the browser pages.
@@ -697,25 +691,7 @@ async function registerSurfaces(
         });
         // `@odata.type` in request bodies: checked against the route's entity type, then removed.
         acceptODataTypes(api);
-        await api.register(usersRoutes);
-        await api.register(mailRoutes);
-        await api.register(groupsRoutes);
-        await api.register(directoryObjectsRoutes);
-        await api.register(rolesRoutes);
-        await api.register(policiesRoutes);
-        await api.register(organizationRoutes);
-        await api.register(auditRoutes);
-        await api.register(invitationsRoutes);
-        await api.register(applicationsRoutes);
-        await api.register(appRegistrationsRoutes);
-        await api.register(samlGraphRoutes(saml));
-        await api.register(myAppsRoutes);
-        await api.register(requestsRoutes);
-        await api.register(accessExplanationRoutes);
-        await api.register(batchRoutes);
-        await api.register(directoryRoutes);
-        await api.register(signInsRoutes);
-        await api.register(permissionGrantsRoutes);
+        for (const routes of graphRoutes(saml)) await api.register(routes);
       });
     },
     { prefix: '/v1.0' },

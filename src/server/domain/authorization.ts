@@ -163,6 +163,16 @@ const has = (c: Extract<Caller, { kind: 'user' }>, ...roles: string[]) => roles.
 const appHas = (c: Extract<Caller, { kind: 'app' }>, ...perms: ApplicationPermission[]) =>
   perms.some((p) => c.permissions.has(p));
 
+/** The application permissions that read a group and its members. */
+const GROUP_READERS: ApplicationPermission[] = [
+  'Group.Read.All',
+  'Group.ReadWrite.All',
+  'GroupMember.Read.All',
+  'GroupMember.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+
 /** Application permissions that allow each action for client-credential callers. */
 const appRules: Record<Action, ApplicationPermission[]> = {
   'user.list': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -175,22 +185,8 @@ const appRules: Record<Action, ApplicationPermission[]> = {
   'user.delete': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   'user.readDeleted': ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'group.list': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  'group.read': [
-    'Group.Read.All',
-    'Group.ReadWrite.All',
-    'GroupMember.Read.All',
-    'GroupMember.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-  ],
-  'group.readMembers': [
-    'Group.Read.All',
-    'Group.ReadWrite.All',
-    'GroupMember.Read.All',
-    'GroupMember.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-  ],
+  'group.read': GROUP_READERS,
+  'group.readMembers': GROUP_READERS,
   'group.create': ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.update': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'group.delete': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -500,6 +496,16 @@ type CredentialAction = Extract<
   'user.update' | 'user.updateSensitive' | 'user.resetPassword' | 'user.revokeSessions' | 'user.delete' | 'user.manageInvitation'
 >;
 
+/** "Who can reset passwords": the roles that reset a password or invalidate refresh tokens. */
+const PASSWORD_RESETTERS = [
+  R.passwordAdministrator,
+  R.helpdeskAdministrator,
+  R.authenticationAdministrator,
+  R.userAdministrator,
+  R.privilegedAuthenticationAdministrator,
+  R.globalAdministrator,
+];
+
 /** Roles that perform each action at all (the columns that apply to it). */
 export const CREDENTIAL_ACTORS: Record<CredentialAction, readonly string[]> = {
   // Basic properties: User and Global Administrators (as before), within the same target limits.
@@ -518,22 +524,8 @@ export const CREDENTIAL_ACTORS: Record<CredentialAction, readonly string[]> = {
     R.globalAdministrator,
   ],
   // "Who can reset passwords" (and invalidate refresh tokens).
-  'user.resetPassword': [
-    R.passwordAdministrator,
-    R.helpdeskAdministrator,
-    R.authenticationAdministrator,
-    R.userAdministrator,
-    R.privilegedAuthenticationAdministrator,
-    R.globalAdministrator,
-  ],
-  'user.revokeSessions': [
-    R.passwordAdministrator,
-    R.helpdeskAdministrator,
-    R.authenticationAdministrator,
-    R.userAdministrator,
-    R.privilegedAuthenticationAdministrator,
-    R.globalAdministrator,
-  ],
+  'user.resetPassword': PASSWORD_RESETTERS,
+  'user.revokeSessions': PASSWORD_RESETTERS,
   // Reset redemption and resend (entra-behaviour.md §2: Helpdesk Administrator is the least role).
   'user.manageInvitation': [
     R.helpdeskAdministrator,

@@ -28,6 +28,7 @@
  */
 import type { User } from '../../contracts/users.js';
 import { DomainError } from './errors.js';
+import { type Token as CursorToken, scanTokens, TokenCursor } from './token-cursor.js';
 
 /** Graph's limit on the length of a membership rule. */
 export const MAX_RULE_LENGTH = 3072;
@@ -119,12 +120,8 @@ export interface MembershipRule {
 }
 
 type TokenKind = 'word' | 'op' | 'string' | '(' | ')' | '[' | ']' | ',' | 'eof';
-interface Token {
-  kind: TokenKind;
-  /** Words and operators: as written (without the hyphen for operators); strings: the unescaped value. */
-  text: string;
-  pos: number;
-}
+/** Words and operators: as written (without the hyphen for operators); strings: the unescaped value. */
+type Token = CursorToken<TokenKind>;
 
 const ruleError = (message: string): DomainError =>
   new DomainError('group_membership_rule_invalid', `Invalid membershipRule: ${message}`, { target: 'membershipRule' });
@@ -156,35 +153,27 @@ function readString(input: string, start: number): { value: string; end: number 
 }
 
 function tokenize(input: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < input.length) {
+  return scanTokens<TokenKind>(input, (i, tokens) => {
     const c = input[i] as string;
-    if (/\s/.test(c)) {
-      i++;
-    } else if ('()[],'.includes(c)) {
+    if ('()[],'.includes(c)) {
       tokens.push({ kind: c as TokenKind, text: c, pos: i });
-      i++;
-    } else if (c === '"' || c === "'") {
+      return i + 1;
+    }
+    if (c === '"' || c === "'") {
       const s = readString(input, i);
       tokens.push({ kind: 'string', text: s.value, pos: i });
-      i = s.end;
-    } else if (HYPHENS.has(c)) {
-      WORD_RE.lastIndex = i + 1;
-      const m = WORD_RE.exec(input);
-      if (!m) throw ruleError(`expected an operator after '${c}' at position ${i}.`);
-      tokens.push({ kind: 'op', text: m[0], pos: i });
-      i = WORD_RE.lastIndex;
-    } else {
-      WORD_RE.lastIndex = i;
-      const m = WORD_RE.exec(input);
-      if (!m) throw ruleError(`unexpected character '${c}' at position ${i}.`);
-      tokens.push({ kind: 'word', text: m[0], pos: i });
-      i = WORD_RE.lastIndex;
+      return s.end;
     }
-  }
-  tokens.push({ kind: 'eof', text: '', pos: input.length });
-  return tokens;
+    const op = HYPHENS.has(c);
+    WORD_RE.lastIndex = op ? i + 1 : i;
+    const m = WORD_RE.exec(input);
+    if (!m)
+      throw ruleError(
+        op ? `expected an operator after '${c}' at position ${i}.` : `unexpected character '${c}' at position ${i}.`,
+      );
+    tokens.push({ kind: op ? 'op' : 'word', text: m[0], pos: i });
+    return WORD_RE.lastIndex;
+  });
 }
 
 const describe = (t: Token): string =>
@@ -242,25 +231,19 @@ function compilePattern(pattern: string, pos: number): RegExp {
   }
 }
 
-class Parser {
-  private i = 0;
-  private depth = 0;
-  constructor(private readonly tokens: Token[]) {}
+class Parser extends TokenCursor<TokenKind, RuleNode> {
+  constructor(tokens: Token[]) {
+    super(tokens, MAX_DEPTH);
+  }
 
-  private peek(): Token {
-    return this.tokens[this.i] as Token;
+  protected unexpected(t: Token, what: string): DomainError {
+    return ruleError(`expected ${what} at position ${t.pos}, found ${describe(t)}.`);
   }
-  private next(): Token {
-    return this.tokens[this.i++] as Token;
+  protected tooDeep(pos: number): DomainError {
+    return ruleError(`the rule nests deeper than ${MAX_DEPTH} levels at position ${pos}.`);
   }
-  private expect(kind: TokenKind, what: string): Token {
-    const t = this.next();
-    if (t.kind !== kind) throw ruleError(`expected ${what} at position ${t.pos}, found ${describe(t)}.`);
-    return t;
-  }
-  /** Is the next token the logical keyword `word`, with or without its hyphen? */
-  private isKeyword(word: 'and' | 'or' | 'not'): boolean {
-    const t = this.peek();
+  /** Is `t` the logical keyword `word`, with or without its hyphen? */
+  protected isKeyword(t: Token, word: string): boolean {
     return (t.kind === 'op' || t.kind === 'word') && t.text.toLowerCase() === word;
   }
 
@@ -274,46 +257,31 @@ class Parser {
   }
 
   private or(): RuleNode {
-    let left = this.and();
-    while (this.isKeyword('or')) {
-      this.next();
-      left = { type: 'or', left, right: this.and() };
-    }
-    return left;
+    return this.chain(
+      'or',
+      () => this.and(),
+      (left, right) => ({ type: 'or', left, right }),
+    );
   }
 
   private and(): RuleNode {
-    let left = this.not();
-    while (this.isKeyword('and')) {
-      this.next();
-      left = { type: 'and', left, right: this.not() };
-    }
-    return left;
+    return this.chain(
+      'and',
+      () => this.not(),
+      (left, right) => ({ type: 'and', left, right }),
+    );
   }
 
   private not(): RuleNode {
-    if (this.isKeyword('not')) {
+    if (this.isKeyword(this.peek(), 'not')) {
       this.next();
-      return this.nested(() => ({ type: 'not', operand: this.not() }));
+      return this.nested(this.peek().pos, () => ({ type: 'not', operand: this.not() }));
     }
     return this.primary();
   }
 
-  private nested(f: () => RuleNode): RuleNode {
-    if (++this.depth > MAX_DEPTH)
-      throw ruleError(`the rule nests deeper than ${MAX_DEPTH} levels at position ${this.peek().pos}.`);
-    const node = f();
-    this.depth--;
-    return node;
-  }
-
   private primary(): RuleNode {
-    if (this.peek().kind === '(') {
-      this.next();
-      const node = this.nested(() => this.or());
-      this.expect(')', "')'");
-      return node;
-    }
+    if (this.peek().kind === '(') return this.parenthesized(() => this.nested(this.peek().pos, () => this.or()));
     return this.comparison();
   }
 

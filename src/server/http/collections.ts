@@ -151,3 +151,25 @@ export function sendDirectoryObjects(
   }));
   return sendCollection(req, reply, fragment, { ...page, items }, { ...q, select: undefined });
 }
+
+/**
+ * The parts of a `registerCollection` definition for a directoryObject collection whose members
+ * are all of one `type` (`directReports`: users, `memberOf`: groups): cast to the type, it is the
+ * type's own collection; uncast, directoryObjects, each made one by `asDirectoryObject`.
+ */
+export function oneTypeCollection(
+  type: 'user' | 'group',
+  spec: ResourceSpec,
+  asDirectoryObject: (o: object) => object = (o) => o,
+): Pick<CollectionDef<unknown>, 'casts' | 'spec' | 'fragment' | 'send'> {
+  const collection = `${type}s`;
+  return {
+    casts: [type],
+    spec: () => spec,
+    fragment: (cast) => (cast === type ? collection : 'directoryObjects'),
+    send: (req, reply, page, q, fragment) =>
+      fragment === collection
+        ? sendCollection(req, reply, fragment, page, q)
+        : sendDirectoryObjects(req, reply, { ...page, items: page.items.map(asDirectoryObject) }, q),
+  };
+}

@@ -122,3 +122,9 @@ export function getEntityById<T extends object>(
     return sendEntity(req, reply, `${fragment}/$entity`, await get(req.ctx, req.params.id), q);
   });
 }
+
+/** Waits for a write and answers 204 No Content (Graph's answer to a PATCH, DELETE or `$ref` write). */
+export async function noContent(reply: FastifyReply, write: Promise<unknown>): Promise<FastifyReply> {
+  await write;
+  return reply.status(204).send();
+}

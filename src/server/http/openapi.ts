@@ -20,6 +20,13 @@ const packageVersion = (): string => {
   }
 };
 
+/** `code` (with an example), `message` and `target`: the fields of an error and of each of its details. */
+const errorFields = (example: string) => ({
+  code: { type: 'string', example },
+  message: { type: 'string' },
+  target: { type: 'string' },
+});
+
 const graphError = {
   type: 'object',
   description: 'Microsoft Graph error envelope, sent with every 4xx/5xx answer under /v1.0. See docs/errors.md.',
@@ -29,20 +36,14 @@ const graphError = {
       type: 'object',
       required: ['code', 'message', 'innerError'],
       properties: {
-        code: { type: 'string', example: 'Request_ResourceNotFound' },
-        message: { type: 'string' },
-        target: { type: 'string' },
+        ...errorFields('Request_ResourceNotFound'),
         details: {
           type: 'array',
           description: "details[0].code is Portico's catalogue code (stable; see docs/errors.md), error.code Graph's.",
           items: {
             type: 'object',
             required: ['code', 'message'],
-            properties: {
-              code: { type: 'string', example: 'group_last_owner' },
-              message: { type: 'string' },
-              target: { type: 'string' },
-            },
+            properties: errorFields('group_last_owner'),
           },
         },
         innerError: {

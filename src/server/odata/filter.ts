@@ -18,7 +18,9 @@
  * `query.ts` against a resource description. Positions in messages are 0-based character offsets
  * into the `$filter` string (as in Microsoft's OData libraries).
  */
+
 import { DomainError } from '../domain/errors.js';
+import { type Token as CursorToken, scanTokens, TokenCursor } from '../domain/token-cursor.js';
 
 export const MAX_FILTER_LENGTH = 2000;
 export const MAX_FILTER_DEPTH = 50;
@@ -62,12 +64,8 @@ export type FilterNode =
     };
 
 export type TokenKind = 'ident' | 'string' | 'number' | 'guid' | 'datetime' | '(' | ')' | ',' | ':' | '/' | 'eof';
-export interface Token {
-  kind: TokenKind;
-  /** Source text for idents/numbers/guids/datetimes; the unescaped value for strings. */
-  text: string;
-  pos: number;
-}
+/** Source text for idents/numbers/guids/datetimes; the unescaped value for strings. */
+export type Token = CursorToken<TokenKind>;
 
 const invalid = (message: string): DomainError => new DomainError('odata_query_invalid', `Invalid $filter: ${message}`);
 
@@ -85,74 +83,55 @@ function matchAt(re: RegExp, input: string, pos: number): string | null {
 }
 
 export function tokenize(input: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < input.length) {
+  return scanTokens<TokenKind>(input, (i, tokens) => {
     const ch = input[i] as string;
-    if (/\s/.test(ch)) {
-      i++;
-      continue;
-    }
     if (ch === '(' || ch === ')' || ch === ',' || ch === ':' || ch === '/') {
       tokens.push({ kind: ch, text: ch, pos: i });
-      i++;
-      continue;
+      return i + 1;
     }
-    if (ch === "'") {
-      const start = i;
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= input.length) throw invalid(`unterminated string literal starting at position ${start}.`);
-        const c = input[i] as string;
-        if (c === "'") {
-          if (input[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += c;
-        i++;
-      }
-      tokens.push({ kind: 'string', text: value, pos: start });
-      continue;
-    }
+    if (ch === "'") return readString(input, i, tokens);
     // Order matters: a GUID or a date can start with digits, so try them before plain numbers.
-    const guid = matchAt(GUID_RE, input, i);
-    if (guid !== null) {
-      tokens.push({ kind: 'guid', text: guid, pos: i });
-      i += guid.length;
-      continue;
-    }
-    const dt = matchAt(DATETIME_RE, input, i);
-    if (dt !== null) {
-      tokens.push({ kind: 'datetime', text: dt, pos: i });
-      i += dt.length;
-      continue;
-    }
-    const badDt = matchAt(DATETIME_LIKE_RE, input, i);
-    if (badDt !== null) {
-      throw invalid(`malformed date-time '${badDt}' at position ${i}; expected e.g. 2024-01-01T00:00:00Z.`);
-    }
-    const num = matchAt(NUMBER_RE, input, i);
-    if (num !== null) {
-      tokens.push({ kind: 'number', text: num, pos: i });
-      i += num.length;
-      continue;
-    }
-    const ident = matchAt(IDENT_RE, input, i);
-    if (ident !== null) {
-      tokens.push({ kind: 'ident', text: ident, pos: i });
-      i += ident.length;
-      continue;
+    for (const [kind, re] of LITERALS) {
+      const text = matchAt(re, input, i);
+      if (text === null) continue;
+      if (kind === null) throw invalid(`malformed date-time '${text}' at position ${i}; expected e.g. 2024-01-01T00:00:00Z.`);
+      tokens.push({ kind, text, pos: i });
+      return i + text.length;
     }
     throw invalid(`unexpected character '${ch}' at position ${i}.`);
+  });
+}
+
+/** Literals and names in the order they are tried; `null`: a malformed date-time, refused. */
+const LITERALS: [TokenKind | null, RegExp][] = [
+  ['guid', GUID_RE],
+  ['datetime', DATETIME_RE],
+  [null, DATETIME_LIKE_RE],
+  ['number', NUMBER_RE],
+  ['ident', IDENT_RE],
+];
+
+/** A single-quoted string at `start` (`''` is a quote); returns where the next token starts. */
+function readString(input: string, start: number, tokens: Token[]): number {
+  let value = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= input.length) throw invalid(`unterminated string literal starting at position ${start}.`);
+    const c = input[i] as string;
+    if (c === "'") {
+      if (input[i + 1] === "'") {
+        value += "'";
+        i += 2;
+        continue;
+      }
+      i++;
+      break;
+    }
+    value += c;
+    i++;
   }
-  tokens.push({ kind: 'eof', text: '', pos: input.length });
-  return tokens;
+  tokens.push({ kind: 'string', text: value, pos: start });
+  return i;
 }
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
@@ -171,37 +150,24 @@ const describeToken = (t: Token): string => {
   }
 };
 
-class Parser {
-  private i = 0;
-  private depth = 0;
+class Parser extends TokenCursor<TokenKind, FilterNode> {
   /** Range variables of the enclosing lambdas, innermost last. */
   private readonly scope: string[] = [];
 
-  constructor(private readonly tokens: Token[]) {}
-
-  private peek(offset = 0): Token {
-    // The token list always ends with 'eof'; clamp so look-ahead past it stays on 'eof'.
-    return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)] as Token;
+  constructor(tokens: Token[]) {
+    super(tokens, MAX_FILTER_DEPTH);
   }
 
-  private next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.i++;
-    return t;
-  }
-
-  private unexpected(t: Token, expected?: string): DomainError {
+  protected unexpected(t: Token, expected?: string): DomainError {
     const what = t.kind === 'eof' ? 'unexpected end of input' : `unexpected ${describeToken(t)}`;
     return invalid(`${what} at position ${t.pos}${expected === undefined ? '' : `; expected ${expected}`}.`);
   }
 
-  private expect(kind: TokenKind, expected: string): Token {
-    const t = this.peek();
-    if (t.kind !== kind) throw this.unexpected(t, expected);
-    return this.next();
+  protected tooDeep(pos: number): DomainError {
+    return invalid(`expression is nested too deeply at position ${pos} (maximum depth ${MAX_FILTER_DEPTH}).`);
   }
 
-  private isKeyword(t: Token, word: string): boolean {
+  protected isKeyword(t: Token, word: string): boolean {
     return t.kind === 'ident' && t.text.toLowerCase() === word;
   }
 
@@ -212,52 +178,34 @@ class Parser {
     return node;
   }
 
-  private enter(pos: number): void {
-    if (++this.depth > MAX_FILTER_DEPTH) {
-      throw invalid(`expression is nested too deeply at position ${pos} (maximum depth ${MAX_FILTER_DEPTH}).`);
-    }
-  }
-
   private parseOr(): FilterNode {
-    let left = this.parseAnd();
-    while (this.isKeyword(this.peek(), 'or')) {
-      const op = this.next();
-      left = { type: 'or', left, right: this.parseAnd(), pos: op.pos };
-    }
-    return left;
+    return this.chain(
+      'or',
+      () => this.parseAnd(),
+      (left, right, op) => ({ type: 'or', left, right, pos: op.pos }),
+    );
   }
 
   private parseAnd(): FilterNode {
-    let left = this.parseUnary();
-    while (this.isKeyword(this.peek(), 'and')) {
-      const op = this.next();
-      left = { type: 'and', left, right: this.parseUnary(), pos: op.pos };
-    }
-    return left;
+    return this.chain(
+      'and',
+      () => this.parseUnary(),
+      (left, right, op) => ({ type: 'and', left, right, pos: op.pos }),
+    );
   }
 
   private parseUnary(): FilterNode {
     const t = this.peek();
-    this.enter(t.pos);
-    try {
-      if (this.isKeyword(t, 'not')) {
-        this.next();
-        return { type: 'not', operand: this.parseUnary(), pos: t.pos };
-      }
-      return this.parsePrimary();
-    } finally {
-      this.depth--;
-    }
+    return this.nested(t.pos, () => {
+      if (!this.isKeyword(t, 'not')) return this.parsePrimary();
+      this.next();
+      return { type: 'not', operand: this.parseUnary(), pos: t.pos };
+    });
   }
 
   private parsePrimary(): FilterNode {
     const t = this.peek();
-    if (t.kind === '(') {
-      this.next();
-      const inner = this.parseOr();
-      this.expect(')', "')'");
-      return inner;
-    }
+    if (t.kind === '(') return this.parenthesized(() => this.parseOr());
     if (t.kind !== 'ident' || RESERVED.has(t.text.toLowerCase())) throw this.unexpected(t, 'a property name or function');
     const lower = t.text.toLowerCase();
     if (FUNCTIONS.has(lower) && this.peek(1).kind === '(') return this.parseFunction(lower as FunctionName);

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { objectKey } from '../../../contracts/users.js';
 import { DomainError } from '../../domain/errors.js';
-import { odataContext, sendEntity } from '../../http/graph.js';
+import { noContent, odataContext, sendEntity } from '../../http/graph.js';
 import { MAX_TOP, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
 import { groupsResource } from '../groups/groups.query.js';
 import { usersResource } from '../users/users.query.js';
@@ -95,10 +95,7 @@ export async function directoryRoutes(fastify: FastifyInstance): Promise<void> {
   app.delete(
     '/directory/deletedItems/:id',
     { schema: { tags: ['directory'], summary: 'Permanently delete a deleted user or group', params: idParam } },
-    async (req, reply) => {
-      await deletedItems.hardDelete(req.ctx, req.params.id);
-      return reply.status(204).send();
-    },
+    async (req, reply) => noContent(reply, deletedItems.hardDelete(req.ctx, req.params.id)),
   );
 
   for (const kind of ['users', 'groups'] as DeltaKind[]) {

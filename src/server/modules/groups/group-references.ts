@@ -42,6 +42,15 @@ export interface GroupReferencesDeps {
  * and writing member/owner references with every check and their audit records. Used inside the
  * transactions of GroupsService (bound members at creation) and GroupMembersService.
  */
+/** An insert of a member or owner row; one that is already there (a concurrent add) is `refExists`. */
+async function insertOnce(rel: 'members' | 'owners', insert: Promise<unknown>): Promise<void> {
+  try {
+    await insert;
+  } catch (err) {
+    throw asUniqueViolation(err) ? refExists(rel) : err;
+  }
+}
+
 export class GroupReferences {
   constructor(private readonly deps: GroupReferencesDeps) {}
 
@@ -113,17 +122,8 @@ export class GroupReferences {
       );
     }
     if (await isDirectMember(trx, tenantId, group.id, o.ref.id)) throw refExists('members');
-    try {
-      await insertMember(trx, tenantId, group.id, o.ref, now);
-    } catch (err) {
-      throw asUniqueViolation(err) ? refExists('members') : err;
-    }
-    await this.deps.audit.record(trx, ctx, {
-      activityDisplayName: 'Add member to group',
-      category: 'GroupManagement',
-      operationType: 'Assign',
-      targetResources: [groupTarget(group), objectTarget(o, groupProps(group))],
-    });
+    await insertOnce('members', insertMember(trx, tenantId, group.id, o.ref, now));
+    await this.auditReference(trx, ctx, 'Add member to group', 'Assign', group, o);
   }
 
   /** Removes a direct member inside `trx` with its audit record, or 404; the caller has authorized and locked the group. */
@@ -138,12 +138,7 @@ export class GroupReferences {
       ...(user ? { user } : {}),
       ...(member ? { group: member } : {}),
     };
-    await this.deps.audit.record(trx, ctx, {
-      activityDisplayName: 'Remove member from group',
-      category: 'GroupManagement',
-      operationType: 'Unassign',
-      targetResources: [groupTarget(group), objectTarget(o, groupProps(group))],
-    });
+    await this.auditReference(trx, ctx, 'Remove member from group', 'Unassign', group, o);
   }
 
   /** Adds an owner (users only) inside `trx`; the caller has authorized and locked the group. */
@@ -152,15 +147,23 @@ export class GroupReferences {
     const o = await this.resolve(trx, tenantId, ref);
     if (o.ref.type !== 'user') throw new DomainError('group_member_type_invalid', 'Only users can be owners of a group.');
     if (await isOwner(trx, tenantId, group.id, o.ref.id)) throw refExists('owners');
-    try {
-      await insertOwner(trx, tenantId, group.id, o.ref.id, now);
-    } catch (err) {
-      throw asUniqueViolation(err) ? refExists('owners') : err;
-    }
-    await this.deps.audit.record(trx, ctx, {
-      activityDisplayName: 'Add owner to group',
+    await insertOnce('owners', insertOwner(trx, tenantId, group.id, o.ref.id, now));
+    await this.auditReference(trx, ctx, 'Add owner to group', 'Assign', group, o);
+  }
+
+  /** The audit record of a member or owner added or removed. */
+  private auditReference(
+    trx: Executor,
+    ctx: OperationContext,
+    activity: string,
+    operationType: 'Assign' | 'Unassign',
+    group: Group,
+    o: Resolved,
+  ) {
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: activity,
       category: 'GroupManagement',
-      operationType: 'Assign',
+      operationType,
       targetResources: [groupTarget(group), objectTarget(o, groupProps(group))],
     });
   }

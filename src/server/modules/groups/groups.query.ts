@@ -4,6 +4,14 @@ import { usersResource } from '../users/users.query.js';
 
 const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;
 
+/** An enum property of one of `values`, filtered by equality, `in` and `not`. */
+const oneOf = (column: string, values: string[]): PropSpec => ({
+  type: 'enum',
+  column,
+  values,
+  filter: ['eq', 'ne', 'in', 'not'],
+});
+
 /** OData description of the groups collection. */
 export const groupsResource: ResourceSpec = {
   name: 'groups',
@@ -26,19 +34,9 @@ export const groupsResource: ResourceSpec = {
       filter: ['eq', 'ne', 'in'],
     },
     onPremisesSyncEnabled: { type: 'boolean', column: 'on_premises_sync_enabled', filter: ['eq', 'ne', 'not'] },
-    visibility: {
-      type: 'enum',
-      column: 'visibility',
-      values: ['Public', 'Private', 'Hiddenmembership'],
-      filter: ['eq', 'ne', 'in', 'not'],
-    },
+    visibility: oneOf('visibility', ['Public', 'Private', 'Hiddenmembership']),
     isAssignableToRole: { type: 'boolean', column: 'is_assignable_to_role', filter: ['eq', 'ne', 'not'] },
-    joinPolicy: {
-      type: 'enum',
-      column: 'join_policy',
-      values: ['open', 'ownerApproval', 'closed'],
-      filter: ['eq', 'ne', 'in', 'not'],
-    },
+    joinPolicy: oneOf('join_policy', ['open', 'ownerApproval', 'closed']),
     createdDateTime: {
       type: 'datetime',
       column: 'created_date_time',

@@ -1,22 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idFromODataRef, odataRef } from '../../../contracts/common.js';
-import { createGroupBody, type Group, updateGroupBody } from '../../../contracts/groups.js';
+import { createGroupBody, updateGroupBody } from '../../../contracts/groups.js';
 import { objectKey } from '../../../contracts/users.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError } from '../../domain/errors.js';
-import {
-  attachExpansions,
-  type CastType,
-  type CollectionPage,
-  type Expander,
-  expandableOf,
-  registerCollection,
-  sendDirectoryObjects,
-} from '../../http/collections.js';
-import { requireIfMatch, withETag, withETagsOnPage } from '../../http/etag.js';
-import { meId, odataContext, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
+import { type Expander, oneTypeCollection, registerCollection, sendDirectoryObjects } from '../../http/collections.js';
+import { registerTaggedEntity } from '../../http/entity-routes.js';
+import { meId, noContent, odataContext, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import type { Relationship, UserRelationship } from './group-members.service.js';
@@ -38,52 +30,20 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     appRoleAssignments: appRoleAssignments.assignmentsExpansion,
   };
 
-  registerCollection(app, {
-    path: '/groups',
-    tags: ['groups'],
-    summary: 'List groups',
-    spec: () => groupsResource,
-    fragment: () => 'groups',
-    list: async (req, q) => withETagsOnPage(await groups.listGroups(req.ctx, q)),
+  registerTaggedEntity(app, {
+    noun: 'group',
+    resource: groupsResource,
+    params: idParam,
     expand,
-  });
-
-  app.post('/groups', { schema: { tags: ['groups'], summary: 'Create group', body: createGroupBody } }, async (req, reply) => {
-    const group = await groups.createGroup(req.ctx, req.body);
-    return sendEntity(req, reply, 'groups/$entity', group, undefined, 201);
-  });
-
-  app.get('/groups/:id', { schema: { tags: ['groups'], summary: 'Get group', params: idParam } }, async (req, reply) => {
-    const q = parseODataQuery(req.query as Record<string, unknown>, groupsResource, {
-      ...odataOptions(req),
-      expandable: expandableOf(expand) ?? {},
-    });
-    const tagged = await withETag(reply, await groups.getGroup(req.ctx, req.params.id));
-    const [group] = await attachExpansions(req, [tagged], q, expand);
-    return sendEntity(req, reply, 'groups/$entity', group as Group, q);
-  });
-
-  app.patch(
-    '/groups/:id',
-    {
-      schema: {
-        tags: ['groups'],
-        summary: 'Update group (properties, members@odata.bind, owners@odata.bind)',
-        params: idParam,
-        body: updateGroupBody,
-      },
+    summaries: { update: 'Update group (properties, members@odata.bind, owners@odata.bind)' },
+    bodies: { create: createGroupBody, update: updateGroupBody },
+    use: {
+      list: groups.listGroups,
+      create: groups.createGroup,
+      load: groups.getGroup,
+      update: groups.updateGroup,
+      remove: directory.deleteGroup,
     },
-    async (req, reply) => {
-      await requireIfMatch(req, () => groups.getGroup(req.ctx, req.params.id));
-      await groups.updateGroup(req.ctx, req.params.id, req.body);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete('/groups/:id', { schema: { tags: ['groups'], summary: 'Delete group', params: idParam } }, async (req, reply) => {
-    await requireIfMatch(req, () => groups.getGroup(req.ctx, req.params.id));
-    await directory.deleteGroup(req.ctx, req.params.id);
-    return reply.status(204).send();
   });
 
   const relationships: [Relationship, string][] = [
@@ -111,41 +71,30 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     });
   }
 
-  app.post(
-    '/groups/:id/members/$ref',
-    { schema: { tags: ['groups'], summary: 'Add a member to a group', params: idParam, body: odataRef } },
-    async (req, reply) => {
-      await groupMembers.addMember(req.ctx, req.params.id, req.body['@odata.id']);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/groups/:id/members/:memberId/$ref',
-    { schema: { tags: ['groups'], summary: 'Remove a member from a group', params: memberParams } },
-    async (req, reply) => {
-      await groupMembers.removeMember(req.ctx, req.params.id, req.params.memberId);
-      return reply.status(204).send();
-    },
-  );
-
-  app.post(
-    '/groups/:id/owners/$ref',
-    { schema: { tags: ['groups'], summary: 'Add an owner to a group', params: idParam, body: odataRef } },
-    async (req, reply) => {
-      await groupMembers.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/groups/:id/owners/:ownerId/$ref',
-    { schema: { tags: ['groups'], summary: 'Remove an owner from a group', params: ownerParams } },
-    async (req, reply) => {
-      await groupMembers.removeOwner(req.ctx, req.params.id, req.params.ownerId);
-      return reply.status(204).send();
-    },
-  );
+  // `POST …/{rel}/$ref` adds a member or an owner; `DELETE …/{rel}/{id}/$ref` removes one.
+  const refs = [
+    { rel: 'members', noun: 'a member', params: memberParams },
+    { rel: 'owners', noun: 'an owner', params: ownerParams },
+  ] as const;
+  for (const { rel, noun, params } of refs) {
+    app.post(
+      `/groups/:id/${rel}/$ref`,
+      { schema: { tags: ['groups'], summary: `Add ${noun} to a group`, params: idParam, body: odataRef } },
+      async (req, reply) => {
+        const add = rel === 'members' ? groupMembers.addMember : groupMembers.addOwner;
+        return noContent(reply, add(req.ctx, req.params.id, req.body['@odata.id']));
+      },
+    );
+    app.delete(
+      `/groups/:id/${rel}/:${rel === 'members' ? 'memberId' : 'ownerId'}/$ref`,
+      { schema: { tags: ['groups'], summary: `Remove ${noun} from a group`, params } },
+      async (req, reply) => {
+        const p = req.params as { id: string; memberId?: string; ownerId?: string };
+        const remove = rel === 'members' ? groupMembers.removeMember : groupMembers.removeOwner;
+        return noContent(reply, remove(req.ctx, p.id, (p.memberId ?? p.ownerId) as string));
+      },
+    );
+  }
 
   // User relationships read the group tables, so they live here rather than in the users module.
   const userRelationships: [UserRelationship, string][] = [
@@ -154,14 +103,7 @@ export async function groupsRoutes(fastify: FastifyInstance): Promise<void> {
     ['ownedObjects', 'Directory objects the user owns'],
   ];
   for (const [rel, summary] of userRelationships) {
-    const common = {
-      tags: ['users'],
-      casts: ['group'] as const,
-      spec: () => groupsResource,
-      fragment: (cast: CastType | undefined) => (cast === 'group' ? 'groups' : 'directoryObjects'),
-      send: (req: FastifyRequest, reply: FastifyReply, page: CollectionPage, q: ODataQuery, fragment: string) =>
-        fragment === 'groups' ? sendCollection(req, reply, fragment, page, q) : sendDirectoryObjects(req, reply, page, q),
-    };
+    const common = { tags: ['users'], ...oneTypeCollection('group', groupsResource) };
     // Every member of these collections is a group, so the cast to microsoft.graph.group only drops `@odata.type`.
     registerCollection(app, {
       ...common,
@@ -253,46 +195,31 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
       '@odata.context': odataContext(req, 'Collection(Edm.String)'),
       value,
     });
-    app.post(
-      `${prefix}/checkMemberGroups`,
-      {
-        schema: {
-          tags,
-          summary: 'Which of the given groups the object is a member of (directly or transitively)',
-          ...params,
-          body: checkMemberGroupsBody,
-        },
-      },
-      async (req, reply) => {
+    // Which of the given ids (groups: the only objects anything here is a member of) the object belongs to.
+    const checks = [
+      [
+        'checkMemberGroups',
+        'Which of the given groups the object is a member of (directly or transitively)',
+        checkMemberGroupsBody,
+      ],
+      [
+        'checkMemberObjects',
+        'Which of the given groups the object is a member of (groups are the only such objects here)',
+        checkMemberObjectsBody,
+      ],
+    ] as const;
+    for (const [action, summary, body] of checks) {
+      app.post(`${prefix}/${action}`, { schema: { tags, summary, ...params, body } }, async (req, reply) => {
         const all = new Set(await groupMembers.memberGroupIds(req.ctx, keyOf(req), false));
+        const asked = 'groupIds' in req.body ? req.body.groupIds : req.body.ids;
         return reply.send(
           ids(
             req,
-            req.body.groupIds.filter((g) => all.has(g.toLowerCase())),
+            asked.filter((g) => all.has(g.toLowerCase())),
           ),
         );
-      },
-    );
-    app.post(
-      `${prefix}/checkMemberObjects`,
-      {
-        schema: {
-          tags,
-          summary: 'Which of the given groups the object is a member of (groups are the only such objects here)',
-          ...params,
-          body: checkMemberObjectsBody,
-        },
-      },
-      async (req, reply) => {
-        const all = new Set(await groupMembers.memberGroupIds(req.ctx, keyOf(req), false));
-        return reply.send(
-          ids(
-            req,
-            req.body.ids.filter((g) => all.has(g.toLowerCase())),
-          ),
-        );
-      },
-    );
+      });
+    }
     for (const action of ['getMemberGroups', 'getMemberObjects']) {
       app.post(
         `${prefix}/${action}`,
@@ -345,9 +272,8 @@ export async function directoryObjectsRoutes(fastify: FastifyInstance): Promise<
             },
           );
         }
-        if (rel === 'members') await groupMembers.removeMember(req.ctx, req.params.id, target);
-        else await groupMembers.removeOwner(req.ctx, req.params.id, target);
-        return reply.status(204).send();
+        const remove = rel === 'members' ? groupMembers.removeMember : groupMembers.removeOwner;
+        return noContent(reply, remove(req.ctx, req.params.id, target));
       },
     );
   }

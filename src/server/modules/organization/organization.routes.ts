@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateOrganizationBody } from '../../../contracts/organization.js';
-import { getCollection, getEntityById, idParam } from '../../http/graph.js';
+import { getCollection, getEntityById, idParam, noContent } from '../../http/graph.js';
 import type { ResourceSpec } from '../../odata/query.js';
 
 /** Only `$select` is meaningful on a one-element collection; `$filter` supports id. */
@@ -58,8 +58,7 @@ export async function organizationRoutes(fastify: FastifyInstance): Promise<void
     },
     async (req, reply) => {
       const { '@odata.type': _ignored, ...body } = req.body;
-      await organization.updateOrganization(req.ctx, req.params.id, body);
-      return reply.status(204).send();
+      return noContent(reply, organization.updateOrganization(req.ctx, req.params.id, body));
     },
   );
 }

@@ -14,11 +14,11 @@ import { DomainError, notFound } from '../../domain/errors.js';
 import type { ODataQuery } from '../../odata/query.js';
 import { spTarget } from '../applications/application-rules.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import { type AuditEntry, userTarget } from '../audit/audit.service.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import { isDynamic, isSynced } from '../groups/group-rules.js';
-import { enqueueRequestMail, renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
-import { type RequestServiceDeps, RequestWorkflow } from './request-workflow.js';
-import { appRequests, insertAppRequest } from './requests.repository.js';
+import { renderAppRequestDecision, renderAppRequestToApprover } from './request-email.js';
+import { RequestService, type RequestServiceDeps, type UserCaller } from './request-workflow.js';
+import { appRequests } from './requests.repository.js';
 
 export interface AppAccessRequestsDeps extends RequestServiceDeps {
   applications: Pick<
@@ -63,11 +63,9 @@ function outdatedReason(
  * adds the requester to the application's self-service group, whose assignment carries the
  * chosen role, in the same transaction as the decision and its audit record.
  */
-export class AppAccessRequestsService {
-  private readonly flow: RequestWorkflow<AppAccessRequest>;
-
-  constructor(private readonly deps: AppAccessRequestsDeps) {
-    this.flow = new RequestWorkflow(deps, {
+export class AppAccessRequestsService extends RequestService<AppAccessRequest, AppAccessRequestsDeps> {
+  constructor(deps: AppAccessRequestsDeps) {
+    super(deps, {
       store: appRequests,
       decideAction: 'appAccessRequest.decide',
       facts: async (ctx, r) => {
@@ -82,8 +80,12 @@ export class AppAccessRequestsService {
     });
   }
 
-  private now(): string {
-    return this.deps.clock.now().toISOString();
+  protected async decidedTargetIds(tenantId: string, userId: string): Promise<string[]> {
+    return (await this.deps.applications.appsDecidedBy(tenantId, userId)).map((a) => a.sp.id);
+  }
+
+  protected auditCancel(trx: Executor, ctx: OperationContext, decided: AppAccessRequest) {
+    return this.audit(trx, ctx, 'Cancel a pending request to access an application', decided);
   }
 
   private myAppsUrl(path = ''): string {
@@ -91,22 +93,14 @@ export class AppAccessRequestsService {
   }
 
   private audit(trx: Executor, ctx: OperationContext, activity: string, r: AppAccessRequest, extra: Partial<AuditEntry> = {}) {
-    return this.deps.audit.record(trx, ctx, {
-      activityDisplayName: activity,
-      category: CATEGORY,
-      loggedByService: SERVICE,
-      operationType: 'Update',
-      targetResources: [
-        spTarget({ id: r.servicePrincipalId, displayName: r.appDisplayName }),
-        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
-      ],
-      additionalDetails: [
-        { key: 'RequestId', value: r.id },
-        { key: 'Justification', value: r.justification },
-        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
-      ],
-      ...extra,
-    });
+    const target = spTarget({ id: r.servicePrincipalId, displayName: r.appDisplayName });
+    return this.auditRequest(
+      trx,
+      ctx,
+      { activity, category: CATEGORY, service: SERVICE, target, justification: 'always' },
+      r,
+      extra,
+    );
   }
 
   /** Adds the requester to the self-service group and makes sure the group holds the app's self-service role. */
@@ -206,7 +200,7 @@ export class AppAccessRequestsService {
         decisionReason: null,
       };
       try {
-        await insertAppRequest(trx, tenantId, request);
+        await appRequests.insert(trx, tenantId, request);
       } catch (err) {
         throw asUniqueViolation(err) ? duplicate() : err;
       }
@@ -222,25 +216,16 @@ export class AppAccessRequestsService {
         await this.grant(trx, ctx, current, group, requester.id);
         return request;
       }
-      const approvers = await this.deps.users.findUsersByIds(tenantId, s.approverIds, trx);
-      const mail = renderAppRequestToApprover({
-        organizationName: tenant.displayName,
-        requesterName: requester.displayName,
-        requesterLogin: requester.mail ?? requester.userPrincipalName,
-        appName: current.displayName,
-        justification: request.justification,
-        reviewUrl: this.myAppsUrl(`/manage/${current.id}?view=requests`),
-      });
-      await enqueueRequestMail(this.deps, trx, tenant, 'appAccessRequest', approvers, mail, {
-        'X-Portico-Request-Id': request.id,
-      });
+      await this.notifyDeciders(trx, tenant, 'appAccessRequest', s.approverIds, request, requester, (asked) =>
+        renderAppRequestToApprover({
+          ...asked,
+          appName: current.displayName,
+          justification: request.justification,
+          reviewUrl: this.myAppsUrl(`/manage/${current.id}?view=requests`),
+        }),
+      );
       return request;
     });
-  }
-
-  /** GET /appAccessRequests/{id}. */
-  async getRequest(ctx: OperationContext, id: string): Promise<AppAccessRequest> {
-    return (await this.flow.loadVisible(ctx, id)).request;
   }
 
   /**
@@ -281,9 +266,10 @@ export class AppAccessRequestsService {
     });
   }
 
-  /** POST /appAccessRequests/{id}/deny: with a reason; "Deny a pending request to access an application" and mail to the requester. */
-  async deny(ctx: OperationContext, id: string, reason: string): Promise<AppAccessRequest> {
-    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+  protected readonly refusedStatus = 'denied';
+
+  /** Denying: "Deny a pending request to access an application" and mail to the requester. */
+  protected async refusal(ctx: OperationContext, request: AppAccessRequest, decider: UserCaller, reason: string) {
     const mail = renderAppRequestDecision({
       approved: false,
       appName: request.appDisplayName,
@@ -293,39 +279,13 @@ export class AppAccessRequestsService {
     });
     const audit = (trx: Executor, decided: AppAccessRequest) =>
       this.audit(trx, ctx, 'Deny a pending request to access an application', decided);
-    return this.flow.refuse(request, decider, 'denied', reason, audit, mail);
+    return { mail, audit };
   }
 
-  /** POST /appAccessRequests/{id}/cancel: the requester withdraws a pending request. */
-  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<AppAccessRequest> {
-    return this.flow.cancel(ctx, id, reason, (trx, decided) =>
-      this.audit(trx, ctx, 'Cancel a pending request to access an application', decided),
-    );
-  }
-
-  /** GET /me/appAccessRequests: the signed-in user's requests, newest first. */
-  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    return appRequests.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
-  }
-
-  /** GET /servicePrincipals/{id}/accessRequests: an application's requests, for those who decide them. */
-  listForApp(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    return this.flow.listForTarget(
-      ctx,
-      async () => {
-        const sp = await this.deps.applications.getServicePrincipal(ctx, key);
-        return { id: sp.id, facts: await this.deps.applications.selfServiceFacts(ctx, sp) };
-      },
-      q,
-    );
-  }
-
-  /** GET /me/pendingApprovals/appAccessRequests: pending requests for the apps the user approves for or owns. */
-  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<AppAccessRequest>> {
-    const tenantId = ctx.caller.tenantId;
-    const apps = await this.deps.applications.appsDecidedBy(tenantId, userId);
-    const scope = { pendingFor: apps.map((a) => a.sp.id), exceptRequesterId: userId };
-    return appRequests.list(this.deps.db, tenantId, scope, q);
+  /** An application's requests: its approvers, owners and application administrators decide them. */
+  protected async loadTarget(ctx: OperationContext, key: string) {
+    const sp = await this.deps.applications.getServicePrincipal(ctx, key);
+    return { id: sp.id, facts: await this.deps.applications.selfServiceFacts(ctx, sp) };
   }
 
   /** The applications the user decides requests for, with their pending counts (My Apps' badge). */

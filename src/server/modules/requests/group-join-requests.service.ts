@@ -4,16 +4,15 @@ import { asUniqueViolation } from '../../db/errors.js';
 import type { Executor } from '../../db/index.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, notFound } from '../../domain/errors.js';
-import type { ODataQuery } from '../../odata/query.js';
-import { type AuditEntry, userTarget } from '../audit/audit.service.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupReferences } from '../groups/group-references.js';
 import { groupTarget, isDynamic, isGroupAdmin, isSynced } from '../groups/group-rules.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { PoliciesService } from '../policies/policies.service.js';
-import { enqueueRequestMail, renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
-import { type RequestServiceDeps, RequestWorkflow } from './request-workflow.js';
-import { countPendingJoinRequests, insertJoinRequest, joinRequests } from './requests.repository.js';
+import { renderJoinRequestDecision, renderJoinRequestToOwner } from './request-email.js';
+import { RequestService, type RequestServiceDeps, type UserCaller } from './request-workflow.js';
+import { countPendingJoinRequests, joinRequests } from './requests.repository.js';
 
 export interface GroupJoinRequestsDeps extends RequestServiceDeps {
   groups: Pick<GroupsService, 'getGroup' | 'findGroup'>;
@@ -22,7 +21,6 @@ export interface GroupJoinRequestsDeps extends RequestServiceDeps {
   policies: Pick<PoliciesService, 'groupSettings'>;
 }
 
-type Page<T> = { items: T[]; skiptoken?: string };
 const CATEGORY = 'GroupManagement';
 const SERVICE = 'Self-service Group Management';
 
@@ -43,16 +41,36 @@ function refuseJoin(g: Group): void {
 }
 
 /**
+ * The tenant's self-service switches: "Restrict user ability to access groups features" keeps
+ * non-administrators out; "Owners can manage group membership requests" must be on.
+ */
+async function requireSelfService(
+  deps: Pick<GroupJoinRequestsDeps, 'policies'>,
+  ctx: OperationContext,
+  what: 'join' | 'decide',
+): Promise<void> {
+  if (isGroupAdmin(ctx.caller)) return;
+  const settings = await deps.policies.groupSettings(ctx.caller.tenantId);
+  if (settings.restrictGroupsFeaturesInMyGroups) throw new DomainError('my_groups_restricted');
+  if (!settings.selfServiceGroupManagementEnabled) {
+    throw new DomainError(
+      'my_groups_management_disabled',
+      what === 'join'
+        ? 'Joining groups in My Groups is turned off in this organization: the setting "Owners can manage group membership requests in My Groups" is off. Ask a group owner to add you.'
+        : 'Group owners cannot manage membership requests in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
+    );
+  }
+}
+
+/**
  * Self-service group membership (entra-behaviour.md §6.4–§6.6): My Groups → Join group (open
  * groups: a member at once) or Request to join (owner approval: any one owner, or a group
  * administrator, approves or rejects). Only while "Owners can manage group membership requests in
  * My Groups" is on. Approving adds the member in the same transaction as the decision.
  */
-export class GroupJoinRequestsService {
-  private readonly flow: RequestWorkflow<GroupJoinRequest>;
-
-  constructor(private readonly deps: GroupJoinRequestsDeps) {
-    this.flow = new RequestWorkflow(deps, {
+export class GroupJoinRequestsService extends RequestService<GroupJoinRequest, GroupJoinRequestsDeps> {
+  constructor(deps: GroupJoinRequestsDeps) {
+    super(deps, {
       store: joinRequests,
       decideAction: 'groupJoinRequest.decide',
       facts: (ctx, r) => deps.references.facts(ctx, r.groupId),
@@ -60,13 +78,18 @@ export class GroupJoinRequestsService {
       cancelByRequesterOnly: 'Only the person who made a request can cancel it; owners reject it instead.',
       selfDecision: 'group_join_request_self_decision',
       notPending: 'group_join_request_not_pending',
-      beforeDecision: (ctx) => this.requireSelfService(ctx, 'decide'),
+      beforeDecision: (ctx) => requireSelfService(deps, ctx, 'decide'),
       decisionMail: 'groupJoinDecision',
     });
   }
 
-  private now(): string {
-    return this.deps.clock.now().toISOString();
+  protected decidedTargetIds(tenantId: string, userId: string): Promise<string[]> {
+    return this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
+  }
+
+  protected async auditCancel(trx: Executor, ctx: OperationContext, decided: GroupJoinRequest) {
+    const group = await this.deps.groups.findGroup(ctx.caller.tenantId, decided.groupId, trx);
+    return this.audit(trx, ctx, 'Cancel a pending request to join a group', decided, group);
   }
 
   private audit(
@@ -77,40 +100,10 @@ export class GroupJoinRequestsService {
     group: Group | undefined,
     extra: Partial<AuditEntry> = {},
   ) {
-    return this.deps.audit.record(trx, ctx, {
-      activityDisplayName: activity,
-      category: CATEGORY,
-      loggedByService: SERVICE,
-      operationType: 'Update',
-      targetResources: [
-        group ? groupTarget(group) : { id: r.groupId, displayName: r.groupDisplayName, type: 'Group', modifiedProperties: [] },
-        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
-      ],
-      additionalDetails: [
-        { key: 'RequestId', value: r.id },
-        ...(r.justification ? [{ key: 'Justification', value: r.justification }] : []),
-        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
-      ],
-      ...extra,
-    });
-  }
-
-  /**
-   * The tenant's self-service switches: "Restrict user ability to access groups features" keeps
-   * non-administrators out; "Owners can manage group membership requests" must be on.
-   */
-  private async requireSelfService(ctx: OperationContext, what: 'join' | 'decide'): Promise<void> {
-    if (isGroupAdmin(ctx.caller)) return;
-    const settings = await this.deps.policies.groupSettings(ctx.caller.tenantId);
-    if (settings.restrictGroupsFeaturesInMyGroups) throw new DomainError('my_groups_restricted');
-    if (!settings.selfServiceGroupManagementEnabled) {
-      throw new DomainError(
-        'my_groups_management_disabled',
-        what === 'join'
-          ? 'Joining groups in My Groups is turned off in this organization: the setting "Owners can manage group membership requests in My Groups" is off. Ask a group owner to add you.'
-          : 'Group owners cannot manage membership requests in My Groups: the setting "Owners can manage group membership requests in My Groups" is off. Ask an administrator.',
-      );
-    }
+    const target = group
+      ? groupTarget(group)
+      : { id: r.groupId, displayName: r.groupDisplayName, type: 'Group' as const, modifiedProperties: [] };
+    return this.auditRequest(trx, ctx, { activity, category: CATEGORY, service: SERVICE, target }, r, extra);
   }
 
   /**
@@ -124,7 +117,7 @@ export class GroupJoinRequestsService {
     const caller = this.flow.personOf(ctx);
     const tenantId = caller.tenantId;
     const group = await this.deps.groups.getGroup(ctx, groupId);
-    await this.requireSelfService(ctx, 'join');
+    await requireSelfService(this.deps, ctx, 'join');
     refuseJoin(group);
     if (group.joinPolicy === 'closed') {
       throw new DomainError(
@@ -167,25 +160,21 @@ export class GroupJoinRequestsService {
     const tenant = await this.deps.tenants.getTenant(tenantId);
     await this.deps.db.transaction().execute(async (trx) => {
       try {
-        await insertJoinRequest(trx, tenantId, request);
+        await joinRequests.insert(trx, tenantId, request);
       } catch (err) {
         throw asUniqueViolation(err) ? duplicate() : err;
       }
       // Entra: joining an open group is simply "Add member to group".
       if (open) return this.deps.groupMembers.addMemberInTransaction(trx, ctx, group, requester.id);
       await this.audit(trx, ctx, 'Request to join a group', request, group, { operationType: 'Add' });
-      const mail = renderJoinRequestToOwner({
-        organizationName: tenant.displayName,
-        requesterName: requester.displayName,
-        requesterLogin: requester.mail ?? requester.userPrincipalName,
-        groupName: group.displayName,
-        justification: request.justification,
-        reviewUrl: `${this.deps.config.publicUrl}/mygroups?view=approvals`,
-      });
-      const ownerUsers = await this.deps.users.findUsersByIds(tenantId, owners, trx);
-      const sent = await enqueueRequestMail(this.deps, trx, tenant, 'groupJoinRequest', ownerUsers, mail, {
-        'X-Portico-Request-Id': request.id,
-      });
+      const sent = await this.notifyDeciders(trx, tenant, 'groupJoinRequest', owners, request, requester, (asked) =>
+        renderJoinRequestToOwner({
+          ...asked,
+          groupName: group.displayName,
+          justification: request.justification,
+          reviewUrl: `${this.deps.config.publicUrl}/mygroups?view=approvals`,
+        }),
+      );
       if (sent > 0) {
         await this.audit(trx, ctx, 'ApprovalNotification_Create', request, group, {
           operationType: 'Add',
@@ -197,11 +186,6 @@ export class GroupJoinRequestsService {
       }
     });
     return request;
-  }
-
-  /** GET /groupJoinRequests/{id}: its requester and those who decide it (the group's owners, group administrators) see a request. */
-  async getRequest(ctx: OperationContext, id: string): Promise<GroupJoinRequest> {
-    return (await this.flow.loadVisible(ctx, id)).request;
   }
 
   /**
@@ -249,9 +233,10 @@ export class GroupJoinRequestsService {
     });
   }
 
-  /** POST /groupJoinRequests/{id}/reject: with a reason; "Reject a pending request to join a group" and mail to the requester. */
-  async reject(ctx: OperationContext, id: string, reason: string): Promise<GroupJoinRequest> {
-    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+  protected readonly refusedStatus = 'rejected';
+
+  /** Rejecting: "Reject a pending request to join a group" and mail to the requester. */
+  protected async refusal(ctx: OperationContext, request: GroupJoinRequest, decider: UserCaller, reason: string) {
     const group = await this.deps.groups.findGroup(decider.tenantId, request.groupId);
     const mail = renderJoinRequestDecision({
       approved: false,
@@ -262,39 +247,13 @@ export class GroupJoinRequestsService {
     });
     const audit = (trx: Executor, decided: GroupJoinRequest) =>
       this.audit(trx, ctx, 'Reject a pending request to join a group', decided, group);
-    return this.flow.refuse(request, decider, 'rejected', reason, audit, mail);
+    return { mail, audit };
   }
 
-  /** POST /groupJoinRequests/{id}/cancel: the requester withdraws a pending request. */
-  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<GroupJoinRequest> {
-    return this.flow.cancel(ctx, id, reason, async (trx, decided) => {
-      const group = await this.deps.groups.findGroup(ctx.caller.tenantId, decided.groupId, trx);
-      return this.audit(trx, ctx, 'Cancel a pending request to join a group', decided, group);
-    });
-  }
-
-  /** GET /me/groupJoinRequests: the signed-in user's requests, newest first. */
-  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    return joinRequests.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
-  }
-
-  /** GET /groups/{id}/joinRequests: a group's requests, for its owners and group administrators. */
-  listForGroup(ctx: OperationContext, groupId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    return this.flow.listForTarget(
-      ctx,
-      async () => {
-        const group = await this.deps.groups.getGroup(ctx, groupId);
-        return { id: group.id, facts: await this.deps.references.facts(ctx, group.id) };
-      },
-      q,
-    );
-  }
-
-  /** GET /me/pendingApprovals/groupJoinRequests: pending requests to the groups the user owns. */
-  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<GroupJoinRequest>> {
-    const tenantId = ctx.caller.tenantId;
-    const owned = await this.deps.groupMembers.ownedGroupIdsOf(tenantId, userId);
-    return joinRequests.list(this.deps.db, tenantId, { pendingFor: owned, exceptRequesterId: userId }, q);
+  /** A group's requests: its owners and group administrators decide them. */
+  protected async loadTarget(ctx: OperationContext, groupId: string) {
+    const group = await this.deps.groups.getGroup(ctx, groupId);
+    return { id: group.id, facts: await this.deps.references.facts(ctx, group.id) };
   }
 
   /** The owned groups with pending join requests, and how many (My Apps' badge, My Groups' Approvals). */

@@ -61,20 +61,49 @@ ${details
 
 const requesterLine = (name: string, login: string | null) => (login ? `${name} (${login})` : name);
 
-/** To an approver: someone asks for access to an application. */
-export function renderAppRequestToApprover(m: {
+/** Who asks, where, and where the reader reviews the request. */
+export interface AskedOf {
   organizationName: string;
   requesterName: string;
   requesterLogin: string | null;
-  appName: string;
-  justification: string;
   reviewUrl: string;
-}): RenderedMail {
+}
+
+/** To those who decide: the requester `asks` (in words), the reader decides as `role`, with the requester's `detail`. */
+function renderToDecider(
+  m: AskedOf,
+  w: { subject: string; asks: string; role: string; detail: [string, string | null]; footer: string },
+): RenderedMail {
   return render({
-    subject: `${m.requesterName} requests access to ${m.appName}`,
-    heading: `${requesterLine(m.requesterName, m.requesterLogin)} requests access to ${m.appName} in ${m.organizationName}. You are an approver of this application.`,
-    details: [['Business justification', m.justification]],
+    subject: `${m.requesterName} ${w.subject}`,
+    heading: `${requesterLine(m.requesterName, m.requesterLogin)} ${w.asks} in ${m.organizationName}. ${w.role}`,
+    details: [w.detail],
     action: { label: 'Review the request', url: m.reviewUrl },
+    footer: w.footer,
+  });
+}
+
+/** To the requester: the decision (`approved` or refused), with the decider's reason and a link. */
+function renderDecision(
+  m: { approved: boolean; reason: string | null },
+  w: { subject: string; approved: string; refused: string; action: { label: string; url: string }; footer: string },
+): RenderedMail {
+  return render({
+    subject: w.subject,
+    heading: m.approved ? w.approved : w.refused,
+    details: [['Reason', m.reason]],
+    action: w.action,
+    footer: w.footer,
+  });
+}
+
+/** To an approver: someone asks for access to an application. */
+export function renderAppRequestToApprover(m: AskedOf & { appName: string; justification: string }): RenderedMail {
+  return renderToDecider(m, {
+    subject: `requests access to ${m.appName}`,
+    asks: `requests access to ${m.appName}`,
+    role: 'You are an approver of this application.',
+    detail: ['Business justification', m.justification],
     footer:
       'Any one approver can approve or deny the request. You receive this e-mail because you approve access to this application.',
   });
@@ -88,32 +117,22 @@ export function renderAppRequestDecision(m: {
   reason: string | null;
   myAppsUrl: string;
 }): RenderedMail {
-  const verb = m.approved ? 'approved' : 'denied';
-  return render({
-    subject: `Your request for access to ${m.appName} was ${verb}`,
-    heading: m.approved
-      ? `${m.deciderName} approved your request for access to ${m.appName}. The application is now in My Apps.`
-      : `${m.deciderName} denied your request for access to ${m.appName}.`,
-    details: [['Reason', m.reason]],
+  return renderDecision(m, {
+    subject: `Your request for access to ${m.appName} was ${m.approved ? 'approved' : 'denied'}`,
+    approved: `${m.deciderName} approved your request for access to ${m.appName}. The application is now in My Apps.`,
+    refused: `${m.deciderName} denied your request for access to ${m.appName}.`,
     action: { label: 'Open My Apps', url: m.myAppsUrl },
     footer: 'You receive this e-mail because you requested access to this application.',
   });
 }
 
 /** To a group owner: someone asks to join a group. */
-export function renderJoinRequestToOwner(m: {
-  organizationName: string;
-  requesterName: string;
-  requesterLogin: string | null;
-  groupName: string;
-  justification: string | null;
-  reviewUrl: string;
-}): RenderedMail {
-  return render({
-    subject: `${m.requesterName} asks to join ${m.groupName}`,
-    heading: `${requesterLine(m.requesterName, m.requesterLogin)} asks to join the group ${m.groupName} in ${m.organizationName}. You are an owner of this group.`,
-    details: [['Reason for joining', m.justification]],
-    action: { label: 'Review the request', url: m.reviewUrl },
+export function renderJoinRequestToOwner(m: AskedOf & { groupName: string; justification: string | null }): RenderedMail {
+  return renderToDecider(m, {
+    subject: `asks to join ${m.groupName}`,
+    asks: `asks to join the group ${m.groupName}`,
+    role: 'You are an owner of this group.',
+    detail: ['Reason for joining', m.justification],
     footer: 'Any one owner can approve or reject the request. You receive this e-mail because you own this group.',
   });
 }
@@ -126,13 +145,10 @@ export function renderJoinRequestDecision(m: {
   reason: string | null;
   groupUrl: string;
 }): RenderedMail {
-  const verb = m.approved ? 'approved' : 'rejected';
-  return render({
-    subject: `Your request to join ${m.groupName} was ${verb}`,
-    heading: m.approved
-      ? `${m.deciderName} approved your request: you are now a member of ${m.groupName}.`
-      : `${m.deciderName} rejected your request to join ${m.groupName}.`,
-    details: [['Reason', m.reason]],
+  return renderDecision(m, {
+    subject: `Your request to join ${m.groupName} was ${m.approved ? 'approved' : 'rejected'}`,
+    approved: `${m.deciderName} approved your request: you are now a member of ${m.groupName}.`,
+    refused: `${m.deciderName} rejected your request to join ${m.groupName}.`,
     action: { label: 'Open My Groups', url: m.groupUrl },
     footer: 'You receive this e-mail because you asked to join this group.',
   });

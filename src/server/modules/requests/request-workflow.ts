@@ -7,12 +7,12 @@ import type { OperationContext } from '../../domain/context.js';
 import { DomainError, denied, invalid, notFound } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import type { AuditEntry, UseCaseDeps } from '../audit/audit.service.js';
+import { type AuditEntry, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { GroupMembersService } from '../groups/group-members.service.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UsersService } from '../users/users.service.js';
-import { enqueueRequestMail, type RenderedMail, type RequestMailDeps } from './request-email.js';
+import { type AskedOf, enqueueRequestMail, type RenderedMail, type RequestMailDeps } from './request-email.js';
 import { type Decision, decisionBy, type RequestScope } from './requests.repository.js';
 
 export type UserCaller = Extract<Caller, { kind: 'user' }>;
@@ -211,5 +211,140 @@ export class RequestWorkflow<R extends RequestRecord> {
     const target = await loadTarget();
     await this.deps.access.require(ctx, this.kind.decideAction, target.facts);
     return this.kind.store.list(this.deps.db, ctx.caller.tenantId, { targetId: target.id }, q);
+  }
+}
+
+/**
+ * What both request services offer alike over their workflow: one request for those who see it,
+ * the signed-in user's own requests, the pending ones waiting for their decision, and the
+ * requester's cancellation (audited as each kind audits it).
+ */
+/** What a request's audit records name: its requester, justification and decision's reason. */
+interface AuditedRequest extends RequestRecord {
+  requesterDisplayName: string;
+  requesterUserPrincipalName: string | null;
+  justification: string | null;
+  decisionReason: string | null;
+}
+
+export abstract class RequestService<R extends AuditedRequest, D extends RequestServiceDeps> {
+  protected readonly flow: RequestWorkflow<R>;
+
+  constructor(
+    protected readonly deps: D,
+    private readonly kind: RequestKind<R>,
+  ) {
+    this.flow = new RequestWorkflow(deps, kind);
+  }
+
+  protected now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** The targets (applications, groups) whose pending requests `userId` decides. */
+  protected abstract decidedTargetIds(tenantId: string, userId: string): Promise<string[]>;
+
+  /** The audit record of a cancellation. */
+  protected abstract auditCancel(trx: Executor, ctx: OperationContext, decided: R): Promise<unknown>;
+
+  /**
+   * An audit record of a request ("Update" in the kind's category, by its service): the requested
+   * `target` and the requester; the request's id, its justification (with `justification: 'always'`
+   * also when empty) and the decision's reason.
+   */
+  protected auditRequest(
+    trx: Executor,
+    ctx: OperationContext,
+    a: { activity: string; category: string; service: string; target: TargetResource; justification?: 'always' },
+    r: R,
+    extra: Partial<AuditEntry>,
+  ) {
+    const justified = a.justification === 'always' || r.justification;
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: a.activity,
+      category: a.category,
+      loggedByService: a.service,
+      operationType: 'Update',
+      targetResources: [
+        a.target,
+        userTarget({ id: r.requesterId, displayName: r.requesterDisplayName, userPrincipalName: r.requesterUserPrincipalName }),
+      ],
+      additionalDetails: [
+        { key: 'RequestId', value: r.id },
+        ...(justified ? [{ key: 'Justification', value: r.justification as string }] : []),
+        ...(r.decisionReason ? [{ key: 'Reason', value: r.decisionReason }] : []),
+      ],
+      ...extra,
+    });
+  }
+
+  /**
+   * Mails a new request to those who decide it (`deciderIds`, those with an address), in `trx`:
+   * `render` writes the mail from who asks, in which organization. Returns how many were queued.
+   */
+  protected async notifyDeciders(
+    trx: Executor,
+    tenant: { id: string; initialDomain: string; displayName: string },
+    outboxKind: string,
+    deciderIds: readonly string[],
+    request: R,
+    requester: User,
+    render: (asked: Omit<AskedOf, 'reviewUrl'>) => RenderedMail,
+  ): Promise<number> {
+    const deciders = await this.deps.users.findUsersByIds(tenant.id, deciderIds, trx);
+    const mail = render({
+      organizationName: tenant.displayName,
+      requesterName: requester.displayName,
+      requesterLogin: requester.mail ?? requester.userPrincipalName,
+    });
+    return enqueueRequestMail(this.deps, trx, tenant, outboxKind, deciders, mail, { 'X-Portico-Request-Id': request.id });
+  }
+
+  /** The target (application, group) whose requests are listed, with the facts its deciders are checked against. */
+  protected abstract loadTarget(ctx: OperationContext, key: string): Promise<{ id: string; facts: TargetFacts }>;
+
+  /** What a refusal by `decider` records: the requester's mail and the audit record. */
+  protected abstract refusal(
+    ctx: OperationContext,
+    request: R,
+    decider: UserCaller,
+    reason: string,
+  ): Promise<{ mail: RenderedMail; audit: (trx: Executor, decided: R) => Promise<unknown> }>;
+
+  /** The status of a refused request (`denied`, `rejected`). */
+  protected abstract readonly refusedStatus: string;
+
+  /** POST /{requests}/{id}/deny (or reject): with a reason, in one transaction with its audit record and the mail to the requester. */
+  async refuse(ctx: OperationContext, id: string, reason: string): Promise<R> {
+    const { request, decider } = await this.flow.loadForDecision(ctx, id);
+    const { mail, audit } = await this.refusal(ctx, request, decider, reason);
+    return this.flow.refuse(request, decider, this.refusedStatus, reason, audit, mail);
+  }
+
+  /** GET {target}/{requests} (an application's, a group's): for those who decide them. */
+  listForTarget(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<R>> {
+    return this.flow.listForTarget(ctx, () => this.loadTarget(ctx, key), q);
+  }
+
+  /** GET /{requests}/{id}: its requester and those who decide it see a request. */
+  async getRequest(ctx: OperationContext, id: string): Promise<R> {
+    return (await this.flow.loadVisible(ctx, id)).request;
+  }
+
+  /** POST /{requests}/{id}/cancel: the requester withdraws a pending request. */
+  cancel(ctx: OperationContext, id: string, reason: string | null): Promise<R> {
+    return this.flow.cancel(ctx, id, reason, (trx, decided) => this.auditCancel(trx, ctx, decided));
+  }
+
+  /** GET /me/{requests}: the signed-in user's requests, newest first. */
+  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>> {
+    return this.kind.store.list(this.deps.db, ctx.caller.tenantId, { requesterId: userId }, q);
+  }
+
+  /** GET /me/pendingApprovals/{requests}: pending requests to the targets the user decides for, but their own. */
+  async listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>> {
+    const tenantId = ctx.caller.tenantId;
+    const pendingFor = await this.decidedTargetIds(tenantId, userId);
+    return this.kind.store.list(this.deps.db, tenantId, { pendingFor, exceptRequesterId: userId }, q);
   }
 }

@@ -101,6 +101,8 @@ function requestStore<T extends { id: string; created_date_time: string }, M, S 
   target: Target,
   resource: ResourceSpec,
   toModel: (row: T) => M,
+  /** The kind's own columns of a new request (its target among them). */
+  ownColumns: (m: M) => Partial<T>,
 ) {
   const from = (db: Executor) => (db as unknown as RequestDb).selectFrom(table);
   const map = (r: unknown) => toModel(r as T);
@@ -123,6 +125,12 @@ function requestStore<T extends { id: string; created_date_time: string }, M, S 
         .where('status', '=', 'pending')
         .executeTakeFirst();
       return r !== undefined;
+    },
+
+    /** Stores a new request: the columns both kinds share, and the kind's own. */
+    async insert(db: Executor, tenantId: string, r: M & RequestHead): Promise<void> {
+      const values = { ...requestColumns(tenantId, r), ...ownColumns(r) } as unknown as RequestRow;
+      await (db as unknown as RequestDb).insertInto(table).values(values).execute();
     },
 
     /** The guarded transition out of `pending`: the updated request, or undefined when it was no longer pending. */
@@ -192,6 +200,22 @@ function requestStore<T extends { id: string; created_date_time: string }, M, S 
   };
 }
 
+/** The requester's columns of a request row, as the wire type names them (the inverse of `requestColumns`). */
+const requesterOf = (r: AppAccessRequestsTable | GroupJoinRequestsTable) => ({
+  requesterId: r.requester_id,
+  requesterDisplayName: r.requester_display_name,
+  requesterUserPrincipalName: r.requester_user_principal_name,
+});
+
+/** When a request was made, and its decision's columns. */
+const decisionOf = (r: AppAccessRequestsTable | GroupJoinRequestsTable) => ({
+  createdDateTime: r.created_date_time,
+  decidedById: r.decided_by_id,
+  decidedByDisplayName: r.decided_by_display_name,
+  decidedDateTime: r.decided_date_time,
+  decisionReason: r.decision_reason,
+});
+
 // ---------------------------------------------------------------------------------------------
 // App access requests
 
@@ -201,35 +225,13 @@ const toAppRequest = (r: AppAccessRequestsTable): AppAccessRequest => ({
   servicePrincipalId: r.service_principal_id,
   appId: r.app_id,
   appDisplayName: r.app_display_name,
-  requesterId: r.requester_id,
-  requesterDisplayName: r.requester_display_name,
-  requesterUserPrincipalName: r.requester_user_principal_name,
+  ...requesterOf(r),
   justification: r.justification,
   groupId: r.group_id,
   appRoleId: r.app_role_id,
   requireApproval: r.require_approval === 1,
-  createdDateTime: r.created_date_time,
-  decidedById: r.decided_by_id,
-  decidedByDisplayName: r.decided_by_display_name,
-  decidedDateTime: r.decided_date_time,
-  decisionReason: r.decision_reason,
+  ...decisionOf(r),
 });
-
-export async function insertAppRequest(db: Executor, tenantId: string, a: AppAccessRequest): Promise<void> {
-  await db
-    .insertInto('app_access_requests')
-    .values({
-      ...requestColumns(tenantId, a),
-      service_principal_id: a.servicePrincipalId,
-      app_id: a.appId,
-      app_display_name: a.appDisplayName,
-      justification: a.justification,
-      group_id: a.groupId,
-      app_role_id: a.appRoleId,
-      require_approval: a.requireApproval ? 1 : 0,
-    })
-    .execute();
-}
 
 /** App access requests: the store both request kinds share, over `app_access_requests`. */
 export const appRequests = requestStore<AppAccessRequestsTable, AppAccessRequest, AppAccessRequestStatus>(
@@ -237,6 +239,15 @@ export const appRequests = requestStore<AppAccessRequestsTable, AppAccessRequest
   'service_principal_id',
   appAccessRequestsResource,
   toAppRequest,
+  (a) => ({
+    service_principal_id: a.servicePrincipalId,
+    app_id: a.appId,
+    app_display_name: a.appDisplayName,
+    justification: a.justification,
+    group_id: a.groupId,
+    app_role_id: a.appRoleId,
+    require_approval: a.requireApproval ? 1 : 0,
+  }),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -247,28 +258,10 @@ const toJoinRequest = (r: GroupJoinRequestsTable): GroupJoinRequest => ({
   status: r.status as GroupJoinRequestStatus,
   groupId: r.group_id,
   groupDisplayName: r.group_display_name,
-  requesterId: r.requester_id,
-  requesterDisplayName: r.requester_display_name,
-  requesterUserPrincipalName: r.requester_user_principal_name,
+  ...requesterOf(r),
   justification: r.justification,
-  createdDateTime: r.created_date_time,
-  decidedById: r.decided_by_id,
-  decidedByDisplayName: r.decided_by_display_name,
-  decidedDateTime: r.decided_date_time,
-  decisionReason: r.decision_reason,
+  ...decisionOf(r),
 });
-
-export async function insertJoinRequest(db: Executor, tenantId: string, j: GroupJoinRequest): Promise<void> {
-  await db
-    .insertInto('group_join_requests')
-    .values({
-      ...requestColumns(tenantId, j),
-      group_id: j.groupId,
-      group_display_name: j.groupDisplayName,
-      justification: j.justification,
-    })
-    .execute();
-}
 
 /** Join requests: the store both request kinds share, over `group_join_requests`. */
 export const joinRequests = requestStore<GroupJoinRequestsTable, GroupJoinRequest, GroupJoinRequestStatus>(
@@ -276,6 +269,7 @@ export const joinRequests = requestStore<GroupJoinRequestsTable, GroupJoinReques
   'group_id',
   groupJoinRequestsResource,
   toJoinRequest,
+  (j) => ({ group_id: j.groupId, group_display_name: j.groupDisplayName, justification: j.justification }),
 );
 
 /** Pending join requests per group (made by someone other than `exceptRequesterId`), with the group's name. */

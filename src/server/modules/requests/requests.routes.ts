@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { type ZodType, z } from 'zod';
 import {
   approveRequestBody,
   createAppAccessRequestBody,
@@ -22,8 +22,6 @@ const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
 
 const APP_TAGS = ['appAccessRequests'];
 const GROUP_TAGS = ['groupJoinRequests'];
-const APP_ENTITY = 'appAccessRequests/$entity';
-const GROUP_ENTITY = 'groupJoinRequests/$entity';
 
 /**
  * Self-service requests (Portico's own resources, Microsoft has no public API for them):
@@ -54,152 +52,116 @@ function appAccessRoutes(app: GraphApp): void {
     },
   );
 
-  app.get(
-    '/me/appAccessRequests',
-    { schema: { tags: APP_TAGS, summary: "The signed-in user's requests for access to applications" } },
-    async (req, reply) => {
-      const q = parse(req, appAccessRequestsResource);
-      return sendCollection(req, reply, 'appAccessRequests', await appAccessRequests.listMine(req.ctx, meId(req), q), q);
-    },
-  );
-
-  app.post(
-    '/servicePrincipals/:id/accessRequests',
-    {
-      schema: {
-        tags: APP_TAGS,
-        summary: 'Request access to an application, with a business justification',
-        params: idParam,
-        body: createAppAccessRequestBody,
-      },
-    },
-    async (req, reply) =>
-      sendEntity(req, reply, APP_ENTITY, await appAccessRequests.createRequest(req.ctx, req.params.id, req.body), undefined, 201),
-  );
-
-  app.get(
-    '/servicePrincipals/:id/accessRequests',
-    {
-      schema: {
-        tags: APP_TAGS,
-        summary: "An application's access requests (approvers, owners, administrators)",
-        params: idParam,
-      },
-    },
-    async (req, reply) => {
-      const q = parse(req, appAccessRequestsResource);
-      return sendCollection(req, reply, 'appAccessRequests', await appAccessRequests.listForApp(req.ctx, req.params.id, q), q);
-    },
-  );
-
-  lifecycleRoutes(app, {
+  kindRoutes(app, {
     collection: 'appAccessRequests',
+    resource: appAccessRequestsResource,
     tags: APP_TAGS,
     noun: 'access request',
     article: 'an',
-    approveSummary: 'Approve a pending access request: the requester joins the self-service group',
+    target: '/servicePrincipals/:id/accessRequests',
+    summaries: {
+      mine: "The signed-in user's requests for access to applications",
+      create: 'Request access to an application, with a business justification',
+      target: "An application's access requests (approvers, owners, administrators)",
+      approve: 'Approve a pending access request: the requester joins the self-service group',
+      pending: 'Pending access requests for the applications the signed-in user approves for or owns',
+    },
+    createBody: createAppAccessRequestBody,
     refusal: 'deny',
     service: appAccessRequests,
-    refuse: (ctx, id, reason) => appAccessRequests.deny(ctx, id, reason),
   });
 }
 
 /** Group membership: join, request to join, and the decisions. */
 function groupJoinRoutes(app: GraphApp): void {
   const { groupJoinRequests } = app.portico.services;
-
-  app.get(
-    '/me/groupJoinRequests',
-    { schema: { tags: GROUP_TAGS, summary: "The signed-in user's requests to join groups" } },
-    async (req, reply) => {
-      const q = parse(req, groupJoinRequestsResource);
-      return sendCollection(req, reply, 'groupJoinRequests', await groupJoinRequests.listMine(req.ctx, meId(req), q), q);
-    },
-  );
-
-  app.post(
-    '/groups/:id/joinRequests',
-    {
-      schema: {
-        tags: GROUP_TAGS,
-        summary: 'Join a group (open) or ask to join it (owner approval)',
-        params: idParam,
-        body: createGroupJoinRequestBody,
-      },
-    },
-    async (req, reply) =>
-      sendEntity(
-        req,
-        reply,
-        GROUP_ENTITY,
-        await groupJoinRequests.createRequest(req.ctx, req.params.id, req.body),
-        undefined,
-        201,
-      ),
-  );
-
-  app.get(
-    '/groups/:id/joinRequests',
-    { schema: { tags: GROUP_TAGS, summary: "A group's join requests (owners, group administrators)", params: idParam } },
-    async (req, reply) => {
-      const q = parse(req, groupJoinRequestsResource);
-      return sendCollection(req, reply, 'groupJoinRequests', await groupJoinRequests.listForGroup(req.ctx, req.params.id, q), q);
-    },
-  );
-
-  lifecycleRoutes(app, {
+  kindRoutes(app, {
     collection: 'groupJoinRequests',
+    resource: groupJoinRequestsResource,
     tags: GROUP_TAGS,
     noun: 'join request',
     article: 'a',
-    approveSummary: 'Approve a pending join request: the requester becomes a member',
+    target: '/groups/:id/joinRequests',
+    summaries: {
+      mine: "The signed-in user's requests to join groups",
+      create: 'Join a group (open) or ask to join it (owner approval)',
+      target: "A group's join requests (owners, group administrators)",
+      approve: 'Approve a pending join request: the requester becomes a member',
+      pending: 'Pending join requests for the groups the signed-in user owns',
+    },
+    createBody: createGroupJoinRequestBody,
     refusal: 'reject',
     service: groupJoinRequests,
-    refuse: (ctx, id, reason) => groupJoinRequests.reject(ctx, id, reason),
   });
 }
 
-/** The life cycle both kinds of request share. */
-interface RequestLifecycle<R> {
+type Page<R> = { items: R[]; skiptoken?: string };
+
+/** What both kinds of request offer alike (see RequestService). */
+interface RequestUseCases<R, B> {
+  createRequest(ctx: OperationContext, targetId: string, body: B): Promise<R>;
   getRequest(ctx: OperationContext, id: string): Promise<R>;
   approve(ctx: OperationContext, id: string, reason: string | null): Promise<R>;
   cancel(ctx: OperationContext, id: string, reason: string | null): Promise<R>;
+  refuse(ctx: OperationContext, id: string, reason: string): Promise<R>;
+  listForTarget(ctx: OperationContext, targetId: string, q: ODataQuery): Promise<Page<R>>;
+  listMine(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>>;
+  listToDecide(ctx: OperationContext, userId: string, q: ODataQuery): Promise<Page<R>>;
 }
 
-/** `GET /{collection}/{id}`, and `POST …/approve`, `…/deny` (or `…/reject`) and `…/cancel`. */
-function lifecycleRoutes<R extends object>(
+/**
+ * One kind of request: `GET /me/{collection}`, `POST` and `GET` on its target (an application's,
+ * a group's requests), `GET /{collection}/{id}`, `POST …/approve`, `…/deny` (or `…/reject`) and
+ * `…/cancel`, and `GET /me/pendingApprovals/{collection}`.
+ */
+function kindRoutes<R extends object, B>(
   app: GraphApp,
   o: {
     collection: string;
+    resource: ResourceSpec;
     tags: string[];
     noun: string;
     article: 'a' | 'an';
-    approveSummary: string;
+    /** The path of the target's requests. */
+    target: string;
+    summaries: { mine: string; create: string; target: string; approve: string; pending: string };
+    createBody: ZodType<B>;
     refusal: 'deny' | 'reject';
-    service: RequestLifecycle<R>;
-    refuse: (ctx: OperationContext, id: string, reason: string) => Promise<R>;
+    service: RequestUseCases<R, B>;
   },
 ): void {
-  const entity = `${o.collection}/$entity`;
-  const { tags, noun, service } = o;
+  const { collection, tags, noun, service, summaries } = o;
+  const entity = `${collection}/$entity`;
+  const list = (path: string, summary: string, page: (req: FastifyRequest, q: ODataQuery) => Promise<Page<R>>) =>
+    app.get(path, { schema: { tags, summary, ...(path.includes(':id') ? { params: idParam } : {}) } }, async (req, reply) => {
+      const q = parse(req, o.resource);
+      return sendCollection(req, reply, collection, await page(req, q), q);
+    });
+  const id = (req: FastifyRequest) => (req.params as { id: string }).id;
+  list(`/me/${collection}`, summaries.mine, (req, q) => service.listMine(req.ctx, meId(req), q));
+  app.post(o.target, { schema: { tags, summary: summaries.create, params: idParam, body: o.createBody } }, async (req, reply) =>
+    sendEntity(req, reply, entity, await service.createRequest(req.ctx, req.params.id, req.body as B), undefined, 201),
+  );
+  list(o.target, summaries.target, (req, q) => service.listForTarget(req.ctx, id(req), q));
+  list(`/me/pendingApprovals/${collection}`, summaries.pending, (req, q) => service.listToDecide(req.ctx, meId(req), q));
   app.get(
-    `/${o.collection}/:id`,
+    `/${collection}/:id`,
     { schema: { tags, summary: `Get ${o.article} ${noun} (its requester and those who decide it)`, params: idParam } },
     async (req, reply) => sendEntity(req, reply, entity, await service.getRequest(req.ctx, req.params.id)),
   );
   app.post(
-    `/${o.collection}/:id/approve`,
-    { schema: { tags, summary: o.approveSummary, params: idParam, body: approveRequestBody } },
+    `/${collection}/:id/approve`,
+    { schema: { tags, summary: summaries.approve, params: idParam, body: approveRequestBody } },
     async (req, reply) => sendEntity(req, reply, entity, await service.approve(req.ctx, req.params.id, req.body?.reason ?? null)),
   );
   const verb = o.refusal === 'deny' ? 'Deny' : 'Reject';
   app.post(
-    `/${o.collection}/:id/${o.refusal}`,
+    `/${collection}/:id/${o.refusal}`,
     { schema: { tags, summary: `${verb} a pending ${noun}, with a reason`, params: idParam, body: denyRequestBody } },
-    async (req, reply) => sendEntity(req, reply, entity, await o.refuse(req.ctx, req.params.id, req.body.reason)),
+    async (req, reply) => sendEntity(req, reply, entity, await service.refuse(req.ctx, req.params.id, req.body.reason)),
   );
   app.post(
-    `/${o.collection}/:id/cancel`,
+    `/${collection}/:id/cancel`,
     { schema: { tags, summary: `Cancel your pending ${noun}`, params: idParam, body: approveRequestBody } },
     async (req, reply) => sendEntity(req, reply, entity, await service.cancel(req.ctx, req.params.id, req.body?.reason ?? null)),
   );
@@ -207,7 +169,7 @@ function lifecycleRoutes<R extends object>(
 
 /** What waits for the signed-in user's decision. */
 function approvalRoutes(app: GraphApp): void {
-  const { appAccessRequests, groupJoinRequests, requests } = app.portico.services;
+  const { requests } = app.portico.services;
 
   app.get(
     '/me/pendingApprovals',
@@ -222,25 +184,5 @@ function approvalRoutes(app: GraphApp): void {
         '@odata.context': odataContext(req, 'portico.pendingApprovals'),
         ...(await requests.pendingApprovals(req.ctx, meId(req))),
       }),
-  );
-
-  app.get(
-    '/me/pendingApprovals/appAccessRequests',
-    {
-      schema: { tags: APP_TAGS, summary: 'Pending access requests for the applications the signed-in user approves for or owns' },
-    },
-    async (req, reply) => {
-      const q = parse(req, appAccessRequestsResource);
-      return sendCollection(req, reply, 'appAccessRequests', await appAccessRequests.listToDecide(req.ctx, meId(req), q), q);
-    },
-  );
-
-  app.get(
-    '/me/pendingApprovals/groupJoinRequests',
-    { schema: { tags: GROUP_TAGS, summary: 'Pending join requests for the groups the signed-in user owns' } },
-    async (req, reply) => {
-      const q = parse(req, groupJoinRequestsResource);
-      return sendCollection(req, reply, 'groupJoinRequests', await groupJoinRequests.listToDecide(req.ctx, meId(req), q), q);
-    },
   );
 }

@@ -270,13 +270,8 @@ export async function countEnabledUsers(db: Executor, tenantId: string, ids: rea
 }
 
 /** Sets signInSessionsValidFromDateTime: sessions and tokens of the user from before `at` are refused. */
-export async function setSignInSessionsValidFrom(db: Executor, tenantId: string, id: string, at: string): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ sign_in_sessions_valid_from: at })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .execute();
+export function setSignInSessionsValidFrom(db: Executor, tenantId: string, id: string, at: string): Promise<void> {
+  return setUserColumns(db, tenantId, id, { sign_in_sessions_valid_from: at });
 }
 
 /** The SCIM externalIds of some users (those that have one). */
@@ -289,8 +284,8 @@ export async function findExternalIds(db: Executor, tenantId: string, ids: reado
   return new Map(rows.map((r) => [r.id, r.external_id as string]));
 }
 
-export async function setExternalId(db: Executor, tenantId: string, id: string, externalId: string | null): Promise<void> {
-  await db.updateTable('users').set({ external_id: externalId }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+export function setExternalId(db: Executor, tenantId: string, id: string, externalId: string | null): Promise<void> {
+  return setUserColumns(db, tenantId, id, { external_id: externalId });
 }
 
 /** Soft delete: the user's row as stored (restored as is by `insertUserRowSnapshot`). */
@@ -324,13 +319,18 @@ export async function findManagerId(db: Executor, tenantId: string, userId: stri
 }
 
 /** Sets (or with null clears) a user's manager; the caller checked tenant and cycles. */
-export async function setManagerId(db: Executor, tenantId: string, userId: string, managerId: string | null): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ manager_id: managerId })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', userId)
-    .execute();
+export function setManagerId(db: Executor, tenantId: string, userId: string, managerId: string | null): Promise<void> {
+  return setUserColumns(db, tenantId, userId, { manager_id: managerId });
+}
+
+/** Sets some columns of one user's row. */
+async function setUserColumns(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  values: Partial<Pick<UsersTable, 'sign_in_sessions_valid_from' | 'external_id' | 'manager_id'>>,
+): Promise<void> {
+  await db.updateTable('users').set(values).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
 /**

@@ -3,18 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { odataRef } from '../../../contracts/common.js';
 import { createUserBody, objectKey, updateUserBody } from '../../../contracts/users.js';
-import {
-  attachExpansions,
-  type CastType,
-  type CollectionPage,
-  type Expander,
-  expandableOf,
-  registerCollection,
-  sendDirectoryObjects,
-} from '../../http/collections.js';
-import { requireIfMatch, withETag, withETagsOnPage } from '../../http/etag.js';
-import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery } from '../../odata/query.js';
+import { type Expander, oneTypeCollection, registerCollection } from '../../http/collections.js';
+import { registerTaggedEntity } from '../../http/entity-routes.js';
+import { type GraphApp, meId, noContent, odataOptions, sendEntity } from '../../http/graph.js';
+import { parseODataQuery } from '../../odata/query.js';
 import { usersResource } from './users.query.js';
 
 const idParam = z.object({ id: objectKey });
@@ -28,51 +20,21 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
     appRoleAssignments: appRoleAssignments.assignmentsExpansion,
     manager: { spec: usersResource, single: true, load: (ctx, parents) => managers.managersOf(ctx, parents as { id: string }[]) },
   };
-  const parseEntity = (req: FastifyRequest) =>
-    parseODataQuery(req.query as Record<string, unknown>, usersResource, {
-      ...odataOptions(req),
-      expandable: expandableOf(expand) ?? {},
-    });
-  const sendUser = async (req: FastifyRequest, reply: FastifyReply, key: string) => {
-    const q = parseEntity(req);
-    const [user] = await attachExpansions(req, [await withETag(reply, await users.getUser(req.ctx, key))], q, expand);
-    return sendEntity(req, reply, 'users/$entity', user as object, q);
-  };
-
-  registerCollection(app, {
-    path: '/users',
-    tags: ['users'],
-    summary: 'List users',
-    spec: () => usersResource,
-    fragment: () => 'users',
-    list: async (req, q) => withETagsOnPage(await users.listUsers(req.ctx, q)),
+  registerTaggedEntity(app, {
+    noun: 'user',
+    resource: usersResource,
+    params: idParam,
     expand,
-  });
-
-  app.post('/users', { schema: { tags: ['users'], summary: 'Create user', body: createUserBody } }, async (req, reply) => {
-    const user = await directory.createUser(req.ctx, req.body);
-    return sendEntity(req, reply, 'users/$entity', user, undefined, 201);
-  });
-
-  app.get('/me', { schema: { tags: ['users'], summary: 'Get the signed-in user' } }, async (req, reply) =>
-    sendUser(req, reply, meId(req)),
-  );
-
-  app.get(
-    '/users/:id',
-    { schema: { tags: ['users'], summary: 'Get user by id or userPrincipalName', params: idParam } },
-    async (req, reply) => sendUser(req, reply, req.params.id),
-  );
-
-  app.patch(
-    '/users/:id',
-    { schema: { tags: ['users'], summary: 'Update user', params: idParam, body: updateUserBody } },
-    async (req, reply) => {
-      await requireIfMatch(req, () => users.getUser(req.ctx, req.params.id));
-      await directory.updateUser(req.ctx, req.params.id, req.body);
-      return reply.status(204).send();
+    summaries: { get: 'Get user by id or userPrincipalName', me: 'Get the signed-in user' },
+    bodies: { create: createUserBody, update: updateUserBody },
+    use: {
+      list: users.listUsers,
+      create: directory.createUser,
+      load: users.getUser,
+      update: directory.updateUser,
+      remove: directory.deleteUser,
     },
-  );
+  });
 
   // Graph answers these actions with an Edm.Boolean.
   app.post(
@@ -92,12 +54,6 @@ export async function usersRoutes(fastify: FastifyInstance): Promise<void> {
       return sendEntity(req, reply, 'Edm.Boolean', { value: true });
     },
   );
-
-  app.delete('/users/:id', { schema: { tags: ['users'], summary: 'Delete user', params: idParam } }, async (req, reply) => {
-    await requireIfMatch(req, () => users.getUser(req.ctx, req.params.id));
-    await directory.deleteUser(req.ctx, req.params.id);
-    return reply.status(204).send();
-  });
 
   managerRoutes(app);
 }
@@ -122,29 +78,14 @@ function managerRoutes(app: GraphApp): void {
   app.put(
     '/users/:id/manager/$ref',
     { schema: { tags: ['users'], summary: "Assign a user's manager", params: idParam, body: odataRef } },
-    async (req, reply) => {
-      await managers.setManager(req.ctx, req.params.id, req.body['@odata.id']);
-      return reply.status(204).send();
-    },
+    async (req, reply) => noContent(reply, managers.setManager(req.ctx, req.params.id, req.body['@odata.id'])),
   );
   app.delete(
     '/users/:id/manager/$ref',
     { schema: { tags: ['users'], summary: "Remove a user's manager", params: idParam } },
-    async (req, reply) => {
-      await managers.removeManager(req.ctx, req.params.id);
-      return reply.status(204).send();
-    },
+    async (req, reply) => noContent(reply, managers.removeManager(req.ctx, req.params.id)),
   );
-  const common = {
-    tags: ['users'],
-    casts: ['user'] as const,
-    spec: () => usersResource,
-    fragment: (cast: CastType | undefined) => (cast === 'user' ? 'users' : 'directoryObjects'),
-    send: (req: FastifyRequest, reply: FastifyReply, page: CollectionPage, q: ODataQuery, fragment: string) =>
-      fragment === 'users'
-        ? sendCollection(req, reply, fragment, page, q)
-        : sendDirectoryObjects(req, reply, { ...page, items: page.items.map(asDirectoryObject) }, q),
-  };
+  const common = { tags: ['users'], ...oneTypeCollection('user', usersResource, asDirectoryObject) };
   registerCollection(app, {
     ...common,
     path: '/users/:id/directReports',

@@ -24,6 +24,7 @@
  */
 import type { ErrorCode } from '../../../contracts/errors.js';
 import { DomainError } from '../../domain/errors.js';
+import { type Token as CursorToken, scanTokens, TokenCursor } from '../../domain/token-cursor.js';
 
 export const MAX_FILTER_LENGTH = 4000;
 const MAX_DEPTH = 50;
@@ -56,11 +57,7 @@ const COMPARE_OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 
 const ATTR_NAME = /^[A-Za-z$][A-Za-z0-9_$-]*$/;
 
 type TokenKind = 'word' | 'string' | 'number' | '(' | ')' | '[' | ']' | 'subattr' | 'eof';
-interface Token {
-  kind: TokenKind;
-  text: string;
-  pos: number;
-}
+type Token = CursorToken<TokenKind>;
 
 class Syntax {
   constructor(
@@ -73,57 +70,50 @@ class Syntax {
 }
 
 function tokenize(input: string, syntax: Syntax): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < input.length) {
+  return scanTokens<TokenKind>(input, (i, tokens) => {
     const ch = input[i] as string;
-    if (/\s/.test(ch)) {
-      i++;
-      continue;
-    }
     if ('()[]'.includes(ch)) {
-      tokens.push({ kind: ch as TokenKind, text: ch, pos: i++ });
-      continue;
+      tokens.push({ kind: ch as TokenKind, text: ch, pos: i });
+      return i + 1;
     }
-    if (ch === '"') {
-      const start = i++;
-      while (i < input.length && input[i] !== '"') i += input[i] === '\\' ? 2 : 1;
-      if (i >= input.length) throw syntax.error(`unterminated string starting at position ${start}.`);
-      const raw = input.slice(start, ++i);
-      let text: string;
-      try {
-        text = JSON.parse(raw) as string;
-      } catch {
-        throw syntax.error(`invalid escape in the string starting at position ${start}.`);
-      }
-      tokens.push({ kind: 'string', text, pos: start });
-      continue;
-    }
+    if (ch === '"') return readString(input, i, tokens, syntax);
     const rest = input.slice(i);
     // `].value`: a sub-attribute after a value filter.
     const sub = tokens[tokens.length - 1]?.kind === ']' ? /^\.([A-Za-z$][A-Za-z0-9_$-]*)/.exec(rest) : null;
     if (sub) {
       tokens.push({ kind: 'subattr', text: sub[1] as string, pos: i });
-      i += sub[0].length;
-      continue;
+      return i + sub[0].length;
     }
-    const num = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.:])/.exec(rest);
-    if (num) {
-      tokens.push({ kind: 'number', text: num[0], pos: i });
-      i += num[0].length;
-      continue;
-    }
-    // Attribute paths (with URNs: colons and dots), keywords and operators.
-    const word = /^[A-Za-z$_][A-Za-z0-9_$:.-]*/.exec(rest);
-    if (word) {
-      tokens.push({ kind: 'word', text: word[0], pos: i });
-      i += word[0].length;
-      continue;
+    // Numbers, then attribute paths (with URNs: colons and dots), keywords and operators.
+    for (const [kind, re] of WORDS) {
+      const m = re.exec(rest);
+      if (!m) continue;
+      tokens.push({ kind, text: m[0], pos: i });
+      return i + m[0].length;
     }
     throw syntax.error(`unexpected character '${ch}' at position ${i}.`);
+  });
+}
+
+const WORDS: [TokenKind, RegExp][] = [
+  ['number', /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.:])/],
+  ['word', /^[A-Za-z$_][A-Za-z0-9_$:.-]*/],
+];
+
+/** A JSON string at `start`; returns where the next token starts. */
+function readString(input: string, start: number, tokens: Token[], syntax: Syntax): number {
+  let i = start + 1;
+  while (i < input.length && input[i] !== '"') i += input[i] === '\\' ? 2 : 1;
+  if (i >= input.length) throw syntax.error(`unterminated string starting at position ${start}.`);
+  const raw = input.slice(start, ++i);
+  let text: string;
+  try {
+    text = JSON.parse(raw) as string;
+  } catch {
+    throw syntax.error(`invalid escape in the string starting at position ${start}.`);
   }
-  tokens.push({ kind: 'eof', text: '', pos: input.length });
-  return tokens;
+  tokens.push({ kind: 'string', text, pos: start });
+  return i;
 }
 
 /** Splits `urn:…:User:name.givenName` / `name.givenName` / `userName` into its parts. */
@@ -144,81 +134,59 @@ function toAttrPath(text: string, pos: number, syntax: Syntax): AttrPath {
   return { ...(schema ? { schema } : {}), attr, ...(sub ? { sub } : {}) };
 }
 
-class Parser {
-  private i = 0;
-  private depth = 0;
+class Parser extends TokenCursor<TokenKind, ScimFilter> {
   /** Inside `attr[…]`: nested value filters are not allowed. */
   private inValuePath = false;
 
   constructor(
-    private readonly tokens: Token[],
+    tokens: Token[],
     private readonly syntax: Syntax,
-  ) {}
+  ) {
+    super(tokens, MAX_DEPTH);
+  }
 
-  peek(): Token {
-    return this.tokens[Math.min(this.i, this.tokens.length - 1)] as Token;
-  }
-  next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.i++;
-    return t;
-  }
-  unexpected(t: Token, expected: string): DomainError {
+  protected unexpected(t: Token, expected: string): DomainError {
     const what = t.kind === 'eof' ? 'unexpected end of input' : `unexpected '${t.text}' at position ${t.pos}`;
     return this.syntax.error(`${what}; expected ${expected}.`);
   }
-  expect(kind: TokenKind, expected: string): Token {
-    const t = this.peek();
-    if (t.kind !== kind) throw this.unexpected(t, expected);
-    return this.next();
+  protected tooDeep(pos: number): DomainError {
+    return this.syntax.error(`nested too deeply at position ${pos}.`);
   }
-  keyword(t: Token, word: string): boolean {
+  protected isKeyword(t: Token, word: string): boolean {
     return t.kind === 'word' && t.text.toLowerCase() === word;
   }
 
   filter(): ScimFilter {
-    let left = this.and();
-    while (this.keyword(this.peek(), 'or')) {
-      this.next();
-      left = { type: 'or', left, right: this.and() };
-    }
-    return left;
+    return this.chain(
+      'or',
+      () => this.and(),
+      (left, right) => ({ type: 'or', left, right }),
+    );
   }
 
   private and(): ScimFilter {
-    let left = this.unary();
-    while (this.keyword(this.peek(), 'and')) {
-      this.next();
-      left = { type: 'and', left, right: this.unary() };
-    }
-    return left;
+    return this.chain(
+      'and',
+      () => this.unary(),
+      (left, right) => ({ type: 'and', left, right }),
+    );
   }
 
   private unary(): ScimFilter {
     const t = this.peek();
-    if (++this.depth > MAX_DEPTH) throw this.syntax.error(`nested too deeply at position ${t.pos}.`);
-    try {
-      if (this.keyword(t, 'not')) {
-        this.next();
-        this.expect('(', "'(' after 'not'");
-        const filter = this.filter();
-        this.expect(')', "')'");
-        return { type: 'not', filter };
-      }
-      return this.primary();
-    } finally {
-      this.depth--;
-    }
+    return this.nested(t.pos, () => {
+      if (!this.isKeyword(t, 'not')) return this.primary();
+      this.next();
+      this.expect('(', "'(' after 'not'");
+      const filter = this.filter();
+      this.expect(')', "')'");
+      return { type: 'not', filter };
+    });
   }
 
   private primary(): ScimFilter {
     const t = this.peek();
-    if (t.kind === '(') {
-      this.next();
-      const inner = this.filter();
-      this.expect(')', "')'");
-      return inner;
-    }
+    if (t.kind === '(') return this.parenthesized(() => this.filter());
     if (t.kind !== 'word' || ['and', 'or', 'not'].includes(t.text.toLowerCase())) throw this.unexpected(t, 'an attribute path');
     this.next();
     const path = toAttrPath(t.text, t.pos, this.syntax);

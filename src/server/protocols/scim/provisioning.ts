@@ -79,6 +79,12 @@ function checkVersion(ifMatch: string | undefined, version: string): void {
  * only translates. Provisioned users are members: guests are not listed, and reading or writing
  * one answers 404 as for an object that does not exist.
  */
+/** A resource as a SCIM result: projected, with its version and location. */
+function result(kind: ResourceKind, resource: Json, status: number, p: Projection): ScimResult {
+  const meta = resource.meta as Json;
+  return { status, resource: project(kind, resource, p), version: meta.version as string, location: meta.location as string };
+}
+
 export class ScimProvisioning {
   constructor(private readonly deps: ScimDeps) {}
 
@@ -145,23 +151,15 @@ export class ScimProvisioning {
   }
 
   private async userResult(r: ScimRequest, id: string, status: number, p: Projection = ALL): Promise<ScimResult> {
-    const user = await this.loadUser(r, id);
-    const [resource] = await this.userResources(r, [user], p);
-    const meta = (resource as Json).meta as Json;
-    return {
-      status,
-      resource: project('User', resource as Json, p),
-      version: meta.version as string,
-      location: meta.location as string,
-    };
+    const [resource] = await this.userResources(r, [await this.loadUser(r, id)], p);
+    return result('User', resource as Json, status, p);
   }
 
   async listUsers(r: ScimRequest, params: ListParams): Promise<Json> {
     const filter = membersOnly(params.filter === undefined ? undefined : filterFor('User', params.filter));
     const q = this.listQuery('User', params, filter, provisionedUsersResource);
     const page = await this.deps.users.listProvisionedUsers(r.ctx, q);
-    const items = params.count === 0 ? [] : page.items.slice(0, params.count);
-    return this.listResponse('User', params, page.count ?? 0, await this.userResources(r, items, params));
+    return this.listResponse('User', params, page, (items) => this.userResources(r, items, params));
   }
 
   getUser(r: ScimRequest, id: string, p: Projection): Promise<ScimResult> {
@@ -254,23 +252,15 @@ export class ScimProvisioning {
   }
 
   private async groupResult(r: ScimRequest, id: string, status: number, p: Projection = ALL): Promise<ScimResult> {
-    const group = await this.loadGroup(r, id);
-    const [resource] = await this.groupResources(r, [group], p);
-    const meta = (resource as Json).meta as Json;
-    return {
-      status,
-      resource: project('Group', resource as Json, p),
-      version: meta.version as string,
-      location: meta.location as string,
-    };
+    const [resource] = await this.groupResources(r, [await this.loadGroup(r, id)], p);
+    return result('Group', resource as Json, status, p);
   }
 
   async listGroups(r: ScimRequest, params: ListParams): Promise<Json> {
     const filter = params.filter === undefined ? undefined : filterFor('Group', params.filter);
     const q = this.listQuery('Group', params, filter, provisionedGroupsResource);
     const page = await this.deps.groups.listProvisionedGroups(r.ctx, q);
-    const items = params.count === 0 ? [] : page.items.slice(0, params.count);
-    return this.listResponse('Group', params, page.count ?? 0, await this.groupResources(r, items, params));
+    return this.listResponse('Group', params, page, (items) => this.groupResources(r, items, params));
   }
 
   getGroup(r: ScimRequest, id: string, p: Projection): Promise<ScimResult> {
@@ -421,10 +411,17 @@ export class ScimProvisioning {
     return { ...base, filter, top: Math.max(1, params.count), count: true, skip: params.startIndex - 1 };
   }
 
-  private listResponse(kind: ResourceKind, params: ListParams, total: number, resources: Json[]): Json {
+  /** A ListResponse of a page: at most `count` of its items, as `resourcesOf` renders them. */
+  private async listResponse<T>(
+    kind: ResourceKind,
+    params: ListParams,
+    page: { items: T[]; count?: number },
+    resourcesOf: (items: T[]) => Promise<Json[]>,
+  ): Promise<Json> {
+    const resources = await resourcesOf(params.count === 0 ? [] : page.items.slice(0, params.count));
     return {
       schemas: [URN.listResponse],
-      totalResults: total,
+      totalResults: page.count ?? 0,
       startIndex: params.startIndex,
       itemsPerPage: resources.length,
       Resources: resources.map((res) => project(kind, res, params)),
