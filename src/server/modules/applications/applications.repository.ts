@@ -12,7 +12,7 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
-import { rowById, rowsByIds } from '../../db/tenant-rows.js';
+import { deleteTenantRows, rowById, rowsByIds, tenantColumn, tenantRowExists } from '../../db/tenant-rows.js';
 import { GRAPH_APP_ID, graphAppRoles, graphPermissionScopes } from '../../domain/graph-permissions.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
@@ -399,25 +399,14 @@ export async function validSecretHashes(db: Executor, spId: string, now: string)
 // ---------------------------------------------------------------------------------------------
 // Owners
 
-export async function ownerIdsOf(db: Executor, tenantId: string, spId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('service_principal_owners')
-    .select('owner_id')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', spId)
-    .execute();
-  return rows.map((r) => r.owner_id);
+export function ownerIdsOf(db: Executor, tenantId: string, spId: string): Promise<string[]> {
+  const owners = db.selectFrom('service_principal_owners').select('owner_id');
+  return tenantColumn(owners, tenantId, { service_principal_id: spId }, 'owner_id');
 }
 
-export async function isOwner(db: Executor, tenantId: string, spId: string, userId: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('service_principal_owners')
-    .select('owner_id')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', spId)
-    .where('owner_id', '=', userId)
-    .executeTakeFirst();
-  return r !== undefined;
+export function isOwner(db: Executor, tenantId: string, spId: string, userId: string): Promise<boolean> {
+  const owners = db.selectFrom('service_principal_owners').select('owner_id');
+  return tenantRowExists(owners, tenantId, { service_principal_id: spId, owner_id: userId });
 }
 
 export async function countOwners(db: Executor, spId: string): Promise<number> {
@@ -436,25 +425,14 @@ export async function insertOwner(db: Executor, tenantId: string, spId: string, 
     .execute();
 }
 
-export async function deleteOwner(db: Executor, tenantId: string, spId: string, ownerId: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('service_principal_owners')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', spId)
-    .where('owner_id', '=', ownerId)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export function deleteOwner(db: Executor, tenantId: string, spId: string, ownerId: string): Promise<boolean> {
+  return deleteTenantRows(db.deleteFrom('service_principal_owners'), tenantId, { service_principal_id: spId, owner_id: ownerId });
 }
 
 /** Ids of the applications a user owns. */
-export async function ownedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('service_principal_owners')
-    .select('service_principal_id')
-    .where('tenant_id', '=', tenantId)
-    .where('owner_id', '=', userId)
-    .execute();
-  return rows.map((r) => r.service_principal_id);
+export function ownedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const owned = db.selectFrom('service_principal_owners').select('service_principal_id');
+  return tenantColumn(owned, tenantId, { owner_id: userId }, 'service_principal_id');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -550,14 +528,8 @@ export async function insertAssignment(db: Executor, row: AppRoleAssignmentsTabl
   await db.insertInto('app_role_assignments').values(row).execute();
 }
 
-export async function deleteAssignment(db: Executor, tenantId: string, resourceId: string, id: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('app_role_assignments')
-    .where('tenant_id', '=', tenantId)
-    .where('resource_id', '=', resourceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export function deleteAssignment(db: Executor, tenantId: string, resourceId: string, id: string): Promise<boolean> {
+  return deleteTenantRows(db.deleteFrom('app_role_assignments'), tenantId, { resource_id: resourceId, id });
 }
 
 /**

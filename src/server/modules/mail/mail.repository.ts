@@ -1,5 +1,6 @@
 import type { DevMailboxMessage } from '../../../contracts/mail.js';
 import type { Executor } from '../../db/index.js';
+import { tenantRow } from '../../db/tenant-rows.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import { type ODataQuery, pageNewestFirst } from '../../odata/query.js';
@@ -84,11 +85,6 @@ export function listDevMessages(
 }
 
 export async function findDevMessage(db: Executor, tenantId: string, id: string): Promise<DevMailboxMessage | undefined> {
-  const row = await db
-    .selectFrom('dev_mailbox')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await tenantRow(db.selectFrom('dev_mailbox').selectAll(), tenantId, { id });
   return row && toMessage(row);
 }

@@ -1,5 +1,6 @@
 import type { OAuth2PermissionGrant } from '../../../contracts/permission-grants.js';
 import type { Executor } from '../../db/index.js';
+import { tenantRow } from '../../db/tenant-rows.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { permissionGrantsResource } from './permission-grants.query.js';
 import type { OAuth2PermissionGrantsTable } from './permission-grants.table.js';
@@ -20,12 +21,7 @@ export async function findPermissionGrant(
   tenantId: string,
   id: string,
 ): Promise<OAuth2PermissionGrant | undefined> {
-  const r = await db
-    .selectFrom('oauth2_permission_grants')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await tenantRow(db.selectFrom('oauth2_permission_grants').selectAll(), tenantId, { id });
   return r && toGrant(r);
 }
 
@@ -35,14 +31,11 @@ export async function findGrantFor(
   tenantId: string,
   k: { clientId: string; resourceId: string; principalKey: string },
 ): Promise<OAuth2PermissionGrant | undefined> {
-  const r = await db
-    .selectFrom('oauth2_permission_grants')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('client_id', '=', k.clientId)
-    .where('resource_id', '=', k.resourceId)
-    .where('principal_key', '=', k.principalKey)
-    .executeTakeFirst();
+  const r = await tenantRow(db.selectFrom('oauth2_permission_grants').selectAll(), tenantId, {
+    client_id: k.clientId,
+    resource_id: k.resourceId,
+    principal_key: k.principalKey,
+  });
   return r && toGrant(r);
 }
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import { rowById } from '../../db/tenant-rows.js';
+import { deleteTenantRows, rowById, tenantColumn } from '../../db/tenant-rows.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { roleAssignmentsResource } from './roles.query.js';
 import type { RoleAssignmentsTable } from './roles.table.js';
@@ -21,15 +21,9 @@ export const toRoleAssignment = (r: RoleAssignmentsTable): RoleAssignment => ({
 });
 
 /** Role template ids the principal holds at directory scope "/". */
-export async function listRoleIdsForPrincipal(db: Executor, tenantId: string, principalId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('role_assignments')
-    .select('role_definition_id')
-    .where('tenant_id', '=', tenantId)
-    .where('principal_id', '=', principalId)
-    .where('directory_scope_id', '=', '/')
-    .execute();
-  return rows.map((r) => r.role_definition_id);
+export function listRoleIdsForPrincipal(db: Executor, tenantId: string, principalId: string): Promise<string[]> {
+  const roles = db.selectFrom('role_assignments').select('role_definition_id');
+  return tenantColumn(roles, tenantId, { principal_id: principalId, directory_scope_id: '/' }, 'role_definition_id');
 }
 
 export async function insertRoleAssignment(db: Executor, tenantId: string, a: RoleAssignment): Promise<void> {
@@ -70,21 +64,11 @@ export async function listRoleAssignments(
 export async function deleteRoleAssignment(db: Executor, tenantId: string, id: string): Promise<RoleAssignment | undefined> {
   const found = await findRoleAssignment(db, tenantId, id);
   if (!found) return undefined;
-  const deleted = await db
-    .deleteFrom('role_assignments')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', found.id)
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows) === 0 ? undefined : found;
+  return (await deleteTenantRows(db.deleteFrom('role_assignments'), tenantId, { id: found.id })) ? found : undefined;
 }
 
 /** Principals holding a role at directory scope "/". */
-export async function listPrincipalsWithRole(db: Executor, tenantId: string, roleDefinitionId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('role_assignments')
-    .select('principal_id')
-    .where('tenant_id', '=', tenantId)
-    .where('role_definition_id', '=', roleDefinitionId)
-    .execute();
-  return rows.map((r) => r.principal_id);
+export function listPrincipalsWithRole(db: Executor, tenantId: string, roleDefinitionId: string): Promise<string[]> {
+  const principals = db.selectFrom('role_assignments').select('principal_id');
+  return tenantColumn(principals, tenantId, { role_definition_id: roleDefinitionId }, 'principal_id');
 }
