@@ -8,6 +8,7 @@ import {
 import { idFromODataRef } from '../../../contracts/common.js';
 import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { randomSecret } from '../../domain/ids.js';
@@ -123,13 +124,7 @@ export class ApplicationCredentialsService {
         endDateTime: credential.endDateTime,
         createdDateTime: now.toISOString(),
       });
-      await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: ACTIVITIES[on.type].secrets,
-        category: CATEGORY,
-        operationType: 'Update',
-        targetResources: [auditTarget(on, sp, [keyDescription(null, credential)])],
-        additionalDetails: [{ key: 'Change', value: 'Add client secret' }],
-      });
+      await this.recordSecretChange(trx, ctx, on, sp, keyDescription(null, credential), 'Add client secret');
     });
     return credential;
   }
@@ -146,13 +141,7 @@ export class ApplicationCredentialsService {
           target: 'keyId',
         });
       }
-      await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: ACTIVITIES[on.type].secrets,
-        category: CATEGORY,
-        operationType: 'Update',
-        targetResources: [auditTarget(on, sp, [keyDescription(removed, null)])],
-        additionalDetails: [{ key: 'Change', value: 'Remove client secret' }],
-      });
+      await this.recordSecretChange(trx, ctx, on, sp, keyDescription(removed, null), 'Remove client secret');
     });
   }
 
@@ -220,6 +209,24 @@ export class ApplicationCredentialsService {
           user ? userTarget(user, spProps(sp)) : { id: oid, displayName: null, type: 'User', modifiedProperties: spProps(sp) },
         ],
       });
+    });
+  }
+
+  /** The audit record of an added or removed client secret ("Update service principal" or the application's). */
+  private recordSecretChange(
+    trx: Executor,
+    ctx: OperationContext,
+    on: AuditedObject,
+    sp: Pick<ServicePrincipal, 'id' | 'displayName'>,
+    key: ModifiedProperty,
+    change: string,
+  ): Promise<void> {
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: ACTIVITIES[on.type].secrets,
+      category: CATEGORY,
+      operationType: 'Update',
+      targetResources: [auditTarget(on, sp, [key])],
+      additionalDetails: [{ key: 'Change', value: change }],
     });
   }
 }
