@@ -1,4 +1,4 @@
-import type { DeleteQueryBuilder, Selectable, SelectQueryBuilder } from 'kysely';
+import type { DeleteQueryBuilder, Selectable, SelectQueryBuilder, UpdateQueryBuilder } from 'kysely';
 
 /*
  * Every tenant's table keys its rows by (tenant_id, id), ids stored in lower case. These finish a
@@ -47,6 +47,15 @@ export async function tenantRow<DB, TB extends keyof DB, O>(
   return (await matching(query, tenantId, match).executeTakeFirst()) as O | undefined;
 }
 
+/** The tenant's rows whose columns equal `match`, in the query's order. */
+export async function tenantRows<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  tenantId: string,
+  match: Match<DB, TB>,
+): Promise<O[]> {
+  return (await matching(query, tenantId, match).execute()) as O[];
+}
+
 /** Whether the tenant has a row whose columns equal `match`. */
 export async function tenantRowExists<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
@@ -63,8 +72,7 @@ export async function tenantColumn<DB, TB extends keyof DB, O, K extends keyof O
   match: Match<DB, TB>,
   column: K,
 ): Promise<O[K][]> {
-  const rows = (await matching(query, tenantId, match).execute()) as O[];
-  return rows.map((r) => r[column]);
+  return (await tenantRows(query, tenantId, match)).map((r) => r[column]);
 }
 
 /** Deletes the tenant's rows whose columns equal `match`; whether there was any. */
@@ -75,4 +83,14 @@ export async function deleteTenantRows<DB, TB extends keyof DB, O>(
 ): Promise<boolean> {
   const r = await matching(query, tenantId, match).executeTakeFirst();
   return Number((r as { numDeletedRows: bigint }).numDeletedRows) > 0;
+}
+
+/** Updates the tenant's rows whose columns equal `match` (the query's `set`); whether there was any. */
+export async function updateTenantRows<DB, UT extends keyof DB, TB extends keyof DB, O>(
+  query: UpdateQueryBuilder<DB, UT, TB, O>,
+  tenantId: string,
+  match: Match<DB, UT>,
+): Promise<boolean> {
+  const r = await matching(query, tenantId, match).executeTakeFirst();
+  return Number((r as { numUpdatedRows: bigint }).numUpdatedRows) > 0;
 }

@@ -12,7 +12,15 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
-import { deleteTenantRows, rowById, rowsByIds, tenantColumn, tenantRowExists } from '../../db/tenant-rows.js';
+import {
+  deleteTenantRows,
+  rowById,
+  rowsByIds,
+  tenantColumn,
+  tenantRowExists,
+  tenantRows,
+  updateTenantRows,
+} from '../../db/tenant-rows.js';
 import { GRAPH_APP_ID, graphAppRoles, graphPermissionScopes } from '../../domain/graph-permissions.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
@@ -219,15 +227,9 @@ export async function ensureGraphServicePrincipalRow(db: Executor, tenantId: str
 }
 
 /** The app role ids a principal holds on one resource (an application's permissions on Microsoft Graph). */
-export async function appRoleIdsHeld(db: Executor, tenantId: string, principalId: string, resourceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('app_role_assignments')
-    .select('app_role_id')
-    .where('tenant_id', '=', tenantId)
-    .where('principal_id', '=', principalId)
-    .where('resource_id', '=', resourceId)
-    .execute();
-  return rows.map((r) => r.app_role_id);
+export function appRoleIdsHeld(db: Executor, tenantId: string, principalId: string, resourceId: string): Promise<string[]> {
+  const held = db.selectFrom('app_role_assignments').select('app_role_id');
+  return tenantColumn(held, tenantId, { principal_id: principalId, resource_id: resourceId }, 'app_role_id');
 }
 
 /** Bulk load (`portico seed`): service principals in one multi-row statement; the caller batches. */
@@ -270,12 +272,8 @@ export async function updateKeyCredentials(
   spId: string,
   keyCredentials: readonly KeyCredential[],
 ): Promise<void> {
-  await db
-    .updateTable('service_principals')
-    .set({ key_credentials: JSON.stringify(keyCredentials) })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', spId)
-    .execute();
+  const update = db.updateTable('service_principals').set({ key_credentials: JSON.stringify(keyCredentials) });
+  await updateTenantRows(update, tenantId, { id: spId });
 }
 
 /** Unique per tenant (case-insensitive): a violation surfaces as a unique-constraint error. */
@@ -322,14 +320,9 @@ export async function deleteServicePrincipalRow(db: Executor, tenantId: string, 
  * Takes the application's row lock (a no-op update) so that concurrent owner, secret and
  * assignment changes of one application serialise on both dialects.
  */
-export async function lockServicePrincipal(db: Executor, tenantId: string, id: string): Promise<boolean> {
-  const r = await db
-    .updateTable('service_principals')
-    .set((eb) => ({ display_name: eb.ref('display_name') }))
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+export function lockServicePrincipal(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  const noOp = db.updateTable('service_principals').set((eb) => ({ display_name: eb.ref('display_name') }));
+  return updateTenantRows(noOp, tenantId, { id });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,12 +549,9 @@ export async function deleteReferencesTo(db: Executor, tenantId: string, princip
     if (s.groupId === principalId) next.groupId = null;
     if (next.groupId === null || (next.requireApproval && next.approverIds.length === 0)) next.enabled = false;
     if (JSON.stringify(next) === JSON.stringify(s)) continue;
-    await db
-      .updateTable('service_principals')
-      .set({ self_service_access: JSON.stringify(next) })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', r.id)
-      .execute();
+    await updateTenantRows(db.updateTable('service_principals').set({ self_service_access: JSON.stringify(next) }), tenantId, {
+      id: r.id,
+    });
   }
 }
 
@@ -654,18 +644,10 @@ export async function snapshotReferencesTo(
   tenantId: string,
   principalId: string,
 ): Promise<PrincipalApplicationSnapshot> {
-  const assignments = await db
-    .selectFrom('app_role_assignments')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('principal_id', '=', principalId)
-    .execute();
-  const owners = await db
-    .selectFrom('service_principal_owners')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('owner_id', '=', principalId)
-    .execute();
+  const assignments = await tenantRows(db.selectFrom('app_role_assignments').selectAll(), tenantId, {
+    principal_id: principalId,
+  });
+  const owners = await tenantRows(db.selectFrom('service_principal_owners').selectAll(), tenantId, { owner_id: principalId });
   return { assignments, owners };
 }
 

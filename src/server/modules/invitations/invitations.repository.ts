@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/index.js';
-import { tenantColumn, tenantRowExists } from '../../db/tenant-rows.js';
+import { tenantColumn, tenantRowExists, updateTenantRows } from '../../db/tenant-rows.js';
 import type { InvitationsTable } from './invitations.table.js';
 
 export type InvitationRow = InvitationsTable;
@@ -31,23 +31,13 @@ export async function findLatestInvitationOfUser(
 
 /** Reset redemption: every earlier ticket of the user stops working. */
 export async function revokeInvitationsOfUser(db: Executor, tenantId: string, userId: string): Promise<void> {
-  await db
-    .updateTable('invitations')
-    .set({ status: 'Revoked' })
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .execute();
+  await updateTenantRows(db.updateTable('invitations').set({ status: 'Revoked' }), tenantId, { user_id: userId });
 }
 
 /** Marks the user's pending invitations redeemed (all of them: any of its links now signs in). */
 export async function completeInvitationsOfUser(db: Executor, tenantId: string, userId: string, now: string): Promise<void> {
-  await db
-    .updateTable('invitations')
-    .set({ status: 'Completed', redeemed_date_time: now })
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'PendingAcceptance')
-    .execute();
+  const complete = db.updateTable('invitations').set({ status: 'Completed', redeemed_date_time: now });
+  await updateTenantRows(complete, tenantId, { user_id: userId, status: 'PendingAcceptance' });
 }
 
 export async function addSponsor(db: Executor, tenantId: string, userId: string, sponsorId: string, now: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/index.js';
 import { deleteTenantRows, rowById, tenantColumn } from '../../db/tenant-rows.js';
-import { type ODataQuery, queryPage } from '../../odata/query.js';
+import type { ODataQuery } from '../../odata/query.js';
+import { mappedPage } from '../../odata/rows-page.js';
 import { roleAssignmentsResource } from './roles.query.js';
 import type { RoleAssignmentsTable } from './roles.table.js';
 
@@ -50,14 +51,17 @@ export async function findRoleAssignment(db: Executor, tenantId: string, id: str
 }
 
 /** One page of a tenant's role assignments in id (creation) order, with `$filter` and `$count`. */
-export async function listRoleAssignments(
+export function listRoleAssignments(
   db: Executor,
   tenantId: string,
   q: ODataQuery,
 ): Promise<{ items: RoleAssignment[]; skiptoken?: string; count?: number }> {
-  const base = db.selectFrom('role_assignments').where('tenant_id', '=', tenantId);
-  const { rows, ...page } = await queryPage<RoleAssignmentsTable>(base, (b) => b.selectAll(), roleAssignmentsResource, q);
-  return { ...page, items: rows.map(toRoleAssignment) };
+  return mappedPage(
+    db.selectFrom('role_assignments').where('tenant_id', '=', tenantId),
+    roleAssignmentsResource,
+    q,
+    toRoleAssignment,
+  );
 }
 
 /** Deletes one assignment; returns it, or undefined when it did not exist (or a concurrent request removed it). */

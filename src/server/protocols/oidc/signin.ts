@@ -1,5 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type Provider from 'oidc-provider';
+import type { FastifyReply } from 'fastify';
 import type { Interaction } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
@@ -24,6 +23,11 @@ import {
 } from './guest-signin.js';
 import { finishLogin, grantFor, interactionToken, loadInteraction } from './interaction.js';
 import { SESSION_ACCOUNT_UNAVAILABLE, SESSION_ENDED_MESSAGE } from './policy.js';
+
+/** A request to the sign-in page of one interaction (`uid`) of a tenant's provider. */
+interface SignInRequest extends Omit<Step, 'deps' | 'interaction' | 'login'> {
+  deps: SignInDeps;
+}
 
 export const SIGNIN_MESSAGES = {
   incorrect: 'Incorrect user name or password.',
@@ -114,14 +118,7 @@ const failureKey = (tenant: Tenant, login: string, userId: string | undefined) =
  * GET <issuer>/login/:uid — silent consent when the user is already signed in; the redemption
  * pages for an interaction started by a redeem link; otherwise the sign-in form (step 1).
  */
-export async function showSignIn(
-  deps: SignInDeps,
-  provider: Provider,
-  tenant: Tenant,
-  uid: string,
-  req: FastifyRequest,
-  reply: FastifyReply,
-) {
+export async function showSignIn({ deps, provider, tenant, uid, req, reply }: SignInRequest) {
   const interaction = await loadInteraction(provider, req, reply, uid);
   if (!interaction) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
   if (isRedeemInteraction(interaction)) {
@@ -154,14 +151,7 @@ const CODE_STEPS: ReadonlySet<string> = new Set(['send', 'verify', 'accept']);
  * the address is; the code steps are guest-signin.ts's, with pages that are the same for every
  * address too; a password is checked here.
  */
-export async function submitSignIn(
-  deps: SignInDeps,
-  provider: Provider,
-  tenant: Tenant,
-  uid: string,
-  req: FastifyRequest,
-  reply: FastifyReply,
-) {
+export async function submitSignIn({ deps, provider, tenant, uid, req, reply }: SignInRequest) {
   const interaction = await loadInteraction(provider, req, reply, uid);
   if (!interaction) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
   if (interaction.prompt.name === APP_ACCESS_PROMPT) return noAccess(deps, tenant, interaction, reply);
