@@ -13,7 +13,7 @@ import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { randomSecret } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import { type ModifiedProperty, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
+import { type ModifiedProperty, namedTarget, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { CATEGORY, checkCredentialDates, keyDescription, spProps, spTarget } from './application-rules.js';
 import {
@@ -55,9 +55,7 @@ const auditTarget = (
   sp: Pick<ServicePrincipal, 'id' | 'displayName'>,
   props: ModifiedProperty[] = [],
 ): TargetResource =>
-  on.type === 'application'
-    ? { id: on.id, displayName: sp.displayName, type: 'Application', modifiedProperties: props }
-    : spTarget(sp, props);
+  on.type === 'application' ? namedTarget('Application', { id: on.id, displayName: sp.displayName }, props) : spTarget(sp, props);
 
 export interface ApplicationCredentialsDeps extends Omit<UseCaseDeps, 'access'> {
   users: Pick<UsersService, 'findUser' | 'listUsersByIds'>;
