@@ -60,8 +60,11 @@ interface FormOptions {
 const header = (o: FormOptions) => `<p class="muted">to continue to ${esc(o.clientName)} · ${esc(o.tenant.displayName)}</p>
 ${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ''}`;
 
-/** Step 1: the e-mail address or user name. */
-function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
+/**
+ * A sign-in page: its first form posts the interaction's CSRF token, `step` and the address typed,
+ * then `fields`; `after` follows that form.
+ */
+function signInForm(reply: FastifyReply, status: number, o: FormOptions, step: string, fields: string, after = '') {
   return sendPage(
     reply,
     status,
@@ -69,13 +72,20 @@ function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
     `<h1>Sign in</h1>
 ${header(o)}
 <form method="post" action="${esc(o.action)}" autocomplete="on">
-<input type="hidden" name="csrf" value="${esc(o.csrf)}">
-<input type="hidden" name="step" value="identify">
+${csrfField(o)}
+<input type="hidden" name="step" value="${step}">
 <label for="login">Email or user name</label>
 <input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
-<button type="submit">Next</button>
-</form>`,
+${fields}
+</form>${after}`,
   );
+}
+
+const csrfField = (o: FormOptions) => `<input type="hidden" name="csrf" value="${esc(o.csrf)}">`;
+
+/** Step 1: the e-mail address or user name. */
+function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
+  return signInForm(reply, status, o, 'identify', '<button type="submit">Next</button>');
 }
 
 /**
@@ -84,25 +94,18 @@ ${header(o)}
  * (sent only when the address can sign in with one; guest-signin.ts).
  */
 function credentialsForm(reply: FastifyReply, status: number, o: FormOptions) {
-  const hidden = `<input type="hidden" name="csrf" value="${esc(o.csrf)}">`;
-  return sendPage(
+  return signInForm(
     reply,
     status,
-    `Sign in to ${o.tenant.displayName}`,
-    `<h1>Sign in</h1>
-${header(o)}
-<form method="post" action="${esc(o.action)}" autocomplete="on">
-${hidden}
-<input type="hidden" name="step" value="password">
-<label for="login">Email or user name</label>
-<input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
-<label for="password">Password</label>
+    o,
+    'password',
+    `<label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button>
-</form>
+<button type="submit">Sign in</button>`,
+    `
 <p class="muted">Invited as a guest? Sign in with a one-time code sent to your e-mail address instead.</p>
 <form method="post" action="${esc(o.action)}">
-${hidden}
+${csrfField(o)}
 <input type="hidden" name="login" value="${esc(o.login)}">
 <input type="hidden" name="step" value="send">
 <button type="submit">Email me a code</button>
