@@ -8,7 +8,7 @@ import { declareBodyType } from '../../http/odata-type.js';
 import { type ODataQuery, parseODataQuery, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import { applicationsResource } from './app-registrations.query.js';
-import { secretsAndOwnersRoutes } from './secrets-and-owners.routes.js';
+import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './secrets-and-owners.routes.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
@@ -95,23 +95,13 @@ function applicationRoutes(app: GraphApp): void {
     },
   );
 
-  app.patch(
-    '/applications/:id',
-    { schema: { tags, summary: 'Update an app registration', params: idParam, body: updateApplicationBody } },
-    async (req, reply) => {
-      await appRegistrations.updateApplication(req.ctx, req.params.id, req.body);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/applications/:id',
-    { schema: { tags, summary: 'Delete an app registration and its service principal', params: idParam } },
-    async (req, reply) => {
-      await appRegistrations.deleteApplication(req.ctx, req.params.id);
-      return reply.status(204).send();
-    },
-  );
+  updateAndDeleteRoutes(app, {
+    collection: 'applications',
+    body: updateApplicationBody,
+    summaries: { update: 'Update an app registration', delete: 'Delete an app registration and its service principal' },
+    update: (ctx, key, body) => appRegistrations.updateApplication(ctx, key, body),
+    delete: (ctx, key) => appRegistrations.deleteApplication(ctx, key),
+  });
 }
 
 function credentialAndOwnerRoutes(app: GraphApp): void {

@@ -12,7 +12,7 @@ import { objectKey } from '../../../contracts/users.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
 import { applicationTemplatesResource, appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
-import { secretsAndOwnersRoutes } from './secrets-and-owners.routes.js';
+import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './secrets-and-owners.routes.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
@@ -84,23 +84,13 @@ function servicePrincipalRoutes(app: GraphApp): void {
     },
   );
 
-  app.patch(
-    '/servicePrincipals/:id',
-    { schema: { tags, summary: 'Update an enterprise application', params: idParam, body: updateServicePrincipalBody } },
-    async (req, reply) => {
-      await applications.updateServicePrincipal(req.ctx, req.params.id, req.body);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/servicePrincipals/:id',
-    { schema: { tags, summary: 'Delete an enterprise application', params: idParam } },
-    async (req, reply) => {
-      await applications.deleteServicePrincipal(req.ctx, req.params.id);
-      return reply.status(204).send();
-    },
-  );
+  updateAndDeleteRoutes(app, {
+    collection: SP,
+    body: updateServicePrincipalBody,
+    summaries: { update: 'Update an enterprise application', delete: 'Delete an enterprise application' },
+    update: (ctx, key, body) => applications.updateServicePrincipal(ctx, key, body),
+    delete: (ctx, key) => applications.deleteServicePrincipal(ctx, key),
+  });
 
   app.post(
     '/servicePrincipals/:id/selfServiceGroup',

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { addPasswordBody, removePasswordBody } from '../../../contracts/applications.js';
 import { odataRef } from '../../../contracts/common.js';
+import type { OperationContext } from '../../domain/context.js';
 import { type GraphApp, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { parseODataQuery, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
@@ -24,6 +25,29 @@ export interface SecretsAndOwnersRoutes {
   service: SecretsAndOwners;
   /** The OpenAPI summaries that differ between the two surfaces. */
   summaries: { addPassword: string; listOwners: string; addOwner: string; removeOwner: string };
+}
+
+/** PATCH and DELETE of one object of the pair (its service principal or its app registration). */
+export interface UpdateAndDelete<B extends z.ZodType> {
+  collection: 'servicePrincipals' | 'applications';
+  body: B;
+  summaries: { update: string; delete: string };
+  update: (ctx: OperationContext, key: string, body: z.infer<B>) => Promise<void>;
+  delete: (ctx: OperationContext, key: string) => Promise<void>;
+}
+
+/** `PATCH /{collection}/:id` (204) and `DELETE /{collection}/:id` (204). */
+export function updateAndDeleteRoutes<B extends z.ZodType>(app: GraphApp, r: UpdateAndDelete<B>): void {
+  const path = `/${r.collection}/:id`;
+  app.patch(path, { schema: { tags, summary: r.summaries.update, params: idParam, body: r.body } }, async (req, reply) => {
+    await r.update(req.ctx, req.params.id, req.body as z.infer<B>);
+    return reply.status(204).send();
+  });
+
+  app.delete(path, { schema: { tags, summary: r.summaries.delete, params: idParam } }, async (req, reply) => {
+    await r.delete(req.ctx, req.params.id);
+    return reply.status(204).send();
+  });
 }
 
 const ownersQuery = (req: FastifyRequest) =>
