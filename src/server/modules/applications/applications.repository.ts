@@ -355,14 +355,22 @@ export async function insertPassword(db: Executor, tenantId: string, spId: strin
     .execute();
 }
 
-export async function countPasswords(db: Executor, spId: string): Promise<number> {
+/** How many rows of `table` belong to the service principal (its client secrets, its owners). */
+async function countOfServicePrincipal(
+  db: Executor,
+  table: 'service_principal_passwords' | 'service_principal_owners',
+  spId: string,
+): Promise<number> {
   const r = await db
-    .selectFrom('service_principal_passwords')
+    .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('service_principal_id', '=', spId)
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+export const countPasswords = (db: Executor, spId: string): Promise<number> =>
+  countOfServicePrincipal(db, 'service_principal_passwords', spId);
 
 /** Returns the removed credential's metadata, or undefined when the application has no such key. */
 export async function deletePassword(db: Executor, spId: string, keyId: string): Promise<PasswordCredential | undefined> {
@@ -402,14 +410,8 @@ export function isOwner(db: Executor, tenantId: string, spId: string, userId: st
   return tenantRowExists(owners, tenantId, { service_principal_id: spId, owner_id: userId });
 }
 
-export async function countOwners(db: Executor, spId: string): Promise<number> {
-  const r = await db
-    .selectFrom('service_principal_owners')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('service_principal_id', '=', spId)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
+export const countOwners = (db: Executor, spId: string): Promise<number> =>
+  countOfServicePrincipal(db, 'service_principal_owners', spId);
 
 export async function insertOwner(db: Executor, tenantId: string, spId: string, ownerId: string, now: string): Promise<void> {
   await db
