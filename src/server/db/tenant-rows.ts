@@ -32,10 +32,24 @@ export type Match<DB, TB extends keyof DB> = Partial<Selectable<DB[TB]>>;
 // The builder's `where` is typed per table; the column names were checked by `Match`.
 type Narrowable = { where(column: any, op: '=', value: any): any };
 
-function matching<Q extends Narrowable>(query: Q, tenantId: string, match: object): Q {
-  let q = query.where('tenant_id', '=', tenantId) as Q;
+function whereAll<Q extends Narrowable>(query: Q, match: object): Q {
+  let q = query;
   for (const [column, value] of Object.entries(match)) q = q.where(column, '=', value) as Q;
   return q;
+}
+
+const matching = <Q extends Narrowable>(query: Q, tenantId: string, match: object): Q =>
+  whereAll(query.where('tenant_id', '=', tenantId) as Q, match);
+
+/**
+ * Whether a row's columns equal `match`, without the tenant: for the tables keyed by an object
+ * that is itself the tenant's (an application's assignments).
+ */
+export async function rowExists<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  match: Match<DB, TB>,
+): Promise<boolean> {
+  return (await whereAll(query, match).executeTakeFirst()) !== undefined;
 }
 
 /** The first of the tenant's rows whose columns equal `match`, or undefined. */

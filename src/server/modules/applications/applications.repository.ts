@@ -15,6 +15,7 @@ import type { Executor } from '../../db/index.js';
 import {
   deleteTenantRows,
   rowById,
+  rowExists,
   rowsByIds,
   tenantColumn,
   tenantRowExists,
@@ -503,20 +504,9 @@ export async function findAssignmentOf(
   return r && toAssignment(r);
 }
 
-export async function assignmentExists(
-  db: Executor,
-  resourceId: string,
-  principalId: string,
-  appRoleId: string,
-): Promise<boolean> {
-  const r = await db
-    .selectFrom('app_role_assignments')
-    .select('id')
-    .where('resource_id', '=', resourceId)
-    .where('principal_id', '=', principalId)
-    .where('app_role_id', '=', appRoleId)
-    .executeTakeFirst();
-  return r !== undefined;
+export function assignmentExists(db: Executor, resourceId: string, principalId: string, appRoleId: string): Promise<boolean> {
+  const assignments = db.selectFrom('app_role_assignments').select('id');
+  return rowExists(assignments, { resource_id: resourceId, principal_id: principalId, app_role_id: appRoleId });
 }
 
 export async function insertAssignment(db: Executor, row: AppRoleAssignmentsTable): Promise<void> {
