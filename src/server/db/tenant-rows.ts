@@ -42,14 +42,22 @@ const matching = <Q extends Narrowable>(query: Q, tenantId: string, match: objec
   whereAll(query.where('tenant_id', '=', tenantId) as Q, match);
 
 /**
- * Whether a row's columns equal `match`, without the tenant: for the tables keyed by an object
- * that is itself the tenant's (an application's assignments).
+ * The first row whose columns equal `match`, without the tenant: for the tables keyed by an object
+ * that is itself the tenant's (an application's assignments and secrets).
  */
+export async function rowWhere<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  match: Match<DB, TB>,
+): Promise<O | undefined> {
+  return (await whereAll(query, match).executeTakeFirst()) as O | undefined;
+}
+
+/** Whether a row's columns equal `match` (see {@link rowWhere}). */
 export async function rowExists<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   match: Match<DB, TB>,
 ): Promise<boolean> {
-  return (await whereAll(query, match).executeTakeFirst()) !== undefined;
+  return (await rowWhere(query, match)) !== undefined;
 }
 
 /** The first of the tenant's rows whose columns equal `match`, or undefined. */

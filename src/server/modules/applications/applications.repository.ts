@@ -17,6 +17,7 @@ import {
   rowById,
   rowExists,
   rowsByIds,
+  rowWhere,
   tenantColumn,
   tenantRowExists,
   tenantRows,
@@ -375,12 +376,10 @@ export const countPasswords = (db: Executor, spId: string): Promise<number> =>
 
 /** Returns the removed credential's metadata, or undefined when the application has no such key. */
 export async function deletePassword(db: Executor, spId: string, keyId: string): Promise<PasswordCredential | undefined> {
-  const r = await db
-    .selectFrom('service_principal_passwords')
-    .selectAll()
-    .where('service_principal_id', '=', spId)
-    .where('key_id', '=', keyId)
-    .executeTakeFirst();
+  const r = await rowWhere(db.selectFrom('service_principal_passwords').selectAll(), {
+    service_principal_id: spId,
+    key_id: keyId,
+  });
   if (!r) return undefined;
   await db.deleteFrom('service_principal_passwords').where('key_id', '=', keyId).execute();
   return toPasswordCredential(r);
