@@ -3,7 +3,8 @@ import type { OutboxEntry } from '../../contracts/mail.js';
 import type { Dialect, Executor } from '../db/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
-import { type ODataQuery, pageNewestFirst, type ResourceSpec } from '../odata/query.js';
+import type { ODataQuery, ResourceSpec } from '../odata/query.js';
+import { newestFirstPage } from '../odata/rows-page.js';
 import type { OutboxTable } from './platform.table.js';
 
 export type { OutboxEntry } from '../../contracts/mail.js';
@@ -208,14 +209,7 @@ export function listOutboxEntries(
   q: ODataQuery,
 ): Promise<{ items: OutboxEntry[]; skiptoken?: string }> {
   const qb = db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId);
-  return pageNewestFirst<OutboxTable, OutboxEntry>(
-    qb,
-    outboxResource,
-    'created_date_time',
-    q,
-    (r) => r.created_date_time,
-    toOutboxEntry,
-  );
+  return newestFirstPage(qb, outboxResource, 'created_date_time', q, toOutboxEntry);
 }
 
 /**

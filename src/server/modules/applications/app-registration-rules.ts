@@ -11,7 +11,7 @@ import {
   type UpdateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { invalid } from '../../domain/errors.js';
-import type { ModifiedProperty, TargetResource } from '../audit/audit.service.js';
+import { type ModifiedProperty, namedTarget, type TargetResource } from '../audit/audit.service.js';
 import type { StoredRegistration } from './app-registrations.repository.js';
 import { dedupe } from './application-rules.js';
 
@@ -24,13 +24,8 @@ import { dedupe } from './application-rules.js';
 
 export const appTarget = (
   app: Pick<Application, 'id' | 'displayName'>,
-  modifiedProperties: ModifiedProperty[] = [],
-): TargetResource => ({
-  id: app.id,
-  displayName: app.displayName,
-  type: 'Application',
-  modifiedProperties,
-});
+  modifiedProperties?: ModifiedProperty[],
+): TargetResource => namedTarget('Application', app, modifiedProperties);
 
 /** The redirect URIs of each platform, from the one stored list. */
 function platforms(sp: ServicePrincipal, reg: StoredRegistration) {

@@ -1,7 +1,5 @@
+import { DATE_FILTERS, equalityProperty, STRING_FILTERS } from '../../odata/properties.js';
 import type { ResourceSpec } from '../../odata/query.js';
-
-const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;
-const DATES = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
 
 /**
  * OData description of the applications collection. Columns name the row of the registration
@@ -12,12 +10,12 @@ export const applicationsResource: ResourceSpec = {
   idColumn: 'id',
   searchable: ['displayName', 'description'],
   properties: {
-    id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
-    appId: { type: 'guid', column: 'app_id', filter: ['eq', 'ne', 'in', 'not'] },
-    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true, notNull: true },
-    description: { type: 'string', column: 'description', filter: STR, ci: true },
+    id: equalityProperty('guid', 'id'),
+    appId: equalityProperty('guid', 'app_id'),
+    displayName: { type: 'string', column: 'display_name', filter: STRING_FILTERS, ci: true, orderable: true, notNull: true },
+    description: { type: 'string', column: 'description', filter: STRING_FILTERS, ci: true },
     notes: { type: 'string' },
-    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: DATES, orderable: true },
+    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: DATE_FILTERS, orderable: true },
     deletedDateTime: { type: 'datetime' },
     identifierUris: {
       type: 'stringCollection',

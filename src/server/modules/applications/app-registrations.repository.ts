@@ -1,6 +1,8 @@
 import type { RequiredResourceAccess } from '../../../contracts/app-registrations.js';
 import type { Executor } from '../../db/index.js';
-import { type ODataQuery, queryPage } from '../../odata/query.js';
+import { updateTenantRows } from '../../db/tenant-rows.js';
+import type { ODataQuery } from '../../odata/query.js';
+import { mappedPage } from '../../odata/rows-page.js';
 import { applicationsResource } from './app-registrations.query.js';
 import type { ApplicationRegistrationsTable } from './app-registrations.table.js';
 
@@ -76,16 +78,12 @@ export async function insertRegistrations(db: Executor, tenantId: string, rs: re
 }
 
 export async function updateRegistration(db: Executor, tenantId: string, r: StoredRegistration): Promise<void> {
-  await db
-    .updateTable('application_registrations')
-    .set({
-      spa_redirect_uris: JSON.stringify(r.spaRedirectUris),
-      public_client_redirect_uris: JSON.stringify(r.publicClientRedirectUris),
-      required_resource_access: JSON.stringify(r.requiredResourceAccess),
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', r.id)
-    .execute();
+  const update = db.updateTable('application_registrations').set({
+    spa_redirect_uris: JSON.stringify(r.spaRedirectUris),
+    public_client_redirect_uris: JSON.stringify(r.publicClientRedirectUris),
+    required_resource_access: JSON.stringify(r.requiredResourceAccess),
+  });
+  await updateTenantRows(update, tenantId, { id: r.id });
 }
 
 /** By application object id, or by the appId of its service principal. */
@@ -123,10 +121,8 @@ export async function findRegistrationsByIds(
 }
 
 /** One page of the tenant's registrations ($filter, $orderby, $search, $count on the joined columns). */
-export async function listRegistrations(db: Executor, tenantId: string, q: ODataQuery): Promise<Page<StoredRegistration>> {
-  const base = db.selectFrom(joined(db, tenantId).as('a'));
-  const { rows, ...page } = await queryPage<ApplicationRegistrationsTable>(base, (b) => b.selectAll(), applicationsResource, q);
-  return { ...page, items: rows.map(toRegistration) };
+export function listRegistrations(db: Executor, tenantId: string, q: ODataQuery): Promise<Page<StoredRegistration>> {
+  return mappedPage(db.selectFrom(joined(db, tenantId).as('a')), applicationsResource, q, toRegistration);
 }
 
 /** Owner ids of several service principals (oldest ownership first), for `$expand=owners`. */

@@ -2,26 +2,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApplicationBody, updateApplicationBody } from '../../../contracts/app-registrations.js';
-import { addPasswordBody, removePasswordBody } from '../../../contracts/applications.js';
-import { odataRef } from '../../../contracts/common.js';
 import { attachExpansions, type Expander, expandableOf, registerCollection } from '../../http/collections.js';
 import { type GraphApp, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { declareBodyType } from '../../http/odata-type.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
+import { type ODataQuery, parseODataQuery, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import { applicationsResource } from './app-registrations.query.js';
+import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './secrets-and-owners.routes.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
-const ownerParams = z.object({ id: key, ownerId: key });
 const tags = ['applications'];
 const TYPE = '#microsoft.graph.application';
 
 declareBodyType(createApplicationBody, 'application');
 declareBodyType(updateApplicationBody, 'application');
-
-const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
-  parseODataQuery(req.query as Record<string, unknown>, spec, odataOptions(req));
 
 /** `$expand=owners` on applications (a page or one; ≤ 20 owners each), with a nested `$select`. */
 const expansions = (app: GraphApp): Record<string, Expander> => ({
@@ -100,78 +95,24 @@ function applicationRoutes(app: GraphApp): void {
     },
   );
 
-  app.patch(
-    '/applications/:id',
-    { schema: { tags, summary: 'Update an app registration', params: idParam, body: updateApplicationBody } },
-    async (req, reply) => {
-      await appRegistrations.updateApplication(req.ctx, req.params.id, req.body);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/applications/:id',
-    { schema: { tags, summary: 'Delete an app registration and its service principal', params: idParam } },
-    async (req, reply) => {
-      await appRegistrations.deleteApplication(req.ctx, req.params.id);
-      return reply.status(204).send();
-    },
-  );
+  updateAndDeleteRoutes(app, {
+    collection: 'applications',
+    body: updateApplicationBody,
+    summaries: { update: 'Update an app registration', delete: 'Delete an app registration and its service principal' },
+    update: (ctx, key, body) => appRegistrations.updateApplication(ctx, key, body),
+    delete: (ctx, key) => appRegistrations.deleteApplication(ctx, key),
+  });
 }
 
 function credentialAndOwnerRoutes(app: GraphApp): void {
-  const { appRegistrations } = app.portico.services;
-  app.post(
-    '/applications/:id/addPassword',
-    {
-      schema: {
-        tags,
-        summary: "Add a client secret (the service principal's secrets; secretText is returned once)",
-        params: idParam,
-        body: addPasswordBody,
-      },
+  secretsAndOwnersRoutes(app, {
+    collection: 'applications',
+    service: app.portico.services.appRegistrations,
+    summaries: {
+      addPassword: "Add a client secret (the service principal's secrets; secretText is returned once)",
+      listOwners: 'List the owners of an app registration (those of its service principal)',
+      addOwner: 'Add an owner (a user) to an app registration',
+      removeOwner: 'Remove an owner from an app registration',
     },
-    async (req, reply) => {
-      const credential = await appRegistrations.addPassword(req.ctx, req.params.id, req.body);
-      return sendEntity(req, reply, 'microsoft.graph.passwordCredential', credential);
-    },
-  );
-
-  app.post(
-    '/applications/:id/removePassword',
-    { schema: { tags, summary: 'Remove a client secret', params: idParam, body: removePasswordBody } },
-    async (req, reply) => {
-      await appRegistrations.removePassword(req.ctx, req.params.id, req.body.keyId);
-      return reply.status(204).send();
-    },
-  );
-
-  app.get(
-    '/applications/:id/owners',
-    { schema: { tags, summary: 'List the owners of an app registration (those of its service principal)', params: idParam } },
-    async (req, reply) => {
-      const q = parse(req, usersResource);
-      const page = await appRegistrations.listOwners(req.ctx, req.params.id, q);
-      const items = page.items.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...selectFields(u, q) }));
-      return sendCollection(req, reply, 'directoryObjects', { ...page, items }, { ...q, select: undefined });
-    },
-  );
-
-  app.post(
-    '/applications/:id/owners/$ref',
-    { schema: { tags, summary: 'Add an owner (a user) to an app registration', params: idParam, body: odataRef } },
-    async (req, reply) => {
-      await appRegistrations.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/applications/:id/owners/:ownerId/$ref',
-    { schema: { tags, summary: 'Remove an owner from an app registration', params: ownerParams } },
-    async (req, reply) => {
-      await appRegistrations.removeOwner(req.ctx, req.params.id, req.params.ownerId);
-      return reply.status(204).send();
-    },
-  );
+  });
 }

@@ -34,7 +34,7 @@ import {
   type StoredRegistration,
   updateRegistration,
 } from './app-registrations.repository.js';
-import type { ApplicationCredentialsService } from './application-credentials.service.js';
+import type { ApplicationCredentialsService, AuditedObject } from './application-credentials.service.js';
 import { APP_ID_KEY, CATEGORY, spProps, spTarget } from './application-rules.js';
 import {
   deleteServicePrincipalRow,
@@ -307,32 +307,40 @@ export class AppRegistrationsService {
   }
 
   /** POST /applications/{id}/addPassword: a client secret of the pair (the service principal's secrets). */
-  async addPassword(ctx: OperationContext, key: string, body: AddPasswordBody): Promise<PasswordCredential> {
-    const reg = await this.find(ctx, key);
-    return this.deps.credentials.addPassword(ctx, reg.servicePrincipalId, body, { type: 'application', id: reg.id });
+  addPassword(ctx: OperationContext, key: string, body: AddPasswordBody): Promise<PasswordCredential> {
+    return this.onServicePrincipal(ctx, key, (spId, on) => this.deps.credentials.addPassword(ctx, spId, body, on));
   }
 
   /** POST /applications/{id}/removePassword. */
-  async removePassword(ctx: OperationContext, key: string, keyId: string): Promise<void> {
-    const reg = await this.find(ctx, key);
-    await this.deps.credentials.removePassword(ctx, reg.servicePrincipalId, keyId, { type: 'application', id: reg.id });
+  removePassword(ctx: OperationContext, key: string, keyId: string): Promise<void> {
+    return this.onServicePrincipal(ctx, key, (spId, on) => this.deps.credentials.removePassword(ctx, spId, keyId, on));
   }
 
   /** GET /applications/{id}/owners: the pair's owners (stored once, on the service principal). */
-  async listOwners(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<User>> {
-    const reg = await this.find(ctx, key);
-    return this.deps.credentials.listOwners(ctx, reg.servicePrincipalId, q);
+  listOwners(ctx: OperationContext, key: string, q: ODataQuery): Promise<Page<User>> {
+    return this.onServicePrincipal(ctx, key, (spId) => this.deps.credentials.listOwners(ctx, spId, q));
   }
 
   /** POST /applications/{id}/owners/$ref. */
-  async addOwner(ctx: OperationContext, key: string, ref: string): Promise<void> {
-    const reg = await this.find(ctx, key);
-    await this.deps.credentials.addOwner(ctx, reg.servicePrincipalId, ref, { type: 'application', id: reg.id });
+  addOwner(ctx: OperationContext, key: string, ref: string): Promise<void> {
+    return this.onServicePrincipal(ctx, key, (spId, on) => this.deps.credentials.addOwner(ctx, spId, ref, on));
   }
 
   /** DELETE /applications/{id}/owners/{ownerId}/$ref. */
-  async removeOwner(ctx: OperationContext, key: string, ownerId: string): Promise<void> {
+  removeOwner(ctx: OperationContext, key: string, ownerId: string): Promise<void> {
+    return this.onServicePrincipal(ctx, key, (spId, on) => this.deps.credentials.removeOwner(ctx, spId, ownerId, on));
+  }
+
+  /**
+   * The secrets and owners of a registration are its service principal's: `run` gets the service
+   * principal's id and the registration as the audited object.
+   */
+  private async onServicePrincipal<T>(
+    ctx: OperationContext,
+    key: string,
+    run: (servicePrincipalId: string, on: AuditedObject) => Promise<T>,
+  ): Promise<T> {
     const reg = await this.find(ctx, key);
-    await this.deps.credentials.removeOwner(ctx, reg.servicePrincipalId, ownerId, { type: 'application', id: reg.id });
+    return run(reg.servicePrincipalId, { type: 'application', id: reg.id });
   }
 }

@@ -8,11 +8,12 @@ import {
 import { idFromODataRef } from '../../../contracts/common.js';
 import type { User } from '../../../contracts/users.js';
 import { asUniqueViolation } from '../../db/errors.js';
+import type { Executor } from '../../db/index.js';
 import type { OperationContext } from '../../domain/context.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import { randomSecret } from '../../domain/ids.js';
 import type { ODataQuery } from '../../odata/query.js';
-import { type ModifiedProperty, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
+import { type ModifiedProperty, namedTarget, type TargetResource, type UseCaseDeps, userTarget } from '../audit/audit.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { CATEGORY, checkCredentialDates, keyDescription, spProps, spTarget } from './application-rules.js';
 import {
@@ -54,9 +55,7 @@ const auditTarget = (
   sp: Pick<ServicePrincipal, 'id' | 'displayName'>,
   props: ModifiedProperty[] = [],
 ): TargetResource =>
-  on.type === 'application'
-    ? { id: on.id, displayName: sp.displayName, type: 'Application', modifiedProperties: props }
-    : spTarget(sp, props);
+  on.type === 'application' ? namedTarget('Application', { id: on.id, displayName: sp.displayName }, props) : spTarget(sp, props);
 
 export interface ApplicationCredentialsDeps extends Omit<UseCaseDeps, 'access'> {
   users: Pick<UsersService, 'findUser' | 'listUsersByIds'>;
@@ -123,13 +122,7 @@ export class ApplicationCredentialsService {
         endDateTime: credential.endDateTime,
         createdDateTime: now.toISOString(),
       });
-      await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: ACTIVITIES[on.type].secrets,
-        category: CATEGORY,
-        operationType: 'Update',
-        targetResources: [auditTarget(on, sp, [keyDescription(null, credential)])],
-        additionalDetails: [{ key: 'Change', value: 'Add client secret' }],
-      });
+      await this.recordSecretChange(trx, ctx, on, sp, keyDescription(null, credential), 'Add client secret');
     });
     return credential;
   }
@@ -146,13 +139,7 @@ export class ApplicationCredentialsService {
           target: 'keyId',
         });
       }
-      await this.deps.audit.record(trx, ctx, {
-        activityDisplayName: ACTIVITIES[on.type].secrets,
-        category: CATEGORY,
-        operationType: 'Update',
-        targetResources: [auditTarget(on, sp, [keyDescription(removed, null)])],
-        additionalDetails: [{ key: 'Change', value: 'Remove client secret' }],
-      });
+      await this.recordSecretChange(trx, ctx, on, sp, keyDescription(removed, null), 'Remove client secret');
     });
   }
 
@@ -220,6 +207,24 @@ export class ApplicationCredentialsService {
           user ? userTarget(user, spProps(sp)) : { id: oid, displayName: null, type: 'User', modifiedProperties: spProps(sp) },
         ],
       });
+    });
+  }
+
+  /** The audit record of an added or removed client secret ("Update service principal" or the application's). */
+  private recordSecretChange(
+    trx: Executor,
+    ctx: OperationContext,
+    on: AuditedObject,
+    sp: Pick<ServicePrincipal, 'id' | 'displayName'>,
+    key: ModifiedProperty,
+    change: string,
+  ): Promise<void> {
+    return this.deps.audit.record(trx, ctx, {
+      activityDisplayName: ACTIVITIES[on.type].secrets,
+      category: CATEGORY,
+      operationType: 'Update',
+      targetResources: [auditTarget(on, sp, [key])],
+      additionalDetails: [{ key: 'Change', value: change }],
     });
   }
 }

@@ -12,7 +12,7 @@ import {
   type UpdateServicePrincipalBody,
 } from '../../../contracts/applications.js';
 import { invalid } from '../../domain/errors.js';
-import type { ModifiedProperty, TargetResource } from '../audit/audit.service.js';
+import { type ModifiedProperty, namedTarget, type TargetResource } from '../audit/audit.service.js';
 import { DEFAULT_SELF_SERVICE, type StoredServicePrincipal } from './applications.repository.js';
 import { fillBaseUrl } from './gallery.js';
 import { distinctCertificates, parseVerificationCertificate } from './verification-certificates.js';
@@ -26,13 +26,8 @@ export const CATEGORY = 'ApplicationManagement';
 
 export const spTarget = (
   sp: Pick<ServicePrincipal, 'id' | 'displayName'>,
-  modifiedProperties: ModifiedProperty[] = [],
-): TargetResource => ({
-  id: sp.id,
-  displayName: sp.displayName,
-  type: 'ServicePrincipal',
-  modifiedProperties,
-});
+  modifiedProperties?: ModifiedProperty[],
+): TargetResource => namedTarget('ServicePrincipal', sp, modifiedProperties);
 
 export const spProps = (sp: ServicePrincipal): ModifiedProperty[] => [
   { displayName: 'ServicePrincipal.ObjectID', oldValue: null, newValue: JSON.stringify(sp.id) },

@@ -1,7 +1,5 @@
+import { DATE_FILTERS, equalityProperty, STRING_FILTERS } from '../../odata/properties.js';
 import type { ResourceSpec } from '../../odata/query.js';
-
-const STR = ['eq', 'ne', 'in', 'startswith', 'not'] as const;
-const DATES = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
 
 /** OData description of the servicePrincipals collection. */
 export const servicePrincipalsResource: ResourceSpec = {
@@ -9,11 +7,11 @@ export const servicePrincipalsResource: ResourceSpec = {
   idColumn: 'id',
   searchable: ['displayName', 'description'],
   properties: {
-    id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
-    appId: { type: 'guid', column: 'app_id', filter: ['eq', 'ne', 'in', 'not'] },
-    appDisplayName: { type: 'string', column: 'display_name', filter: STR, ci: true },
-    displayName: { type: 'string', column: 'display_name', filter: STR, ci: true, orderable: true, notNull: true },
-    description: { type: 'string', column: 'description', filter: STR, ci: true },
+    id: equalityProperty('guid', 'id'),
+    appId: equalityProperty('guid', 'app_id'),
+    appDisplayName: { type: 'string', column: 'display_name', filter: STRING_FILTERS, ci: true },
+    displayName: { type: 'string', column: 'display_name', filter: STRING_FILTERS, ci: true, orderable: true, notNull: true },
+    description: { type: 'string', column: 'description', filter: STRING_FILTERS, ci: true },
     notes: { type: 'string' },
     homepage: { type: 'string', column: 'homepage', filter: ['eq', 'ne', 'startswith'], ci: true },
     loginUrl: { type: 'string', column: 'login_url', filter: ['eq', 'ne', 'startswith'], ci: true },
@@ -44,7 +42,7 @@ export const servicePrincipalsResource: ResourceSpec = {
     keyCredentials: { type: 'stringCollection' },
     passwordCredentials: { type: 'stringCollection' },
     selfServiceAccess: { type: 'string' },
-    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: DATES, orderable: true },
+    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: DATE_FILTERS, orderable: true },
   },
 };
 
@@ -55,21 +53,21 @@ export const appRoleAssignmentsResource: ResourceSpec = {
   searchable: ['principalDisplayName', 'resourceDisplayName'],
   properties: {
     id: { type: 'string', column: 'id', filter: ['eq', 'ne', 'in'] },
-    appRoleId: { type: 'guid', column: 'app_role_id', filter: ['eq', 'ne', 'in', 'not'] },
-    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: DATES, orderable: true },
+    appRoleId: equalityProperty('guid', 'app_role_id'),
+    createdDateTime: { type: 'datetime', column: 'created_date_time', filter: DATE_FILTERS, orderable: true },
     deletedDateTime: { type: 'datetime' },
-    principalDisplayName: { type: 'string', column: 'principal_display_name', filter: STR, ci: true, orderable: true },
-    principalId: { type: 'guid', column: 'principal_id', filter: ['eq', 'ne', 'in', 'not'] },
+    principalDisplayName: { type: 'string', column: 'principal_display_name', filter: STRING_FILTERS, ci: true, orderable: true },
+    principalId: equalityProperty('guid', 'principal_id'),
     principalType: { type: 'enum', column: 'principal_type', values: ['User', 'Group'], filter: ['eq', 'ne', 'in', 'not'] },
     resourceDisplayName: {
       type: 'string',
       column: 'resource_display_name',
-      filter: STR,
+      filter: STRING_FILTERS,
       ci: true,
       orderable: true,
       notNull: true,
     },
-    resourceId: { type: 'guid', column: 'resource_id', filter: ['eq', 'ne', 'in', 'not'] },
+    resourceId: equalityProperty('guid', 'resource_id'),
   },
 };
 

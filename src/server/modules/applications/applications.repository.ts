@@ -12,7 +12,17 @@ import type {
 } from '../../../contracts/applications.js';
 import { DEFAULT_SAML_SETTINGS, HIDE_APP_TAG } from '../../../contracts/applications.js';
 import type { Executor } from '../../db/index.js';
-import { rowById, rowsByIds } from '../../db/tenant-rows.js';
+import {
+  deleteTenantRows,
+  rowById,
+  rowExists,
+  rowsByIds,
+  rowWhere,
+  tenantColumn,
+  tenantRowExists,
+  tenantRows,
+  updateTenantRows,
+} from '../../db/tenant-rows.js';
 import { GRAPH_APP_ID, graphAppRoles, graphPermissionScopes } from '../../domain/graph-permissions.js';
 import { type ODataQuery, queryPage } from '../../odata/query.js';
 import { appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
@@ -219,15 +229,9 @@ export async function ensureGraphServicePrincipalRow(db: Executor, tenantId: str
 }
 
 /** The app role ids a principal holds on one resource (an application's permissions on Microsoft Graph). */
-export async function appRoleIdsHeld(db: Executor, tenantId: string, principalId: string, resourceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('app_role_assignments')
-    .select('app_role_id')
-    .where('tenant_id', '=', tenantId)
-    .where('principal_id', '=', principalId)
-    .where('resource_id', '=', resourceId)
-    .execute();
-  return rows.map((r) => r.app_role_id);
+export function appRoleIdsHeld(db: Executor, tenantId: string, principalId: string, resourceId: string): Promise<string[]> {
+  const held = db.selectFrom('app_role_assignments').select('app_role_id');
+  return tenantColumn(held, tenantId, { principal_id: principalId, resource_id: resourceId }, 'app_role_id');
 }
 
 /** Bulk load (`portico seed`): service principals in one multi-row statement; the caller batches. */
@@ -270,12 +274,8 @@ export async function updateKeyCredentials(
   spId: string,
   keyCredentials: readonly KeyCredential[],
 ): Promise<void> {
-  await db
-    .updateTable('service_principals')
-    .set({ key_credentials: JSON.stringify(keyCredentials) })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', spId)
-    .execute();
+  const update = db.updateTable('service_principals').set({ key_credentials: JSON.stringify(keyCredentials) });
+  await updateTenantRows(update, tenantId, { id: spId });
 }
 
 /** Unique per tenant (case-insensitive): a violation surfaces as a unique-constraint error. */
@@ -322,14 +322,9 @@ export async function deleteServicePrincipalRow(db: Executor, tenantId: string, 
  * Takes the application's row lock (a no-op update) so that concurrent owner, secret and
  * assignment changes of one application serialise on both dialects.
  */
-export async function lockServicePrincipal(db: Executor, tenantId: string, id: string): Promise<boolean> {
-  const r = await db
-    .updateTable('service_principals')
-    .set((eb) => ({ display_name: eb.ref('display_name') }))
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+export function lockServicePrincipal(db: Executor, tenantId: string, id: string): Promise<boolean> {
+  const noOp = db.updateTable('service_principals').set((eb) => ({ display_name: eb.ref('display_name') }));
+  return updateTenantRows(noOp, tenantId, { id });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,23 +357,29 @@ export async function insertPassword(db: Executor, tenantId: string, spId: strin
     .execute();
 }
 
-export async function countPasswords(db: Executor, spId: string): Promise<number> {
+/** How many rows of `table` belong to the service principal (its client secrets, its owners). */
+async function countOfServicePrincipal(
+  db: Executor,
+  table: 'service_principal_passwords' | 'service_principal_owners',
+  spId: string,
+): Promise<number> {
   const r = await db
-    .selectFrom('service_principal_passwords')
+    .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('service_principal_id', '=', spId)
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
+export const countPasswords = (db: Executor, spId: string): Promise<number> =>
+  countOfServicePrincipal(db, 'service_principal_passwords', spId);
+
 /** Returns the removed credential's metadata, or undefined when the application has no such key. */
 export async function deletePassword(db: Executor, spId: string, keyId: string): Promise<PasswordCredential | undefined> {
-  const r = await db
-    .selectFrom('service_principal_passwords')
-    .selectAll()
-    .where('service_principal_id', '=', spId)
-    .where('key_id', '=', keyId)
-    .executeTakeFirst();
+  const r = await rowWhere(db.selectFrom('service_principal_passwords').selectAll(), {
+    service_principal_id: spId,
+    key_id: keyId,
+  });
   if (!r) return undefined;
   await db.deleteFrom('service_principal_passwords').where('key_id', '=', keyId).execute();
   return toPasswordCredential(r);
@@ -399,35 +400,18 @@ export async function validSecretHashes(db: Executor, spId: string, now: string)
 // ---------------------------------------------------------------------------------------------
 // Owners
 
-export async function ownerIdsOf(db: Executor, tenantId: string, spId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('service_principal_owners')
-    .select('owner_id')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', spId)
-    .execute();
-  return rows.map((r) => r.owner_id);
+export function ownerIdsOf(db: Executor, tenantId: string, spId: string): Promise<string[]> {
+  const owners = db.selectFrom('service_principal_owners').select('owner_id');
+  return tenantColumn(owners, tenantId, { service_principal_id: spId }, 'owner_id');
 }
 
-export async function isOwner(db: Executor, tenantId: string, spId: string, userId: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('service_principal_owners')
-    .select('owner_id')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', spId)
-    .where('owner_id', '=', userId)
-    .executeTakeFirst();
-  return r !== undefined;
+export function isOwner(db: Executor, tenantId: string, spId: string, userId: string): Promise<boolean> {
+  const owners = db.selectFrom('service_principal_owners').select('owner_id');
+  return tenantRowExists(owners, tenantId, { service_principal_id: spId, owner_id: userId });
 }
 
-export async function countOwners(db: Executor, spId: string): Promise<number> {
-  const r = await db
-    .selectFrom('service_principal_owners')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('service_principal_id', '=', spId)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
+export const countOwners = (db: Executor, spId: string): Promise<number> =>
+  countOfServicePrincipal(db, 'service_principal_owners', spId);
 
 export async function insertOwner(db: Executor, tenantId: string, spId: string, ownerId: string, now: string): Promise<void> {
   await db
@@ -436,25 +420,14 @@ export async function insertOwner(db: Executor, tenantId: string, spId: string, 
     .execute();
 }
 
-export async function deleteOwner(db: Executor, tenantId: string, spId: string, ownerId: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('service_principal_owners')
-    .where('tenant_id', '=', tenantId)
-    .where('service_principal_id', '=', spId)
-    .where('owner_id', '=', ownerId)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export function deleteOwner(db: Executor, tenantId: string, spId: string, ownerId: string): Promise<boolean> {
+  return deleteTenantRows(db.deleteFrom('service_principal_owners'), tenantId, { service_principal_id: spId, owner_id: ownerId });
 }
 
 /** Ids of the applications a user owns. */
-export async function ownedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('service_principal_owners')
-    .select('service_principal_id')
-    .where('tenant_id', '=', tenantId)
-    .where('owner_id', '=', userId)
-    .execute();
-  return rows.map((r) => r.service_principal_id);
+export function ownedServicePrincipalIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const owned = db.selectFrom('service_principal_owners').select('service_principal_id');
+  return tenantColumn(owned, tenantId, { owner_id: userId }, 'service_principal_id');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -530,34 +503,17 @@ export async function findAssignmentOf(
   return r && toAssignment(r);
 }
 
-export async function assignmentExists(
-  db: Executor,
-  resourceId: string,
-  principalId: string,
-  appRoleId: string,
-): Promise<boolean> {
-  const r = await db
-    .selectFrom('app_role_assignments')
-    .select('id')
-    .where('resource_id', '=', resourceId)
-    .where('principal_id', '=', principalId)
-    .where('app_role_id', '=', appRoleId)
-    .executeTakeFirst();
-  return r !== undefined;
+export function assignmentExists(db: Executor, resourceId: string, principalId: string, appRoleId: string): Promise<boolean> {
+  const assignments = db.selectFrom('app_role_assignments').select('id');
+  return rowExists(assignments, { resource_id: resourceId, principal_id: principalId, app_role_id: appRoleId });
 }
 
 export async function insertAssignment(db: Executor, row: AppRoleAssignmentsTable): Promise<void> {
   await db.insertInto('app_role_assignments').values(row).execute();
 }
 
-export async function deleteAssignment(db: Executor, tenantId: string, resourceId: string, id: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('app_role_assignments')
-    .where('tenant_id', '=', tenantId)
-    .where('resource_id', '=', resourceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export function deleteAssignment(db: Executor, tenantId: string, resourceId: string, id: string): Promise<boolean> {
+  return deleteTenantRows(db.deleteFrom('app_role_assignments'), tenantId, { resource_id: resourceId, id });
 }
 
 /**
@@ -584,12 +540,9 @@ export async function deleteReferencesTo(db: Executor, tenantId: string, princip
     if (s.groupId === principalId) next.groupId = null;
     if (next.groupId === null || (next.requireApproval && next.approverIds.length === 0)) next.enabled = false;
     if (JSON.stringify(next) === JSON.stringify(s)) continue;
-    await db
-      .updateTable('service_principals')
-      .set({ self_service_access: JSON.stringify(next) })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', r.id)
-      .execute();
+    await updateTenantRows(db.updateTable('service_principals').set({ self_service_access: JSON.stringify(next) }), tenantId, {
+      id: r.id,
+    });
   }
 }
 
@@ -682,18 +635,10 @@ export async function snapshotReferencesTo(
   tenantId: string,
   principalId: string,
 ): Promise<PrincipalApplicationSnapshot> {
-  const assignments = await db
-    .selectFrom('app_role_assignments')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('principal_id', '=', principalId)
-    .execute();
-  const owners = await db
-    .selectFrom('service_principal_owners')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('owner_id', '=', principalId)
-    .execute();
+  const assignments = await tenantRows(db.selectFrom('app_role_assignments').selectAll(), tenantId, {
+    principal_id: principalId,
+  });
+  const owners = await tenantRows(db.selectFrom('service_principal_owners').selectAll(), tenantId, { owner_id: principalId });
   return { assignments, owners };
 }
 

@@ -2,27 +2,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  addPasswordBody,
   appRoleAssignmentBody,
   createServicePrincipalBody,
   instantiateTemplateBody,
-  removePasswordBody,
   updateServicePrincipalBody,
 } from '../../../contracts/applications.js';
-import { odataRef } from '../../../contracts/common.js';
 import { createSelfServiceGroupBody } from '../../../contracts/requests.js';
 import { objectKey } from '../../../contracts/users.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
-import { type ODataQuery, parseODataQuery, type ResourceSpec, selectFields } from '../../odata/query.js';
-import { usersResource } from '../users/users.query.js';
-
+import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
 import { applicationTemplatesResource, appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
+import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './secrets-and-owners.routes.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });
 /** A user (by id or user principal name) or a group. */
 const principalParam = z.object({ id: objectKey });
-const ownerParams = z.object({ id: key, ownerId: key });
 const assignmentParams = z.object({ id: key, assignmentId: key });
 
 const parse = (req: FastifyRequest, spec: ResourceSpec): ODataQuery =>
@@ -41,7 +36,7 @@ export function rewriteAppIdAddressing(url: string): string {
   return m ? `${m[1]}/${m[2]}${m[3]}` : url;
 }
 
-const SP = 'servicePrincipals';
+const SP = 'servicePrincipals' as const;
 
 const tags = ['applications'];
 
@@ -89,23 +84,13 @@ function servicePrincipalRoutes(app: GraphApp): void {
     },
   );
 
-  app.patch(
-    '/servicePrincipals/:id',
-    { schema: { tags, summary: 'Update an enterprise application', params: idParam, body: updateServicePrincipalBody } },
-    async (req, reply) => {
-      await applications.updateServicePrincipal(req.ctx, req.params.id, req.body);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/servicePrincipals/:id',
-    { schema: { tags, summary: 'Delete an enterprise application', params: idParam } },
-    async (req, reply) => {
-      await applications.deleteServicePrincipal(req.ctx, req.params.id);
-      return reply.status(204).send();
-    },
-  );
+  updateAndDeleteRoutes(app, {
+    collection: SP,
+    body: updateServicePrincipalBody,
+    summaries: { update: 'Update an enterprise application', delete: 'Delete an enterprise application' },
+    update: (ctx, key, body) => applications.updateServicePrincipal(ctx, key, body),
+    delete: (ctx, key) => applications.deleteServicePrincipal(ctx, key),
+  });
 
   app.post(
     '/servicePrincipals/:id/selfServiceGroup',
@@ -126,62 +111,16 @@ function servicePrincipalRoutes(app: GraphApp): void {
 }
 
 function credentialAndOwnerRoutes(app: GraphApp): void {
-  const { applicationCredentials } = app.portico.services;
-  app.post(
-    '/servicePrincipals/:id/addPassword',
-    {
-      schema: {
-        tags,
-        summary: 'Add a client secret (secretText is returned once; only its hash is stored)',
-        params: idParam,
-        body: addPasswordBody,
-      },
+  secretsAndOwnersRoutes(app, {
+    collection: SP,
+    service: app.portico.services.applicationCredentials,
+    summaries: {
+      addPassword: 'Add a client secret (secretText is returned once; only its hash is stored)',
+      listOwners: 'List the owners of an enterprise application',
+      addOwner: 'Add an owner (a user) to an enterprise application',
+      removeOwner: 'Remove an owner from an enterprise application',
     },
-    async (req, reply) => {
-      const credential = await applicationCredentials.addPassword(req.ctx, req.params.id, req.body);
-      return sendEntity(req, reply, 'microsoft.graph.passwordCredential', credential);
-    },
-  );
-
-  app.post(
-    '/servicePrincipals/:id/removePassword',
-    { schema: { tags, summary: 'Remove a client secret', params: idParam, body: removePasswordBody } },
-    async (req, reply) => {
-      await applicationCredentials.removePassword(req.ctx, req.params.id, req.body.keyId);
-      return reply.status(204).send();
-    },
-  );
-
-  // --- owners ------------------------------------------------------------------------------------
-
-  app.get(
-    '/servicePrincipals/:id/owners',
-    { schema: { tags, summary: 'List the owners of an enterprise application', params: idParam } },
-    async (req, reply) => {
-      const q = parse(req, usersResource);
-      const page = await applicationCredentials.listOwners(req.ctx, req.params.id, q);
-      const items = page.items.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...selectFields(u, q) }));
-      return sendCollection(req, reply, 'directoryObjects', { ...page, items }, { ...q, select: undefined });
-    },
-  );
-
-  app.post(
-    '/servicePrincipals/:id/owners/$ref',
-    { schema: { tags, summary: 'Add an owner (a user) to an enterprise application', params: idParam, body: odataRef } },
-    async (req, reply) => {
-      await applicationCredentials.addOwner(req.ctx, req.params.id, req.body['@odata.id']);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    '/servicePrincipals/:id/owners/:ownerId/$ref',
-    { schema: { tags, summary: 'Remove an owner from an enterprise application', params: ownerParams } },
-    async (req, reply) => {
-      await applicationCredentials.removeOwner(req.ctx, req.params.id, req.params.ownerId);
-      return reply.status(204).send();
-    },
-  );
+  });
 }
 
 function assignmentRoutes(app: GraphApp): void {

@@ -61,14 +61,7 @@ export interface AppRoleAssignmentsTable {
 }
 
 /** Read model (view, migration 0006): assignments with the current names of principal and resource. */
-export interface AppRoleAssignmentDetailsView {
-  id: string;
-  tenant_id: string;
-  resource_id: string;
-  principal_id: string;
-  principal_type: string;
-  app_role_id: string;
-  created_date_time: string;
+export interface AppRoleAssignmentDetailsView extends AppRoleAssignmentsTable {
   principal_display_name: string | null;
   resource_display_name: string;
 }

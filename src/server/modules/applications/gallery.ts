@@ -19,8 +19,23 @@ const role = (id: string, value: string, displayName: string, description: strin
 
 export const BASE_URL = '{baseUrl}';
 
+/** What a gallery entry states; the rest is the same for every entry (no logo, no provisioning, no app roles unless given). */
+type Entry = Omit<ApplicationTemplate, 'logoUrl' | 'supportedSingleSignOnModes' | 'supportedProvisioningTypes' | 'appRoles'> & {
+  appRoles?: AppRole[];
+};
+
+/** A template from its entry: the single sign-on modes are those it documents settings for. */
+const template = ({ singleSignOnSettings, appRoles = [], ...about }: Entry): ApplicationTemplate => ({
+  ...about,
+  logoUrl: null,
+  supportedSingleSignOnModes: (['oidc', 'saml'] as const).filter((mode) => singleSignOnSettings[mode] !== undefined),
+  supportedProvisioningTypes: [],
+  singleSignOnSettings,
+  appRoles,
+});
+
 export const applicationTemplates: readonly ApplicationTemplate[] = [
-  {
+  template({
     id: 'grafana',
     displayName: 'Grafana',
     description: 'Dashboards and observability. Signs users in with OpenID Connect (generic OAuth).',
@@ -28,9 +43,6 @@ export const applicationTemplates: readonly ApplicationTemplate[] = [
     categories: ['developerServices', 'monitoring'],
     homePageUrl:
       'https://grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-authentication/generic-oauth/',
-    logoUrl: null,
-    supportedSingleSignOnModes: ['oidc'],
-    supportedProvisioningTypes: [],
     singleSignOnSettings: {
       oidc: {
         redirectUris: [`${BASE_URL}/login/generic_oauth`],
@@ -50,17 +62,14 @@ export const applicationTemplates: readonly ApplicationTemplate[] = [
       role('5b0f6a1e-3c8d-4a57-9a0e-6f1d2c3b4a02', 'Editor', 'Grafana Editor', 'Can create and edit dashboards.'),
       role('5b0f6a1e-3c8d-4a57-9a0e-6f1d2c3b4a03', 'Viewer', 'Grafana Viewer', 'Can view dashboards.'),
     ],
-  },
-  {
+  }),
+  template({
     id: 'gitlab',
     displayName: 'GitLab',
     description: 'Source code management and CI/CD. Signs users in with OpenID Connect or SAML 2.0 (OmniAuth).',
     publisher: 'GitLab',
     categories: ['developerServices', 'collaboration'],
     homePageUrl: 'https://docs.gitlab.com/integration/openid_connect_provider/',
-    logoUrl: null,
-    supportedSingleSignOnModes: ['oidc', 'saml'],
-    supportedProvisioningTypes: [],
     singleSignOnSettings: {
       oidc: {
         redirectUris: [`${BASE_URL}/users/auth/openid_connect/callback`],
@@ -89,18 +98,14 @@ export const applicationTemplates: readonly ApplicationTemplate[] = [
         ],
       },
     },
-    appRoles: [],
-  },
-  {
+  }),
+  template({
     id: 'nextcloud',
     displayName: 'Nextcloud',
     description: 'File sync and share. Signs users in with SAML 2.0 (the "SSO & SAML authentication" app).',
     publisher: 'Nextcloud GmbH',
     categories: ['collaboration', 'contentManagement'],
     homePageUrl: 'https://docs.nextcloud.com/server/latest/admin_manual/configuration_user/user_auth_saml.html',
-    logoUrl: null,
-    supportedSingleSignOnModes: ['saml'],
-    supportedProvisioningTypes: [],
     singleSignOnSettings: {
       saml: {
         entityId: `${BASE_URL}/apps/user_saml/saml/metadata`,
@@ -121,18 +126,14 @@ export const applicationTemplates: readonly ApplicationTemplate[] = [
         ],
       },
     },
-    appRoles: [],
-  },
-  {
+  }),
+  template({
     id: 'jenkins',
     displayName: 'Jenkins',
     description: 'Automation server. Signs users in with SAML 2.0 (the SAML plugin).',
     publisher: 'Jenkins project',
     categories: ['developerServices'],
     homePageUrl: 'https://plugins.jenkins.io/saml/',
-    logoUrl: null,
-    supportedSingleSignOnModes: ['saml'],
-    supportedProvisioningTypes: [],
     singleSignOnSettings: {
       saml: {
         entityId: `${BASE_URL}/securityRealm/finishLogin`,
@@ -151,18 +152,14 @@ export const applicationTemplates: readonly ApplicationTemplate[] = [
         ],
       },
     },
-    appRoles: [],
-  },
-  {
+  }),
+  template({
     id: 'outline',
     displayName: 'Outline',
     description: 'Team knowledge base. Signs users in with OpenID Connect.',
     publisher: 'General Outline',
     categories: ['collaboration', 'contentManagement'],
     homePageUrl: 'https://docs.getoutline.com/s/hosting/doc/oidc-8CPBm6uC0I',
-    logoUrl: null,
-    supportedSingleSignOnModes: ['oidc'],
-    supportedProvisioningTypes: [],
     singleSignOnSettings: {
       oidc: {
         redirectUris: [`${BASE_URL}/auth/oidc.callback`],
@@ -177,8 +174,7 @@ export const applicationTemplates: readonly ApplicationTemplate[] = [
         ],
       },
     },
-    appRoles: [],
-  },
+  }),
 ];
 
 export const findApplicationTemplate = (id: string): ApplicationTemplate | undefined =>

@@ -45,6 +45,13 @@ export function changesOf(entry: Pick<AuditEntry, 'activityDisplayName' | 'targe
   );
 }
 
+/** The audit target for an object known by its id and name (an application, a service principal…). */
+export const namedTarget = (
+  type: TargetResource['type'],
+  o: { id: string; displayName: string | null },
+  modifiedProperties: ModifiedProperty[] = [],
+): TargetResource => ({ id: o.id, displayName: o.displayName, type, modifiedProperties });
+
 /** The audit target for a user (id, name, UPN), the most common target. */
 export const userTarget = (
   u: { id: string; displayName: string | null; userPrincipalName: string | null },

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/index.js';
+import { tenantColumn, tenantRowExists, updateTenantRows } from '../../db/tenant-rows.js';
 import type { InvitationsTable } from './invitations.table.js';
 
 export type InvitationRow = InvitationsTable;
@@ -30,23 +31,13 @@ export async function findLatestInvitationOfUser(
 
 /** Reset redemption: every earlier ticket of the user stops working. */
 export async function revokeInvitationsOfUser(db: Executor, tenantId: string, userId: string): Promise<void> {
-  await db
-    .updateTable('invitations')
-    .set({ status: 'Revoked' })
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .execute();
+  await updateTenantRows(db.updateTable('invitations').set({ status: 'Revoked' }), tenantId, { user_id: userId });
 }
 
 /** Marks the user's pending invitations redeemed (all of them: any of its links now signs in). */
 export async function completeInvitationsOfUser(db: Executor, tenantId: string, userId: string, now: string): Promise<void> {
-  await db
-    .updateTable('invitations')
-    .set({ status: 'Completed', redeemed_date_time: now })
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'PendingAcceptance')
-    .execute();
+  const complete = db.updateTable('invitations').set({ status: 'Completed', redeemed_date_time: now });
+  await updateTenantRows(complete, tenantId, { user_id: userId, status: 'PendingAcceptance' });
 }
 
 export async function addSponsor(db: Executor, tenantId: string, userId: string, sponsorId: string, now: string): Promise<void> {
@@ -57,25 +48,14 @@ export async function addSponsor(db: Executor, tenantId: string, userId: string,
     .execute();
 }
 
-export async function listSponsorIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('user_sponsors')
-    .select('sponsor_id')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .orderBy('created_date_time')
-    .execute();
-  return rows.map((r) => r.sponsor_id);
+export function listSponsorIds(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const sponsors = db.selectFrom('user_sponsors').select('sponsor_id').orderBy('created_date_time');
+  return tenantColumn(sponsors, tenantId, { user_id: userId }, 'sponsor_id');
 }
 
-export async function isUnsubscribed(db: Executor, tenantId: string, emailLower: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('invitation_unsubscribes')
-    .select('email_lower')
-    .where('tenant_id', '=', tenantId)
-    .where('email_lower', '=', emailLower)
-    .executeTakeFirst();
-  return r !== undefined;
+export function isUnsubscribed(db: Executor, tenantId: string, emailLower: string): Promise<boolean> {
+  const unsubscribed = db.selectFrom('invitation_unsubscribes').select('email_lower');
+  return tenantRowExists(unsubscribed, tenantId, { email_lower: emailLower });
 }
 
 export async function setUnsubscribed(

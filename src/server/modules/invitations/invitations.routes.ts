@@ -139,25 +139,31 @@ export async function unsubscribeRoutes(fastify: FastifyInstance): Promise<void>
   const { unsubscribes } = app.portico.services;
   const invalid = (reply: FastifyReply) =>
     page(reply, 400, 'Link not valid', '<h1>This link is not valid</h1><p>Open the link from the invitation e-mail again.</p>');
+  /** The link's parameters (from the query or the form) and its tenant, when the signature holds. */
+  const verified = async (input: unknown) => {
+    const q = unsubscribeQuery.safeParse(input);
+    if (!q.success) return undefined;
+    const tenant = await unsubscribes.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
+    return tenant && { tenant, data: q.data };
+  };
 
   app.get(
     '/invitations/unsubscribe',
     { schema: { tags: ['invitations'], summary: 'Block future invitations (confirmation page)' } },
     async (req, reply) => {
-      const q = unsubscribeQuery.safeParse(req.query);
-      if (!q.success) return invalid(reply);
-      const tenant = await unsubscribes.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
-      if (!tenant) return invalid(reply);
+      const link = await verified(req.query);
+      if (!link) return invalid(reply);
+      const { tenant, data } = link;
       const e = escapeHtml;
       return page(
         reply,
         200,
         'Block invitations',
-        `<h1>Block invitations from ${e(tenant.displayName)}?</h1><p>${e(q.data.email)} will no longer receive invitation e-mails from ${e(
+        `<h1>Block invitations from ${e(tenant.displayName)}?</h1><p>${e(data.email)} will no longer receive invitation e-mails from ${e(
           tenant.displayName,
-        )}.</p><form method="post"><input type="hidden" name="tenant" value="${e(q.data.tenant)}"><input type="hidden" name="email" value="${e(
-          q.data.email,
-        )}"><input type="hidden" name="sig" value="${e(q.data.sig)}"><button type="submit">Block future invitations</button></form>`,
+        )}.</p><form method="post"><input type="hidden" name="tenant" value="${e(data.tenant)}"><input type="hidden" name="email" value="${e(
+          data.email,
+        )}"><input type="hidden" name="sig" value="${e(data.sig)}"><button type="submit">Block future invitations</button></form>`,
       );
     },
   );
@@ -166,16 +172,15 @@ export async function unsubscribeRoutes(fastify: FastifyInstance): Promise<void>
     '/invitations/unsubscribe',
     { schema: { tags: ['invitations'], summary: 'Block future invitations' } },
     async (req, reply) => {
-      const q = unsubscribeQuery.safeParse(req.body);
-      if (!q.success) return invalid(reply);
-      const tenant = await unsubscribes.verifyUnsubscribe(q.data.tenant, q.data.email, q.data.sig);
-      if (!tenant) return invalid(reply);
-      await unsubscribes.setUnsubscribed(tenant, q.data.email, true);
+      const link = await verified(req.body);
+      if (!link) return invalid(reply);
+      const { tenant, data } = link;
+      await unsubscribes.setUnsubscribed(tenant, data.email, true);
       return page(
         reply,
         200,
         'Invitations blocked',
-        `<h1>Done</h1><p>${escapeHtml(q.data.email)} will not receive invitation e-mails from ${escapeHtml(tenant.displayName)} any more.</p>`,
+        `<h1>Done</h1><p>${escapeHtml(data.email)} will not receive invitation e-mails from ${escapeHtml(tenant.displayName)} any more.</p>`,
       );
     },
   );

@@ -1,8 +1,10 @@
 import type { DevMailboxMessage } from '../../../contracts/mail.js';
 import type { Executor } from '../../db/index.js';
+import { tenantRow } from '../../db/tenant-rows.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
-import { type ODataQuery, pageNewestFirst } from '../../odata/query.js';
+import type { ODataQuery } from '../../odata/query.js';
+import { newestFirstPage } from '../../odata/rows-page.js';
 import type { OutgoingMail } from '../../platform/mailer.js';
 import { bareAddress, extractLinks } from '../../platform/outbox.js';
 import { devMessagesResource } from './mail.query.js';
@@ -73,22 +75,10 @@ export function listDevMessages(
   q: ODataQuery,
 ): Promise<{ items: DevMailboxMessage[]; skiptoken?: string }> {
   const qb = db.selectFrom('dev_mailbox').selectAll().where('tenant_id', '=', tenantId);
-  return pageNewestFirst<DevMailboxTable, DevMailboxMessage>(
-    qb,
-    devMessagesResource,
-    'received_date_time',
-    q,
-    (r) => r.received_date_time,
-    toMessage,
-  );
+  return newestFirstPage(qb, devMessagesResource, 'received_date_time', q, toMessage);
 }
 
 export async function findDevMessage(db: Executor, tenantId: string, id: string): Promise<DevMailboxMessage | undefined> {
-  const row = await db
-    .selectFrom('dev_mailbox')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await tenantRow(db.selectFrom('dev_mailbox').selectAll(), tenantId, { id });
   return row && toMessage(row);
 }

@@ -1,6 +1,8 @@
 import type { OAuth2PermissionGrant } from '../../../contracts/permission-grants.js';
 import type { Executor } from '../../db/index.js';
-import { type ODataQuery, queryPage } from '../../odata/query.js';
+import { tenantRow, updateTenantRows } from '../../db/tenant-rows.js';
+import type { ODataQuery } from '../../odata/query.js';
+import { mappedPage } from '../../odata/rows-page.js';
 import { permissionGrantsResource } from './permission-grants.query.js';
 import type { OAuth2PermissionGrantsTable } from './permission-grants.table.js';
 
@@ -20,12 +22,7 @@ export async function findPermissionGrant(
   tenantId: string,
   id: string,
 ): Promise<OAuth2PermissionGrant | undefined> {
-  const r = await db
-    .selectFrom('oauth2_permission_grants')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await tenantRow(db.selectFrom('oauth2_permission_grants').selectAll(), tenantId, { id });
   return r && toGrant(r);
 }
 
@@ -35,25 +32,25 @@ export async function findGrantFor(
   tenantId: string,
   k: { clientId: string; resourceId: string; principalKey: string },
 ): Promise<OAuth2PermissionGrant | undefined> {
-  const r = await db
-    .selectFrom('oauth2_permission_grants')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('client_id', '=', k.clientId)
-    .where('resource_id', '=', k.resourceId)
-    .where('principal_key', '=', k.principalKey)
-    .executeTakeFirst();
+  const r = await tenantRow(db.selectFrom('oauth2_permission_grants').selectAll(), tenantId, {
+    client_id: k.clientId,
+    resource_id: k.resourceId,
+    principal_key: k.principalKey,
+  });
   return r && toGrant(r);
 }
 
-export async function listPermissionGrants(
+export function listPermissionGrants(
   db: Executor,
   tenantId: string,
   q: ODataQuery,
 ): Promise<{ items: OAuth2PermissionGrant[]; skiptoken?: string; count?: number }> {
-  const base = db.selectFrom('oauth2_permission_grants').where('tenant_id', '=', tenantId);
-  const { rows, ...page } = await queryPage<OAuth2PermissionGrantsTable>(base, (b) => b.selectAll(), permissionGrantsResource, q);
-  return { ...page, items: rows.map(toGrant) };
+  return mappedPage(
+    db.selectFrom('oauth2_permission_grants').where('tenant_id', '=', tenantId),
+    permissionGrantsResource,
+    q,
+    toGrant,
+  );
 }
 
 /** Scopes granted to a client on a resource for a user: admin consent (AllPrincipals) plus theirs. */
@@ -96,14 +93,8 @@ export async function insertPermissionGrant(
     .execute();
 }
 
-export async function updatePermissionGrantScope(db: Executor, tenantId: string, id: string, scope: string): Promise<boolean> {
-  const r = await db
-    .updateTable('oauth2_permission_grants')
-    .set({ scope })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+export function updatePermissionGrantScope(db: Executor, tenantId: string, id: string, scope: string): Promise<boolean> {
+  return updateTenantRows(db.updateTable('oauth2_permission_grants').set({ scope }), tenantId, { id });
 }
 
 export async function deletePermissionGrant(db: Executor, tenantId: string, id: string): Promise<boolean> {

@@ -1,13 +1,9 @@
 import type { Executor } from '../../db/index.js';
+import { tenantRow } from '../../db/tenant-rows.js';
 
 /** Policy documents are JSON values stored per tenant under a name (authorizationPolicy, …). */
 export async function findPolicyDocument<T>(db: Executor, tenantId: string, name: string): Promise<T | undefined> {
-  const row = await db
-    .selectFrom('policies')
-    .select('value')
-    .where('tenant_id', '=', tenantId)
-    .where('name', '=', name)
-    .executeTakeFirst();
+  const row = await tenantRow(db.selectFrom('policies').select('value'), tenantId, { name });
   return row ? (JSON.parse(row.value) as T) : undefined;
 }
 

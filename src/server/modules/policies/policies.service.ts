@@ -292,10 +292,7 @@ export class PoliciesService {
         : undefined;
     if (domains && domains.mode === 'allowAll') domains = { mode: 'allowAll', domains: [] };
     if (domains && domains.mode !== 'allowAll' && domains.domains.length === 0) throw invalid('b2b_policy_domain_list_empty');
-    // Dropped before and after: a read racing with the write cannot keep the old facts.
-    this.factsCache.delete(tenantId);
-    await this.deps.db.transaction().execute(async (trx) => {
-      await lockPolicyDocuments(trx, tenantId, [B2B], this.now());
+    await this.writeDocuments(tenantId, [B2B], async (trx) => {
       const before = await this.readB2b(trx, tenantId);
       const after = {
         displayName: patch.displayName ?? before.displayName,
@@ -325,7 +322,6 @@ export class PoliciesService {
         ],
       });
     });
-    this.factsCache.delete(tenantId);
   }
 
   /** GET /policies/authorizationPolicy. */
@@ -338,10 +334,7 @@ export class PoliciesService {
   async updateAuthorizationPolicy(ctx: OperationContext, patch: AuthorizationPolicyPatch): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     await this.access.require(ctx, 'authorizationPolicy.update');
-    // Dropped before and after: a read racing with the write cannot keep the old facts.
-    this.factsCache.delete(tenantId);
-    await this.deps.db.transaction().execute(async (trx) => {
-      await lockPolicyDocuments(trx, tenantId, [AUTHZ], this.now());
+    await this.writeDocuments(tenantId, [AUTHZ], async (trx) => {
       const before = await this.readAuthorizationPolicy(trx, tenantId);
       const after: AuthorizationPolicy = {
         ...before,
@@ -359,7 +352,6 @@ export class PoliciesService {
         ],
       });
     });
-    this.factsCache.delete(tenantId);
   }
 
   /** GET /policies/groupManagementPolicy. */
@@ -372,10 +364,7 @@ export class PoliciesService {
   async updateGroupManagementPolicy(ctx: OperationContext, patch: GroupManagementPolicyPatch): Promise<void> {
     const tenantId = ctx.caller.tenantId;
     await this.access.require(ctx, 'groupManagementPolicy.update');
-    // Dropped before and after: a read racing with the write cannot keep the old facts.
-    this.factsCache.delete(tenantId);
-    await this.deps.db.transaction().execute(async (trx) => {
-      await lockPolicyDocuments(trx, tenantId, [AUTHZ, GROUPS], this.now());
+    await this.writeDocuments(tenantId, [AUTHZ, GROUPS], async (trx) => {
       const before = await this.readGroupManagementPolicy(trx, tenantId);
       const stored: StoredGroupSettings = {
         selfServiceGroupManagementEnabled: patch.selfServiceGroupManagementEnabled ?? before.selfServiceGroupManagementEnabled,
@@ -402,6 +391,22 @@ export class PoliciesService {
           },
         ],
       });
+    });
+  }
+
+  /**
+   * One transaction over the locked documents `names` of the tenant. The cached policy facts are
+   * dropped before and after: a read racing with the write cannot keep the old facts.
+   */
+  private async writeDocuments(
+    tenantId: string,
+    names: readonly string[],
+    write: (trx: Executor) => Promise<void>,
+  ): Promise<void> {
+    this.factsCache.delete(tenantId);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await lockPolicyDocuments(trx, tenantId, names, this.now());
+      await write(trx);
     });
     this.factsCache.delete(tenantId);
   }

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 
 const invalidQuery = (message: string) => new DomainError('odata_query_invalid', message);
 
+import { equalityProperty, STRING_FILTERS } from '../../odata/properties.js';
 import {
   encodeSkipToken,
   type FilterNode,
@@ -21,12 +22,12 @@ export const roleDefinitionsResource: ResourceSpec = {
   name: 'roleDefinitions',
   idColumn: 'id',
   properties: {
-    id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
-    templateId: { type: 'guid', column: 'templateId', filter: ['eq', 'ne', 'in', 'not'] },
+    id: equalityProperty('guid', 'id'),
+    templateId: equalityProperty('guid', 'templateId'),
     displayName: {
       type: 'string',
       column: 'displayName',
-      filter: ['eq', 'ne', 'in', 'startswith', 'not'],
+      filter: STRING_FILTERS,
       ci: true,
       orderable: true,
     },
@@ -43,10 +44,10 @@ export const roleAssignmentsResource: ResourceSpec = {
   name: 'roleAssignments',
   idColumn: 'id',
   properties: {
-    id: { type: 'guid', column: 'id', filter: ['eq', 'ne', 'in', 'not'] },
-    principalId: { type: 'guid', column: 'principal_id', filter: ['eq', 'ne', 'in', 'not'] },
-    roleDefinitionId: { type: 'guid', column: 'role_definition_id', filter: ['eq', 'ne', 'in', 'not'] },
-    directoryScopeId: { type: 'string', column: 'directory_scope_id', filter: ['eq', 'ne', 'in', 'not'] },
+    id: equalityProperty('guid', 'id'),
+    principalId: equalityProperty('guid', 'principal_id'),
+    roleDefinitionId: equalityProperty('guid', 'role_definition_id'),
+    directoryScopeId: equalityProperty('string', 'directory_scope_id'),
     appScopeId: { type: 'string' },
     condition: { type: 'string' },
   },

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/index.js';
-import { rowById } from '../../db/tenant-rows.js';
-import { type ODataQuery, queryPage } from '../../odata/query.js';
+import { deleteTenantRows, rowById, tenantColumn } from '../../db/tenant-rows.js';
+import type { ODataQuery } from '../../odata/query.js';
+import { mappedPage } from '../../odata/rows-page.js';
 import { roleAssignmentsResource } from './roles.query.js';
 import type { RoleAssignmentsTable } from './roles.table.js';
 
@@ -21,15 +22,9 @@ export const toRoleAssignment = (r: RoleAssignmentsTable): RoleAssignment => ({
 });
 
 /** Role template ids the principal holds at directory scope "/". */
-export async function listRoleIdsForPrincipal(db: Executor, tenantId: string, principalId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('role_assignments')
-    .select('role_definition_id')
-    .where('tenant_id', '=', tenantId)
-    .where('principal_id', '=', principalId)
-    .where('directory_scope_id', '=', '/')
-    .execute();
-  return rows.map((r) => r.role_definition_id);
+export function listRoleIdsForPrincipal(db: Executor, tenantId: string, principalId: string): Promise<string[]> {
+  const roles = db.selectFrom('role_assignments').select('role_definition_id');
+  return tenantColumn(roles, tenantId, { principal_id: principalId, directory_scope_id: '/' }, 'role_definition_id');
 }
 
 export async function insertRoleAssignment(db: Executor, tenantId: string, a: RoleAssignment): Promise<void> {
@@ -56,35 +51,28 @@ export async function findRoleAssignment(db: Executor, tenantId: string, id: str
 }
 
 /** One page of a tenant's role assignments in id (creation) order, with `$filter` and `$count`. */
-export async function listRoleAssignments(
+export function listRoleAssignments(
   db: Executor,
   tenantId: string,
   q: ODataQuery,
 ): Promise<{ items: RoleAssignment[]; skiptoken?: string; count?: number }> {
-  const base = db.selectFrom('role_assignments').where('tenant_id', '=', tenantId);
-  const { rows, ...page } = await queryPage<RoleAssignmentsTable>(base, (b) => b.selectAll(), roleAssignmentsResource, q);
-  return { ...page, items: rows.map(toRoleAssignment) };
+  return mappedPage(
+    db.selectFrom('role_assignments').where('tenant_id', '=', tenantId),
+    roleAssignmentsResource,
+    q,
+    toRoleAssignment,
+  );
 }
 
 /** Deletes one assignment; returns it, or undefined when it did not exist (or a concurrent request removed it). */
 export async function deleteRoleAssignment(db: Executor, tenantId: string, id: string): Promise<RoleAssignment | undefined> {
   const found = await findRoleAssignment(db, tenantId, id);
   if (!found) return undefined;
-  const deleted = await db
-    .deleteFrom('role_assignments')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', found.id)
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows) === 0 ? undefined : found;
+  return (await deleteTenantRows(db.deleteFrom('role_assignments'), tenantId, { id: found.id })) ? found : undefined;
 }
 
 /** Principals holding a role at directory scope "/". */
-export async function listPrincipalsWithRole(db: Executor, tenantId: string, roleDefinitionId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('role_assignments')
-    .select('principal_id')
-    .where('tenant_id', '=', tenantId)
-    .where('role_definition_id', '=', roleDefinitionId)
-    .execute();
-  return rows.map((r) => r.principal_id);
+export function listPrincipalsWithRole(db: Executor, tenantId: string, roleDefinitionId: string): Promise<string[]> {
+  const principals = db.selectFrom('role_assignments').select('principal_id');
+  return tenantColumn(principals, tenantId, { role_definition_id: roleDefinitionId }, 'principal_id');
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createRoleAssignmentBody, type UnifiedRoleAssignment } from '../../../contracts/roles.js';
+import type { OperationContext } from '../../domain/context.js';
 import { getCollection, getEntityById, idParam, sendEntity } from '../../http/graph.js';
+import type { ODataQuery, ResourceSpec } from '../../odata/query.js';
 import { roleAssignmentsResource, roleDefinitionsResource } from './roles.query.js';
 import type { RoleAssignment } from './roles.service.js';
 
@@ -23,39 +25,38 @@ export async function rolesRoutes(fastify: FastifyInstance): Promise<void> {
   const { roles } = app.portico.services;
 
   const tags = ['roles'];
-  getCollection(
-    app,
-    `${BASE}/roleDefinitions`,
-    { tags, summary: 'List directory role definitions' },
-    roleDefinitionsResource,
-    roles.listRoleDefinitions,
-    { consistency: true },
-  );
-  getEntityById(
-    app,
-    `${BASE}/roleDefinitions`,
-    { tags, summary: 'Get a directory role definition' },
-    roleDefinitionsResource,
-    roles.getRoleDefinition,
-  );
-  getCollection(
-    app,
-    `${BASE}/roleAssignments`,
-    { tags, summary: 'List directory role assignments' },
-    roleAssignmentsResource,
-    async (ctx, q) => {
-      const page = await roles.listRoleAssignments(ctx, q);
-      return { ...page, items: page.items.map(toWire) };
+  // Each collection: GET (with $count and ConsistencyLevel) and GET by id.
+  const collections: {
+    name: string;
+    noun: string;
+    spec: ResourceSpec;
+    list: (ctx: OperationContext, q: ODataQuery) => Promise<{ items: object[]; skiptoken?: string; count?: number }>;
+    get: (ctx: OperationContext, id: string) => Promise<object>;
+  }[] = [
+    {
+      name: 'roleDefinitions',
+      noun: 'role definition',
+      spec: roleDefinitionsResource,
+      list: roles.listRoleDefinitions,
+      get: roles.getRoleDefinition,
     },
-    { consistency: true },
-  );
-  getEntityById(
-    app,
-    `${BASE}/roleAssignments`,
-    { tags, summary: 'Get a directory role assignment' },
-    roleAssignmentsResource,
-    async (ctx, id) => toWire(await roles.getRoleAssignment(ctx, id)),
-  );
+    {
+      name: 'roleAssignments',
+      noun: 'role assignment',
+      spec: roleAssignmentsResource,
+      list: async (ctx, q) => {
+        const page = await roles.listRoleAssignments(ctx, q);
+        return { ...page, items: page.items.map(toWire) };
+      },
+      get: async (ctx, id) => toWire(await roles.getRoleAssignment(ctx, id)),
+    },
+  ];
+  for (const c of collections) {
+    getCollection(app, `${BASE}/${c.name}`, { tags, summary: `List directory ${c.noun}s` }, c.spec, c.list, {
+      consistency: true,
+    });
+    getEntityById(app, `${BASE}/${c.name}`, { tags, summary: `Get a directory ${c.noun}` }, c.spec, c.get);
+  }
 
   app.post(
     `${BASE}/roleAssignments`,

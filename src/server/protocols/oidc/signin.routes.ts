@@ -12,17 +12,21 @@ import { type SignInDeps, showSignIn, submitSignIn } from './signin.js';
 export function signInRoutes(deps: SignInDeps & { tenants: TenantDirectory; providers: OidcProviders }) {
   const schema = { tags: ['oauth2'], summary: 'Sign-in page of an authorization request (HTML form)' };
   return async (scope: FastifyInstance): Promise<void> => {
-    scope.get('/:uid', { schema }, async (req, reply) => {
-      const tenant = await tenantOfRoute(deps.tenants, req);
-      if (!tenant) throw new DomainError('route_not_found', 'There is no sign-in page at this address.');
-      const provider = await deps.providers.forTenant(tenant);
-      return showSignIn(deps, provider, tenant, (req.params as { uid: string }).uid, req, reply);
-    });
-    scope.post('/:uid', { schema }, async (req, reply) => {
-      const tenant = await tenantOfRoute(deps.tenants, req);
-      if (!tenant) throw new DomainError('route_not_found', 'There is no sign-in page at this address.');
-      const provider = await deps.providers.forTenant(tenant);
-      return submitSignIn(deps, provider, tenant, (req.params as { uid: string }).uid, req, reply);
-    });
+    for (const [method, handle] of [
+      ['GET', showSignIn],
+      ['POST', submitSignIn],
+    ] as const) {
+      scope.route({
+        method,
+        url: '/:uid',
+        schema,
+        handler: async (req, reply) => {
+          const tenant = await tenantOfRoute(deps.tenants, req);
+          if (!tenant) throw new DomainError('route_not_found', 'There is no sign-in page at this address.');
+          const provider = await deps.providers.forTenant(tenant);
+          return handle({ deps, provider, tenant, uid: (req.params as { uid: string }).uid, req, reply });
+        },
+      });
+    }
   };
 }

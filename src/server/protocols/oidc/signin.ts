@@ -1,5 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type Provider from 'oidc-provider';
+import type { FastifyReply } from 'fastify';
 import type { Interaction } from 'oidc-provider';
 import type { Config } from '../../config/index.js';
 import type { Clock } from '../../domain/clock.js';
@@ -24,6 +23,11 @@ import {
 } from './guest-signin.js';
 import { finishLogin, grantFor, interactionToken, loadInteraction } from './interaction.js';
 import { SESSION_ACCOUNT_UNAVAILABLE, SESSION_ENDED_MESSAGE } from './policy.js';
+
+/** A request to the sign-in page of one interaction (`uid`) of a tenant's provider. */
+interface SignInRequest extends Omit<Step, 'deps' | 'interaction' | 'login'> {
+  deps: SignInDeps;
+}
 
 export const SIGNIN_MESSAGES = {
   incorrect: 'Incorrect user name or password.',
@@ -56,8 +60,11 @@ interface FormOptions {
 const header = (o: FormOptions) => `<p class="muted">to continue to ${esc(o.clientName)} · ${esc(o.tenant.displayName)}</p>
 ${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : ''}`;
 
-/** Step 1: the e-mail address or user name. */
-function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
+/**
+ * A sign-in page: its first form posts the interaction's CSRF token, `step` and the address typed,
+ * then `fields`; `after` follows that form.
+ */
+function signInForm(reply: FastifyReply, status: number, o: FormOptions, step: string, fields: string, after = '') {
   return sendPage(
     reply,
     status,
@@ -65,13 +72,20 @@ function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
     `<h1>Sign in</h1>
 ${header(o)}
 <form method="post" action="${esc(o.action)}" autocomplete="on">
-<input type="hidden" name="csrf" value="${esc(o.csrf)}">
-<input type="hidden" name="step" value="identify">
+${csrfField(o)}
+<input type="hidden" name="step" value="${step}">
 <label for="login">Email or user name</label>
 <input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
-<button type="submit">Next</button>
-</form>`,
+${fields}
+</form>${after}`,
   );
+}
+
+const csrfField = (o: FormOptions) => `<input type="hidden" name="csrf" value="${esc(o.csrf)}">`;
+
+/** Step 1: the e-mail address or user name. */
+function identifyForm(reply: FastifyReply, status: number, o: FormOptions) {
+  return signInForm(reply, status, o, 'identify', '<button type="submit">Next</button>');
 }
 
 /**
@@ -80,25 +94,18 @@ ${header(o)}
  * (sent only when the address can sign in with one; guest-signin.ts).
  */
 function credentialsForm(reply: FastifyReply, status: number, o: FormOptions) {
-  const hidden = `<input type="hidden" name="csrf" value="${esc(o.csrf)}">`;
-  return sendPage(
+  return signInForm(
     reply,
     status,
-    `Sign in to ${o.tenant.displayName}`,
-    `<h1>Sign in</h1>
-${header(o)}
-<form method="post" action="${esc(o.action)}" autocomplete="on">
-${hidden}
-<input type="hidden" name="step" value="password">
-<label for="login">Email or user name</label>
-<input id="login" name="login" type="text" autocomplete="username" required value="${esc(o.login)}">
-<label for="password">Password</label>
+    o,
+    'password',
+    `<label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button>
-</form>
+<button type="submit">Sign in</button>`,
+    `
 <p class="muted">Invited as a guest? Sign in with a one-time code sent to your e-mail address instead.</p>
 <form method="post" action="${esc(o.action)}">
-${hidden}
+${csrfField(o)}
 <input type="hidden" name="login" value="${esc(o.login)}">
 <input type="hidden" name="step" value="send">
 <button type="submit">Email me a code</button>
@@ -114,14 +121,7 @@ const failureKey = (tenant: Tenant, login: string, userId: string | undefined) =
  * GET <issuer>/login/:uid — silent consent when the user is already signed in; the redemption
  * pages for an interaction started by a redeem link; otherwise the sign-in form (step 1).
  */
-export async function showSignIn(
-  deps: SignInDeps,
-  provider: Provider,
-  tenant: Tenant,
-  uid: string,
-  req: FastifyRequest,
-  reply: FastifyReply,
-) {
+export async function showSignIn({ deps, provider, tenant, uid, req, reply }: SignInRequest) {
   const interaction = await loadInteraction(provider, req, reply, uid);
   if (!interaction) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
   if (isRedeemInteraction(interaction)) {
@@ -154,14 +154,7 @@ const CODE_STEPS: ReadonlySet<string> = new Set(['send', 'verify', 'accept']);
  * the address is; the code steps are guest-signin.ts's, with pages that are the same for every
  * address too; a password is checked here.
  */
-export async function submitSignIn(
-  deps: SignInDeps,
-  provider: Provider,
-  tenant: Tenant,
-  uid: string,
-  req: FastifyRequest,
-  reply: FastifyReply,
-) {
+export async function submitSignIn({ deps, provider, tenant, uid, req, reply }: SignInRequest) {
   const interaction = await loadInteraction(provider, req, reply, uid);
   if (!interaction) return messagePage(reply, 400, 'Sign-in session expired', SIGNIN_MESSAGES.expired);
   if (interaction.prompt.name === APP_ACCESS_PROMPT) return noAccess(deps, tenant, interaction, reply);
