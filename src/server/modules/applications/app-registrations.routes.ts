@@ -8,7 +8,7 @@ import { declareBodyType } from '../../http/odata-type.js';
 import { type ODataQuery, parseODataQuery, selectFields } from '../../odata/query.js';
 import { usersResource } from '../users/users.query.js';
 import { applicationsResource } from './app-registrations.query.js';
-import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './secrets-and-owners.routes.js';
+import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './application-object.routes.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });

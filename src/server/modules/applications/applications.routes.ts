@@ -11,8 +11,8 @@ import { createSelfServiceGroupBody } from '../../../contracts/requests.js';
 import { objectKey } from '../../../contracts/users.js';
 import { type GraphApp, meId, odataOptions, sendCollection, sendEntity } from '../../http/graph.js';
 import { type ODataQuery, parseODataQuery, type ResourceSpec } from '../../odata/query.js';
+import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './application-object.routes.js';
 import { applicationTemplatesResource, appRoleAssignmentsResource, servicePrincipalsResource } from './applications.query.js';
-import { secretsAndOwnersRoutes, updateAndDeleteRoutes } from './secrets-and-owners.routes.js';
 
 const key = z.string().min(1).max(256);
 const idParam = z.object({ id: key });

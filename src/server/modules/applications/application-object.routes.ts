@@ -13,6 +13,9 @@ const idParam = z.object({ id: key });
 const ownerParams = z.object({ id: key, ownerId: key });
 const tags = ['applications'];
 
+// Routes that /servicePrincipals/{id} and /applications/{id} share: the two faces of one application
+// keep the same URLs, schemas and statuses for PATCH/DELETE, client secrets and owners, built here once.
+
 /** The use cases behind the routes: the service principal's own, or the app registration's (which delegate to them). */
 type SecretsAndOwners = Pick<
   AppRegistrationsService,
