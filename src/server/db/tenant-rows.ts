@@ -32,14 +32,25 @@ export type Match<DB, TB extends keyof DB> = Partial<Selectable<DB[TB]>>;
 // The builder's `where` is typed per table; the column names were checked by `Match`.
 type Narrowable = { where(column: any, op: '=', value: any): any };
 
+// A column given as undefined would compare with NULL (no row) or, dropped, widen the match: both
+// are programming errors, refused here rather than run.
 function whereAll<Q extends Narrowable>(query: Q, match: object): Q {
   let q = query;
-  for (const [column, value] of Object.entries(match)) q = q.where(column, '=', value) as Q;
+  for (const [column, value] of Object.entries(match)) {
+    if (value === undefined) throw new Error(`tenant-rows: no value for column '${column}'`);
+    q = q.where(column, '=', value) as Q;
+  }
   return q;
 }
 
 const matching = <Q extends Narrowable>(query: Q, tenantId: string, match: object): Q =>
   whereAll(query.where('tenant_id', '=', tenantId) as Q, match);
+
+/** Writes name the rows they change: an empty match would change every row of the tenant. */
+function writeMatching<Q extends Narrowable>(query: Q, tenantId: string, match: object): Q {
+  if (Object.keys(match).length === 0) throw new Error('tenant-rows: a write must match at least one column');
+  return matching(query, tenantId, match);
+}
 
 /**
  * The first row whose columns equal `match`, without the tenant: for the tables keyed by an object
@@ -103,7 +114,7 @@ export async function deleteTenantRows<DB, TB extends keyof DB, O>(
   tenantId: string,
   match: Match<DB, TB>,
 ): Promise<boolean> {
-  const r = await matching(query, tenantId, match).executeTakeFirst();
+  const r = await writeMatching(query, tenantId, match).executeTakeFirst();
   return Number((r as { numDeletedRows: bigint }).numDeletedRows) > 0;
 }
 
@@ -113,6 +124,6 @@ export async function updateTenantRows<DB, UT extends keyof DB, TB extends keyof
   tenantId: string,
   match: Match<DB, UT>,
 ): Promise<boolean> {
-  const r = await matching(query, tenantId, match).executeTakeFirst();
+  const r = await writeMatching(query, tenantId, match).executeTakeFirst();
   return Number((r as { numUpdatedRows: bigint }).numUpdatedRows) > 0;
 }
